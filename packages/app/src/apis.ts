@@ -1,0 +1,3 @@
+import { AnyApiFactory } from '@backstage/core-plugin-api';
+
+export const apis: AnyApiFactory[] = [];

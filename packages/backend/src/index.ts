@@ -1,0 +1,30 @@
+/*
+ * The demo backend of the autoscaling portal: catalog, auth (with a demo sign-in), the
+ * permission framework with the autoscaling role policy, notifications, the official
+ * Kubernetes plugin, and the autoscaling plugin itself.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { demoAuthModule } from './modules/demoAuthProvider';
+import { autoscalingPermissionPolicyModule } from './modules/permissionPolicy';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(demoAuthModule);
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(autoscalingPermissionPolicyModule);
+
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+backend.add(import('@internal/plugin-autoscaling-backend'));
+
+backend.start();

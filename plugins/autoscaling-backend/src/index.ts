@@ -1,0 +1,6 @@
+/**
+ * Backend plugin of the autoscaling portal.
+ *
+ * @packageDocumentation
+ */
+export { autoscalingPlugin as default } from './plugin';

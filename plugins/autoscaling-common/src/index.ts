@@ -1,0 +1,8 @@
+/**
+ * Isomorphic types, schemas and permissions shared by the autoscaling plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './api';
+export * from './permissions';

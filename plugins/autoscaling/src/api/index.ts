@@ -1,0 +1,2 @@
+export * from './AutoscalingApi';
+export * from './AutoscalingClient';

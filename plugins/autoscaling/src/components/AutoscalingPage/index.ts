@@ -1,0 +1,1 @@
+export { AutoscalingPage } from './AutoscalingPage';

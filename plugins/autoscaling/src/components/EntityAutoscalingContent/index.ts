@@ -1,0 +1,1 @@
+export { EntityAutoscalingContent } from './EntityAutoscalingContent';

@@ -1,0 +1,14 @@
+/**
+ * Frontend plugin of the autoscaling portal (legacy frontend system).
+ * The new frontend system lives in `./alpha`.
+ *
+ * @packageDocumentation
+ */
+export {
+  autoscalingPlugin,
+  AutoscalingPage,
+  EntityAutoscalingContent,
+} from './plugin';
+export { autoscalingApiRef, AutoscalingClient } from './api';
+export type { AutoscalingApi } from './api';
+export { isAutoscalingAvailable } from '@internal/plugin-autoscaling-common';
