@@ -1,5 +1,6 @@
 import {
   createConditionExports,
+  createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import { AUTOSCALING_TARGET_RESOURCE_TYPE } from '@internal/plugin-autoscaling-common';
@@ -22,6 +23,15 @@ export type AutoscalingTargetFilter =
   | { allOf: AutoscalingTargetFilter[] }
   | { not: AutoscalingTargetFilter };
 
+/** Typed reference to the resource type, for rules, conditions and the registry. */
+export const autoscalingTargetResourceRef = createPermissionResourceRef<
+  AutoscalingTarget,
+  AutoscalingTargetFilter
+>().with({
+  pluginId: 'autoscaling',
+  resourceType: AUTOSCALING_TARGET_RESOURCE_TYPE,
+});
+
 const claimsSchema = z.object({
   claims: z
     .array(z.string())
@@ -32,11 +42,11 @@ const claimsSchema = z.object({
 export const isTenantAdmin = createPermissionRule({
   name: 'IS_TENANT_ADMIN',
   description: "Allow users who are members of the target's tenant group",
-  resourceType: AUTOSCALING_TARGET_RESOURCE_TYPE,
+  resourceRef: autoscalingTargetResourceRef,
   paramsSchema: claimsSchema,
-  apply: (resource: AutoscalingTarget, { claims }) =>
+  apply: (resource, { claims }) =>
     resource.tenantRef !== undefined && claims.includes(resource.tenantRef),
-  toQuery: ({ claims }): AutoscalingTargetFilter => ({
+  toQuery: ({ claims }) => ({
     property: 'tenantRef',
     values: claims,
   }),
@@ -46,13 +56,13 @@ export const isTenantAdmin = createPermissionRule({
 export const isServiceOwner = createPermissionRule({
   name: 'IS_SERVICE_OWNER',
   description: 'Allow users who own the target service',
-  resourceType: AUTOSCALING_TARGET_RESOURCE_TYPE,
+  resourceRef: autoscalingTargetResourceRef,
   paramsSchema: claimsSchema,
-  apply: (resource: AutoscalingTarget, { claims }) =>
+  apply: (resource, { claims }) =>
     resource.kind === 'component' &&
     resource.ownerRef !== undefined &&
     claims.includes(resource.ownerRef),
-  toQuery: ({ claims }): AutoscalingTargetFilter => ({
+  toQuery: ({ claims }) => ({
     property: 'ownerRef',
     values: claims,
   }),
@@ -65,7 +75,6 @@ export const {
   conditions: autoscalingTargetConditions,
   createConditionalDecision: createAutoscalingTargetConditionalDecision,
 } = createConditionExports({
-  pluginId: 'autoscaling',
-  resourceType: AUTOSCALING_TARGET_RESOURCE_TYPE,
+  resourceRef: autoscalingTargetResourceRef,
   rules: autoscalingTargetRules,
 });

@@ -3,7 +3,6 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
-  NavItemBlueprint,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
@@ -28,19 +27,14 @@ const autoscalingApi = ApiBlueprint.make({
 const autoscalingPage = PageBlueprint.make({
   params: {
     path: '/autoscaling',
+    title: 'Autoscaling',
+    icon: <TrendingUpIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
       import('./components/AutoscalingPage').then(m => <m.AutoscalingPage />),
   },
 });
 
-const autoscalingNavItem = NavItemBlueprint.make({
-  params: {
-    title: 'Autoscaling',
-    routeRef: convertLegacyRouteRef(rootRouteRef),
-    icon: TrendingUpIcon as any,
-  },
-});
 
 const autoscalingEntityContent = EntityContentBlueprint.make({
   params: {
@@ -65,7 +59,6 @@ export default createFrontendPlugin({
   extensions: [
     autoscalingApi,
     autoscalingPage,
-    autoscalingNavItem,
     autoscalingEntityContent,
   ],
   routes: convertLegacyRouteRefs({ root: rootRouteRef }),
