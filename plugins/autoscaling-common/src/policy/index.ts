@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './presets';
+export * from './checks';
+export * from './quantity';
