@@ -1,6 +1,329 @@
-/** Wire types of the REST API under /api/autoscaling. */
+/**
+ * Wire types of the REST API under /api/autoscaling. The backend's OpenAPI document
+ * (plugins/autoscaling-backend/src/schema/openapi.yaml) describes the same shapes.
+ * Times are ISO-8601 strings; money is in the price catalog's currency.
+ */
+import type { PolicyMode, PolicyOverride, ScalingPolicy } from './policy';
 
 export interface HealthResponse {
   status: 'ok';
   engine: { killSwitch: boolean; clusters: number; workloads: number };
+}
+
+/** A machine code plus a sentence a person understands. */
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+export type ConditionType = 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';
+export interface Condition {
+  type: ConditionType;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+}
+
+export type TenantTier = 'enterprise' | 'premium' | 'basic';
+
+export interface WorkloadRef {
+  cluster: string;
+  namespace: string;
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+}
+
+/** What happened to a decision after the engine made it. */
+export type DecisionOutcome =
+  | 'applied'
+  | 'dry-run'
+  | 'forecast-only'
+  | 'unchanged'
+  | 'kill-switch'
+  | 'conflict'
+  | 'failed'
+  | 'off';
+
+export interface Decision {
+  id: string;
+  workloadId: string;
+  at: string;
+  kind: 'scale' | 'hold' | 'blocked';
+  from: number;
+  to: number;
+  mode: PolicyMode;
+  outcome: DecisionOutcome;
+  reasons: Reason[];
+  /** Set when the decision was a manual scale or rollback. */
+  actor?: string;
+  error?: string;
+}
+
+export interface MetricStatus {
+  name: string;
+  current: number | null;
+  target: number;
+  unit: string;
+}
+
+export interface WorkloadSummary {
+  id: string;
+  ref: WorkloadRef;
+  entityRef: string;
+  tenant: string;
+  environment: string;
+  tier: TenantTier;
+  mode: PolicyMode;
+  currentReplicas: number;
+  readyReplicas: number;
+  desiredReplicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** CPU utilisation of requests, percent, when known. */
+  cpuUtilization: number | null;
+  hourlyCost: number | null;
+  lastEvaluatedAt: string | null;
+}
+
+export interface WorkloadState extends WorkloadSummary {
+  conditions: Condition[];
+  metrics: MetricStatus[];
+  lastDecision: Decision | null;
+  predictiveFloor: number | null;
+}
+
+export interface EntityScalingState {
+  entityRef: string;
+  workloads: WorkloadState[];
+}
+
+export interface HistoryPoint {
+  at: string;
+  replicas: number;
+  readyReplicas: number;
+  desiredReplicas: number;
+  demand: number | null;
+  cpuUtilization: number | null;
+}
+
+export interface WorkloadHistory {
+  workloadId: string;
+  points: HistoryPoint[];
+  decisions: Decision[];
+}
+
+export interface ForecastPoint {
+  at: string;
+  forecast: number;
+  lower: number;
+  upper: number;
+}
+
+export interface WorkloadForecast {
+  workloadId: string;
+  generatedAt: string | null;
+  model: string | null;
+  /** Why the forecaster chose its model, or why it only reacts (short history). */
+  reasons: Reason[];
+  points: ForecastPoint[];
+  /** Replicas the forecast asks for over the lead time, before clamps. */
+  predictiveFloor: number | null;
+  anomalies: Array<{ at: string; value: number; score: number }>;
+}
+
+export interface VerticalRecommendation {
+  container: string;
+  resource: 'cpu' | 'memory';
+  /** Unit: cores for cpu, bytes for memory. */
+  current: number | null;
+  target: number;
+  lowerBound: number;
+  upperBound: number;
+  confidence: number;
+  monthlySavings: number | null;
+}
+
+export interface WorkloadRecommendations {
+  workloadId: string;
+  horizontal: { minReplicas: number; maxReplicas: number; reasons: Reason[] } | null;
+  vertical: VerticalRecommendation[];
+}
+
+export interface SpotAdvice {
+  suitable: boolean;
+  checklist: Array<{ item: string; ok: boolean }>;
+  monthlySavings: number;
+}
+
+export interface CostBreakdown {
+  currency: string;
+  hourly: number;
+  monthToDate: number;
+  projectedMonth: { value: number; lower: number; upper: number };
+  savings: Array<{ kind: 'vertical' | 'predictive' | 'spot'; monthly: number; description: string }>;
+  spot: SpotAdvice | null;
+}
+
+export interface WorkloadCost extends CostBreakdown {
+  workloadId: string;
+}
+
+export type BudgetStatus = 'ok' | 'warning' | 'emergency';
+
+export interface TenantSummary {
+  tenant: string;
+  entityRef: string;
+  tier: TenantTier;
+  replicaQuota: number | null;
+  monthlyBudget: number | null;
+  totalReplicas: number;
+  budgetStatus: BudgetStatus;
+  cost: CostBreakdown;
+  workloads: WorkloadSummary[];
+}
+
+export interface ClusterStatus {
+  name: string;
+  url: string;
+  circuit: 'closed' | 'open';
+  consecutiveFailures: number;
+  workloads: number;
+  lastTickAt: string | null;
+  lastError: string | null;
+}
+
+export interface KillSwitchState {
+  enabled: boolean;
+  changedBy: string | null;
+  changedAt: string | null;
+  reason: string | null;
+}
+
+export interface EngineStatus {
+  killSwitch: KillSwitchState;
+  clusters: ClusterStatus[];
+}
+
+/** Levels of policy inheritance, outermost first. */
+export type PolicyLevel = 'global' | 'environment' | 'tier' | 'tenant' | 'service';
+
+export interface PolicyTarget {
+  level: PolicyLevel;
+  /** 'default' for global; environment, tier or tenant name; service entity ref. */
+  name: string;
+}
+
+export interface PolicyDocument {
+  target: PolicyTarget;
+  version: number;
+  override: PolicyOverride;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+export interface EffectivePolicy {
+  entityRef: string;
+  policy: ScalingPolicy;
+  /** For each field path (dot notation), the level that set it. */
+  provenance: Record<string, PolicyLevel | 'default'>;
+  documents: PolicyDocument[];
+}
+
+export interface GuardrailFinding {
+  code:
+    | 'ABOVE_TENANT_QUOTA'
+    | 'PRODUCTION_BOUNDS_CHANGE'
+    | 'PRODUCTION_DISABLED'
+    | 'COST_INCREASE'
+    | 'ABOVE_BUDGET';
+  message: string;
+  path?: string;
+}
+
+export interface PolicyDiffEntry {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface BacktestSummary {
+  overloadedSeconds: number;
+  replicaHours: number;
+  monthlyCost: number;
+}
+
+export interface Backtest {
+  from: string;
+  to: string;
+  old: BacktestSummary;
+  new: BacktestSummary;
+  series: Array<{ at: string; demand: number; oldReplicas: number; newReplicas: number }>;
+}
+
+export type ChangeRequestStatus = 'pending' | 'applied' | 'rejected' | 'superseded';
+
+export interface ChangeRequest {
+  id: string;
+  target: PolicyTarget;
+  entityRef: string;
+  requestedBy: string;
+  requestedAt: string;
+  reason: string;
+  status: ChangeRequestStatus;
+  baseVersion: number;
+  proposed: PolicyOverride;
+  diff: PolicyDiffEntry[];
+  guardrails: GuardrailFinding[];
+  backtest: Backtest | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+}
+
+export interface PolicyValidationResult {
+  valid: boolean;
+  issues: Array<{ path: string; message: string }>;
+  guardrails: GuardrailFinding[];
+  diff: PolicyDiffEntry[];
+}
+
+export type PolicyUpdateResult =
+  | { status: 'applied'; document: PolicyDocument }
+  | { status: 'pending-approval'; changeRequest: ChangeRequest };
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action:
+    | 'policy.update'
+    | 'change.request'
+    | 'change.approve'
+    | 'change.reject'
+    | 'workload.scale'
+    | 'workload.rollback'
+    | 'engine.kill-switch'
+    | 'engine.actuate';
+  target: string;
+  before: unknown;
+  after: unknown;
+  reason: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  firstBrokenId: number | null;
+  message: string;
+}
+
+/** Whether the current user may do each action on a target, and why not. */
+export interface TargetPermissions {
+  canEditPolicy: boolean;
+  canScale: boolean;
+  canApprove: boolean;
+  canAdminister: boolean;
+  canReadAudit: boolean;
 }
