@@ -1,0 +1,220 @@
+import type {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  V1Container,
+  V1Pod,
+  V1Scale,
+} from '@kubernetes/client-node';
+import { parseQuantity } from '@internal/plugin-autoscaling-common';
+import type { PodObservation } from '@internal/plugin-autoscaling-engine';
+import type { ClusterConfig } from '../clusters/readClusters';
+import { loadClientNode } from './clientNode';
+import {
+  ClusterClient,
+  PodUsage,
+  ScaleConflictError,
+  ScaleState,
+  WorkloadCoordinates,
+  WorkloadObject,
+} from './types';
+
+/**
+ * The real cluster client: @kubernetes/client-node over HTTP(S) with the cluster's
+ * ServiceAccount token. Writes go through the `scale` subresource only, so the
+ * ServiceAccount needs nothing more than `deployments/scale` and `statefulsets/scale`.
+ */
+export class KubernetesClusterClient implements ClusterClient {
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
+
+  constructor(cluster: ClusterConfig) {
+    const k8s = loadClientNode();
+    const kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        {
+          name: cluster.name,
+          server: cluster.url,
+          skipTLSVerify: cluster.skipTLSVerify,
+          caData: cluster.caData,
+        },
+      ],
+      users: [{ name: 'autoscaling', token: cluster.serviceAccountToken }],
+      contexts: [{ name: cluster.name, cluster: cluster.name, user: 'autoscaling' }],
+      currentContext: cluster.name,
+    });
+    this.apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
+    this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+  }
+
+  async listWorkloads(options: {
+    namespace?: string;
+    labelSelector: string;
+  }): Promise<WorkloadObject[]> {
+    const { namespace, labelSelector } = options;
+    const [deployments, statefulSets] = await Promise.all([
+      namespace
+        ? this.apps.listNamespacedDeployment({ namespace, labelSelector })
+        : this.apps.listDeploymentForAllNamespaces({ labelSelector }),
+      namespace
+        ? this.apps.listNamespacedStatefulSet({ namespace, labelSelector })
+        : this.apps.listStatefulSetForAllNamespaces({ labelSelector }),
+    ]);
+    const toWorkload = (
+      kind: 'Deployment' | 'StatefulSet',
+      item: (typeof deployments.items)[number] | (typeof statefulSets.items)[number],
+    ): WorkloadObject => {
+      const containers = (item.spec?.template.spec?.containers ?? []).map(
+        containerRequests,
+      );
+      return {
+        kind,
+        namespace: item.metadata?.namespace ?? 'default',
+        name: item.metadata?.name ?? '',
+        labels: item.metadata?.labels ?? {},
+        podSelector: Object.entries(item.spec?.selector.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+        replicas: item.spec?.replicas ?? 1,
+        readyReplicas: item.status?.readyReplicas ?? 0,
+        podRequests: sumRequests(containers),
+        containers,
+      };
+    };
+    return [
+      ...deployments.items.map(d => toWorkload('Deployment', d)),
+      ...statefulSets.items.map(s => toWorkload('StatefulSet', s)),
+    ];
+  }
+
+  async getScale(workload: WorkloadCoordinates): Promise<ScaleState> {
+    const params = { name: workload.name, namespace: workload.namespace };
+    const scale =
+      workload.kind === 'Deployment'
+        ? await this.apps.readNamespacedDeploymentScale(params)
+        : await this.apps.readNamespacedStatefulSetScale(params);
+    return toScaleState(scale);
+  }
+
+  async replaceScale(
+    workload: WorkloadCoordinates,
+    replicas: number,
+    resourceVersion: string,
+  ): Promise<ScaleState> {
+    // PUT with metadata.resourceVersion: the API server refuses it with 409 when the
+    // object changed since we read it, so a concurrent edit is never overwritten.
+    const body: V1Scale = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: {
+        name: workload.name,
+        namespace: workload.namespace,
+        resourceVersion,
+      },
+      spec: { replicas },
+    };
+    const params = { name: workload.name, namespace: workload.namespace, body };
+    try {
+      const scale =
+        workload.kind === 'Deployment'
+          ? await this.apps.replaceNamespacedDeploymentScale(params)
+          : await this.apps.replaceNamespacedStatefulSetScale(params);
+      return toScaleState(scale);
+    } catch (error) {
+      if (isApiError(error) && error.code === 409) {
+        throw new ScaleConflictError(
+          `${workload.kind} ${workload.namespace}/${workload.name} changed since it was read (409 Conflict)`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async listPods(namespace: string, labelSelector: string): Promise<PodObservation[]> {
+    const pods = await this.core.listNamespacedPod({ namespace, labelSelector });
+    return pods.items.map(toPodObservation);
+  }
+
+  async podMetrics(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<Record<string, PodUsage>> {
+    const list = (await this.custom.listNamespacedCustomObject({
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      namespace,
+      plural: 'pods',
+      labelSelector,
+    })) as {
+      items?: Array<{
+        metadata: { name: string };
+        containers: Array<{ usage: { cpu?: string; memory?: string } }>;
+      }>;
+    };
+    const usage: Record<string, PodUsage> = {};
+    for (const item of list.items ?? []) {
+      let cpu = 0;
+      let memory = 0;
+      for (const container of item.containers) {
+        cpu += parseQuantity(container.usage.cpu ?? '0') ?? 0;
+        memory += parseQuantity(container.usage.memory ?? '0') ?? 0;
+      }
+      usage[item.metadata.name] = { cpu, memory };
+    }
+    return usage;
+  }
+}
+
+function isApiError(error: unknown): error is { code: number } {
+  return typeof error === 'object' && error !== null && typeof (error as any).code === 'number';
+}
+
+function containerRequests(container: V1Container) {
+  const requests = container.resources?.requests ?? {};
+  return {
+    name: container.name,
+    cpu: requests.cpu !== undefined ? parseQuantity(String(requests.cpu)) : undefined,
+    memory:
+      requests.memory !== undefined ? parseQuantity(String(requests.memory)) : undefined,
+  };
+}
+
+function sumRequests(containers: Array<{ cpu?: number; memory?: number }>) {
+  const cpu = containers.some(c => c.cpu !== undefined)
+    ? containers.reduce((sum, c) => sum + (c.cpu ?? 0), 0)
+    : undefined;
+  const memory = containers.some(c => c.memory !== undefined)
+    ? containers.reduce((sum, c) => sum + (c.memory ?? 0), 0)
+    : undefined;
+  return { cpu, memory };
+}
+
+function toScaleState(scale: V1Scale): ScaleState {
+  return {
+    replicas: scale.spec?.replicas ?? 0,
+    statusReplicas: scale.status?.replicas ?? 0,
+    resourceVersion: scale.metadata?.resourceVersion ?? '',
+  };
+}
+
+function toPodObservation(pod: V1Pod): PodObservation {
+  const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
+  const containers = (pod.spec?.containers ?? []).map(containerRequests);
+  return {
+    name: pod.metadata?.name ?? '',
+    phase: (pod.status?.phase as PodObservation['phase']) ?? 'Unknown',
+    ready: ready ? ready.status === 'True' : undefined,
+    deleting: Boolean(pod.metadata?.deletionTimestamp),
+    startTimeMs: pod.status?.startTime ? new Date(pod.status.startTime).getTime() : undefined,
+    readyTransitionMs: ready?.lastTransitionTime
+      ? new Date(ready.lastTransitionTime).getTime()
+      : undefined,
+    requests: sumRequests(containers),
+    containerRequests: Object.fromEntries(
+      containers.map(c => [c.name, { cpu: c.cpu, memory: c.memory }]),
+    ),
+  };
+}
