@@ -1,7 +1,8 @@
 /**
  * Node library of the autoscaling plugin: permission rules and extension points for
- * backend modules (metric sources, actuators, price catalogs).
+ * backend modules (metric sources).
  *
  * @packageDocumentation
  */
 export * from './permissionRules';
+export * from './metricSources';

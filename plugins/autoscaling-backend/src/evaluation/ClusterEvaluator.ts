@@ -1,0 +1,495 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  parseQuantity,
+  type Condition,
+  type Decision as DecisionDto,
+  type DecisionOutcome,
+  type KillSwitchState,
+  type MetricStatus as MetricStatusDto,
+  type Reason,
+  type ScalingPolicy,
+  type WorkloadState,
+} from '@internal/plugin-autoscaling-common';
+import {
+  allocateTenantReplicas,
+  decideHorizontal,
+  emptyHorizontalState,
+  emptyVerticalState,
+  observeCpu,
+  observeMemory,
+  type HorizontalResult,
+  type HorizontalState,
+  type MetricSample,
+  type PodObservation,
+  type PredictiveFloor,
+  type ReplicaLimit,
+  type VerticalState,
+} from '@internal/plugin-autoscaling-engine';
+import type { MetricSource } from '@internal/plugin-autoscaling-node';
+import type { ClusterConfig } from '../clusters/readClusters';
+import {
+  ClusterClient,
+  PodUsage,
+  ScaleConflictError,
+  ScaleState,
+} from '../kubernetes/types';
+import { EngineStore } from '../store/EngineStore';
+import {
+  DiscoveredWorkload,
+  TenantInfo,
+  WorkloadDiscovery,
+} from '../workloads/WorkloadDiscovery';
+import { ClusterHealth } from './ClusterHealth';
+import { collectSamples } from './collectSamples';
+import type {
+  AuditSink,
+  DemandForecast,
+  DemandForecaster,
+  PolicyProvider,
+} from './types';
+
+/** What the engine keeps per workload between ticks (bounded size). */
+export interface WorkloadEngineState {
+  horizontal?: HorizontalState;
+  vertical?: VerticalState;
+  forecast?: unknown;
+  lastForecast?: DemandForecast & { predictiveFloor: number | null; generatedAt: string };
+}
+
+interface Plan {
+  discovered: DiscoveredWorkload;
+  policy: ScalingPolicy;
+  prior: WorkloadEngineState;
+  scale: ScaleState;
+  pods: PodObservation[];
+  samples: Record<string, MetricSample>;
+  demand: number | null;
+  cpuUtilization: number | null;
+  predictive?: PredictiveFloor;
+  forecastState: unknown;
+  forecast: WorkloadEngineState['lastForecast'];
+  vertical: VerticalState;
+  result: HorizontalResult;
+  limit?: ReplicaLimit;
+  allocationReasons: Reason[];
+}
+
+export interface ClusterEvaluatorOptions {
+  cluster: ClusterConfig;
+  client: ClusterClient;
+  store: EngineStore;
+  discovery: WorkloadDiscovery;
+  policies: PolicyProvider;
+  audit: AuditSink;
+  metricSources: ReadonlyMap<string, MetricSource>;
+  forecaster?: DemandForecaster;
+  health: ClusterHealth;
+  logger: LoggerService;
+  killSwitch: () => Promise<KillSwitchState>;
+  globalMaxReplicas?: number;
+  onCircuitOpened?: (cluster: string, error: string) => Promise<void>;
+}
+
+/**
+ * One evaluation tick of one cluster: observe every managed workload, decide, allocate
+ * replicas across tenants by tier, then actuate through the scale subresource.
+ * `dry-run` and `forecast-only` never write; the kill switch stops all writes.
+ */
+export class ClusterEvaluator {
+  constructor(private readonly options: ClusterEvaluatorOptions) {}
+
+  async tick(nowMs: number): Promise<{ evaluated: number; failures: number }> {
+    const { cluster, client, discovery, health, logger } = this.options;
+    let tenants: Map<string, TenantInfo>;
+    let discovered: DiscoveredWorkload[];
+    try {
+      tenants = await discovery.tenants();
+      discovered = await discovery.discover(cluster.name, client, tenants);
+    } catch (error) {
+      await this.recordClusterFailure(nowMs, `discovery failed: ${error}`);
+      return { evaluated: 0, failures: 1 };
+    }
+
+    const plans: Plan[] = [];
+    let failures = 0;
+    for (const workload of discovered) {
+      try {
+        plans.push(await this.plan(workload, nowMs));
+      } catch (error) {
+        failures += 1;
+        logger.warn(`Evaluation of ${workload.record.id} failed: ${error}`);
+      }
+    }
+
+    this.allocate(plans, tenants, nowMs);
+
+    const killSwitch = await this.options.killSwitch();
+    for (const plan of plans) {
+      try {
+        await this.actuateAndRecord(plan, killSwitch, nowMs);
+      } catch (error) {
+        failures += 1;
+        logger.warn(`Actuation of ${plan.discovered.record.id} failed: ${error}`);
+      }
+    }
+
+    if (failures > 0 && failures >= discovered.length) {
+      await this.recordClusterFailure(nowMs, `all ${failures} workloads failed`);
+    } else {
+      health.recordSuccess(nowMs);
+    }
+    return { evaluated: plans.length, failures };
+  }
+
+  /** Observe and decide one workload, without tenant limits yet. */
+  private async plan(discovered: DiscoveredWorkload, nowMs: number): Promise<Plan> {
+    const { client, store, metricSources, forecaster } = this.options;
+    const { record, object } = discovered;
+    const policy = await this.options.policies.effectivePolicy(record);
+    const stored = await store.getWorkload(record.id);
+    const prior = (stored?.state ?? {}) as WorkloadEngineState;
+
+    const [scale, pods, podUsage] = await Promise.all([
+      client.getScale(record),
+      client.listPods(record.namespace, object.podSelector),
+      client
+        .podMetrics(record.namespace, object.podSelector)
+        .catch((error: Error) => error),
+    ]);
+    const samples = await collectSamples(policy, {
+      cluster: record.cluster,
+      namespace: record.namespace,
+      workload: record.name,
+      podUsage,
+      sources: metricSources,
+      nowMs,
+    });
+
+    // Demand is the workload's CPU use in cores: every workload has it, and one pod's
+    // capacity at the policy's target follows from its request.
+    const usage = podUsage instanceof Error ? undefined : Object.values(podUsage);
+    const demand = usage ? usage.reduce((sum, u) => sum + u.cpu, 0) : null;
+    const cpuUtilization = utilizationOf(usage, pods);
+    const vertical = observeVertical(prior.vertical ?? emptyVerticalState(), usage, nowMs);
+
+    let forecastState = prior.forecast;
+    let forecast = prior.lastForecast;
+    let predictive: PredictiveFloor | undefined;
+    if (forecaster && demand !== null) {
+      forecastState = forecaster.observe(forecastState, nowMs, demand);
+      const leadSeconds = Math.max(policy.predictive.leadTimeSeconds ?? 300, 60);
+      const result = forecaster.forecast(forecastState, nowMs, Math.max(leadSeconds, 6 * 3600));
+      if (result) {
+        const floor = predictiveFloorOf(result, policy, object.podRequests.cpu, nowMs, leadSeconds);
+        forecast = {
+          ...result,
+          predictiveFloor: floor?.floorReplicas ?? null,
+          generatedAt: new Date(nowMs).toISOString(),
+        };
+        if (floor && policy.predictive.enabled) predictive = floor;
+      }
+    }
+
+    const result = decideHorizontal({
+      policy,
+      workload: { currentReplicas: scale.replicas, statusReplicas: scale.statusReplicas, pods },
+      samples,
+      state: prior.horizontal ?? emptyHorizontalState(),
+      nowMs,
+      predictive,
+    });
+    return {
+      discovered,
+      policy,
+      prior,
+      scale,
+      pods,
+      samples,
+      demand,
+      cpuUtilization,
+      predictive,
+      forecastState,
+      forecast,
+      vertical,
+      result,
+      allocationReasons: [],
+    };
+  }
+
+  /** Tenant quotas and the global maximum, by tier, never below any minimum. */
+  private allocate(plans: Plan[], tenants: Map<string, TenantInfo>, nowMs: number) {
+    const tenantQuotas: Record<string, number> = {};
+    for (const tenant of tenants.values()) {
+      if (tenant.replicaQuota !== null) tenantQuotas[tenant.name] = tenant.replicaQuota;
+    }
+    const { allocations } = allocateTenantReplicas(
+      plans.map(plan => ({
+        workload: plan.discovered.record.id,
+        tenant: plan.discovered.record.tenant,
+        tier: plan.discovered.record.tier,
+        minReplicas: plan.policy.minReplicas,
+        requestedReplicas: plan.result.desiredReplicas,
+      })),
+      { tenantQuotas, globalMaxReplicas: this.options.globalMaxReplicas },
+    );
+    const byWorkload = new Map(allocations.map(a => [a.workload, a]));
+    for (const plan of plans) {
+      const allocation = byWorkload.get(plan.discovered.record.id);
+      if (!allocation || allocation.grantedReplicas >= plan.result.desiredReplicas) continue;
+      const reason = allocation.reasons.find(r => r.code !== 'Granted') ?? allocation.reasons[0];
+      plan.limit = {
+        maxReplicas: allocation.grantedReplicas,
+        code: reason?.code ?? 'TenantQuotaLimited',
+        message: reason?.message ?? 'limited by the tenant allocation',
+      };
+      plan.allocationReasons = allocation.reasons;
+      plan.result = this.redecide(plan, plan.scale, nowMs);
+    }
+  }
+
+  private redecide(plan: Plan, scale: ScaleState, nowMs: number): HorizontalResult {
+    return decideHorizontal({
+      policy: plan.policy,
+      workload: { currentReplicas: scale.replicas, statusReplicas: scale.statusReplicas, pods: plan.pods },
+      samples: plan.samples,
+      state: plan.prior.horizontal ?? emptyHorizontalState(),
+      nowMs,
+      predictive: plan.predictive,
+      limit: plan.limit,
+    });
+  }
+
+  private async actuateAndRecord(plan: Plan, killSwitch: KillSwitchState, nowMs: number) {
+    const { store, audit, client, health } = this.options;
+    const { record } = plan.discovered;
+    let { result, scale } = plan;
+    let outcome: DecisionOutcome = 'unchanged';
+    let error: string | undefined;
+    const mode = plan.policy.mode;
+
+    if (result.decision.kind === 'scale') {
+      if (mode === 'off') outcome = 'off';
+      else if (mode === 'dry-run') outcome = 'dry-run';
+      else if (mode === 'forecast-only') outcome = 'forecast-only';
+      else if (killSwitch.enabled) outcome = 'kill-switch';
+      else if (!health.allowsWrites(nowMs)) {
+        outcome = 'failed';
+        error = `circuit open for cluster ${record.cluster}`;
+      } else {
+        // A 409 means someone changed the workload since we read it: re-read, re-decide
+        // on the fresh count, and write once more; never blindly retry the old value.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          if (result.decision.kind !== 'scale') break;
+          try {
+            await client.replaceScale(record, result.desiredReplicas, scale.resourceVersion);
+            outcome = 'applied';
+            break;
+          } catch (e) {
+            if (!(e instanceof ScaleConflictError)) {
+              outcome = 'failed';
+              error = String((e as Error).message ?? e);
+              break;
+            }
+            outcome = 'conflict';
+            error = e.message;
+            scale = await client.getScale(record);
+            result = this.redecide(plan, scale, nowMs);
+            if (result.decision.kind !== 'scale') outcome = 'unchanged';
+          }
+        }
+      }
+    }
+
+    const decided = result.decision;
+    const from = decided.kind === 'scale' ? decided.from : decided.replicas;
+    const to = decided.kind === 'scale' ? decided.to : decided.replicas;
+    const reasons: Reason[] = [...decided.reasons];
+    if (plan.limit && !reasons.some(r => r.code === plan.limit!.code)) {
+      reasons.push({ code: plan.limit.code, message: plan.limit.message });
+    }
+    if (outcome === 'kill-switch') {
+      reasons.push({ code: 'KillSwitch', message: `not applied: the global kill switch is on (${killSwitch.reason ?? 'no reason given'})` });
+    } else if (outcome === 'dry-run' || outcome === 'forecast-only') {
+      reasons.push({ code: 'NotApplied', message: `not applied: the workload is in ${outcome} mode` });
+    }
+
+    // Scale events only count when the write happened (they drive the rate limits).
+    const horizontal: HorizontalState =
+      outcome === 'applied'
+        ? result.state
+        : {
+            ...result.state,
+            scaleUpEvents: (plan.prior.horizontal ?? emptyHorizontalState()).scaleUpEvents,
+            scaleDownEvents: (plan.prior.horizontal ?? emptyHorizontalState()).scaleDownEvents,
+            lastScaleMs: plan.prior.horizontal?.lastScaleMs,
+          };
+
+    const at = new Date(nowMs).toISOString();
+    const previous = await store.lastDecision(record.id);
+    let decisionDto: DecisionDto | null = previous ?? null;
+    if (shouldRecord(decided.kind, outcome, reasons, previous)) {
+      decisionDto = await store.recordDecision({
+        workloadId: record.id,
+        at,
+        kind: decided.kind,
+        from,
+        to,
+        mode,
+        outcome,
+        reasons,
+        ...(error ? { error } : {}),
+      });
+    }
+    if (outcome === 'applied') {
+      await audit.append({
+        actor: 'autoscaling-engine',
+        action: 'engine.actuate',
+        target: record.entityRef,
+        before: { workload: record.id, replicas: from },
+        after: { workload: record.id, replicas: to },
+        reason: reasons.map(r => r.message).join('; '),
+      });
+    }
+
+    const current = outcome === 'applied' ? to : scale.replicas;
+    const status: WorkloadState = {
+      id: record.id,
+      ref: { cluster: record.cluster, namespace: record.namespace, kind: record.kind, name: record.name },
+      entityRef: record.entityRef,
+      tenant: record.tenant,
+      environment: record.environment,
+      tier: record.tier,
+      mode,
+      currentReplicas: current,
+      readyReplicas: plan.pods.filter(p => p.phase === 'Running' && p.ready).length,
+      desiredReplicas: result.desiredReplicas,
+      minReplicas: plan.policy.minReplicas,
+      maxReplicas: plan.policy.maxReplicas,
+      cpuUtilization: plan.cpuUtilization,
+      hourlyCost: null,
+      lastEvaluatedAt: at,
+      conditions: result.conditions as Condition[],
+      metrics: result.metrics.map(toMetricStatus(plan.policy)),
+      lastDecision: decisionDto,
+      predictiveFloor: plan.forecast?.predictiveFloor ?? null,
+    };
+    const state: WorkloadEngineState = {
+      horizontal,
+      vertical: plan.vertical,
+      forecast: plan.forecastState,
+      lastForecast: plan.forecast,
+    };
+    await store.upsertWorkload(record, state as Record<string, unknown>, status, nowMs);
+    await store.recordMetricPoint(record.id, {
+      at,
+      replicas: current,
+      readyReplicas: status.readyReplicas,
+      desiredReplicas: result.desiredReplicas,
+      demand: plan.demand,
+      cpuUtilization: plan.cpuUtilization,
+    });
+    return outcome;
+  }
+
+  private async recordClusterFailure(nowMs: number, message: string) {
+    const opened = this.options.health.recordFailure(nowMs, message);
+    this.options.logger.warn(`Cluster ${this.options.cluster.name}: ${message}`);
+    if (opened) await this.options.onCircuitOpened?.(this.options.cluster.name, message);
+  }
+}
+
+/** Keeps history meaningful: every scale and every change of what the engine says. */
+function shouldRecord(
+  kind: string,
+  outcome: DecisionOutcome,
+  reasons: Reason[],
+  previous: DecisionDto | undefined,
+): boolean {
+  if (kind === 'scale' || !previous) return true;
+  if (previous.kind !== kind || previous.outcome !== outcome) return true;
+  const codes = (rs: Reason[]) => rs.map(r => r.code).sort().join(',');
+  return codes(previous.reasons) !== codes(reasons);
+}
+
+function utilizationOf(usage: PodUsage[] | undefined, pods: PodObservation[]): number | null {
+  if (!usage) return null;
+  const requested = pods.reduce((sum, p) => sum + (p.requests?.cpu ?? 0), 0);
+  if (requested <= 0) return null;
+  const used = usage.reduce((sum, u) => sum + u.cpu, 0);
+  return Math.round((used / requested) * 100);
+}
+
+function observeVertical(
+  state: VerticalState,
+  usage: PodUsage[] | undefined,
+  nowMs: number,
+): VerticalState {
+  let next = state;
+  for (const pod of usage ?? []) {
+    next = observeCpu(next, pod.cpu, nowMs);
+    next = observeMemory(next, pod.memory, nowMs);
+  }
+  return next;
+}
+
+/**
+ * `ceil(peak forecast over the lead time / per-pod capacity)`, where one pod's capacity
+ * is its CPU request at the policy's CPU utilisation target.
+ */
+export function predictiveFloorOf(
+  forecast: DemandForecast,
+  policy: ScalingPolicy,
+  podCpuRequest: number | undefined,
+  nowMs: number,
+  leadSeconds: number,
+): PredictiveFloor | undefined {
+  const cpuMetric = policy.metrics.find(
+    m => m.type === 'Resource' && m.resource === 'cpu' && m.target.type === 'Utilization',
+  );
+  if (!cpuMetric || cpuMetric.type !== 'Resource' || cpuMetric.target.type !== 'Utilization') {
+    return undefined;
+  }
+  if (!podCpuRequest || podCpuRequest <= 0) return undefined;
+  const horizonEnd = nowMs + leadSeconds * 1000;
+  const window = forecast.points.filter(p => {
+    const t = Date.parse(p.at);
+    return t > nowMs && t <= horizonEnd;
+  });
+  if (window.length === 0) return undefined;
+  const peak = Math.max(...window.map(p => p.forecast));
+  const perPod = podCpuRequest * (cpuMetric.target.averageUtilization / 100);
+  const floorReplicas = Math.ceil(peak / perPod);
+  return {
+    floorReplicas,
+    message: `peak forecast ${peak.toFixed(2)} cores in the next ${Math.round(leadSeconds / 60)} min needs ${floorReplicas} pods at ${cpuMetric.target.averageUtilization}% of ${podCpuRequest} cores`,
+  };
+}
+
+function toMetricStatus(_policy: ScalingPolicy) {
+  return (metric: HorizontalResult['metrics'][number]): MetricStatusDto => {
+    const current = metric.current;
+    const value =
+      current?.averageUtilization ?? current?.averageValue ?? current?.value ?? null;
+    return {
+      name: metric.name,
+      current: value,
+      target: targetOf(_policy, metric.name),
+      unit: current?.averageUtilization !== undefined ? '%' : '',
+    };
+  };
+}
+
+function targetOf(policy: ScalingPolicy, name: string): number {
+  for (const metric of policy.metrics) {
+    const key = metric.type === 'Resource' ? metric.name ?? metric.resource : metric.name;
+    if (key !== name) continue;
+    const target = metric.target as {
+      averageUtilization?: number;
+      averageValue?: unknown;
+      value?: unknown;
+    };
+    const raw = target.averageUtilization ?? target.averageValue ?? target.value;
+    return typeof raw === 'number' ? raw : parseQuantity(String(raw)) ?? 0;
+  }
+  return 0;
+}

@@ -1,0 +1,193 @@
+import {
+  AuditorService,
+  AuthService,
+  DatabaseService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  RootConfigService,
+  SchedulerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { HealthResponse } from '@internal/plugin-autoscaling-common';
+import type { MetricSource } from '@internal/plugin-autoscaling-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { readClusters } from '../clusters/readClusters';
+import { ClusterEvaluator } from '../evaluation/ClusterEvaluator';
+import { ClusterHealth } from '../evaluation/ClusterHealth';
+import { GlobalDefaultPolicyProvider } from '../evaluation/defaultPolicy';
+import { scheduleEvaluation } from '../evaluation/EvaluationScheduler';
+import type { AuditSink, DemandForecaster, PolicyProvider } from '../evaluation/types';
+import { KubernetesClusterClient } from '../kubernetes/KubernetesClusterClient';
+import type { ClusterClient } from '../kubernetes/types';
+import { PrometheusMetricSource } from '../metrics/PrometheusMetricSource';
+import { EngineStore } from '../store/EngineStore';
+import { migrate } from '../store/migrate';
+import { WorkloadDiscovery } from '../workloads/WorkloadDiscovery';
+import { createEngineRoutes } from './engineRoutes';
+import { KillSwitch } from './KillSwitch';
+import { ManualScaler } from './ManualScaler';
+import { DatabaseAuditLog } from '../governance/audit/AuditLog';
+
+export interface AutoscalingServiceOptions {
+  logger: LoggerService;
+  config: RootConfigService;
+  database: DatabaseService;
+  scheduler: SchedulerService;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+  auditor: AuditorService;
+  catalog: CatalogService;
+  notifications?: NotificationService;
+  extraMetricSources?: MetricSource[];
+  /** Replaces the cluster client (tests inject one talking to the simulator). */
+  clientFactory?: (cluster: { name: string; url: string }) => ClusterClient;
+  forecaster?: DemandForecaster;
+  clock?: () => number;
+}
+
+/** Builds the whole backend from Backstage services; plugin.ts only wires it in. */
+export async function createAutoscalingService(options: AutoscalingServiceOptions) {
+  const { logger, config, httpAuth, permissions } = options;
+  const clock = options.clock ?? Date.now;
+  const knex = await options.database.getClient();
+  if (!options.database.migrations?.skip) await migrate(knex);
+
+  const store = new EngineStore(knex);
+  const { clusters, skipped } = readClusters(config);
+  for (const s of skipped) logger.warn(`Cluster ${s.name} is not managed: ${s.reason}`);
+
+  const audit: AuditSink = new DatabaseAuditLog({ knex, auditor: options.auditor, logger });
+  const policies: PolicyProvider = new GlobalDefaultPolicyProvider(
+    config.getOptional('autoscaling.defaultPolicy') ?? undefined,
+  );
+  const killSwitch = new KillSwitch(
+    store,
+    audit,
+    config.getOptionalBoolean('autoscaling.killSwitch') ?? false,
+    clock,
+  );
+
+  const metricSources = new Map<string, MetricSource>();
+  for (const source of config.getOptionalConfigArray('autoscaling.metricSources') ?? []) {
+    if (source.getString('type') === 'prometheus') {
+      const id = source.getString('id');
+      metricSources.set(id, new PrometheusMetricSource(id, source.getString('url')));
+    }
+  }
+  for (const source of options.extraMetricSources ?? []) metricSources.set(source.id, source);
+
+  const clients = new Map<string, ClusterClient>(
+    clusters.map(c => [c.name, options.clientFactory?.(c) ?? new KubernetesClusterClient(c)]),
+  );
+  const clientFor = (name: string) => {
+    const client = clients.get(name);
+    if (!client) throw new Error(`Cluster '${name}' is not registered`);
+    return client;
+  };
+  const discovery = new WorkloadDiscovery(options.catalog, options.auth, logger);
+  const health = new Map(clusters.map(c => [c.name, new ClusterHealth()]));
+  const evaluators = new Map(
+    clusters.map(cluster => [
+      cluster.name,
+      new ClusterEvaluator({
+        cluster,
+        client: clientFor(cluster.name),
+        store,
+        discovery,
+        policies,
+        audit,
+        metricSources,
+        forecaster: options.forecaster,
+        health: health.get(cluster.name)!,
+        logger: logger.child({ cluster: cluster.name }),
+        killSwitch: () => killSwitch.get(),
+        globalMaxReplicas: config.getOptionalNumber('autoscaling.globalMaxReplicas'),
+        onCircuitOpened: async (name, error) => {
+          await options.notifications?.send({
+            recipients: { type: 'entity', entityRef: 'group:default/platform-team' },
+            payload: {
+              title: `Autoscaling stopped writing to cluster ${name}`,
+              description: `The circuit breaker opened after repeated failures: ${error}`,
+              severity: 'high',
+              topic: 'autoscaling-circuit',
+              scope: `autoscaling-circuit-${name}`,
+            },
+          });
+        },
+      }),
+    ]),
+  );
+
+  const authorizeTarget = async (
+    req: express.Request,
+    permission: Parameters<PermissionsService['authorize']>[0][number]['permission'],
+    entityRef: string,
+  ) => {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef } as any],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You are not allowed to ${permission.name} on ${entityRef}`);
+    }
+  };
+
+  const manualScaler = new ManualScaler(
+    store,
+    clientFor,
+    policies,
+    audit,
+    async () => (await killSwitch.get()).enabled,
+    clock,
+  );
+
+  const router = Router();
+  router.use(express.json());
+  router.get('/health', async (_req, res) => {
+    const body: HealthResponse = {
+      status: 'ok',
+      engine: {
+        killSwitch: (await killSwitch.get()).enabled,
+        clusters: clusters.length,
+        workloads: (await store.listWorkloads()).length,
+      },
+    };
+    res.json(body);
+  });
+  router.use(
+    createEngineRoutes({
+      store,
+      clusters,
+      health,
+      killSwitch,
+      manualScaler,
+      httpAuth,
+      permissions,
+      authorizeTarget,
+      clock,
+    }),
+  );
+
+  await scheduleEvaluation({
+    scheduler: options.scheduler,
+    logger,
+    evaluators,
+    store,
+    intervalSeconds: config.getOptionalNumber('autoscaling.evaluationIntervalSeconds') ?? 15,
+    retentionDays: config.getOptionalNumber('autoscaling.historyRetentionDays') ?? 14,
+    clock,
+  });
+
+  return { router, store, evaluators, killSwitch, health };
+}

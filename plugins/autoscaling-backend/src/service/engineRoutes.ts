@@ -1,0 +1,242 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  autoscalingAdminPermission,
+  autoscalingManualScalePermission,
+  autoscalingStateReadPermission,
+  type ClusterStatus,
+  type EngineStatus,
+  type EntityScalingState,
+  type WorkloadForecast,
+  type WorkloadHistory,
+  type WorkloadRecommendations,
+  type WorkloadSummary,
+} from '@internal/plugin-autoscaling-common';
+import { recommendVertical } from '@internal/plugin-autoscaling-engine';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { ClusterConfig } from '../clusters/readClusters';
+import type { WorkloadEngineState } from '../evaluation/ClusterEvaluator';
+import type { ClusterHealth } from '../evaluation/ClusterHealth';
+import { EngineStore, StoredWorkload } from '../store/EngineStore';
+import { KillSwitch } from './KillSwitch';
+import { ManualScaler } from './ManualScaler';
+import { parseBody } from './validation';
+
+export interface EngineRoutesOptions {
+  store: EngineStore;
+  clusters: ClusterConfig[];
+  health: ReadonlyMap<string, ClusterHealth>;
+  killSwitch: KillSwitch;
+  manualScaler: ManualScaler;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  /** Throws NotAllowedError unless the user holds the resource permission on the entity. */
+  authorizeTarget: (
+    req: express.Request,
+    permission: typeof autoscalingManualScalePermission,
+    entityRef: string,
+  ) => Promise<void>;
+  clock?: () => number;
+}
+
+const killSwitchBody = z.object({
+  enabled: z.boolean(),
+  reason: z.string().trim().min(3, 'give a reason of at least 3 characters'),
+});
+const scaleBody = z.object({
+  replicas: z.number().int().min(0).max(10_000),
+  reason: z.string().trim().min(3, 'give a reason of at least 3 characters'),
+});
+const rollbackBody = z.object({
+  reason: z.string().trim().min(3, 'give a reason of at least 3 characters'),
+});
+const hoursQuery = z.coerce.number().int().min(1).max(24 * 14).default(24);
+
+/** State, history, forecast, recommendations, engine status and the write actions. */
+export function createEngineRoutes(options: EngineRoutesOptions): express.Router {
+  const { store, httpAuth, permissions } = options;
+  const clock = options.clock ?? Date.now;
+  const router = Router();
+
+  async function requireBasic(req: express.Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You are not allowed to ${permission.name}`);
+    }
+    return credentials;
+  }
+
+  async function workloadOr404(id: string): Promise<StoredWorkload> {
+    const workload = await store.getWorkload(id);
+    if (!workload) throw new NotFoundError(`No managed workload '${id}'`);
+    return workload;
+  }
+
+  router.get('/engine/status', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    const counts = new Map<string, number>();
+    for (const w of await store.listWorkloads()) {
+      counts.set(w.cluster, (counts.get(w.cluster) ?? 0) + 1);
+    }
+    const clusters: ClusterStatus[] = options.clusters.map(cluster => {
+      const health = options.health.get(cluster.name);
+      return {
+        name: cluster.name,
+        url: cluster.url,
+        circuit: health?.circuit ?? 'closed',
+        consecutiveFailures: health?.consecutiveFailures ?? 0,
+        workloads: counts.get(cluster.name) ?? 0,
+        lastTickAt: health?.lastTickAtMs ? new Date(health.lastTickAtMs).toISOString() : null,
+        lastError: health?.lastError ?? null,
+      };
+    });
+    const body: EngineStatus = { killSwitch: await options.killSwitch.get(), clusters };
+    res.json(body);
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    res.json(
+      options.clusters.map(c => ({ name: c.name, title: c.title ?? c.name, url: c.url })),
+    );
+  });
+
+  router.put('/engine/kill-switch', async (req, res) => {
+    const credentials = await requireBasic(req, autoscalingAdminPermission);
+    const body = parseBody(killSwitchBody, req.body);
+    const actor = httpAuthActor(credentials);
+    res.json(await options.killSwitch.set(body.enabled, actor, body.reason));
+  });
+
+  router.get('/workloads', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
+    const cluster = typeof req.query.cluster === 'string' ? req.query.cluster : undefined;
+    const workloads = await store.listWorkloads({ tenant, cluster });
+    res.json(workloads.map(toSummary).filter(Boolean));
+  });
+
+  router.get('/entities/:namespace/:kind/:name/state', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    const { namespace, kind, name } = req.params;
+    const entityRef = `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
+    const workloads = await store.listWorkloads({ entityRef });
+    const body: EntityScalingState = {
+      entityRef,
+      workloads: workloads.flatMap(w => (w.status ? [w.status] : [])),
+    };
+    res.json(body);
+  });
+
+  router.get('/workloads/:id/history', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    const workload = await workloadOr404(req.params.id);
+    const parsed = hoursQuery.safeParse(req.query.hours ?? undefined);
+    if (!parsed.success) throw new InputError('hours: must be an integer between 1 and 336');
+    const sinceMs = clock() - parsed.data * 3600_000;
+    const body: WorkloadHistory = {
+      workloadId: workload.id,
+      points: await store.listMetricPoints(workload.id, sinceMs),
+      decisions: await store.listDecisions(workload.id, { sinceMs, limit: 100 }),
+    };
+    res.json(body);
+  });
+
+  router.get('/workloads/:id/forecast', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    const workload = await workloadOr404(req.params.id);
+    const last = (workload.state as WorkloadEngineState).lastForecast;
+    const body: WorkloadForecast = {
+      workloadId: workload.id,
+      generatedAt: last?.generatedAt ?? null,
+      model: last?.model ?? null,
+      reasons: last?.reasons ?? [
+        { code: 'NoForecast', message: 'no forecast yet: the engine needs some history first' },
+      ],
+      points: last?.points ?? [],
+      predictiveFloor: last?.predictiveFloor ?? null,
+      anomalies: last?.anomalies ?? [],
+    };
+    res.json(body);
+  });
+
+  router.get('/workloads/:id/recommendations', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    const workload = await workloadOr404(req.params.id);
+    res.json(recommendationsOf(workload));
+  });
+
+  router.post('/workloads/:id/scale', async (req, res) => {
+    const workload = await workloadOr404(req.params.id);
+    await options.authorizeTarget(req, autoscalingManualScalePermission, workload.entityRef);
+    const body = parseBody(scaleBody, req.body);
+    const credentials = await httpAuth.credentials(req);
+    res.json(
+      await options.manualScaler.scale(workload, body.replicas, httpAuthActor(credentials), body.reason),
+    );
+  });
+
+  router.post('/workloads/:id/rollback', async (req, res) => {
+    const workload = await workloadOr404(req.params.id);
+    await options.authorizeTarget(req, autoscalingManualScalePermission, workload.entityRef);
+    const body = parseBody(rollbackBody, req.body);
+    const credentials = await httpAuth.credentials(req);
+    res.json(
+      await options.manualScaler.rollback(workload, httpAuthActor(credentials), body.reason),
+    );
+  });
+
+  return router;
+}
+
+function httpAuthActor(credentials: { principal: unknown }): string {
+  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  return principal.userEntityRef ?? principal.subject ?? principal.type;
+}
+
+function toSummary(workload: StoredWorkload): WorkloadSummary | null {
+  if (!workload.status) return null;
+  const {
+    conditions: _conditions,
+    metrics: _metrics,
+    lastDecision: _lastDecision,
+    predictiveFloor: _predictiveFloor,
+    ...summary
+  } = workload.status;
+  return summary;
+}
+
+function recommendationsOf(workload: StoredWorkload): WorkloadRecommendations {
+  const state = workload.state as WorkloadEngineState;
+  const vertical = state.vertical ? recommendVertical(state.vertical) : undefined;
+  const confidence = vertical?.confidenceDays ?? 0;
+  return {
+    workloadId: workload.id,
+    horizontal: null,
+    vertical: vertical
+      ? (['cpu', 'memory'] as const).flatMap(resource => {
+          const rec = vertical[resource];
+          if (!rec) return [];
+          return [
+            {
+              container: workload.name,
+              resource,
+              current: null,
+              target: rec.target,
+              lowerBound: rec.lowerBound,
+              upperBound: Number.isFinite(rec.upperBound) ? rec.upperBound : rec.target * 4,
+              confidence,
+              monthlySavings: null,
+            },
+          ];
+        })
+      : [],
+  };
+}
