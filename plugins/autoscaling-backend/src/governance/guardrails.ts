@@ -1,0 +1,159 @@
+/**
+ * Guardrails: which policy changes need a platform approval. Pure functions of the resolved
+ * policy before and after the change, the target's context and the configuration.
+ */
+import {
+  formatPolicyPath,
+  type GuardrailFinding,
+  type PolicyDiffEntry,
+  type PolicyLevel,
+  type ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
+import { canonicalJson } from './audit/canonical';
+import { HOURS_PER_MONTH, type GuardrailConfig } from './config';
+
+export interface GuardrailContext {
+  level: PolicyLevel;
+  /** Name of the edited document (environment name for the environment level). */
+  name: string;
+  /** The service's environment (service level only). */
+  environment?: string;
+  tenant?: { name: string; replicaQuota: number | null; monthlyBudget: number | null };
+  config: GuardrailConfig;
+  /** Monthly cost a policy allows; defaults to `ceilingMonthlyCost`. */
+  estimateMonthlyCost?: (policy: ScalingPolicy) => number;
+}
+
+/**
+ * The default cost estimate: the ceiling the policy allows, maxReplicas × per-pod hourly price
+ * × 730 h. A price catalog can replace it through `GuardrailContext.estimateMonthlyCost`.
+ */
+export function ceilingMonthlyCost(policy: ScalingPolicy, podHourlyPrice: number): number {
+  return policy.maxReplicas * podHourlyPrice * HOURS_PER_MONTH;
+}
+
+/**
+ * Whether a change at this level reaches production workloads: a production service, the
+ * production environment document, or a level above environments (global, tier, tenant),
+ * which every production service inherits from.
+ */
+export function reachesProduction(context: GuardrailContext): boolean {
+  const production = context.config.productionEnvironments;
+  switch (context.level) {
+    case 'service':
+      return context.environment !== undefined && production.includes(context.environment);
+    case 'environment':
+      return production.includes(context.name);
+    default:
+      return true;
+  }
+}
+
+const money = (value: number) => value.toFixed(2);
+
+export function evaluateGuardrails(
+  before: ScalingPolicy | undefined,
+  after: ScalingPolicy,
+  context: GuardrailContext,
+): GuardrailFinding[] {
+  const { config, tenant } = context;
+  const findings: GuardrailFinding[] = [];
+  const production = reachesProduction(context);
+
+  const quota = tenant?.replicaQuota ?? null;
+  if (
+    config.tenantQuota &&
+    quota !== null &&
+    after.maxReplicas > quota &&
+    (before === undefined || after.maxReplicas > before.maxReplicas)
+  ) {
+    findings.push({
+      code: 'ABOVE_TENANT_QUOTA',
+      path: 'maxReplicas',
+      message: `maxReplicas ${after.maxReplicas} is above tenant ${tenant!.name}'s replica quota of ${quota}`,
+    });
+  }
+
+  if (production && before) {
+    for (const field of ['minReplicas', 'maxReplicas'] as const) {
+      const old = before[field];
+      const next = after[field];
+      if (old === next) continue;
+      const ratio = Math.abs(next - old) / Math.max(old, 1);
+      if (ratio > config.productionBoundsChangeRatio) {
+        findings.push({
+          code: 'PRODUCTION_BOUNDS_CHANGE',
+          path: field,
+          message: `${field} changes from ${old} to ${next} in production (${Math.round(
+            ratio * 100,
+          )}%, more than ${Math.round(config.productionBoundsChangeRatio * 100)}%)`,
+        });
+      }
+    }
+  }
+
+  if (production && config.productionDisable && after.mode === 'off' && before?.mode !== 'off') {
+    findings.push({
+      code: 'PRODUCTION_DISABLED',
+      path: 'mode',
+      message: 'mode "off" disables autoscaling of production workloads',
+    });
+  }
+
+  const estimate =
+    context.estimateMonthlyCost ?? ((p: ScalingPolicy) => ceilingMonthlyCost(p, config.podHourlyPrice));
+  const costBefore = before ? estimate(before) : 0;
+  const costAfter = estimate(after);
+  const increase = costAfter - costBefore;
+  if (increase > config.monthlyCostIncreaseThreshold) {
+    findings.push({
+      code: 'COST_INCREASE',
+      path: 'maxReplicas',
+      message: `projected monthly cost rises by ${money(increase)} (from ${money(costBefore)} to ${money(
+        costAfter,
+      )}), more than the threshold of ${money(config.monthlyCostIncreaseThreshold)}`,
+    });
+  }
+  const budget = tenant?.monthlyBudget ?? null;
+  if (budget !== null && costAfter > budget && costAfter > costBefore) {
+    findings.push({
+      code: 'ABOVE_BUDGET',
+      path: 'maxReplicas',
+      message: `projected monthly cost ${money(costAfter)} is above tenant ${tenant!.name}'s monthly budget of ${money(budget)}`,
+    });
+  }
+  return findings;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Leaf-by-leaf difference of two overrides (arrays compare as a whole), sorted by path. */
+export function diffOverrides(before: unknown, after: unknown): PolicyDiffEntry[] {
+  const out: PolicyDiffEntry[] = [];
+  walk(before, after, []);
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+
+  function walk(a: unknown, b: unknown, path: string[]) {
+    if (isPlainObject(a) && isPlainObject(b)) {
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        walk(a[key], b[key], [...path, key]);
+      }
+      return;
+    }
+    if (isPlainObject(a) && b === undefined) {
+      for (const key of Object.keys(a)) walk(a[key], undefined, [...path, key]);
+      return;
+    }
+    if (a === undefined && isPlainObject(b)) {
+      for (const key of Object.keys(b)) walk(undefined, b[key], [...path, key]);
+      return;
+    }
+    if (canonicalJson(a) === canonicalJson(b)) return;
+    out.push({
+      path: path.length ? formatPolicyPath(path) : '(root)',
+      before: a === undefined ? null : a,
+      after: b === undefined ? null : b,
+    });
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * Governance routes of docs/api.md: policies, permissions, change requests and audit.
+ * Every route checks a permission; mutating routes write exactly one audit row each.
+ */
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  autoscalingAdminPermission,
+  autoscalingAuditReadPermission,
+  autoscalingChangeApprovePermission,
+  autoscalingManualScalePermission,
+  autoscalingPolicyReadPermission,
+  autoscalingPolicyUpdatePermission,
+  autoscalingStateReadPermission,
+  type TargetPermissions,
+} from '@internal/plugin-autoscaling-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { TargetAuthorizer } from '../permissions/TargetAuthorizer';
+import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
+import type { GovernanceService, TargetContext } from './GovernanceService';
+import { normaliseEntityRef } from './targets';
+
+export interface GovernanceRouterOptions {
+  httpAuth: HttpAuthService;
+  authorizer: TargetAuthorizer;
+  governance: GovernanceService;
+  auditLog: AuditLog;
+}
+
+/** `service:<subject>` for service principals, the user entity ref for users. */
+export function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as
+    | { type: 'user'; userEntityRef: string }
+    | { type: 'service'; subject: string }
+    | { type: 'none' };
+  if (principal.type === 'user') return principal.userEntityRef;
+  if (principal.type === 'service') return `service:${principal.subject}`;
+  return 'anonymous';
+}
+
+/** Parses with zod; a failure is a 400 naming the field. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues
+    .map(issue => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+  throw new InputError(message);
+}
+
+const isoTime = z
+  .string()
+  .refine(v => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO-8601 time' })
+  .transform(v => new Date(v).toISOString());
+
+const entityRefParam = z
+  .string({ error: 'is required' })
+  .min(1, { message: 'is required' })
+  .transform((value, ctx) => {
+    try {
+      return normaliseEntityRef(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an entity ref` });
+      return z.NEVER;
+    }
+  });
+
+const updateBody = z.strictObject({
+  override: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+  version: z.number({ error: 'must be a number' }).int().min(0),
+  reason: z.string({ error: 'is required' }).trim().min(1, { message: 'is required' }).max(2000),
+});
+const validateBody = z.strictObject({
+  override: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+  version: z.number().int().min(0).optional(),
+  reason: z.string().optional(),
+});
+const approveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() });
+const rejectBody = z.strictObject({
+  comment: z.string({ error: 'is required' }).trim().min(1, { message: 'is required' }).max(2000),
+});
+const changeRequestQuery = z.object({
+  status: z.enum(['pending', 'applied', 'rejected', 'superseded']).optional(),
+  entityRef: entityRefParam.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const auditQuery = z.object({
+  entityRef: z.string().min(1).optional(),
+  target: z.string().min(1).optional(),
+  actor: z.string().min(1).optional(),
+  action: z.enum(AUDIT_ACTIONS as [string, ...string[]]).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+const exportQuery = auditQuery.extend({
+  format: z.enum(['json', 'csv']).optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+export async function createGovernanceRouter(
+  options: GovernanceRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, authorizer, governance, auditLog } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  const credentialsOf = (req: express.Request) => httpAuth.credentials(req);
+
+  /** policy.read on an entity level; for platform-wide levels, any policy.read grant. */
+  async function requireRead(credentials: BackstageCredentials, context: TargetContext) {
+    if (context.isEntity) {
+      await authorizer.requireOnTarget(credentials, autoscalingPolicyReadPermission, context.entityRef);
+      return;
+    }
+    const { some } = await authorizer.isAllowedOnSome(credentials, autoscalingPolicyReadPermission);
+    if (!some) throw new NotAllowedError(`Missing permission ${autoscalingPolicyReadPermission.name}`);
+  }
+
+  /**
+   * policy.update on the service or tenant entity (rules: tenant admin, service owner);
+   * environment, tier and global documents apply to every tenant and need engine administration.
+   */
+  async function requireUpdate(credentials: BackstageCredentials, context: TargetContext) {
+    if (context.isEntity) {
+      await authorizer.requireOnTarget(credentials, autoscalingPolicyUpdatePermission, context.entityRef);
+      return;
+    }
+    if (!(await authorizer.isAllowed(credentials, autoscalingAdminPermission))) {
+      throw new NotAllowedError(
+        `Changing the ${context.target.level} policy needs ${autoscalingAdminPermission.name}: it applies to every tenant`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- policies
+
+  router.get('/policies/effective', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { entityRef } = parseInput(z.object({ entityRef: entityRefParam }), req.query);
+    await authorizer.requireOnTarget(credentials, autoscalingPolicyReadPermission, entityRef);
+    res.json(await governance.getEffectivePolicy(entityRef));
+  });
+
+  router.get('/policies/:level/:name', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const context = await governance.contextFor(req.params.level, req.params.name);
+    await requireRead(credentials, context);
+    res.json(await governance.getDocument(context.target));
+  });
+
+  router.get('/policies/:level/:name/history', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const context = await governance.contextFor(req.params.level, req.params.name);
+    await requireRead(credentials, context);
+    res.json(await governance.policies.history(context.target));
+  });
+
+  router.post('/policies/:level/:name/validate', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const context = await governance.contextFor(req.params.level, req.params.name);
+    await requireRead(credentials, context);
+    const body = parseInput(validateBody, req.body);
+    res.json(await governance.validate(context, body.override));
+  });
+
+  router.put('/policies/:level/:name', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const context = await governance.contextFor(req.params.level, req.params.name);
+    await requireUpdate(credentials, context);
+    const body = parseInput(updateBody, req.body);
+    const result = await governance.update(context, body, {
+      ref: actorOf(credentials),
+      request: req,
+    });
+    res.status(result.status === 'applied' ? 200 : 202).json(result);
+  });
+
+  // ---------------------------------------------------------------- permissions
+
+  router.get('/permissions', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { entityRef } = parseInput(z.object({ entityRef: entityRefParam }), req.query);
+    const [canEditPolicy, canScale, canApprove, canAdminister, canReadAudit] = await Promise.all([
+      authorizer.isAllowedOnTarget(credentials, autoscalingPolicyUpdatePermission, entityRef),
+      authorizer.isAllowedOnTarget(credentials, autoscalingManualScalePermission, entityRef),
+      authorizer.isAllowed(credentials, autoscalingChangeApprovePermission),
+      authorizer.isAllowed(credentials, autoscalingAdminPermission),
+      authorizer.isAllowed(credentials, autoscalingAuditReadPermission),
+    ]);
+    const body: TargetPermissions = {
+      canEditPolicy,
+      canScale,
+      canApprove,
+      canAdminister,
+      canReadAudit,
+    };
+    res.json(body);
+  });
+
+  // ---------------------------------------------------------------- change requests
+
+  router.get('/change-requests', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizer.require(credentials, autoscalingStateReadPermission);
+    const query = parseInput(changeRequestQuery, req.query);
+    res.json(await governance.listChangeRequests(query));
+  });
+
+  router.get('/change-requests/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizer.require(credentials, autoscalingStateReadPermission);
+    res.json(await governance.getChangeRequest(req.params.id));
+  });
+
+  router.post('/change-requests/:id/approve', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizer.require(credentials, autoscalingChangeApprovePermission);
+    const body = parseInput(approveBody, req.body ?? {});
+    res.json(
+      await governance.approve(
+        req.params.id,
+        { ref: actorOf(credentials), request: req },
+        body.comment || null,
+      ),
+    );
+  });
+
+  router.post('/change-requests/:id/reject', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizer.require(credentials, autoscalingChangeApprovePermission);
+    const body = parseInput(rejectBody, req.body ?? {});
+    res.json(
+      await governance.reject(req.params.id, { ref: actorOf(credentials), request: req }, body.comment),
+    );
+  });
+
+  // ---------------------------------------------------------------- audit
+
+  router.get('/audit', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizer.require(credentials, autoscalingAuditReadPermission);
+    const query = parseInput(auditQuery, req.query);
+    res.json(
+      await auditLog.query({
+        target: query.entityRef ?? query.target,
+        actor: query.actor,
+        action: query.action as any,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+      }),
+    );
+  });
+
+  router.get('/audit/verify', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizer.require(credentials, autoscalingAuditReadPermission);
+    res.json(await auditLog.verify());
+  });
+
+  router.get('/audit/export', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizer.require(credentials, autoscalingAuditReadPermission);
+    const query = parseInput(exportQuery, req.query);
+    const events = await auditLog.query({
+      target: query.entityRef ?? query.target,
+      actor: query.actor,
+      action: query.action as any,
+      from: query.from,
+      to: query.to,
+      limit: query.limit ?? 100_000,
+      ascending: true,
+    });
+    if (query.format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="autoscaling-audit.csv"');
+      res.send(auditEventsToCsv(events));
+      return;
+    }
+    res.setHeader('Content-Disposition', 'attachment; filename="autoscaling-audit.json"');
+    res.json(events);
+  });
+
+  return router;
+}

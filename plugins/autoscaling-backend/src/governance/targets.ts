@@ -1,0 +1,184 @@
+/**
+ * Targets: what the catalog says about the entity a policy or a permission is about.
+ * A service is a Component (tenant and environment from annotations, owner from spec.owner);
+ * a tenant is a Group with `spec.type: tenant` (tier, replica quota, monthly budget from
+ * annotations).
+ */
+import type { AuthService } from '@backstage/backend-plugin-api';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  TENANT_MONTHLY_BUDGET_ANNOTATION,
+  TENANT_REPLICA_QUOTA_ANNOTATION,
+  TENANT_TIER_ANNOTATION,
+  type TenantTier,
+} from '@internal/plugin-autoscaling-common';
+import type { AutoscalingTarget } from '@internal/plugin-autoscaling-node';
+
+/** Component annotations naming the service's tenant and environment. */
+export const TENANT_ANNOTATION = 'autoscaling.io/tenant';
+export const ENVIRONMENT_ANNOTATION = 'autoscaling.io/environment';
+
+const TIERS: readonly TenantTier[] = ['enterprise', 'premium', 'basic'];
+
+export interface TenantInfo {
+  name: string;
+  entityRef: string;
+  tier: TenantTier | null;
+  replicaQuota: number | null;
+  monthlyBudget: number | null;
+}
+
+export interface ResolvedTarget {
+  entityRef: string;
+  /** What permission rules see. */
+  target: AutoscalingTarget;
+  entity: Entity;
+  tenant: TenantInfo | null;
+  /** The service's environment; null for tenants and unannotated services. */
+  environment: string | null;
+}
+
+export interface TargetResolver {
+  /** The target, or undefined when the entity does not exist or is not a Component/Group. */
+  resolve(entityRef: string): Promise<ResolvedTarget | undefined>;
+  /** The tenant Group by name or ref, or undefined. */
+  tenant(nameOrRef: string): Promise<TenantInfo | undefined>;
+  /** For the permissions registry: resources in the order of the refs. */
+  resolveResources(refs: string[]): Promise<Array<AutoscalingTarget | undefined>>;
+}
+
+/** `acme` or `group:default/acme` → `group:default/acme`. */
+export function tenantRefOf(nameOrRef: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(nameOrRef, { defaultKind: 'group', defaultNamespace: 'default' }),
+  );
+}
+
+/** Normalises an entity ref (lower-cased kind, default namespace); throws on malformed refs. */
+export function normaliseEntityRef(ref: string): string {
+  return stringifyEntityRef(parseEntityRef(ref));
+}
+
+function parseNumber(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+export function tenantInfoOf(entity: Entity): TenantInfo {
+  const annotations = entity.metadata.annotations ?? {};
+  const tier = annotations[TENANT_TIER_ANNOTATION] as TenantTier | undefined;
+  return {
+    name: entity.metadata.name,
+    entityRef: stringifyEntityRef(entity),
+    tier: tier && TIERS.includes(tier) ? tier : null,
+    replicaQuota: parseNumber(annotations[TENANT_REPLICA_QUOTA_ANNOTATION]),
+    monthlyBudget: parseNumber(annotations[TENANT_MONTHLY_BUDGET_ANNOTATION]),
+  };
+}
+
+const isTenantGroup = (entity: Entity) =>
+  entity.kind.toLowerCase() === 'group' && (entity.spec as any)?.type === 'tenant';
+
+export class CatalogTargetResolver implements TargetResolver {
+  private readonly cache = new Map<string, { at: number; value: Entity | undefined }>();
+
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      auth: AuthService;
+      /** Entity lookups are cached this long (0 disables the cache). */
+      cacheSeconds?: number;
+      clock?: () => Date;
+    },
+  ) {}
+
+  private now() {
+    return (this.options.clock?.() ?? new Date()).getTime();
+  }
+
+  private async entity(ref: string): Promise<Entity | undefined> {
+    const ttl = (this.options.cacheSeconds ?? 30) * 1000;
+    const hit = this.cache.get(ref);
+    if (hit && ttl > 0 && this.now() - hit.at < ttl) return hit.value;
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const value = await this.options.catalog.getEntityByRef(ref, { credentials });
+    if (ttl > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(ref, { at: this.now(), value });
+    }
+    return value;
+  }
+
+  async tenant(nameOrRef: string): Promise<TenantInfo | undefined> {
+    let ref: string;
+    try {
+      ref = tenantRefOf(nameOrRef);
+    } catch {
+      return undefined;
+    }
+    const entity = await this.entity(ref);
+    return entity && isTenantGroup(entity) ? tenantInfoOf(entity) : undefined;
+  }
+
+  async resolve(entityRef: string): Promise<ResolvedTarget | undefined> {
+    let ref: string;
+    try {
+      ref = normaliseEntityRef(entityRef);
+    } catch {
+      return undefined;
+    }
+    const entity = await this.entity(ref);
+    if (!entity) return undefined;
+    const kind = entity.kind.toLowerCase();
+    if (kind === 'group') {
+      const tenant = isTenantGroup(entity) ? tenantInfoOf(entity) : null;
+      return {
+        entityRef: ref,
+        entity,
+        tenant,
+        environment: null,
+        target: { entityRef: ref, kind: 'group', tenantRef: tenant ? ref : undefined },
+      };
+    }
+    if (kind !== 'component') return undefined;
+    const annotations = entity.metadata.annotations ?? {};
+    const tenantName = annotations[TENANT_ANNOTATION];
+    const tenant = tenantName ? (await this.tenant(tenantName)) ?? null : null;
+    const owner = (entity.spec as any)?.owner;
+    let ownerRef: string | undefined;
+    if (typeof owner === 'string' && owner) {
+      try {
+        ownerRef = stringifyEntityRef(
+          parseEntityRef(owner, {
+            defaultKind: 'group',
+            defaultNamespace: entity.metadata.namespace ?? 'default',
+          }),
+        );
+      } catch {
+        ownerRef = undefined;
+      }
+    }
+    return {
+      entityRef: ref,
+      entity,
+      tenant,
+      environment: annotations[ENVIRONMENT_ANNOTATION] ?? null,
+      target: {
+        entityRef: ref,
+        kind: 'component',
+        tenantRef: tenant?.entityRef,
+        ownerRef,
+      },
+    };
+  }
+
+  async resolveResources(refs: string[]): Promise<Array<AutoscalingTarget | undefined>> {
+    return Promise.all(refs.map(async ref => (await this.resolve(ref))?.target));
+  }
+}
