@@ -259,7 +259,8 @@ export class ClusterEvaluator {
     });
   }
 
-  private async actuateAndRecord(plan: Plan, killSwitch: KillSwitchState, nowMs: number) {
+  private async actuateAndRecord(planned: Plan, killSwitch: KillSwitchState, nowMs: number) {
+    let plan = planned;
     const { store, audit, client, health } = this.options;
     const { record } = plan.discovered;
     let { result, scale } = plan;
@@ -283,6 +284,7 @@ export class ClusterEvaluator {
           try {
             await client.replaceScale(record, result.desiredReplicas, scale.resourceVersion);
             outcome = 'applied';
+            error = undefined;
             break;
           } catch (e) {
             if (!(e instanceof ScaleConflictError)) {
@@ -292,8 +294,12 @@ export class ClusterEvaluator {
             }
             outcome = 'conflict';
             error = e.message;
-            scale = await client.getScale(record);
-            result = this.redecide(plan, scale, nowMs);
+            const fresh = await this.plan(plan.discovered, nowMs);
+            fresh.limit = plan.limit;
+            fresh.allocationReasons = plan.allocationReasons;
+            if (fresh.limit) fresh.result = this.redecide(fresh, fresh.scale, nowMs);
+            plan = fresh;
+            ({ result, scale } = plan);
             if (result.decision.kind !== 'scale') outcome = 'unchanged';
           }
         }
