@@ -9,8 +9,17 @@ export {
   withScaleEvent,
   type HorizontalState,
 } from './horizontal/state';
-export { replicaBoundsAt, activeWindow, type ActiveSchedule, type ReplicaBounds } from './horizontal/schedules';
-export { behaviorWithPreset, effectiveBehavior, type EffectiveBehavior } from './horizontal/behavior';
+export {
+  replicaBoundsAt,
+  activeWindow,
+  type ActiveSchedule,
+  type ReplicaBounds,
+} from './horizontal/schedules';
+export {
+  behaviorWithPreset,
+  effectiveBehavior,
+  type EffectiveBehavior,
+} from './horizontal/behavior';
 export * from './horizontal/types';
 
 export {
@@ -24,7 +33,11 @@ export {
   type FieldSource,
   type ResolutionIssue,
 } from './policy/resolvePolicy';
-export { validatePolicy, checkCronExpressions, type PolicyValidation } from './policy/validatePolicy';
+export {
+  validatePolicy,
+  checkCronExpressions,
+  type PolicyValidation,
+} from './policy/validatePolicy';
 
 export {
   allocateTenantReplicas,

@@ -5,14 +5,21 @@ import fc from 'fast-check';
 import { decideHorizontal } from './horizontal/decideHorizontal';
 import { emptyHorizontalState, type HorizontalState } from './horizontal/state';
 import type { MetricSample } from './horizontal/types';
-import { allocateTenantReplicas, TIER_PRIORITY } from './tenants/allocateTenantReplicas';
+import {
+  allocateTenantReplicas,
+  TIER_PRIORITY,
+} from './tenants/allocateTenantReplicas';
 import { replay } from './replay/replay';
 import { resampleTrace } from './replay/trace';
 import { NOW, policy, readyPods } from './testing/builders';
 
 const rulesArb = fc.record({
   stabilizationWindowSeconds: fc.integer({ min: 0, max: 600 }),
-  selectPolicy: fc.constantFrom('Max' as const, 'Min' as const, 'Disabled' as const),
+  selectPolicy: fc.constantFrom(
+    'Max' as const,
+    'Min' as const,
+    'Disabled' as const,
+  ),
   policies: fc.array(
     fc.record({
       type: fc.constantFrom('Pods' as const, 'Percent' as const),
@@ -29,12 +36,20 @@ const scenarioArb = fc
     span: fc.integer({ min: 0, max: 40 }),
     current: fc.integer({ min: 1, max: 80 }),
     target: fc.integer({ min: 10, max: 100 }),
-    usages: fc.array(fc.double({ min: 0, max: 4, noNaN: true }), { minLength: 1, maxLength: 6 }),
+    usages: fc.array(fc.double({ min: 0, max: 4, noNaN: true }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
     rps: fc.double({ min: 0, max: 1000, noNaN: true }),
     rpsFails: fc.boolean(),
-    behavior: fc.option(fc.record({ scaleUp: rulesArb, scaleDown: rulesArb }), { nil: undefined }),
+    behavior: fc.option(fc.record({ scaleUp: rulesArb, scaleDown: rulesArb }), {
+      nil: undefined,
+    }),
     history: fc.array(
-      fc.tuple(fc.integer({ min: 1, max: 900 }), fc.integer({ min: 0, max: 100 })),
+      fc.tuple(
+        fc.integer({ min: 1, max: 900 }),
+        fc.integer({ min: 0, max: 100 }),
+      ),
       { maxLength: 8 },
     ),
     floor: fc.option(fc.integer({ min: 0, max: 200 }), { nil: undefined }),
@@ -55,8 +70,14 @@ function run(s: Scenario) {
     : { type: 'value', value: s.rps };
   const state: HorizontalState = {
     ...emptyHorizontalState(),
-    recommendations: s.history.map(([ago, replicas]) => [NOW - ago * 1000, replicas]),
-    scaleUpEvents: s.history.map(([ago, replicas]) => [NOW - ago * 1000, replicas % 5]),
+    recommendations: s.history.map(([ago, replicas]) => [
+      NOW - ago * 1000,
+      replicas,
+    ]),
+    scaleUpEvents: s.history.map(([ago, replicas]) => [
+      NOW - ago * 1000,
+      replicas % 5,
+    ]),
   };
   return decideHorizontal({
     policy: policy({
@@ -65,7 +86,11 @@ function run(s: Scenario) {
       behavior: s.behavior,
       predictive: { enabled: true },
       metrics: [
-        { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: s.target } },
+        {
+          type: 'Resource',
+          resource: 'cpu',
+          target: { type: 'Utilization', averageUtilization: s.target },
+        },
         {
           type: 'External',
           name: 'rps',
@@ -80,7 +105,9 @@ function run(s: Scenario) {
     nowMs: NOW,
     predictive: s.floor === undefined ? undefined : { floorReplicas: s.floor },
     limit:
-      s.limit === undefined ? undefined : { maxReplicas: s.limit, code: 'TenantQuota', message: 'quota' },
+      s.limit === undefined
+        ? undefined
+        : { maxReplicas: s.limit, code: 'TenantQuota', message: 'quota' },
   });
 }
 
@@ -91,10 +118,11 @@ describe('horizontal properties', () => {
         const result = run(s);
         expect(result.desiredReplicas).toBeGreaterThanOrEqual(s.min);
         expect(result.desiredReplicas).toBeLessThanOrEqual(s.max);
-        if (result.decision.kind === 'scale') {
-          expect(result.decision.to).toBe(result.desiredReplicas);
-          expect(result.decision.from).toBe(s.current);
-        }
+        const d = result.decision;
+        const [from, to] =
+          d.kind === 'scale' ? [d.from, d.to] : [d.replicas, d.replicas];
+        expect(from).toBe(s.current);
+        expect(to).toBe(result.desiredReplicas);
       }),
       { numRuns: 400 },
     );
@@ -105,7 +133,9 @@ describe('horizontal properties', () => {
       fc.property(scenarioArb, s => {
         fc.pre(s.limit !== undefined);
         const result = run(s);
-        expect(result.desiredReplicas).toBeLessThanOrEqual(Math.max(s.limit!, s.min));
+        expect(result.desiredReplicas).toBeLessThanOrEqual(
+          Math.max(s.limit!, s.min),
+        );
       }),
       { numRuns: 300 },
     );
@@ -118,7 +148,9 @@ describe('horizontal properties', () => {
         fc.integer({ min: 10, max: 100 }),
         fc.double({ min: 0, max: 1.1, noNaN: true }),
         fc.double({ min: 0, max: 1.1, noNaN: true }),
-        fc.option(fc.record({ scaleUp: rulesArb, scaleDown: rulesArb }), { nil: undefined }),
+        fc.option(fc.record({ scaleUp: rulesArb, scaleDown: rulesArb }), {
+          nil: undefined,
+        }),
         (current, target, cpuRatio, rpsRatio, behavior) => {
           const pods = readyPods(current);
           const usage = (cpuRatio * target) / 100;
@@ -129,7 +161,11 @@ describe('horizontal properties', () => {
               maxReplicas: 100,
               behavior,
               metrics: [
-                { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: target } },
+                {
+                  type: 'Resource',
+                  resource: 'cpu',
+                  target: { type: 'Utilization', averageUtilization: target },
+                },
                 {
                   type: 'Pods',
                   name: 'rps',
@@ -144,7 +180,9 @@ describe('horizontal properties', () => {
               cpu: { type: 'pods', values, timestampMs: NOW },
               rps: {
                 type: 'pods',
-                values: Object.fromEntries(pods.map(p => [p.name, rpsRatio * 100])),
+                values: Object.fromEntries(
+                  pods.map(p => [p.name, rpsRatio * 100]),
+                ),
                 timestampMs: NOW,
               },
             },
@@ -170,7 +208,10 @@ describe('tenant allocation properties', () => {
     fc.assert(
       fc.property(
         fc.array(requestArb, { minLength: 1, maxLength: 30 }),
-        fc.dictionary(fc.constantFrom('acme', 'globex', 'initech'), fc.integer({ min: 0, max: 60 })),
+        fc.dictionary(
+          fc.constantFrom('acme', 'globex', 'initech'),
+          fc.integer({ min: 0, max: 60 }),
+        ),
         fc.integer({ min: 0, max: 300 }),
         fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
         (raw, quotas, globalMax, capacity) => {
@@ -194,11 +235,17 @@ describe('tenant allocation properties', () => {
             const tenantMin = requests
               .filter(r => r.tenant === tenant)
               .reduce((a, r) => a + r.minReplicas, 0);
-            expect(result.tenantTotals[tenant] ?? 0).toBeLessThanOrEqual(Math.max(quota, tenantMin));
+            expect(result.tenantTotals[tenant] ?? 0).toBeLessThanOrEqual(
+              Math.max(quota, tenantMin),
+            );
           }
           for (const allocation of result.allocations) {
-            const request = requests.find(r => r.workload === allocation.workload)!;
-            expect(allocation.grantedReplicas).toBeGreaterThanOrEqual(request.minReplicas);
+            const request = requests.find(
+              r => r.workload === allocation.workload,
+            )!;
+            expect(allocation.grantedReplicas).toBeGreaterThanOrEqual(
+              request.minReplicas,
+            );
             expect(allocation.grantedReplicas).toBeLessThanOrEqual(
               Math.max(request.requestedReplicas, request.minReplicas),
             );
@@ -214,26 +261,51 @@ describe('replay causality', () => {
   it('a trace cut at T gives the same rows before T as the full trace', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.double({ min: 0, max: 3000, noNaN: true }), { minLength: 20, maxLength: 120 }),
+        fc.array(fc.double({ min: 0, max: 3000, noNaN: true }), {
+          minLength: 20,
+          maxLength: 120,
+        }),
         fc.integer({ min: 5, max: 115 }),
         fc.boolean(),
         (values, cutAt, withFloor) => {
-          const points = values.map((value, i) => ({ timeMs: NOW + i * 60_000, value }));
+          const points = values.map((value, i) => ({
+            timeMs: NOW + i * 60_000,
+            value,
+          }));
           const cut = points.slice(0, Math.min(cutAt, points.length));
           const p = policy({
             minReplicas: 2,
             maxReplicas: 60,
             predictive: { enabled: withFloor },
             metrics: [
-              { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+              {
+                type: 'Resource',
+                resource: 'cpu',
+                target: { type: 'Utilization', averageUtilization: 70 },
+              },
             ],
           });
           // A floor that reads the whole history it is given: any leak of the future shows.
-          const predictiveFloor = ({ history }: { history: { demand: Float64Array } }) =>
+          const predictiveFloor = ({
+            history,
+          }: {
+            history: { demand: Float64Array };
+          }) =>
             Math.ceil(history.demand.reduce((a, b) => Math.max(a, b), 0) / 200);
-          const options = { policy: p, capacityPerPod: 100, startupSeconds: 60, predictiveFloor };
-          const full = replay({ ...options, series: resampleTrace(points, 15) });
-          const partial = replay({ ...options, series: resampleTrace(cut, 15) });
+          const options = {
+            policy: p,
+            capacityPerPod: 100,
+            startupSeconds: 60,
+            predictiveFloor,
+          };
+          const full = replay({
+            ...options,
+            series: resampleTrace(points, 15),
+          });
+          const partial = replay({
+            ...options,
+            series: resampleTrace(cut, 15),
+          });
           expect(full.rows.slice(0, partial.rows.length)).toEqual(partial.rows);
         },
       ),

@@ -22,7 +22,9 @@ export interface PolicyCheckOptions {
 /** `['metrics', 0, 'query', 'source']` becomes `metrics[0].query.source`. */
 export function formatPolicyPath(path: PolicyPath): string {
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`,
+    )
     .join('');
 }
 
@@ -68,7 +70,8 @@ function checkReplicaBounds(policy: ScalingPolicy): PolicyIssue[] {
   ) {
     issues.push({
       path: ['minReplicas'],
-      message: 'minReplicas 0 needs at least one Object or External metric to scale up from zero',
+      message:
+        'minReplicas 0 needs at least one Object or External metric to scale up from zero',
     });
   }
   return issues;
@@ -79,22 +82,34 @@ function checkSchedules(policy: ScalingPolicy): PolicyIssue[] {
   const names = new Set<string>();
   policy.schedules.forEach((schedule, i) => {
     if (names.has(schedule.name)) {
-      issues.push({ path: ['schedules', i, 'name'], message: `duplicate schedule name "${schedule.name}"` });
+      issues.push({
+        path: ['schedules', i, 'name'],
+        message: `duplicate schedule name "${schedule.name}"`,
+      });
     }
     names.add(schedule.name);
-    if (schedule.minReplicas !== undefined && schedule.minReplicas > policy.maxReplicas) {
+    if (
+      schedule.minReplicas !== undefined &&
+      schedule.minReplicas > policy.maxReplicas
+    ) {
       issues.push({
         path: ['schedules', i, 'minReplicas'],
         message: `schedule "${schedule.name}" asks for ${schedule.minReplicas} replicas, above maxReplicas (${policy.maxReplicas})`,
       });
     }
-    if (schedule.maxReplicas !== undefined && schedule.maxReplicas > policy.maxReplicas) {
+    if (
+      schedule.maxReplicas !== undefined &&
+      schedule.maxReplicas > policy.maxReplicas
+    ) {
       issues.push({
         path: ['schedules', i, 'maxReplicas'],
         message: `schedule "${schedule.name}" maxReplicas (${schedule.maxReplicas}) is above the policy's maxReplicas (${policy.maxReplicas})`,
       });
     }
-    if (schedule.maxReplicas !== undefined && schedule.maxReplicas < policy.minReplicas) {
+    if (
+      schedule.maxReplicas !== undefined &&
+      schedule.maxReplicas < policy.minReplicas
+    ) {
       issues.push({
         path: ['schedules', i, 'maxReplicas'],
         message: `schedule "${schedule.name}" maxReplicas (${schedule.maxReplicas}) is below the policy's minReplicas (${policy.minReplicas})`,
@@ -114,16 +129,26 @@ function checkSchedules(policy: ScalingPolicy): PolicyIssue[] {
   return issues;
 }
 
-function checkMetrics(policy: ScalingPolicy, options: PolicyCheckOptions): PolicyIssue[] {
+function checkMetrics(
+  policy: ScalingPolicy,
+  options: PolicyCheckOptions,
+): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
-  const known = options.knownSources ? new Set(options.knownSources) : undefined;
-  const queryNames = new Set([...Object.keys(policy.queries), ...(options.knownQueries ?? [])]);
+  const known = options.knownSources
+    ? new Set(options.knownSources)
+    : undefined;
+  const queryNames = new Set([
+    ...Object.keys(policy.queries),
+    ...(options.knownQueries ?? []),
+  ]);
 
   for (const [name, query] of Object.entries(policy.queries)) {
     if (known && !known.has(query.source)) {
       issues.push({
         path: ['queries', name, 'source'],
-        message: `unknown metric source "${query.source}" (known: ${[...known].join(', ')})`,
+        message: `unknown metric source "${query.source}" (known: ${[
+          ...known,
+        ].join(', ')})`,
       });
     }
   }
@@ -143,7 +168,9 @@ function checkMetrics(policy: ScalingPolicy, options: PolicyCheckOptions): Polic
       if (known && !known.has(metric.query.source)) {
         issues.push({
           path: ['metrics', i, 'query', 'source'],
-          message: `unknown metric source "${metric.query.source}" (known: ${[...known].join(', ')})`,
+          message: `unknown metric source "${metric.query.source}" (known: ${[
+            ...known,
+          ].join(', ')})`,
         });
       }
     } else if (!queryNames.has(metric.query.ref)) {
@@ -159,7 +186,10 @@ function checkMetrics(policy: ScalingPolicy, options: PolicyCheckOptions): Polic
 function checkFallback(policy: ScalingPolicy): PolicyIssue[] {
   const fallback = policy.fallback;
   if (!fallback) return [];
-  if (fallback.replicas < policy.minReplicas || fallback.replicas > policy.maxReplicas) {
+  if (
+    fallback.replicas < policy.minReplicas ||
+    fallback.replicas > policy.maxReplicas
+  ) {
     return [
       {
         path: ['fallback', 'replicas'],

@@ -22,7 +22,8 @@ const SUFFIX_FACTORS: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-const QUANTITY_PATTERN = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-zA-Z]{0,2})$/;
+const QUANTITY_PATTERN =
+  /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-zA-Z]{0,2})$/;
 
 /** Returns the quantity in base units, or undefined when the text is not a quantity. */
 export function parseQuantity(text: string): number | undefined {

@@ -49,9 +49,13 @@ export const timeZoneSchema = z.string().refine(
 export const cronExpressionSchema = z
   .string()
   .trim()
-  .refine(expr => /^@\w+$/.test(expr) || [5, 6].includes(expr.split(/\s+/).length), {
-    message: 'cron expression needs 5 or 6 fields (or a macro such as @daily)',
-  });
+  .refine(
+    expr => /^@\w+$/.test(expr) || [5, 6].includes(expr.split(/\s+/).length),
+    {
+      message:
+        'cron expression needs 5 or 6 fields (or a macro such as @daily)',
+    },
+  );
 
 // ---------------------------------------------------------------- metrics
 
@@ -77,7 +81,11 @@ export const metricSignalSchema = z.enum([
 
 const utilizationTargetSchema = z.strictObject({
   type: z.literal('Utilization'),
-  averageUtilization: z.number().int().min(1).describe('percent of the pod request'),
+  averageUtilization: z
+    .number()
+    .int()
+    .min(1)
+    .describe('percent of the pod request'),
 });
 const averageValueTargetSchema = z.strictObject({
   type: z.literal('AverageValue'),
@@ -119,7 +127,10 @@ export const objectMetricSchema = z.strictObject({
   name: metricNameSchema,
   signal: metricSignalSchema.optional(),
   query: metricQuerySchema,
-  target: z.discriminatedUnion('type', [valueTargetSchema, averageValueTargetSchema]),
+  target: z.discriminatedUnion('type', [
+    valueTargetSchema,
+    averageValueTargetSchema,
+  ]),
 });
 
 export const externalMetricSchema = z.strictObject({
@@ -127,7 +138,10 @@ export const externalMetricSchema = z.strictObject({
   name: metricNameSchema,
   signal: metricSignalSchema.optional(),
   query: metricQuerySchema,
-  target: z.discriminatedUnion('type', [valueTargetSchema, averageValueTargetSchema]),
+  target: z.discriminatedUnion('type', [
+    valueTargetSchema,
+    averageValueTargetSchema,
+  ]),
 });
 
 export const metricSpecSchema = z.discriminatedUnion('type', [
@@ -167,7 +181,11 @@ export const behaviorSchema = z.strictObject({
   scaleDown: scalingRulesSchema.optional(),
 });
 
-export const presetNameSchema = z.enum(['aggressive', 'balanced', 'conservative']);
+export const presetNameSchema = z.enum([
+  'aggressive',
+  'balanced',
+  'conservative',
+]);
 
 // ---------------------------------------------------------------- other sections
 
@@ -176,7 +194,11 @@ export const modeSchema = z.enum(['auto', 'dry-run', 'forecast-only', 'off']);
 const predictiveFields = {
   enabled: z.boolean(),
   /** How far ahead the floor looks; should be at least the pod start-up time. */
-  leadTimeSeconds: z.number().int().min(0).max(7 * 86400),
+  leadTimeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86400),
   /** History needed before the forecast may raise the floor. */
   minHistorySeconds: z.number().int().min(0),
   /** History the forecaster keeps; older samples only live in the seasonal profile. */
@@ -202,21 +224,32 @@ export const scheduleSchema = z
     cron: cronExpressionSchema,
     timezone: timeZoneSchema.default('UTC'),
     /** Window length; give either this or `end`. */
-    durationMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .optional(),
     /** When the window closes, as a cron expression in the same time zone. */
     end: cronExpressionSchema.optional(),
     minReplicas: z.number().int().min(0).optional(),
     maxReplicas: z.number().int().min(1).optional(),
   })
   .superRefine((schedule, ctx) => {
-    if ((schedule.durationMinutes === undefined) === (schedule.end === undefined)) {
+    if (
+      (schedule.durationMinutes === undefined) ===
+      (schedule.end === undefined)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['durationMinutes'],
         message: 'give exactly one of durationMinutes or end',
       });
     }
-    if (schedule.minReplicas === undefined && schedule.maxReplicas === undefined) {
+    if (
+      schedule.minReplicas === undefined &&
+      schedule.maxReplicas === undefined
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['minReplicas'],
@@ -246,7 +279,10 @@ export const verticalSchema = z.strictObject({
   mode: verticalFields.mode.default('Off'),
   minAllowed: verticalFields.minAllowed.default({}),
   maxAllowed: verticalFields.maxAllowed.default({}),
-  controlledResources: verticalFields.controlledResources.default(['cpu', 'memory']),
+  controlledResources: verticalFields.controlledResources.default([
+    'cpu',
+    'memory',
+  ]),
 });
 
 const queriesSchema = z.record(
@@ -336,5 +372,7 @@ export type ParsedPolicyOverride = z.output<typeof policyOverrideSchema>;
 
 /** The key a metric's samples and status are reported under. */
 export function metricKey(metric: MetricSpec): string {
-  return metric.type === 'Resource' ? metric.name ?? metric.resource : metric.name;
+  return metric.type === 'Resource'
+    ? metric.name ?? metric.resource
+    : metric.name;
 }

@@ -21,7 +21,12 @@ Run "autoscaling <command> --help" for a command's options.
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (
+    !command ||
+    command === '--help' ||
+    command === '-h' ||
+    command === 'help'
+  ) {
     io.stdout.write(USAGE);
     return command ? 0 : 2;
   }
@@ -34,7 +39,11 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     module = require(`./${command}`);
   } catch (error) {
-    io.stderr.write(`autoscaling: the ${command} command is not available (${(error as Error).message})\n`);
+    io.stderr.write(
+      `autoscaling: the ${command} command is not available (${
+        (error as Error).message
+      })\n`,
+    );
     return 1;
   }
   return module.run(rest, io);

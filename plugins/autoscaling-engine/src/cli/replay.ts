@@ -10,7 +10,11 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validatePolicy } from '../policy/validatePolicy';
 import { replay, type ReplayResult } from '../replay/replay';
-import { parseTraceCsv, resampleTrace, TraceFormatError } from '../replay/trace';
+import {
+  parseTraceCsv,
+  resampleTrace,
+  TraceFormatError,
+} from '../replay/trace';
 import type { CommandIo } from './io';
 
 const HELP = `Usage: autoscaling replay --trace <csv> --policy <yaml|json> [options]
@@ -47,7 +51,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    io.stderr.write(`autoscaling replay: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr.write(
+      `autoscaling replay: ${(error as Error).message}\n\n${HELP}`,
+    );
     return 2;
   }
   if (values.help) {
@@ -55,29 +61,47 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (!values.trace || !values.policy) {
-    io.stderr.write(`autoscaling replay: --trace and --policy are required\n\n${HELP}`);
+    io.stderr.write(
+      `autoscaling replay: --trace and --policy are required\n\n${HELP}`,
+    );
     return 2;
   }
-  const capacityPerPod = positiveNumber(values['capacity-per-pod'], '--capacity-per-pod', io);
+  const capacityPerPod = positiveNumber(
+    values['capacity-per-pod'],
+    '--capacity-per-pod',
+    io,
+  );
   const startupSeconds = nonNegativeNumber(values.startup, '--startup', io);
   const stepSeconds = positiveNumber(values.step, '--step', io);
-  if (capacityPerPod === undefined || startupSeconds === undefined || stepSeconds === undefined) {
+  if (
+    capacityPerPod === undefined ||
+    startupSeconds === undefined ||
+    stepSeconds === undefined
+  ) {
     return 2;
   }
 
   const policyText = await io.readFile(values.policy);
   let policyInput: unknown;
   try {
-    policyInput = values.policy.endsWith('.json') ? JSON.parse(policyText) : parseYaml(policyText);
+    policyInput = values.policy.endsWith('.json')
+      ? JSON.parse(policyText)
+      : parseYaml(policyText);
   } catch (error) {
-    io.stderr.write(`autoscaling replay: ${values.policy}: ${(error as Error).message}\n`);
+    io.stderr.write(
+      `autoscaling replay: ${values.policy}: ${(error as Error).message}\n`,
+    );
     return 1;
   }
   const validation = validatePolicy(policyInput);
   if (!validation.ok) {
-    io.stderr.write(`autoscaling replay: ${values.policy} is not a valid policy:\n`);
+    io.stderr.write(
+      `autoscaling replay: ${values.policy} is not a valid policy:\n`,
+    );
     for (const issue of validation.issues) {
-      io.stderr.write(`  ${formatPolicyPath(issue.path) || '(policy)'}: ${issue.message}\n`);
+      io.stderr.write(
+        `  ${formatPolicyPath(issue.path) || '(policy)'}: ${issue.message}\n`,
+      );
     }
     return 1;
   }
@@ -108,7 +132,9 @@ export function toCsv(result: ReplayResult): string {
   const lines = ['timestamp,demand,desired_replicas,ready_replicas'];
   for (const row of result.rows) {
     lines.push(
-      `${new Date(row.timeMs).toISOString()},${round(row.demand, 2)},${row.desiredReplicas},${row.readyReplicas}`,
+      `${new Date(row.timeMs).toISOString()},${round(row.demand, 2)},${
+        row.desiredReplicas
+      },${row.readyReplicas}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -116,34 +142,51 @@ export function toCsv(result: ReplayResult): string {
 
 function formatSummary(result: ReplayResult, capacityPerPod: number): string {
   const s = result.summary;
-  const share = s.durationSeconds > 0 ? (100 * s.overloadedSeconds) / s.durationSeconds : 0;
+  const share =
+    s.durationSeconds > 0 ? (100 * s.overloadedSeconds) / s.durationSeconds : 0;
   return [
-    `steps: ${s.steps} (${round(s.durationSeconds / 3600, 2)} h), capacity per pod: ${capacityPerPod} rps`,
-    `overloaded seconds: ${s.overloadedSeconds} (${round(share, 2)}% of the time)`,
+    `steps: ${s.steps} (${round(
+      s.durationSeconds / 3600,
+      2,
+    )} h), capacity per pod: ${capacityPerPod} rps`,
+    `overloaded seconds: ${s.overloadedSeconds} (${round(
+      share,
+      3,
+    )}% of the time)`,
     `replica-hours: ${round(s.replicaHours, 1)}`,
-    `replicas: min ${s.minReplicas}, mean ${round(s.meanReplicas, 2)}, max ${s.maxReplicas}; scale-ups ${s.scaleUps}, scale-downs ${s.scaleDowns}`,
+    `replicas: min ${s.minReplicas}, mean ${round(s.meanReplicas, 2)}, max ${
+      s.maxReplicas
+    }; scale-ups ${s.scaleUps}, scale-downs ${s.scaleDowns}`,
     '',
   ].join('\n');
 }
 
-const round = (value: number, digits: number) => {
+function round(value: number, digits: number) {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-};
+}
 
 function positiveNumber(text: string | undefined, flag: string, io: CommandIo) {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) {
-    io.stderr.write(`autoscaling replay: ${flag} must be a positive number, got "${text}"\n`);
+    io.stderr.write(
+      `autoscaling replay: ${flag} must be a positive number, got "${text}"\n`,
+    );
     return undefined;
   }
   return value;
 }
 
-function nonNegativeNumber(text: string | undefined, flag: string, io: CommandIo) {
+function nonNegativeNumber(
+  text: string | undefined,
+  flag: string,
+  io: CommandIo,
+) {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0) {
-    io.stderr.write(`autoscaling replay: ${flag} must be a number ≥ 0, got "${text}"\n`);
+    io.stderr.write(
+      `autoscaling replay: ${flag} must be a number ≥ 0, got "${text}"\n`,
+    );
     return undefined;
   }
   return value;

@@ -33,13 +33,20 @@ const DEFAULT_SCALE_DOWN_POLICIES: ScalingRule[] = [
 ];
 
 /** The policy's behavior with its preset underneath (explicit fields win, per direction). */
-export function behaviorWithPreset(policy: ScalingPolicy): Behavior | undefined {
-  const preset = policy.preset ? POLICY_PRESETS[policy.preset].behavior : undefined;
+export function behaviorWithPreset(
+  policy: ScalingPolicy,
+): Behavior | undefined {
+  const preset = policy.preset
+    ? POLICY_PRESETS[policy.preset].behavior
+    : undefined;
   if (!preset) return policy.behavior;
   if (!policy.behavior) return preset;
   return {
     scaleUp: { ...preset.scaleUp, ...definedFields(policy.behavior.scaleUp) },
-    scaleDown: { ...preset.scaleDown, ...definedFields(policy.behavior.scaleDown) },
+    scaleDown: {
+      ...preset.scaleDown,
+      ...definedFields(policy.behavior.scaleDown),
+    },
   };
 }
 
@@ -67,7 +74,10 @@ export function effectiveBehavior(
 }
 
 /** Per-direction tolerances, falling back to the controller-wide one (`tolerancesForHpa`). */
-export function tolerancesOf(behavior: Behavior | undefined, defaultTolerance: number): Tolerances {
+export function tolerancesOf(
+  behavior: Behavior | undefined,
+  defaultTolerance: number,
+): Tolerances {
   return {
     scaleUp: behavior?.scaleUp?.tolerance ?? defaultTolerance,
     scaleDown: behavior?.scaleDown?.tolerance ?? defaultTolerance,
@@ -76,5 +86,7 @@ export function tolerancesOf(behavior: Behavior | undefined, defaultTolerance: n
 
 function definedFields(rules: ScalingRules | undefined): Partial<ScalingRules> {
   if (!rules) return {};
-  return Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries(rules).filter(([, v]) => v !== undefined),
+  );
 }

@@ -2,11 +2,23 @@
  * The product's additions around the HPA core: modes, schedules, the predictive floor,
  * cooldown, fallback, outer limits, and the state the decision carries forward.
  */
-import { FREE_BEHAVIOR, NOW, cpuMetric, perPod, policy, readyPods } from '../testing/builders';
+import {
+  FREE_BEHAVIOR,
+  NOW,
+  cpuMetric,
+  perPod,
+  policy,
+  readyPods,
+} from '../testing/builders';
 import { decideHorizontal } from './decideHorizontal';
+import { emptyHorizontalState, type HorizontalState } from './state';
 import type { HorizontalInput } from './types';
 
-function input(overrides: Partial<HorizontalInput> = {}, usage = 0.9, count = 4): HorizontalInput {
+function input(
+  overrides: Partial<HorizontalInput> = {},
+  usage = 0.9,
+  count = 4,
+): HorizontalInput {
   const pods = readyPods(count);
   return {
     policy: policy({ metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR }),
@@ -24,7 +36,9 @@ describe('decideHorizontal', () => {
   it('returns a scale decision with from, to and a human reason', () => {
     const result = decideHorizontal(input());
     expect(result.decision).toMatchObject({ kind: 'scale', from: 4, to: 8 });
-    expect(result.decision.reasons[0].message).toMatch(/cpu asks for 8 replicas/);
+    expect(result.decision.reasons[0].message).toMatch(
+      /cpu asks for 8 replicas/,
+    );
     expect(result.state.scaleUpEvents).toEqual([[NOW, 4]]);
     expect(result.state.lastScaleMs).toBe(NOW);
   });
@@ -39,7 +53,13 @@ describe('decideHorizontal', () => {
 
   it('in dry-run decides but keeps the replicas and spends no rate-limit budget', () => {
     const result = decideHorizontal(
-      input({ policy: policy({ metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR, mode: 'dry-run' }) }),
+      input({
+        policy: policy({
+          metrics: [cpuMetric(50)],
+          behavior: FREE_BEHAVIOR,
+          mode: 'dry-run',
+        }),
+      }),
     );
     expect(result.decision).toMatchObject({ kind: 'scale', from: 4, to: 8 });
     expect(codes(result)).toContain('DryRun');
@@ -60,12 +80,20 @@ describe('decideHorizontal', () => {
       // 2026-01-05 is a Monday; 12:00 UTC is 13:00 in Paris, inside 09:00–19:00.
       const result = decideHorizontal(
         input(
-          { policy: policy({ metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR, schedules: [business] }) },
+          {
+            policy: policy({
+              metrics: [cpuMetric(50)],
+              behavior: FREE_BEHAVIOR,
+              schedules: [business],
+            }),
+          },
           0.5,
         ),
       );
       expect(result.decision).toMatchObject({ kind: 'scale', from: 4, to: 10 });
-      expect(codes(result)).toEqual(expect.arrayContaining(['ScheduleActive', 'CurrentBelowMin']));
+      expect(codes(result)).toEqual(
+        expect.arrayContaining(['ScheduleActive', 'CurrentBelowMin']),
+      );
     });
 
     it('does nothing outside the window', () => {
@@ -74,7 +102,11 @@ describe('decideHorizontal', () => {
         input(
           {
             nowMs: evening,
-            policy: policy({ metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR, schedules: [business] }),
+            policy: policy({
+              metrics: [cpuMetric(50)],
+              behavior: FREE_BEHAVIOR,
+              schedules: [business],
+            }),
           },
           0.5,
         ),
@@ -92,10 +124,18 @@ describe('decideHorizontal', () => {
         maxReplicas: 5,
       };
       const night = Date.UTC(2026, 0, 5, 23, 0);
-      const p = policy({ metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR, schedules: [nightCap] });
-      expect(decideHorizontal(input({ policy: p, nowMs: night })).desiredReplicas).toBe(5);
+      const p = policy({
+        metrics: [cpuMetric(50)],
+        behavior: FREE_BEHAVIOR,
+        schedules: [nightCap],
+      });
+      expect(
+        decideHorizontal(input({ policy: p, nowMs: night })).desiredReplicas,
+      ).toBe(5);
       const morning = Date.UTC(2026, 0, 6, 7, 0);
-      expect(decideHorizontal(input({ policy: p, nowMs: morning })).desiredReplicas).toBe(8);
+      expect(
+        decideHorizontal(input({ policy: p, nowMs: morning })).desiredReplicas,
+      ).toBe(8);
     });
   });
 
@@ -110,27 +150,44 @@ describe('decideHorizontal', () => {
 
     it('raises the count to the floor when metrics ask for less', () => {
       const result = decideHorizontal(
-        input({ policy: predictivePolicy(), predictive: { floorReplicas: 9, message: 'peak 900 rps' } }, 0.5),
+        input(
+          {
+            policy: predictivePolicy(),
+            predictive: { floorReplicas: 9, message: 'peak 900 rps' },
+          },
+          0.5,
+        ),
       );
       expect(result.decision).toMatchObject({ kind: 'scale', to: 9 });
-      expect(result.decision.reasons.find(r => r.code === 'PredictiveFloor')?.message).toMatch(
-        /peak 900 rps/,
-      );
+      expect(
+        result.decision.reasons.find(r => r.code === 'PredictiveFloor')
+          ?.message,
+      ).toMatch(/peak 900 rps/);
     });
 
     it('never lowers the reactive count', () => {
-      const result = decideHorizontal(input({ policy: predictivePolicy(), predictive: { floorReplicas: 2 } }));
+      const result = decideHorizontal(
+        input({ policy: predictivePolicy(), predictive: { floorReplicas: 2 } }),
+      );
       expect(result.desiredReplicas).toBe(8);
     });
 
     it('is ignored when predictive scaling is disabled in the policy', () => {
-      const result = decideHorizontal(input({ predictive: { floorReplicas: 9 } }, 0.5));
+      const result = decideHorizontal(
+        input({ predictive: { floorReplicas: 9 } }, 0.5),
+      );
       expect(result.decision.kind).toBe('hold');
     });
 
     it('is reported but not applied in forecast-only mode', () => {
       const result = decideHorizontal(
-        input({ policy: predictivePolicy('forecast-only'), predictive: { floorReplicas: 9 } }, 0.5),
+        input(
+          {
+            policy: predictivePolicy('forecast-only'),
+            predictive: { floorReplicas: 9 },
+          },
+          0.5,
+        ),
       );
       expect(result.decision.kind).toBe('hold');
       expect(codes(result)).toContain('PredictiveFloorNotApplied');
@@ -138,28 +195,47 @@ describe('decideHorizontal', () => {
 
     it('is capped at maxReplicas', () => {
       const p = { ...predictivePolicy(), maxReplicas: 6 };
-      const result = decideHorizontal(input({ policy: p, predictive: { floorReplicas: 50 } }, 0.5));
+      const result = decideHorizontal(
+        input({ policy: p, predictive: { floorReplicas: 50 } }, 0.5),
+      );
       expect(result.desiredReplicas).toBe(6);
     });
   });
 
   it('refuses to scale down within the cooldown after the last scale', () => {
-    const p = policy({ metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR, cooldownSeconds: 120 });
+    const p = policy({
+      metrics: [cpuMetric(50)],
+      behavior: FREE_BEHAVIOR,
+      cooldownSeconds: 120,
+    });
     const recent = decideHorizontal(
-      input({ policy: p, state: { ...emptyState(), lastScaleMs: NOW - 60_000 } }, 0.1),
+      input(
+        { policy: p, state: { ...emptyState(), lastScaleMs: NOW - 60_000 } },
+        0.1,
+      ),
     );
     expect(recent.decision.kind).toBe('blocked');
     expect(codes(recent)).toContain('CooldownActive');
     const later = decideHorizontal(
-      input({ policy: p, state: { ...emptyState(), lastScaleMs: NOW - 121_000 } }, 0.1),
+      input(
+        { policy: p, state: { ...emptyState(), lastScaleMs: NOW - 121_000 } },
+        0.1,
+      ),
     );
     expect(later.decision).toMatchObject({ kind: 'scale', to: 1 });
   });
 
   it('still scales up during the cooldown', () => {
-    const p = policy({ metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR, cooldownSeconds: 120 });
+    const p = policy({
+      metrics: [cpuMetric(50)],
+      behavior: FREE_BEHAVIOR,
+      cooldownSeconds: 120,
+    });
     const result = decideHorizontal(
-      input({ policy: p, state: { ...emptyState(), lastScaleMs: NOW - 10_000 } }),
+      input({
+        policy: p,
+        state: { ...emptyState(), lastScaleMs: NOW - 10_000 },
+      }),
     );
     expect(result.decision.kind).toBe('scale');
   });
@@ -190,28 +266,53 @@ describe('decideHorizontal', () => {
     });
 
     it('resets the failure count when metrics come back', () => {
-      const result = decideHorizontal(input({ policy: p, state: { ...emptyState(), metricFailures: 5 } }));
+      const result = decideHorizontal(
+        input({ policy: p, state: { ...emptyState(), metricFailures: 5 } }),
+      );
       expect(result.state.metricFailures).toBe(0);
     });
   });
 
   it('applies an outer limit but never below the minimum', () => {
     const limited = decideHorizontal(
-      input({ limit: { maxReplicas: 6, code: 'TenantQuota', message: 'tenant quota reached' } }),
+      input({
+        limit: {
+          maxReplicas: 6,
+          code: 'TenantQuota',
+          message: 'tenant quota reached',
+        },
+      }),
     );
     expect(limited.desiredReplicas).toBe(6);
     expect(codes(limited)).toContain('LimitApplied');
 
-    const p = policy({ minReplicas: 5, metrics: [cpuMetric(50)], behavior: FREE_BEHAVIOR });
+    const p = policy({
+      minReplicas: 5,
+      metrics: [cpuMetric(50)],
+      behavior: FREE_BEHAVIOR,
+    });
     const floored = decideHorizontal(
-      input({ policy: p, limit: { maxReplicas: 2, code: 'TenantQuota', message: 'quota' } }, 0.9, 5),
+      input(
+        {
+          policy: p,
+          limit: { maxReplicas: 2, code: 'TenantQuota', message: 'quota' },
+        },
+        0.9,
+        5,
+      ),
     );
     expect(floored.desiredReplicas).toBeGreaterThanOrEqual(5);
   });
 
   it('blocks (rather than holds) when the limit prevents a wanted scale-up', () => {
     const result = decideHorizontal(
-      input({ limit: { maxReplicas: 4, code: 'TenantQuota', message: 'tenant quota reached' } }),
+      input({
+        limit: {
+          maxReplicas: 4,
+          code: 'TenantQuota',
+          message: 'tenant quota reached',
+        },
+      }),
     );
     expect(result.decision.kind).toBe('blocked');
   });
@@ -239,16 +340,14 @@ describe('decideHorizontal', () => {
 
   it('always reports the three HPA condition types', () => {
     const result = decideHorizontal(input());
-    expect(result.conditions.map(c => c.type)).toEqual(['AbleToScale', 'ScalingActive', 'ScalingLimited']);
+    expect(result.conditions.map(c => c.type)).toEqual([
+      'AbleToScale',
+      'ScalingActive',
+      'ScalingLimited',
+    ]);
   });
 });
 
-function emptyState() {
-  return {
-    version: 1 as const,
-    recommendations: [],
-    scaleUpEvents: [],
-    scaleDownEvents: [],
-    metricFailures: 0,
-  };
+function emptyState(): HorizontalState {
+  return emptyHorizontalState();
 }

@@ -8,9 +8,17 @@
  *
  * Pure: time, state and observations come in; decision, conditions and next state go out.
  */
-import { behaviorWithPreset, effectiveBehavior, tolerancesOf } from './behavior';
+import {
+  behaviorWithPreset,
+  effectiveBehavior,
+  tolerancesOf,
+} from './behavior';
 import { computeMetricsProposal } from './metricsProposal';
-import { normalizeLegacy, normalizeWithBehavior, type Normalized } from './normalize';
+import {
+  normalizeLegacy,
+  normalizeWithBehavior,
+  type Normalized,
+} from './normalize';
 import { replicaBoundsAt } from './schedules';
 import {
   emptyHorizontalState,
@@ -40,22 +48,39 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       decision: {
         kind: 'blocked',
         replicas: current,
-        reasons: [{ code: 'AutoscalingOff', message: 'autoscaling is off for this workload' }],
+        reasons: [
+          {
+            code: 'AutoscalingOff',
+            message: 'autoscaling is off for this workload',
+          },
+        ],
       },
       desiredReplicas: current,
       conditions: [
-        condition('ScalingActive', 'False', 'ScalingDisabled', 'autoscaling is off in the policy'),
+        condition(
+          'ScalingActive',
+          'False',
+          'ScalingDisabled',
+          'autoscaling is off in the policy',
+        ),
       ],
       metrics: [],
       state,
     };
   }
   if (current === 0 && policy.minReplicas !== 0) {
-    const message = 'scaling is disabled since the replica count of the target is zero';
+    const message =
+      'scaling is disabled since the replica count of the target is zero';
     return {
-      decision: { kind: 'blocked', replicas: 0, reasons: [{ code: 'ScalingDisabled', message }] },
+      decision: {
+        kind: 'blocked',
+        replicas: 0,
+        reasons: [{ code: 'ScalingDisabled', message }],
+      },
       desiredReplicas: 0,
-      conditions: [condition('ScalingActive', 'False', 'ScalingDisabled', message)],
+      conditions: [
+        condition('ScalingActive', 'False', 'ScalingDisabled', message),
+      ],
       metrics: [],
       state,
     };
@@ -65,7 +90,9 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
   for (const window of bounds.active) {
     reasons.push({
       code: 'ScheduleActive',
-      message: `schedule "${window.name}" is open: replicas within ${describeBounds(window)}`,
+      message: `schedule "${
+        window.name
+      }" is open: replicas within ${describeBounds(window)}`,
     });
   }
   const behavior = behaviorWithPreset(policy);
@@ -89,11 +116,18 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       message: `${current} replicas is below the minimum of ${bounds.minReplicas}`,
     });
   } else {
-    const proposal = computeMetricsProposal(policy.metrics, workload, input.samples, tolerances, {
-      nowMs,
-      cpuInitializationPeriodMs: controller.cpuInitializationPeriodSeconds * 1000,
-      initialReadinessDelayMs: controller.initialReadinessDelaySeconds * 1000,
-    });
+    const proposal = computeMetricsProposal(
+      policy.metrics,
+      workload,
+      input.samples,
+      tolerances,
+      {
+        nowMs,
+        cpuInitializationPeriodMs:
+          controller.cpuInitializationPeriodSeconds * 1000,
+        initialReadinessDelayMs: controller.initialReadinessDelaySeconds * 1000,
+      },
+    );
     metrics = proposal.statuses;
     let proposed: number | undefined;
 
@@ -121,7 +155,9 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       );
     } else {
       next.metricFailures = state.metricFailures + 1;
-      conditions.push(condition('ScalingActive', 'False', proposal.reason, proposal.message));
+      conditions.push(
+        condition('ScalingActive', 'False', proposal.reason, proposal.message),
+      );
       const fallback = policy.fallback;
       if (fallback && next.metricFailures >= fallback.failureThreshold) {
         proposed = fallback.replicas;
@@ -148,7 +184,15 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
     }
 
     if (proposed !== undefined) {
-      const normalized = normalize(proposed, current, bounds, next, behavior, controller, nowMs);
+      const normalized = normalize(
+        proposed,
+        current,
+        bounds,
+        next,
+        behavior,
+        controller,
+        nowMs,
+      );
       next.recommendations = normalized.recommendations;
       conditions.unshift(normalized.ableToScale);
       conditions.push(normalized.scalingLimited);
@@ -159,12 +203,20 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
     }
   }
 
-  if (desired < current && policy.cooldownSeconds > 0 && state.lastScaleMs !== undefined) {
+  if (
+    desired < current &&
+    policy.cooldownSeconds > 0 &&
+    state.lastScaleMs !== undefined
+  ) {
     const sinceSeconds = (nowMs - state.lastScaleMs) / 1000;
     if (sinceSeconds < policy.cooldownSeconds) {
       reasons.push({
         code: 'CooldownActive',
-        message: `last scale ${Math.round(sinceSeconds)} s ago; no scale-down within the ${policy.cooldownSeconds} s cooldown`,
+        message: `last scale ${Math.round(
+          sinceSeconds,
+        )} s ago; no scale-down within the ${
+          policy.cooldownSeconds
+        } s cooldown`,
       });
       desired = current;
     }
@@ -182,11 +234,18 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
   }
 
   desired = Math.min(Math.max(desired, policy.minReplicas), policy.maxReplicas);
-  next = pruneState(next, behavior, controller.downscaleStabilizationSeconds, nowMs);
+  next = pruneState(
+    next,
+    behavior,
+    controller.downscaleStabilizationSeconds,
+    nowMs,
+  );
 
   const decision = decisionOf(current, desired, reasons, {
     blocked:
-      blockedByMetrics || limitedByOuterLimit || reasons.some(r => r.code === 'CooldownActive'),
+      blockedByMetrics ||
+      limitedByOuterLimit ||
+      reasons.some(r => r.code === 'CooldownActive'),
   });
   if (decision.kind === 'scale') {
     if (policy.mode === 'dry-run') {
@@ -201,14 +260,20 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
   }
   return {
     decision,
-    desiredReplicas: decision.kind === 'scale' && policy.mode !== 'dry-run' ? desired : current,
+    desiredReplicas:
+      decision.kind === 'scale' && policy.mode !== 'dry-run'
+        ? desired
+        : current,
     conditions: completeConditions(conditions),
     metrics,
     state: next,
   };
 }
 
-function predictiveFloor(input: HorizontalInput, reasons: Reason[]): number | undefined {
+function predictiveFloor(
+  input: HorizontalInput,
+  reasons: Reason[],
+): number | undefined {
   const predictive = input.predictive;
   if (!predictive || !input.policy.predictive.enabled) return undefined;
   const floor = Math.max(0, Math.ceil(predictive.floorReplicas));
@@ -244,7 +309,10 @@ function normalize(
     nowMs,
     state,
   };
-  const effective = effectiveBehavior(behavior, controller.downscaleStabilizationSeconds);
+  const effective = effectiveBehavior(
+    behavior,
+    controller.downscaleStabilizationSeconds,
+  );
   return effective
     ? normalizeWithBehavior(args, effective)
     : normalizeLegacy(args, controller.downscaleStabilizationSeconds);
@@ -259,7 +327,11 @@ const NORMALIZATION_REASONS = new Set([
   'TooFewReplicas',
 ]);
 
-function pushNormalizationReasons(reasons: Reason[], normalized: Normalized, proposed: number) {
+function pushNormalizationReasons(
+  reasons: Reason[],
+  normalized: Normalized,
+  proposed: number,
+) {
   const { ableToScale, scalingLimited } = normalized;
   if (NORMALIZATION_REASONS.has(ableToScale.reason)) {
     reasons.push({
@@ -281,7 +353,8 @@ function decisionOf(
   reasons: Reason[],
   flags: { blocked: boolean },
 ): Decision {
-  if (desired !== current) return { kind: 'scale', from: current, to: desired, reasons };
+  if (desired !== current)
+    return { kind: 'scale', from: current, to: desired, reasons };
   if (flags.blocked) return { kind: 'blocked', replicas: current, reasons };
   return { kind: 'hold', replicas: current, reasons };
 }
@@ -293,7 +366,10 @@ function pruneState(
   nowMs: number,
 ): HorizontalState {
   const effective = effectiveBehavior(behavior, downscaleWindowSeconds);
-  const longestUp = Math.max(0, ...(effective?.scaleUp.policies.map(p => p.periodSeconds) ?? []));
+  const longestUp = Math.max(
+    0,
+    ...(effective?.scaleUp.policies.map(p => p.periodSeconds) ?? []),
+  );
   const longestDown = Math.max(
     0,
     ...(effective?.scaleDown.policies.map(p => p.periodSeconds) ?? []),
@@ -301,7 +377,10 @@ function pruneState(
   return {
     ...state,
     scaleUpEvents: pruneEvents(state.scaleUpEvents, nowMs - longestUp * 1000),
-    scaleDownEvents: pruneEvents(state.scaleDownEvents, nowMs - longestDown * 1000),
+    scaleDownEvents: pruneEvents(
+      state.scaleDownEvents,
+      nowMs - longestDown * 1000,
+    ),
   };
 }
 
@@ -319,14 +398,32 @@ function completeConditions(conditions: HpaCondition[]): HpaCondition[] {
   const byType = new Map(conditions.map(c => [c.type, c]));
   return [
     byType.get('AbleToScale') ??
-      condition('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale'),
+      condition(
+        'AbleToScale',
+        'True',
+        'SucceededGetScale',
+        "the HPA controller was able to get the target's current scale",
+      ),
     byType.get('ScalingActive') ??
-      condition('ScalingActive', 'True', 'ValidMetricFound', 'replica bounds applied without a metric proposal'),
+      condition(
+        'ScalingActive',
+        'True',
+        'ValidMetricFound',
+        'replica bounds applied without a metric proposal',
+      ),
     byType.get('ScalingLimited') ??
-      condition('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range'),
+      condition(
+        'ScalingLimited',
+        'False',
+        'DesiredWithinRange',
+        'the desired count is within the acceptable range',
+      ),
   ];
 }
 
-function describeBounds(window: { minReplicas?: number; maxReplicas?: number }): string {
+function describeBounds(window: {
+  minReplicas?: number;
+  maxReplicas?: number;
+}): string {
   return `${window.minReplicas ?? 'min'}..${window.maxReplicas ?? 'max'}`;
 }

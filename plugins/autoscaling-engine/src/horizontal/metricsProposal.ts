@@ -3,7 +3,10 @@
  * all when every metric failed or when some failed and the rest would scale down
  * (horizontal.go, `computeReplicasForMetrics`).
  */
-import { metricKey, type MetricSpec } from '@internal/plugin-autoscaling-common';
+import {
+  metricKey,
+  type MetricSpec,
+} from '@internal/plugin-autoscaling-common';
 import {
   averageValueMetricReplicas,
   plainMetricReplicas,
@@ -50,7 +53,13 @@ export function computeMetricsProposal(
 
   for (const spec of metrics) {
     const name = metricKey(spec);
-    const proposal = proposeForMetric(spec, workload, samples[name], tolerances, timing);
+    const proposal = proposeForMetric(
+      spec,
+      workload,
+      samples[name],
+      tolerances,
+      timing,
+    );
     if (!proposal.ok) {
       failures++;
       firstFailure ??= {
@@ -99,7 +108,8 @@ function proposeForMetric(
   const currentReplicas = workload.currentReplicas;
 
   if (spec.type === 'Resource' || spec.type === 'Pods') {
-    if (sample.type !== 'pods') return { ok: false, error: 'expected per-pod values' };
+    if (sample.type !== 'pods')
+      return { ok: false, error: 'expected per-pod values' };
     const timing: PodTiming = {
       ...baseTiming,
       sampleTimestampMs: sample.timestampMs ?? baseTiming.nowMs,
@@ -117,6 +127,8 @@ function proposeForMetric(
         timing,
       });
     }
+    if (spec.target.type !== 'AverageValue')
+      return { ok: false, error: 'unsupported target' };
     return plainMetricReplicas({
       currentReplicas,
       targetAverageValue: spec.target.averageValue,
@@ -131,8 +143,11 @@ function proposeForMetric(
   if (sample.type !== 'value') return { ok: false, error: 'expected a value' };
   // External metrics sum every returned series; an Object metric has one.
   const value =
-    typeof sample.value === 'number' ? sample.value : sample.value.reduce((a, b) => a + b, 0);
-  if (!Number.isFinite(value)) return { ok: false, error: 'value is not a finite number' };
+    typeof sample.value === 'number'
+      ? sample.value
+      : sample.value.reduce((a, b) => a + b, 0);
+  if (!Number.isFinite(value))
+    return { ok: false, error: 'value is not a finite number' };
   if (spec.target.type === 'Value') {
     return valueMetricReplicas({
       currentReplicas,

@@ -43,14 +43,17 @@ export function normalizeWithBehavior(
 ): Normalized {
   const { currentReplicas, desiredReplicas, nowMs, state } = args;
   const upCutoff = nowMs - behavior.scaleUp.stabilizationWindowSeconds * 1000;
-  const downCutoff = nowMs - behavior.scaleDown.stabilizationWindowSeconds * 1000;
+  const downCutoff =
+    nowMs - behavior.scaleDown.stabilizationWindowSeconds * 1000;
 
   // stabilizeRecommendationWithBehaviors: lowest recent proposal bounds a rise, highest a fall.
   let upRecommendation = desiredReplicas;
   let downRecommendation = desiredReplicas;
   for (const [timeMs, replicas] of state.recommendations) {
-    if (timeMs > upCutoff) upRecommendation = Math.min(replicas, upRecommendation);
-    if (timeMs > downCutoff) downRecommendation = Math.max(replicas, downRecommendation);
+    if (timeMs > upCutoff)
+      upRecommendation = Math.min(replicas, upRecommendation);
+    if (timeMs > downCutoff)
+      downRecommendation = Math.max(replicas, downRecommendation);
   }
   let stabilized = currentReplicas;
   if (stabilized < upRecommendation) stabilized = upRecommendation;
@@ -63,24 +66,11 @@ export function normalizeWithBehavior(
     Math.min(upCutoff, downCutoff),
   );
 
-  const ableToScale: HpaCondition =
-    stabilized === desiredReplicas
-      ? READY_FOR_NEW_SCALE
-      : desiredReplicas >= currentReplicas
-      ? {
-          type: 'AbleToScale',
-          status: 'True',
-          reason: 'ScaleUpStabilized',
-          message:
-            'recent recommendations were lower than current one, applying the lowest recent recommendation',
-        }
-      : {
-          type: 'AbleToScale',
-          status: 'True',
-          reason: 'ScaleDownStabilized',
-          message:
-            'recent recommendations were higher than current one, applying the highest recent recommendation',
-        };
+  const ableToScale = stabilizationCondition(
+    stabilized,
+    desiredReplicas,
+    currentReplicas,
+  );
 
   const limited = rateLimit({ ...args, desiredReplicas: stabilized }, behavior);
   return {
@@ -97,12 +87,43 @@ export function normalizeWithBehavior(
   };
 }
 
+function stabilizationCondition(
+  stabilized: number,
+  desiredReplicas: number,
+  currentReplicas: number,
+): HpaCondition {
+  if (stabilized === desiredReplicas) return READY_FOR_NEW_SCALE;
+  if (desiredReplicas >= currentReplicas) {
+    return {
+      type: 'AbleToScale',
+      status: 'True',
+      reason: 'ScaleUpStabilized',
+      message:
+        'recent recommendations were lower than current one, applying the lowest recent recommendation',
+    };
+  }
+  return {
+    type: 'AbleToScale',
+    status: 'True',
+    reason: 'ScaleDownStabilized',
+    message:
+      'recent recommendations were higher than current one, applying the highest recent recommendation',
+  };
+}
+
 /** `convertDesiredReplicasWithBehaviorRate`. */
 function rateLimit(
   args: NormalizeArgs,
   behavior: EffectiveBehavior,
 ): { replicas: number; reason: string; message: string } {
-  const { currentReplicas, desiredReplicas, minReplicas, maxReplicas, state, nowMs } = args;
+  const {
+    currentReplicas,
+    desiredReplicas,
+    minReplicas,
+    maxReplicas,
+    state,
+    nowMs,
+  } = args;
   if (desiredReplicas > currentReplicas) {
     const limit = Math.max(
       currentReplicas,
@@ -115,12 +136,14 @@ function rateLimit(
         ? {
             replicas: maximumAllowed,
             reason: 'ScaleUpLimit',
-            message: 'the desired replica count is increasing faster than the maximum scale rate',
+            message:
+              'the desired replica count is increasing faster than the maximum scale rate',
           }
         : {
             replicas: maximumAllowed,
             reason: 'TooManyReplicas',
-            message: 'the desired replica count is more than the maximum replica count',
+            message:
+              'the desired replica count is more than the maximum replica count',
           };
     }
   } else if (desiredReplicas < currentReplicas) {
@@ -135,12 +158,14 @@ function rateLimit(
         ? {
             replicas: minimumAllowed,
             reason: 'ScaleDownLimit',
-            message: 'the desired replica count is decreasing faster than the maximum scale rate',
+            message:
+              'the desired replica count is decreasing faster than the maximum scale rate',
           }
         : {
             replicas: minimumAllowed,
             reason: 'TooFewReplicas',
-            message: 'the desired replica count is less than the minimum replica count',
+            message:
+              'the desired replica count is less than the minimum replica count',
           };
     }
   }
@@ -152,10 +177,15 @@ function rateLimit(
 }
 
 /** `getReplicasChangePerPeriod`: replicas changed by events strictly inside the period. */
-function changeInPeriod(events: Array<[number, number]>, periodSeconds: number, nowMs: number) {
+function changeInPeriod(
+  events: Array<[number, number]>,
+  periodSeconds: number,
+  nowMs: number,
+) {
   const cutoff = nowMs - periodSeconds * 1000;
   let change = 0;
-  for (const [timeMs, replicas] of events) if (timeMs > cutoff) change += replicas;
+  for (const [timeMs, replicas] of events)
+    if (timeMs > cutoff) change += replicas;
   return change;
 }
 
@@ -183,7 +213,12 @@ function scaleUpLimit(
   const pick = rules.selectPolicy === 'Min' ? Math.min : Math.max;
   let result = rules.selectPolicy === 'Min' ? Infinity : -Infinity;
   for (const policy of rules.policies) {
-    const start = periodStartReplicas(currentReplicas, state, policy.periodSeconds, nowMs);
+    const start = periodStartReplicas(
+      currentReplicas,
+      state,
+      policy.periodSeconds,
+      nowMs,
+    );
     // Rounded up so that a small percentage still lets a small workload grow.
     const proposed =
       policy.type === 'Pods'
@@ -206,7 +241,12 @@ function scaleDownLimit(
   const pick = rules.selectPolicy === 'Min' ? Math.max : Math.min;
   let result = rules.selectPolicy === 'Min' ? -Infinity : Infinity;
   for (const policy of rules.policies) {
-    const start = periodStartReplicas(currentReplicas, state, policy.periodSeconds, nowMs);
+    const start = periodStartReplicas(
+      currentReplicas,
+      state,
+      policy.periodSeconds,
+      nowMs,
+    );
     const proposed =
       policy.type === 'Pods'
         ? start - policy.value
@@ -220,14 +260,29 @@ function scaleDownLimit(
  * The path without `behavior`: the highest proposal of the last downscale window, then
  * `convertDesiredReplicasWithRules` (at most max(2 × current, 4), within min..max).
  */
-export function normalizeLegacy(args: NormalizeArgs, windowSeconds: number): Normalized {
-  const { currentReplicas, desiredReplicas, minReplicas, maxReplicas, nowMs, state } = args;
+export function normalizeLegacy(
+  args: NormalizeArgs,
+  windowSeconds: number,
+): Normalized {
+  const {
+    currentReplicas,
+    desiredReplicas,
+    minReplicas,
+    maxReplicas,
+    nowMs,
+    state,
+  } = args;
   const cutoff = nowMs - windowSeconds * 1000;
   let stabilized = desiredReplicas;
   for (const [timeMs, replicas] of state.recommendations) {
     if (timeMs >= cutoff && replicas > stabilized) stabilized = replicas;
   }
-  const recommendations = withRecommendation(state.recommendations, nowMs, desiredReplicas, cutoff);
+  const recommendations = withRecommendation(
+    state.recommendations,
+    nowMs,
+    desiredReplicas,
+    cutoff,
+  );
   const ableToScale: HpaCondition =
     stabilized === desiredReplicas
       ? READY_FOR_NEW_SCALE
@@ -239,7 +294,10 @@ export function normalizeLegacy(args: NormalizeArgs, windowSeconds: number): Nor
             'recent recommendations were higher than current one, applying the highest recent recommendation',
         };
 
-  const upLimit = Math.max(SCALE_UP_LIMIT_FACTOR * currentReplicas, SCALE_UP_LIMIT_MINIMUM);
+  const upLimit = Math.max(
+    SCALE_UP_LIMIT_FACTOR * currentReplicas,
+    SCALE_UP_LIMIT_MINIMUM,
+  );
   const rateBound = maxReplicas > upLimit;
   const maximumAllowed = rateBound ? upLimit : maxReplicas;
   let replicas = stabilized;
@@ -248,7 +306,8 @@ export function normalizeLegacy(args: NormalizeArgs, windowSeconds: number): Nor
   if (stabilized < minReplicas) {
     replicas = minReplicas;
     reason = 'TooFewReplicas';
-    message = 'the desired replica count is less than the minimum replica count';
+    message =
+      'the desired replica count is less than the minimum replica count';
   } else if (stabilized > maximumAllowed) {
     replicas = maximumAllowed;
     reason = rateBound ? 'ScaleUpLimit' : 'TooManyReplicas';

@@ -8,7 +8,13 @@ import { isWithinTolerance, type Tolerances } from './tolerances';
 import type { PodObservation } from './types';
 
 export type Proposal =
-  | { ok: true; replicas: number; utilization?: number; averageValue?: number; value?: number }
+  | {
+      ok: true;
+      replicas: number;
+      utilization?: number;
+      averageValue?: number;
+      value?: number;
+    }
   | { ok: false; error: string };
 
 /** Timing inputs of `groupPods` for CPU (the only resource with readiness special cases). */
@@ -40,7 +46,12 @@ function groupPods(
   isCpu: boolean,
   timing: PodTiming,
 ): PodGroups {
-  const groups: PodGroups = { readyPodCount: 0, metrics: new Map(), unready: [], missing: [] };
+  const groups: PodGroups = {
+    readyPodCount: 0,
+    metrics: new Map(),
+    unready: [],
+    missing: [],
+  };
   for (const pod of pods) {
     if (pod.deleting || pod.phase === 'Failed') continue;
     if (pod.phase === 'Pending') {
@@ -67,10 +78,16 @@ function isUnreadyForCpu(pod: PodObservation, timing: PodTiming): boolean {
   const transitionMs = pod.readyTransitionMs ?? pod.startTimeMs;
   if (pod.startTimeMs + timing.cpuInitializationPeriodMs > timing.nowMs) {
     // Still initialising: CPU spikes at start-up, so only a full window after readiness counts.
-    return !pod.ready || timing.sampleTimestampMs < transitionMs + timing.sampleWindowMs;
+    return (
+      !pod.ready ||
+      timing.sampleTimestampMs < transitionMs + timing.sampleWindowMs
+    );
   }
   // Never became ready since start: its sample says nothing about steady-state load.
-  return !pod.ready && pod.startTimeMs + timing.initialReadinessDelayMs > transitionMs;
+  return (
+    !pod.ready &&
+    pod.startTimeMs + timing.initialReadinessDelayMs > transitionMs
+  );
 }
 
 /** Milli request of one pod for the resource (container-scoped when `container` is given). */
@@ -115,26 +132,46 @@ export function resourceUtilizationReplicas(args: {
   tolerances: Tolerances;
   timing: PodTiming;
 }): Proposal {
-  const { currentReplicas, targetUtilization, resource, container, pods, tolerances } = args;
+  const {
+    currentReplicas,
+    targetUtilization,
+    resource,
+    container,
+    pods,
+    tolerances,
+  } = args;
   if (pods.length === 0) {
-    return { ok: false, error: 'no pods returned by selector while calculating replica count' };
+    return {
+      ok: false,
+      error: 'no pods returned by selector while calculating replica count',
+    };
   }
   const groups = groupPods(pods, args.values, resource === 'cpu', args.timing);
   if (groups.metrics.size === 0) {
-    return { ok: false, error: 'did not receive metrics for targeted pods (pods might be unready)' };
+    return {
+      ok: false,
+      error:
+        'did not receive metrics for targeted pods (pods might be unready)',
+    };
   }
   const requests = new Map<string, number>();
   for (const pod of pods) {
     const request = podRequestMilli(pod, resource, container);
     if (request === undefined) {
       if (pod.deleting || pod.phase === 'Failed') continue;
-      const where = container ? `container ${container} of pod ${pod.name}` : `pod ${pod.name}`;
-      return { ok: false, error: `missing request for ${resource} in ${where}` };
+      const where = container
+        ? `container ${container} of pod ${pod.name}`
+        : `pod ${pod.name}`;
+      return {
+        ok: false,
+        error: `missing request for ${resource} in ${where}`,
+      };
     }
     requests.set(pod.name, request);
   }
   const first = utilizationRatio(groups.metrics, requests, targetUtilization);
-  if (!first) return { ok: false, error: 'no metrics returned matched known pods' };
+  if (!first)
+    return { ok: false, error: 'no metrics returned matched known pods' };
   const { ratio: usageRatio, utilization } = first;
 
   const scaleUpWithUnready = groups.unready.length > 0 && usageRatio > 1;
@@ -142,7 +179,11 @@ export function resourceUtilizationReplicas(args: {
     if (isWithinTolerance(tolerances, usageRatio)) {
       return { ok: true, replicas: currentReplicas, utilization };
     }
-    return { ok: true, replicas: Math.ceil(usageRatio * groups.readyPodCount), utilization };
+    return {
+      ok: true,
+      replicas: Math.ceil(usageRatio * groups.readyPodCount),
+      utilization,
+    };
   }
 
   // Dampening: assume missing pods sit at the target (down) or idle (up), unready pods idle.
@@ -150,18 +191,30 @@ export function resourceUtilizationReplicas(args: {
   if (usageRatio < 1) {
     const fallbackPercent = Math.max(100, targetUtilization);
     for (const name of groups.missing) {
-      metrics.set(name, Math.trunc(((requests.get(name) ?? 0) * fallbackPercent) / 100));
+      metrics.set(
+        name,
+        Math.trunc(((requests.get(name) ?? 0) * fallbackPercent) / 100),
+      );
     }
   } else if (usageRatio > 1) {
     for (const name of groups.missing) metrics.set(name, 0);
   }
-  if (scaleUpWithUnready) for (const name of groups.unready) metrics.set(name, 0);
+  if (scaleUpWithUnready)
+    for (const name of groups.unready) metrics.set(name, 0);
 
   const rerun = utilizationRatio(metrics, requests, targetUtilization);
-  if (!rerun) return { ok: false, error: 'no metrics returned matched known pods' };
-  return dampenedProposal(currentReplicas, usageRatio, rerun.ratio, metrics.size, tolerances, {
-    utilization,
-  });
+  if (!rerun)
+    return { ok: false, error: 'no metrics returned matched known pods' };
+  return dampenedProposal(
+    currentReplicas,
+    usageRatio,
+    rerun.ratio,
+    metrics.size,
+    tolerances,
+    {
+      utilization,
+    },
+  );
 }
 
 /** `calcPlainMetricReplicas`: Pods metrics and Resource AverageValue targets. */
@@ -177,12 +230,24 @@ export function plainMetricReplicas(args: {
 }): Proposal {
   const { currentReplicas, pods, tolerances } = args;
   if (pods.length === 0) {
-    return { ok: false, error: 'no pods returned by selector while calculating replica count' };
+    return {
+      ok: false,
+      error: 'no pods returned by selector while calculating replica count',
+    };
   }
   const targetMilli = toMilli(args.targetAverageValue);
-  const groups = groupPods(pods, args.values, args.resource === 'cpu', args.timing);
+  const groups = groupPods(
+    pods,
+    args.values,
+    args.resource === 'cpu',
+    args.timing,
+  );
   if (groups.metrics.size === 0) {
-    return { ok: false, error: 'did not receive metrics for targeted pods (pods might be unready)' };
+    return {
+      ok: false,
+      error:
+        'did not receive metrics for targeted pods (pods might be unready)',
+    };
   }
   const usageRatioOf = (metrics: Map<string, number>) => {
     let total = 0;
@@ -198,18 +263,32 @@ export function plainMetricReplicas(args: {
     if (isWithinTolerance(tolerances, usageRatio)) {
       return { ok: true, replicas: currentReplicas, averageValue };
     }
-    return { ok: true, replicas: Math.ceil(usageRatio * groups.readyPodCount), averageValue };
+    return {
+      ok: true,
+      replicas: Math.ceil(usageRatio * groups.readyPodCount),
+      averageValue,
+    };
   }
 
   const metrics = new Map(groups.metrics);
-  if (usageRatio < 1) for (const name of groups.missing) metrics.set(name, targetMilli);
-  else if (usageRatio > 1) for (const name of groups.missing) metrics.set(name, 0);
-  if (scaleUpWithUnready) for (const name of groups.unready) metrics.set(name, 0);
+  if (usageRatio < 1)
+    for (const name of groups.missing) metrics.set(name, targetMilli);
+  else if (usageRatio > 1)
+    for (const name of groups.missing) metrics.set(name, 0);
+  if (scaleUpWithUnready)
+    for (const name of groups.unready) metrics.set(name, 0);
 
   const rerun = usageRatioOf(metrics);
-  return dampenedProposal(currentReplicas, usageRatio, rerun.ratio, metrics.size, tolerances, {
-    averageValue,
-  });
+  return dampenedProposal(
+    currentReplicas,
+    usageRatio,
+    rerun.ratio,
+    metrics.size,
+    tolerances,
+    {
+      averageValue,
+    },
+  );
 }
 
 /** The shared tail of both calculators once missing and unready pods have been filled in. */
@@ -221,7 +300,9 @@ function dampenedProposal(
   tolerances: Tolerances,
   current: { utilization?: number; averageValue?: number },
 ): Proposal {
-  const flipped = (usageRatio < 1 && newUsageRatio > 1) || (usageRatio > 1 && newUsageRatio < 1);
+  const flipped =
+    (usageRatio < 1 && newUsageRatio > 1) ||
+    (usageRatio > 1 && newUsageRatio < 1);
   if (isWithinTolerance(tolerances, newUsageRatio) || flipped) {
     return { ok: true, replicas: currentReplicas, ...current };
   }
@@ -238,7 +319,8 @@ function dampenedProposal(
 /** Pods that are Running with the Ready condition true (`getReadyPodsCount`). */
 function readyPodCount(pods: readonly PodObservation[]): number {
   let count = 0;
-  for (const pod of pods) if (pod.phase === 'Running' && pod.ready === true) count++;
+  for (const pod of pods)
+    if (pod.phase === 'Running' && pod.ready === true) count++;
   return count;
 }
 
@@ -262,9 +344,16 @@ export function valueMetricReplicas(args: {
     return { ok: true, replicas: currentReplicas, value: args.value };
   }
   if (pods.length === 0) {
-    return { ok: false, error: 'no pods returned by selector while calculating replica count' };
+    return {
+      ok: false,
+      error: 'no pods returned by selector while calculating replica count',
+    };
   }
-  return { ok: true, replicas: Math.ceil(usageRatio * readyPodCount(pods)), value: args.value };
+  return {
+    ok: true,
+    replicas: Math.ceil(usageRatio * readyPodCount(pods)),
+    value: args.value,
+  };
 }
 
 /**
@@ -284,6 +373,8 @@ export function averageValueMetricReplicas(args: {
     ? args.statusReplicas
     : Math.ceil(usage / target);
   const averageValue =
-    args.statusReplicas > 0 ? Math.ceil(usage / args.statusReplicas) / 1000 : undefined;
+    args.statusReplicas > 0
+      ? Math.ceil(usage / args.statusReplicas) / 1000
+      : undefined;
   return { ok: true, replicas, value: args.value, averageValue };
 }

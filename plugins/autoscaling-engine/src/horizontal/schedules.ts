@@ -3,7 +3,10 @@
  * they are open. A window opened at the latest `cron` fire time at or before now and closes
  * `durationMinutes` later, or at the first `end` fire time after it opened.
  */
-import type { Schedule, ScalingPolicy } from '@internal/plugin-autoscaling-common';
+import type {
+  Schedule,
+  ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
 import { CronExpressionParser } from 'cron-parser';
 
 export interface ActiveSchedule {
@@ -20,7 +23,11 @@ export interface ReplicaBounds {
 }
 
 /** Latest fire time at or before `nowMs` (cron-parser's prev() is strictly before its date). */
-function lastFireMs(expression: string, timezone: string, nowMs: number): number | undefined {
+function lastFireMs(
+  expression: string,
+  timezone: string,
+  nowMs: number,
+): number | undefined {
   try {
     const cron = CronExpressionParser.parse(expression, {
       currentDate: new Date(nowMs + 1),
@@ -32,7 +39,10 @@ function lastFireMs(expression: string, timezone: string, nowMs: number): number
   }
 }
 
-export function activeWindow(schedule: Schedule, nowMs: number): ActiveSchedule | undefined {
+export function activeWindow(
+  schedule: Schedule,
+  nowMs: number,
+): ActiveSchedule | undefined {
   const openedMs = lastFireMs(schedule.cron, schedule.timezone, nowMs);
   if (openedMs === undefined) return undefined;
   if (schedule.durationMinutes !== undefined) {
@@ -54,7 +64,10 @@ export function activeWindow(schedule: Schedule, nowMs: number): ActiveSchedule 
  * The policy's bounds with every open window applied: the highest scheduled minimum and the
  * highest scheduled maximum win, always within the policy's own min..max.
  */
-export function replicaBoundsAt(policy: ScalingPolicy, nowMs: number): ReplicaBounds {
+export function replicaBoundsAt(
+  policy: ScalingPolicy,
+  nowMs: number,
+): ReplicaBounds {
   let minReplicas = policy.minReplicas;
   let scheduledMax: number | undefined;
   const active: ActiveSchedule[] = [];
@@ -62,12 +75,16 @@ export function replicaBoundsAt(policy: ScalingPolicy, nowMs: number): ReplicaBo
     const window = activeWindow(schedule, nowMs);
     if (!window) continue;
     active.push(window);
-    if (window.minReplicas !== undefined) minReplicas = Math.max(minReplicas, window.minReplicas);
+    if (window.minReplicas !== undefined)
+      minReplicas = Math.max(minReplicas, window.minReplicas);
     if (window.maxReplicas !== undefined) {
       scheduledMax = Math.max(scheduledMax ?? 0, window.maxReplicas);
     }
   }
-  let maxReplicas = Math.min(policy.maxReplicas, scheduledMax ?? policy.maxReplicas);
+  let maxReplicas = Math.min(
+    policy.maxReplicas,
+    scheduledMax ?? policy.maxReplicas,
+  );
   minReplicas = Math.min(minReplicas, policy.maxReplicas);
   if (maxReplicas < minReplicas) maxReplicas = minReplicas;
   return { minReplicas, maxReplicas, active };

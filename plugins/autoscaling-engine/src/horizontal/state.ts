@@ -61,7 +61,8 @@ export function withScaleEvent(
 ): HorizontalState {
   if (from === to) return state;
   const next = { ...state, lastScaleMs: nowMs };
-  if (to > from) next.scaleUpEvents = [...state.scaleUpEvents, [nowMs, to - from]];
+  if (to > from)
+    next.scaleUpEvents = [...state.scaleUpEvents, [nowMs, to - from]];
   else next.scaleDownEvents = [...state.scaleDownEvents, [nowMs, from - to]];
   return next;
 }

@@ -7,6 +7,12 @@ export interface Tolerances {
   scaleUp: number;
 }
 
-export function isWithinTolerance(tolerances: Tolerances, usageRatio: number): boolean {
-  return 1 - tolerances.scaleDown <= usageRatio && usageRatio <= 1 + tolerances.scaleUp;
+export function isWithinTolerance(
+  tolerances: Tolerances,
+  usageRatio: number,
+): boolean {
+  return (
+    1 - tolerances.scaleDown <= usageRatio &&
+    usageRatio <= 1 + tolerances.scaleUp
+  );
 }

@@ -144,7 +144,11 @@ export interface HpaCondition {
 export interface MetricStatus {
   name: string;
   type: 'Resource' | 'Pods' | 'Object' | 'External';
-  current?: { averageUtilization?: number; averageValue?: number; value?: number };
+  current?: {
+    averageUtilization?: number;
+    averageValue?: number;
+    value?: number;
+  };
   /** Replicas this metric alone asks for. */
   proposal?: number;
   error?: string;

@@ -17,7 +17,13 @@ import {
 } from '@internal/plugin-autoscaling-common';
 import { validatePolicy } from './validatePolicy';
 
-export const POLICY_LEVELS = ['global', 'environment', 'tier', 'tenant', 'service'] as const;
+export const POLICY_LEVELS = [
+  'global',
+  'environment',
+  'tier',
+  'tenant',
+  'service',
+] as const;
 export type PolicyLevel = (typeof POLICY_LEVELS)[number];
 
 export interface PolicyLayer {
@@ -46,7 +52,12 @@ export interface ResolutionIssue extends PolicyIssue {
 
 export type PolicyResolution =
   | { ok: true; policy: ScalingPolicy; provenance: Provenance; issues?: never }
-  | { ok: false; issues: ResolutionIssue[]; policy?: never; provenance?: never };
+  | {
+      ok: false;
+      issues: ResolutionIssue[];
+      policy?: never;
+      provenance?: never;
+    };
 
 type Plain = Record<string, unknown>;
 
@@ -76,9 +87,18 @@ export function resolvePolicy(
     const preset = parsed.data.preset;
     if (preset) {
       const expanded = presetFields(preset);
-      merged = mergeLayer(merged, expanded, [], provenance, { ...source, preset });
+      merged = mergeLayer(merged, expanded, [], provenance, {
+        ...source,
+        preset,
+      });
     }
-    merged = mergeLayer(merged, withoutUndefined(parsed.data), [], provenance, source);
+    merged = mergeLayer(
+      merged,
+      withoutUndefined(parsed.data),
+      [],
+      provenance,
+      source,
+    );
   }
   if (issues.length > 0) return { ok: false, issues };
 
@@ -121,7 +141,10 @@ function mergeLayer(
       // Arrays and scalars replace whatever was inherited, including its provenance below.
       const prefix = `${formatPolicyPath(fieldPath)}`;
       for (const existing of Object.keys(provenance)) {
-        if (existing.startsWith(`${prefix}.`) || existing.startsWith(`${prefix}[`)) {
+        if (
+          existing.startsWith(`${prefix}.`) ||
+          existing.startsWith(`${prefix}[`)
+        ) {
           delete provenance[existing];
         }
       }

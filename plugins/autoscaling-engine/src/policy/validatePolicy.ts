@@ -21,9 +21,15 @@ export function validatePolicy(
   options: PolicyCheckOptions = {},
 ): PolicyValidation {
   const parsed = scalingPolicySchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: policyIssuesFromZod(parsed.error) };
-  const issues = [...checkPolicy(parsed.data, options), ...checkCronExpressions(parsed.data)];
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, policy: parsed.data };
+  if (!parsed.success)
+    return { ok: false, issues: policyIssuesFromZod(parsed.error) };
+  const issues = [
+    ...checkPolicy(parsed.data, options),
+    ...checkCronExpressions(parsed.data),
+  ];
+  return issues.length > 0
+    ? { ok: false, issues }
+    : { ok: true, policy: parsed.data };
 }
 
 export function checkCronExpressions(policy: ScalingPolicy): PolicyIssue[] {
@@ -33,11 +39,16 @@ export function checkCronExpressions(policy: ScalingPolicy): PolicyIssue[] {
       const expression = schedule[field];
       if (expression === undefined) continue;
       try {
-        CronExpressionParser.parse(expression, { tz: schedule.timezone, strict: false });
+        CronExpressionParser.parse(expression, {
+          tz: schedule.timezone,
+          strict: false,
+        });
       } catch (error) {
         issues.push({
           path: ['schedules', i, field],
-          message: `invalid cron expression "${expression}": ${(error as Error).message}`,
+          message: `invalid cron expression "${expression}": ${
+            (error as Error).message
+          }`,
         });
       }
     }

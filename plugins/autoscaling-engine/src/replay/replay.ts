@@ -9,10 +9,17 @@
  *
  * The replay always acts (mode `auto`): it answers "what would this policy have done".
  */
-import { metricKey, type ScalingPolicy } from '@internal/plugin-autoscaling-common';
+import {
+  metricKey,
+  type ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
 import { decideHorizontal } from '../horizontal/decideHorizontal';
 import type { HorizontalState } from '../horizontal/state';
-import type { MetricSample, PodObservation, PredictiveFloor } from '../horizontal/types';
+import type {
+  MetricSample,
+  PodObservation,
+  PredictiveFloor,
+} from '../horizontal/types';
 import { SimulatedCluster } from './simulatedCluster';
 import type { Series } from './trace';
 
@@ -70,13 +77,15 @@ const AVERAGING_WINDOW_MS = 60_000;
 export function replay(options: ReplayOptions): ReplayResult {
   const { series, capacityPerPod, startupSeconds } = options;
   const policy: ScalingPolicy = { ...options.policy, mode: 'auto' };
-  const stepMs = series.stepSeconds * 1000;
   const intervalMs = policy.evaluationIntervalSeconds * 1000;
   const count = series.timeMs.length;
   const averages = trailingAverages(series);
 
   const cluster = new SimulatedCluster(startupSeconds * 1000);
-  cluster.seed(initialReplicas(policy, series.demand[0] ?? 0, capacityPerPod), series.timeMs[0]);
+  cluster.seed(
+    initialReplicas(policy, series.demand[0] ?? 0, capacityPerPod),
+    series.timeMs[0],
+  );
 
   let state: HorizontalState | undefined;
   let nextEvaluationMs = series.timeMs[0];
@@ -96,13 +105,22 @@ export function replay(options: ReplayOptions): ReplayResult {
   for (let i = 0; i < count; i++) {
     const nowMs = series.timeMs[i];
     if (nowMs >= nextEvaluationMs) {
-      nextEvaluationMs += intervalMs * Math.max(1, Math.ceil((nowMs - nextEvaluationMs + 1) / intervalMs));
+      nextEvaluationMs +=
+        intervalMs *
+        Math.max(1, Math.ceil((nowMs - nextEvaluationMs + 1) / intervalMs));
       const pods = observePods(cluster, nowMs);
       const readyNow = cluster.readyCount(nowMs);
       const result = decideHorizontal({
         policy,
         workload: { currentReplicas: cluster.replicas, pods },
-        samples: samplesFor(policy, pods, averages[i], readyNow, capacityPerPod, nowMs),
+        samples: samplesFor(
+          policy,
+          pods,
+          averages[i],
+          readyNow,
+          capacityPerPod,
+          nowMs,
+        ),
         state,
         nowMs,
         predictive: floorAt(options, series, i, nowMs),
@@ -117,8 +135,14 @@ export function replay(options: ReplayOptions): ReplayResult {
     const desired = cluster.replicas;
     const ready = cluster.readyCount(nowMs);
     const demand = series.demand[i];
-    rows[i] = { timeMs: nowMs, demand, desiredReplicas: desired, readyReplicas: ready };
-    if (demand > ready * capacityPerPod) summary.overloadedSeconds += series.stepSeconds;
+    rows[i] = {
+      timeMs: nowMs,
+      demand,
+      desiredReplicas: desired,
+      readyReplicas: ready,
+    };
+    if (demand > ready * capacityPerPod)
+      summary.overloadedSeconds += series.stepSeconds;
     summary.replicaHours += (desired * series.stepSeconds) / 3600;
     summary.minReplicas = Math.min(summary.minReplicas, desired);
     summary.maxReplicas = Math.max(summary.maxReplicas, desired);
@@ -129,9 +153,16 @@ export function replay(options: ReplayOptions): ReplayResult {
 }
 
 /** Replicas that serve the first demand at the CPU target, all ready when the replay starts. */
-function initialReplicas(policy: ScalingPolicy, demand: number, capacityPerPod: number): number {
+function initialReplicas(
+  policy: ScalingPolicy,
+  demand: number,
+  capacityPerPod: number,
+): number {
   const cpu = policy.metrics.find(
-    m => m.type === 'Resource' && m.resource === 'cpu' && m.target.type === 'Utilization',
+    m =>
+      m.type === 'Resource' &&
+      m.resource === 'cpu' &&
+      m.target.type === 'Utilization',
   );
   const targetFraction =
     cpu?.type === 'Resource' && cpu.target.type === 'Utilization'
@@ -145,7 +176,10 @@ function initialReplicas(policy: ScalingPolicy, demand: number, capacityPerPod: 
 function trailingAverages(series: Series): Float64Array {
   const n = series.demand.length;
   const out = new Float64Array(n);
-  const window = Math.max(1, Math.round(AVERAGING_WINDOW_MS / (series.stepSeconds * 1000)));
+  const window = Math.max(
+    1,
+    Math.round(AVERAGING_WINDOW_MS / (series.stepSeconds * 1000)),
+  );
   let sum = 0;
   for (let i = 0; i < n; i++) {
     sum += series.demand[i];
@@ -155,7 +189,10 @@ function trailingAverages(series: Series): Float64Array {
   return out;
 }
 
-function observePods(cluster: SimulatedCluster, nowMs: number): PodObservation[] {
+function observePods(
+  cluster: SimulatedCluster,
+  nowMs: number,
+): PodObservation[] {
   return cluster.list().map(pod => {
     const ready = pod.readyMs <= nowMs;
     return {
@@ -189,7 +226,10 @@ function samplesFor(
       samples[key] =
         metric.resource === 'cpu' && readyPods > 0
           ? perPod(averageDemand / (readyPods * capacityPerPod))
-          : { type: 'error', message: `the replay models CPU only, not ${metric.resource}` };
+          : {
+              type: 'error',
+              message: `the replay models CPU only, not ${metric.resource}`,
+            };
     } else if (metric.type === 'Pods') {
       samples[key] =
         readyPods > 0
@@ -208,7 +248,8 @@ function floorAt(
   index: number,
   nowMs: number,
 ): PredictiveFloor | undefined {
-  if (!options.predictiveFloor || !options.policy.predictive.enabled) return undefined;
+  if (!options.predictiveFloor || !options.policy.predictive.enabled)
+    return undefined;
   const floor = options.predictiveFloor({
     nowMs,
     history: {

@@ -16,7 +16,8 @@ export class SimulatedCluster {
 
   /** Starts with `replicas` pods that are already ready at `nowMs`. */
   seed(replicas: number, nowMs: number) {
-    for (let i = 0; i < replicas; i++) this.add(nowMs - this.startupMs - 3600_000);
+    for (let i = 0; i < replicas; i++)
+      this.add(nowMs - this.startupMs - 3600_000);
   }
 
   get replicas(): number {

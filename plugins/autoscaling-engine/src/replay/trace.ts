@@ -45,19 +45,29 @@ export function parseTraceCsv(text: string): TracePoint[] {
     if (line === '') continue;
     const [timestampText, valueText, extra] = line.split(',');
     if (valueText === undefined || extra !== undefined) {
-      throw new TraceFormatError('expected two columns: timestamp,value', i + 1);
+      throw new TraceFormatError(
+        'expected two columns: timestamp,value',
+        i + 1,
+      );
     }
     const timeMs = parseTimestamp(timestampText);
     if (timeMs === undefined) {
-      throw new TraceFormatError(`"${timestampText}" is neither ISO-8601 nor epoch seconds`, i + 1);
+      throw new TraceFormatError(
+        `"${timestampText}" is neither ISO-8601 nor epoch seconds`,
+        i + 1,
+      );
     }
     const value = Number(valueText.trim());
     if (valueText.trim() === '' || !Number.isFinite(value) || value < 0) {
-      throw new TraceFormatError(`"${valueText}" is not a non-negative number`, i + 1);
+      throw new TraceFormatError(
+        `"${valueText}" is not a non-negative number`,
+        i + 1,
+      );
     }
     points.push({ timeMs, value });
   }
-  if (points.length === 0) throw new TraceFormatError('the trace has no data rows');
+  if (points.length === 0)
+    throw new TraceFormatError('the trace has no data rows');
   return points.sort((a, b) => a.timeMs - b.timeMs);
 }
 
@@ -65,7 +75,10 @@ export function parseTraceCsv(text: string): TracePoint[] {
  * Linear interpolation onto `first, first + step, …` up to the last point. A grid time only
  * reads the points around it, so cutting the trace never changes earlier values.
  */
-export function resampleTrace(points: readonly TracePoint[], stepSeconds: number): Series {
+export function resampleTrace(
+  points: readonly TracePoint[],
+  stepSeconds: number,
+): Series {
   const stepMs = stepSeconds * 1000;
   const first = points[0].timeMs;
   const last = points[points.length - 1].timeMs;
@@ -82,7 +95,8 @@ export function resampleTrace(points: readonly TracePoint[], stepSeconds: number
     demand[i] =
       b === undefined || b.timeMs === a.timeMs
         ? a.value
-        : a.value + ((b.value - a.value) * (t - a.timeMs)) / (b.timeMs - a.timeMs);
+        : a.value +
+          ((b.value - a.value) * (t - a.timeMs)) / (b.timeMs - a.timeMs);
   }
   return { timeMs, demand, stepSeconds };
 }

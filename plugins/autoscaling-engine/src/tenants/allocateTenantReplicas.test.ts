@@ -1,6 +1,16 @@
-import { allocateTenantReplicas, proportionalShares, type ReplicaRequest } from './allocateTenantReplicas';
+import {
+  allocateTenantReplicas,
+  proportionalShares,
+  type ReplicaRequest,
+} from './allocateTenantReplicas';
 
-const req = (workload: string, tenant: string, tier: ReplicaRequest['tier'], min: number, requested: number): ReplicaRequest => ({
+const req = (
+  workload: string,
+  tenant: string,
+  tier: ReplicaRequest['tier'],
+  min: number,
+  requested: number,
+): ReplicaRequest => ({
   workload,
   tenant,
   tier,
@@ -9,7 +19,9 @@ const req = (workload: string, tenant: string, tier: ReplicaRequest['tier'], min
 });
 
 const granted = (result: ReturnType<typeof allocateTenantReplicas>) =>
-  Object.fromEntries(result.allocations.map(a => [a.workload, a.grantedReplicas]));
+  Object.fromEntries(
+    result.allocations.map(a => [a.workload, a.grantedReplicas]),
+  );
 
 describe('allocateTenantReplicas', () => {
   it('grants everything when it fits', () => {
@@ -18,19 +30,27 @@ describe('allocateTenantReplicas', () => {
       { tenantQuotas: { t1: 10, t2: 10 }, globalMaxReplicas: 100 },
     );
     expect(granted(result)).toEqual({ a: 5, b: 8 });
-    expect(result.allocations.every(a => a.reasons[0].code === 'Granted')).toBe(true);
+    expect(result.allocations.every(a => a.reasons[0].code === 'Granted')).toBe(
+      true,
+    );
   });
 
   it('serves enterprise before premium before basic when capacity is short', () => {
     const result = allocateTenantReplicas(
-      [req('basic', 'b', 'basic', 1, 10), req('prem', 'p', 'premium', 1, 10), req('ent', 'e', 'enterprise', 1, 10)],
+      [
+        req('basic', 'b', 'basic', 1, 10),
+        req('prem', 'p', 'premium', 1, 10),
+        req('ent', 'e', 'enterprise', 1, 10),
+      ],
       { tenantQuotas: {}, clusterCapacity: 18 },
     );
     // Minimums first (3), then enterprise +9, premium +6, basic nothing more.
     expect(granted(result)).toEqual({ ent: 10, prem: 7, basic: 1 });
     const basic = result.allocations.find(a => a.workload === 'basic')!;
     expect(basic.reasons.map(r => r.code)).toContain('ClusterCapacityLimited');
-    expect(basic.reasons[0].message).toMatch(/basic tier served after higher tiers/);
+    expect(basic.reasons[0].message).toMatch(
+      /basic tier served after higher tiers/,
+    );
   });
 
   it('shares a tenant quota in proportion to need', () => {
@@ -41,7 +61,9 @@ describe('allocateTenantReplicas', () => {
     // 2 for minimums, 6 left for needs 3 and 9 → 1.5 and 4.5 → 1 and 5 (equal remainders: larger need first).
     expect(result.tenantTotals.t).toBe(8);
     expect(granted(result)).toEqual({ small: 2, big: 6 });
-    expect(result.allocations[0].reasons.map(r => r.code)).toContain('TenantQuotaLimited');
+    expect(result.allocations[0].reasons.map(r => r.code)).toContain(
+      'TenantQuotaLimited',
+    );
   });
 
   it('never goes below a minimum, even over quota, and says so', () => {
@@ -50,17 +72,24 @@ describe('allocateTenantReplicas', () => {
       { tenantQuotas: { t: 5 } },
     );
     expect(granted(result)).toEqual({ a: 4, b: 4 });
-    expect(result.allocations[0].reasons.map(r => r.code)).toContain('MinimumGuaranteed');
+    expect(result.allocations[0].reasons.map(r => r.code)).toContain(
+      'MinimumGuaranteed',
+    );
   });
 
   it('applies the global maximum across tenants', () => {
     const result = allocateTenantReplicas(
-      [req('a', 't1', 'enterprise', 0, 30), req('b', 't2', 'enterprise', 0, 30)],
+      [
+        req('a', 't1', 'enterprise', 0, 30),
+        req('b', 't2', 'enterprise', 0, 30),
+      ],
       { tenantQuotas: {}, globalMaxReplicas: 40 },
     );
     expect(result.totalGranted).toBe(40);
     expect(granted(result)).toEqual({ a: 20, b: 20 });
-    expect(result.allocations[0].reasons.map(r => r.code)).toContain('GlobalMaxLimited');
+    expect(result.allocations[0].reasons.map(r => r.code)).toContain(
+      'GlobalMaxLimited',
+    );
   });
 });
 

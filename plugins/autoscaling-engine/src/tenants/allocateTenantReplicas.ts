@@ -53,18 +53,28 @@ export interface AllocationResult {
   totalGranted: number;
 }
 
+/** Replicas asked for beyond the guaranteed minimum. */
+function need(r: ReplicaRequest): number {
+  return Math.max(0, r.requestedReplicas - Math.max(0, r.minReplicas));
+}
+
 export function allocateTenantReplicas(
   requests: readonly ReplicaRequest[],
   limits: AllocationLimits,
 ): AllocationResult {
-  const sorted = [...requests].sort((a, b) => (a.workload < b.workload ? -1 : 1));
+  const sorted = [...requests].sort((a, b) =>
+    a.workload < b.workload ? -1 : 1,
+  );
   const granted = new Map<string, number>();
   const tenantUsed = new Map<string, number>();
   let used = 0;
   for (const request of sorted) {
     const minimum = Math.max(0, request.minReplicas);
     granted.set(request.workload, minimum);
-    tenantUsed.set(request.tenant, (tenantUsed.get(request.tenant) ?? 0) + minimum);
+    tenantUsed.set(
+      request.tenant,
+      (tenantUsed.get(request.tenant) ?? 0) + minimum,
+    );
     used += minimum;
   }
 
@@ -73,7 +83,10 @@ export function allocateTenantReplicas(
     limits.clusterCapacity ?? Infinity,
   );
   const tenantRoom = (tenant: string) =>
-    Math.max(0, (limits.tenantQuotas[tenant] ?? Infinity) - (tenantUsed.get(tenant) ?? 0));
+    Math.max(
+      0,
+      (limits.tenantQuotas[tenant] ?? Infinity) - (tenantUsed.get(tenant) ?? 0),
+    );
 
   for (const tier of TIER_PRIORITY) {
     const inTier = sorted.filter(r => r.tier === tier && need(r) > 0);
@@ -91,15 +104,28 @@ export function allocateTenantReplicas(
       inTier.map(r => capped.get(r.workload) ?? 0),
       Math.max(0, globalCap - used),
     );
-    inTier.forEach((request, i) => {
-      granted.set(request.workload, (granted.get(request.workload) ?? 0) + shares[i]);
-      tenantUsed.set(request.tenant, (tenantUsed.get(request.tenant) ?? 0) + shares[i]);
+    for (let i = 0; i < inTier.length; i++) {
+      const request = inTier[i];
+      granted.set(
+        request.workload,
+        (granted.get(request.workload) ?? 0) + shares[i],
+      );
+      tenantUsed.set(
+        request.tenant,
+        (tenantUsed.get(request.tenant) ?? 0) + shares[i],
+      );
       used += shares[i];
-    });
+    }
   }
 
   const allocations = sorted.map(request =>
-    describe(request, granted.get(request.workload) ?? 0, limits, tenantUsed, used),
+    describe(
+      request,
+      granted.get(request.workload) ?? 0,
+      limits,
+      tenantUsed,
+      used,
+    ),
   );
   return {
     allocations,
@@ -108,13 +134,14 @@ export function allocateTenantReplicas(
   };
 }
 
-const need = (r: ReplicaRequest) => Math.max(0, r.requestedReplicas - Math.max(0, r.minReplicas));
-
 /**
  * Integer shares of `budget` proportional to `needs`, never above a need; leftovers go by
  * largest remainder, then largest need, then position.
  */
-export function proportionalShares(needs: readonly number[], budget: number): number[] {
+export function proportionalShares(
+  needs: readonly number[],
+  budget: number,
+): number[] {
   const total = needs.reduce((a, b) => a + b, 0);
   if (total <= budget) return [...needs];
   if (budget <= 0) return needs.map(() => 0);
@@ -122,8 +149,13 @@ export function proportionalShares(needs: readonly number[], budget: number): nu
   const shares = exact.map(Math.floor);
   let left = budget - shares.reduce((a, b) => a + b, 0);
   const order = needs
-    .map((n, i) => i)
-    .sort((a, b) => exact[b] - shares[b] - (exact[a] - shares[a]) || needs[b] - needs[a] || a - b);
+    .map((_, i) => i)
+    .sort(
+      (a, b) =>
+        exact[b] - shares[b] - (exact[a] - shares[a]) ||
+        needs[b] - needs[a] ||
+        a - b,
+    );
   for (const i of order) {
     if (left <= 0) break;
     if (shares[i] < needs[i]) {
@@ -146,7 +178,10 @@ function describe(
   const tenantTotal = tenantUsed.get(request.tenant) ?? 0;
   const minimum = Math.max(0, request.minReplicas);
   if (grantedReplicas >= request.requestedReplicas) {
-    reasons.push({ code: 'Granted', message: `granted the ${request.requestedReplicas} replicas asked for` });
+    reasons.push({
+      code: 'Granted',
+      message: `granted the ${request.requestedReplicas} replicas asked for`,
+    });
   } else {
     const short = `granted ${grantedReplicas} of ${request.requestedReplicas} replicas`;
     if (quota !== undefined && tenantTotal >= quota) {
@@ -155,20 +190,31 @@ function describe(
         message: `${short}: tenant ${request.tenant} is at its quota of ${quota} replicas`,
       });
     }
-    if (limits.globalMaxReplicas !== undefined && used >= limits.globalMaxReplicas) {
+    if (
+      limits.globalMaxReplicas !== undefined &&
+      used >= limits.globalMaxReplicas
+    ) {
       reasons.push({
         code: 'GlobalMaxLimited',
         message: `${short}: the global maximum of ${limits.globalMaxReplicas} replicas is reached; ${request.tier} tier served after higher tiers, then by need`,
       });
     }
-    if (limits.clusterCapacity !== undefined && used >= limits.clusterCapacity) {
+    if (
+      limits.clusterCapacity !== undefined &&
+      used >= limits.clusterCapacity
+    ) {
       reasons.push({
         code: 'ClusterCapacityLimited',
         message: `${short}: the cluster's capacity of ${limits.clusterCapacity} replicas is reached; ${request.tier} tier served after higher tiers, then by need`,
       });
     }
   }
-  if (grantedReplicas === minimum && minimum > 0 && quota !== undefined && tenantTotal > quota) {
+  if (
+    grantedReplicas === minimum &&
+    minimum > 0 &&
+    quota !== undefined &&
+    tenantTotal > quota
+  ) {
     reasons.push({
       code: 'MinimumGuaranteed',
       message: `kept at its minimum of ${minimum} replicas although tenant ${request.tenant} is over its quota of ${quota}`,
@@ -184,7 +230,10 @@ function describe(
   };
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);

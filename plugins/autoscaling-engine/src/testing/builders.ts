@@ -11,7 +11,11 @@ import type { MetricSample, PodObservation } from '../horizontal/types';
 export const NOW = Date.UTC(2026, 0, 5, 12, 0, 0);
 
 export function policy(input: Partial<ScalingPolicyInput> = {}): ScalingPolicy {
-  return scalingPolicySchema.parse({ minReplicas: 1, maxReplicas: 100, ...input });
+  return scalingPolicySchema.parse({
+    minReplicas: 1,
+    maxReplicas: 100,
+    ...input,
+  });
 }
 
 export const cpuMetric = (averageUtilization: number, name?: string) => ({
@@ -34,7 +38,11 @@ export const FREE_BEHAVIOR = {
 };
 
 /** `count` running, ready pods that started long ago, each requesting `cpu` cores. */
-export function readyPods(count: number, cpu = 1, prefix = 'p'): PodObservation[] {
+export function readyPods(
+  count: number,
+  cpu = 1,
+  prefix = 'p',
+): PodObservation[] {
   return Array.from({ length: count }, (_, i) => ({
     name: `${prefix}${i}`,
     phase: 'Running' as const,
@@ -45,7 +53,10 @@ export function readyPods(count: number, cpu = 1, prefix = 'p'): PodObservation[
   }));
 }
 
-export function pendingPods(count: number, prefix = 'pending'): PodObservation[] {
+export function pendingPods(
+  count: number,
+  prefix = 'pending',
+): PodObservation[] {
   return Array.from({ length: count }, (_, i) => ({
     name: `${prefix}${i}`,
     phase: 'Pending' as const,

@@ -44,8 +44,10 @@ export const MEMORY_HISTOGRAM: HistogramOptions = {
 
 export function bucketCount(o: HistogramOptions): number {
   return (
-    Math.ceil(Math.log((o.maxValue * (o.ratio - 1)) / o.firstBucketSize + 1) / Math.log(o.ratio)) +
-    1
+    Math.ceil(
+      Math.log((o.maxValue * (o.ratio - 1)) / o.firstBucketSize + 1) /
+        Math.log(o.ratio),
+    ) + 1
   );
 }
 
@@ -57,7 +59,8 @@ export function bucketStart(o: HistogramOptions, bucket: number): number {
 export function findBucket(o: HistogramOptions, value: number): number {
   if (value < o.firstBucketSize) return 0;
   const bucket = Math.floor(
-    Math.log((value * (o.ratio - 1)) / o.firstBucketSize + 1) / Math.log(o.ratio),
+    Math.log((value * (o.ratio - 1)) / o.firstBucketSize + 1) /
+      Math.log(o.ratio),
   );
   return Math.min(bucket, bucketCount(o) - 1);
 }
@@ -75,7 +78,8 @@ export function addSample(
   timeMs: number,
 ): HistogramState {
   const current = renormalizedFor(o, state, timeMs);
-  const decayed = weight * Math.pow(2, (timeMs - current.referenceMs) / o.halfLifeMs);
+  const decayed =
+    weight * Math.pow(2, (timeMs - current.referenceMs) / o.halfLifeMs);
   const bucket = findBucket(o, value);
   const buckets = { ...current.buckets };
   const bucketWeight = Math.max(0, (buckets[bucket] ?? 0) + decayed);
@@ -96,16 +100,28 @@ export function addSample(
  * Moves the reference time forward (to a whole number of half-lives) and scales the weights
  * down accordingly, before 2^exponent grows large (`shiftReferenceTimestamp`).
  */
-function renormalizedFor(o: HistogramOptions, state: HistogramState, timeMs: number): HistogramState {
-  if (timeMs <= state.referenceMs + o.halfLifeMs * MAX_DECAY_EXPONENT) return state;
+function renormalizedFor(
+  o: HistogramOptions,
+  state: HistogramState,
+  timeMs: number,
+): HistogramState {
+  if (timeMs <= state.referenceMs + o.halfLifeMs * MAX_DECAY_EXPONENT)
+    return state;
   const newReference = Math.round(timeMs / o.halfLifeMs) * o.halfLifeMs;
-  const factor = Math.pow(2, Math.round((state.referenceMs - newReference) / o.halfLifeMs));
+  const factor = Math.pow(
+    2,
+    Math.round((state.referenceMs - newReference) / o.halfLifeMs),
+  );
   const buckets: Record<number, number> = {};
   for (const [bucket, weight] of Object.entries(state.buckets)) {
     const scaled = weight * factor;
     if (scaled >= EPSILON) buckets[Number(bucket)] = scaled;
   }
-  return { buckets, totalWeight: state.totalWeight * factor, referenceMs: newReference };
+  return {
+    buckets,
+    totalWeight: state.totalWeight * factor,
+    referenceMs: newReference,
+  };
 }
 
 export function isEmpty(state: HistogramState): boolean {
@@ -116,7 +132,11 @@ export function isEmpty(state: HistogramState): boolean {
  * The end of the bucket where the cumulative weight reaches `percentile` of the total (the
  * start of the last bucket, which has no end); 0 for an empty histogram.
  */
-export function percentile(o: HistogramOptions, state: HistogramState, p: number): number {
+export function percentile(
+  o: HistogramOptions,
+  state: HistogramState,
+  p: number,
+): number {
   if (isEmpty(state)) return 0;
   const indices = Object.keys(state.buckets)
     .map(Number)
@@ -131,5 +151,7 @@ export function percentile(o: HistogramOptions, state: HistogramState, p: number
       break;
     }
   }
-  return bucket < bucketCount(o) - 1 ? bucketStart(o, bucket + 1) : bucketStart(o, bucket);
+  return bucket < bucketCount(o) - 1
+    ? bucketStart(o, bucket + 1)
+    : bucketStart(o, bucket);
 }

@@ -1,4 +1,10 @@
-import { CPU_HISTOGRAM, MEMORY_HISTOGRAM, bucketCount, bucketStart, findBucket } from './histogram';
+import {
+  CPU_HISTOGRAM,
+  MEMORY_HISTOGRAM,
+  bucketCount,
+  bucketStart,
+  findBucket,
+} from './histogram';
 import {
   confidenceDays,
   emptyVerticalState,
@@ -14,7 +20,11 @@ const MIN = 60_000;
 const DAY = 24 * 3600 * 1000;
 const MIB = 2 ** 20;
 
-function feedCpu(state: VerticalState, minutes: number, value: (i: number) => number) {
+function feedCpu(
+  state: VerticalState,
+  minutes: number,
+  value: (i: number) => number,
+) {
   let s = state;
   for (let i = 0; i < minutes; i++) s = observeCpu(s, value(i), T0 + i * MIN);
   return s;
@@ -34,7 +44,9 @@ describe('VPA histogram', () => {
 describe('recommendVertical', () => {
   it('targets P90 × 1.15 of CPU usage (bucket end), bounded by P50 and P95', () => {
     // 95% of samples at 0.5 cores, 5% at 2 cores, over two weeks: P90 is in 0.5's bucket.
-    const state = feedCpu(emptyVerticalState(), 14 * 1440, i => (i % 20 === 19 ? 2 : 0.5));
+    const state = feedCpu(emptyVerticalState(), 14 * 1440, i =>
+      i % 20 === 19 ? 2 : 0.5,
+    );
     const rec = recommendVertical(state).cpu!;
     const p90 = bucketStart(CPU_HISTOGRAM, findBucket(CPU_HISTOGRAM, 0.5) + 1);
     expect(rec.target).toBeCloseTo(p90 * 1.15, 6);
@@ -43,12 +55,18 @@ describe('recommendVertical', () => {
   });
 
   it('widens the bounds on short history and narrows them as history grows', () => {
-    const short = recommendVertical(feedCpu(emptyVerticalState(), 60, () => 1)).cpu!;
-    const long = recommendVertical(feedCpu(emptyVerticalState(), 7 * 1440, () => 1)).cpu!;
+    const short = recommendVertical(feedCpu(emptyVerticalState(), 60, () => 1))
+      .cpu!;
+    const long = recommendVertical(
+      feedCpu(emptyVerticalState(), 7 * 1440, () => 1),
+    ).cpu!;
     // confidence = min(span, samples/1440): 59 min → upper × (1 + 1/0.041) ≈ ×25.4
     expect(short.upperBound / short.target).toBeGreaterThan(20);
     // one week: upper multiplier 1 + 1/7 ≈ 1.14 (P95 and P90 fall in the same bucket here)
-    expect(long.upperBound / long.target).toBeCloseTo(1 + 1 / confidenceDays(feedCpu(emptyVerticalState(), 7 * 1440, () => 1)), 2);
+    expect(long.upperBound / long.target).toBeCloseTo(
+      1 + 1 / confidenceDays(feedCpu(emptyVerticalState(), 7 * 1440, () => 1)),
+      2,
+    );
     expect(long.lowerBound / long.target).toBeGreaterThan(0.99);
   });
 
@@ -66,7 +84,8 @@ describe('recommendVertical', () => {
   it('decays old samples with a 24 h half-life', () => {
     let state = feedCpu(emptyVerticalState(), 1440, () => 4);
     // A week later, a day at 0.5 cores: the old day weighs 2^-7 of it.
-    for (let i = 0; i < 1440; i++) state = observeCpu(state, 0.5, T0 + 7 * DAY + i * MIN);
+    for (let i = 0; i < 1440; i++)
+      state = observeCpu(state, 0.5, T0 + 7 * DAY + i * MIN);
     const target = recommendVertical(state).cpu!.target;
     expect(target).toBeLessThan(1);
   });
@@ -91,7 +110,11 @@ describe('recommendVertical', () => {
   });
 
   it('applies the pod minimums (25 m CPU, 250 MB) and min/max allowed', () => {
-    const state = observeMemory(observeCpu(emptyVerticalState(), 0.001, T0), 1 * MIB, T0);
+    const state = observeMemory(
+      observeCpu(emptyVerticalState(), 0.001, T0),
+      1 * MIB,
+      T0,
+    );
     const rec = recommendVertical(state);
     expect(rec.cpu!.target).toBe(0.025);
     expect(rec.memory!.target).toBe(250e6);
@@ -106,8 +129,16 @@ describe('recommendVertical', () => {
   });
 
   it('only recommends controlled resources', () => {
-    const state = observeMemory(observeCpu(emptyVerticalState(), 1, T0), 300 * MIB, T0);
-    const rec = recommendVertical(state, { minAllowed: {}, maxAllowed: {}, controlledResources: ['memory'] });
+    const state = observeMemory(
+      observeCpu(emptyVerticalState(), 1, T0),
+      300 * MIB,
+      T0,
+    );
+    const rec = recommendVertical(state, {
+      minAllowed: {},
+      maxAllowed: {},
+      controlledResources: ['memory'],
+    });
     expect(rec.cpu).toBeUndefined();
     expect(rec.memory).toBeDefined();
   });

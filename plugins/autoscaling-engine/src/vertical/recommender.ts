@@ -81,8 +81,15 @@ export function emptyVerticalState(): VerticalState {
 }
 
 /** A CPU usage sample in cores. Samples not newer than the last are dropped. */
-export function observeCpu(state: VerticalState, cores: number, timeMs: number): VerticalState {
-  if (!(cores >= 0) || (state.lastSampleMs !== undefined && timeMs <= state.lastSampleMs)) {
+export function observeCpu(
+  state: VerticalState,
+  cores: number,
+  timeMs: number,
+): VerticalState {
+  if (
+    !(cores >= 0) ||
+    (state.lastSampleMs !== undefined && timeMs <= state.lastSampleMs)
+  ) {
     return state;
   }
   return {
@@ -95,7 +102,11 @@ export function observeCpu(state: VerticalState, cores: number, timeMs: number):
 }
 
 /** A memory usage sample (working set) in bytes. */
-export function observeMemory(state: VerticalState, bytes: number, timeMs: number): VerticalState {
+export function observeMemory(
+  state: VerticalState,
+  bytes: number,
+  timeMs: number,
+): VerticalState {
   return addMemorySample(state, bytes, timeMs, false);
 }
 
@@ -117,7 +128,10 @@ export function observeOom(
   }
   // The OOM peak is left out so repeated OOMs do not compound.
   const used = Math.max(requestedBytes, state.memoryPeak);
-  const needed = Math.max(used + config.oomMinBumpUpBytes, used * config.oomBumpUpRatio);
+  const needed = Math.max(
+    used + config.oomMinBumpUpBytes,
+    used * config.oomBumpUpRatio,
+  );
   return addMemorySample(state, needed, timeMs, true);
 }
 
@@ -128,7 +142,11 @@ function addMemorySample(
   isOom: boolean,
 ): VerticalState {
   if (!(bytes >= 0)) return state;
-  if (!isOom && state.lastMemorySampleMs !== undefined && timeMs < state.lastMemorySampleMs) {
+  if (
+    !isOom &&
+    state.lastMemorySampleMs !== undefined &&
+    timeMs < state.lastMemorySampleMs
+  ) {
     return state;
   }
   let next: VerticalState = {
@@ -140,7 +158,13 @@ function addMemorySample(
   if (timeMs < windowEnd) {
     const oldPeak = Math.max(state.memoryPeak, state.oomPeak);
     if (oldPeak !== 0 && bytes > oldPeak) {
-      next.memory = addSample(MEMORY_HISTOGRAM, next.memory, oldPeak, -MEMORY_PEAK_WEIGHT, windowEnd);
+      next.memory = addSample(
+        MEMORY_HISTOGRAM,
+        next.memory,
+        oldPeak,
+        -MEMORY_PEAK_WEIGHT,
+        windowEnd,
+      );
       addPeak = true;
     }
   } else {
@@ -157,7 +181,13 @@ function addMemorySample(
   if (isOom) next.oomPeak = Math.max(next.oomPeak, bytes);
   else next.memoryPeak = Math.max(next.memoryPeak, bytes);
   if (addPeak) {
-    next.memory = addSample(MEMORY_HISTOGRAM, next.memory, bytes, MEMORY_PEAK_WEIGHT, windowEnd);
+    next.memory = addSample(
+      MEMORY_HISTOGRAM,
+      next.memory,
+      bytes,
+      MEMORY_PEAK_WEIGHT,
+      windowEnd,
+    );
   }
   return next;
 }
@@ -180,19 +210,27 @@ export interface VerticalRecommendation {
 
 /** History in days: the smaller of the span of samples and their count at one a minute. */
 export function confidenceDays(state: VerticalState): number {
-  if (state.firstSampleMs === undefined || state.lastSampleMs === undefined) return 0;
+  if (state.firstSampleMs === undefined || state.lastSampleMs === undefined)
+    return 0;
   const spanDays = (state.lastSampleMs - state.firstSampleMs) / DAY_MS;
   return Math.min(spanDays, state.sampleCount / (60 * 24));
 }
 
 /** `(1 + multiplier/confidence)^exponent`: wide bounds on short history, tight on long. */
-function confidenceMultiplier(multiplier: number, exponent: number, confidence: number): number {
+function confidenceMultiplier(
+  multiplier: number,
+  exponent: number,
+  confidence: number,
+): number {
   return Math.pow(1 + multiplier / confidence, exponent);
 }
 
 export function recommendVertical(
   state: VerticalState,
-  settings?: Pick<VerticalSettings, 'minAllowed' | 'maxAllowed' | 'controlledResources'>,
+  settings?: Pick<
+    VerticalSettings,
+    'minAllowed' | 'maxAllowed' | 'controlledResources'
+  >,
   config: VerticalConfig = DEFAULT_VERTICAL_CONFIG,
 ): VerticalRecommendation {
   const confidence = confidenceDays(state);
@@ -207,7 +245,10 @@ export function recommendVertical(
     podMinimum: number,
   ): ResourceRecommendation => {
     const floor = podMinimum / config.containersPerPod;
-    const target = Math.max(percentile(options, histogram, config.targetPercentile) * margin, floor);
+    const target = Math.max(
+      percentile(options, histogram, config.targetPercentile) * margin,
+      floor,
+    );
     const lower = Math.max(
       percentile(options, histogram, config.lowerBoundPercentile) *
         margin *
@@ -222,15 +263,31 @@ export function recommendVertical(
     );
     const min = settings?.minAllowed[resource];
     const max = settings?.maxAllowed[resource];
-    const cap = (v: number) => Math.min(Math.max(v, min ?? -Infinity), max ?? Infinity);
-    return { target: cap(target), lowerBound: cap(lower), upperBound: cap(upper), uncappedTarget: target };
+    const cap = (v: number) =>
+      Math.min(Math.max(v, min ?? -Infinity), max ?? Infinity);
+    return {
+      target: cap(target),
+      lowerBound: cap(lower),
+      upperBound: cap(upper),
+      uncappedTarget: target,
+    };
   };
 
   if (controlled.includes('cpu') && state.sampleCount > 0) {
-    result.cpu = estimate('cpu', state.cpu, CPU_HISTOGRAM, config.podMinCpuCores);
+    result.cpu = estimate(
+      'cpu',
+      state.cpu,
+      CPU_HISTOGRAM,
+      config.podMinCpuCores,
+    );
   }
   if (controlled.includes('memory') && state.memoryWindowEndMs !== undefined) {
-    result.memory = estimate('memory', state.memory, MEMORY_HISTOGRAM, config.podMinMemoryBytes);
+    result.memory = estimate(
+      'memory',
+      state.memory,
+      MEMORY_HISTOGRAM,
+      config.podMinMemoryBytes,
+    );
   }
   return result;
 }
