@@ -179,7 +179,7 @@ describe('decideHorizontal', () => {
       expect(result.decision.kind).toBe('hold');
     });
 
-    it('is reported but not applied in forecast-only mode', () => {
+    it('in forecast-only mode shows what the floor would do without changing anything', () => {
       const result = decideHorizontal(
         input(
           {
@@ -189,8 +189,12 @@ describe('decideHorizontal', () => {
           0.5,
         ),
       );
-      expect(result.decision.kind).toBe('hold');
-      expect(codes(result)).toContain('PredictiveFloorNotApplied');
+      expect(result.decision).toMatchObject({ kind: 'scale', from: 4, to: 9 });
+      expect(codes(result)).toEqual(
+        expect.arrayContaining(['PredictiveFloor', 'DryRun']),
+      );
+      expect(result.desiredReplicas).toBe(4);
+      expect(result.state.scaleUpEvents).toEqual([]);
     });
 
     it('is capped at maxReplicas', () => {

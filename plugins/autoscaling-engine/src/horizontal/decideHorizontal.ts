@@ -247,23 +247,21 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       limitedByOuterLimit ||
       reasons.some(r => r.code === 'CooldownActive'),
   });
+  // dry-run and forecast-only patch nothing: report the decision, spend no rate-limit budget.
+  const actuates = policy.mode === 'auto';
   if (decision.kind === 'scale') {
-    if (policy.mode === 'dry-run') {
+    if (actuates) {
+      next = withScaleEvent(next, nowMs, current, desired);
+    } else {
       decision.reasons.push({
         code: 'DryRun',
-        message: `dry run: would scale from ${current} to ${desired}, nothing is changed`,
+        message: `${policy.mode}: would scale from ${current} to ${desired}; nothing is changed`,
       });
-    } else {
-      // Dry runs patch nothing, so they must not spend the rate-limit budget.
-      next = withScaleEvent(next, nowMs, current, desired);
     }
   }
   return {
     decision,
-    desiredReplicas:
-      decision.kind === 'scale' && policy.mode !== 'dry-run'
-        ? desired
-        : current,
+    desiredReplicas: decision.kind === 'scale' && actuates ? desired : current,
     conditions: completeConditions(conditions),
     metrics,
     state: next,
@@ -278,13 +276,6 @@ function predictiveFloor(
   if (!predictive || !input.policy.predictive.enabled) return undefined;
   const floor = Math.max(0, Math.ceil(predictive.floorReplicas));
   const why = predictive.message ? `: ${predictive.message}` : '';
-  if (input.policy.mode === 'forecast-only') {
-    reasons.push({
-      code: 'PredictiveFloorNotApplied',
-      message: `forecast-only: the forecast asks for at least ${floor} replicas${why}; not applied`,
-    });
-    return undefined;
-  }
   reasons.push({
     code: 'PredictiveFloor',
     message: `the forecast asks for at least ${floor} replicas${why}`,

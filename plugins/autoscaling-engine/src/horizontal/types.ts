@@ -121,7 +121,6 @@ export type ReasonCode =
   | 'TooFewReplicas'
   | 'ScheduleActive'
   | 'PredictiveFloor'
-  | 'PredictiveFloorNotApplied'
   | 'CooldownActive'
   | 'LimitApplied';
 
