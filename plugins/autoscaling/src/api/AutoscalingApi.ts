@@ -1,9 +1,80 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { HealthResponse } from '@internal/plugin-autoscaling-common';
+import type {
+  AuditEvent,
+  AuditVerification,
+  ChangeRequest,
+  ChangeRequestStatus,
+  ClusterStatus,
+  Decision,
+  EffectivePolicy,
+  EngineStatus,
+  EntityScalingState,
+  HealthResponse,
+  KillSwitchState,
+  PolicyDocument,
+  PolicyLevel,
+  PolicyOverride,
+  PolicyUpdateResult,
+  PolicyValidationResult,
+  TargetPermissions,
+  TenantSummary,
+  WorkloadCost,
+  WorkloadForecast,
+  WorkloadHistory,
+  WorkloadRecommendations,
+  WorkloadSummary,
+} from '@internal/plugin-autoscaling-common';
 
-/** Client of the autoscaling backend's REST API. */
+/** Filters of the audit log (`GET /audit`). */
+export interface AuditQuery {
+  entityRef?: string;
+  actor?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+/** Client of the autoscaling backend's REST API: one method per route of docs/api.md. */
 export interface AutoscalingApi {
   getHealth(): Promise<HealthResponse>;
+  getEngineStatus(): Promise<EngineStatus>;
+  setKillSwitch(body: { enabled: boolean; reason: string }): Promise<KillSwitchState>;
+  getClusters(): Promise<ClusterStatus[]>;
+  getWorkloads(filter?: { tenant?: string; cluster?: string }): Promise<WorkloadSummary[]>;
+  getEntityState(entityRef: string): Promise<EntityScalingState>;
+  getWorkloadHistory(workloadId: string, hours?: number): Promise<WorkloadHistory>;
+  getWorkloadForecast(workloadId: string): Promise<WorkloadForecast>;
+  getWorkloadRecommendations(workloadId: string): Promise<WorkloadRecommendations>;
+  getWorkloadCost(workloadId: string): Promise<WorkloadCost>;
+  scaleWorkload(
+    workloadId: string,
+    body: { replicas: number; reason: string },
+  ): Promise<Decision>;
+  rollbackWorkload(workloadId: string, body: { reason: string }): Promise<Decision>;
+  getTenantSummary(tenant: string): Promise<TenantSummary>;
+  /** The cost CSV export (`GET /cost/export`), fetched with the user's identity. */
+  exportCost(tenant?: string): Promise<Blob>;
+  getEffectivePolicy(entityRef: string): Promise<EffectivePolicy>;
+  getPolicy(level: PolicyLevel, name: string): Promise<PolicyDocument>;
+  validatePolicy(
+    level: PolicyLevel,
+    name: string,
+    override: PolicyOverride,
+  ): Promise<PolicyValidationResult>;
+  updatePolicy(
+    level: PolicyLevel,
+    name: string,
+    body: { override: PolicyOverride; version: number; reason: string },
+  ): Promise<PolicyUpdateResult>;
+  getPermissions(entityRef?: string): Promise<TargetPermissions>;
+  getChangeRequests(status?: ChangeRequestStatus): Promise<ChangeRequest[]>;
+  approveChangeRequest(id: string, comment: string): Promise<ChangeRequest>;
+  rejectChangeRequest(id: string, comment: string): Promise<ChangeRequest>;
+  getAuditEvents(query?: AuditQuery): Promise<AuditEvent[]>;
+  verifyAudit(): Promise<AuditVerification>;
+  /** The audit export (`GET /audit/export`), fetched with the user's identity. */
+  exportAudit(format: 'csv' | 'json'): Promise<Blob>;
 }
 
 export const autoscalingApiRef = createApiRef<AutoscalingApi>({

@@ -1,0 +1,75 @@
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import { Controller, useFormContext } from 'react-hook-form';
+import { useFieldMeta } from './useFieldMeta';
+
+export interface SelectOption {
+  value: string;
+  label: string;
+}
+
+const INHERIT = '__inherit__';
+
+/**
+ * A select. With `allowInherit`, an "Inherit" option maps to undefined. Values may be strings or
+ * booleans (`boolean` maps "true"/"false" back to booleans).
+ */
+export function SelectField(props: {
+  name: string;
+  label: string;
+  options: SelectOption[];
+  allowInherit?: boolean;
+  boolean?: boolean;
+  onValueChange?: (value: string | undefined) => void;
+  /** Turns the chosen option back into the field's value (e.g. a list). */
+  parse?: (value: string) => unknown;
+  helperText?: string;
+}) {
+  const { control } = useFormContext();
+  const meta = useFieldMeta(props.name);
+  return (
+    <Controller
+      control={control}
+      name={props.name}
+      render={({ field }) => (
+        <TextField
+          select
+          id={`policy-${props.name}`}
+          label={props.label}
+          size="small"
+          fullWidth
+          value={field.value === undefined || field.value === null ? (props.allowInherit ? INHERIT : '') : String(field.value)}
+          onChange={e => {
+            const raw = e.target.value;
+            const value = raw === INHERIT ? undefined : raw;
+            if (props.onValueChange) props.onValueChange(value);
+            else if (value === undefined) field.onChange(undefined);
+            else if (props.parse) field.onChange(props.parse(value));
+            else field.onChange(props.boolean ? value === 'true' : value);
+          }}
+          onBlur={field.onBlur}
+          inputRef={field.ref}
+          disabled={meta.disabled}
+          error={Boolean(meta.error)}
+          helperText={meta.helper ?? props.helperText ?? ' '}
+        >
+          {props.allowInherit && <MenuItem value={INHERIT}>Inherit</MenuItem>}
+          {props.options.map(o => (
+            <MenuItem key={o.value} value={o.value}>
+              {o.label}
+            </MenuItem>
+          ))}
+        </TextField>
+      )}
+    />
+  );
+}
+
+export const BOOLEAN_OPTIONS: SelectOption[] = [
+  { value: 'true', label: 'Yes' },
+  { value: 'false', label: 'No' },
+];
+
+export function options(values: readonly string[]): SelectOption[] {
+  return values.map(v => ({ value: v, label: v }));
+}

@@ -1,0 +1,103 @@
+import type { CostBreakdown } from '@internal/plugin-autoscaling-common';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Divider from '@mui/material/Divider';
+import Grid from '@mui/material/Grid';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemIcon from '@mui/material/ListItemIcon';
+import ListItemText from '@mui/material/ListItemText';
+import Typography from '@mui/material/Typography';
+import CheckIcon from '@mui/icons-material/CheckCircleOutline';
+import CrossIcon from '@mui/icons-material/HighlightOff';
+import { formatMoney } from '../../lib/format';
+
+function Figure(props: { label: string; value: string; hint?: string; testId: string }) {
+  return (
+    <Box data-testid={props.testId}>
+      <Typography variant="overline" color="text.secondary">
+        {props.label}
+      </Typography>
+      <Typography variant="h6" component="p">
+        {props.value}
+      </Typography>
+      {props.hint && (
+        <Typography variant="caption" color="text.secondary">
+          {props.hint}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/** Now, month-to-date, projected month with its band, savings and spot advice. */
+export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
+  const money = (v: number | null | undefined) => formatMoney(v, cost.currency);
+  const totalSavings = cost.savings.reduce((sum, s) => sum + s.monthly, 0);
+  return (
+    <Box>
+      <Grid container spacing={2}>
+        <Grid item xs={6} md={3}>
+          <Figure testId="cost-hourly" label="Now" value={`${money(cost.hourly)}/h`} />
+        </Grid>
+        <Grid item xs={6} md={3}>
+          <Figure testId="cost-mtd" label="Month to date" value={money(cost.monthToDate)} />
+        </Grid>
+        <Grid item xs={6} md={3}>
+          <Figure
+            testId="cost-projected"
+            label="Projected month"
+            value={money(cost.projectedMonth.value)}
+            hint={`between ${money(cost.projectedMonth.lower)} and ${money(cost.projectedMonth.upper)}`}
+          />
+        </Grid>
+        <Grid item xs={6} md={3}>
+          <Figure
+            testId="cost-savings"
+            label="Possible savings"
+            value={`${money(totalSavings)}/month`}
+          />
+        </Grid>
+      </Grid>
+      {cost.savings.length > 0 && (
+        <List dense aria-label="Savings">
+          {cost.savings.map(s => (
+            <ListItem key={`${s.kind}-${s.description}`} disableGutters>
+              <ListItemText
+                primary={`${money(s.monthly)}/month — ${s.description}`}
+                secondary={s.kind === 'spot' ? 'Advice only: nothing moves to spot automatically.' : undefined}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+      {cost.spot && (
+        <>
+          <Divider sx={{ my: 1 }} />
+          <Box display="flex" alignItems="center" gap={1}>
+            <Typography variant="subtitle2">Spot instances</Typography>
+            <Chip
+              size="small"
+              color={cost.spot.suitable ? 'success' : 'default'}
+              label={cost.spot.suitable ? `Suitable, saves ${money(cost.spot.monthlySavings)}/month` : 'Not suitable'}
+            />
+          </Box>
+          <List dense aria-label="Spot suitability checklist">
+            {cost.spot.checklist.map(item => (
+              <ListItem key={item.item} disableGutters>
+                <ListItemIcon sx={{ minWidth: 32 }}>
+                  {item.ok ? (
+                    <CheckIcon color="success" fontSize="small" titleAccess="yes" />
+                  ) : (
+                    <CrossIcon color="error" fontSize="small" titleAccess="no" />
+                  )}
+                </ListItemIcon>
+                <ListItemText primary={item.item} />
+              </ListItem>
+            ))}
+          </List>
+        </>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,72 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ChangeRequestStatus } from '@internal/plugin-autoscaling-common';
+import { AuditQuery, autoscalingApiRef } from '../api';
+import { POLL_INTERVAL_MS, queryKeys } from './queryKeys';
+
+export function useEngineStatus() {
+  const api = useApi(autoscalingApiRef);
+  return useQuery({
+    queryKey: queryKeys.engineStatus,
+    queryFn: () => api.getEngineStatus(),
+    refetchInterval: POLL_INTERVAL_MS,
+  });
+}
+
+export function useFleetWorkloads() {
+  const api = useApi(autoscalingApiRef);
+  return useQuery({
+    queryKey: queryKeys.workloads,
+    queryFn: () => api.getWorkloads(),
+    refetchInterval: POLL_INTERVAL_MS,
+  });
+}
+
+export function useChangeRequests(status?: ChangeRequestStatus) {
+  const api = useApi(autoscalingApiRef);
+  return useQuery({
+    queryKey: queryKeys.changeRequests(status),
+    queryFn: () => api.getChangeRequests(status),
+    refetchInterval: POLL_INTERVAL_MS,
+  });
+}
+
+export function useDecideChangeRequest() {
+  const api = useApi(autoscalingApiRef);
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, decision, comment }: { id: string; decision: 'approve' | 'reject'; comment: string }) =>
+      decision === 'approve'
+        ? api.approveChangeRequest(id, comment)
+        : api.rejectChangeRequest(id, comment),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.all }),
+  });
+}
+
+export function useKillSwitch() {
+  const api = useApi(autoscalingApiRef);
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { enabled: boolean; reason: string }) => api.setKillSwitch(body),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.engineStatus }),
+  });
+}
+
+export function useAuditEvents(filter: AuditQuery, enabled = true) {
+  const api = useApi(autoscalingApiRef);
+  return useQuery({
+    queryKey: queryKeys.audit(filter),
+    queryFn: () => api.getAuditEvents(filter),
+    enabled,
+  });
+}
+
+export function useAuditVerification(enabled = true) {
+  const api = useApi(autoscalingApiRef);
+  return useQuery({
+    queryKey: queryKeys.auditVerify,
+    queryFn: () => api.verifyAudit(),
+    enabled,
+  });
+}
+
