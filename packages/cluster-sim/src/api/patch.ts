@@ -1,0 +1,202 @@
+/** Patch formats the API accepts: JSON merge patch, strategic merge patch (subset), JSON patch. */
+import { ApiError, badRequest } from './status';
+
+type Json = unknown;
+const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** RFC 7386 JSON merge patch. */
+export function mergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return structuredClone(patch);
+  const out: Record<string, Json> = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/**
+ * Strategic merge patch for the fields this simulator models: like a merge patch, except that
+ * lists of objects that all carry a `name` (containers, env, ports, volumes, conditions with
+ * `type`) merge element-wise by that key, and `$patch: delete` / `$patch: replace` directives work.
+ */
+export function strategicMergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return structuredClone(patch);
+  if (patch.$patch === 'replace') {
+    const { $patch: _ignored, ...rest } = patch;
+    return structuredClone(rest);
+  }
+  const out: Record<string, Json> = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k.startsWith('$setElementOrder/') || k === '$retainKeys') continue;
+    if (v === null) delete out[k];
+    else if (Array.isArray(v) && Array.isArray(out[k])) out[k] = mergeList(out[k] as Json[], v);
+    else if (isObject(v) && v.$patch === 'delete') delete out[k];
+    else out[k] = strategicMergePatch(out[k], v);
+  }
+  return out;
+}
+
+function mergeKeyOf(items: Json[]): string | undefined {
+  for (const key of ['name', 'type', 'containerPort', 'mountPath', 'ip']) {
+    if (items.length > 0 && items.every(i => isObject(i) && i[key] !== undefined)) return key;
+  }
+  return undefined;
+}
+
+function mergeList(target: Json[], patch: Json[]): Json[] {
+  const key = mergeKeyOf(patch.filter(p => !(isObject(p) && p.$patch === 'replace')));
+  if (!key || !target.every(t => isObject(t))) return structuredClone(patch);
+  const out = target.map(t => structuredClone(t)) as Record<string, Json>[];
+  for (const p of patch as Record<string, Json>[]) {
+    const idx = out.findIndex(t => t[key] === p[key]);
+    if (p.$patch === 'delete') {
+      if (idx >= 0) out.splice(idx, 1);
+    } else if (idx >= 0) out[idx] = strategicMergePatch(out[idx], p) as Record<string, Json>;
+    else out.push(structuredClone(p));
+  }
+  return out;
+}
+
+interface JsonPatchOp {
+  op: string;
+  path: string;
+  from?: string;
+  value?: Json;
+}
+
+function parsePointer(ptr: string): string[] {
+  if (ptr === '') return [];
+  if (!ptr.startsWith('/')) throw badRequest(`invalid JSON pointer "${ptr}"`);
+  return ptr
+    .slice(1)
+    .split('/')
+    .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const unprocessable = (msg: string) => new ApiError(422, 'Invalid', msg);
+
+function getAt(doc: Json, tokens: string[], ptr: string): Json {
+  let cur = doc;
+  for (const t of tokens) {
+    if (Array.isArray(cur)) {
+      const i = Number(t);
+      if (!Number.isInteger(i) || i < 0 || i >= cur.length) throw unprocessable(`jsonpatch: path "${ptr}" does not exist`);
+      cur = cur[i];
+    } else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, t)) cur = cur[t];
+    else throw unprocessable(`jsonpatch: path "${ptr}" does not exist`);
+  }
+  return cur;
+}
+
+function parentOf(doc: Json, tokens: string[], ptr: string): { parent: Json; key: string } {
+  if (tokens.length === 0) throw unprocessable(`jsonpatch: cannot operate on the document root`);
+  return { parent: getAt(doc, tokens.slice(0, -1), ptr), key: tokens[tokens.length - 1] };
+}
+
+function deepEqual(a: Json, b: Json): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** RFC 6902 JSON patch; returns a new document. */
+export function jsonPatch(target: Json, ops: Json): Json {
+  if (!Array.isArray(ops)) throw badRequest('a JSON patch must be a list of operations');
+  let doc = structuredClone(target);
+  for (const raw of ops as JsonPatchOp[]) {
+    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
+      throw badRequest('every JSON patch operation needs "op" and "path"');
+    }
+    const tokens = parsePointer(raw.path);
+    const add = (value: Json) => {
+      if (tokens.length === 0) {
+        doc = value;
+        return;
+      }
+      const { parent, key } = parentOf(doc, tokens, raw.path);
+      if (Array.isArray(parent)) {
+        const i = key === '-' ? parent.length : Number(key);
+        if (!Number.isInteger(i) || i < 0 || i > parent.length) throw unprocessable(`jsonpatch: index out of range in "${raw.path}"`);
+        parent.splice(i, 0, value);
+      } else if (isObject(parent)) parent[key] = value;
+      else throw unprocessable(`jsonpatch: parent of "${raw.path}" is not a container`);
+    };
+    const remove = (): Json => {
+      const { parent, key } = parentOf(doc, tokens, raw.path);
+      const existing = getAt(doc, tokens, raw.path);
+      if (Array.isArray(parent)) parent.splice(Number(key), 1);
+      else delete (parent as Record<string, Json>)[key];
+      return existing;
+    };
+    switch (raw.op) {
+      case 'add':
+        add(structuredClone(raw.value));
+        break;
+      case 'remove':
+        remove();
+        break;
+      case 'replace':
+        getAt(doc, tokens, raw.path);
+        if (tokens.length === 0) doc = structuredClone(raw.value);
+        else {
+          const { parent, key } = parentOf(doc, tokens, raw.path);
+          if (Array.isArray(parent)) parent[Number(key)] = structuredClone(raw.value);
+          else (parent as Record<string, Json>)[key] = structuredClone(raw.value);
+        }
+        break;
+      case 'move': {
+        if (typeof raw.from !== 'string') throw badRequest('"move" needs "from"');
+        const fromTokens = parsePointer(raw.from);
+        const value = getAt(doc, fromTokens, raw.from);
+        const { parent, key } = parentOf(doc, fromTokens, raw.from);
+        if (Array.isArray(parent)) parent.splice(Number(key), 1);
+        else delete (parent as Record<string, Json>)[key];
+        add(value);
+        break;
+      }
+      case 'copy': {
+        if (typeof raw.from !== 'string') throw badRequest('"copy" needs "from"');
+        add(structuredClone(getAt(doc, parsePointer(raw.from), raw.from)));
+        break;
+      }
+      case 'test':
+        if (!deepEqual(getAt(doc, tokens, raw.path), raw.value)) {
+          throw unprocessable(`jsonpatch: test operation for path "${raw.path}" failed`);
+        }
+        break;
+      default:
+        throw badRequest(`unknown JSON patch operation "${raw.op}"`);
+    }
+  }
+  return doc;
+}
+
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+
+export function patchTypeOf(contentType: string | undefined): PatchType | undefined {
+  const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  switch (ct) {
+    case 'application/merge-patch+json':
+      return 'merge';
+    case 'application/strategic-merge-patch+json':
+      return 'strategic';
+    case 'application/json-patch+json':
+      return 'json';
+    case 'application/apply-patch+yaml':
+      return 'apply';
+    default:
+      return undefined;
+  }
+}
+
+export function applyPatch(type: PatchType, target: Json, patch: Json): Json {
+  switch (type) {
+    case 'merge':
+      return mergePatch(target, patch);
+    case 'strategic':
+      return strategicMergePatch(target, patch);
+    case 'json':
+      return jsonPatch(target, patch);
+    default:
+      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by cluster-sim; use a merge, strategic-merge or JSON patch');
+  }
+}

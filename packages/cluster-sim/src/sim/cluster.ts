@@ -1,0 +1,185 @@
+/**
+ * The simulated cluster: object store, controllers, pod lifecycle, load models and faults,
+ * advanced along the simulation clock. No HTTP here (see ../server).
+ */
+import type { ClusterSimConfig } from '../config/types';
+import type { SimClock } from '../clock';
+import { ObjectStore } from '../store/store';
+import { FaultInjector } from '../faults/faults';
+import { Authorizer } from '../auth/authorizer';
+import { findByKind, resourceKey } from '../api/resources';
+import type { KObject } from '../api/types';
+import { Controllers } from './controllers';
+import { PodLifecycle } from './podLifecycle';
+import { Scheduler } from './scheduler';
+import { modelFromConfig, WorkloadModel, workloadKey } from './workloadModel';
+import { namespaceObject, nodeObjects, workloadObject } from './objects';
+import { maxServeRps } from '../load/podModel';
+
+export interface WorkloadSummary {
+  kind: string;
+  namespace: string;
+  name: string;
+  demandRps: number;
+  demandOverride?: number;
+  pods: number;
+  readyPods: number;
+  capacityRps: number;
+  servedRps: number;
+  cpuCores: number;
+  memoryBytes: number;
+  meanLatencySeconds: number;
+  queue: number;
+  unservedRequests: number;
+}
+
+export class ClusterSim {
+  readonly store: ObjectStore;
+  readonly faults: FaultInjector;
+  readonly authorizer: Authorizer;
+  readonly scheduler = new Scheduler();
+  readonly lifecycle: PodLifecycle;
+  readonly controllers: Controllers;
+  readonly models = new Map<string, WorkloadModel>();
+  /** Simulated time that the model has been advanced to (epoch ms). */
+  private simTime: number;
+  private readonly tickMs: number;
+
+  constructor(readonly config: ClusterSimConfig, readonly clock: SimClock) {
+    this.simTime = clock.now();
+    this.tickMs = config.clock.tickSeconds * 1000;
+    this.store = new ObjectStore({ now: () => this.simTime, seed: config.seed });
+    this.faults = new FaultInjector(config.faults);
+    this.authorizer = new Authorizer(config.tokens);
+    this.lifecycle = new PodLifecycle(this.store, this.scheduler, this.faults);
+    this.controllers = new Controllers(this.store, this.lifecycle, this.scheduler, this.models, () => this.simTime, config.seed);
+    for (const w of config.workloads) {
+      const m = modelFromConfig(w);
+      this.models.set(m.key, m);
+    }
+    this.bootstrap();
+  }
+
+  /** Current simulated time of the model, epoch ms. */
+  now(): number {
+    return this.simTime;
+  }
+
+  private bootstrap(): void {
+    for (const ns of this.config.namespaces) this.store.create('namespaces', namespaceObject(ns));
+    for (const n of nodeObjects(this.config.nodePools, this.config.cluster.gitVersion)) this.store.create('nodes', n);
+    for (const w of this.config.workloads) {
+      this.store.create(w.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments', workloadObject(w));
+    }
+    for (const o of this.config.objects) {
+      const obj = structuredClone(o) as unknown as KObject;
+      const def = findByKind(obj.apiVersion, obj.kind);
+      if (!def || def.virtual) throw new Error(`objects: ${obj.apiVersion} ${obj.kind} is not a kind cluster-sim serves`);
+      obj.metadata = { ...(obj.metadata ?? {}) };
+      if (def.namespaced) obj.metadata.namespace ??= 'default';
+      this.store.create(resourceKey(def), obj);
+    }
+    this.reconcile();
+    if (this.config.warmStart) {
+      // Start as a cluster that was already running: configured pods are Ready at once
+      // (StatefulSets with OrderedReady need one round per ordinal).
+      for (let i = 0; i < 1000 && this.lifecycle.warmUp(this.simTime) > 0; i++) this.reconcile();
+    }
+  }
+
+  /** Runs the controllers until they settle (called after every API write). */
+  reconcile(): void {
+    this.lifecycle.processDue(this.simTime);
+    this.controllers.reconcile();
+  }
+
+  /** Advances the model to the clock's current time. */
+  sync(): void {
+    this.advanceTo(this.clock.now());
+  }
+
+  /** Moves the clock forward (manual or accelerated) and advances the model. */
+  advance(seconds: number): void {
+    this.clock.advance(seconds * 1000);
+    this.sync();
+  }
+
+  /**
+   * Advances the model to `target` in steps of at most `tickSeconds`, stopping exactly at pod
+   * transitions (start, readiness) so they happen on time.
+   */
+  advanceTo(target: number): void {
+    if (!(target > this.simTime)) return;
+    while (this.simTime < target) {
+      this.reconcile();
+      let step = Math.min(this.tickMs, target - this.simTime);
+      const next = this.lifecycle.nextTransitionAfter(this.simTime);
+      if (next !== undefined && next < this.simTime + step) step = next - this.simTime;
+      this.lifecycle.integrate(this.models.values(), this.simTime, step);
+      this.simTime += step;
+    }
+    this.reconcile();
+  }
+
+  private findModel(namespace: string, name: string, kind?: string): WorkloadModel | undefined {
+    if (kind) return this.models.get(workloadKey(kind, namespace, name));
+    return this.models.get(workloadKey('Deployment', namespace, name)) ?? this.models.get(workloadKey('StatefulSet', namespace, name));
+  }
+
+  /** Overrides a workload's demand (rps) until cleared with `undefined`. Returns false if unknown. */
+  setDemandOverride(namespace: string, name: string, rps: number | undefined, kind?: string): boolean {
+    this.sync();
+    const m = this.findModel(namespace, name, kind);
+    if (!m) return false;
+    m.override = rps;
+    return true;
+  }
+
+  /** The demand a workload receives right now (override or model). */
+  demandOf(namespace: string, name: string, kind?: string): number | undefined {
+    const m = this.findModel(namespace, name, kind);
+    return m && (m.override ?? m.demand.at(this.simTime));
+  }
+
+  summaries(): WorkloadSummary[] {
+    const out: WorkloadSummary[] = [];
+    for (const m of this.models.values()) {
+      if (m.kind === 'Pod' || m.kind === 'ReplicaSet') continue;
+      let ready = 0;
+      let cpu = 0;
+      let mem = 0;
+      let lat = 0;
+      let queue = 0;
+      let served = 0;
+      for (const p of m.pods) {
+        if (p.ready) {
+          ready++;
+          lat += p.load.latencySeconds;
+          queue += p.load.queue;
+          served += Math.min(p.load.arrivalRps, maxServeRps(m.params));
+        }
+        if (p.started) {
+          cpu += p.load.cpuCores;
+          mem += p.load.memoryBytes;
+        }
+      }
+      out.push({
+        kind: m.kind,
+        namespace: m.namespace,
+        name: m.name,
+        demandRps: m.override ?? m.demand.at(this.simTime),
+        ...(m.override !== undefined ? { demandOverride: m.override } : {}),
+        pods: m.pods.size,
+        readyPods: ready,
+        capacityRps: ready * m.params.capacityPerPod,
+        servedRps: served,
+        cpuCores: cpu,
+        memoryBytes: mem,
+        meanLatencySeconds: ready ? lat / ready : 0,
+        queue,
+        unservedRequests: m.unservedRequests,
+      });
+    }
+    return out.sort((a, b) => (a.namespace + a.name).localeCompare(b.namespace + b.name));
+  }
+}
