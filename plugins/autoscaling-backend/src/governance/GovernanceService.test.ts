@@ -6,8 +6,8 @@ import { DatabaseAuditLog } from './audit/AuditLog';
 import { DEFAULT_GOVERNANCE_CONFIG } from './config';
 import { GovernanceService } from './GovernanceService';
 import { CatalogTargetResolver } from './targets';
-import { createTestDatabases, migratedDatabase } from './testing/database';
-import { CATALOG_SEARCH, CHECKOUT, testEntities } from './testing/fixtures';
+import { createTestDatabases, migratedDatabase } from './__testUtils__/database';
+import { CATALOG_SEARCH, CHECKOUT, testEntities } from './__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { createTestDatabases, migratedDatabase } from '../testing/database';
+import { createTestDatabases, migratedDatabase } from '../__testUtils__/database';
 import { auditEventsToCsv, DatabaseAuditLog } from './AuditLog';
 
 jest.setTimeout(60_000);

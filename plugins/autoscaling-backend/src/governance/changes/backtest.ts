@@ -22,6 +22,8 @@ export interface BacktestOptions {
   maxSeriesPoints?: number;
 }
 
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
 export type BacktestOutcome = { backtest: Backtest; note: null } | { backtest: null; note: string };
 
 export function runBacktest(
@@ -87,4 +89,3 @@ export function runBacktest(
   };
 }
 
-const round = (value: number) => Math.round(value * 1000) / 1000;
