@@ -7,7 +7,8 @@ import type { SimClock } from '../clock';
 import { ObjectStore } from '../store/store';
 import { FaultInjector } from '../faults/faults';
 import { Authorizer } from '../auth/authorizer';
-import { findByKind, resourceKey } from '../api/resources';
+import { byKey, findByKind, resourceKey } from '../api/resources';
+import { validateAndDefault } from '../api/validate';
 import type { KObject } from '../api/types';
 import { Controllers } from './controllers';
 import { PodLifecycle } from './podLifecycle';
@@ -69,7 +70,10 @@ export class ClusterSim {
     for (const ns of this.config.namespaces) this.store.create('namespaces', namespaceObject(ns));
     for (const n of nodeObjects(this.config.nodePools, this.config.cluster.gitVersion)) this.store.create('nodes', n);
     for (const w of this.config.workloads) {
-      this.store.create(w.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments', workloadObject(w));
+      const key = w.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments';
+      const obj = workloadObject(w);
+      validateAndDefault(byKey(key), obj);
+      this.store.create(key, obj);
     }
     for (const o of this.config.objects) {
       const obj = structuredClone(o) as unknown as KObject;
@@ -77,6 +81,11 @@ export class ClusterSim {
       if (!def || def.virtual) throw new Error(`objects: ${obj.apiVersion} ${obj.kind} is not a kind cluster-sim serves`);
       obj.metadata = { ...(obj.metadata ?? {}) };
       if (def.namespaced) obj.metadata.namespace ??= 'default';
+      try {
+        validateAndDefault(def, obj);
+      } catch (e) {
+        throw new Error(`objects: ${obj.kind} ${obj.metadata.name}: ${(e as Error).message}`);
+      }
       this.store.create(resourceKey(def), obj);
     }
     this.reconcile();
