@@ -8,11 +8,19 @@ export interface Config {
     historyRetentionDays?: number;
     /** Replicas across all tenants on one cluster (default unlimited). */
     globalMaxReplicas?: number;
-    /**
-     * The global level of policy inheritance, used when no global policy document is
-     * stored yet (default: 1..10 replicas, 80% CPU, mode dry-run).
-     */
-    defaultPolicy?: object;
+    policies?: {
+      /**
+       * The global level of policy inheritance, used as version 0 of the global document
+       * until one is saved (default: `{minReplicas: 1, maxReplicas: 10}` with the schema's
+       * defaults: 80% CPU, mode auto).
+       */
+      globalDefault?: object;
+    };
+    /** Who approves change requests (default group:default/platform-team). */
+    approvals?: { approverGroup?: string };
+    /** Backtests of policy changes (capacityPerPod 100, startupSeconds 60, maxSteps 5760). */
+    backtest?: { capacityPerPod?: number; startupSeconds?: number; maxSteps?: number };
+    governance?: { targetCacheSeconds?: number };
     /** Metric sources policies can name in their queries. */
     metricSources?: Array<{
       id: string;

@@ -81,7 +81,7 @@ describe('flash crowd on a demo service, end to end with the simulator', () => {
             },
           ],
         },
-        autoscaling: { defaultPolicy: POLICY },
+        autoscaling: { policies: { globalDefault: POLICY } },
       },
     });
     const catalog = catalogServiceMock({

@@ -54,6 +54,9 @@ export interface WorkloadEngineState {
   vertical?: VerticalState;
   forecast?: unknown;
   lastForecast?: DemandForecast & { predictiveFloor: number | null; generatedAt: string };
+  /** Sum of one pod's container CPU requests, cores (for backtests and cost). */
+  podCpuRequest?: number;
+  podMemoryRequest?: number;
 }
 
 interface Plan {
@@ -368,7 +371,9 @@ export class ClusterEvaluator {
       mode,
       currentReplicas: current,
       readyReplicas: plan.pods.filter(p => p.phase === 'Running' && p.ready).length,
-      desiredReplicas: result.desiredReplicas,
+      // In dry-run and forecast-only the engine keeps `desiredReplicas` at current;
+      // show what it would have done.
+      desiredReplicas: to,
       minReplicas: plan.policy.minReplicas,
       maxReplicas: plan.policy.maxReplicas,
       cpuUtilization: plan.cpuUtilization,
@@ -384,6 +389,8 @@ export class ClusterEvaluator {
       vertical: plan.vertical,
       forecast: plan.forecastState,
       lastForecast: plan.forecast,
+      podCpuRequest: plan.discovered.object.podRequests.cpu,
+      podMemoryRequest: plan.discovered.object.podRequests.memory,
     };
     await store.upsertWorkload(record, state as Record<string, unknown>, status, nowMs);
     await store.recordMetricPoint(record.id, {

@@ -10,10 +10,8 @@ import {
   SchedulerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { HealthResponse } from '@internal/plugin-autoscaling-common';
 import type { MetricSource } from '@internal/plugin-autoscaling-node';
 import express from 'express';
@@ -21,7 +19,6 @@ import Router from 'express-promise-router';
 import { readClusters } from '../clusters/readClusters';
 import { ClusterEvaluator } from '../evaluation/ClusterEvaluator';
 import { ClusterHealth } from '../evaluation/ClusterHealth';
-import { GlobalDefaultPolicyProvider } from '../evaluation/defaultPolicy';
 import { scheduleEvaluation } from '../evaluation/EvaluationScheduler';
 import type { AuditSink, DemandForecaster, PolicyProvider } from '../evaluation/types';
 import { KubernetesClusterClient } from '../kubernetes/KubernetesClusterClient';
@@ -33,7 +30,8 @@ import { WorkloadDiscovery } from '../workloads/WorkloadDiscovery';
 import { createEngineRoutes } from './engineRoutes';
 import { KillSwitch } from './KillSwitch';
 import { ManualScaler } from './ManualScaler';
-import { DatabaseAuditLog } from '../governance/audit/AuditLog';
+import { createGovernance } from '../governance';
+import { demandHistoryFor } from './demandHistory';
 
 export interface AutoscalingServiceOptions {
   logger: LoggerService;
@@ -66,10 +64,26 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
   const { clusters, skipped } = readClusters(config);
   for (const s of skipped) logger.warn(`Cluster ${s.name} is not managed: ${s.reason}`);
 
-  const audit: AuditSink = new DatabaseAuditLog({ knex, auditor: options.auditor, logger });
-  const policies: PolicyProvider = new GlobalDefaultPolicyProvider(
-    config.getOptional('autoscaling.defaultPolicy') ?? undefined,
-  );
+  const governance = await createGovernance({
+    knex,
+    logger,
+    config,
+    catalog: options.catalog,
+    permissions,
+    permissionsRegistry: options.permissionsRegistry,
+    httpAuth,
+    userInfo: options.userInfo,
+    auth: options.auth,
+    auditor: options.auditor,
+    notifications: options.notifications,
+    demandHistory: entityRef => demandHistoryFor(store, entityRef, clock()),
+    clock: () => new Date(clock()),
+  });
+  const audit: AuditSink = governance.auditLog;
+  const policies: PolicyProvider = {
+    effectivePolicy: async record =>
+      (await governance.policies.getEffectivePolicy(record.entityRef)).policy,
+  };
   const killSwitch = new KillSwitch(
     store,
     audit,
@@ -128,21 +142,6 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     ]),
   );
 
-  const authorizeTarget = async (
-    req: express.Request,
-    permission: Parameters<PermissionsService['authorize']>[0][number]['permission'],
-    entityRef: string,
-  ) => {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef } as any],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${permission.name} on ${entityRef}`);
-    }
-  };
-
   const manualScaler = new ManualScaler(
     store,
     clientFor,
@@ -165,6 +164,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     };
     res.json(body);
   });
+  router.use(governance.router);
   router.use(
     createEngineRoutes({
       store,
@@ -174,7 +174,8 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       manualScaler,
       httpAuth,
       permissions,
-      authorizeTarget,
+      authorizeTarget: (req, permission, entityRef) =>
+        governance.authorizeTarget(req, permission, entityRef),
       clock,
     }),
   );
@@ -189,5 +190,5 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     clock,
   });
 
-  return { router, store, evaluators, killSwitch, health };
+  return { router, store, evaluators, killSwitch, health, governance };
 }
