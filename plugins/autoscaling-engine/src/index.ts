@@ -83,3 +83,4 @@ export {
   type TracePoint,
   type Series,
 } from './replay/trace';
+export * from './cost';
