@@ -1,0 +1,147 @@
+/**
+ * The forecasting models behind one interface, and the candidate set the backtest chooses from.
+ */
+import {
+  createNaiveState,
+  forecastNaive,
+  updateNaive,
+  type NaiveState,
+} from './naive';
+import {
+  createSeasonalState,
+  forecastSeasonal,
+  matureAt,
+  updateSeasonal,
+  type AnomalyFlag,
+  type SeasonalConfig,
+  type SeasonalParams,
+  type SeasonalState,
+} from './seasonal';
+
+export type ModelState = SeasonalState | NaiveState;
+
+export type CandidateSpec =
+  | { name: string; kind: 'naive'; periodSeconds: number }
+  | { name: string; kind: 'seasonal'; params: SeasonalParams };
+
+const HOUR = 3600;
+const DAY = 86400;
+const WEEK = 7 * DAY;
+
+const smooth = { dailyGamma: 0.3, weeklyGamma: 0.5 };
+const noFast = {
+  fastHalfLifeSeconds: 0,
+  deviationDecaySeconds: 0,
+  trendHalfLifeSeconds: 0,
+  trendDampingSeconds: 0,
+};
+
+/**
+ * The default candidates: the two seasonal naive baselines, and the seasonal model with a few
+ * settings from "profile only" to "follows short-term deviations and ramps".
+ */
+export const DEFAULT_CANDIDATES: CandidateSpec[] = [
+  { name: 'weekly-naive', kind: 'naive', periodSeconds: WEEK },
+  { name: 'daily-naive', kind: 'naive', periodSeconds: DAY },
+  {
+    name: 'hw-weekly-steady',
+    kind: 'seasonal',
+    params: {
+      seasonality: 'weekly',
+      slowHalfLifeSeconds: 3 * HOUR,
+      levelDecaySeconds: 6 * HOUR,
+      ...noFast,
+      ...smooth,
+    },
+  },
+  {
+    name: 'hw-weekly-level',
+    kind: 'seasonal',
+    params: {
+      seasonality: 'weekly',
+      slowHalfLifeSeconds: HOUR,
+      levelDecaySeconds: 3 * HOUR,
+      ...noFast,
+      ...smooth,
+    },
+  },
+  {
+    name: 'hw-weekly-deviation',
+    kind: 'seasonal',
+    params: {
+      seasonality: 'weekly',
+      slowHalfLifeSeconds: HOUR,
+      levelDecaySeconds: 3 * HOUR,
+      fastHalfLifeSeconds: 300,
+      deviationDecaySeconds: 1800,
+      trendHalfLifeSeconds: 0,
+      trendDampingSeconds: 0,
+      ...smooth,
+    },
+  },
+  {
+    name: 'hw-weekly-trend',
+    kind: 'seasonal',
+    params: {
+      seasonality: 'weekly',
+      slowHalfLifeSeconds: HOUR,
+      levelDecaySeconds: 3 * HOUR,
+      fastHalfLifeSeconds: 90,
+      deviationDecaySeconds: 1800,
+      trendHalfLifeSeconds: 120,
+      trendDampingSeconds: 300,
+      ...smooth,
+    },
+  },
+  {
+    name: 'hw-daily-deviation',
+    kind: 'seasonal',
+    params: {
+      seasonality: 'daily',
+      slowHalfLifeSeconds: HOUR,
+      levelDecaySeconds: 3 * HOUR,
+      fastHalfLifeSeconds: 300,
+      deviationDecaySeconds: 1800,
+      trendHalfLifeSeconds: 0,
+      trendDampingSeconds: 0,
+      ...smooth,
+    },
+  },
+];
+
+export function createModel(
+  spec: CandidateSpec,
+  stepSeconds: number,
+  config: Partial<SeasonalConfig> = {},
+): ModelState {
+  return spec.kind === 'naive'
+    ? createNaiveState(spec.periodSeconds, stepSeconds)
+    : createSeasonalState(spec.params, config);
+}
+
+/** Feed one sample; returns the anomaly flag of a bucket it closed (seasonal models only). */
+export function updateModel(
+  state: ModelState,
+  timeMs: number,
+  value: number,
+): AnomalyFlag | undefined {
+  if (state.kind === 'seasonal') return updateSeasonal(state, timeMs, value);
+  updateNaive(state, timeMs, value);
+  return undefined;
+}
+
+/** Point forecast at a target time after the last sample; NaN when the model cannot say. */
+export function forecastModel(state: ModelState, targetMs: number): number {
+  return state.kind === 'seasonal'
+    ? forecastSeasonal(state, targetMs)
+    : forecastNaive(state, targetMs);
+}
+
+/** Whether the model forecasts this target the way it will in steady state (see `matureAt`). */
+export function isMatureForecast(state: ModelState, targetMs: number): boolean {
+  return state.kind === 'seasonal' ? matureAt(state, targetMs) : true;
+}
+
+export function lastSampleMs(state: ModelState): number {
+  return state.lastMs;
+}
