@@ -5,12 +5,19 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import {
   convertLegacyRouteRef,
   convertLegacyRouteRefs,
 } from '@backstage/core-compat-api';
-import { KUBERNETES_ID_ANNOTATION, KUBERNETES_LABEL_SELECTOR_ANNOTATION } from '@internal/plugin-autoscaling-common';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  TENANT_TIER_ANNOTATION,
+} from '@internal/plugin-autoscaling-common';
 import TrendingUpIcon from '@mui/icons-material/TrendingUp';
 import { autoscalingApiRef, AutoscalingClient } from './api';
 import { rootRouteRef } from './routes';
@@ -35,7 +42,6 @@ const autoscalingPage = PageBlueprint.make({
   },
 });
 
-
 const autoscalingEntityContent = EntityContentBlueprint.make({
   params: {
     path: 'autoscaling',
@@ -53,6 +59,38 @@ const autoscalingEntityContent = EntityContentBlueprint.make({
   },
 });
 
+const tenantFilter = {
+  kind: 'group',
+  $any: [
+    { 'spec.type': 'tenant' },
+    { [`metadata.annotations.${TENANT_TIER_ANNOTATION}`]: { $exists: true } },
+  ],
+} as any;
+
+const tenantEntityContent = EntityContentBlueprint.make({
+  name: 'tenant',
+  params: {
+    path: 'autoscaling',
+    title: 'Autoscaling',
+    filter: tenantFilter,
+    loader: () =>
+      import('./components/TenantAutoscaling').then(m => (
+        <m.EntityTenantAutoscalingContent />
+      )),
+  },
+});
+
+const tenantEntityCard = EntityCardBlueprint.make({
+  name: 'tenant',
+  params: {
+    filter: tenantFilter,
+    loader: () =>
+      import('./components/TenantAutoscaling').then(m => (
+        <m.EntityTenantAutoscalingCard />
+      )),
+  },
+});
+
 /** The autoscaling plugin for Backstage's new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'autoscaling',
@@ -60,6 +98,8 @@ export default createFrontendPlugin({
     autoscalingApi,
     autoscalingPage,
     autoscalingEntityContent,
+    tenantEntityContent,
+    tenantEntityCard,
   ],
   routes: convertLegacyRouteRefs({ root: rootRouteRef }),
 });

@@ -8,7 +8,10 @@ export {
   autoscalingPlugin,
   AutoscalingPage,
   EntityAutoscalingContent,
+  EntityTenantAutoscalingCard,
+  EntityTenantAutoscalingContent,
 } from './plugin';
 export { autoscalingApiRef, AutoscalingClient } from './api';
-export type { AutoscalingApi } from './api';
+export type { AutoscalingApi, AuditQuery } from './api';
 export { isAutoscalingAvailable } from '@internal/plugin-autoscaling-common';
+export { isTenantGroup } from './lib/tenant';

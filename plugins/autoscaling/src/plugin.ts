@@ -44,3 +44,29 @@ export const EntityAutoscalingContent = autoscalingPlugin.provide(
     },
   }),
 );
+
+/** The Autoscaling tab of a tenant Group: services, totals against quota and budget, default policy. */
+export const EntityTenantAutoscalingContent = autoscalingPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTenantAutoscalingContent',
+    component: {
+      lazy: () =>
+        import('./components/TenantAutoscaling').then(
+          m => m.EntityTenantAutoscalingContent,
+        ),
+    },
+  }),
+);
+
+/** The autoscaling card of a tenant Group's overview. */
+export const EntityTenantAutoscalingCard = autoscalingPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTenantAutoscalingCard',
+    component: {
+      lazy: () =>
+        import('./components/TenantAutoscaling').then(
+          m => m.EntityTenantAutoscalingCard,
+        ),
+    },
+  }),
+);

@@ -28,7 +28,10 @@ import {
   EntityAutoscalingContent,
   isAutoscalingAvailable,
 } from '@internal/plugin-autoscaling';
-import { TenantAutoscalingEntry } from './TenantAutoscalingEntry';
+import {
+  TenantAutoscalingCard,
+  TenantAutoscalingEntry,
+} from './TenantAutoscalingEntry';
 
 const entityWarningContent = (
   <>
@@ -113,6 +116,7 @@ const groupPage = (
         <Grid item xs={12} md={6}>
           <EntityOwnershipCard />
         </Grid>
+        {TenantAutoscalingCard}
         <Grid item xs={12}>
           <EntityMembersListCard />
         </Grid>

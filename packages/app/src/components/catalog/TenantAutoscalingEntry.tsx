@@ -1,2 +1,25 @@
-// Placeholder seam for the tenant (Group) Autoscaling tab; filled when the tenant views exist.
-export const TenantAutoscalingEntry = null;
+import { EntityLayout, EntitySwitch } from '@backstage/plugin-catalog';
+import { Grid } from '@material-ui/core';
+import {
+  EntityTenantAutoscalingCard,
+  EntityTenantAutoscalingContent,
+  isTenantGroup,
+} from '@internal/plugin-autoscaling';
+
+/** The tenant (Group) Autoscaling tab: shown only for groups of type tenant or with a tier. */
+export const TenantAutoscalingEntry = (
+  <EntityLayout.Route path="/autoscaling" title="Autoscaling" if={isTenantGroup}>
+    <EntityTenantAutoscalingContent />
+  </EntityLayout.Route>
+);
+
+/** The tenant card on a Group's overview. */
+export const TenantAutoscalingCard = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isTenantGroup}>
+      <Grid item xs={12}>
+        <EntityTenantAutoscalingCard />
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
+);

@@ -1,0 +1,112 @@
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Chip from '@mui/material/Chip';
+import Grid from '@mui/material/Grid';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import type { WorkloadSummary } from '@internal/plugin-autoscaling-common';
+import { autoscalingApiRef } from '../../api';
+import { useEngineStatus, useFleetWorkloads } from '../../hooks/usePlatformData';
+import { formatMoney, formatRelativeTime } from '../../lib/format';
+import { ExportButton } from '../common/ExportButton';
+import { QueryState } from '../common/QueryState';
+import { TenantServicesTable } from '../TenantAutoscaling/TenantServicesTable';
+
+function byTenant(workloads: WorkloadSummary[]) {
+  const groups = new Map<string, { replicas: number; hourly: number; count: number }>();
+  for (const w of workloads) {
+    const g = groups.get(w.tenant) ?? { replicas: 0, hourly: 0, count: 0 };
+    g.replicas += w.currentReplicas;
+    g.hourly += w.hourlyCost ?? 0;
+    g.count += 1;
+    groups.set(w.tenant, g);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Clusters with their circuit state, totals by tenant, and every workload. */
+export function FleetOverview() {
+  const api = useApi(autoscalingApiRef);
+  const status = useEngineStatus();
+  const workloads = useFleetWorkloads();
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} lg={6}>
+        <InfoCard title="Clusters">
+          <QueryState query={status} compact emptyTitle="No clusters configured" isEmpty={s => s.clusters.length === 0}>
+            {s => (
+              <Table size="small" aria-label="Clusters">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Cluster</TableCell>
+                    <TableCell>Connection</TableCell>
+                    <TableCell align="right">Workloads</TableCell>
+                    <TableCell>Last evaluation</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {s.clusters.map(c => (
+                    <TableRow key={c.name}>
+                      <TableCell>{c.name}</TableCell>
+                      <TableCell>
+                        <Chip
+                          size="small"
+                          color={c.circuit === 'closed' ? 'success' : 'error'}
+                          label={c.circuit === 'closed' ? 'healthy' : `unreachable (${c.consecutiveFailures} failures)`}
+                          title={c.lastError ?? undefined}
+                        />
+                      </TableCell>
+                      <TableCell align="right">{c.workloads}</TableCell>
+                      <TableCell>{formatRelativeTime(c.lastTickAt)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </QueryState>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <InfoCard
+          title="By tenant"
+          action={<ExportButton label="Export costs (CSV)" fileName="cost.csv" fetchBlob={() => api.exportCost()} />}
+        >
+          <QueryState query={workloads} compact emptyTitle="No workloads yet" isEmpty={w => w.length === 0}>
+            {w => (
+              <Table size="small" aria-label="Tenants">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Tenant</TableCell>
+                    <TableCell align="right">Workloads</TableCell>
+                    <TableCell align="right">Replicas</TableCell>
+                    <TableCell align="right">Cost / h</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {byTenant(w).map(([tenant, g]) => (
+                    <TableRow key={tenant}>
+                      <TableCell>{tenant}</TableCell>
+                      <TableCell align="right">{g.count}</TableCell>
+                      <TableCell align="right">{g.replicas}</TableCell>
+                      <TableCell align="right">{formatMoney(g.hourly)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </QueryState>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Workloads">
+          <QueryState query={workloads} compact emptyTitle="No workloads yet" isEmpty={w => w.length === 0}>
+            {w => <TenantServicesTable workloads={w} showTenant />}
+          </QueryState>
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,33 @@
+import { InfoCard } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { useTenantSummary } from '../../hooks/useTenantSummary';
+import { QueryState } from '../common/QueryState';
+import { QueryProvider } from '../QueryProvider';
+import { TenantTotals } from './TenantTotals';
+
+function TenantCardView() {
+  const { entity } = useEntity();
+  const summary = useTenantSummary(entity.metadata.name);
+  return (
+    <InfoCard
+      title="Autoscaling"
+      subheader="Replicas against quota, spend against budget"
+      deepLink={{ title: 'Services and policy', link: 'autoscaling' }}
+    >
+      <div data-testid="tenant-autoscaling-card">
+        <QueryState query={summary} compact emptyTitle="No workloads yet">
+          {s => <TenantTotals summary={s} />}
+        </QueryState>
+      </div>
+    </InfoCard>
+  );
+}
+
+/** A tenant Group's autoscaling card for its overview. */
+export function EntityTenantAutoscalingCard() {
+  return (
+    <QueryProvider>
+      <TenantCardView />
+    </QueryProvider>
+  );
+}

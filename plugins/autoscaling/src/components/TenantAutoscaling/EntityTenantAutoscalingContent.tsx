@@ -1,0 +1,71 @@
+import { InfoCard } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import Grid from '@mui/material/Grid';
+import { useApi } from '@backstage/core-plugin-api';
+import { autoscalingApiRef } from '../../api';
+import { useTenantSummary } from '../../hooks/useTenantSummary';
+import { ExportButton } from '../common/ExportButton';
+import { QueryState } from '../common/QueryState';
+import { CostBreakdownView } from '../cost/CostBreakdownView';
+import { PolicyEditor } from '../PolicyEditor';
+import { QueryProvider } from '../QueryProvider';
+import { TenantServicesTable } from './TenantServicesTable';
+import { TenantTotals } from './TenantTotals';
+
+function TenantView() {
+  const { entity } = useEntity();
+  const tenant = entity.metadata.name;
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(autoscalingApiRef);
+  const summary = useTenantSummary(tenant);
+  return (
+    <Grid container spacing={3}>
+      <QueryState
+        query={summary}
+        emptyTitle="No workloads for this tenant yet"
+        emptyDescription="Services annotated with autoscaling.io/tenant appear here after the engine evaluates them."
+        isEmpty={s => s.workloads.length === 0 && s.totalReplicas === 0}
+      >
+        {s => (
+          <>
+            <Grid item xs={12}>
+              <InfoCard title="Totals">
+                <TenantTotals summary={s} />
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12} lg={7}>
+              <InfoCard title={`Services of ${tenant}`}>
+                <TenantServicesTable workloads={s.workloads} currency={s.cost.currency} />
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12} lg={5}>
+              <InfoCard
+                title="Cost"
+                action={
+                  <ExportButton label="Export CSV" fileName={`cost-${tenant}.csv`} fetchBlob={() => api.exportCost(tenant)} />
+                }
+              >
+                <div data-testid="cost-card">
+                  <CostBreakdownView cost={s.cost} />
+                </div>
+              </InfoCard>
+            </Grid>
+          </>
+        )}
+      </QueryState>
+      <Grid item xs={12}>
+        <PolicyEditor level="tenant" name={tenant} entityRef={entityRef} title="Tenant default policy" />
+      </Grid>
+    </Grid>
+  );
+}
+
+/** The Autoscaling tab of a tenant Group. */
+export function EntityTenantAutoscalingContent() {
+  return (
+    <QueryProvider>
+      <TenantView />
+    </QueryProvider>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityTenantAutoscalingCard } from './EntityTenantAutoscalingCard';
+export { EntityTenantAutoscalingContent } from './EntityTenantAutoscalingContent';
