@@ -22,9 +22,10 @@ export interface PolicyCheckOptions {
 /** `['metrics', 0, 'query', 'source']` becomes `metrics[0].query.source`. */
 export function formatPolicyPath(path: PolicyPath): string {
   return path
-    .map((part, i) =>
-      typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`,
-    )
+    .map((part, i) => {
+      if (typeof part === 'number') return `[${part}]`;
+      return i === 0 ? part : `.${part}`;
+    })
     .join('');
 }
 

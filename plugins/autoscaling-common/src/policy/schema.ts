@@ -36,8 +36,7 @@ const positiveQuantitySchema = quantitySchema.refine(v => v > 0, {
 export const timeZoneSchema = z.string().refine(
   zone => {
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
+      return Boolean(new Intl.DateTimeFormat('en-US', { timeZone: zone }));
     } catch {
       return false;
     }
