@@ -1,0 +1,593 @@
+import type {
+  BudgetStatus,
+  CostBreakdown,
+  TenantSummary,
+  WorkloadCost,
+  WorkloadSummary,
+} from '@internal/plugin-autoscaling-common';
+import {
+  accumulateCost,
+  budgetCaps,
+  budgetStatus,
+  clusterIdleCost,
+  GIB,
+  hourlyCostFromDemandForecast,
+  lookupClusterPrice,
+  monthOf,
+  predictiveSavings,
+  projectMonth,
+  recommendVertical,
+  spotAdvice,
+  tenantBudget,
+  verticalSavings,
+  type BudgetCap,
+  type BudgetCapWorkload,
+  type CostAccumulatorState,
+  type CostSample,
+  type IdleCost,
+  type PriceCatalog,
+  type TenantBudget,
+  type VerticalState,
+} from '@internal/plugin-autoscaling-engine';
+import type { StoredWorkload } from '../store/EngineStore';
+import type { TenantInfo } from '../workloads/WorkloadDiscovery';
+import {
+  DEFAULT_BUDGET_SETTINGS,
+  type BudgetSettings,
+} from './readPriceCatalog';
+
+/** The parts of a workload's engine state the cost service reads. */
+export interface CostEngineState {
+  /** `accumulateCost` output, stored by the evaluator each tick. */
+  cost?: CostAccumulatorState;
+  vertical?: VerticalState;
+  lastForecast?: {
+    points: Array<{
+      at: string;
+      forecast: number;
+      lower: number;
+      upper: number;
+    }>;
+  };
+  /** Spot-readiness facts when something knows them (PDB, writable local volumes). */
+  spotReadiness?: { hasDisruptionBudget?: boolean; hasLocalState?: boolean };
+}
+
+export interface CostServiceOptions {
+  catalog: PriceCatalog;
+  budgets?: BudgetSettings;
+  /** Vertical savings need this much history (days) before they are shown (default 1 h). */
+  minVerticalConfidenceDays?: number;
+  clock?: () => number;
+}
+
+/** One row of the CSV export: a workload's month so far and its projection. */
+export interface CostExportRow {
+  month: string;
+  workloadId: string;
+  entityRef: string;
+  tenant: string;
+  environment: string;
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  replicas: number;
+  hourly: number;
+  monthToDate: number;
+  cpuCost: number;
+  memoryCost: number;
+  gpuCost: number;
+  projectedMonth: number;
+  projectedLower: number;
+  projectedUpper: number;
+  currency: string;
+}
+
+export interface ClusterCost {
+  cluster: string;
+  currency: string;
+  /** Cost per hour of the cluster's workloads and, when its capacity is configured, idle. */
+  hourly: { allocated: number; capacity: number | null; idle: number | null };
+  idleFraction: number | null;
+}
+
+function isCostState(value: unknown): value is CostAccumulatorState {
+  const v = value as CostAccumulatorState | undefined;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.version === 1 &&
+    typeof v.month === 'string' &&
+    Number.isFinite(v.monthToDate) &&
+    Number.isFinite(v.hourly) &&
+    typeof v.last === 'object'
+  );
+}
+
+const round = (value: number, digits = 6) => Number(value.toFixed(digits));
+
+/**
+ * Cost of workloads and tenants from what the evaluator stored: the month accumulator
+ * (`state.cost`), the vertical histograms and the last forecast. No I/O of its own.
+ */
+export class CostService {
+  private readonly budgets: BudgetSettings;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: CostServiceOptions) {
+    this.budgets = options.budgets ?? DEFAULT_BUDGET_SETTINGS;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** `YYYY-MM` (UTC) of the service's clock. */
+  currentMonth(): string {
+    return monthOf(this.clock());
+  }
+
+  get currency(): string {
+    return this.options.catalog.currency;
+  }
+
+  /** The prices of a cluster's workloads (its `clusters` entry, else the default). */
+  pricesFor(cluster: string) {
+    return lookupClusterPrice(this.options.catalog, cluster);
+  }
+
+  /**
+   * The evaluator's per-tick call: adds the tick to the workload's month. Spot defaults to
+   * the cluster's placement in the catalog.
+   */
+  accumulate(
+    cluster: string,
+    prior: unknown,
+    sample: Omit<CostSample, 'spot'> & { spot?: boolean },
+  ): CostAccumulatorState {
+    const price = this.pricesFor(cluster);
+    return accumulateCost(
+      isCostState(prior) ? prior : undefined,
+      { ...sample, spot: sample.spot ?? price.spot },
+      price.prices,
+    );
+  }
+
+  /** The month accumulator of a workload, if any and of the current month. */
+  private costStateOf(stored: StoredWorkload, nowMs: number) {
+    const raw = (stored.state as CostEngineState).cost;
+    if (!isCostState(raw)) return undefined;
+    return { state: raw, current: raw.month === monthOf(nowMs) };
+  }
+
+  workloadCost(stored: StoredWorkload): WorkloadCost {
+    return { workloadId: stored.id, ...this.breakdown(stored, this.clock()) };
+  }
+
+  private breakdown(stored: StoredWorkload, nowMs: number): CostBreakdown {
+    const currency = this.currency;
+    const found = this.costStateOf(stored, nowMs);
+    if (!found) {
+      return {
+        currency,
+        hourly: 0,
+        monthToDate: 0,
+        projectedMonth: { value: 0, lower: 0, upper: 0 },
+        savings: [],
+        spot: null,
+      };
+    }
+    const { state, current } = found;
+    const monthToDate = current ? state.monthToDate : 0;
+    const engine = stored.state as CostEngineState;
+    const { prices } = this.pricesFor(stored.cluster);
+    const last = state.last;
+    const spot = last.spot ?? false;
+
+    const forecast =
+      engine.lastForecast && last.cpuUsageCores
+        ? hourlyCostFromDemandForecast({
+            hourly: state.hourly,
+            currentReplicas: last.replicas,
+            currentDemand: last.cpuUsageCores,
+            minReplicas: stored.status?.minReplicas ?? 0,
+            maxReplicas:
+              stored.status?.maxReplicas ?? Math.max(last.replicas, 1),
+            points: engine.lastForecast.points.filter(
+              p => Date.parse(p.at) >= nowMs,
+            ),
+          })
+        : null;
+    const projection = projectMonth({
+      nowMs,
+      monthToDate,
+      hourly: state.hourly,
+      forecast,
+    });
+
+    const savings: CostBreakdown['savings'] = [];
+    const vertical = this.verticalSavingsOf(stored);
+    if (vertical) savings.push(vertical);
+    if (current && state.trackedHours > 0 && last.replicas > 0) {
+      const monthly = predictiveSavings({
+        peakReplicas: state.peakReplicas,
+        replicaHours: state.replicaHours,
+        trackedHours: state.trackedHours,
+        costPerReplicaHour: state.hourly / last.replicas,
+      });
+      savings.push({
+        kind: 'predictive',
+        monthly: round(monthly),
+        description: `autoscaling ran ${(
+          state.replicaHours / state.trackedHours
+        ).toFixed(1)} replicas on average this month instead of a static ${
+          state.peakReplicas
+        } (the peak)`,
+      });
+    }
+
+    const allocatedCpu = Math.max(
+      last.replicas * last.cpuRequestCores,
+      last.cpuUsageCores ?? 0,
+    );
+    const allocatedMemory = Math.max(
+      last.replicas * last.memoryRequestBytes,
+      last.memoryUsageBytes ?? 0,
+    );
+    const advice = spotAdvice(
+      {
+        kind: stored.kind,
+        replicas: last.replicas,
+        hasDisruptionBudget: engine.spotReadiness?.hasDisruptionBudget,
+        hasLocalState: engine.spotReadiness?.hasLocalState,
+        onSpot: spot,
+      },
+      {
+        cpuCores: allocatedCpu,
+        memoryBytes: allocatedMemory,
+        gpus: last.replicas * (last.gpuRequest ?? 0),
+      },
+      prices,
+    );
+    if (advice.suitable && advice.monthlySavings > 0) {
+      savings.push({
+        kind: 'spot',
+        monthly: round(advice.monthlySavings),
+        description:
+          'running on spot capacity (advice only: spot-ready is not a guarantee)',
+      });
+    }
+
+    return {
+      currency,
+      hourly: round(state.hourly),
+      monthToDate: round(monthToDate),
+      projectedMonth: {
+        value: round(projection.value),
+        lower: round(projection.lower),
+        upper: round(projection.upper),
+      },
+      savings,
+      spot: { ...advice, monthlySavings: round(advice.monthlySavings) },
+    };
+  }
+
+  /** Savings of right-sizing requests to the vertical recommendation, once it has history. */
+  private verticalSavingsOf(
+    stored: StoredWorkload,
+  ): CostBreakdown['savings'][number] | undefined {
+    const engine = stored.state as CostEngineState;
+    const last = engine.cost?.last;
+    if (!engine.vertical || !last) return undefined;
+    const recommendation = recommendVertical(engine.vertical);
+    const minDays = this.options.minVerticalConfidenceDays ?? 1 / 24;
+    if (recommendation.confidenceDays < minDays) return undefined;
+    const { prices } = this.pricesFor(stored.cluster);
+    const s = verticalSavings({
+      replicas: last.replicas,
+      current: {
+        cpuCores: last.cpuRequestCores || null,
+        memoryBytes: last.memoryRequestBytes || null,
+      },
+      target: {
+        cpuCores: recommendation.cpu?.target ?? null,
+        memoryBytes: recommendation.memory?.target ?? null,
+      },
+      prices,
+      spot: last.spot ?? false,
+    });
+    const parts: string[] = [];
+    if (recommendation.cpu) {
+      parts.push(
+        `CPU ${last.cpuRequestCores} → ${recommendation.cpu.target.toFixed(
+          3,
+        )} cores`,
+      );
+    }
+    if (recommendation.memory) {
+      parts.push(
+        `memory ${(last.memoryRequestBytes / GIB).toFixed(2)} → ${(
+          recommendation.memory.target / GIB
+        ).toFixed(2)} GiB`,
+      );
+    }
+    return {
+      kind: 'vertical',
+      monthly: round(s.total),
+      description: `requests right-sized per pod (${
+        parts.join(', ') || 'no recommendation yet'
+      }) on ${last.replicas} replicas, from ${(
+        recommendation.confidenceDays * 24
+      ).toFixed(1)} h of history`,
+    };
+  }
+
+  /** Monthly savings per vertical recommendation resource, for the recommendations route. */
+  verticalMonthlySavings(
+    stored: StoredWorkload,
+  ): { cpu: number; memory: number } | null {
+    const engine = stored.state as CostEngineState;
+    const last = engine.cost?.last;
+    if (!engine.vertical || !last) return null;
+    const recommendation = recommendVertical(engine.vertical);
+    const s = verticalSavings({
+      replicas: last.replicas,
+      current: {
+        cpuCores: last.cpuRequestCores || null,
+        memoryBytes: last.memoryRequestBytes || null,
+      },
+      target: {
+        cpuCores: recommendation.cpu?.target ?? null,
+        memoryBytes: recommendation.memory?.target ?? null,
+      },
+      prices: this.pricesFor(stored.cluster).prices,
+      spot: last.spot ?? false,
+    });
+    return { cpu: round(s.cpu), memory: round(s.memory) };
+  }
+
+  /** A tenant's projected month against its budget. */
+  tenantBudget(
+    tenant: TenantInfo,
+    workloads: readonly StoredWorkload[],
+  ): TenantBudget {
+    const nowMs = this.clock();
+    const projected = workloads
+      .filter(w => w.tenant === tenant.name)
+      .reduce(
+        (sum, w) => sum + this.breakdown(w, nowMs).projectedMonth.value,
+        0,
+      );
+    return tenantBudget(
+      projected,
+      tenant.monthlyBudget,
+      this.currency,
+      this.budgets.thresholds,
+    );
+  }
+
+  /**
+   * Emergency caps for the workloads about to be decided (`candidates`), from every stored
+   * workload of their tenants (a tenant's budget spans clusters).
+   */
+  budgetCaps(
+    tenants: ReadonlyMap<string, TenantInfo>,
+    allWorkloads: readonly StoredWorkload[],
+    candidates: readonly BudgetCapWorkload[],
+  ): BudgetCap[] {
+    const budgets: Record<string, TenantBudget> = {};
+    for (const name of new Set(candidates.map(c => c.tenant))) {
+      const tenant = tenants.get(name);
+      if (tenant) budgets[name] = this.tenantBudget(tenant, allWorkloads);
+    }
+    return budgetCaps(candidates, budgets, this.budgets.caps);
+  }
+
+  tenantSummary(
+    tenant: TenantInfo,
+    workloads: readonly StoredWorkload[],
+  ): TenantSummary {
+    const nowMs = this.clock();
+    const own = workloads.filter(w => w.tenant === tenant.name);
+    const breakdowns = own.map(w => this.breakdown(w, nowMs));
+    const sum = (pick: (b: CostBreakdown) => number) =>
+      round(breakdowns.reduce((total, b) => total + pick(b), 0));
+    const savings: CostBreakdown['savings'] = [];
+    for (const kind of ['vertical', 'predictive', 'spot'] as const) {
+      const items = breakdowns.flatMap(b =>
+        b.savings.filter(s => s.kind === kind),
+      );
+      if (items.length === 0) continue;
+      savings.push({
+        kind,
+        monthly: round(items.reduce((total, s) => total + s.monthly, 0)),
+        description: `${items.length} of ${own.length} workloads`,
+      });
+    }
+    const projectedMonth = {
+      value: sum(b => b.projectedMonth.value),
+      lower: sum(b => b.projectedMonth.lower),
+      upper: sum(b => b.projectedMonth.upper),
+    };
+    const status: BudgetStatus = budgetStatus(
+      projectedMonth.value,
+      tenant.monthlyBudget,
+      this.budgets.thresholds,
+    );
+    return {
+      tenant: tenant.name,
+      entityRef: tenant.entityRef,
+      tier: tenant.tier,
+      replicaQuota: tenant.replicaQuota,
+      monthlyBudget: tenant.monthlyBudget,
+      totalReplicas: own.reduce((total, w) => total + replicasOf(w), 0),
+      budgetStatus: status,
+      cost: {
+        currency: this.currency,
+        hourly: sum(b => b.hourly),
+        monthToDate: sum(b => b.monthToDate),
+        projectedMonth,
+        savings,
+        spot: null,
+      },
+      workloads: own.flatMap(w => {
+        const summary = summaryOf(w);
+        if (!summary) return [];
+        const index = own.indexOf(w);
+        return [
+          {
+            ...summary,
+            hourlyCost: summary.hourlyCost ?? breakdowns[index].hourly,
+          },
+        ];
+      }),
+    };
+  }
+
+  /** Cost per hour of a cluster's workloads and, with a configured capacity, its idle cost. */
+  clusterCost(
+    cluster: string,
+    workloads: readonly StoredWorkload[],
+  ): ClusterCost {
+    const nowMs = this.clock();
+    const placement = this.options.catalog.clusters[cluster];
+    const { prices, spot } = this.pricesFor(cluster);
+    const allocations = workloads
+      .filter(w => w.cluster === cluster)
+      .flatMap(w => {
+        const found = this.costStateOf(w, nowMs);
+        if (!found) return [];
+        const { rate } = found.state;
+        return [
+          {
+            cpuCoreHours: 0,
+            memoryGiBHours: 0,
+            gpuHours: 0,
+            cpuCost: rate.cpu,
+            memoryCost: rate.memory,
+            gpuCost: rate.gpu,
+            totalCost: rate.cpu + rate.memory + rate.gpu,
+          },
+        ];
+      });
+    const allocated = round(
+      allocations.reduce((total, a) => total + a.totalCost, 0),
+    );
+    if (!placement?.capacity) {
+      return {
+        cluster,
+        currency: this.currency,
+        hourly: { allocated, capacity: null, idle: null },
+        idleFraction: null,
+      };
+    }
+    const idle: IdleCost = clusterIdleCost(
+      { capacity: placement.capacity, hours: 1, spot },
+      allocations,
+      prices,
+    );
+    return {
+      cluster,
+      currency: this.currency,
+      hourly: {
+        allocated,
+        capacity: round(idle.capacity.totalCost),
+        idle: round(idle.idle.totalCost),
+      },
+      idleFraction: round(idle.idleFraction, 4),
+    };
+  }
+
+  exportRows(workloads: readonly StoredWorkload[]): CostExportRow[] {
+    const nowMs = this.clock();
+    return workloads.map(w => {
+      const b = this.breakdown(w, nowMs);
+      const found = this.costStateOf(w, nowMs);
+      const breakdown = found?.current
+        ? found.state.breakdown
+        : { cpu: 0, memory: 0, gpu: 0 };
+      return {
+        month: monthOf(nowMs),
+        workloadId: w.id,
+        entityRef: w.entityRef,
+        tenant: w.tenant,
+        environment: w.environment,
+        cluster: w.cluster,
+        namespace: w.namespace,
+        kind: w.kind,
+        name: w.name,
+        replicas: replicasOf(w),
+        hourly: b.hourly,
+        monthToDate: b.monthToDate,
+        cpuCost: round(breakdown.cpu),
+        memoryCost: round(breakdown.memory),
+        gpuCost: round(breakdown.gpu),
+        projectedMonth: b.projectedMonth.value,
+        projectedLower: b.projectedMonth.lower,
+        projectedUpper: b.projectedMonth.upper,
+        currency: b.currency,
+      };
+    });
+  }
+
+  exportCsv(rows: readonly CostExportRow[]): string {
+    return toCsv(rows);
+  }
+}
+
+const CSV_COLUMNS: ReadonlyArray<[keyof CostExportRow, string]> = [
+  ['month', 'month'],
+  ['workloadId', 'workload_id'],
+  ['entityRef', 'entity_ref'],
+  ['tenant', 'tenant'],
+  ['environment', 'environment'],
+  ['cluster', 'cluster'],
+  ['namespace', 'namespace'],
+  ['kind', 'kind'],
+  ['name', 'name'],
+  ['replicas', 'replicas'],
+  ['hourly', 'hourly_cost'],
+  ['monthToDate', 'month_to_date'],
+  ['cpuCost', 'cpu_cost_mtd'],
+  ['memoryCost', 'memory_cost_mtd'],
+  ['gpuCost', 'gpu_cost_mtd'],
+  ['projectedMonth', 'projected_month'],
+  ['projectedLower', 'projected_lower'],
+  ['projectedUpper', 'projected_upper'],
+  ['currency', 'currency'],
+];
+
+/**
+ * RFC 4180 CSV. Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR)
+ * get a leading apostrophe (OWASP CSV injection guidance); numbers are written as numbers.
+ */
+export function toCsv(rows: readonly CostExportRow[]): string {
+  const cell = (value: string | number): string => {
+    if (typeof value === 'number') return String(value);
+    let text = value;
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [CSV_COLUMNS.map(([, header]) => header).join(',')];
+  for (const row of rows)
+    lines.push(CSV_COLUMNS.map(([key]) => cell(row[key])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function replicasOf(w: StoredWorkload): number {
+  return (
+    w.status?.currentReplicas ??
+    (w.state as CostEngineState).cost?.last.replicas ??
+    0
+  );
+}
+
+function summaryOf(w: StoredWorkload): WorkloadSummary | null {
+  if (!w.status) return null;
+  const {
+    conditions: _conditions,
+    metrics: _metrics,
+    lastDecision: _lastDecision,
+    predictiveFloor: _predictiveFloor,
+    ...summary
+  } = w.status;
+  return summary;
+}

@@ -1,0 +1,94 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { EngineStore } from '../store/EngineStore';
+import type { TenantInfo } from '../workloads/WorkloadDiscovery';
+import type { CostService } from './CostService';
+
+export interface CostRoutesOptions {
+  store: EngineStore;
+  costService: CostService;
+  tenants: () => Promise<Map<string, TenantInfo>>;
+  /** Throws (e.g. NotAllowedError) unless the caller may read autoscaling state. */
+  authorize: (req: express.Request) => Promise<void>;
+}
+
+/** Catalog entity names: letters, digits, `-`, `_`, `.`; at most 63 characters. */
+const tenantName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a catalog entity name');
+
+const exportQuery = z.strictObject({
+  tenant: tenantName.optional(),
+  format: z.enum(['csv', 'json']).default('csv'),
+});
+
+function parseQuery<T extends z.ZodType>(
+  schema: T,
+  query: unknown,
+): z.output<T> {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map(issue => `${issue.path.join('.') || '(query)'}: ${issue.message}`)
+      .join('; ');
+    throw new InputError(`Invalid query: ${details}`);
+  }
+  return parsed.data;
+}
+
+/** `GET /workloads/:id/cost`, `GET /tenants/:name/summary`, `GET /cost/export`. */
+export function createCostRoutes(options: CostRoutesOptions): express.Router {
+  const { store, costService, authorize } = options;
+  const router = Router();
+
+  router.get('/workloads/:id/cost', async (req, res) => {
+    await authorize(req);
+    const workload = await store.getWorkload(req.params.id);
+    if (!workload)
+      throw new NotFoundError(`No managed workload '${req.params.id}'`);
+    res.json(costService.workloadCost(workload));
+  });
+
+  router.get('/tenants/:name/summary', async (req, res) => {
+    await authorize(req);
+    const name = parseQuery(z.strictObject({ name: tenantName }), {
+      name: req.params.name,
+    }).name;
+    const tenant = (await options.tenants()).get(name);
+    if (!tenant) throw new NotFoundError(`No tenant '${name}' in the catalog`);
+    const workloads = await store.listWorkloads({ tenant: name });
+    res.json(costService.tenantSummary(tenant, workloads));
+  });
+
+  router.get('/cost/export', async (req, res) => {
+    await authorize(req);
+    const query = parseQuery(exportQuery, req.query);
+    const workloads = await store.listWorkloads(
+      query.tenant ? { tenant: query.tenant } : {},
+    );
+    if (
+      query.tenant &&
+      workloads.length === 0 &&
+      !(await options.tenants()).has(query.tenant)
+    ) {
+      throw new NotFoundError(`No tenant '${query.tenant}' in the catalog`);
+    }
+    const rows = costService.exportRows(workloads);
+    if (query.format === 'json') {
+      res.json(rows);
+      return;
+    }
+    const month = costService.currentMonth();
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .attachment(`autoscaling-cost-${query.tenant ?? 'all'}-${month}.csv`)
+      .send(costService.exportCsv(rows));
+  });
+
+  return router;
+}
