@@ -1,0 +1,180 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { PolicyEditor } from './PolicyEditor';
+import { QueryProvider } from '../QueryProvider';
+import { BASE_URL, failing, pending, renderWithApi, route, setupMswServer } from '../../testUtils/render';
+import {
+  allowAll,
+  changeRequest,
+  denyAll,
+  effectivePolicy,
+  ENTITY_REF,
+  servicePolicy,
+} from '../../testUtils/fixtures';
+
+// The whole form renders in jsdom; give each test room on a shared 2-core machine.
+jest.setTimeout(30_000);
+
+const server = setupMswServer();
+const DOC = '/policies/service/:name';
+
+function editor() {
+  return renderWithApi(
+    <QueryProvider>
+      <PolicyEditor level="service" name={ENTITY_REF} entityRef={ENTITY_REF} />
+    </QueryProvider>,
+  );
+}
+
+function base(permissions = allowAll) {
+  server.use(
+    route('get', DOC, servicePolicy),
+    route('get', '/policies/effective', effectivePolicy),
+    route('get', '/permissions', permissions),
+  );
+}
+
+async function setNumber(label: string, value: string) {
+  const input = await screen.findByLabelText(label);
+  fireEvent.change(input, { target: { value } });
+  fireEvent.blur(input);
+}
+
+describe('PolicyEditor', () => {
+  it('shows loading, then an error of the policy document', async () => {
+    server.use(pending('get', DOC), route('get', '/policies/effective', effectivePolicy), route('get', '/permissions', allowAll));
+    const { unmount } = await editor();
+    expect((await screen.findAllByRole('progressbar')).length).toBeGreaterThan(0);
+    unmount();
+    server.use(failing('get', DOC, 403, 'policy.read denied'));
+    await editor();
+    expect(await screen.findByText(/policy.read denied/)).toBeInTheDocument();
+  });
+
+  it('starts from an empty override when the level has no document yet', async () => {
+    server.use(failing('get', DOC, 404, 'no policy'), route('get', '/policies/effective', { ...effectivePolicy, provenance: {} }), route('get', '/permissions', allowAll));
+    await editor();
+    expect(await screen.findByText(/version 0/)).toBeInTheDocument();
+    expect(await screen.findByText('No effective policy')).toBeInTheDocument();
+  });
+
+  it('shows the document, every section and the effective policy with provenance', async () => {
+    base();
+    await editor();
+    expect(await screen.findByLabelText('Max replicas')).toHaveValue(20);
+    for (const title of ['Preset', 'Replicas and mode', 'Metrics', 'Named queries', 'Behaviour', 'Predictive scaling', 'Schedules', 'Fallback', 'Vertical right-sizing']) {
+      expect(screen.getByRole('heading', { name: title })).toBeInTheDocument();
+    }
+    expect(screen.getByTestId('preset-description')).toHaveTextContent(/HPA defaults/);
+    const table = await screen.findByRole('table', { name: 'Effective policy' });
+    expect(within(table).getByText('predictive.enabled').closest('tr')).toHaveTextContent('tier');
+    expect(screen.getByText('Effective: 2 (from environment)')).toBeInTheDocument();
+  });
+
+  it('shows schema and cross-field errors on their fields', async () => {
+    base();
+    await editor();
+    await setNumber('Max replicas', '0');
+    expect(await screen.findByText(/Too small|>=1/i)).toBeInTheDocument();
+    await setNumber('Max replicas', '20');
+    await setNumber('Min replicas', '30');
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    expect(await screen.findByText('minReplicas (30) is above maxReplicas (20)')).toBeInTheDocument();
+    await setNumber('Fallback replicas', '99');
+    await setNumber('Min replicas', '2');
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    expect(await screen.findByText(/fallback replicas \(99\) must lie within/)).toBeInTheDocument();
+  });
+
+  it('validates a metric added to the form', async () => {
+    base();
+    await editor();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Add metric' }));
+    const utilisation = await screen.findByLabelText('Target utilisation (%)');
+    fireEvent.change(utilisation, { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    expect(await screen.findByText('Required')).toBeInTheDocument();
+  }, 15_000);
+
+  it('shows the diff, says the change needs approval, and shows the backtest of the change request', async () => {
+    base();
+    let put: any;
+    server.use(
+      route('post', `${DOC}/validate`, { valid: true, issues: [], guardrails: changeRequest.guardrails, diff: changeRequest.diff }),
+      http.put(`${BASE_URL}/policies/service/:name`, async ({ request }) => {
+        put = await request.json();
+        return HttpResponse.json({ status: 'pending-approval', changeRequest });
+      }),
+    );
+    await editor();
+    await setNumber('Max replicas', '80');
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('table', { name: 'Policy changes' })).toHaveTextContent('maxReplicas2080');
+    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(/needs approval/);
+    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(/above the tenant quota/);
+    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), { target: { value: 'Black Friday' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Request approval' }));
+    const outcome = await screen.findByTestId('save-outcome');
+    expect(outcome).toHaveTextContent(/Sent for approval/);
+    expect(within(outcome).getByTestId('backtest')).toHaveTextContent(/30 min overloaded/);
+    expect(put).toEqual({ override: { maxReplicas: 80, preset: 'balanced' }, version: 3, reason: 'Black Friday' });
+  });
+
+  it('applies a change within guardrails', async () => {
+    base();
+    server.use(
+      route('post', `${DOC}/validate`, { valid: true, issues: [], guardrails: [], diff: [{ path: 'maxReplicas', before: 20, after: 15 }] }),
+      route('put', DOC, { status: 'applied', document: { ...servicePolicy, version: 4, override: { maxReplicas: 15 } } }),
+    );
+    await editor();
+    await setNumber('Max replicas', '15');
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(/applies as soon as you save/);
+    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), { target: { value: 'less headroom' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save and apply' }));
+    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(/version 4/);
+  });
+
+  it('tells the user about a concurrent change (409) and reloads', async () => {
+    base();
+    let loads = 0;
+    server.use(
+      http.get(`${BASE_URL}/policies/service/:name`, () => {
+        loads += 1;
+        return HttpResponse.json(loads === 1 ? servicePolicy : { ...servicePolicy, version: 5, override: { maxReplicas: 12 } });
+      }),
+      route('post', `${DOC}/validate`, { valid: true, issues: [], guardrails: [], diff: [{ path: 'maxReplicas', before: 20, after: 15 }] }),
+      failing('put', DOC, 409, 'version 3 is stale, current is 5'),
+    );
+    await editor();
+    await setNumber('Max replicas', '15');
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), { target: { value: 'tune' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save and apply' }));
+    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(/changed this policy while you were editing/);
+    await waitFor(() => expect(screen.getByLabelText('Max replicas')).toHaveValue(12));
+    expect(screen.getByText(/version 5/)).toBeInTheDocument();
+  });
+
+  it('shows server validation issues on their fields', async () => {
+    base();
+    server.use(route('post', `${DOC}/validate`, { valid: false, issues: [{ path: 'override.maxReplicas', message: 'above the platform ceiling' }], guardrails: [], diff: [] }));
+    await editor();
+    await setNumber('Max replicas', '15');
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    expect(await screen.findByText('above the platform ceiling')).toBeInTheDocument();
+  });
+
+  it('is read-only with the reason when the user may not edit', async () => {
+    base(denyAll);
+    await editor();
+    expect(await screen.findByTestId('policy-read-only')).toHaveTextContent(/cannot edit this policy/);
+    expect(screen.getByLabelText('Max replicas')).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Review and save' })).toBeDisabled();
+  });
+});
