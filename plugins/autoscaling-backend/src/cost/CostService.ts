@@ -182,26 +182,7 @@ export class CostService {
     const last = state.last;
     const spot = last.spot ?? false;
 
-    const forecast =
-      engine.lastForecast && last.cpuUsageCores
-        ? hourlyCostFromDemandForecast({
-            hourly: state.hourly,
-            currentReplicas: last.replicas,
-            currentDemand: last.cpuUsageCores,
-            minReplicas: stored.status?.minReplicas ?? 0,
-            maxReplicas:
-              stored.status?.maxReplicas ?? Math.max(last.replicas, 1),
-            points: engine.lastForecast.points.filter(
-              p => Date.parse(p.at) >= nowMs,
-            ),
-          })
-        : null;
-    const projection = projectMonth({
-      nowMs,
-      monthToDate,
-      hourly: state.hourly,
-      forecast,
-    });
+    const projection = this.projectionOf(stored, state, monthToDate, nowMs);
 
     const savings: CostBreakdown['savings'] = [];
     const vertical = this.verticalSavingsOf(stored);
@@ -268,6 +249,32 @@ export class CostService {
       savings,
       spot: { ...advice, monthlySavings: round(advice.monthlySavings) },
     };
+  }
+
+  /** End of month from the demand forecast when there is one, else the current rate. */
+  private projectionOf(
+    stored: StoredWorkload,
+    state: CostAccumulatorState,
+    monthToDate: number,
+    nowMs: number,
+  ) {
+    const engine = stored.state as CostEngineState;
+    const last = state.last;
+    const forecast =
+      engine.lastForecast && last.cpuUsageCores
+        ? hourlyCostFromDemandForecast({
+            hourly: state.hourly,
+            currentReplicas: last.replicas,
+            currentDemand: last.cpuUsageCores,
+            minReplicas: stored.status?.minReplicas ?? 0,
+            maxReplicas:
+              stored.status?.maxReplicas ?? Math.max(last.replicas, 1),
+            points: engine.lastForecast.points.filter(
+              p => Date.parse(p.at) >= nowMs,
+            ),
+          })
+        : null;
+    return projectMonth({ nowMs, monthToDate, hourly: state.hourly, forecast });
   }
 
   /** Savings of right-sizing requests to the vertical recommendation, once it has history. */
@@ -352,10 +359,12 @@ export class CostService {
     const nowMs = this.clock();
     const projected = workloads
       .filter(w => w.tenant === tenant.name)
-      .reduce(
-        (sum, w) => sum + this.breakdown(w, nowMs).projectedMonth.value,
-        0,
-      );
+      .reduce((sum, w) => {
+        const found = this.costStateOf(w, nowMs);
+        if (!found) return sum;
+        const mtd = found.current ? found.state.monthToDate : 0;
+        return sum + this.projectionOf(w, found.state, mtd, nowMs).value;
+      }, 0);
     return tenantBudget(
       projected,
       tenant.monthlyBudget,
