@@ -16,6 +16,7 @@ import {
   TraceFormatError,
 } from '../replay/trace';
 import type { CommandIo } from './io';
+import { createReplayFloorProvider } from '../forecast/replayFloor';
 
 const HELP = `Usage: autoscaling replay --trace <csv> --policy <yaml|json> [options]
 
@@ -120,6 +121,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     policy: validation.policy,
     capacityPerPod,
     startupSeconds,
+    // Issue 5: the forecaster's floor when the policy enables predictive scaling.
+    predictiveFloor: validation.policy.predictive.enabled ? createReplayFloorProvider() : undefined,
   });
   const csv = toCsv(result);
   if (values.out) await io.writeFile(values.out, csv);

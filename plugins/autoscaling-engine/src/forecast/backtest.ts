@@ -46,6 +46,8 @@ export interface BacktestOptions {
   bandWindowSeconds: number;
   /** A candidate is compared only if it can forecast this share of the origins. */
   minCoverage: number;
+  /** Taken when no candidate can be compared yet (the first day of history). */
+  fallbackCandidate: string;
   seasonal?: Partial<SeasonalConfig>;
 }
 
@@ -56,6 +58,7 @@ export const DEFAULT_BACKTEST_OPTIONS: BacktestOptions = {
   warmupSeconds: 86400,
   bandWindowSeconds: 7 * 86400,
   minCoverage: 0.3,
+  fallbackCandidate: 'hw-weekly-deviation',
 };
 
 /** Residual quantiles, relative to the point forecast: upper = ŷ · (1 + q). */
@@ -242,11 +245,14 @@ export function backtest(
       chosenIndex = c;
   }
   if (chosenIndex < 0) {
-    // Too little history to compare: the first seasonal candidate (needs a day, not a week).
-    chosenIndex = Math.max(
-      0,
-      candidates.findIndex(c => c.kind === 'seasonal'),
-    );
+    // Too little history to compare: the fallback, else the first seasonal candidate.
+    chosenIndex = candidates.findIndex(c => c.name === o.fallbackCandidate);
+    if (chosenIndex < 0) {
+      chosenIndex = Math.max(
+        0,
+        candidates.findIndex(c => c.kind === 'seasonal'),
+      );
+    }
   }
 
   const bands = bandTable(

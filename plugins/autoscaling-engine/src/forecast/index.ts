@@ -8,3 +8,5 @@ export * from './naive';
 export * from './model';
 export * from './backtest';
 export * from './forecaster';
+export * from './floor';
+export * from './replayFloor';

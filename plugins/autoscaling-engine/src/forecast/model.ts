@@ -94,6 +94,23 @@ export const DEFAULT_CANDIDATES: CandidateSpec[] = [
     },
   },
   {
+    // Follows ramps (a flash crowd building up): fast deviation, and a trend extrapolated only
+    // beyond four times its usual size, so noise does not raise the forecast.
+    name: 'hw-weekly-ramp',
+    kind: 'seasonal',
+    params: {
+      seasonality: 'weekly',
+      slowHalfLifeSeconds: HOUR,
+      levelDecaySeconds: 3 * HOUR,
+      fastHalfLifeSeconds: 30,
+      deviationDecaySeconds: 1800,
+      trendHalfLifeSeconds: 30,
+      trendDampingSeconds: 180,
+      trendThreshold: 4,
+      ...smooth,
+    },
+  },
+  {
     name: 'hw-daily-deviation',
     kind: 'seasonal',
     params: {

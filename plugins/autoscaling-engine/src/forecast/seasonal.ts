@@ -49,6 +49,11 @@ export interface SeasonalParams {
   trendHalfLifeSeconds: number;
   /** Damping time constant of the trend: it adds at most b·τb to a forecast. */
   trendDampingSeconds: number;
+  /**
+   * Only the part of the trend beyond this many times its typical size (mean |b| over the last
+   * hour) is extrapolated, so noise does not raise forecasts but a ramp does. 0 = all of it.
+   */
+  trendThreshold?: number;
   /** Smoothing of the daily profile, per day. */
   dailyGamma: number;
   /** Smoothing of the weekly profile, per week. */
@@ -115,6 +120,8 @@ export interface SeasonalState {
   /** Holt level and trend (per second) of the deviation from the expectation. */
   deviation: number;
   trend: number;
+  /** Mean |trend| over about an hour: the trend's noise level. */
+  trendScale: number;
   /** Slow mean of the demand: a scale for relative residuals near zero. */
   meanDemand: number;
   firstMs: number;
@@ -178,6 +185,7 @@ export function createSeasonalState(
     committedRun: 0,
     deviation: 0,
     trend: 0,
+    trendScale: 0,
     meanDemand: 0,
     firstMs: NaN,
     lastMs: -Infinity,
@@ -270,6 +278,9 @@ export function updateSeasonal(
         state.trend =
           beta * ((next - previous) / dt) + (1 - beta) * state.trend;
         state.deviation = next;
+        const hour = Math.pow(2, -dt / 3600);
+        state.trendScale =
+          hour * state.trendScale + (1 - hour) * Math.abs(state.trend);
       } else {
         state.deviation =
           alpha * (value - expected) + (1 - alpha) * state.deviation;
@@ -481,7 +492,15 @@ export function forecastSeasonal(
       state.deviation * Math.exp(-h / Math.max(p.deviationDecaySeconds, 1e-9));
     if (p.trendHalfLifeSeconds > 0) {
       const tau = p.trendDampingSeconds;
-      value += state.trend * tau * (1 - Math.exp(-h / Math.max(tau, 1e-9)));
+      const excess =
+        Math.abs(state.trend) - (p.trendThreshold ?? 0) * state.trendScale;
+      if (excess > 0) {
+        value +=
+          Math.sign(state.trend) *
+          excess *
+          tau *
+          (1 - Math.exp(-h / Math.max(tau, 1e-9)));
+      }
     }
   }
   return value > 0 ? value : 0;

@@ -1,0 +1,224 @@
+/**
+ * The predictive floor: `max(reactive, ceil(peak forecast over the lead time / per-pod target))`.
+ *
+ * - lead time: at least the pod start-up time (a pod asked for now serves in start-up seconds);
+ * - the peak is taken over `[now, now + lead]` at the policy's band quantile (0.9 by default);
+ * - it is a floor only: it raises replicas, never lowers them, so scale-in still comes only from
+ *   observed demand (the reactive path), as in AWS predictive scaling;
+ * - capped by maxReplicas (when honoured) and by any quota headroom passed in;
+ * - `forecast-only` mode computes and explains the floor but does not apply it.
+ *
+ * Pure. The decision (`decideHorizontal`) takes the result through its `predictive` input.
+ */
+import type { ScalingPolicy } from '@internal/plugin-autoscaling-common';
+import { forecastQuantile, type Forecaster } from './forecaster';
+
+export type FloorReasonCode =
+  | 'PredictiveFloor'
+  | 'PredictiveFloorCapped'
+  | 'LeadTimeRaised'
+  | 'ForecastOnly'
+  | 'InsufficientHistory'
+  | 'NoForecast';
+
+export interface FloorReason {
+  code: FloorReasonCode;
+  message: string;
+}
+
+export interface PredictiveFloorInput {
+  /** Undefined when there is no forecaster yet (short history): reactive only. */
+  forecaster: Forecaster | undefined;
+  /** Why there is no forecaster, if there is none (from `fitForecaster`). */
+  unavailableReason?: string;
+  nowMs: number;
+  leadTimeSeconds: number;
+  startupSeconds: number;
+  /** Demand one pod should carry at the target (e.g. capacity × CPU target). */
+  perPodTarget: number;
+  /**
+   * Scale-up tolerance of the reactive path (HPA default 0.1): the reactive path does not add pods
+   * until usage is this far above target, so the floor holds the forecast peak to
+   * target × (1 + tolerance) and is never stricter than the HPA would be on the same demand.
+   */
+  tolerance?: number;
+  /** Band quantile the peak is read at (0.5 … 0.99). */
+  quantile: number;
+  maxReplicas: number;
+  honorMaxReplicas: boolean;
+  /** Outer cap, e.g. the tenant's quota headroom for this workload. */
+  quotaMaxReplicas?: number;
+  mode: ScalingPolicy['mode'];
+  /** The reactive proposal, to report the combined value; the decision does its own max. */
+  reactiveReplicas?: number;
+}
+
+export interface PredictiveFloorResult {
+  /** The floor to apply, undefined when none applies (no forecast, or forecast-only). */
+  floorReplicas?: number;
+  /** What the floor is or would have been (forecast-only records it here). */
+  wouldBeReplicas?: number;
+  /** max(reactive, floor) when the reactive proposal was given. */
+  combinedReplicas?: number;
+  applied: boolean;
+  leadTimeSeconds: number;
+  peak?: { timeMs: number; demand: number };
+  reasons: FloorReason[];
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/** The predictive floor for one evaluation. */
+export function computePredictiveFloor(
+  input: PredictiveFloorInput,
+): PredictiveFloorResult {
+  const reasons: FloorReason[] = [];
+  const lead = Math.max(input.leadTimeSeconds, input.startupSeconds);
+  if (lead > input.leadTimeSeconds) {
+    reasons.push({
+      code: 'LeadTimeRaised',
+      message: `lead time raised from ${input.leadTimeSeconds} s to the pod start-up time of ${input.startupSeconds} s`,
+    });
+  }
+  const reactiveOnly = (
+    code: FloorReasonCode,
+    message: string,
+  ): PredictiveFloorResult => ({
+    applied: false,
+    leadTimeSeconds: lead,
+    combinedReplicas: input.reactiveReplicas,
+    reasons: [...reasons, { code, message }],
+  });
+  if (!input.forecaster) {
+    return reactiveOnly(
+      'InsufficientHistory',
+      input.unavailableReason ?? 'no forecast yet: reactive scaling only',
+    );
+  }
+  if (!(input.perPodTarget > 0)) {
+    return reactiveOnly(
+      'NoForecast',
+      'no per-pod target to turn demand into replicas: reactive scaling only',
+    );
+  }
+
+  const peak = peakForecast(
+    input.forecaster,
+    input.nowMs,
+    lead,
+    input.quantile,
+  );
+  if (!peak) {
+    return reactiveOnly(
+      'NoForecast',
+      'the model has no forecast for the next lead time: reactive scaling only',
+    );
+  }
+  const perPod = input.perPodTarget * (1 + (input.tolerance ?? 0));
+  let floor = Math.ceil(peak.demand / perPod - 1e-9);
+  const uncapped = floor;
+  const caps: string[] = [];
+  if (input.honorMaxReplicas && floor > input.maxReplicas) {
+    floor = input.maxReplicas;
+    caps.push(`maxReplicas ${input.maxReplicas}`);
+  }
+  if (input.quotaMaxReplicas !== undefined && floor > input.quotaMaxReplicas) {
+    floor = Math.max(0, input.quotaMaxReplicas);
+    caps.push(`quota ${input.quotaMaxReplicas}`);
+  }
+  const minutes = round(lead / 60);
+  const why =
+    `peak forecast ${round(peak.demand)} (p${Math.round(
+      input.quantile * 100,
+    )}) at ` +
+    `${new Date(peak.timeMs).toISOString()} within ${minutes} min / ${round(
+      perPod,
+    )} per pod = ${uncapped} replicas` +
+    ` (${input.forecaster.fit.chosen})`;
+  if (caps.length) {
+    reasons.push({
+      code: 'PredictiveFloorCapped',
+      message: `floor capped at ${floor} by ${caps.join(' and ')}`,
+    });
+  }
+  const combined =
+    input.reactiveReplicas === undefined
+      ? undefined
+      : Math.max(input.reactiveReplicas, floor);
+  if (input.mode === 'forecast-only') {
+    reasons.push({
+      code: 'ForecastOnly',
+      message: `forecast-only: would raise the floor to ${floor}: ${why}`,
+    });
+    return {
+      wouldBeReplicas: floor,
+      combinedReplicas: input.reactiveReplicas,
+      applied: false,
+      leadTimeSeconds: lead,
+      peak,
+      reasons,
+    };
+  }
+  reasons.push({ code: 'PredictiveFloor', message: why });
+  return {
+    floorReplicas: floor,
+    wouldBeReplicas: floor,
+    combinedReplicas: combined,
+    applied: true,
+    leadTimeSeconds: lead,
+    peak,
+    reasons,
+  };
+}
+
+/**
+ * Highest forecast at `quantile` over `[now, now + lead]`, read every minute (or tenth of the
+ * lead when shorter) and at the end of the window. Undefined when nothing can be forecast.
+ */
+export function peakForecast(
+  forecaster: Forecaster,
+  nowMs: number,
+  leadSeconds: number,
+  quantile: number,
+): { timeMs: number; demand: number } | undefined {
+  const start = Math.max(nowMs, forecaster.model.lastMs);
+  const stepSeconds = Math.max(1, Math.min(60, leadSeconds / 10));
+  let best: { timeMs: number; demand: number } | undefined;
+  for (let s = stepSeconds; s <= leadSeconds + 1e-9; s += stepSeconds) {
+    const timeMs = start + s * 1000;
+    const demand = forecastQuantile(forecaster, timeMs, quantile);
+    if (Number.isFinite(demand) && (!best || demand > best.demand))
+      best = { timeMs, demand };
+  }
+  return best;
+}
+
+/**
+ * Demand one pod should carry, from the policy's metrics, when the forecast series is the
+ * workload's demand in rps and one pod serves `capacityPerPod` rps at 100% CPU (the replay model):
+ * CPU utilisation targets give capacity × target; AverageValue targets on Pods, Object or
+ * External metrics give their value. The smallest wins (the metric that needs most pods).
+ */
+export function perPodTargetFor(
+  policy: ScalingPolicy,
+  capacityPerPod: number,
+): number | undefined {
+  let best: number | undefined;
+  for (const metric of policy.metrics) {
+    let value: number | undefined;
+    if (metric.type === 'Resource') {
+      if (metric.resource === 'cpu' && metric.target.type === 'Utilization') {
+        value = (capacityPerPod * metric.target.averageUtilization) / 100;
+      }
+    } else if (metric.target.type === 'AverageValue') {
+      value = Number(metric.target.averageValue);
+    }
+    if (
+      value !== undefined &&
+      value > 0 &&
+      (best === undefined || value < best)
+    )
+      best = value;
+  }
+  return best;
+}
