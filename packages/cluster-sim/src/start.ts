@@ -59,7 +59,6 @@ export interface RunningClusterSim {
 
 export async function startClusterSim(options: StartOptions): Promise<RunningClusterSim> {
   // Resolve the clock first so relative times ("+10m") in the config count from its start.
-  let config: ClusterSimConfig;
   let clock: SimClock;
   const parse = (nowMs?: number) =>
     options.configFile
@@ -73,7 +72,7 @@ export async function startClusterSim(options: StartOptions): Promise<RunningClu
   } else {
     clock = createAcceleratedClock({ factor: draft.clock.factor, startMs: draft.clock.startMs });
   }
-  config = parse(clock.now());
+  const config: ClusterSimConfig = parse(clock.now());
 
   const sim = new ClusterSim(config, clock);
   const host = options.host ?? '127.0.0.1';

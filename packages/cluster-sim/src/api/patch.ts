@@ -98,6 +98,61 @@ function deepEqual(a: Json, b: Json): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+function addAt(doc: Json, tokens: string[], path: string, value: Json): Json {
+  if (tokens.length === 0) return value;
+  const { parent, key } = parentOf(doc, tokens, path);
+  if (Array.isArray(parent)) {
+    const i = key === '-' ? parent.length : Number(key);
+    if (!Number.isInteger(i) || i < 0 || i > parent.length) throw unprocessable(`jsonpatch: index out of range in "${path}"`);
+    parent.splice(i, 0, value);
+  } else if (isObject(parent)) parent[key] = value;
+  else throw unprocessable(`jsonpatch: parent of "${path}" is not a container`);
+  return doc;
+}
+
+function removeAt(doc: Json, tokens: string[], path: string): Json {
+  const existing = getAt(doc, tokens, path);
+  const { parent, key } = parentOf(doc, tokens, path);
+  if (Array.isArray(parent)) parent.splice(Number(key), 1);
+  else delete (parent as Record<string, Json>)[key];
+  return existing;
+}
+
+/** Applies one operation to `doc` (mutating it) and returns the resulting document. */
+function applyOp(doc: Json, op: JsonPatchOp): Json {
+  const tokens = parsePointer(op.path);
+  switch (op.op) {
+    case 'add':
+      return addAt(doc, tokens, op.path, structuredClone(op.value));
+    case 'remove':
+      removeAt(doc, tokens, op.path);
+      return doc;
+    case 'replace': {
+      getAt(doc, tokens, op.path);
+      if (tokens.length === 0) return structuredClone(op.value);
+      const { parent, key } = parentOf(doc, tokens, op.path);
+      if (Array.isArray(parent)) parent[Number(key)] = structuredClone(op.value);
+      else (parent as Record<string, Json>)[key] = structuredClone(op.value);
+      return doc;
+    }
+    case 'move': {
+      if (typeof op.from !== 'string') throw badRequest('"move" needs "from"');
+      const value = removeAt(doc, parsePointer(op.from), op.from);
+      return addAt(doc, tokens, op.path, value);
+    }
+    case 'copy':
+      if (typeof op.from !== 'string') throw badRequest('"copy" needs "from"');
+      return addAt(doc, tokens, op.path, structuredClone(getAt(doc, parsePointer(op.from), op.from)));
+    case 'test':
+      if (!deepEqual(getAt(doc, tokens, op.path), op.value)) {
+        throw unprocessable(`jsonpatch: test operation for path "${op.path}" failed`);
+      }
+      return doc;
+    default:
+      throw badRequest(`unknown JSON patch operation "${op.op}"`);
+  }
+}
+
 /** RFC 6902 JSON patch; returns a new document. */
 export function jsonPatch(target: Json, ops: Json): Json {
   if (!Array.isArray(ops)) throw badRequest('a JSON patch must be a list of operations');
@@ -106,66 +161,7 @@ export function jsonPatch(target: Json, ops: Json): Json {
     if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       throw badRequest('every JSON patch operation needs "op" and "path"');
     }
-    const tokens = parsePointer(raw.path);
-    const add = (value: Json) => {
-      if (tokens.length === 0) {
-        doc = value;
-        return;
-      }
-      const { parent, key } = parentOf(doc, tokens, raw.path);
-      if (Array.isArray(parent)) {
-        const i = key === '-' ? parent.length : Number(key);
-        if (!Number.isInteger(i) || i < 0 || i > parent.length) throw unprocessable(`jsonpatch: index out of range in "${raw.path}"`);
-        parent.splice(i, 0, value);
-      } else if (isObject(parent)) parent[key] = value;
-      else throw unprocessable(`jsonpatch: parent of "${raw.path}" is not a container`);
-    };
-    const remove = (): Json => {
-      const { parent, key } = parentOf(doc, tokens, raw.path);
-      const existing = getAt(doc, tokens, raw.path);
-      if (Array.isArray(parent)) parent.splice(Number(key), 1);
-      else delete (parent as Record<string, Json>)[key];
-      return existing;
-    };
-    switch (raw.op) {
-      case 'add':
-        add(structuredClone(raw.value));
-        break;
-      case 'remove':
-        remove();
-        break;
-      case 'replace':
-        getAt(doc, tokens, raw.path);
-        if (tokens.length === 0) doc = structuredClone(raw.value);
-        else {
-          const { parent, key } = parentOf(doc, tokens, raw.path);
-          if (Array.isArray(parent)) parent[Number(key)] = structuredClone(raw.value);
-          else (parent as Record<string, Json>)[key] = structuredClone(raw.value);
-        }
-        break;
-      case 'move': {
-        if (typeof raw.from !== 'string') throw badRequest('"move" needs "from"');
-        const fromTokens = parsePointer(raw.from);
-        const value = getAt(doc, fromTokens, raw.from);
-        const { parent, key } = parentOf(doc, fromTokens, raw.from);
-        if (Array.isArray(parent)) parent.splice(Number(key), 1);
-        else delete (parent as Record<string, Json>)[key];
-        add(value);
-        break;
-      }
-      case 'copy': {
-        if (typeof raw.from !== 'string') throw badRequest('"copy" needs "from"');
-        add(structuredClone(getAt(doc, parsePointer(raw.from), raw.from)));
-        break;
-      }
-      case 'test':
-        if (!deepEqual(getAt(doc, tokens, raw.path), raw.value)) {
-          throw unprocessable(`jsonpatch: test operation for path "${raw.path}" failed`);
-        }
-        break;
-      default:
-        throw badRequest(`unknown JSON patch operation "${raw.op}"`);
-    }
+    doc = applyOp(doc, raw);
   }
   return doc;
 }

@@ -34,33 +34,46 @@ const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export function parseLabelSelector(input: string | null | undefined): LabelSelector {
   if (!input) return [];
   const reqs: LabelSelector = [];
-  for (const part of splitTopLevel(input)) {
-    let m: RegExpExecArray | null;
-    const check = (key: string, values: string[]) => {
-      if (!KEY.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}"`);
-      for (const v of values) {
-        if (!VALUE.test(v)) throw badRequest(`unable to parse requirement: invalid label value: "${v}"`);
-      }
-    };
-    if ((m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part))) {
+  const check = (key: string, values: string[]) => {
+    if (!KEY.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}"`);
+    for (const v of values) {
+      if (!VALUE.test(v)) throw badRequest(`unable to parse requirement: invalid label value: "${v}"`);
+    }
+  };
+  const forms: [RegExp, (m: RegExpExecArray) => LabelRequirement][] = [
+    [/^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/, m => {
       const values = m[3].split(',').map(v => v.trim()).filter(v => v.length > 0);
       check(m[1], values);
-      reqs.push({ op: m[2] === 'in' ? 'in' : 'notin', key: m[1], values });
-    } else if ((m = /^([^=!\s]+)\s*!=\s*(\S*)$/.exec(part))) {
+      return { op: m[2] === 'in' ? 'in' : 'notin', key: m[1], values };
+    }],
+    [/^([^=!\s]+)\s*!=\s*(\S*)$/, m => {
       check(m[1], [m[2]]);
-      reqs.push({ op: 'neq', key: m[1], value: m[2] });
-    } else if ((m = /^([^=!\s]+)\s*==?\s*(\S*)$/.exec(part))) {
+      return { op: 'neq', key: m[1], value: m[2] };
+    }],
+    [/^([^=!\s]+)\s*==?\s*(\S*)$/, m => {
       check(m[1], [m[2]]);
-      reqs.push({ op: 'eq', key: m[1], value: m[2] });
-    } else if ((m = /^!\s*(\S+)$/.exec(part))) {
+      return { op: 'eq', key: m[1], value: m[2] };
+    }],
+    [/^!\s*(\S+)$/, m => {
       check(m[1], []);
-      reqs.push({ op: 'notexists', key: m[1] });
-    } else if ((m = /^(\S+)$/.exec(part))) {
+      return { op: 'notexists', key: m[1] };
+    }],
+    [/^(\S+)$/, m => {
       check(m[1], []);
-      reqs.push({ op: 'exists', key: m[1] });
-    } else {
-      throw badRequest(`unable to parse requirement: "${part}"`);
+      return { op: 'exists', key: m[1] };
+    }],
+  ];
+  for (const part of splitTopLevel(input)) {
+    let parsed: LabelRequirement | undefined;
+    for (const [re, build] of forms) {
+      const m = re.exec(part);
+      if (m) {
+        parsed = build(m);
+        break;
+      }
     }
+    if (!parsed) throw badRequest(`unable to parse requirement: "${part}"`);
+    reqs.push(parsed);
   }
   return reqs;
 }

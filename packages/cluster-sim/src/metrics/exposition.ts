@@ -7,7 +7,11 @@ import type { PodRuntime, WorkloadModel } from '../sim/workloadModel';
 import { LATENCY_BUCKETS } from '../load/podModel';
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const num = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN');
+const num = (v: number): string => {
+  if (Number.isFinite(v)) return String(Math.round(v * 1e6) / 1e6);
+  if (Number.isNaN(v)) return 'NaN';
+  return v > 0 ? '+Inf' : '-Inf';
+};
 
 export interface WorkloadReplicas {
   kind: string;
@@ -94,7 +98,8 @@ export function renderExposition(input: ExpositionInput): string {
   const out: string[] = [];
   for (const [name, f] of families) {
     if (f.lines.length === 0) continue;
-    out.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`, ...f.lines);
+    out.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
+    for (const line of f.lines) out.push(line);
   }
   return `${out.join('\n')}\n`;
 }

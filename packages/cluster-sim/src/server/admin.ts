@@ -40,6 +40,9 @@ export async function handleAdmin(
   const parts = path.split('/').filter(Boolean).slice(1); // drop "sim"
   const [head, a, b] = parts;
   if (head === 'state' && method === 'GET') {
+    // `?gc=1` collects garbage first when node runs with --expose-gc (the benchmark does).
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (query.get('gc') === '1' && gc) gc();
     sendJson(res, 200, {
       time: new Date(sim.now()).toISOString(),
       timeMs: sim.now(),
@@ -49,6 +52,7 @@ export async function handleAdmin(
       pods: sim.lifecycle.pods.size,
       workloads: sim.summaries(),
       faults: sim.faults.current,
+      process: (({ rss, heapUsed, heapTotal, external }) => ({ rss, heapUsed, heapTotal, external }))(process.memoryUsage()),
     });
     return;
   }

@@ -50,6 +50,16 @@ describe('Kubernetes API over HTTP', () => {
     expect(rs.body.items).toHaveLength(1);
   });
 
+  it('streams large lists in chunks that still form one valid list', async () => {
+    for (let i = 0; i < 1234; i++) {
+      sim.sim.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'other' }, data: { i: String(i) } });
+    }
+    const r = await call(sim, 'GET', '/api/v1/configmaps');
+    expect(r.body.kind).toBe('ConfigMapList');
+    expect(r.body.items).toHaveLength(1234);
+    expect(new Set(r.body.items.map((c: { data: { i: string } }) => c.data.i)).size).toBe(1234);
+  });
+
   it('paginates with limit/continue', async () => {
     const first = await call(sim, 'GET', '/api/v1/pods?limit=2');
     expect(first.body.items).toHaveLength(2);
@@ -194,11 +204,9 @@ describe('Kubernetes API over HTTP', () => {
         const { value, done } = await reader.read();
         if (done) break;
         buf += Buffer.from(value).toString('utf8');
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buf.slice(0, i)));
-          buf = buf.slice(i + 1);
-        }
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        for (const line of lines) events.push(JSON.parse(line));
       }
     };
     await call(sim, 'PATCH', '/apis/apps/v1/namespaces/shop/deployments/web/scale', {

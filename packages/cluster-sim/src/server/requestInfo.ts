@@ -63,7 +63,8 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   switch (method) {
     case 'GET':
     case 'HEAD':
-      verb = watch ? 'watch' : name ? 'get' : 'list';
+      if (watch) verb = 'watch';
+      else verb = name ? 'get' : 'list';
       break;
     case 'POST':
       verb = 'create';

@@ -36,6 +36,7 @@ export interface HandlerContext {
 }
 
 const nameRng = createRng(0x6e616d65);
+const LIST_CHUNK = 500;
 
 function selectors(ctx: HandlerContext): { labels: LabelSelector; fields: FieldSelector } {
   return {
@@ -135,11 +136,18 @@ export function handleList(ctx: HandlerContext): void {
     meta.continue = continueToken;
     meta.remainingItemCount = remaining;
   }
-  sendJson(
-    ctx.res,
-    200,
-    `{"kind":"${listKind(ctx.def)}","apiVersion":"${apiVersionOf(ctx.def)}","metadata":${JSON.stringify(meta)},"items":[${items.join(',')}]}`,
-  );
+  const head = `{"kind":"${listKind(ctx.def)}","apiVersion":"${apiVersionOf(ctx.def)}","metadata":${JSON.stringify(meta)},"items":[`;
+  if (items.length <= LIST_CHUNK) {
+    sendJson(ctx.res, 200, `${head}${items.join(',')}]}`);
+    return;
+  }
+  // Large lists: stream in chunks instead of building one huge string.
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  ctx.res.write(head);
+  for (let i = 0; i < items.length; i += LIST_CHUNK) {
+    ctx.res.write(`${i === 0 ? '' : ','}${items.slice(i, i + LIST_CHUNK).join(',')}`);
+  }
+  ctx.res.end(']}');
 }
 
 export function handleWatch(ctx: HandlerContext): void {
@@ -183,16 +191,22 @@ export function handleWatch(ctx: HandlerContext): void {
     // No resourceVersion (or "0"): synthetic ADDED events for the current state first.
     for (const o of store.list(key, ns)) if (matches(o)) write('ADDED', o);
   }
-  const deliver = (e: StoreEvent) => {
+  const deliver = (e: StoreEvent): void => {
     if (e.key !== key) return;
     const now = matches(e.obj);
-    if (e.type === 'MODIFIED' && e.prevLabels !== undefined && (labels.length > 0)) {
+    if (e.type === 'MODIFIED' && e.prevLabels !== undefined && labels.length > 0) {
+      // An object whose labels moved it in or out of the selection is ADDED / DELETED for us.
       const before = matches(e.obj, e.prevLabels);
-      if (before && !now) return write('DELETED', e.obj);
-      if (!before && now) return write('ADDED', e.obj);
+      if (before && !now) {
+        write('DELETED', e.obj);
+        return;
+      }
+      if (!before && now) {
+        write('ADDED', e.obj);
+        return;
+      }
     }
     if (now) write(e.type, e.obj);
-    return undefined;
   };
   for (const e of backlog ?? []) deliver(e);
   const unsubscribe = store.subscribe(deliver);
@@ -206,6 +220,7 @@ export function handleWatch(ctx: HandlerContext): void {
   const timeoutSeconds = Number(ctx.query.get('timeoutSeconds') ?? 0);
   let timeout: NodeJS.Timeout | undefined;
   let closed = false;
+  let untrack: () => void = () => undefined;
   const close = () => {
     if (closed) return;
     closed = true;
@@ -215,7 +230,7 @@ export function handleWatch(ctx: HandlerContext): void {
     if (timeout) clearTimeout(timeout);
     res.end();
   };
-  const untrack = ctx.trackWatch(close);
+  untrack = ctx.trackWatch(close);
   if (timeoutSeconds > 0) timeout = setTimeout(close, timeoutSeconds * 1000);
   ctx.req.on('close', close);
   res.on('close', close);
@@ -270,7 +285,8 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   }
   for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'deletionTimestamp']) delete obj.metadata[f];
   requireNamespace(ctx, obj.metadata.namespace);
-  if (hasStatus(ctx.def)) obj.status = ctx.def.kind === 'Pod' ? { phase: 'Pending' } : ctx.def.kind === 'Namespace' ? { phase: 'Active' } : {};
+  // Status is the controllers' business: reset it (pods get theirs from the lifecycle).
+  if (hasStatus(ctx.def)) obj.status = ctx.def.kind === 'Namespace' ? { phase: 'Active' } : {};
   if (ctx.def.kind === 'Pod') delete obj.status;
   validateAndDefault(ctx.def, obj);
   if (dryRun(ctx)) {
@@ -283,11 +299,11 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
 }
 
 /** Writes `next` over `current`, keeping the other half when writing to the main resource or /status. */
-function writeOver(ctx: HandlerContext, current: KObject, next: KObject, code: number): void {
+function writeOver(ctx: HandlerContext, current: KObject, input: KObject, code: number): void {
   const key = resourceKey(ctx.def);
+  let next = input;
   if (ctx.info.subresource === 'status') {
-    const { status } = next;
-    next = { ...current, metadata: { ...current.metadata, resourceVersion: next.metadata.resourceVersion }, status };
+    next = { ...current, metadata: { ...current.metadata, resourceVersion: input.metadata.resourceVersion }, status: input.status };
   } else if (hasStatus(ctx.def)) {
     next.status = current.status;
   }

@@ -102,9 +102,15 @@ export class ClusterSim {
     this.controllers.reconcile();
   }
 
-  /** Advances the model to the clock's current time. */
-  sync(): void {
-    this.advanceTo(this.clock.now());
+  /**
+   * Advances the model to the clock's current time. With `minStepMs`, skips the step when less
+   * simulated time than that has passed (requests on a running clock: the background tick
+   * catches up; counters and their timestamps stay consistent because both use the model time).
+   */
+  sync(minStepMs = 0): void {
+    const target = this.clock.now();
+    if (target - this.simTime < minStepMs) return;
+    this.advanceTo(target);
   }
 
   /** Moves the clock forward (manual or accelerated) and advances the model. */

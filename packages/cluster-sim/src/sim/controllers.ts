@@ -126,7 +126,10 @@ export class Controllers {
       const batch = [...this.dirty];
       this.dirty.clear();
       // Deployments first (they create ReplicaSets), then ReplicaSets (pods), then the rest.
-      const order = (id: string) => (id.startsWith(DEPLOY) ? 0 : id.startsWith(RS) ? 1 : 2);
+      const order = (id: string) => {
+        if (id.startsWith(DEPLOY)) return 0;
+        return id.startsWith(RS) ? 1 : 2;
+      };
       batch.sort((a, b) => order(a) - order(b));
       for (const id of batch) {
         const ref = parseRef(id);
@@ -434,7 +437,7 @@ export class Controllers {
   private reconcileHpas(): void {
     for (const h of this.store.list(HPA)) {
       const ref = h.spec?.scaleTargetRef ?? {};
-      const key = ref.kind === 'StatefulSet' ? STS : ref.kind === 'Deployment' ? DEPLOY : undefined;
+      const key = ({ StatefulSet: STS, Deployment: DEPLOY } as Record<string, string | undefined>)[ref.kind];
       const target = key && this.store.get(key, h.metadata.namespace, ref.name);
       if (!target) continue;
       const current = target.status?.replicas ?? 0;

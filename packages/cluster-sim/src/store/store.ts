@@ -232,7 +232,8 @@ export class ObjectStore {
           : {}),
       },
     };
-    if (JSON.stringify(next) === (entry.json ??= JSON.stringify(cur))) return cur;
+    entry.json ??= JSON.stringify(cur);
+    if (JSON.stringify(next) === entry.json) return cur;
     const rv = ++this.rv;
     next.metadata.resourceVersion = String(rv);
     b.byNs.get(ns)!.set(name, { obj: next });

@@ -2,6 +2,8 @@
 // observations as JSON. Used by src/server/clientNode.test.ts in a plain Node child process,
 // because jest cannot load ES modules without --experimental-vm-modules.
 //   node clientNodeDriver.mjs <scenario> <url>
+// A test helper: the client is a devDependency on purpose.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import * as k8s from '@kubernetes/client-node';
 
 const [, , scenario, url] = process.argv;

@@ -83,7 +83,7 @@ export async function call(
   const res = await fetch(`${sim.url}${path}`, {
     method,
     headers,
-    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    body: typeof opts.body === 'string' || opts.body === undefined ? opts.body : JSON.stringify(opts.body),
   });
   const text = await res.text();
   let body: unknown;
