@@ -206,12 +206,9 @@ export function forecastAt(
     return {
       timeMs,
       forecast,
-      lower: Number.isFinite(lowQ)
-        ? Math.max(0, forecast * (1 + lowQ))
-        : forecast,
-      upper: Number.isFinite(highQ)
-        ? Math.max(0, forecast * (1 + highQ))
-        : forecast,
+      // No residuals yet (a fit on exactly the minimum history): no band rather than a fake one.
+      lower: Number.isFinite(lowQ) ? Math.max(0, forecast * (1 + lowQ)) : NaN,
+      upper: Number.isFinite(highQ) ? Math.max(0, forecast * (1 + highQ)) : NaN,
     };
   });
 }
@@ -286,7 +283,12 @@ export function rollingOrigins(
   };
   for (let i = every; i < n; i += every) {
     const originMs = series.timeMs[i];
-    if (!forecaster || originMs - lastFitMs >= o.refitEverySeconds * 1000) {
+    // A fit that could not backtest yet (no bands) is redone within 6 h.
+    const interval =
+      forecaster && forecaster.bands.horizonsSeconds.length > 0
+        ? o.refitEverySeconds
+        : Math.min(o.refitEverySeconds, 6 * 3600);
+    if (!forecaster || originMs - lastFitMs >= interval * 1000) {
       const history: DemandSeries = {
         timeMs: subarray(series.timeMs, 0, i),
         values: subarray(series.values, 0, i),
@@ -313,6 +315,14 @@ export function rollingOrigins(
     }
     summary.firstOriginMs ??= originMs;
     onOrigin({ originIndex: i, originMs, forecaster });
+  }
+  if (summary.firstOriginMs === undefined && summary.reasons.length === 0) {
+    const fit = fitForecaster(series, o);
+    summary.reasons.push(
+      ...(fit.ok
+        ? [{ code: 'NoForecast' as const, message: 'the trace ends before the first origin' }]
+        : fit.reasons),
+    );
   }
   return summary;
 }
