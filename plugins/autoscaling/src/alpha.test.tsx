@@ -1,8 +1,8 @@
 import { screen } from '@testing-library/react';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import autoscalingPlugin from './alpha';
-import { route, setupMswServer } from './testUtils/render';
-import { allowAll, engineStatus, tenantSummary } from './testUtils/fixtures';
+import { route, setupMswServer } from './__testUtils__/render';
+import { allowAll, engineStatus, tenantSummary } from './__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
 const server = setupMswServer();

@@ -79,6 +79,12 @@ export function formatDuration(seconds: number | null | undefined): string {
   return h ? `${d} d ${h} h` : `${d} d`;
 }
 
+/** Rounds seconds to the largest whole unit (s, min, h, d) for relative times. */
+function roundForDisplay(seconds: number): number {
+  const unit = [86400, 3600, 60].find(u => seconds >= u) ?? 1;
+  return Math.round(seconds / unit) * unit;
+}
+
 /** "3 min ago", "in 2 h"; `now` is injectable for tests. */
 export function formatRelativeTime(
   iso: string | null | undefined,
@@ -90,7 +96,7 @@ export function formatRelativeTime(
   const diff = Math.round((at - now) / 1000);
   const abs = Math.abs(diff);
   if (abs < 10) return 'just now';
-  const text = formatDuration(abs < 60 ? abs : abs < 3600 ? Math.round(abs / 60) * 60 : abs < 86400 ? Math.round(abs / 3600) * 3600 : Math.round(abs / 86400) * 86400);
+  const text = formatDuration(roundForDisplay(abs));
   return diff < 0 ? `${text} ago` : `in ${text}`;
 }
 

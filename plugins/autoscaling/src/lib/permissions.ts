@@ -7,6 +7,16 @@ export const PERMISSION_REASONS = {
   approve: 'Only the platform team may approve or reject change requests.',
   ownRequest: 'Four eyes: you cannot approve or reject your own change request.',
   administer: 'Only platform administrators may use the kill switch.',
-  readAudit: 'Only the platform team and tenant admins may read the audit log.',
+  readAudit: 'Only the platform team may read the audit log.',
   loading: 'Checking your permissions…',
 } as const;
+
+/** The reason a control is disabled: still checking, not allowed, or none (enabled). */
+export function disabledReasonFor(
+  loading: boolean,
+  allowed: boolean,
+  reason: string,
+): string | undefined {
+  if (loading) return PERMISSION_REASONS.loading;
+  return allowed ? undefined : reason;
+}

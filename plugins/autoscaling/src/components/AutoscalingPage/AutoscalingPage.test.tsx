@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { AutoscalingPage } from './AutoscalingPage';
-import { BASE_URL, failing, pending, renderWithApi, route, setupMswServer } from '../../testUtils/render';
+import { BASE_URL, failing, pending, renderWithApi, route, setupMswServer } from '../../__testUtils__/render';
 import {
   allowAll,
   auditEvents,
@@ -9,7 +9,7 @@ import {
   denyAll,
   engineStatus,
   tenantSummary,
-} from '../../testUtils/fixtures';
+} from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
 const server = setupMswServer();
@@ -140,6 +140,6 @@ describe('AutoscalingPage', () => {
     server.use(route('get', '/permissions', denyAll));
     await renderWithApi(<AutoscalingPage />, { user: 'user:default/bob' });
     tab('Audit log');
-    expect(await screen.findByText(/Only the platform team and tenant admins/)).toBeInTheDocument();
+    expect(await screen.findByText(/Only the platform team may read/)).toBeInTheDocument();
   });
 });

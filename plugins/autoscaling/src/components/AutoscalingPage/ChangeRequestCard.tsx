@@ -16,6 +16,8 @@ import { BacktestChart } from '../PolicyEditor/BacktestChart';
 import { GuardrailNotice } from '../PolicyEditor/GuardrailNotice';
 import { PolicyDiffTable } from '../PolicyEditor/PolicyDiffTable';
 
+const STATUS_COLOR = { pending: 'warning', applied: 'success', rejected: 'default', superseded: 'default' } as const;
+
 /** One change request with its diff, guardrails and backtest, and approve/reject with a comment. */
 export function ChangeRequestCard(props: { request: ChangeRequest; currentUser?: string; canApprove: boolean }) {
   const { request, currentUser, canApprove } = props;
@@ -38,7 +40,7 @@ export function ChangeRequestCard(props: { request: ChangeRequest; currentUser?:
           <Typography variant="h6" component="h3">
             {request.target.level} policy {request.target.name}
           </Typography>
-          <Chip size="small" label={request.status} color={pending ? 'warning' : request.status === 'applied' ? 'success' : 'default'} />
+          <Chip size="small" label={request.status} color={STATUS_COLOR[request.status]} />
         </Box>
         <Typography variant="body2" color="text.secondary">
           Requested by {request.requestedBy} on {formatDateTime(request.requestedAt)} (base version {request.baseVersion}):{' '}

@@ -8,7 +8,7 @@ import { useEngineStatus, useKillSwitch } from '../../hooks/usePlatformData';
 import { usePermissions } from '../../hooks/usePermissions';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
-import { PERMISSION_REASONS } from '../../lib/permissions';
+import { disabledReasonFor, PERMISSION_REASONS } from '../../lib/permissions';
 import { PermissionButton } from '../common/PermissionButton';
 import { QueryState } from '../common/QueryState';
 
@@ -18,7 +18,7 @@ export function KillSwitchCard() {
   const killSwitch = useKillSwitch();
   const { permissions, loading } = usePermissions();
   const [reason, setReason] = useState('');
-  const disabledReason = loading ? PERMISSION_REASONS.loading : permissions.canAdminister ? undefined : PERMISSION_REASONS.administer;
+  const disabledReason = disabledReasonFor(loading, permissions.canAdminister, PERMISSION_REASONS.administer);
   return (
     <InfoCard title="Kill switch">
       <QueryState query={status}>

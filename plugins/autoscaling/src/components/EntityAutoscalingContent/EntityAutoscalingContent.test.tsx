@@ -10,7 +10,7 @@ import {
   renderWithApi,
   route,
   setupMswServer,
-} from '../../testUtils/render';
+} from '../../__testUtils__/render';
 import {
   allowAll,
   cost,
@@ -19,7 +19,7 @@ import {
   forecast,
   history,
   recommendations,
-} from '../../testUtils/fixtures';
+} from '../../__testUtils__/fixtures';
 
 const server = setupMswServer();
 const STATE = '/entities/default/component/checkout-api/state';

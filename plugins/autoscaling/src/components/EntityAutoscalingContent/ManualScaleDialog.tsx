@@ -12,7 +12,7 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import { usePermissions } from '../../hooks/usePermissions';
 import { useWorkloadActions } from '../../hooks/useWorkloadActions';
-import { PERMISSION_REASONS } from '../../lib/permissions';
+import { disabledReasonFor, PERMISSION_REASONS } from '../../lib/permissions';
 import { describeDecision } from '../../lib/format';
 import { PermissionButton } from '../common/PermissionButton';
 
@@ -41,7 +41,7 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
     else await rollback.mutateAsync({ reason: reason.trim() });
   };
 
-  const disabledReason = loading ? PERMISSION_REASONS.loading : permissions.canScale ? undefined : PERMISSION_REASONS.scale;
+  const disabledReason = disabledReasonFor(loading, permissions.canScale, PERMISSION_REASONS.scale);
 
   return (
     <>

@@ -5,9 +5,28 @@ import Typography from '@mui/material/Typography';
 import type { MetricStatus } from '@internal/plugin-autoscaling-common';
 import { formatNumber } from '../../lib/format';
 
+/** Where the current value sits against its target (10% tolerance), as a colour and a sentence. */
+function metricBand(ratio: number | null) {
+  if (ratio === null) {
+    return {
+      color: 'inherit' as const,
+      text: 'No samples: the engine holds replicas (or applies the fallback) until metrics return.',
+    };
+  }
+  if (ratio > 1.1) return { color: 'warning' as const, text: 'Above target: the engine adds replicas.' };
+  if (ratio < 0.9) {
+    return {
+      color: 'info' as const,
+      text: 'Below target: the engine may remove replicas after the stabilisation window.',
+    };
+  }
+  return { color: 'success' as const, text: 'Within tolerance of the target.' };
+}
+
 function MetricRow({ metric }: { metric: MetricStatus }) {
   const ratio = metric.current === null || metric.target === 0 ? null : metric.current / metric.target;
   const unit = metric.unit === '%' ? '%' : ` ${metric.unit}`;
+  const band = metricBand(ratio);
   return (
     <Box mb={2} data-testid={`metric-${metric.name}`}>
       <Box display="flex" justifyContent="space-between">
@@ -21,17 +40,11 @@ function MetricRow({ metric }: { metric: MetricStatus }) {
       <LinearProgress
         variant="determinate"
         value={ratio === null ? 0 : Math.min(100, ratio * 50)}
-        color={ratio === null ? 'inherit' : ratio > 1.1 ? 'warning' : ratio < 0.9 ? 'info' : 'success'}
+        color={band.color}
         aria-label={`${metric.name}: ${ratio === null ? 'no data' : `${Math.round(ratio * 100)}% of target`}`}
       />
       <Typography variant="caption" color="text.secondary">
-        {ratio === null
-          ? 'No samples: the engine holds replicas (or applies the fallback) until metrics return.'
-          : ratio > 1.1
-            ? 'Above target: the engine adds replicas.'
-            : ratio < 0.9
-              ? 'Below target: the engine may remove replicas after the stabilisation window.'
-              : 'Within tolerance of the target.'}
+        {band.text}
       </Typography>
     </Box>
   );

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { PolicyEditor } from './PolicyEditor';
 import { QueryProvider } from '../QueryProvider';
-import { BASE_URL, failing, pending, renderWithApi, route, setupMswServer } from '../../testUtils/render';
+import { BASE_URL, failing, pending, renderWithApi, route, setupMswServer } from '../../__testUtils__/render';
 import {
   allowAll,
   changeRequest,
@@ -11,7 +11,7 @@ import {
   effectivePolicy,
   ENTITY_REF,
   servicePolicy,
-} from '../../testUtils/fixtures';
+} from '../../__testUtils__/fixtures';
 
 // The whole form renders in jsdom; give each test room on a shared 2-core machine.
 jest.setTimeout(30_000);

@@ -5,7 +5,7 @@ import type { PolicyDocument, PolicyLevel } from '@internal/plugin-autoscaling-c
 import { useEffectivePolicy, usePolicyDocument } from '../../hooks/usePolicy';
 import { usePermissions } from '../../hooks/usePermissions';
 import { errorStatus } from '../../lib/errors';
-import { PERMISSION_REASONS } from '../../lib/permissions';
+import { disabledReasonFor, PERMISSION_REASONS } from '../../lib/permissions';
 import { QueryState } from '../common/QueryState';
 import { EffectivePolicyTable } from './EffectivePolicyTable';
 import { PolicyForm, type SaveOutcome } from './PolicyForm';
@@ -33,11 +33,7 @@ export function PolicyEditor(props: { level: PolicyLevel; name: string; entityRe
       }
     : document;
 
-  const readOnlyReason = loading
-    ? PERMISSION_REASONS.loading
-    : permissions.canEditPolicy
-      ? undefined
-      : PERMISSION_REASONS.editPolicy;
+  const readOnlyReason = disabledReasonFor(loading, permissions.canEditPolicy, PERMISSION_REASONS.editPolicy);
 
   return (
     <Grid container spacing={3}>

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { EntityTenantAutoscalingCard } from './EntityTenantAutoscalingCard';
 import { EntityTenantAutoscalingContent } from './EntityTenantAutoscalingContent';
-import { acmeEntity, failing, pending, renderWithApi, route, setupMswServer } from '../../testUtils/render';
-import { allowAll, denyAll, effectivePolicy, tenantSummary } from '../../testUtils/fixtures';
+import { acmeEntity, failing, pending, renderWithApi, route, setupMswServer } from '../../__testUtils__/render';
+import { allowAll, denyAll, effectivePolicy, tenantSummary } from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
 const server = setupMswServer();

@@ -6,6 +6,7 @@ import Typography from '@mui/material/Typography';
 import type { TenantSummary } from '@internal/plugin-autoscaling-common';
 import { budgetStatusLabel, formatMoney, usagePercent } from '../../lib/format';
 
+const BUDGET_METER_COLOR = { ok: 'primary', warning: 'warning', emergency: 'error' } as const;
 const STATUS_COLOR = { ok: 'success', warning: 'warning', emergency: 'error' } as const;
 
 function Meter(props: { label: string; used: string; limit: string; percent: number | null; testId: string; color: 'primary' | 'warning' | 'error' }) {
@@ -59,7 +60,7 @@ export function TenantTotals({ summary }: { summary: TenantSummary }) {
             used={money(summary.cost.projectedMonth.value)}
             limit={summary.monthlyBudget === null ? 'no budget' : `budget ${money(summary.monthlyBudget)}`}
             percent={budgetPercent}
-            color={summary.budgetStatus === 'emergency' ? 'error' : summary.budgetStatus === 'warning' ? 'warning' : 'primary'}
+            color={BUDGET_METER_COLOR[summary.budgetStatus] ?? 'primary'}
           />
         </Grid>
         <Grid item xs={12} md={4}>

@@ -10,6 +10,11 @@ export interface SelectOption {
 
 const INHERIT = '__inherit__';
 
+function displayValue(value: unknown, allowInherit?: boolean): string {
+  if (value !== undefined && value !== null) return String(value);
+  return allowInherit ? INHERIT : '';
+}
+
 /**
  * A select. With `allowInherit`, an "Inherit" option maps to undefined. Values may be strings or
  * booleans (`boolean` maps "true"/"false" back to booleans).
@@ -38,7 +43,7 @@ export function SelectField(props: {
           label={props.label}
           size="small"
           fullWidth
-          value={field.value === undefined || field.value === null ? (props.allowInherit ? INHERIT : '') : String(field.value)}
+          value={displayValue(field.value, props.allowInherit)}
           onChange={e => {
             const raw = e.target.value;
             const value = raw === INHERIT ? undefined : raw;

@@ -23,6 +23,13 @@ export function defaultMetric(type: MetricType): Record<string, unknown> {
   }
 }
 
+const TARGET_TYPES: Record<MetricType, string[]> = {
+  Resource: ['Utilization', 'AverageValue'],
+  Pods: ['AverageValue'],
+  Object: ['Value', 'AverageValue'],
+  External: ['Value', 'AverageValue'],
+};
+
 function targetKey(type: string): string {
   if (type === 'Utilization') return 'averageUtilization';
   if (type === 'AverageValue') return 'averageValue';
@@ -38,8 +45,7 @@ export function MetricFields({ index }: { index: number }) {
   const targetType = (useWatch({ name: `${base}.target.type` }) ?? 'Utilization') as string;
   const query = useWatch({ name: `${base}.query` }) as Record<string, unknown> | undefined;
   const queryKind = query && 'ref' in query ? 'ref' : 'source';
-  const targetTypes =
-    type === 'Resource' ? ['Utilization', 'AverageValue'] : type === 'Pods' ? ['AverageValue'] : ['Value', 'AverageValue'];
+  const targetTypes = TARGET_TYPES[type];
   const opts = { shouldDirty: true, shouldValidate: false };
 
   return (

@@ -1,0 +1,49 @@
+// Journey: a service owner (bob, acme-checkout) opens checkout-api's Autoscaling tab and reads
+// what the service is doing and why: replicas and mode, the timeline, metrics against targets,
+// the forecast, recent decisions with reasons, right-sizing and the cost card.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { APP_URL, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a service owner reads the scaling state, forecast and cost of a service', async () => {
+  const { page, context } = await signInAs(browser, 'bob');
+  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+
+  const header = page.getByTestId('scaling-header');
+  await header.waitFor();
+  assert.match(await header.textContent(), /Mode: (Automatic|Dry run|Forecast only|Off)/);
+  const current = await page.getByTestId('replicas-current').textContent();
+  assert.match(current, /^\d+current/);
+  assert.match(await page.getByTestId('replicas-max').textContent(), /^\d+max/);
+
+  // Every card is present with data, an empty state or an error, never blank.
+  for (const title of ['Replicas over the last 24 hours', 'Metrics vs targets', 'Forecast', 'Recent decisions', 'Right-sizing recommendations', 'Cost']) {
+    await page.getByText(title, { exact: true }).first().waitFor();
+  }
+  await page.getByRole('figure', { name: 'Replica timeline' }).or(page.getByText('No history yet')).first().waitFor();
+  // The forecast shows its chart or says why there is none yet (short history).
+  await page
+    .getByRole('figure', { name: 'Demand forecast' })
+    .or(page.getByText(/No model yet|No forecast yet/))
+    .first()
+    .waitFor();
+  await page.getByTestId('cost-card').waitFor();
+  // Give the cost card and decisions a moment to settle before the screenshot.
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await screenshot(page, '10-service-owner-state-forecast-cost');
+
+  // Decisions read as sentences with reasons.
+  const decisions = page.getByRole('list', { name: 'Recent decisions' });
+  if (await decisions.count()) {
+    assert.match(await decisions.first().textContent(), /(Scaled|Kept|Wanted)/);
+  }
+  await context.close();
+});

@@ -1,0 +1,38 @@
+// Journey: gina (globex tenant admin) opens acme's checkout-api. She can read it, but every
+// control that would change it is disabled with the reason: manual scale and the policy editor.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { APP_URL, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a user of another tenant cannot edit: controls are disabled with the reason', async () => {
+  const { page, context } = await signInAs(browser, 'gina');
+  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+  await page.getByTestId('scaling-header').waitFor();
+
+  // Manual scale: disabled, and the wrapper carries the reason (also shown as a tooltip).
+  const reasonHolder = page.locator('[data-disabled-reason*="cannot scale"]');
+  await reasonHolder.waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Scale or roll back' }).isDisabled(), true);
+  await reasonHolder.hover();
+  await page.getByRole('tooltip').filter({ hasText: 'cannot scale this service' }).waitFor();
+  await page.getByTestId('cost-card').waitFor();
+  await screenshot(page, '13-other-tenant-scale-disabled');
+
+  // Policy editor: read-only with the reason.
+  await page.getByRole('tab', { name: 'Policy' }).click();
+  const notice = page.getByTestId('policy-read-only');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /cannot edit this policy/);
+  await page.waitForFunction(() => document.querySelector('[id="policy-maxReplicas"]')?.disabled === true);
+  assert.equal(await page.getByRole('button', { name: 'Review and save' }).isDisabled(), true);
+  await screenshot(page, '13-other-tenant-policy-read-only');
+  await context.close();
+});
