@@ -202,17 +202,30 @@ export function backtest(
     mase: {},
     coverage: coverage[c],
   }));
+  // Compare where every eligible candidate forecasts, and, once there are three days of them, only
+  // where every one forecasts from its settled profile: in the first week the weekly models
+  // stand in with the daily profile, and scoring them there says nothing about their choice.
+  const comparable = (h: number, j: number, settledOnly: boolean) => {
+    if (originIndices[j] + horizonSteps[h] - 1 >= n) return false;
+    for (let c = 0; c < k; c++) {
+      if (!eligible[c]) continue;
+      if (!Number.isFinite(preds[c][h][j])) return false;
+      if (settledOnly && !mature[c][h][j]) return false;
+    }
+    return true;
+  };
+  const minSettled = Math.ceil((3 * 86400) / o.originEverySeconds);
   for (let h = 0; h < horizons.length; h++) {
     const sums = new Float64Array(k);
     const losses = new Float64Array(k);
+    let settledPairs = 0;
+    for (let j = 0; j < origins; j++)
+      if (comparable(h, j, true)) settledPairs++;
+    const settledOnly = settledPairs >= minSettled;
     let count = 0;
     for (let j = 0; j < origins; j++) {
+      if (!comparable(h, j, settledOnly)) continue;
       const target = originIndices[j] + horizonSteps[h] - 1;
-      if (target >= n) continue;
-      let all = true;
-      for (let c = 0; c < k && all; c++)
-        if (eligible[c] && !Number.isFinite(preds[c][h][j])) all = false;
-      if (!all) continue;
       const y = series.values[target];
       count++;
       for (let c = 0; c < k; c++) {

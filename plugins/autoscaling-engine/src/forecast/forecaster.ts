@@ -320,7 +320,12 @@ export function rollingOrigins(
     const fit = fitForecaster(series, o);
     summary.reasons.push(
       ...(fit.ok
-        ? [{ code: 'NoForecast' as const, message: 'the trace ends before the first origin' }]
+        ? [
+            {
+              code: 'NoForecast' as const,
+              message: 'the trace ends before the first origin',
+            },
+          ]
         : fit.reasons),
     );
   }

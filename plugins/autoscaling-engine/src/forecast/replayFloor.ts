@@ -74,6 +74,8 @@ export function createReplayFloorProvider(
       backtest: {
         selectionHorizonsSeconds: Array.from(new Set([60, lead])),
         fallbackCandidate: 'hw-weekly-ramp',
+        // An under-forecast here is an overload; an over-forecast, a few pod-minutes.
+        underForecastWeight: 5,
         ...options.forecaster?.backtest,
       },
     };

@@ -41,6 +41,12 @@ export interface SeasonalParams {
    * day-to-day level changes that do not persist should not be carried into tomorrow. 0 = never.
    */
   levelDecaySeconds?: number;
+  /**
+   * Half-life of a long-run level the forecast returns to instead of 1 (e.g. two days): a change
+   * that lasts for days (a new baseline) is then carried into tomorrow. 0/absent: returns to 1,
+   * which suits day levels that wander and come back (the backtest decides).
+   */
+  longLevelHalfLifeSeconds?: number;
   /** Half-life of Holt's deviation level ℓ; 0 disables the short-term deviation. */
   fastHalfLifeSeconds: number;
   /** Time constant over which the deviation fades in the forecast. */
@@ -83,7 +89,7 @@ export const DEFAULT_SEASONAL_CONFIG: SeasonalConfig = {
   bucketSeconds: 300,
   anomalyThreshold: 2.5,
   residualWindow: 288,
-  robustRefreshBuckets: 36,
+  robustRefreshBuckets: 12,
   minResidualsForAnomaly: 24,
   minRelativeMad: 0.01,
   commitDelayBuckets: 24,
@@ -108,6 +114,9 @@ export interface SeasonalState {
   levelDenW: number;
   levelNumD: number;
   levelDenD: number;
+  /** Long-run levels (smoothed ρ) the forecast decays to at long horizons. */
+  longLevelW: number;
+  longLevelD: number;
   /** Closed buckets waiting to enter the profiles (oldest first). */
   pendingBucket: number[];
   pendingMean: number[];
@@ -177,6 +186,8 @@ export function createSeasonalState(
     levelDenW: 0,
     levelNumD: 0,
     levelDenD: 0,
+    longLevelW: 1,
+    longLevelD: 1,
     pendingBucket: [],
     pendingMean: [],
     pendingZ: [],
@@ -363,6 +374,21 @@ function closeBucket(state: SeasonalState): AnomalyFlag | undefined {
     }
   }
 
+  if (p.levelDecaySeconds && p.longLevelHalfLifeSeconds) {
+    const half = p.longLevelHalfLifeSeconds;
+    const b = Math.pow(2, -c.bucketSeconds / half);
+    if (state.levelDenW > 1e-12) {
+      state.longLevelW =
+        b * state.longLevelW +
+        (1 - b) * ratio(state.levelNumW, state.levelDenW);
+    }
+    if (state.levelDenD > 1e-12) {
+      state.longLevelD =
+        b * state.longLevelD +
+        (1 - b) * ratio(state.levelNumD, state.levelDenD);
+    }
+  }
+
   state.pendingBucket.push(bucket);
   state.pendingMean.push(mean);
   state.pendingZ.push(z);
@@ -418,6 +444,7 @@ function commitOldest(state: SeasonalState) {
     state.levelNumW = Math.max(0, state.levelNumW + weight * shortfallW);
     state.levelNumD = Math.max(0, state.levelNumD + weight * shortfallD);
   }
+  // Profiles hold the shape: values divided by the level they were seen at.
   const weeklyLevel = ratio(state.levelNumW, state.levelDenW);
   const dailyLevel = ratio(state.levelNumD, state.levelDenD);
   const d = mod(bucket, state.daily.length);
@@ -483,9 +510,16 @@ export function forecastSeasonal(
   const p = state.params;
   const h = Math.max(0, (targetMs - state.lastMs) / 1000);
   if (p.levelDecaySeconds) {
-    const level = levelOfBucket(state, Math.floor(targetMs / bucketMs));
-    if (level > 1e-12)
-      value *= (1 + (level - 1) * Math.exp(-h / p.levelDecaySeconds)) / level;
+    const bucket = Math.floor(targetMs / bucketMs);
+    const level = levelOfBucket(state, bucket);
+    const longRun = weeklyKnown(state, bucket)
+      ? state.longLevelW
+      : state.longLevelD;
+    if (level > 1e-12) {
+      value *=
+        (longRun + (level - longRun) * Math.exp(-h / p.levelDecaySeconds)) /
+        level;
+    }
   }
   if (p.fastHalfLifeSeconds > 0) {
     value +=
