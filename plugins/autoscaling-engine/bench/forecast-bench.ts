@@ -28,6 +28,7 @@ const TRACE_DIR = resolve(
 );
 const STEP = 60;
 const HORIZONS_MIN = [15, 60, 1440];
+const LABELS = ['15 min', '1 h', '1 day'];
 const DAY_STEPS = 1440;
 const WEEK_STEPS = 7 * DAY_STEPS;
 
@@ -169,7 +170,7 @@ function main() {
     const { acc, scale, chosen, summary } = bench(series);
     HORIZONS_MIN.forEach((h, k) => {
       const a = acc[k];
-      const label = h >= 1440 ? '1 day' : h >= 60 ? `${h / 60} h` : `${h} min`;
+      const label = LABELS[k];
       console.log(
         `| ${basename(file, '.csv')} | ${label} | ${fmt(
           a.ours / a.n / scale,

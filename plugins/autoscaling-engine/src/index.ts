@@ -84,3 +84,4 @@ export {
   type Series,
 } from './replay/trace';
 export * from './cost';
+export * from './forecast';

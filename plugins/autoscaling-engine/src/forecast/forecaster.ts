@@ -86,6 +86,8 @@ export interface ForecastPoint {
   upper: number;
 }
 
+const roundTo3 = (x: number) => Math.round(x * 1000) / 1000;
+
 const formatHours = (seconds: number) =>
   seconds >= 86400
     ? `${Math.round((seconds / 86400) * 10) / 10} d`
@@ -157,20 +159,17 @@ export function fitForecaster(
     reasons: [
       {
         code: 'ModelSelected',
-        message:
-          `${chosen.name} chosen by rolling-origin backtest over ${formatHours(
-            span,
-          )} ` +
-          `(asymmetric loss ${round(chosen.score)}` +
-          (runnerUp
-            ? `, next ${runnerUp.name} ${round(runnerUp.score)})`
-            : ')'),
+        message: `${
+          chosen.name
+        } chosen by rolling-origin backtest over ${formatHours(
+          span,
+        )} (asymmetric loss ${roundTo3(chosen.score)}${
+          runnerUp ? `, next ${runnerUp.name} ${roundTo3(runnerUp.score)}` : ''
+        })`,
       },
     ],
   };
 }
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Feed one new sample (after the fitted history). Constant work. */
 export function updateForecaster(

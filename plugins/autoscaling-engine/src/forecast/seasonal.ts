@@ -278,7 +278,7 @@ export function updateSeasonal(
   const p = state.params;
   if (p.fastHalfLifeSeconds > 0 && state.samples > 0) {
     const expected = expectationAt(state, bucket);
-    if (expected === expected) {
+    if (!Number.isNaN(expected)) {
       const dt = Math.min((timeMs - state.lastMs) / 1000, 3600);
       const alpha = 1 - Math.pow(2, -dt / p.fastHalfLifeSeconds);
       if (p.trendHalfLifeSeconds > 0) {
@@ -323,7 +323,7 @@ function closeBucket(state: SeasonalState): AnomalyFlag | undefined {
   let z = 0;
   let flag: AnomalyFlag | undefined;
   let levelInput = mean;
-  if (expected === expected) {
+  if (!Number.isNaN(expected)) {
     const scale = Math.max(expected, 0.01 * state.meanDemand, 1e-9);
     const residual = (mean - expected) / scale;
     if (state.residualCount >= c.minResidualsForAnomaly) {
@@ -506,7 +506,7 @@ export function forecastSeasonal(
 ): number {
   const bucketMs = state.config.bucketSeconds * 1000;
   let value = expectationAt(state, Math.floor(targetMs / bucketMs));
-  if (value !== value) return NaN;
+  if (Number.isNaN(value)) return NaN;
   const p = state.params;
   const h = Math.max(0, (targetMs - state.lastMs) / 1000);
   if (p.levelDecaySeconds) {
