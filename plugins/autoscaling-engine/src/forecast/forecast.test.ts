@@ -25,12 +25,6 @@ import { diurnal, MONDAY, slice, syntheticSeries } from './testing';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-function fitted(series: Parameters<typeof fitForecaster>[0]): Forecaster {
-  const fit = fitForecaster(series);
-  if (!fit.ok) throw new Error(fit.reasons[0].message);
-  return fit.forecaster;
-}
-
 describe('robust statistics', () => {
   it('computes median and MAD like the textbook definition', () => {
     expect(medianAndMad([1, 2, 3, 4, 100])).toEqual({ median: 3, mad: 1 });
