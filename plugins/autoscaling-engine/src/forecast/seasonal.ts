@@ -24,7 +24,7 @@
  * regime (the first weekend, a new baseline) and is learned.
  *
  * Memory is bounded by the season length (2016 + 288 + 288 numbers); each sample costs O(1)
- * (robust statistics are refreshed every 3 hours on 288 values, in O(n)). The state is plain JSON:
+ * (robust statistics are refreshed hourly on 288 values, in O(n)). The state is plain JSON:
  * unknown profile slots are −1 (demand is never negative).
  *
  * Pure: time comes in with each sample; no clocks.
