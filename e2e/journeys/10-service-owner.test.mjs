@@ -38,7 +38,12 @@ test('a service owner reads the scaling state, forecast and cost of a service', 
   await page.getByTestId('cost-card').waitFor();
   // Give the cost card and decisions a moment to settle before the screenshot.
   await page.waitForLoadState('networkidle').catch(() => {});
-  await screenshot(page, '10-service-owner-state-forecast-cost');
+  await screenshot(page, '10-service-owner-state');
+  // The page scrolls inside Backstage's content area, so bring each card into view for its shot.
+  await page.getByText('Forecast', { exact: true }).first().scrollIntoViewIfNeeded();
+  await screenshot(page, '10-service-owner-forecast-cost');
+  await page.getByText('Recent decisions', { exact: true }).first().scrollIntoViewIfNeeded();
+  await screenshot(page, '10-service-owner-decisions-rightsizing');
 
   // Decisions read as sentences with reasons.
   const decisions = page.getByRole('list', { name: 'Recent decisions' });

@@ -23,8 +23,9 @@ test('a user of another tenant cannot edit: controls are disabled with the reaso
   assert.equal(await page.getByRole('button', { name: 'Scale or roll back' }).isDisabled(), true);
   await reasonHolder.hover();
   await page.getByRole('tooltip').filter({ hasText: 'cannot scale this service' }).waitFor();
-  await page.getByTestId('cost-card').waitFor();
   await screenshot(page, '13-other-tenant-scale-disabled');
+  await page.getByTestId('cost-card').scrollIntoViewIfNeeded();
+  await screenshot(page, '13-other-tenant-cost-readable');
 
   // Policy editor: read-only with the reason.
   await page.getByRole('tab', { name: 'Policy' }).click();

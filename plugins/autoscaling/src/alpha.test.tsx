@@ -2,7 +2,11 @@ import { screen } from '@testing-library/react';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import autoscalingPlugin from './alpha';
 import { route, setupMswServer } from './__testUtils__/render';
-import { allowAll, engineStatus, tenantSummary } from './__testUtils__/fixtures';
+import {
+  allowAll,
+  engineStatus,
+  tenantSummary,
+} from './__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
 const server = setupMswServer();
@@ -20,7 +24,11 @@ describe('autoscaling plugin (new frontend system)', () => {
       config: { backend: { baseUrl: 'http://localhost:7007' } },
     });
     expect(
-      await screen.findByRole('table', { name: 'Clusters' }, { timeout: 15_000 }),
+      await screen.findByRole(
+        'table',
+        { name: 'Clusters' },
+        { timeout: 15_000 },
+      ),
     ).toHaveTextContent('prod-eu');
     expect(screen.getByRole('tab', { name: 'Approvals' })).toBeInTheDocument();
   });

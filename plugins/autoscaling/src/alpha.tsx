@@ -48,8 +48,16 @@ const autoscalingEntityContent = EntityContentBlueprint.make({
     title: 'Autoscaling',
     filter: {
       $any: [
-        { [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: { $exists: true } },
-        { [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]: { $exists: true } },
+        {
+          [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: {
+            $exists: true,
+          },
+        },
+        {
+          [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]: {
+            $exists: true,
+          },
+        },
       ],
     } as any,
     loader: () =>

@@ -20,7 +20,12 @@ export const WORKLOAD_ID = 'prod-eu/shop/Deployment/checkout-api';
 
 export const workloadState: WorkloadState = {
   id: WORKLOAD_ID,
-  ref: { cluster: 'prod-eu', namespace: 'shop', kind: 'Deployment', name: 'checkout-api' },
+  ref: {
+    cluster: 'prod-eu',
+    namespace: 'shop',
+    kind: 'Deployment',
+    name: 'checkout-api',
+  },
   entityRef: ENTITY_REF,
   tenant: 'acme',
   environment: 'production',
@@ -35,8 +40,18 @@ export const workloadState: WorkloadState = {
   hourlyCost: 1.25,
   lastEvaluatedAt: '2026-01-01T11:59:45Z',
   conditions: [
-    { type: 'AbleToScale', status: 'True', reason: 'SucceededRescale', message: 'scaled to 4' },
-    { type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'within bounds' },
+    {
+      type: 'AbleToScale',
+      status: 'True',
+      reason: 'SucceededRescale',
+      message: 'scaled to 4',
+    },
+    {
+      type: 'ScalingLimited',
+      status: 'False',
+      reason: 'DesiredWithinRange',
+      message: 'within bounds',
+    },
   ],
   metrics: [{ name: 'cpu', current: 91, target: 70, unit: '%' }],
   lastDecision: {
@@ -48,18 +63,40 @@ export const workloadState: WorkloadState = {
     to: 4,
     mode: 'auto',
     outcome: 'applied',
-    reasons: [{ code: 'METRIC_ABOVE_TARGET', message: 'CPU at 91% of requests is above the 70% target.' }],
+    reasons: [
+      {
+        code: 'METRIC_ABOVE_TARGET',
+        message: 'CPU at 91% of requests is above the 70% target.',
+      },
+    ],
   },
   predictiveFloor: 5,
 };
 
-export const entityState: EntityScalingState = { entityRef: ENTITY_REF, workloads: [workloadState] };
+export const entityState: EntityScalingState = {
+  entityRef: ENTITY_REF,
+  workloads: [workloadState],
+};
 
 export const history: WorkloadHistory = {
   workloadId: WORKLOAD_ID,
   points: [
-    { at: '2026-01-01T11:00:00Z', replicas: 3, readyReplicas: 3, desiredReplicas: 3, demand: 2.5, cpuUtilization: 60 },
-    { at: '2026-01-01T11:30:00Z', replicas: 4, readyReplicas: 4, desiredReplicas: 4, demand: 3.6, cpuUtilization: 85 },
+    {
+      at: '2026-01-01T11:00:00Z',
+      replicas: 3,
+      readyReplicas: 3,
+      desiredReplicas: 3,
+      demand: 2.5,
+      cpuUtilization: 60,
+    },
+    {
+      at: '2026-01-01T11:30:00Z',
+      replicas: 4,
+      readyReplicas: 4,
+      desiredReplicas: 4,
+      demand: 3.6,
+      cpuUtilization: 85,
+    },
   ],
   decisions: [
     workloadState.lastDecision!,
@@ -72,7 +109,12 @@ export const history: WorkloadHistory = {
       to: 3,
       mode: 'auto',
       outcome: 'unchanged',
-      reasons: [{ code: 'WITHIN_TOLERANCE', message: 'CPU is within 10% of its target.' }],
+      reasons: [
+        {
+          code: 'WITHIN_TOLERANCE',
+          message: 'CPU is within 10% of its target.',
+        },
+      ],
     },
   ],
 };
@@ -81,7 +123,12 @@ export const forecast: WorkloadForecast = {
   workloadId: WORKLOAD_ID,
   generatedAt: '2026-01-01T11:55:00Z',
   model: 'holt-winters (daily season)',
-  reasons: [{ code: 'SEASONAL_MODEL', message: 'A daily pattern explains 87% of the variance.' }],
+  reasons: [
+    {
+      code: 'SEASONAL_MODEL',
+      message: 'A daily pattern explains 87% of the variance.',
+    },
+  ],
   points: [
     { at: '2026-01-01T12:00:00Z', forecast: 4.2, lower: 3.5, upper: 5 },
     { at: '2026-01-01T12:30:00Z', forecast: 5.1, lower: 4.2, upper: 6.3 },
@@ -114,7 +161,11 @@ export const cost: WorkloadCost = {
   monthToDate: 312.4,
   projectedMonth: { value: 905, lower: 820, upper: 990 },
   savings: [
-    { kind: 'vertical', monthly: 42.5, description: 'Right-size app CPU from 1 core to 500m' },
+    {
+      kind: 'vertical',
+      monthly: 42.5,
+      description: 'Right-size app CPU from 1 core to 500m',
+    },
     { kind: 'spot', monthly: 120, description: 'Run on spot instances' },
   ],
   spot: {
@@ -159,7 +210,13 @@ export const effectivePolicy: EffectivePolicy = {
     preset: 'balanced',
     minReplicas: 2,
     maxReplicas: 20,
-    metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } }],
+    metrics: [
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: 70 },
+      },
+    ],
     queries: {},
     cooldownSeconds: 0,
     evaluationIntervalSeconds: 15,
@@ -173,7 +230,12 @@ export const effectivePolicy: EffectivePolicy = {
       honorMaxReplicas: true,
     },
     schedules: [],
-    vertical: { mode: 'Off', minAllowed: {}, maxAllowed: {}, controlledResources: ['cpu', 'memory'] },
+    vertical: {
+      mode: 'Off',
+      minAllowed: {},
+      maxAllowed: {},
+      controlledResources: ['cpu', 'memory'],
+    },
   },
   provenance: {
     minReplicas: 'environment',
@@ -196,15 +258,31 @@ export const changeRequest: ChangeRequest = {
   baseVersion: 3,
   proposed: { maxReplicas: 80 },
   diff: [{ path: 'maxReplicas', before: 20, after: 80 }],
-  guardrails: [{ code: 'ABOVE_TENANT_QUOTA', message: 'maxReplicas 80 is above the tenant quota of 60', path: 'maxReplicas' }],
+  guardrails: [
+    {
+      code: 'ABOVE_TENANT_QUOTA',
+      message: 'maxReplicas 80 is above the tenant quota of 60',
+      path: 'maxReplicas',
+    },
+  ],
   backtest: {
     from: '2025-12-31T12:00:00Z',
     to: '2026-01-01T12:00:00Z',
     old: { overloadedSeconds: 1800, replicaHours: 96, monthlyCost: 900 },
     new: { overloadedSeconds: 0, replicaHours: 110, monthlyCost: 1030 },
     series: [
-      { at: '2026-01-01T10:00:00Z', demand: 18, oldReplicas: 20, newReplicas: 20 },
-      { at: '2026-01-01T11:00:00Z', demand: 30, oldReplicas: 20, newReplicas: 30 },
+      {
+        at: '2026-01-01T10:00:00Z',
+        demand: 18,
+        oldReplicas: 20,
+        newReplicas: 20,
+      },
+      {
+        at: '2026-01-01T11:00:00Z',
+        demand: 30,
+        oldReplicas: 20,
+        newReplicas: 30,
+      },
     ],
   },
   decidedBy: null,
@@ -225,17 +303,54 @@ export const tenantSummary: TenantSummary = {
     hourly: 10.5,
     monthToDate: 5200,
     projectedMonth: { value: 7650, lower: 7100, upper: 8200 },
-    savings: [{ kind: 'predictive', monthly: 300, description: 'Predictive scaling instead of static peak' }],
+    savings: [
+      {
+        kind: 'predictive',
+        monthly: 300,
+        description: 'Predictive scaling instead of static peak',
+      },
+    ],
     spot: null,
   },
-  workloads: [workloadState, { ...workloadState, id: 'w2', entityRef: 'component:default/storefront', ref: { ...workloadState.ref, name: 'storefront' }, currentReplicas: 23, hourlyCost: 9.25 }],
+  workloads: [
+    workloadState,
+    {
+      ...workloadState,
+      id: 'w2',
+      entityRef: 'component:default/storefront',
+      ref: { ...workloadState.ref, name: 'storefront' },
+      currentReplicas: 23,
+      hourlyCost: 9.25,
+    },
+  ],
 };
 
 export const engineStatus: EngineStatus = {
-  killSwitch: { enabled: false, changedBy: null, changedAt: null, reason: null },
+  killSwitch: {
+    enabled: false,
+    changedBy: null,
+    changedAt: null,
+    reason: null,
+  },
   clusters: [
-    { name: 'prod-eu', url: 'https://k8s', circuit: 'closed', consecutiveFailures: 0, workloads: 5, lastTickAt: '2026-01-01T11:59:50Z', lastError: null },
-    { name: 'staging', url: 'https://k8s2', circuit: 'open', consecutiveFailures: 4, workloads: 2, lastTickAt: null, lastError: 'ECONNREFUSED' },
+    {
+      name: 'prod-eu',
+      url: 'https://k8s',
+      circuit: 'closed',
+      consecutiveFailures: 0,
+      workloads: 5,
+      lastTickAt: '2026-01-01T11:59:50Z',
+      lastError: null,
+    },
+    {
+      name: 'staging',
+      url: 'https://k8s2',
+      circuit: 'open',
+      consecutiveFailures: 4,
+      workloads: 2,
+      lastTickAt: null,
+      lastError: 'ECONNREFUSED',
+    },
   ],
 };
 

@@ -29,20 +29,37 @@ export function route(
   status = 200,
 ): HttpHandler {
   return http[method](`${BASE_URL}${path}`, () =>
-    HttpResponse.json(typeof body === 'function' ? (body as () => unknown)() : body, { status }),
+    HttpResponse.json(
+      (typeof body === 'function' ? (body as () => unknown)() : body) as any,
+      { status },
+    ),
   );
 }
 
 /** A route that never answers (loading state). */
-export function pending(method: 'get' | 'post' | 'put', path: string): HttpHandler {
+export function pending(
+  method: 'get' | 'post' | 'put',
+  path: string,
+): HttpHandler {
   return http[method](`${BASE_URL}${path}`, () => new Promise<never>(() => {}));
 }
 
 /** A route that fails with a Backstage error body. */
-export function failing(method: 'get' | 'post' | 'put', path: string, status = 500, message = 'engine exploded') {
-  const name = { 403: 'NotAllowedError', 404: 'NotFoundError', 409: 'ConflictError' }[status] ?? 'Error';
+export function failing(
+  method: 'get' | 'post' | 'put',
+  path: string,
+  status = 500,
+  message = 'engine exploded',
+) {
+  const name =
+    { 403: 'NotAllowedError', 404: 'NotFoundError', 409: 'ConflictError' }[
+      status
+    ] ?? 'Error';
   return http[method](`${BASE_URL}${path}`, () =>
-    HttpResponse.json({ error: { name, message }, response: { statusCode: status } }, { status }),
+    HttpResponse.json(
+      { error: { name, message }, response: { statusCode: status } },
+      { status },
+    ),
   );
 }
 
@@ -52,7 +69,10 @@ export const checkoutEntity: Entity = {
   metadata: {
     name: 'checkout-api',
     namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'checkout-api', 'autoscaling.io/tenant': 'acme' },
+    annotations: {
+      'backstage.io/kubernetes-id': 'checkout-api',
+      'autoscaling.io/tenant': 'acme',
+    },
   },
   spec: { type: 'service', owner: 'acme-checkout', lifecycle: 'production' },
 };
@@ -60,7 +80,11 @@ export const checkoutEntity: Entity = {
 export const acmeEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
-  metadata: { name: 'acme', namespace: 'default', annotations: { 'autoscaling.io/tier': 'enterprise' } },
+  metadata: {
+    name: 'acme',
+    namespace: 'default',
+    annotations: { 'autoscaling.io/tier': 'enterprise' },
+  },
   spec: { type: 'tenant', children: [] },
 };
 
@@ -76,9 +100,22 @@ export function renderWithApi(
     discoveryApi: { getBaseUrl: async () => BASE_URL },
     fetchApi: { fetch: (input, init) => fetch(input, init) },
   });
-  const identity = mockApis.identity({ userEntityRef: options.user ?? 'user:default/alice' });
-  const content = options.entity ? <EntityProvider entity={options.entity}>{ui}</EntityProvider> : ui;
+  const identity = mockApis.identity({
+    userEntityRef: options.user ?? 'user:default/alice',
+  });
+  const content = options.entity ? (
+    <EntityProvider entity={options.entity}>{ui}</EntityProvider>
+  ) : (
+    ui
+  );
   return renderInTestApp(
-    <TestApiProvider apis={[[autoscalingApiRef, client], [identityApiRef, identity]]}>{content}</TestApiProvider>,
+    <TestApiProvider
+      apis={[
+        [autoscalingApiRef, client],
+        [identityApiRef, identity],
+      ]}
+    >
+      {content}
+    </TestApiProvider>,
   );
 }

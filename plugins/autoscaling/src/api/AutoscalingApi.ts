@@ -39,19 +39,33 @@ export interface AuditQuery {
 export interface AutoscalingApi {
   getHealth(): Promise<HealthResponse>;
   getEngineStatus(): Promise<EngineStatus>;
-  setKillSwitch(body: { enabled: boolean; reason: string }): Promise<KillSwitchState>;
+  setKillSwitch(body: {
+    enabled: boolean;
+    reason: string;
+  }): Promise<KillSwitchState>;
   getClusters(): Promise<ClusterStatus[]>;
-  getWorkloads(filter?: { tenant?: string; cluster?: string }): Promise<WorkloadSummary[]>;
+  getWorkloads(filter?: {
+    tenant?: string;
+    cluster?: string;
+  }): Promise<WorkloadSummary[]>;
   getEntityState(entityRef: string): Promise<EntityScalingState>;
-  getWorkloadHistory(workloadId: string, hours?: number): Promise<WorkloadHistory>;
+  getWorkloadHistory(
+    workloadId: string,
+    hours?: number,
+  ): Promise<WorkloadHistory>;
   getWorkloadForecast(workloadId: string): Promise<WorkloadForecast>;
-  getWorkloadRecommendations(workloadId: string): Promise<WorkloadRecommendations>;
+  getWorkloadRecommendations(
+    workloadId: string,
+  ): Promise<WorkloadRecommendations>;
   getWorkloadCost(workloadId: string): Promise<WorkloadCost>;
   scaleWorkload(
     workloadId: string,
     body: { replicas: number; reason: string },
   ): Promise<Decision>;
-  rollbackWorkload(workloadId: string, body: { reason: string }): Promise<Decision>;
+  rollbackWorkload(
+    workloadId: string,
+    body: { reason: string },
+  ): Promise<Decision>;
   getTenantSummary(tenant: string): Promise<TenantSummary>;
   /** The cost CSV export (`GET /cost/export`), fetched with the user's identity. */
   exportCost(tenant?: string): Promise<Blob>;

@@ -29,7 +29,9 @@ import { AuditQuery, AutoscalingApi } from './AutoscalingApi';
 
 const enc = encodeURIComponent;
 
-function queryString(params: Record<string, string | number | undefined>): string {
+function queryString(
+  params: Record<string, string | number | undefined>,
+): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== '') search.set(key, String(value));
@@ -56,7 +58,10 @@ export class AutoscalingClient implements AutoscalingApi {
     return this.request('/engine/status');
   }
 
-  setKillSwitch(body: { enabled: boolean; reason: string }): Promise<KillSwitchState> {
+  setKillSwitch(body: {
+    enabled: boolean;
+    reason: string;
+  }): Promise<KillSwitchState> {
     return this.request('/engine/kill-switch', { method: 'PUT', body });
   }
 
@@ -64,7 +69,9 @@ export class AutoscalingClient implements AutoscalingApi {
     return this.request('/clusters');
   }
 
-  getWorkloads(filter: { tenant?: string; cluster?: string } = {}): Promise<WorkloadSummary[]> {
+  getWorkloads(
+    filter: { tenant?: string; cluster?: string } = {},
+  ): Promise<WorkloadSummary[]> {
     return this.request(`/workloads${queryString(filter)}`);
   }
 
@@ -73,14 +80,18 @@ export class AutoscalingClient implements AutoscalingApi {
   }
 
   getWorkloadHistory(workloadId: string, hours = 24): Promise<WorkloadHistory> {
-    return this.request(`/workloads/${enc(workloadId)}/history${queryString({ hours })}`);
+    return this.request(
+      `/workloads/${enc(workloadId)}/history${queryString({ hours })}`,
+    );
   }
 
   getWorkloadForecast(workloadId: string): Promise<WorkloadForecast> {
     return this.request(`/workloads/${enc(workloadId)}/forecast`);
   }
 
-  getWorkloadRecommendations(workloadId: string): Promise<WorkloadRecommendations> {
+  getWorkloadRecommendations(
+    workloadId: string,
+  ): Promise<WorkloadRecommendations> {
     return this.request(`/workloads/${enc(workloadId)}/recommendations`);
   }
 
@@ -88,12 +99,24 @@ export class AutoscalingClient implements AutoscalingApi {
     return this.request(`/workloads/${enc(workloadId)}/cost`);
   }
 
-  scaleWorkload(workloadId: string, body: { replicas: number; reason: string }): Promise<Decision> {
-    return this.request(`/workloads/${enc(workloadId)}/scale`, { method: 'POST', body });
+  scaleWorkload(
+    workloadId: string,
+    body: { replicas: number; reason: string },
+  ): Promise<Decision> {
+    return this.request(`/workloads/${enc(workloadId)}/scale`, {
+      method: 'POST',
+      body,
+    });
   }
 
-  rollbackWorkload(workloadId: string, body: { reason: string }): Promise<Decision> {
-    return this.request(`/workloads/${enc(workloadId)}/rollback`, { method: 'POST', body });
+  rollbackWorkload(
+    workloadId: string,
+    body: { reason: string },
+  ): Promise<Decision> {
+    return this.request(`/workloads/${enc(workloadId)}/rollback`, {
+      method: 'POST',
+      body,
+    });
   }
 
   getTenantSummary(tenant: string): Promise<TenantSummary> {
@@ -101,7 +124,9 @@ export class AutoscalingClient implements AutoscalingApi {
   }
 
   exportCost(tenant?: string): Promise<Blob> {
-    return this.download(`/cost/export${queryString({ tenant, format: 'csv' })}`);
+    return this.download(
+      `/cost/export${queryString({ tenant, format: 'csv' })}`,
+    );
   }
 
   getEffectivePolicy(entityRef: string): Promise<EffectivePolicy> {
@@ -128,7 +153,10 @@ export class AutoscalingClient implements AutoscalingApi {
     name: string,
     body: { override: PolicyOverride; version: number; reason: string },
   ): Promise<PolicyUpdateResult> {
-    return this.request(`/policies/${level}/${enc(name)}`, { method: 'PUT', body });
+    return this.request(`/policies/${level}/${enc(name)}`, {
+      method: 'PUT',
+      body,
+    });
   }
 
   getPermissions(entityRef?: string): Promise<TargetPermissions> {
@@ -166,7 +194,9 @@ export class AutoscalingClient implements AutoscalingApi {
   }
 
   private async download(path: string): Promise<Blob> {
-    const response = await this.fetchApi.fetch(`${await this.baseUrl()}${path}`);
+    const response = await this.fetchApi.fetch(
+      `${await this.baseUrl()}${path}`,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
@@ -181,11 +211,17 @@ export class AutoscalingClient implements AutoscalingApi {
     path: string,
     init: { method?: string; body?: unknown } = {},
   ): Promise<T> {
-    const response = await this.fetchApi.fetch(`${await this.baseUrl()}${path}`, {
-      method: init.method ?? 'GET',
-      headers: init.body !== undefined ? { 'Content-Type': 'application/json' } : undefined,
-      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-    });
+    const response = await this.fetchApi.fetch(
+      `${await this.baseUrl()}${path}`,
+      {
+        method: init.method ?? 'GET',
+        headers:
+          init.body !== undefined
+            ? { 'Content-Type': 'application/json' }
+            : undefined,
+        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+      },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

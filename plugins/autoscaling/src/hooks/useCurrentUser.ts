@@ -6,7 +6,8 @@ export function useCurrentUser(): string | undefined {
   const identityApi = useApi(identityApiRef);
   const query = useQuery({
     queryKey: ['autoscaling', 'identity'],
-    queryFn: async () => (await identityApi.getBackstageIdentity()).userEntityRef,
+    queryFn: async () =>
+      (await identityApi.getBackstageIdentity()).userEntityRef,
     staleTime: Infinity,
   });
   return query.data;

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { TargetPermissions } from '@internal/plugin-autoscaling-common';
 import { autoscalingApiRef } from '../api';
 import { queryKeys } from './queryKeys';
+import { useCurrentUser } from './useCurrentUser';
 
 const NONE: TargetPermissions = {
   canEditPolicy: false,
@@ -18,9 +19,14 @@ const NONE: TargetPermissions = {
  */
 export function usePermissions(entityRef?: string) {
   const api = useApi(autoscalingApiRef);
+  // Platform-wide actions (kill switch, audit) have no entity: ask about the user's own entity,
+  // since the backend always wants a target.
+  const currentUser = useCurrentUser();
+  const target = entityRef ?? currentUser;
   const query = useQuery({
-    queryKey: queryKeys.permissions(entityRef),
-    queryFn: () => api.getPermissions(entityRef),
+    queryKey: queryKeys.permissions(target),
+    queryFn: () => api.getPermissions(target),
+    enabled: Boolean(target),
     staleTime: 60_000,
   });
   return {

@@ -35,7 +35,15 @@ export function useDecideChangeRequest() {
   const api = useApi(autoscalingApiRef);
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, decision, comment }: { id: string; decision: 'approve' | 'reject'; comment: string }) =>
+    mutationFn: ({
+      id,
+      decision,
+      comment,
+    }: {
+      id: string;
+      decision: 'approve' | 'reject';
+      comment: string;
+    }) =>
       decision === 'approve'
         ? api.approveChangeRequest(id, comment)
         : api.rejectChangeRequest(id, comment),
@@ -47,8 +55,10 @@ export function useKillSwitch() {
   const api = useApi(autoscalingApiRef);
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { enabled: boolean; reason: string }) => api.setKillSwitch(body),
-    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.engineStatus }),
+    mutationFn: (body: { enabled: boolean; reason: string }) =>
+      api.setKillSwitch(body),
+    onSettled: () =>
+      client.invalidateQueries({ queryKey: queryKeys.engineStatus }),
   });
 }
 
@@ -69,4 +79,3 @@ export function useAuditVerification(enabled = true) {
     enabled,
   });
 }
-

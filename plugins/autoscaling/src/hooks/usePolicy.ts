@@ -1,6 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { PolicyLevel, PolicyOverride } from '@internal/plugin-autoscaling-common';
+import type {
+  PolicyLevel,
+  PolicyOverride,
+} from '@internal/plugin-autoscaling-common';
 import { autoscalingApiRef } from '../api';
 import { queryKeys } from './queryKeys';
 
@@ -23,7 +26,8 @@ export function usePolicyDocument(level: PolicyLevel, name: string) {
 export function useValidatePolicy(level: PolicyLevel, name: string) {
   const api = useApi(autoscalingApiRef);
   return useMutation({
-    mutationFn: (override: PolicyOverride) => api.validatePolicy(level, name, override),
+    mutationFn: (override: PolicyOverride) =>
+      api.validatePolicy(level, name, override),
   });
 }
 
@@ -31,11 +35,16 @@ export function useUpdatePolicy(level: PolicyLevel, name: string) {
   const api = useApi(autoscalingApiRef);
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { override: PolicyOverride; version: number; reason: string }) =>
-      api.updatePolicy(level, name, body),
+    mutationFn: (body: {
+      override: PolicyOverride;
+      version: number;
+      reason: string;
+    }) => api.updatePolicy(level, name, body),
     onSettled: () => {
       client.invalidateQueries({ queryKey: queryKeys.policies });
-      client.invalidateQueries({ queryKey: ['autoscaling', 'change-requests'] });
+      client.invalidateQueries({
+        queryKey: ['autoscaling', 'change-requests'],
+      });
     },
   });
 }

@@ -14,7 +14,8 @@ export function useWorkloadActions(workloadId: string) {
     onSuccess: refresh,
   });
   const rollback = useMutation({
-    mutationFn: (body: { reason: string }) => api.rollbackWorkload(workloadId, body),
+    mutationFn: (body: { reason: string }) =>
+      api.rollbackWorkload(workloadId, body),
     onSuccess: refresh,
   });
   return { scale, rollback };

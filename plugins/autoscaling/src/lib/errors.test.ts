@@ -13,7 +13,9 @@ describe('errors', () => {
   });
 
   it('turns server issue paths into field names', () => {
-    expect(issuePathToFieldName('override.metrics[0].target.value')).toBe('metrics.0.target.value');
+    expect(issuePathToFieldName('override.metrics[0].target.value')).toBe(
+      'metrics.0.target.value',
+    );
     expect(issuePathToFieldName('maxReplicas')).toBe('maxReplicas');
   });
 });

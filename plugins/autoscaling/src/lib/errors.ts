@@ -6,8 +6,11 @@ export function errorStatus(error: unknown): number | undefined {
 
 /** The message of an error body (ResponseError puts the server's message in `body.error`). */
 export function errorMessage(error: unknown): string {
-  const body = (error as { body?: { error?: { message?: string } } } | null)?.body;
-  return body?.error?.message ?? (error as Error | null)?.message ?? String(error);
+  const body = (error as { body?: { error?: { message?: string } } } | null)
+    ?.body;
+  return (
+    body?.error?.message ?? (error as Error | null)?.message ?? String(error)
+  );
 }
 
 /**

@@ -57,19 +57,33 @@ describe('format', () => {
   });
 
   it('describes decisions in plain words', () => {
-    expect(describeDecision(decision)).toBe('Scaled up from 3 to 5 replicas (applied).');
+    expect(describeDecision(decision)).toBe(
+      'Scaled up from 3 to 5 replicas (applied).',
+    );
     expect(describeDecision({ ...decision, to: 1, outcome: 'dry-run' })).toBe(
       'Scaled down from 3 to 1 replica (not applied (dry run)).',
     );
-    expect(describeDecision({ ...decision, kind: 'hold', to: 3, outcome: 'unchanged' })).toBe(
-      'Kept 3 replicas (no change needed).',
+    expect(
+      describeDecision({
+        ...decision,
+        kind: 'hold',
+        to: 3,
+        outcome: 'unchanged',
+      }),
+    ).toBe('Kept 3 replicas (no change needed).');
+    expect(
+      describeDecision({
+        ...decision,
+        kind: 'blocked',
+        outcome: 'kill-switch',
+        actor: undefined,
+      }),
+    ).toBe(
+      'Wanted 5 instead of 3 replicas but was blocked (blocked by the kill switch).',
     );
     expect(
-      describeDecision({ ...decision, kind: 'blocked', outcome: 'kill-switch', actor: undefined }),
-    ).toBe('Wanted 5 instead of 3 replicas but was blocked (blocked by the kill switch).');
-    expect(describeDecision({ ...decision, actor: 'user:default/bob' })).toContain(
-      'by user:default/bob',
-    );
+      describeDecision({ ...decision, actor: 'user:default/bob' }),
+    ).toContain('by user:default/bob');
   });
 
   it('labels modes, budgets, usage and policy values', () => {

@@ -14,7 +14,8 @@ export function formatMoney(
   value: number | null | undefined,
   currency = 'USD',
 ): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return NO_VALUE;
+  if (value === null || value === undefined || !Number.isFinite(value))
+    return NO_VALUE;
   return new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency,
@@ -24,25 +25,34 @@ export function formatMoney(
 }
 
 export function formatPercent(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return NO_VALUE;
+  if (value === null || value === undefined || !Number.isFinite(value))
+    return NO_VALUE;
   return `${Math.round(value)}%`;
 }
 
-export function formatNumber(value: number | null | undefined, digits = 2): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return NO_VALUE;
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(value);
+export function formatNumber(
+  value: number | null | undefined,
+  digits = 2,
+): string {
+  if (value === null || value === undefined || !Number.isFinite(value))
+    return NO_VALUE;
+  return new Intl.NumberFormat('en-US', {
+    maximumFractionDigits: digits,
+  }).format(value);
 }
 
 /** CPU in cores as Kubernetes users read it: 0.25 → "250m", 1.5 → "1.5 cores". */
 export function formatCores(cores: number | null | undefined): string {
-  if (cores === null || cores === undefined || !Number.isFinite(cores)) return NO_VALUE;
+  if (cores === null || cores === undefined || !Number.isFinite(cores))
+    return NO_VALUE;
   if (cores < 1) return `${Math.round(cores * 1000)}m`;
   return `${formatNumber(cores)} ${cores === 1 ? 'core' : 'cores'}`;
 }
 
 /** Memory in bytes with binary units: 268435456 → "256 MiB". */
 export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return NO_VALUE;
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes))
+    return NO_VALUE;
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
@@ -62,7 +72,8 @@ export function formatResource(
 
 /** Seconds as "45 s", "5 min", "1 h 30 min", "2 d". */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return NO_VALUE;
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds))
+    return NO_VALUE;
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) {
     const min = Math.floor(seconds / 60);
@@ -104,7 +115,9 @@ export function formatRelativeTime(
 export function formatClock(iso: string | number): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return NO_VALUE;
-  return `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
+  return `${String(date.getUTCHours()).padStart(2, '0')}:${String(
+    date.getUTCMinutes(),
+  ).padStart(2, '0')}`;
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
@@ -162,10 +175,14 @@ export function describeDecision(decision: Decision): string {
   if (decision.kind === 'hold' || decision.from === decision.to) {
     what = `Kept ${pluralReplicas(decision.from)}`;
   } else if (decision.kind === 'blocked') {
-    what = `Wanted ${decision.to} instead of ${pluralReplicas(decision.from)} but was blocked`;
+    what = `Wanted ${decision.to} instead of ${pluralReplicas(
+      decision.from,
+    )} but was blocked`;
   } else {
     const direction = decision.to > decision.from ? 'up' : 'down';
-    what = `Scaled ${direction} from ${decision.from} to ${pluralReplicas(decision.to)}`;
+    what = `Scaled ${direction} from ${decision.from} to ${pluralReplicas(
+      decision.to,
+    )}`;
   }
   return `${what}${who} (${outcomeLabel(decision.outcome)}).`;
 }
@@ -188,7 +205,10 @@ export function budgetStatusLabel(status: BudgetStatus): string {
 }
 
 /** Ratio of used to limit, as a percent capped at 100 for progress bars. */
-export function usagePercent(used: number, limit: number | null | undefined): number | null {
+export function usagePercent(
+  used: number,
+  limit: number | null | undefined,
+): number | null {
   if (!limit || limit <= 0) return null;
   return Math.min(100, Math.max(0, (used / limit) * 100));
 }
@@ -198,6 +218,7 @@ export function formatPolicyValue(value: unknown): string {
   if (value === undefined) return '(inherited)';
   if (value === null) return 'null';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   return JSON.stringify(value);
 }

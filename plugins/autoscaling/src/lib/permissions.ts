@@ -5,7 +5,8 @@ export const PERMISSION_REASONS = {
   scale:
     'You cannot scale this service: only its owners, its tenant’s admins and the platform team may.',
   approve: 'Only the platform team may approve or reject change requests.',
-  ownRequest: 'Four eyes: you cannot approve or reject your own change request.',
+  ownRequest:
+    'Four eyes: you cannot approve or reject your own change request.',
   administer: 'Only platform administrators may use the kill switch.',
   readAudit: 'Only the platform team may read the audit log.',
   loading: 'Checking your permissions…',

@@ -8,12 +8,23 @@ import {
   pruneEmpty,
 } from './policyForm';
 
-const inherited = scalingPolicySchema.parse({ minReplicas: 2, maxReplicas: 10 });
+const inherited = scalingPolicySchema.parse({
+  minReplicas: 2,
+  maxReplicas: 10,
+});
 
 describe('policyForm', () => {
   it('prunes blank fields so they inherit', () => {
     expect(
-      pruneEmpty({ a: '', b: undefined, c: { d: NaN }, e: [], f: 0, g: false, h: [{ x: '' }] }),
+      pruneEmpty({
+        a: '',
+        b: undefined,
+        c: { d: NaN },
+        e: [],
+        f: 0,
+        g: false,
+        h: [{ x: '' }],
+      }),
     ).toEqual({ f: 0, g: false, h: [{}] });
     expect(pruneEmpty({})).toBeUndefined();
   });
@@ -35,7 +46,13 @@ describe('policyForm', () => {
     const merged = mergePolicy(inherited, {
       maxReplicas: 20,
       predictive: { enabled: true },
-      metrics: [{ type: 'Resource', resource: 'memory', target: { type: 'Utilization', averageUtilization: 70 } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: 'memory',
+          target: { type: 'Utilization', averageUtilization: 70 },
+        },
+      ],
     });
     expect(merged.maxReplicas).toBe(20);
     expect(merged.minReplicas).toBe(2);
@@ -49,19 +66,29 @@ describe('policyForm', () => {
     expect(crossFieldIssues(inherited, { minReplicas: 4 })).toEqual([]);
     const issues = crossFieldIssues(inherited, { minReplicas: 12 });
     expect(issues).toEqual([
-      expect.objectContaining({ path: ['minReplicas'], message: expect.stringMatching(/above maxReplicas/) }),
+      expect.objectContaining({
+        path: ['minReplicas'],
+        message: expect.stringMatching(/above maxReplicas/),
+      }),
     ]);
-    const fallback = crossFieldIssues(inherited, { fallback: { replicas: 50 } });
+    const fallback = crossFieldIssues(inherited, {
+      fallback: { replicas: 50 },
+    });
     expect(fallback[0].path).toEqual(['fallback', 'replicas']);
   });
 
   it('maps issue paths to form field names', () => {
-    const values = { queries: [{ name: 'a', source: '', query: '' }, { name: 'b', source: 'x', query: 'y' }] };
-    expect(issueFieldName({ path: ['queries', 'b', 'source'], message: '' }, values)).toBe(
-      'queries.1.source',
-    );
-    expect(issueFieldName({ path: ['schedules', 0, 'cron'], message: '' }, values)).toBe(
-      'schedules.0.cron',
-    );
+    const values = {
+      queries: [
+        { name: 'a', source: '', query: '' },
+        { name: 'b', source: 'x', query: 'y' },
+      ],
+    };
+    expect(
+      issueFieldName({ path: ['queries', 'b', 'source'], message: '' }, values),
+    ).toBe('queries.1.source');
+    expect(
+      issueFieldName({ path: ['schedules', 0, 'cron'], message: '' }, values),
+    ).toBe('schedules.0.cron');
   });
 });

@@ -37,7 +37,9 @@ export function pruneEmpty<T>(value: T): T | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isNaN(value)) return undefined;
   if (Array.isArray(value)) {
-    const items = value.map(item => pruneEmpty(item) ?? (isPlainObject(item) ? {} : item));
+    const items = value.map(
+      item => pruneEmpty(item) ?? (isPlainObject(item) ? {} : item),
+    );
     return items.length ? (items as unknown as T) : undefined;
   }
   if (isPlainObject(value)) {
@@ -51,7 +53,9 @@ export function pruneEmpty<T>(value: T): T | undefined {
   return value;
 }
 
-export function overrideToForm(override: PolicyOverride | undefined): PolicyFormValues {
+export function overrideToForm(
+  override: PolicyOverride | undefined,
+): PolicyFormValues {
   const { queries, ...rest } = override ?? {};
   return {
     ...structuredClone(rest),
@@ -86,7 +90,10 @@ export function mergePolicy<T>(base: T, override: unknown): T {
   const out: Plain = { ...base };
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
-    out[key] = isPlainObject(out[key]) && isPlainObject(value) ? mergePolicy(out[key], value) : value;
+    out[key] =
+      isPlainObject(out[key]) && isPlainObject(value)
+        ? mergePolicy(out[key], value)
+        : value;
   }
   return out as T;
 }
@@ -106,7 +113,10 @@ export function crossFieldIssues(
 }
 
 /** Where a policy issue is shown in the form: `queries.<name>` becomes the row index. */
-export function issueFieldName(issue: PolicyIssue, values: PolicyFormValues): string {
+export function issueFieldName(
+  issue: PolicyIssue,
+  values: PolicyFormValues,
+): string {
   const path = [...issue.path];
   if (path[0] === 'queries' && typeof path[1] === 'string') {
     const index = (values.queries ?? []).findIndex(row => row.name === path[1]);

@@ -4,7 +4,10 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { type FieldErrors, type Resolver, set } from 'react-hook-form';
-import { policyOverrideSchema, type ScalingPolicy } from '@internal/plugin-autoscaling-common';
+import {
+  policyOverrideSchema,
+  type ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
 import {
   crossFieldIssues,
   formToOverride,
@@ -20,18 +23,29 @@ export function friendlyMessage(message: string): string {
   return message;
 }
 
-function walk(errors: Record<string, any>, visit: (error: { message?: string }) => void) {
+function walk(
+  errors: Record<string, any>,
+  visit: (error: { message?: string }) => void,
+) {
   for (const value of Object.values(errors)) {
     if (!value || typeof value !== 'object') continue;
     if (typeof value.message === 'string') visit(value);
-    if (!('ref' in value && 'type' in value && typeof value.message === 'string')) walk(value, visit);
+    if (
+      !('ref' in value && 'type' in value && typeof value.message === 'string')
+    )
+      walk(value, visit);
   }
 }
 
 /** zod reports `queries.<name>.field`; the form edits queries as rows (`queries.<index>.field`). */
 function remapQueries(errors: Record<string, any>, values: PolicyFormValues) {
   const byName = errors.queries;
-  if (!byName || typeof byName !== 'object' || typeof byName.message === 'string') return errors;
+  if (
+    !byName ||
+    typeof byName !== 'object' ||
+    typeof byName.message === 'string'
+  )
+    return errors;
   const rows: Record<string, unknown> = {};
   for (const [name, error] of Object.entries(byName)) {
     const index = (values.queries ?? []).findIndex(row => row.name === name);
@@ -40,7 +54,9 @@ function remapQueries(errors: Record<string, any>, values: PolicyFormValues) {
   return { ...errors, queries: rows };
 }
 
-export function createPolicyResolver(inherited?: ScalingPolicy): Resolver<PolicyFormValues> {
+export function createPolicyResolver(
+  inherited?: ScalingPolicy,
+): Resolver<PolicyFormValues> {
   return async (values, context, options) => {
     const override = formToOverride(values);
     const result = await overrideResolver(override, context, options as any);

@@ -5,16 +5,16 @@ import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import type { ChangeRequestStatus } from '@internal/plugin-autoscaling-common';
 import { useChangeRequests } from '../../hooks/usePlatformData';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
-import { usePermissions } from '../../hooks/usePermissions';
 import { QueryState } from '../common/QueryState';
 import { ChangeRequestCard } from './ChangeRequestCard';
 
 /** Change requests that crossed a guardrail, pending first. */
 export function ApprovalQueue() {
-  const [status, setStatus] = useState<ChangeRequestStatus | undefined>('pending');
+  const [status, setStatus] = useState<ChangeRequestStatus | undefined>(
+    'pending',
+  );
   const requests = useChangeRequests(status);
   const currentUser = useCurrentUser();
-  const { permissions } = usePermissions();
   return (
     <Box>
       <ToggleButtonGroup
@@ -32,7 +32,11 @@ export function ApprovalQueue() {
       </ToggleButtonGroup>
       <QueryState
         query={requests}
-        emptyTitle={status === 'pending' ? 'No changes waiting for approval' : 'No change requests'}
+        emptyTitle={
+          status === 'pending'
+            ? 'No changes waiting for approval'
+            : 'No change requests'
+        }
         emptyDescription="Policy changes that cross a guardrail (quota, production bounds, budget) wait here for a second person."
         isEmpty={r => r.length === 0}
       >
@@ -44,7 +48,6 @@ export function ApprovalQueue() {
                 key={request.id}
                 request={request}
                 currentUser={currentUser}
-                canApprove={permissions.canApprove}
               />
             ))
         }

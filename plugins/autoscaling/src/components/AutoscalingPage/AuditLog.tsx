@@ -48,16 +48,52 @@ export function AuditLog() {
       title="Audit log"
       action={
         <Box display="flex" gap={1}>
-          <ExportButton label="CSV" fileName="audit.csv" fetchBlob={() => api.exportAudit('csv')} disabled={!canRead} />
-          <ExportButton label="JSON" fileName="audit.json" fetchBlob={() => api.exportAudit('json')} disabled={!canRead} />
+          <ExportButton
+            label="CSV"
+            fileName="audit.csv"
+            fetchBlob={() => api.exportAudit('csv')}
+            disabled={!canRead}
+          />
+          <ExportButton
+            label="JSON"
+            fileName="audit.json"
+            fetchBlob={() => api.exportAudit('json')}
+            disabled={!canRead}
+          />
         </Box>
       }
     >
       <AuditVerificationStatus enabled={canRead} />
-      <Box display="flex" gap={2} my={2} flexWrap="wrap" role="search" aria-label="Audit filters">
-        <TextField size="small" label="Entity" placeholder="component:default/checkout-api" value={filter.entityRef ?? ''} onChange={set('entityRef')} />
-        <TextField size="small" label="Actor" placeholder="user:default/alice" value={filter.actor ?? ''} onChange={set('actor')} />
-        <TextField size="small" select label="Action" value={filter.action ?? ''} onChange={set('action')} sx={{ minWidth: 200 }}>
+      <Box
+        display="flex"
+        gap={2}
+        my={2}
+        flexWrap="wrap"
+        role="search"
+        aria-label="Audit filters"
+      >
+        <TextField
+          size="small"
+          label="Entity"
+          placeholder="component:default/checkout-api"
+          value={filter.entityRef ?? ''}
+          onChange={set('entityRef')}
+        />
+        <TextField
+          size="small"
+          label="Actor"
+          placeholder="user:default/alice"
+          value={filter.actor ?? ''}
+          onChange={set('actor')}
+        />
+        <TextField
+          size="small"
+          select
+          label="Action"
+          value={filter.action ?? ''}
+          onChange={set('action')}
+          sx={{ minWidth: 200 }}
+        >
           <MenuItem value="">Any action</MenuItem>
           {ACTIONS.map(a => (
             <MenuItem key={a} value={a}>
@@ -66,7 +102,12 @@ export function AuditLog() {
           ))}
         </TextField>
       </Box>
-      <QueryState query={events} compact emptyTitle="No audit events match" isEmpty={e => e.length === 0}>
+      <QueryState
+        query={events}
+        compact
+        emptyTitle="No audit events match"
+        isEmpty={e => e.length === 0}
+      >
         {e => (
           <Table size="small" aria-label="Audit events">
             <TableHead>
@@ -82,10 +123,14 @@ export function AuditLog() {
             <TableBody>
               {e.map(event => (
                 <TableRow key={event.id}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.at)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    {formatDateTime(event.at)}
+                  </TableCell>
                   <TableCell>{event.actor}</TableCell>
                   <TableCell>{event.action}</TableCell>
-                  <TableCell sx={{ wordBreak: 'break-word' }}>{event.target}</TableCell>
+                  <TableCell sx={{ wordBreak: 'break-word' }}>
+                    {event.target}
+                  </TableCell>
                   <TableCell>{event.reason}</TableCell>
                   <TableCell sx={{ wordBreak: 'break-word', maxWidth: 320 }}>
                     <code>{formatPolicyValue(event.after)}</code>

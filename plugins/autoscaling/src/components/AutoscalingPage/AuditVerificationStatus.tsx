@@ -9,11 +9,18 @@ export function AuditVerificationStatus({ enabled }: { enabled: boolean }) {
   if (!enabled) return null;
   if (verification.isPending) return <Progress />;
   if (verification.isError) {
-    return <Alert severity="error">Could not verify the audit log: {errorMessage(verification.error)}</Alert>;
+    return (
+      <Alert severity="error">
+        Could not verify the audit log: {errorMessage(verification.error)}
+      </Alert>
+    );
   }
   const v = verification.data;
   return (
-    <Alert severity={v.ok ? 'success' : 'error'} data-testid="audit-verification">
+    <Alert
+      severity={v.ok ? 'success' : 'error'}
+      data-testid="audit-verification"
+    >
       {v.ok
         ? `Hash chain verified: ${v.checked} events, none altered.`
         : `Hash chain broken at event ${v.firstBrokenId}: ${v.message}`}

@@ -1,7 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { AutoscalingPage } from './AutoscalingPage';
-import { BASE_URL, failing, pending, renderWithApi, route, setupMswServer } from '../../__testUtils__/render';
+import {
+  BASE_URL,
+  failing,
+  pending,
+  renderWithApi,
+  route,
+  setupMswServer,
+} from '../../__testUtils__/render';
 import {
   allowAll,
   auditEvents,
@@ -20,21 +27,41 @@ function tab(name: string) {
 
 describe('AutoscalingPage', () => {
   it('fleet: loading, then error', async () => {
-    server.use(pending('get', '/engine/status'), pending('get', '/workloads'), route('get', '/permissions', allowAll));
+    server.use(
+      pending('get', '/engine/status'),
+      pending('get', '/workloads'),
+      route('get', '/permissions', allowAll),
+    );
     const first = await renderWithApi(<AutoscalingPage />);
-    expect((await screen.findAllByRole('progressbar')).length).toBeGreaterThan(0);
+    expect((await screen.findAllByRole('progressbar')).length).toBeGreaterThan(
+      0,
+    );
     first.unmount();
-    server.use(failing('get', '/engine/status', 500, 'status failed'), failing('get', '/workloads', 500, 'workloads failed'));
+    server.use(
+      failing('get', '/engine/status', 500, 'status failed'),
+      failing('get', '/workloads', 500, 'workloads failed'),
+    );
     await renderWithApi(<AutoscalingPage />);
-    expect((await screen.findAllByText(/status failed/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/status failed/)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('fleet: empty and data states by cluster and tenant', async () => {
-    server.use(route('get', '/engine/status', { ...engineStatus, clusters: [] }), route('get', '/workloads', []), route('get', '/permissions', allowAll));
+    server.use(
+      route('get', '/engine/status', { ...engineStatus, clusters: [] }),
+      route('get', '/workloads', []),
+      route('get', '/permissions', allowAll),
+    );
     const first = await renderWithApi(<AutoscalingPage />);
-    expect(await screen.findByText('No clusters configured')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No clusters configured'),
+    ).toBeInTheDocument();
     first.unmount();
-    server.use(route('get', '/engine/status', engineStatus), route('get', '/workloads', tenantSummary.workloads));
+    server.use(
+      route('get', '/engine/status', engineStatus),
+      route('get', '/workloads', tenantSummary.workloads),
+    );
     await renderWithApi(<AutoscalingPage />);
     const clusters = await screen.findByRole('table', { name: 'Clusters' });
     expect(clusters).toHaveTextContent('prod-eu');
@@ -45,10 +72,17 @@ describe('AutoscalingPage', () => {
   });
 
   it('approvals: empty queue', async () => {
-    server.use(route('get', '/engine/status', engineStatus), route('get', '/workloads', []), route('get', '/change-requests', []), route('get', '/permissions', allowAll));
+    server.use(
+      route('get', '/engine/status', engineStatus),
+      route('get', '/workloads', []),
+      route('get', '/change-requests', []),
+      route('get', '/permissions', allowAll),
+    );
     await renderWithApi(<AutoscalingPage />, { user: 'user:default/pat' });
     tab('Approvals');
-    expect(await screen.findByText('No changes waiting for approval')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No changes waiting for approval'),
+    ).toBeInTheDocument();
   });
 
   it('approvals: a platform engineer approves with a comment after seeing diff and backtest', async () => {
@@ -58,30 +92,56 @@ describe('AutoscalingPage', () => {
       route('get', '/workloads', []),
       route('get', '/change-requests', [changeRequest]),
       route('get', '/permissions', allowAll),
-      http.post(`${BASE_URL}/change-requests/:id/approve`, async ({ request, params }) => {
-        approved = { id: params.id, ...(await request.json() as object) };
-        return HttpResponse.json({ ...changeRequest, status: 'applied' });
-      }),
+      http.post(
+        `${BASE_URL}/change-requests/:id/approve`,
+        async ({ request, params }) => {
+          approved = { id: params.id, ...((await request.json()) as object) };
+          return HttpResponse.json({ ...changeRequest, status: 'applied' });
+        },
+      ),
     );
     await renderWithApi(<AutoscalingPage />, { user: 'user:default/pat' });
     tab('Approvals');
     const card = await screen.findByTestId('change-request-cr-1');
-    expect(within(card).getByRole('table', { name: 'Policy changes' })).toHaveTextContent('maxReplicas2080');
-    expect(within(card).getByTestId('guardrail-notice')).toHaveTextContent('above the tenant quota');
-    expect(within(card).getByTestId('backtest')).toHaveTextContent('30 min overloaded');
-    fireEvent.change(within(card).getByLabelText('Comment'), { target: { value: 'ok for Black Friday' } });
-    await waitFor(() => expect(within(card).getByRole('button', { name: 'Approve' })).toBeEnabled());
+    expect(
+      within(card).getByRole('table', { name: 'Policy changes' }),
+    ).toHaveTextContent('maxReplicas2080');
+    expect(within(card).getByTestId('guardrail-notice')).toHaveTextContent(
+      'above the tenant quota',
+    );
+    expect(within(card).getByTestId('backtest')).toHaveTextContent(
+      '30 min overloaded',
+    );
+    fireEvent.change(within(card).getByLabelText('Comment'), {
+      target: { value: 'ok for Black Friday' },
+    });
+    await waitFor(() =>
+      expect(
+        within(card).getByRole('button', { name: 'Approve' }),
+      ).toBeEnabled(),
+    );
     fireEvent.click(within(card).getByRole('button', { name: 'Approve' }));
-    await waitFor(() => expect(approved).toEqual({ id: 'cr-1', comment: 'ok for Black Friday' }));
+    await waitFor(() =>
+      expect(approved).toEqual({ id: 'cr-1', comment: 'ok for Black Friday' }),
+    );
   });
 
   it('approvals: the requester cannot approve their own request (four eyes)', async () => {
-    server.use(route('get', '/engine/status', engineStatus), route('get', '/workloads', []), route('get', '/change-requests', [changeRequest]), route('get', '/permissions', allowAll));
+    server.use(
+      route('get', '/engine/status', engineStatus),
+      route('get', '/workloads', []),
+      route('get', '/change-requests', [changeRequest]),
+      route('get', '/permissions', allowAll),
+    );
     await renderWithApi(<AutoscalingPage />, { user: 'user:default/alice' });
     tab('Approvals');
     const card = await screen.findByTestId('change-request-cr-1');
-    await waitFor(() => expect(within(card).getByText(/Four eyes/)).toBeInTheDocument());
-    expect(within(card).getByRole('button', { name: 'Approve' })).toBeDisabled();
+    await waitFor(() =>
+      expect(within(card).getByText(/Four eyes/)).toBeInTheDocument(),
+    );
+    expect(
+      within(card).getByRole('button', { name: 'Approve' }),
+    ).toBeDisabled();
     expect(within(card).getByRole('button', { name: 'Reject' })).toBeDisabled();
   });
 
@@ -93,23 +153,40 @@ describe('AutoscalingPage', () => {
       route('get', '/permissions', allowAll),
       http.put(`${BASE_URL}/engine/kill-switch`, async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json({ enabled: true, changedBy: 'user:default/pat', changedAt: '2026-01-01T12:00:00Z', reason: 'incident' });
+        return HttpResponse.json({
+          enabled: true,
+          changedBy: 'user:default/pat',
+          changedAt: '2026-01-01T12:00:00Z',
+          reason: 'incident',
+        });
       }),
     );
-    const first = await renderWithApi(<AutoscalingPage />, { user: 'user:default/pat' });
+    const first = await renderWithApi(<AutoscalingPage />, {
+      user: 'user:default/pat',
+    });
     tab('Kill switch');
-    expect(await screen.findByText('The engine is scaling workloads.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('The engine is scaling workloads.'),
+    ).toBeInTheDocument();
     await waitFor(() => expect(screen.getByLabelText('Reason')).toBeEnabled());
-    fireEvent.change(screen.getByLabelText('Reason'), { target: { value: 'incident' } });
+    fireEvent.change(screen.getByLabelText('Reason'), {
+      target: { value: 'incident' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Stop all scaling' }));
-    await waitFor(() => expect(body).toEqual({ enabled: true, reason: 'incident' }));
+    await waitFor(() =>
+      expect(body).toEqual({ enabled: true, reason: 'incident' }),
+    );
     first.unmount();
 
     server.use(route('get', '/permissions', denyAll));
     await renderWithApi(<AutoscalingPage />, { user: 'user:default/bob' });
     tab('Kill switch');
-    expect(await screen.findByText(/Only platform administrators/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Stop all scaling' })).toBeDisabled();
+    expect(
+      await screen.findByText(/Only platform administrators/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Stop all scaling' }),
+    ).toBeDisabled();
   });
 
   it('audit: events with filters, export and verification; empty and denied states', async () => {
@@ -118,28 +195,49 @@ describe('AutoscalingPage', () => {
       route('get', '/engine/status', engineStatus),
       route('get', '/workloads', []),
       route('get', '/permissions', allowAll),
-      route('get', '/audit/verify', { ok: true, checked: 1, firstBrokenId: null, message: 'ok' }),
+      route('get', '/audit/verify', {
+        ok: true,
+        checked: 1,
+        firstBrokenId: null,
+        message: 'ok',
+      }),
       http.get(`${BASE_URL}/audit`, ({ request }) => {
         const url = new URL(request.url);
         seen.push(url.search);
-        return HttpResponse.json(url.searchParams.get('action') === 'workload.scale' ? [] : auditEvents);
+        return HttpResponse.json(
+          url.searchParams.get('action') === 'workload.scale'
+            ? []
+            : auditEvents,
+        );
       }),
     );
-    const first = await renderWithApi(<AutoscalingPage />, { user: 'user:default/pat' });
+    const first = await renderWithApi(<AutoscalingPage />, {
+      user: 'user:default/pat',
+    });
     tab('Audit log');
     const table = await screen.findByRole('table', { name: 'Audit events' });
     expect(table).toHaveTextContent('policy.update');
     expect(table).toHaveTextContent('more headroom');
-    expect(await screen.findByTestId('audit-verification')).toHaveTextContent('Hash chain verified: 1 events');
+    expect(await screen.findByTestId('audit-verification')).toHaveTextContent(
+      'Hash chain verified: 1 events',
+    );
     expect(screen.getByRole('button', { name: 'CSV' })).toBeEnabled();
     expect(screen.getByRole('button', { name: 'JSON' })).toBeEnabled();
-    fireEvent.change(screen.getByLabelText('Actor'), { target: { value: 'user:default/alice' } });
-    await waitFor(() => expect(seen.some(s => s.includes('actor=user%3Adefault%2Falice'))).toBe(true));
+    fireEvent.change(screen.getByLabelText('Actor'), {
+      target: { value: 'user:default/alice' },
+    });
+    await waitFor(() =>
+      expect(seen.some(s => s.includes('actor=user%3Adefault%2Falice'))).toBe(
+        true,
+      ),
+    );
     first.unmount();
 
     server.use(route('get', '/permissions', denyAll));
     await renderWithApi(<AutoscalingPage />, { user: 'user:default/bob' });
     tab('Audit log');
-    expect(await screen.findByText(/Only the platform team may read/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Only the platform team may read/),
+    ).toBeInTheDocument();
   });
 });

@@ -18,10 +18,17 @@ export function AutoscalingPage() {
   return (
     <QueryProvider>
       <Page themeId="tool">
-        <Header title="Autoscaling" subtitle="Fleet, approvals, kill switch and audit" />
+        <Header
+          title="Autoscaling"
+          subtitle="Fleet, approvals, kill switch and audit"
+        />
         <Content>
           <Box mb={2}>
-            <Tabs value={view} onChange={(_, v) => setView(v)} aria-label="Platform views">
+            <Tabs
+              value={view}
+              onChange={(_, v) => setView(v)}
+              aria-label="Platform views"
+            >
               <Tab value="fleet" label="Fleet" />
               <Tab value="approvals" label="Approvals" />
               <Tab value="engine" label="Kill switch" />

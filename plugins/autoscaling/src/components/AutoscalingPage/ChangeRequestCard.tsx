@@ -8,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import Alert from '@mui/material/Alert';
 import type { ChangeRequest } from '@internal/plugin-autoscaling-common';
 import { useDecideChangeRequest } from '../../hooks/usePlatformData';
+import { usePermissions } from '../../hooks/usePermissions';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { PERMISSION_REASONS } from '../../lib/permissions';
@@ -16,17 +17,28 @@ import { BacktestChart } from '../PolicyEditor/BacktestChart';
 import { GuardrailNotice } from '../PolicyEditor/GuardrailNotice';
 import { PolicyDiffTable } from '../PolicyEditor/PolicyDiffTable';
 
-const STATUS_COLOR = { pending: 'warning', applied: 'success', rejected: 'default', superseded: 'default' } as const;
+const STATUS_COLOR = {
+  pending: 'warning',
+  applied: 'success',
+  rejected: 'default',
+  superseded: 'default',
+} as const;
 
 /** One change request with its diff, guardrails and backtest, and approve/reject with a comment. */
-export function ChangeRequestCard(props: { request: ChangeRequest; currentUser?: string; canApprove: boolean }) {
-  const { request, currentUser, canApprove } = props;
+export function ChangeRequestCard(props: {
+  request: ChangeRequest;
+  currentUser?: string;
+}) {
+  const { request, currentUser } = props;
+  const { permissions, loading } = usePermissions(request.entityRef);
+  const canApprove = permissions.canApprove;
   const decide = useDecideChangeRequest();
   const [comment, setComment] = useState('');
   const own = currentUser !== undefined && request.requestedBy === currentUser;
   const pending = request.status === 'pending';
   let disabledReason: string | undefined;
-  if (!canApprove) disabledReason = PERMISSION_REASONS.approve;
+  if (loading) disabledReason = PERMISSION_REASONS.loading;
+  else if (!canApprove) disabledReason = PERMISSION_REASONS.approve;
   else if (own) disabledReason = PERMISSION_REASONS.ownRequest;
   else if (!currentUser) disabledReason = PERMISSION_REASONS.loading;
 
@@ -34,21 +46,31 @@ export function ChangeRequestCard(props: { request: ChangeRequest; currentUser?:
     decide.mutate({ id: request.id, decision, comment: comment.trim() });
 
   return (
-    <Card variant="outlined" sx={{ mb: 2 }} data-testid={`change-request-${request.id}`}>
+    <Card
+      variant="outlined"
+      sx={{ mb: 2 }}
+      data-testid={`change-request-${request.id}`}
+    >
       <CardContent>
         <Box display="flex" gap={1} alignItems="center" flexWrap="wrap" mb={1}>
           <Typography variant="h6" component="h3">
             {request.target.level} policy {request.target.name}
           </Typography>
-          <Chip size="small" label={request.status} color={STATUS_COLOR[request.status]} />
+          <Chip
+            size="small"
+            label={request.status}
+            color={STATUS_COLOR[request.status]}
+          />
         </Box>
         <Typography variant="body2" color="text.secondary">
-          Requested by {request.requestedBy} on {formatDateTime(request.requestedAt)} (base version {request.baseVersion}):{' '}
-          “{request.reason}”
+          Requested by {request.requestedBy} on{' '}
+          {formatDateTime(request.requestedAt)} (base version{' '}
+          {request.baseVersion}): “{request.reason}”
         </Typography>
         {request.decidedBy && (
           <Typography variant="body2" color="text.secondary">
-            {request.status} by {request.decidedBy} on {formatDateTime(request.decidedAt)}
+            {request.status} by {request.decidedBy} on{' '}
+            {formatDateTime(request.decidedAt)}
             {request.comment ? `: “${request.comment}”` : ''}
           </Typography>
         )}
@@ -74,7 +96,10 @@ export function ChangeRequestCard(props: { request: ChangeRequest; currentUser?:
               value={comment}
               onChange={e => setComment(e.target.value)}
               disabled={Boolean(disabledReason)}
-              helperText={disabledReason ?? 'Recorded in the audit log with your decision.'}
+              helperText={
+                disabledReason ??
+                'Recorded in the audit log with your decision.'
+              }
             />
             <Box display="flex" gap={1} mt={1}>
               <PermissionButton
@@ -92,7 +117,11 @@ export function ChangeRequestCard(props: { request: ChangeRequest; currentUser?:
                 onClick={() => act('reject')}
                 disabled={decide.isPending || comment.trim().length === 0}
                 disabledReason={disabledReason}
-                title={comment.trim().length === 0 ? 'Say why you reject it' : undefined}
+                title={
+                  comment.trim().length === 0
+                    ? 'Say why you reject it'
+                    : undefined
+                }
               >
                 Reject
               </PermissionButton>

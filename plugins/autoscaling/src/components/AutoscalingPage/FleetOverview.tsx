@@ -9,14 +9,20 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import type { WorkloadSummary } from '@internal/plugin-autoscaling-common';
 import { autoscalingApiRef } from '../../api';
-import { useEngineStatus, useFleetWorkloads } from '../../hooks/usePlatformData';
+import {
+  useEngineStatus,
+  useFleetWorkloads,
+} from '../../hooks/usePlatformData';
 import { formatMoney, formatRelativeTime } from '../../lib/format';
 import { ExportButton } from '../common/ExportButton';
 import { QueryState } from '../common/QueryState';
 import { TenantServicesTable } from '../TenantAutoscaling/TenantServicesTable';
 
 function byTenant(workloads: WorkloadSummary[]) {
-  const groups = new Map<string, { replicas: number; hourly: number; count: number }>();
+  const groups = new Map<
+    string,
+    { replicas: number; hourly: number; count: number }
+  >();
   for (const w of workloads) {
     const g = groups.get(w.tenant) ?? { replicas: 0, hourly: 0, count: 0 };
     g.replicas += w.currentReplicas;
@@ -36,7 +42,12 @@ export function FleetOverview() {
     <Grid container spacing={3}>
       <Grid item xs={12} lg={6}>
         <InfoCard title="Clusters">
-          <QueryState query={status} compact emptyTitle="No clusters configured" isEmpty={s => s.clusters.length === 0}>
+          <QueryState
+            query={status}
+            compact
+            emptyTitle="No clusters configured"
+            isEmpty={s => s.clusters.length === 0}
+          >
             {s => (
               <Table size="small" aria-label="Clusters">
                 <TableHead>
@@ -55,7 +66,11 @@ export function FleetOverview() {
                         <Chip
                           size="small"
                           color={c.circuit === 'closed' ? 'success' : 'error'}
-                          label={c.circuit === 'closed' ? 'healthy' : `unreachable (${c.consecutiveFailures} failures)`}
+                          label={
+                            c.circuit === 'closed'
+                              ? 'healthy'
+                              : `unreachable (${c.consecutiveFailures} failures)`
+                          }
                           title={c.lastError ?? undefined}
                         />
                       </TableCell>
@@ -72,9 +87,20 @@ export function FleetOverview() {
       <Grid item xs={12} lg={6}>
         <InfoCard
           title="By tenant"
-          action={<ExportButton label="Export costs (CSV)" fileName="cost.csv" fetchBlob={() => api.exportCost()} />}
+          action={
+            <ExportButton
+              label="Export costs (CSV)"
+              fileName="cost.csv"
+              fetchBlob={() => api.exportCost()}
+            />
+          }
         >
-          <QueryState query={workloads} compact emptyTitle="No workloads yet" isEmpty={w => w.length === 0}>
+          <QueryState
+            query={workloads}
+            compact
+            emptyTitle="No workloads yet"
+            isEmpty={w => w.length === 0}
+          >
             {w => (
               <Table size="small" aria-label="Tenants">
                 <TableHead>
@@ -91,7 +117,9 @@ export function FleetOverview() {
                       <TableCell>{tenant}</TableCell>
                       <TableCell align="right">{g.count}</TableCell>
                       <TableCell align="right">{g.replicas}</TableCell>
-                      <TableCell align="right">{formatMoney(g.hourly)}</TableCell>
+                      <TableCell align="right">
+                        {formatMoney(g.hourly)}
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
@@ -102,7 +130,12 @@ export function FleetOverview() {
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Workloads">
-          <QueryState query={workloads} compact emptyTitle="No workloads yet" isEmpty={w => w.length === 0}>
+          <QueryState
+            query={workloads}
+            compact
+            emptyTitle="No workloads yet"
+            isEmpty={w => w.length === 0}
+          >
             {w => <TenantServicesTable workloads={w} showTenant />}
           </QueryState>
         </InfoCard>

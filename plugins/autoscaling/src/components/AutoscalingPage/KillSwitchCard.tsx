@@ -18,7 +18,11 @@ export function KillSwitchCard() {
   const killSwitch = useKillSwitch();
   const { permissions, loading } = usePermissions();
   const [reason, setReason] = useState('');
-  const disabledReason = disabledReasonFor(loading, permissions.canAdminister, PERMISSION_REASONS.administer);
+  const disabledReason = disabledReasonFor(
+    loading,
+    permissions.canAdminister,
+    PERMISSION_REASONS.administer,
+  );
   return (
     <InfoCard title="Kill switch">
       <QueryState query={status}>
@@ -28,15 +32,18 @@ export function KillSwitchCard() {
             <Box data-testid="kill-switch">
               {enabled ? (
                 <Alert severity="error" sx={{ mb: 2 }}>
-                  Actuation is stopped for the whole fleet since {formatDateTime(s.killSwitch.changedAt)} by{' '}
-                  {s.killSwitch.changedBy}: “{s.killSwitch.reason}”. The engine still decides and records, but changes
-                  nothing.
+                  Actuation is stopped for the whole fleet since{' '}
+                  {formatDateTime(s.killSwitch.changedAt)} by{' '}
+                  {s.killSwitch.changedBy}: “{s.killSwitch.reason}”. The engine
+                  still decides and records, but changes nothing.
                 </Alert>
               ) : (
                 <Alert severity="success" sx={{ mb: 2 }}>
                   The engine is scaling workloads.
                   {s.killSwitch.changedBy
-                    ? ` Last changed by ${s.killSwitch.changedBy} on ${formatDateTime(s.killSwitch.changedAt)}.`
+                    ? ` Last changed by ${
+                        s.killSwitch.changedBy
+                      } on ${formatDateTime(s.killSwitch.changedAt)}.`
                     : ''}
                 </Alert>
               )}
@@ -47,7 +54,9 @@ export function KillSwitchCard() {
                 value={reason}
                 onChange={e => setReason(e.target.value)}
                 disabled={Boolean(disabledReason)}
-                helperText={disabledReason ?? 'Required; recorded in the audit log.'}
+                helperText={
+                  disabledReason ?? 'Required; recorded in the audit log.'
+                }
               />
               <Box mt={1}>
                 <PermissionButton

@@ -7,7 +7,10 @@ import { CostBreakdownView } from '../cost/CostBreakdownView';
 export function CostCard({ workloadId }: { workloadId: string }) {
   const cost = useWorkloadCost(workloadId);
   return (
-    <InfoCard title="Cost" subheader="Allocated as max(request, usage) × hours × price">
+    <InfoCard
+      title="Cost"
+      subheader="Allocated as max(request, usage) × hours × price"
+    >
       <div data-testid="cost-card">
         <QueryState
           query={cost}

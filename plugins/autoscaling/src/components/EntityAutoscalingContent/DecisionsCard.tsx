@@ -14,8 +14,10 @@ const MAX_SHOWN = 10;
 
 function outcomeColor(decision: Decision) {
   if (decision.outcome === 'applied') return 'success' as const;
-  if (decision.outcome === 'failed' || decision.outcome === 'conflict') return 'error' as const;
-  if (decision.outcome === 'kill-switch' || decision.kind === 'blocked') return 'warning' as const;
+  if (decision.outcome === 'failed' || decision.outcome === 'conflict')
+    return 'error' as const;
+  if (decision.outcome === 'kill-switch' || decision.kind === 'blocked')
+    return 'warning' as const;
   return 'default' as const;
 }
 
@@ -37,11 +39,31 @@ export function DecisionsCard({ workloadId }: { workloadId: string }) {
               .sort((a, b) => b.at.localeCompare(a.at))
               .slice(0, MAX_SHOWN)
               .map(d => (
-                <ListItem key={d.id} divider alignItems="flex-start" sx={{ display: 'block' }}>
-                  <Box display="flex" gap={1} alignItems="center" flexWrap="wrap">
-                    <Typography variant="body1">{describeDecision(d)}</Typography>
-                    <Chip size="small" color={outcomeColor(d)} label={d.outcome} />
-                    <Chip size="small" variant="outlined" label={modeLabel(d.mode)} />
+                <ListItem
+                  key={d.id}
+                  divider
+                  alignItems="flex-start"
+                  sx={{ display: 'block' }}
+                >
+                  <Box
+                    display="flex"
+                    gap={1}
+                    alignItems="center"
+                    flexWrap="wrap"
+                  >
+                    <Typography variant="body1">
+                      {describeDecision(d)}
+                    </Typography>
+                    <Chip
+                      size="small"
+                      color={outcomeColor(d)}
+                      label={d.outcome}
+                    />
+                    <Chip
+                      size="small"
+                      variant="outlined"
+                      label={modeLabel(d.mode)}
+                    />
                   </Box>
                   <Typography variant="caption" color="text.secondary">
                     {formatDateTime(d.at)}

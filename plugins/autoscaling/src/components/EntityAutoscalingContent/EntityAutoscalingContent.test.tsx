@@ -37,64 +37,128 @@ function dataHandlers() {
 describe('EntityAutoscalingContent', () => {
   it('shows a progress bar while loading', async () => {
     server.use(pending('get', STATE), route('get', '/permissions', allowAll));
-    await renderWithApi(<EntityAutoscalingContent />, { entity: checkoutEntity });
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
     expect(await screen.findByRole('progressbar')).toBeInTheDocument();
   });
 
   it('shows the empty state when the engine has not evaluated the service', async () => {
-    server.use(route('get', STATE, { entityRef: 'x', workloads: [] }), route('get', '/permissions', allowAll));
-    await renderWithApi(<EntityAutoscalingContent />, { entity: checkoutEntity });
+    server.use(
+      route('get', STATE, { entityRef: 'x', workloads: [] }),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
     expect(await screen.findByText('No scaling data yet')).toBeInTheDocument();
   });
 
   it('shows the error of a failed request', async () => {
-    server.use(failing('get', STATE, 500, 'engine exploded'), route('get', '/permissions', allowAll));
-    await renderWithApi(<EntityAutoscalingContent />, { entity: checkoutEntity });
+    server.use(
+      failing('get', STATE, 500, 'engine exploded'),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
     expect(await screen.findByText(/engine exploded/)).toBeInTheDocument();
   });
 
   it('shows state, decisions, forecast, recommendations and the numbers of the cost API', async () => {
     server.use(...dataHandlers(), route('get', '/permissions', allowAll));
-    await renderWithApi(<EntityAutoscalingContent />, { entity: checkoutEntity });
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
 
     const header = await screen.findByTestId('scaling-header');
     expect(within(header).getByText('Mode: Automatic')).toBeInTheDocument();
-    expect(within(screen.getByTestId('replicas-current')).getByText('4')).toBeInTheDocument();
-    expect(within(screen.getByTestId('replicas-desired')).getByText('6')).toBeInTheDocument();
-    expect(within(screen.getByTestId('replicas-max')).getByText('20')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('replicas-current')).getByText('4'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('replicas-desired')).getByText('6'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('replicas-max')).getByText('20'),
+    ).toBeInTheDocument();
     expect(within(header).getByText('AbleToScale: True')).toBeInTheDocument();
 
-    expect(await screen.findByText('Scaled up from 3 to 4 replicas (applied).')).toBeInTheDocument();
-    expect(screen.getAllByText('CPU at 91% of requests is above the 70% target.').length).toBeGreaterThan(0);
-    expect(await screen.findByText('A daily pattern explains 87% of the variance.')).toBeInTheDocument();
-    expect(screen.getByRole('figure', { name: 'Demand forecast' })).toHaveTextContent('predictive floor 5');
-    expect(screen.getByRole('figure', { name: 'Replica timeline' })).toBeInTheDocument();
-    expect(await screen.findByRole('table', { name: 'Vertical recommendations' })).toHaveTextContent('500m');
+    expect(
+      await screen.findByText('Scaled up from 3 to 4 replicas (applied).'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText('CPU at 91% of requests is above the 70% target.')
+        .length,
+    ).toBeGreaterThan(0);
+    expect(
+      await screen.findByText('A daily pattern explains 87% of the variance.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('figure', { name: 'Demand forecast' }),
+    ).toHaveTextContent('predictive floor 5');
+    expect(
+      screen.getByRole('figure', { name: 'Replica timeline' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Vertical recommendations' }),
+    ).toHaveTextContent('500m');
 
     const costCard = await screen.findByTestId('cost-card');
-    await waitFor(() => expect(within(costCard).getByTestId('cost-hourly')).toHaveTextContent('$1.25/h'));
+    await waitFor(() =>
+      expect(within(costCard).getByTestId('cost-hourly')).toHaveTextContent(
+        '$1.25/h',
+      ),
+    );
     expect(within(costCard).getByTestId('cost-mtd')).toHaveTextContent('$312');
-    expect(within(costCard).getByTestId('cost-projected')).toHaveTextContent('$905');
-    expect(within(costCard).getByTestId('cost-projected')).toHaveTextContent('between $820 and $990');
-    expect(within(costCard).getByTestId('cost-savings')).toHaveTextContent('$163/month');
-    expect(within(costCard).getByText(/Suitable, saves \$120/)).toBeInTheDocument();
+    expect(within(costCard).getByTestId('cost-projected')).toHaveTextContent(
+      '$905',
+    );
+    expect(within(costCard).getByTestId('cost-projected')).toHaveTextContent(
+      'between $820 and $990',
+    );
+    expect(within(costCard).getByTestId('cost-savings')).toHaveTextContent(
+      '$163/month',
+    );
+    expect(
+      within(costCard).getByText(/Suitable, saves \$120/),
+    ).toBeInTheDocument();
   });
 
   it('shows empty states of the cards when there is no history, forecast or cost yet', async () => {
     server.use(
       route('get', STATE, entityState),
-      route('get', '/workloads/:id/history', { workloadId: 'w', points: [], decisions: [] }),
-      route('get', '/workloads/:id/forecast', { ...forecast, points: [], reasons: [], model: null }),
-      route('get', '/workloads/:id/recommendations', { workloadId: 'w', horizontal: null, vertical: [] }),
+      route('get', '/workloads/:id/history', {
+        workloadId: 'w',
+        points: [],
+        decisions: [],
+      }),
+      route('get', '/workloads/:id/forecast', {
+        ...forecast,
+        points: [],
+        reasons: [],
+        model: null,
+      }),
+      route('get', '/workloads/:id/recommendations', {
+        workloadId: 'w',
+        horizontal: null,
+        vertical: [],
+      }),
       failing('get', '/workloads/:id/cost', 503, 'price catalog unavailable'),
       route('get', '/permissions', allowAll),
     );
-    await renderWithApi(<EntityAutoscalingContent />, { entity: checkoutEntity });
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
     expect(await screen.findByText('No history yet')).toBeInTheDocument();
     expect(await screen.findByText('No decisions yet')).toBeInTheDocument();
     expect(await screen.findByText('No forecast yet')).toBeInTheDocument();
-    expect(await screen.findByText('No recommendations yet')).toBeInTheDocument();
-    expect((await screen.findAllByText(/price catalog unavailable/)).length).toBeGreaterThan(0);
+    expect(
+      await screen.findByText('No recommendations yet'),
+    ).toBeInTheDocument();
+    expect(
+      (await screen.findAllByText(/price catalog unavailable/)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('scales manually with a reason', async () => {
@@ -104,34 +168,63 @@ describe('EntityAutoscalingContent', () => {
       route('get', '/permissions', allowAll),
       http.post(`${BASE_URL}/workloads/:id/scale`, async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json({ ...history.decisions[0], id: 'm1', from: 4, to: 8, actor: 'user:default/bob' });
+        return HttpResponse.json({
+          ...history.decisions[0],
+          id: 'm1',
+          from: 4,
+          to: 8,
+          actor: 'user:default/bob',
+        });
       }),
     );
-    await renderWithApi(<EntityAutoscalingContent />, { entity: checkoutEntity });
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
     const user = userEvent.setup();
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Scale or roll back' })).toBeEnabled());
-    await user.click(screen.getByRole('button', { name: 'Scale or roll back' }));
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Scale or roll back' }),
+      ).toBeEnabled(),
+    );
+    await user.click(
+      screen.getByRole('button', { name: 'Scale or roll back' }),
+    );
     const dialog = await screen.findByRole('dialog');
-    fireEvent.change(within(dialog).getByLabelText('Replicas'), { target: { value: '8' } });
+    fireEvent.change(within(dialog).getByLabelText('Replicas'), {
+      target: { value: '8' },
+    });
     await user.click(within(dialog).getByRole('button', { name: 'Scale' }));
     expect(within(dialog).getByText(/Say why/)).toBeInTheDocument();
-    fireEvent.change(within(dialog).getByLabelText('Reason'), { target: { value: 'load test' } });
+    fireEvent.change(within(dialog).getByLabelText('Reason'), {
+      target: { value: 'load test' },
+    });
     await user.click(within(dialog).getByRole('button', { name: 'Scale' }));
-    expect(await within(dialog).findByText(/Scaled up from 4 to 8 replicas by user:default\/bob/)).toBeInTheDocument();
+    expect(
+      await within(dialog).findByText(
+        /Scaled up from 4 to 8 replicas by user:default\/bob/,
+      ),
+    ).toBeInTheDocument();
     expect(body).toEqual({ replicas: 8, reason: 'load test' });
   }, 20_000);
 
   it('disables manual scaling with the reason when not permitted', async () => {
     server.use(...dataHandlers(), route('get', '/permissions', denyAll));
-    await renderWithApi(<EntityAutoscalingContent />, { entity: checkoutEntity, user: 'user:default/gina' });
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+      user: 'user:default/gina',
+    });
     await waitFor(() =>
       expect(
-        screen.getByRole('button', { name: 'Scale or roll back' }).closest('[data-disabled-reason]'),
+        screen
+          .getByRole('button', { name: 'Scale or roll back' })
+          .closest('[data-disabled-reason]'),
       ).toHaveAttribute(
         'data-disabled-reason',
         expect.stringMatching(/cannot scale this service/),
       ),
     );
-    expect(screen.getByRole('button', { name: 'Scale or roll back' })).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Scale or roll back' }),
+    ).toBeDisabled();
   });
 });

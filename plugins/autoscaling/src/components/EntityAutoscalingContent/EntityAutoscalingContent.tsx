@@ -19,7 +19,12 @@ function EntityAutoscalingView() {
 
   return (
     <Box>
-      <Tabs value={view} onChange={(_, v) => setView(v)} aria-label="Autoscaling views" sx={{ mb: 2 }}>
+      <Tabs
+        value={view}
+        onChange={(_, v) => setView(v)}
+        aria-label="Autoscaling views"
+        sx={{ mb: 2 }}
+      >
         <Tab value="state" label="Scaling state" />
         <Tab value="policy" label="Policy" />
       </Tabs>
@@ -37,9 +42,17 @@ function EntityAutoscalingView() {
             return (
               <>
                 {s.workloads.length > 1 && (
-                  <Tabs value={index} onChange={(_, v) => setSelected(v)} aria-label="Workloads" sx={{ mb: 2 }}>
+                  <Tabs
+                    value={index}
+                    onChange={(_, v) => setSelected(v)}
+                    aria-label="Workloads"
+                    sx={{ mb: 2 }}
+                  >
                     {s.workloads.map(w => (
-                      <Tab key={w.id} label={`${w.ref.cluster}/${w.ref.name}`} />
+                      <Tab
+                        key={w.id}
+                        label={`${w.ref.cluster}/${w.ref.name}`}
+                      />
                     ))}
                   </Tabs>
                 )}

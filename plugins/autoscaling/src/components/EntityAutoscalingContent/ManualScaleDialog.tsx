@@ -28,27 +28,48 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
 
   const replicaNumber = Number(replicas);
   const replicaError =
-    action === 'scale' && (!Number.isInteger(replicaNumber) || replicaNumber < 0)
+    action === 'scale' &&
+    (!Number.isInteger(replicaNumber) || replicaNumber < 0)
       ? 'Enter a whole number of replicas (0 or more)'
       : undefined;
-  const reasonError = reason.trim().length < 3 ? 'Say why (at least 3 characters); it goes to the audit log' : undefined;
+  const reasonError =
+    reason.trim().length < 3
+      ? 'Say why (at least 3 characters); it goes to the audit log'
+      : undefined;
   const mutation = action === 'scale' ? scale : rollback;
 
   const submit = async () => {
     setTouched(true);
     if (replicaError || reasonError) return;
-    if (action === 'scale') await scale.mutateAsync({ replicas: replicaNumber, reason: reason.trim() });
+    if (action === 'scale')
+      await scale.mutateAsync({
+        replicas: replicaNumber,
+        reason: reason.trim(),
+      });
     else await rollback.mutateAsync({ reason: reason.trim() });
   };
 
-  const disabledReason = disabledReasonFor(loading, permissions.canScale, PERMISSION_REASONS.scale);
+  const disabledReason = disabledReasonFor(
+    loading,
+    permissions.canScale,
+    PERMISSION_REASONS.scale,
+  );
 
   return (
     <>
-      <PermissionButton variant="outlined" onClick={() => setOpen(true)} disabledReason={disabledReason}>
+      <PermissionButton
+        variant="outlined"
+        onClick={() => setOpen(true)}
+        disabledReason={disabledReason}
+      >
         Scale or roll back
       </PermissionButton>
-      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm">
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        fullWidth
+        maxWidth="sm"
+      >
         <DialogTitle>Scale {state.ref.name} manually</DialogTitle>
         <DialogContent>
           <ToggleButtonGroup
@@ -81,7 +102,9 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
             />
           ) : (
             <Alert severity="info">
-              {state.lastDecision ? `Undo: ${describeDecision(state.lastDecision)}` : 'No decision to roll back.'}
+              {state.lastDecision
+                ? `Undo: ${describeDecision(state.lastDecision)}`
+                : 'No decision to roll back.'}
             </Alert>
           )}
           <TextField
@@ -93,7 +116,9 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
             value={reason}
             onChange={e => setReason(e.target.value)}
             error={touched && !!reasonError}
-            helperText={(touched && reasonError) || 'Recorded in the audit log.'}
+            helperText={
+              (touched && reasonError) || 'Recorded in the audit log.'
+            }
           />
           {mutation.isError && (
             <Alert severity="error" sx={{ mt: 1 }}>
@@ -109,7 +134,11 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
         <DialogActions>
           <Box flexGrow={1} />
           <Button onClick={() => setOpen(false)}>Close</Button>
-          <Button variant="contained" onClick={submit} disabled={mutation.isPending}>
+          <Button
+            variant="contained"
+            onClick={submit}
+            disabled={mutation.isPending}
+          >
             {action === 'scale' ? 'Scale' : 'Roll back'}
           </Button>
         </DialogActions>

@@ -13,7 +13,11 @@ function metricBand(ratio: number | null) {
       text: 'No samples: the engine holds replicas (or applies the fallback) until metrics return.',
     };
   }
-  if (ratio > 1.1) return { color: 'warning' as const, text: 'Above target: the engine adds replicas.' };
+  if (ratio > 1.1)
+    return {
+      color: 'warning' as const,
+      text: 'Above target: the engine adds replicas.',
+    };
   if (ratio < 0.9) {
     return {
       color: 'info' as const,
@@ -24,7 +28,10 @@ function metricBand(ratio: number | null) {
 }
 
 function MetricRow({ metric }: { metric: MetricStatus }) {
-  const ratio = metric.current === null || metric.target === 0 ? null : metric.current / metric.target;
+  const ratio =
+    metric.current === null || metric.target === 0
+      ? null
+      : metric.current / metric.target;
   const unit = metric.unit === '%' ? '%' : ` ${metric.unit}`;
   const band = metricBand(ratio);
   return (
@@ -32,8 +39,10 @@ function MetricRow({ metric }: { metric: MetricStatus }) {
       <Box display="flex" justifyContent="space-between">
         <Typography variant="subtitle2">{metric.name}</Typography>
         <Typography variant="body2">
-          {metric.current === null ? 'no data' : `${formatNumber(metric.current)}${unit}`} of target{' '}
-          {formatNumber(metric.target)}
+          {metric.current === null
+            ? 'no data'
+            : `${formatNumber(metric.current)}${unit}`}{' '}
+          of target {formatNumber(metric.target)}
           {unit}
         </Typography>
       </Box>
@@ -41,7 +50,9 @@ function MetricRow({ metric }: { metric: MetricStatus }) {
         variant="determinate"
         value={ratio === null ? 0 : Math.min(100, ratio * 50)}
         color={band.color}
-        aria-label={`${metric.name}: ${ratio === null ? 'no data' : `${Math.round(ratio * 100)}% of target`}`}
+        aria-label={`${metric.name}: ${
+          ratio === null ? 'no data' : `${Math.round(ratio * 100)}% of target`
+        }`}
       />
       <Typography variant="caption" color="text.secondary">
         {band.text}

@@ -10,7 +10,10 @@ export function ReasonList({ reasons }: { reasons: Reason[] }) {
     <List dense disablePadding>
       {reasons.map((r, i) => (
         <ListItem key={`${r.code}-${i}`} disableGutters title={r.code}>
-          <ListItemText primary={r.message} primaryTypographyProps={{ variant: 'body2' }} />
+          <ListItemText
+            primary={r.message}
+            primaryTypographyProps={{ variant: 'body2' }}
+          />
         </ListItem>
       ))}
     </List>

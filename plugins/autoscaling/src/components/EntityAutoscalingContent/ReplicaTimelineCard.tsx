@@ -30,10 +30,15 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
   return (
     <ChartFigure
       label="Replica timeline"
-      summary={`${history.points.length} samples over the last 24 hours, ${scaled.length} scaling decisions; now ${last?.replicas ?? 0} replicas.`}
+      summary={`${history.points.length} samples over the last 24 hours, ${
+        scaled.length
+      } scaling decisions; now ${last?.replicas ?? 0} replicas.`}
     >
       <ResponsiveContainer>
-        <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <ComposedChart
+          data={data}
+          margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+        >
           <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
           <XAxis
             dataKey="t"
@@ -46,19 +51,50 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
           <YAxis allowDecimals={false} stroke={colors.text} />
           <Tooltip
             labelFormatter={v => formatClock(Number(v))}
-            contentStyle={{ background: colors.tooltipBackground, color: colors.tooltipText }}
+            contentStyle={{
+              background: colors.tooltipBackground,
+              color: colors.tooltipText,
+            }}
           />
           <Legend />
-          <Line type="stepAfter" dataKey="replicas" name="Replicas" stroke={colors.primary} dot={false} strokeWidth={2} isAnimationActive={false} />
-          <Line type="stepAfter" dataKey="desired" name="Desired" stroke={colors.secondary} strokeDasharray="5 3" dot={false} isAnimationActive={false} />
-          <Line type="monotone" dataKey="demand" name="Demand (replicas needed)" stroke={colors.warning} dot={false} isAnimationActive={false} />
+          <Line
+            type="stepAfter"
+            dataKey="replicas"
+            name="Replicas"
+            stroke={colors.primary}
+            dot={false}
+            strokeWidth={2}
+            isAnimationActive={false}
+          />
+          <Line
+            type="stepAfter"
+            dataKey="desired"
+            name="Desired"
+            stroke={colors.secondary}
+            strokeDasharray="5 3"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="demand"
+            name="Demand (replicas needed)"
+            stroke={colors.warning}
+            dot={false}
+            isAnimationActive={false}
+          />
           {scaled.map(d => (
             <ReferenceLine
               key={d.id}
               x={Date.parse(d.at)}
               stroke={d.outcome === 'applied' ? colors.success : colors.error}
               strokeDasharray="2 2"
-              label={{ value: `${d.from}→${d.to}`, fill: colors.text, fontSize: 10, position: 'top' }}
+              label={{
+                value: `${d.from}→${d.to}`,
+                fill: colors.text,
+                fontSize: 10,
+                position: 'top',
+              }}
               ifOverflow="extendDomain"
             >
               <title>{describeDecision(d)}</title>

@@ -1,19 +1,34 @@
-import type { Condition, WorkloadState } from '@internal/plugin-autoscaling-common';
+import type {
+  Condition,
+  WorkloadState,
+} from '@internal/plugin-autoscaling-common';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { formatPercent, formatRelativeTime, modeDescription, modeLabel } from '../../lib/format';
+import {
+  formatPercent,
+  formatRelativeTime,
+  modeDescription,
+  modeLabel,
+} from '../../lib/format';
 import { ManualScaleDialog } from './ManualScaleDialog';
 
 function conditionColor(condition: Condition) {
   if (condition.status === 'Unknown') return 'default' as const;
-  const good = condition.type === 'ScalingLimited' ? condition.status === 'False' : condition.status === 'True';
+  const good =
+    condition.type === 'ScalingLimited'
+      ? condition.status === 'False'
+      : condition.status === 'True';
   return good ? ('success' as const) : ('warning' as const);
 }
 
-function Stat(props: { label: string; value: string | number; testId: string }) {
+function Stat(props: {
+  label: string;
+  value: string | number;
+  testId: string;
+}) {
   return (
     <Box textAlign="center" minWidth={80} data-testid={props.testId}>
       <Typography variant="h5" component="p">
@@ -36,8 +51,8 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
             {state.ref.name}
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            {state.ref.kind} in {state.ref.cluster}/{state.ref.namespace} · {state.environment} ·{' '}
-            {state.tier} tier
+            {state.ref.kind} in {state.ref.cluster}/{state.ref.namespace} ·{' '}
+            {state.environment} · {state.tier} tier
           </Typography>
           <Tooltip title={modeDescription(state.mode)}>
             <Chip
@@ -49,25 +64,56 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
           </Tooltip>
         </Box>
         <Box display="flex" gap={2} flexWrap="wrap">
-          <Stat testId="replicas-current" label={`current (${state.readyReplicas} ready)`} value={state.currentReplicas} />
-          <Stat testId="replicas-desired" label="desired" value={state.desiredReplicas} />
+          <Stat
+            testId="replicas-current"
+            label={`current (${state.readyReplicas} ready)`}
+            value={state.currentReplicas}
+          />
+          <Stat
+            testId="replicas-desired"
+            label="desired"
+            value={state.desiredReplicas}
+          />
           <Stat testId="replicas-min" label="min" value={state.minReplicas} />
           <Stat testId="replicas-max" label="max" value={state.maxReplicas} />
-          <Stat testId="cpu-utilization" label="CPU of requests" value={formatPercent(state.cpuUtilization)} />
+          <Stat
+            testId="cpu-utilization"
+            label="CPU of requests"
+            value={formatPercent(state.cpuUtilization)}
+          />
           {state.predictiveFloor !== null && (
-            <Stat testId="predictive-floor" label="predictive floor" value={state.predictiveFloor} />
+            <Stat
+              testId="predictive-floor"
+              label="predictive floor"
+              value={state.predictiveFloor}
+            />
           )}
         </Box>
         <Box flexGrow={1} />
         <ManualScaleDialog state={state} />
       </Box>
-      <Box display="flex" flexWrap="wrap" gap={1} mt={2} aria-label="Conditions">
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        gap={1}
+        mt={2}
+        aria-label="Conditions"
+      >
         {state.conditions.map(c => (
           <Tooltip key={c.type} title={`${c.reason}: ${c.message}`}>
-            <Chip size="small" variant="outlined" color={conditionColor(c)} label={`${c.type}: ${c.status}`} />
+            <Chip
+              size="small"
+              variant="outlined"
+              color={conditionColor(c)}
+              label={`${c.type}: ${c.status}`}
+            />
           </Tooltip>
         ))}
-        <Typography variant="caption" color="text.secondary" sx={{ alignSelf: 'center' }}>
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          sx={{ alignSelf: 'center' }}
+        >
           Last evaluated {formatRelativeTime(state.lastEvaluatedAt)}
         </Typography>
       </Box>

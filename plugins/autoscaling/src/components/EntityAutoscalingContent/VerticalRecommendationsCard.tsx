@@ -11,7 +11,11 @@ import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
 
 /** Current versus recommended requests per container, with the monthly savings. */
-export function VerticalRecommendationsCard({ workloadId }: { workloadId: string }) {
+export function VerticalRecommendationsCard({
+  workloadId,
+}: {
+  workloadId: string;
+}) {
   const recommendations = useWorkloadRecommendations(workloadId);
   return (
     <InfoCard title="Right-sizing recommendations">
@@ -42,13 +46,22 @@ export function VerticalRecommendationsCard({ workloadId }: { workloadId: string
                     <TableRow key={`${v.container}-${v.resource}`}>
                       <TableCell>{v.container}</TableCell>
                       <TableCell>{v.resource}</TableCell>
-                      <TableCell align="right">{formatResource(v.resource, v.current)}</TableCell>
-                      <TableCell align="right">{formatResource(v.resource, v.target)}</TableCell>
                       <TableCell align="right">
-                        {formatResource(v.resource, v.lowerBound)} – {formatResource(v.resource, v.upperBound)}
+                        {formatResource(v.resource, v.current)}
                       </TableCell>
-                      <TableCell align="right">{formatPercent(v.confidence * 100)}</TableCell>
-                      <TableCell align="right">{formatMoney(v.monthlySavings)}</TableCell>
+                      <TableCell align="right">
+                        {formatResource(v.resource, v.target)}
+                      </TableCell>
+                      <TableCell align="right">
+                        {formatResource(v.resource, v.lowerBound)} –{' '}
+                        {formatResource(v.resource, v.upperBound)}
+                      </TableCell>
+                      <TableCell align="right">
+                        {formatPercent(v.confidence * 100)}
+                      </TableCell>
+                      <TableCell align="right">
+                        {formatMoney(v.monthlySavings)}
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
@@ -57,7 +70,8 @@ export function VerticalRecommendationsCard({ workloadId }: { workloadId: string
             {r.horizontal && (
               <>
                 <Typography variant="subtitle2" sx={{ mt: 2 }}>
-                  Suggested replica bounds: {r.horizontal.minReplicas}–{r.horizontal.maxReplicas}
+                  Suggested replica bounds: {r.horizontal.minReplicas}–
+                  {r.horizontal.maxReplicas}
                 </Typography>
                 <ReasonList reasons={r.horizontal.reasons} />
               </>

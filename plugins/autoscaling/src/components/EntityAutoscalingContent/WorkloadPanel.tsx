@@ -27,10 +27,10 @@ export function WorkloadPanel({ state }: { state: WorkloadState }) {
       <Grid item xs={12} lg={6}>
         <CostCard workloadId={state.id} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <DecisionsCard workloadId={state.id} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <VerticalRecommendationsCard workloadId={state.id} />
       </Grid>
     </Grid>

@@ -9,8 +9,14 @@ import type { EffectivePolicy } from '@internal/plugin-autoscaling-common';
 import { formatPolicyValue } from '../../lib/format';
 
 /** Every effective value with the level that set it. */
-export function EffectivePolicyTable({ effective }: { effective: EffectivePolicy }) {
-  const rows = Object.entries(effective.provenance).sort(([a], [b]) => a.localeCompare(b));
+export function EffectivePolicyTable({
+  effective,
+}: {
+  effective: EffectivePolicy;
+}) {
+  const rows = Object.entries(effective.provenance).sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
   return (
     <Table size="small" aria-label="Effective policy">
       <TableHead>
@@ -26,9 +32,15 @@ export function EffectivePolicyTable({ effective }: { effective: EffectivePolicy
             <TableCell>
               <code>{path}</code>
             </TableCell>
-            <TableCell sx={{ wordBreak: 'break-word' }}>{formatPolicyValue(get(effective.policy, path))}</TableCell>
+            <TableCell sx={{ wordBreak: 'break-word' }}>
+              {formatPolicyValue(get(effective.policy, path))}
+            </TableCell>
             <TableCell>
-              <Chip size="small" variant={level === 'default' ? 'outlined' : 'filled'} label={level} />
+              <Chip
+                size="small"
+                variant={level === 'default' ? 'outlined' : 'filled'}
+                label={level}
+              />
             </TableCell>
           </TableRow>
         ))}

@@ -3,7 +3,11 @@ import AlertTitle from '@mui/material/AlertTitle';
 import type { GuardrailFinding } from '@internal/plugin-autoscaling-common';
 
 /** Says clearly whether the change applies at once or needs a platform engineer's approval. */
-export function GuardrailNotice({ guardrails }: { guardrails: GuardrailFinding[] }) {
+export function GuardrailNotice({
+  guardrails,
+}: {
+  guardrails: GuardrailFinding[];
+}) {
   if (guardrails.length === 0) {
     return (
       <Alert severity="success" data-testid="guardrail-notice">
@@ -14,8 +18,12 @@ export function GuardrailNotice({ guardrails }: { guardrails: GuardrailFinding[]
   return (
     <Alert severity="warning" data-testid="guardrail-notice">
       <AlertTitle>This change needs approval</AlertTitle>
-      It crosses {guardrails.length === 1 ? 'a guardrail' : `${guardrails.length} guardrails`}; saving sends it to the
-      platform team, and it applies once another person approves it.
+      It crosses{' '}
+      {guardrails.length === 1
+        ? 'a guardrail'
+        : `${guardrails.length} guardrails`}
+      ; saving sends it to the platform team, and it applies once another person
+      approves it.
       <ul>
         {guardrails.map(g => (
           <li key={`${g.code}-${g.path ?? ''}`}>{g.message}</li>

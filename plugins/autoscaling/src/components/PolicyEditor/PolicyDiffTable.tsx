@@ -27,10 +27,18 @@ export function PolicyDiffTable({ diff }: { diff: PolicyDiffEntry[] }) {
             <TableCell>
               <code>{entry.path}</code>
             </TableCell>
-            <TableCell sx={{ textDecoration: 'line-through', color: 'text.secondary', wordBreak: 'break-word' }}>
+            <TableCell
+              sx={{
+                textDecoration: 'line-through',
+                color: 'text.secondary',
+                wordBreak: 'break-word',
+              }}
+            >
               {formatPolicyValue(entry.before)}
             </TableCell>
-            <TableCell sx={{ fontWeight: 'bold', wordBreak: 'break-word' }}>{formatPolicyValue(entry.after)}</TableCell>
+            <TableCell sx={{ fontWeight: 'bold', wordBreak: 'break-word' }}>
+              {formatPolicyValue(entry.after)}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -3,7 +3,14 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { PolicyEditor } from './PolicyEditor';
 import { QueryProvider } from '../QueryProvider';
-import { BASE_URL, failing, pending, renderWithApi, route, setupMswServer } from '../../__testUtils__/render';
+import {
+  BASE_URL,
+  failing,
+  pending,
+  renderWithApi,
+  route,
+  setupMswServer,
+} from '../../__testUtils__/render';
 import {
   allowAll,
   changeRequest,
@@ -43,9 +50,15 @@ async function setNumber(label: string, value: string) {
 
 describe('PolicyEditor', () => {
   it('shows loading, then an error of the policy document', async () => {
-    server.use(pending('get', DOC), route('get', '/policies/effective', effectivePolicy), route('get', '/permissions', allowAll));
+    server.use(
+      pending('get', DOC),
+      route('get', '/policies/effective', effectivePolicy),
+      route('get', '/permissions', allowAll),
+    );
     const { unmount } = await editor();
-    expect((await screen.findAllByRole('progressbar')).length).toBeGreaterThan(0);
+    expect((await screen.findAllByRole('progressbar')).length).toBeGreaterThan(
+      0,
+    );
     unmount();
     server.use(failing('get', DOC, 403, 'policy.read denied'));
     await editor();
@@ -53,7 +66,14 @@ describe('PolicyEditor', () => {
   });
 
   it('starts from an empty override when the level has no document yet', async () => {
-    server.use(failing('get', DOC, 404, 'no policy'), route('get', '/policies/effective', { ...effectivePolicy, provenance: {} }), route('get', '/permissions', allowAll));
+    server.use(
+      failing('get', DOC, 404, 'no policy'),
+      route('get', '/policies/effective', {
+        ...effectivePolicy,
+        provenance: {},
+      }),
+      route('get', '/permissions', allowAll),
+    );
     await editor();
     expect(await screen.findByText(/version 0/)).toBeInTheDocument();
     expect(await screen.findByText('No effective policy')).toBeInTheDocument();
@@ -63,13 +83,31 @@ describe('PolicyEditor', () => {
     base();
     await editor();
     expect(await screen.findByLabelText('Max replicas')).toHaveValue(20);
-    for (const title of ['Preset', 'Replicas and mode', 'Metrics', 'Named queries', 'Behaviour', 'Predictive scaling', 'Schedules', 'Fallback', 'Vertical right-sizing']) {
+    for (const title of [
+      'Preset',
+      'Replicas and mode',
+      'Metrics',
+      'Named queries',
+      'Behaviour',
+      'Predictive scaling',
+      'Schedules',
+      'Fallback',
+      'Vertical right-sizing',
+    ]) {
       expect(screen.getByRole('heading', { name: title })).toBeInTheDocument();
     }
-    expect(screen.getByTestId('preset-description')).toHaveTextContent(/HPA defaults/);
-    const table = await screen.findByRole('table', { name: 'Effective policy' });
-    expect(within(table).getByText('predictive.enabled').closest('tr')).toHaveTextContent('tier');
-    expect(screen.getByText('Effective: 2 (from environment)')).toBeInTheDocument();
+    expect(screen.getByTestId('preset-description')).toHaveTextContent(
+      /HPA defaults/,
+    );
+    const table = await screen.findByRole('table', {
+      name: 'Effective policy',
+    });
+    expect(
+      within(table).getByText('predictive.enabled').closest('tr'),
+    ).toHaveTextContent('tier');
+    expect(
+      screen.getByText('Effective: 2 (from environment)'),
+    ).toBeInTheDocument();
   });
 
   it('shows schema and cross-field errors on their fields', async () => {
@@ -80,11 +118,15 @@ describe('PolicyEditor', () => {
     await setNumber('Max replicas', '20');
     await setNumber('Min replicas', '30');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
-    expect(await screen.findByText('minReplicas (30) is above maxReplicas (20)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('minReplicas (30) is above maxReplicas (20)'),
+    ).toBeInTheDocument();
     await setNumber('Fallback replicas', '99');
     await setNumber('Min replicas', '2');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
-    expect(await screen.findByText(/fallback replicas \(99\) must lie within/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/fallback replicas \(99\) must lie within/),
+    ).toBeInTheDocument();
   });
 
   it('validates a metric added to the form', async () => {
@@ -102,7 +144,12 @@ describe('PolicyEditor', () => {
     base();
     let put: any;
     server.use(
-      route('post', `${DOC}/validate`, { valid: true, issues: [], guardrails: changeRequest.guardrails, diff: changeRequest.diff }),
+      route('post', `${DOC}/validate`, {
+        valid: true,
+        issues: [],
+        guardrails: changeRequest.guardrails,
+        diff: changeRequest.diff,
+      }),
       http.put(`${BASE_URL}/policies/service/:name`, async ({ request }) => {
         put = await request.json();
         return HttpResponse.json({ status: 'pending-approval', changeRequest });
@@ -112,31 +159,67 @@ describe('PolicyEditor', () => {
     await setNumber('Max replicas', '80');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByRole('table', { name: 'Policy changes' })).toHaveTextContent('maxReplicas2080');
-    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(/needs approval/);
-    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(/above the tenant quota/);
-    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), { target: { value: 'Black Friday' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Request approval' }));
+    expect(
+      within(dialog).getByRole('table', { name: 'Policy changes' }),
+    ).toHaveTextContent('maxReplicas2080');
+    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(
+      /needs approval/,
+    );
+    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(
+      /above the tenant quota/,
+    );
+    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), {
+      target: { value: 'Black Friday' },
+    });
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Request approval' }),
+    );
     const outcome = await screen.findByTestId('save-outcome');
     expect(outcome).toHaveTextContent(/Sent for approval/);
-    expect(within(outcome).getByTestId('backtest')).toHaveTextContent(/30 min overloaded/);
-    expect(put).toEqual({ override: { maxReplicas: 80, preset: 'balanced' }, version: 3, reason: 'Black Friday' });
+    expect(within(outcome).getByTestId('backtest')).toHaveTextContent(
+      /30 min overloaded/,
+    );
+    expect(put).toEqual({
+      override: { maxReplicas: 80, preset: 'balanced' },
+      version: 3,
+      reason: 'Black Friday',
+    });
   });
 
   it('applies a change within guardrails', async () => {
     base();
     server.use(
-      route('post', `${DOC}/validate`, { valid: true, issues: [], guardrails: [], diff: [{ path: 'maxReplicas', before: 20, after: 15 }] }),
-      route('put', DOC, { status: 'applied', document: { ...servicePolicy, version: 4, override: { maxReplicas: 15 } } }),
+      route('post', `${DOC}/validate`, {
+        valid: true,
+        issues: [],
+        guardrails: [],
+        diff: [{ path: 'maxReplicas', before: 20, after: 15 }],
+      }),
+      route('put', DOC, {
+        status: 'applied',
+        document: {
+          ...servicePolicy,
+          version: 4,
+          override: { maxReplicas: 15 },
+        },
+      }),
     );
     await editor();
     await setNumber('Max replicas', '15');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(/applies as soon as you save/);
-    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), { target: { value: 'less headroom' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Save and apply' }));
-    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(/version 4/);
+    expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(
+      /applies as soon as you save/,
+    );
+    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), {
+      target: { value: 'less headroom' },
+    });
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Save and apply' }),
+    );
+    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(
+      /version 4/,
+    );
   });
 
   it('tells the user about a concurrent change (409) and reloads', async () => {
@@ -145,36 +228,71 @@ describe('PolicyEditor', () => {
     server.use(
       http.get(`${BASE_URL}/policies/service/:name`, () => {
         loads += 1;
-        return HttpResponse.json(loads === 1 ? servicePolicy : { ...servicePolicy, version: 5, override: { maxReplicas: 12 } });
+        return HttpResponse.json(
+          loads === 1
+            ? servicePolicy
+            : { ...servicePolicy, version: 5, override: { maxReplicas: 12 } },
+        );
       }),
-      route('post', `${DOC}/validate`, { valid: true, issues: [], guardrails: [], diff: [{ path: 'maxReplicas', before: 20, after: 15 }] }),
+      route('post', `${DOC}/validate`, {
+        valid: true,
+        issues: [],
+        guardrails: [],
+        diff: [{ path: 'maxReplicas', before: 20, after: 15 }],
+      }),
       failing('put', DOC, 409, 'version 3 is stale, current is 5'),
     );
     await editor();
     await setNumber('Max replicas', '15');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
     const dialog = await screen.findByRole('dialog');
-    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), { target: { value: 'tune' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Save and apply' }));
-    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(/changed this policy while you were editing/);
-    await waitFor(() => expect(screen.getByLabelText('Max replicas')).toHaveValue(12));
+    fireEvent.change(within(dialog).getByLabelText('Reason for the change'), {
+      target: { value: 'tune' },
+    });
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Save and apply' }),
+    );
+    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(
+      /changed this policy while you were editing/,
+    );
+    await waitFor(() =>
+      expect(screen.getByLabelText('Max replicas')).toHaveValue(12),
+    );
     expect(screen.getByText(/version 5/)).toBeInTheDocument();
   });
 
   it('shows server validation issues on their fields', async () => {
     base();
-    server.use(route('post', `${DOC}/validate`, { valid: false, issues: [{ path: 'override.maxReplicas', message: 'above the platform ceiling' }], guardrails: [], diff: [] }));
+    server.use(
+      route('post', `${DOC}/validate`, {
+        valid: false,
+        issues: [
+          {
+            path: 'override.maxReplicas',
+            message: 'above the platform ceiling',
+          },
+        ],
+        guardrails: [],
+        diff: [],
+      }),
+    );
     await editor();
     await setNumber('Max replicas', '15');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
-    expect(await screen.findByText('above the platform ceiling')).toBeInTheDocument();
+    expect(
+      await screen.findByText('above the platform ceiling'),
+    ).toBeInTheDocument();
   });
 
   it('is read-only with the reason when the user may not edit', async () => {
     base(denyAll);
     await editor();
-    expect(await screen.findByTestId('policy-read-only')).toHaveTextContent(/cannot edit this policy/);
+    expect(await screen.findByTestId('policy-read-only')).toHaveTextContent(
+      /cannot edit this policy/,
+    );
     expect(screen.getByLabelText('Max replicas')).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Review and save' })).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Review and save' }),
+    ).toBeDisabled();
   });
 });

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
-import type { PolicyDocument, PolicyLevel } from '@internal/plugin-autoscaling-common';
+import type {
+  PolicyDocument,
+  PolicyLevel,
+} from '@internal/plugin-autoscaling-common';
 import { useEffectivePolicy, usePolicyDocument } from '../../hooks/usePolicy';
 import { usePermissions } from '../../hooks/usePermissions';
 import { errorStatus } from '../../lib/errors';
@@ -15,7 +18,12 @@ import { SaveOutcomeNotice } from './SaveOutcomeNotice';
  * Edits one level of policy (`service` for a Component, `tenant` for a tenant Group) beside the
  * effective policy with the level each value comes from.
  */
-export function PolicyEditor(props: { level: PolicyLevel; name: string; entityRef: string; title?: string }) {
+export function PolicyEditor(props: {
+  level: PolicyLevel;
+  name: string;
+  entityRef: string;
+  title?: string;
+}) {
   const { level, name, entityRef } = props;
   const document = usePolicyDocument(level, name);
   const effective = useEffectivePolicy(entityRef);
@@ -29,21 +37,38 @@ export function PolicyEditor(props: { level: PolicyLevel; name: string; entityRe
         ...document,
         isError: false,
         error: null,
-        data: { target: { level, name }, version: 0, override: {}, updatedBy: null, updatedAt: null } as PolicyDocument,
+        data: {
+          target: { level, name },
+          version: 0,
+          override: {},
+          updatedBy: null,
+          updatedAt: null,
+        } as PolicyDocument,
       }
     : document;
 
-  const readOnlyReason = disabledReasonFor(loading, permissions.canEditPolicy, PERMISSION_REASONS.editPolicy);
+  const readOnlyReason = disabledReasonFor(
+    loading,
+    permissions.canEditPolicy,
+    PERMISSION_REASONS.editPolicy,
+  );
 
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} lg={7}>
         <InfoCard title={props.title ?? 'Scaling policy'}>
-          {outcome && <SaveOutcomeNotice outcome={outcome} onClose={() => setOutcome(undefined)} />}
+          {outcome && (
+            <SaveOutcomeNotice
+              outcome={outcome}
+              onClose={() => setOutcome(undefined)}
+            />
+          )}
           <QueryState query={documentQuery}>
             {doc => (
               <PolicyForm
-                key={`${doc.version}-${effective.dataUpdatedAt}-${readOnlyReason ?? ''}`}
+                key={`${doc.version}-${effective.dataUpdatedAt}-${
+                  readOnlyReason ?? ''
+                }`}
                 level={level}
                 name={name}
                 document={doc}
@@ -60,7 +85,10 @@ export function PolicyEditor(props: { level: PolicyLevel; name: string; entityRe
         </InfoCard>
       </Grid>
       <Grid item xs={12} lg={5}>
-        <InfoCard title="Effective policy" subheader="What the engine uses, and which level set each value">
+        <InfoCard
+          title="Effective policy"
+          subheader="What the engine uses, and which level set each value"
+        >
           <QueryState
             query={effective}
             compact

@@ -13,7 +13,11 @@ import type {
   PolicyValidationResult,
 } from '@internal/plugin-autoscaling-common';
 import { useUpdatePolicy, useValidatePolicy } from '../../hooks/usePolicy';
-import { errorMessage, errorStatus, issuePathToFieldName } from '../../lib/errors';
+import {
+  errorMessage,
+  errorStatus,
+  issuePathToFieldName,
+} from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { overrideToForm, type PolicyFormValues } from '../../lib/policyForm';
 import { createPolicyResolver } from '../../lib/policyResolver';
@@ -52,9 +56,15 @@ export function PolicyForm(props: {
   });
   const validate = useValidatePolicy(level, name);
   const update = useUpdatePolicy(level, name);
-  const [pending, setPending] = useState<{ override: PolicyOverride; validation: PolicyValidationResult }>();
+  const [pending, setPending] = useState<{
+    override: PolicyOverride;
+    validation: PolicyValidationResult;
+  }>();
   const [saveError, setSaveError] = useState<string>();
-  const context = useMemo(() => ({ readOnlyReason, effective }), [readOnlyReason, effective]);
+  const context = useMemo(
+    () => ({ readOnlyReason, effective }),
+    [readOnlyReason, effective],
+  );
 
   const onSubmit = form.handleSubmit(async values => {
     setSaveError(undefined);
@@ -68,7 +78,10 @@ export function PolicyForm(props: {
     }
     if (!validation.valid) {
       for (const issue of validation.issues) {
-        form.setError(issuePathToFieldName(issue.path) as any, { type: 'server', message: issue.message });
+        form.setError(issuePathToFieldName(issue.path) as any, {
+          type: 'server',
+          message: issue.message,
+        });
       }
       setSaveError('The backend found problems; see the highlighted fields.');
       return;
@@ -79,7 +92,11 @@ export function PolicyForm(props: {
   const confirm = async (reason: string) => {
     if (!pending) return;
     try {
-      const result = await update.mutateAsync({ override: pending.override, version: document.version, reason });
+      const result = await update.mutateAsync({
+        override: pending.override,
+        version: document.version,
+        reason,
+      });
       setPending(undefined);
       props.onSaved({ kind: 'result', result });
     } catch (e) {
@@ -87,7 +104,9 @@ export function PolicyForm(props: {
         setPending(undefined);
         props.onSaved({
           kind: 'conflict',
-          message: `Someone else changed this policy while you were editing (${errorMessage(e)}). The latest version has been loaded; review it and make your change again.`,
+          message: `Someone else changed this policy while you were editing (${errorMessage(
+            e,
+          )}). The latest version has been loaded; review it and make your change again.`,
         });
         props.onConflict();
         return;
@@ -99,15 +118,28 @@ export function PolicyForm(props: {
   return (
     <PolicyFormContext.Provider value={context}>
       <FormProvider {...form}>
-        <Box component="form" noValidate onSubmit={onSubmit} aria-label={`Policy for ${level} ${name}`}>
+        <Box
+          component="form"
+          noValidate
+          onSubmit={onSubmit}
+          aria-label={`Policy for ${level} ${name}`}
+        >
           {readOnlyReason && (
-            <Alert severity="info" sx={{ mb: 2 }} data-testid="policy-read-only">
+            <Alert
+              severity="info"
+              sx={{ mb: 2 }}
+              data-testid="policy-read-only"
+            >
               {readOnlyReason}
             </Alert>
           )}
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
             {level} level · version {document.version}
-            {document.updatedBy ? ` · last changed by ${document.updatedBy} on ${formatDateTime(document.updatedAt)}` : ''}
+            {document.updatedBy
+              ? ` · last changed by ${document.updatedBy} on ${formatDateTime(
+                  document.updatedAt,
+                )}`
+              : ''}
           </Typography>
           <PresetSection />
           <ReplicaSection />
@@ -132,7 +164,10 @@ export function PolicyForm(props: {
             >
               Review and save
             </PermissionButton>
-            <Button onClick={() => form.reset()} disabled={Boolean(readOnlyReason) || !form.formState.isDirty}>
+            <Button
+              onClick={() => form.reset()}
+              disabled={Boolean(readOnlyReason) || !form.formState.isDirty}
+            >
               Discard changes
             </Button>
           </Box>

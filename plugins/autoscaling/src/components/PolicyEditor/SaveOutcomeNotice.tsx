@@ -5,10 +5,21 @@ import { GuardrailNotice } from './GuardrailNotice';
 import type { SaveOutcome } from './PolicyForm';
 
 /** What happened to the last save: applied, pending approval, or a version conflict. */
-export function SaveOutcomeNotice({ outcome, onClose }: { outcome: SaveOutcome; onClose: () => void }) {
+export function SaveOutcomeNotice({
+  outcome,
+  onClose,
+}: {
+  outcome: SaveOutcome;
+  onClose: () => void;
+}) {
   if (outcome.kind === 'conflict') {
     return (
-      <Alert severity="warning" onClose={onClose} sx={{ mb: 2 }} data-testid="save-outcome">
+      <Alert
+        severity="warning"
+        onClose={onClose}
+        sx={{ mb: 2 }}
+        data-testid="save-outcome"
+      >
         <AlertTitle>Policy changed by someone else</AlertTitle>
         {outcome.message}
       </Alert>
@@ -17,17 +28,28 @@ export function SaveOutcomeNotice({ outcome, onClose }: { outcome: SaveOutcome; 
   const { result } = outcome;
   if (result.status === 'applied') {
     return (
-      <Alert severity="success" onClose={onClose} sx={{ mb: 2 }} data-testid="save-outcome">
-        Saved and applied: the policy is now at version {result.document.version}. The engine uses it from its next
-        evaluation.
+      <Alert
+        severity="success"
+        onClose={onClose}
+        sx={{ mb: 2 }}
+        data-testid="save-outcome"
+      >
+        Saved and applied: the policy is now at version{' '}
+        {result.document.version}. The engine uses it from its next evaluation.
       </Alert>
     );
   }
   const request = result.changeRequest;
   return (
-    <Alert severity="info" onClose={onClose} sx={{ mb: 2 }} data-testid="save-outcome">
+    <Alert
+      severity="info"
+      onClose={onClose}
+      sx={{ mb: 2 }}
+      data-testid="save-outcome"
+    >
       <AlertTitle>Sent for approval</AlertTitle>
-      Change request {request.id} is pending; it applies once a platform engineer other than you approves it.
+      Change request {request.id} is pending; it applies once a platform
+      engineer other than you approves it.
       <div style={{ marginTop: 8 }}>
         <GuardrailNotice guardrails={request.guardrails} />
       </div>

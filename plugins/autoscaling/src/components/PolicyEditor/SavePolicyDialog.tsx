@@ -22,10 +22,19 @@ export function SavePolicyDialog(props: {
 }) {
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
-  const reasonError = reason.trim().length < 3 ? 'Say why (at least 3 characters); it goes to the audit log' : undefined;
+  const reasonError =
+    reason.trim().length < 3
+      ? 'Say why (at least 3 characters); it goes to the audit log'
+      : undefined;
   const needsApproval = (props.validation?.guardrails.length ?? 0) > 0;
   return (
-    <Dialog open={props.open} onClose={props.onCancel} fullWidth maxWidth="md" aria-labelledby="save-policy-title">
+    <Dialog
+      open={props.open}
+      onClose={props.onCancel}
+      fullWidth
+      maxWidth="md"
+      aria-labelledby="save-policy-title"
+    >
       <DialogTitle id="save-policy-title">Review policy change</DialogTitle>
       <DialogContent>
         {props.validation && (
@@ -48,7 +57,10 @@ export function SavePolicyDialog(props: {
           value={reason}
           onChange={e => setReason(e.target.value)}
           error={touched && Boolean(reasonError)}
-          helperText={(touched && reasonError) || 'Recorded in the audit log and shown to approvers.'}
+          helperText={
+            (touched && reasonError) ||
+            'Recorded in the audit log and shown to approvers.'
+          }
         />
         {props.error && <Alert severity="error">{props.error}</Alert>}
       </DialogContent>

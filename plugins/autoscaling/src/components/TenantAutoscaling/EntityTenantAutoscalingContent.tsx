@@ -36,14 +36,21 @@ function TenantView() {
             </Grid>
             <Grid item xs={12} lg={7}>
               <InfoCard title={`Services of ${tenant}`}>
-                <TenantServicesTable workloads={s.workloads} currency={s.cost.currency} />
+                <TenantServicesTable
+                  workloads={s.workloads}
+                  currency={s.cost.currency}
+                />
               </InfoCard>
             </Grid>
             <Grid item xs={12} lg={5}>
               <InfoCard
                 title="Cost"
                 action={
-                  <ExportButton label="Export CSV" fileName={`cost-${tenant}.csv`} fetchBlob={() => api.exportCost(tenant)} />
+                  <ExportButton
+                    label="Export CSV"
+                    fileName={`cost-${tenant}.csv`}
+                    fetchBlob={() => api.exportCost(tenant)}
+                  />
                 }
               >
                 <div data-testid="cost-card">
@@ -55,7 +62,12 @@ function TenantView() {
         )}
       </QueryState>
       <Grid item xs={12}>
-        <PolicyEditor level="tenant" name={tenant} entityRef={entityRef} title="Tenant default policy" />
+        <PolicyEditor
+          level="tenant"
+          name={tenant}
+          entityRef={entityRef}
+          title="Tenant default policy"
+        />
       </Grid>
     </Grid>
   );

@@ -1,8 +1,20 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { EntityTenantAutoscalingCard } from './EntityTenantAutoscalingCard';
 import { EntityTenantAutoscalingContent } from './EntityTenantAutoscalingContent';
-import { acmeEntity, failing, pending, renderWithApi, route, setupMswServer } from '../../__testUtils__/render';
-import { allowAll, denyAll, effectivePolicy, tenantSummary } from '../../__testUtils__/fixtures';
+import {
+  acmeEntity,
+  failing,
+  pending,
+  renderWithApi,
+  route,
+  setupMswServer,
+} from '../../__testUtils__/render';
+import {
+  allowAll,
+  denyAll,
+  effectivePolicy,
+  tenantSummary,
+} from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
 const server = setupMswServer();
@@ -10,8 +22,17 @@ const SUMMARY = '/tenants/acme/summary';
 
 function policyRoutes(permissions = allowAll) {
   return [
-    route('get', '/policies/tenant/acme', { target: { level: 'tenant', name: 'acme' }, version: 1, override: { maxReplicas: 40 }, updatedBy: null, updatedAt: null }),
-    route('get', '/policies/effective', { ...effectivePolicy, entityRef: 'group:default/acme' }),
+    route('get', '/policies/tenant/acme', {
+      target: { level: 'tenant', name: 'acme' },
+      version: 1,
+      override: { maxReplicas: 40 },
+      updatedBy: null,
+      updatedAt: null,
+    }),
+    route('get', '/policies/effective', {
+      ...effectivePolicy,
+      entityRef: 'group:default/acme',
+    }),
     route('get', '/permissions', permissions),
   ];
 }
@@ -19,32 +40,59 @@ function policyRoutes(permissions = allowAll) {
 describe('tenant autoscaling', () => {
   it('card: loading, error and totals vs quota and budget', async () => {
     server.use(pending('get', SUMMARY));
-    const first = await renderWithApi(<EntityTenantAutoscalingCard />, { entity: acmeEntity });
+    const first = await renderWithApi(<EntityTenantAutoscalingCard />, {
+      entity: acmeEntity,
+    });
     expect(await screen.findByRole('progressbar')).toBeInTheDocument();
     first.unmount();
 
     server.use(failing('get', SUMMARY, 500, 'summary failed'));
-    const second = await renderWithApi(<EntityTenantAutoscalingCard />, { entity: acmeEntity });
-    expect((await screen.findAllByText(/summary failed/)).length).toBeGreaterThan(0);
+    const second = await renderWithApi(<EntityTenantAutoscalingCard />, {
+      entity: acmeEntity,
+    });
+    expect(
+      (await screen.findAllByText(/summary failed/)).length,
+    ).toBeGreaterThan(0);
     second.unmount();
 
     server.use(route('get', SUMMARY, tenantSummary));
-    await renderWithApi(<EntityTenantAutoscalingCard />, { entity: acmeEntity });
-    expect(await screen.findByTestId('tenant-replicas')).toHaveTextContent('27 of quota 60');
-    expect(screen.getByTestId('tenant-budget')).toHaveTextContent('$7,650 of budget $9,000');
-    expect(screen.getByTestId('budget-status')).toHaveTextContent('Budget warning');
+    await renderWithApi(<EntityTenantAutoscalingCard />, {
+      entity: acmeEntity,
+    });
+    expect(await screen.findByTestId('tenant-replicas')).toHaveTextContent(
+      '27 of quota 60',
+    );
+    expect(screen.getByTestId('tenant-budget')).toHaveTextContent(
+      '$7,650 of budget $9,000',
+    );
+    expect(screen.getByTestId('budget-status')).toHaveTextContent(
+      'Budget warning',
+    );
     expect(screen.getByTestId('tenant-mtd')).toHaveTextContent('$5,200');
   });
 
   it('tab: empty state when the tenant has no workloads', async () => {
-    server.use(route('get', SUMMARY, { ...tenantSummary, workloads: [], totalReplicas: 0 }), ...policyRoutes());
-    await renderWithApi(<EntityTenantAutoscalingContent />, { entity: acmeEntity });
-    expect(await screen.findByText('No workloads for this tenant yet')).toBeInTheDocument();
+    server.use(
+      route('get', SUMMARY, {
+        ...tenantSummary,
+        workloads: [],
+        totalReplicas: 0,
+      }),
+      ...policyRoutes(),
+    );
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+    });
+    expect(
+      await screen.findByText('No workloads for this tenant yet'),
+    ).toBeInTheDocument();
   });
 
   it('tab: every service with replicas, utilisation, mode and cost, the cost card and the tenant policy', async () => {
     server.use(route('get', SUMMARY, tenantSummary), ...policyRoutes());
-    await renderWithApi(<EntityTenantAutoscalingContent />, { entity: acmeEntity });
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+    });
     const table = await screen.findByRole('table', { name: 'Services' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(3);
@@ -55,17 +103,30 @@ describe('tenant autoscaling', () => {
     expect(rows[1]).toHaveTextContent('$1.25');
     expect(rows[2]).toHaveTextContent('storefront');
     const cost = screen.getByTestId('cost-card');
-    expect(within(cost).getByTestId('cost-projected')).toHaveTextContent('$7,650');
-    expect(within(cost).getByTestId('cost-savings')).toHaveTextContent('$300/month');
-    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeInTheDocument();
-    expect(await screen.findByText('Tenant default policy')).toBeInTheDocument();
+    expect(within(cost).getByTestId('cost-projected')).toHaveTextContent(
+      '$7,650',
+    );
+    expect(within(cost).getByTestId('cost-savings')).toHaveTextContent(
+      '$300/month',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Export CSV' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Tenant default policy'),
+    ).toBeInTheDocument();
     expect(await screen.findByLabelText('Max replicas')).toHaveValue(40);
   });
 
   it('tab: the tenant policy is read-only for users of other tenants', async () => {
     server.use(route('get', SUMMARY, tenantSummary), ...policyRoutes(denyAll));
-    await renderWithApi(<EntityTenantAutoscalingContent />, { entity: acmeEntity, user: 'user:default/gina' });
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+      user: 'user:default/gina',
+    });
     expect(await screen.findByTestId('policy-read-only')).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByLabelText('Max replicas')).toBeDisabled());
+    await waitFor(() =>
+      expect(screen.getByLabelText('Max replicas')).toBeDisabled(),
+    );
   });
 });

@@ -12,11 +12,17 @@ function entityLink(entityRef: string): string {
   const match = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(entityRef);
   if (!match) return '#';
   const [, kind, namespace = 'default', name] = match;
-  return `/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}/autoscaling`;
+  return `/catalog/${namespace}/${kind.toLocaleLowerCase(
+    'en-US',
+  )}/${name}/autoscaling`;
 }
 
 /** Every workload of a tenant (or the fleet): replicas, utilisation, mode and cost. */
-export function TenantServicesTable(props: { workloads: WorkloadSummary[]; currency?: string; showTenant?: boolean }) {
+export function TenantServicesTable(props: {
+  workloads: WorkloadSummary[];
+  currency?: string;
+  showTenant?: boolean;
+}) {
   if (props.workloads.length === 0) {
     return (
       <Typography color="text.secondary" data-testid="empty-state">
@@ -49,11 +55,18 @@ export function TenantServicesTable(props: { workloads: WorkloadSummary[]; curre
             <TableCell>{w.environment}</TableCell>
             <TableCell align="right">
               {w.currentReplicas}
-              {w.desiredReplicas !== w.currentReplicas ? ` → ${w.desiredReplicas}` : ''} ({w.minReplicas}–{w.maxReplicas})
+              {w.desiredReplicas !== w.currentReplicas
+                ? ` → ${w.desiredReplicas}`
+                : ''}{' '}
+              ({w.minReplicas}–{w.maxReplicas})
             </TableCell>
-            <TableCell align="right">{formatPercent(w.cpuUtilization)}</TableCell>
+            <TableCell align="right">
+              {formatPercent(w.cpuUtilization)}
+            </TableCell>
             <TableCell>{modeLabel(w.mode)}</TableCell>
-            <TableCell align="right">{formatMoney(w.hourlyCost, props.currency)}</TableCell>
+            <TableCell align="right">
+              {formatMoney(w.hourlyCost, props.currency)}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

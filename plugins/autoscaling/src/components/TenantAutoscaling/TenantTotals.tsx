@@ -6,17 +6,35 @@ import Typography from '@mui/material/Typography';
 import type { TenantSummary } from '@internal/plugin-autoscaling-common';
 import { budgetStatusLabel, formatMoney, usagePercent } from '../../lib/format';
 
-const BUDGET_METER_COLOR = { ok: 'primary', warning: 'warning', emergency: 'error' } as const;
-const STATUS_COLOR = { ok: 'success', warning: 'warning', emergency: 'error' } as const;
+const BUDGET_METER_COLOR = {
+  ok: 'primary',
+  warning: 'warning',
+  emergency: 'error',
+} as const;
+const STATUS_COLOR = {
+  ok: 'success',
+  warning: 'warning',
+  emergency: 'error',
+} as const;
 
-function Meter(props: { label: string; used: string; limit: string; percent: number | null; testId: string; color: 'primary' | 'warning' | 'error' }) {
+function Meter(props: {
+  label: string;
+  used: string;
+  limit: string;
+  percent: number | null;
+  testId: string;
+  color: 'primary' | 'warning' | 'error';
+}) {
   return (
     <Box data-testid={props.testId}>
       <Typography variant="overline" color="text.secondary">
         {props.label}
       </Typography>
       <Typography variant="h6" component="p">
-        {props.used} <Typography component="span" color="text.secondary">of {props.limit}</Typography>
+        {props.used}{' '}
+        <Typography component="span" color="text.secondary">
+          of {props.limit}
+        </Typography>
       </Typography>
       {props.percent !== null && (
         <LinearProgress
@@ -33,14 +51,25 @@ function Meter(props: { label: string; used: string; limit: string; percent: num
 /** Replicas against the quota and projected spend against the budget, with the budget status. */
 export function TenantTotals({ summary }: { summary: TenantSummary }) {
   const money = (v: number | null) => formatMoney(v, summary.cost.currency);
-  const replicaPercent = usagePercent(summary.totalReplicas, summary.replicaQuota);
-  const budgetPercent = usagePercent(summary.cost.projectedMonth.value, summary.monthlyBudget);
+  const replicaPercent = usagePercent(
+    summary.totalReplicas,
+    summary.replicaQuota,
+  );
+  const budgetPercent = usagePercent(
+    summary.cost.projectedMonth.value,
+    summary.monthlyBudget,
+  );
   const statusColor = STATUS_COLOR[summary.budgetStatus] ?? 'default';
   return (
     <Box>
       <Box display="flex" gap={1} mb={2} flexWrap="wrap">
         <Chip size="small" label={`${summary.tier} tier`} />
-        <Chip size="small" color={statusColor} label={budgetStatusLabel(summary.budgetStatus)} data-testid="budget-status" />
+        <Chip
+          size="small"
+          color={statusColor}
+          label={budgetStatusLabel(summary.budgetStatus)}
+          data-testid="budget-status"
+        />
       </Box>
       <Grid container spacing={3}>
         <Grid item xs={12} md={4}>
@@ -48,9 +77,17 @@ export function TenantTotals({ summary }: { summary: TenantSummary }) {
             testId="tenant-replicas"
             label="Replicas"
             used={String(summary.totalReplicas)}
-            limit={summary.replicaQuota === null ? 'no quota' : `quota ${summary.replicaQuota}`}
+            limit={
+              summary.replicaQuota === null
+                ? 'no quota'
+                : `quota ${summary.replicaQuota}`
+            }
             percent={replicaPercent}
-            color={replicaPercent !== null && replicaPercent >= 90 ? 'warning' : 'primary'}
+            color={
+              replicaPercent !== null && replicaPercent >= 90
+                ? 'warning'
+                : 'primary'
+            }
           />
         </Grid>
         <Grid item xs={12} md={4}>
@@ -58,7 +95,11 @@ export function TenantTotals({ summary }: { summary: TenantSummary }) {
             testId="tenant-budget"
             label="Projected month"
             used={money(summary.cost.projectedMonth.value)}
-            limit={summary.monthlyBudget === null ? 'no budget' : `budget ${money(summary.monthlyBudget)}`}
+            limit={
+              summary.monthlyBudget === null
+                ? 'no budget'
+                : `budget ${money(summary.monthlyBudget)}`
+            }
             percent={budgetPercent}
             color={BUDGET_METER_COLOR[summary.budgetStatus] ?? 'primary'}
           />

@@ -18,7 +18,10 @@ export function ExportButton(props: {
     try {
       saveBlob(await props.fetchBlob(), props.fileName);
     } catch (e) {
-      alertApi.post({ message: `Export failed: ${(e as Error).message}`, severity: 'error' });
+      alertApi.post({
+        message: `Export failed: ${(e as Error).message}`,
+        severity: 'error',
+      });
     } finally {
       setBusy(false);
     }

@@ -7,7 +7,11 @@ export interface PermissionButtonProps extends ButtonProps {
 }
 
 /** A button that says why it is disabled. */
-export function PermissionButton({ disabledReason, disabled, ...props }: PermissionButtonProps) {
+export function PermissionButton({
+  disabledReason,
+  disabled,
+  ...props
+}: PermissionButtonProps) {
   if (!disabledReason) return <Button disabled={disabled} {...props} />;
   return (
     <Tooltip title={disabledReason}>

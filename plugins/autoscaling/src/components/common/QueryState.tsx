@@ -1,10 +1,19 @@
 import { ReactNode } from 'react';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 
 export interface QueryStateProps<T> {
-  query: { isPending: boolean; isError: boolean; error: Error | null; data: T | undefined };
+  query: {
+    isPending: boolean;
+    isError: boolean;
+    error: Error | null;
+    data: T | undefined;
+  };
   /** Returns true when the data has nothing to show. */
   isEmpty?: (data: T) => boolean;
   emptyTitle?: string;
@@ -16,10 +25,18 @@ export interface QueryStateProps<T> {
 
 /** Loading, error, empty and data states of one query, the same way in every view. */
 export function QueryState<T>(props: QueryStateProps<T>) {
-  const { query, isEmpty, emptyTitle = 'Nothing here yet', emptyDescription, compact } = props;
+  const {
+    query,
+    isEmpty,
+    emptyTitle = 'Nothing here yet',
+    emptyDescription,
+    compact,
+  } = props;
   if (query.isPending) return <Progress aria-label="Loading" />;
   if (query.isError) {
-    return <ResponseErrorPanel error={query.error ?? new Error('Unknown error')} />;
+    return (
+      <ResponseErrorPanel error={query.error ?? new Error('Unknown error')} />
+    );
   }
   const data = query.data as T;
   if (isEmpty?.(data)) {
@@ -35,7 +52,13 @@ export function QueryState<T>(props: QueryStateProps<T>) {
         </Box>
       );
     }
-    return <EmptyState missing="data" title={emptyTitle} description={emptyDescription} />;
+    return (
+      <EmptyState
+        missing="data"
+        title={emptyTitle}
+        description={emptyDescription}
+      />
+    );
   }
   return <>{props.children(data)}</>;
 }

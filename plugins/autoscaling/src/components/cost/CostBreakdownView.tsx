@@ -12,7 +12,12 @@ import CheckIcon from '@mui/icons-material/CheckCircleOutline';
 import CrossIcon from '@mui/icons-material/HighlightOff';
 import { formatMoney } from '../../lib/format';
 
-function Figure(props: { label: string; value: string; hint?: string; testId: string }) {
+function Figure(props: {
+  label: string;
+  value: string;
+  hint?: string;
+  testId: string;
+}) {
   return (
     <Box data-testid={props.testId}>
       <Typography variant="overline" color="text.secondary">
@@ -38,17 +43,27 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
     <Box>
       <Grid container spacing={2}>
         <Grid item xs={6} md={3}>
-          <Figure testId="cost-hourly" label="Now" value={`${money(cost.hourly)}/h`} />
+          <Figure
+            testId="cost-hourly"
+            label="Now"
+            value={`${money(cost.hourly)}/h`}
+          />
         </Grid>
         <Grid item xs={6} md={3}>
-          <Figure testId="cost-mtd" label="Month to date" value={money(cost.monthToDate)} />
+          <Figure
+            testId="cost-mtd"
+            label="Month to date"
+            value={money(cost.monthToDate)}
+          />
         </Grid>
         <Grid item xs={6} md={3}>
           <Figure
             testId="cost-projected"
             label="Projected month"
             value={money(cost.projectedMonth.value)}
-            hint={`between ${money(cost.projectedMonth.lower)} and ${money(cost.projectedMonth.upper)}`}
+            hint={`between ${money(cost.projectedMonth.lower)} and ${money(
+              cost.projectedMonth.upper,
+            )}`}
           />
         </Grid>
         <Grid item xs={6} md={3}>
@@ -65,7 +80,11 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
             <ListItem key={`${s.kind}-${s.description}`} disableGutters>
               <ListItemText
                 primary={`${money(s.monthly)}/month — ${s.description}`}
-                secondary={s.kind === 'spot' ? 'Advice only: nothing moves to spot automatically.' : undefined}
+                secondary={
+                  s.kind === 'spot'
+                    ? 'Advice only: nothing moves to spot automatically.'
+                    : undefined
+                }
               />
             </ListItem>
           ))}
@@ -79,7 +98,11 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
             <Chip
               size="small"
               color={cost.spot.suitable ? 'success' : 'default'}
-              label={cost.spot.suitable ? `Suitable, saves ${money(cost.spot.monthlySavings)}/month` : 'Not suitable'}
+              label={
+                cost.spot.suitable
+                  ? `Suitable, saves ${money(cost.spot.monthlySavings)}/month`
+                  : 'Not suitable'
+              }
             />
           </Box>
           <List dense aria-label="Spot suitability checklist">
@@ -87,9 +110,17 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
               <ListItem key={item.item} disableGutters>
                 <ListItemIcon sx={{ minWidth: 32 }}>
                   {item.ok ? (
-                    <CheckIcon color="success" fontSize="small" titleAccess="yes" />
+                    <CheckIcon
+                      color="success"
+                      fontSize="small"
+                      titleAccess="yes"
+                    />
                   ) : (
-                    <CrossIcon color="error" fontSize="small" titleAccess="no" />
+                    <CrossIcon
+                      color="error"
+                      fontSize="small"
+                      titleAccess="no"
+                    />
                   )}
                 </ListItemIcon>
                 <ListItemText primary={item.item} />

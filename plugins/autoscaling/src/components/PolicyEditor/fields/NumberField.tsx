@@ -23,7 +23,11 @@ export function NumberField(props: {
           size="small"
           fullWidth
           value={field.value ?? ''}
-          onChange={e => field.onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+          onChange={e =>
+            field.onChange(
+              e.target.value === '' ? undefined : Number(e.target.value),
+            )
+          }
           onBlur={field.onBlur}
           inputRef={field.ref}
           inputProps={{ step: props.step ?? 1 }}

@@ -25,7 +25,9 @@ export function TextInputField(props: {
           multiline={props.multiline}
           placeholder={props.placeholder}
           value={field.value ?? ''}
-          onChange={e => field.onChange(e.target.value === '' ? undefined : e.target.value)}
+          onChange={e =>
+            field.onChange(e.target.value === '' ? undefined : e.target.value)
+          }
           onBlur={field.onBlur}
           inputRef={field.ref}
           disabled={meta.disabled}

@@ -4,7 +4,10 @@ import { Section } from './Section';
 
 export function BehaviorSection() {
   return (
-    <Section title="Behaviour" description="How fast replicas may change, as in the Kubernetes HPA.">
+    <Section
+      title="Behaviour"
+      description="How fast replicas may change, as in the Kubernetes HPA."
+    >
       <Grid container spacing={3}>
         <Grid item xs={12} md={6}>
           <ScalingRulesFields direction="scaleUp" />

@@ -10,16 +10,36 @@ import { usePolicyFormContext } from '../PolicyFormContext';
 const METRIC_TYPES = ['Resource', 'Pods', 'Object', 'External'] as const;
 type MetricType = (typeof METRIC_TYPES)[number];
 
-const SIGNALS = ['request-rate', 'latency-percentile', 'queue-length', 'error-rate', 'custom'];
+const SIGNALS = [
+  'request-rate',
+  'latency-percentile',
+  'queue-length',
+  'error-rate',
+  'custom',
+];
 
 export function defaultMetric(type: MetricType): Record<string, unknown> {
   switch (type) {
     case 'Resource':
-      return { type, resource: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } };
+      return {
+        type,
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: 80 },
+      };
     case 'Pods':
-      return { type, name: undefined, query: { ref: undefined }, target: { type: 'AverageValue', averageValue: undefined } };
+      return {
+        type,
+        name: undefined,
+        query: { ref: undefined },
+        target: { type: 'AverageValue', averageValue: undefined },
+      };
     default:
-      return { type, name: undefined, query: { source: 'prometheus', query: undefined }, target: { type: 'Value', value: undefined } };
+      return {
+        type,
+        name: undefined,
+        query: { source: 'prometheus', query: undefined },
+        target: { type: 'Value', value: undefined },
+      };
   }
 }
 
@@ -42,8 +62,11 @@ export function MetricFields({ index }: { index: number }) {
   const { readOnlyReason } = usePolicyFormContext();
   const base = `metrics.${index}`;
   const type = (useWatch({ name: `${base}.type` }) ?? 'Resource') as MetricType;
-  const targetType = (useWatch({ name: `${base}.target.type` }) ?? 'Utilization') as string;
-  const query = useWatch({ name: `${base}.query` }) as Record<string, unknown> | undefined;
+  const targetType = (useWatch({ name: `${base}.target.type` }) ??
+    'Utilization') as string;
+  const query = useWatch({ name: `${base}.query` }) as
+    | Record<string, unknown>
+    | undefined;
   const queryKind = query && 'ref' in query ? 'ref' : 'source';
   const targetTypes = TARGET_TYPES[type];
   const opts = { shouldDirty: true, shouldValidate: false };
@@ -55,16 +78,25 @@ export function MetricFields({ index }: { index: number }) {
           name={`${base}.type`}
           label="Metric type"
           options={options(METRIC_TYPES)}
-          onValueChange={v => setValue(base, defaultMetric((v ?? 'Resource') as MetricType), opts)}
+          onValueChange={v =>
+            setValue(base, defaultMetric((v ?? 'Resource') as MetricType), opts)
+          }
         />
       </Grid>
       {type === 'Resource' ? (
         <>
           <Grid item xs={6} md={3}>
-            <SelectField name={`${base}.resource`} label="Resource" options={options(['cpu', 'memory'])} />
+            <SelectField
+              name={`${base}.resource`}
+              label="Resource"
+              options={options(['cpu', 'memory'])}
+            />
           </Grid>
           <Grid item xs={6} md={3}>
-            <TextInputField name={`${base}.container`} label="Container (optional)" />
+            <TextInputField
+              name={`${base}.container`}
+              label="Container (optional)"
+            />
           </Grid>
           <Grid item xs={6} md={3}>
             <TextInputField name={`${base}.name`} label="Name (optional)" />
@@ -76,7 +108,12 @@ export function MetricFields({ index }: { index: number }) {
             <TextInputField name={`${base}.name`} label="Metric name" />
           </Grid>
           <Grid item xs={6} md={3}>
-            <SelectField name={`${base}.signal`} label="Signal" allowInherit options={options(SIGNALS)} />
+            <SelectField
+              name={`${base}.signal`}
+              label="Signal"
+              allowInherit
+              options={options(SIGNALS)}
+            />
           </Grid>
           <Grid item xs={6} md={3}>
             <TextField
@@ -90,7 +127,9 @@ export function MetricFields({ index }: { index: number }) {
               onChange={e =>
                 setValue(
                   `${base}.query`,
-                  e.target.value === 'ref' ? { ref: undefined } : { source: 'prometheus', query: undefined },
+                  e.target.value === 'ref'
+                    ? { ref: undefined }
+                    : { source: 'prometheus', query: undefined },
                   opts,
                 )
               }
@@ -107,10 +146,18 @@ export function MetricFields({ index }: { index: number }) {
           ) : (
             <>
               <Grid item xs={12} md={3}>
-                <TextInputField name={`${base}.query.source`} label="Metric source" placeholder="prometheus" />
+                <TextInputField
+                  name={`${base}.query.source`}
+                  label="Metric source"
+                  placeholder="prometheus"
+                />
               </Grid>
               <Grid item xs={12} md={9}>
-                <TextInputField name={`${base}.query.query`} label="Query" placeholder="sum(rate(http_requests_total[1m]))" />
+                <TextInputField
+                  name={`${base}.query.query`}
+                  label="Query"
+                  placeholder="sum(rate(http_requests_total[1m]))"
+                />
               </Grid>
             </>
           )}
@@ -126,11 +173,16 @@ export function MetricFields({ index }: { index: number }) {
       </Grid>
       <Grid item xs={6} md={3}>
         {targetType === 'Utilization' ? (
-          <NumberField name={`${base}.target.averageUtilization`} label="Target utilisation (%)" />
+          <NumberField
+            name={`${base}.target.averageUtilization`}
+            label="Target utilisation (%)"
+          />
         ) : (
           <TextInputField
             name={`${base}.target.${targetKey(targetType)}`}
-            label={targetType === 'Value' ? 'Target value' : 'Target average value'}
+            label={
+              targetType === 'Value' ? 'Target value' : 'Target average value'
+            }
             placeholder="e.g. 100, 500m, 256Mi"
           />
         )}

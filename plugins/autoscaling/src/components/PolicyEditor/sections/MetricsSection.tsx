@@ -11,14 +11,21 @@ import { Section } from './Section';
 export function MetricsSection() {
   const { control } = useFormContext();
   const { readOnlyReason, effective } = usePolicyFormContext();
-  const { fields, append, remove } = useFieldArray({ control, name: 'metrics' });
+  const { fields, append, remove } = useFieldArray({
+    control,
+    name: 'metrics',
+  });
   const inherited = effective?.policy.metrics;
   return (
     <Section
       title="Metrics"
       description="Scale so that each metric meets its target; the largest replica count wins."
       action={
-        <Button size="small" onClick={() => append(defaultMetric('Resource'))} disabled={Boolean(readOnlyReason)}>
+        <Button
+          size="small"
+          onClick={() => append(defaultMetric('Resource'))}
+          disabled={Boolean(readOnlyReason)}
+        >
           Add metric
         </Button>
       }
@@ -28,13 +35,22 @@ export function MetricsSection() {
           Inherited:{' '}
           {inherited
             ? inherited
-                .map(m => (m.type === 'Resource' ? `${m.resource} ${JSON.stringify(m.target)}` : `${m.type} ${m.name}`))
+                .map(m =>
+                  m.type === 'Resource'
+                    ? `${m.resource} ${JSON.stringify(m.target)}`
+                    : `${m.type} ${m.name}`,
+                )
                 .join('; ')
             : 'CPU at 80% utilisation (HPA default)'}
         </Typography>
       )}
       {fields.map((field, index) => (
-        <ArrayFieldRow key={field.id} label={`metric ${index + 1}`} onRemove={() => remove(index)} disabled={Boolean(readOnlyReason)}>
+        <ArrayFieldRow
+          key={field.id}
+          label={`metric ${index + 1}`}
+          onRemove={() => remove(index)}
+          disabled={Boolean(readOnlyReason)}
+        >
           <MetricFields index={index} />
         </ArrayFieldRow>
       ))}

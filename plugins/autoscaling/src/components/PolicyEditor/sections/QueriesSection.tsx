@@ -10,25 +10,43 @@ import { Section } from './Section';
 export function QueriesSection() {
   const { control } = useFormContext();
   const { readOnlyReason } = usePolicyFormContext();
-  const { fields, append, remove } = useFieldArray({ control, name: 'queries' });
+  const { fields, append, remove } = useFieldArray({
+    control,
+    name: 'queries',
+  });
   return (
     <Section
       title="Named queries"
       description="Reusable queries on a metric source; metrics refer to them by name."
       action={
-        <Button size="small" onClick={() => append({ name: '', source: 'prometheus', query: '' })} disabled={Boolean(readOnlyReason)}>
+        <Button
+          size="small"
+          onClick={() => append({ name: '', source: 'prometheus', query: '' })}
+          disabled={Boolean(readOnlyReason)}
+        >
           Add query
         </Button>
       }
     >
       {fields.map((field, index) => (
-        <ArrayFieldRow key={field.id} label={`query ${index + 1}`} onRemove={() => remove(index)} disabled={Boolean(readOnlyReason)}>
+        <ArrayFieldRow
+          key={field.id}
+          label={`query ${index + 1}`}
+          onRemove={() => remove(index)}
+          disabled={Boolean(readOnlyReason)}
+        >
           <Grid container spacing={2}>
             <Grid item xs={12} md={3}>
-              <TextInputField name={`queries.${index}.name`} label="Query name" />
+              <TextInputField
+                name={`queries.${index}.name`}
+                label="Query name"
+              />
             </Grid>
             <Grid item xs={12} md={3}>
-              <TextInputField name={`queries.${index}.source`} label="Metric source" />
+              <TextInputField
+                name={`queries.${index}.source`}
+                label="Metric source"
+              />
             </Grid>
             <Grid item xs={12} md={6}>
               <TextInputField name={`queries.${index}.query`} label="Query" />

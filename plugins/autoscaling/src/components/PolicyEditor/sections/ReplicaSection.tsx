@@ -12,7 +12,10 @@ const MODE_OPTIONS = [
 
 export function ReplicaSection() {
   return (
-    <Section title="Replicas and mode" description="Leave a field blank to inherit it from the level above.">
+    <Section
+      title="Replicas and mode"
+      description="Leave a field blank to inherit it from the level above."
+    >
       <Grid container spacing={2}>
         <Grid item xs={6} md={3}>
           <NumberField name="minReplicas" label="Min replicas" />
@@ -21,13 +24,21 @@ export function ReplicaSection() {
           <NumberField name="maxReplicas" label="Max replicas" />
         </Grid>
         <Grid item xs={12} md={6}>
-          <SelectField name="mode" label="Mode" allowInherit options={MODE_OPTIONS} />
+          <SelectField
+            name="mode"
+            label="Mode"
+            allowInherit
+            options={MODE_OPTIONS}
+          />
         </Grid>
         <Grid item xs={6} md={3}>
           <NumberField name="cooldownSeconds" label="Cooldown (s)" />
         </Grid>
         <Grid item xs={6} md={3}>
-          <NumberField name="evaluationIntervalSeconds" label="Evaluation interval (s)" />
+          <NumberField
+            name="evaluationIntervalSeconds"
+            label="Evaluation interval (s)"
+          />
         </Grid>
       </Grid>
     </Section>

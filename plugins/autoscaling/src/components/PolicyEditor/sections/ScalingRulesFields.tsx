@@ -10,11 +10,18 @@ import { ArrayFieldRow } from './ArrayFieldRow';
 import { ArrayRootError } from './ArrayRootError';
 
 /** HPA behaviour for one direction: stabilisation, select policy, tolerance and rate rules. */
-export function ScalingRulesFields({ direction }: { direction: 'scaleUp' | 'scaleDown' }) {
+export function ScalingRulesFields({
+  direction,
+}: {
+  direction: 'scaleUp' | 'scaleDown';
+}) {
   const { control } = useFormContext();
   const { readOnlyReason } = usePolicyFormContext();
   const base = `behavior.${direction}`;
-  const { fields, append, remove } = useFieldArray({ control, name: `${base}.policies` });
+  const { fields, append, remove } = useFieldArray({
+    control,
+    name: `${base}.policies`,
+  });
   return (
     <>
       <Typography variant="subtitle2" sx={{ mb: 1 }}>
@@ -22,26 +29,53 @@ export function ScalingRulesFields({ direction }: { direction: 'scaleUp' | 'scal
       </Typography>
       <Grid container spacing={2}>
         <Grid item xs={12} md={4}>
-          <NumberField name={`${base}.stabilizationWindowSeconds`} label="Stabilisation window (s)" />
+          <NumberField
+            name={`${base}.stabilizationWindowSeconds`}
+            label="Stabilisation window (s)"
+          />
         </Grid>
         <Grid item xs={6} md={4}>
-          <SelectField name={`${base}.selectPolicy`} label="Select policy" allowInherit options={options(['Max', 'Min', 'Disabled'])} />
+          <SelectField
+            name={`${base}.selectPolicy`}
+            label="Select policy"
+            allowInherit
+            options={options(['Max', 'Min', 'Disabled'])}
+          />
         </Grid>
         <Grid item xs={6} md={4}>
-          <TextInputField name={`${base}.tolerance`} label="Tolerance (fraction)" placeholder="0.1" />
+          <TextInputField
+            name={`${base}.tolerance`}
+            label="Tolerance (fraction)"
+            placeholder="0.1"
+          />
         </Grid>
       </Grid>
       {fields.map((field, index) => (
-        <ArrayFieldRow key={field.id} label={`${direction} rule ${index + 1}`} onRemove={() => remove(index)} disabled={Boolean(readOnlyReason)}>
+        <ArrayFieldRow
+          key={field.id}
+          label={`${direction} rule ${index + 1}`}
+          onRemove={() => remove(index)}
+          disabled={Boolean(readOnlyReason)}
+        >
           <Grid container spacing={2}>
             <Grid item xs={4}>
-              <SelectField name={`${base}.policies.${index}.type`} label="Rule type" options={options(['Pods', 'Percent'])} />
+              <SelectField
+                name={`${base}.policies.${index}.type`}
+                label="Rule type"
+                options={options(['Pods', 'Percent'])}
+              />
             </Grid>
             <Grid item xs={4}>
-              <NumberField name={`${base}.policies.${index}.value`} label="Value" />
+              <NumberField
+                name={`${base}.policies.${index}.value`}
+                label="Value"
+              />
             </Grid>
             <Grid item xs={4}>
-              <NumberField name={`${base}.policies.${index}.periodSeconds`} label="Period (s)" />
+              <NumberField
+                name={`${base}.policies.${index}.periodSeconds`}
+                label="Period (s)"
+              />
             </Grid>
           </Grid>
         </ArrayFieldRow>

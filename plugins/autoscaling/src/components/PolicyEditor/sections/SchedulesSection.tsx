@@ -11,7 +11,10 @@ import { Section } from './Section';
 export function SchedulesSection() {
   const { control } = useFormContext();
   const { readOnlyReason } = usePolicyFormContext();
-  const { fields, append, remove } = useFieldArray({ control, name: 'schedules' });
+  const { fields, append, remove } = useFieldArray({
+    control,
+    name: 'schedules',
+  });
   return (
     <Section
       title="Schedules"
@@ -20,7 +23,15 @@ export function SchedulesSection() {
         <Button
           size="small"
           disabled={Boolean(readOnlyReason)}
-          onClick={() => append({ name: '', cron: '0 8 * * 1-5', timezone: 'UTC', durationMinutes: 600, minReplicas: undefined })}
+          onClick={() =>
+            append({
+              name: '',
+              cron: '0 8 * * 1-5',
+              timezone: 'UTC',
+              durationMinutes: 600,
+              minReplicas: undefined,
+            })
+          }
         >
           Add schedule
         </Button>
@@ -29,7 +40,12 @@ export function SchedulesSection() {
       {fields.map((field, index) => {
         const base = `schedules.${index}`;
         return (
-          <ArrayFieldRow key={field.id} label={`schedule ${index + 1}`} onRemove={() => remove(index)} disabled={Boolean(readOnlyReason)}>
+          <ArrayFieldRow
+            key={field.id}
+            label={`schedule ${index + 1}`}
+            onRemove={() => remove(index)}
+            disabled={Boolean(readOnlyReason)}
+          >
             <Grid container spacing={2}>
               <Grid item xs={12} md={3}>
                 <TextInputField name={`${base}.name`} label="Schedule name" />
@@ -38,19 +54,35 @@ export function SchedulesSection() {
                 <TextInputField name={`${base}.cron`} label="Starts (cron)" />
               </Grid>
               <Grid item xs={6} md={3}>
-                <TextInputField name={`${base}.timezone`} label="Time zone" placeholder="UTC" />
+                <TextInputField
+                  name={`${base}.timezone`}
+                  label="Time zone"
+                  placeholder="UTC"
+                />
               </Grid>
               <Grid item xs={6} md={3}>
-                <NumberField name={`${base}.durationMinutes`} label="Duration (min)" />
+                <NumberField
+                  name={`${base}.durationMinutes`}
+                  label="Duration (min)"
+                />
               </Grid>
               <Grid item xs={6} md={4}>
-                <TextInputField name={`${base}.end`} label="Ends (cron, instead of duration)" />
+                <TextInputField
+                  name={`${base}.end`}
+                  label="Ends (cron, instead of duration)"
+                />
               </Grid>
               <Grid item xs={6} md={4}>
-                <NumberField name={`${base}.minReplicas`} label="Min replicas in window" />
+                <NumberField
+                  name={`${base}.minReplicas`}
+                  label="Min replicas in window"
+                />
               </Grid>
               <Grid item xs={6} md={4}>
-                <NumberField name={`${base}.maxReplicas`} label="Max replicas in window" />
+                <NumberField
+                  name={`${base}.maxReplicas`}
+                  label="Max replicas in window"
+                />
               </Grid>
             </Grid>
           </ArrayFieldRow>

@@ -4,10 +4,22 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 
 /** A titled group of policy fields. */
-export function Section(props: { title: string; description?: string; children: ReactNode; action?: ReactNode }) {
-  const id = `policy-section-${props.title.toLocaleLowerCase('en-US').replace(/\W+/g, '-')}`;
+export function Section(props: {
+  title: string;
+  description?: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
+  const id = `policy-section-${props.title
+    .toLocaleLowerCase('en-US')
+    .replace(/\W+/g, '-')}`;
   return (
-    <Paper variant="outlined" sx={{ p: 2, mb: 2 }} component="section" aria-labelledby={id}>
+    <Paper
+      variant="outlined"
+      sx={{ p: 2, mb: 2 }}
+      component="section"
+      aria-labelledby={id}
+    >
       <Box display="flex" alignItems="center" mb={1}>
         <Box flexGrow={1}>
           <Typography id={id} variant="subtitle1" component="h3">

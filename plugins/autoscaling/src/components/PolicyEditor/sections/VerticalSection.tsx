@@ -11,10 +11,18 @@ const CONTROLLED = [
 
 export function VerticalSection() {
   return (
-    <Section title="Vertical right-sizing" description="Request recommendations (Off only recommends; Initial/Auto apply them).">
+    <Section
+      title="Vertical right-sizing"
+      description="Request recommendations (Off only recommends; Initial/Auto apply them)."
+    >
       <Grid container spacing={2}>
         <Grid item xs={6} md={4}>
-          <SelectField name="vertical.mode" label="Vertical mode" allowInherit options={options(['Off', 'Initial', 'Auto'])} />
+          <SelectField
+            name="vertical.mode"
+            label="Vertical mode"
+            allowInherit
+            options={options(['Off', 'Initial', 'Auto'])}
+          />
         </Grid>
         <Grid item xs={6} md={4}>
           <SelectField
@@ -26,16 +34,32 @@ export function VerticalSection() {
           />
         </Grid>
         <Grid item xs={6} md={3}>
-          <TextInputField name="vertical.minAllowed.cpu" label="Min CPU" placeholder="100m" />
+          <TextInputField
+            name="vertical.minAllowed.cpu"
+            label="Min CPU"
+            placeholder="100m"
+          />
         </Grid>
         <Grid item xs={6} md={3}>
-          <TextInputField name="vertical.maxAllowed.cpu" label="Max CPU" placeholder="4" />
+          <TextInputField
+            name="vertical.maxAllowed.cpu"
+            label="Max CPU"
+            placeholder="4"
+          />
         </Grid>
         <Grid item xs={6} md={3}>
-          <TextInputField name="vertical.minAllowed.memory" label="Min memory" placeholder="128Mi" />
+          <TextInputField
+            name="vertical.minAllowed.memory"
+            label="Min memory"
+            placeholder="128Mi"
+          />
         </Grid>
         <Grid item xs={6} md={3}>
-          <TextInputField name="vertical.maxAllowed.memory" label="Max memory" placeholder="8Gi" />
+          <TextInputField
+            name="vertical.maxAllowed.memory"
+            label="Max memory"
+            placeholder="8Gi"
+          />
         </Grid>
       </Grid>
     </Section>
