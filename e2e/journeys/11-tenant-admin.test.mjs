@@ -16,7 +16,7 @@ after(async () => {
 async function openPolicyTab(page) {
   await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
   await page.getByRole('tab', { name: 'Policy' }).click();
-  const field = page.getByLabel('Cooldown (s)');
+  const field = page.getByLabel('Cooldown (s)', { exact: true });
   await field.waitFor();
   // Enabled once the permission check answers.
   await page.waitForFunction(() => {
@@ -50,7 +50,7 @@ test('a tenant admin edits a policy within guardrails and sees it applied and au
 
   // Applied: after a reload the field holds the value and the effective policy names the service level.
   await openPolicyTab(page);
-  assert.equal(await page.getByLabel('Cooldown (s)').inputValue(), cooldown);
+  assert.equal(await page.getByLabel('Cooldown (s)', { exact: true }).inputValue(), cooldown);
   const row = page.getByRole('table', { name: 'Effective policy' }).getByRole('row').filter({ hasText: 'cooldownSeconds' });
   await row.waitFor();
   assert.match(await row.textContent(), new RegExp(`${cooldown}service`));

@@ -16,7 +16,7 @@ after(async () => {
 async function openPolicyTab(page) {
   await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
   await page.getByRole('tab', { name: 'Policy' }).click();
-  await page.getByLabel('Max replicas').waitFor();
+  await page.getByLabel('Max replicas', { exact: true }).waitFor();
   await page.waitForFunction(() => {
     const input = document.querySelector('[id="policy-maxReplicas"]');
     return input && !input.disabled;
@@ -30,8 +30,8 @@ test('a change over a guardrail goes pending, pat approves it and it applies; th
 
   const alice = await signInAs(browser, 'alice');
   await openPolicyTab(alice.page);
-  await alice.page.getByLabel('Max replicas').fill(maxReplicas);
-  await alice.page.getByLabel('Max replicas').blur();
+  await alice.page.getByLabel('Max replicas', { exact: true }).fill(maxReplicas);
+  await alice.page.getByLabel('Max replicas', { exact: true }).blur();
   await alice.page.getByRole('button', { name: 'Review and save' }).click();
   const dialog = alice.page.getByRole('dialog', { name: 'Review policy change' });
   await dialog.waitFor();
@@ -81,7 +81,7 @@ test('a change over a guardrail goes pending, pat approves it and it applies; th
 
   // It applies: the service level now holds the approved maximum.
   await openPolicyTab(pat.page).catch(() => {});
-  await pat.page.getByLabel('Max replicas').waitFor();
-  assert.equal(await pat.page.getByLabel('Max replicas').inputValue(), maxReplicas);
+  await pat.page.getByLabel('Max replicas', { exact: true }).waitFor();
+  assert.equal(await pat.page.getByLabel('Max replicas', { exact: true }).inputValue(), maxReplicas);
   await pat.context.close();
 });

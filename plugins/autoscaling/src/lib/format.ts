@@ -215,8 +215,7 @@ export function usagePercent(
 
 /** A policy value for diffs and provenance tables. */
 export function formatPolicyValue(value: unknown): string {
-  if (value === undefined) return '(inherited)';
-  if (value === null) return 'null';
+  if (value === undefined || value === null) return '(inherited)';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean')
     return String(value);

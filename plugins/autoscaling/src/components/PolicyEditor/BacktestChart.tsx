@@ -62,7 +62,17 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
               tickFormatter={formatClock}
               stroke={colors.text}
             />
-            <YAxis stroke={colors.text} />
+            <YAxis
+              yAxisId="replicas"
+              allowDecimals={false}
+              stroke={colors.text}
+            />
+            {/* Demand is in the metric's unit (e.g. requests/s), so it gets its own axis. */}
+            <YAxis
+              yAxisId="demand"
+              orientation="right"
+              stroke={colors.warning}
+            />
             <Tooltip
               labelFormatter={v => formatClock(Number(v))}
               contentStyle={{
@@ -72,6 +82,7 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
             />
             <Legend />
             <Line
+              yAxisId="demand"
               dataKey="demand"
               name="Demand"
               stroke={colors.warning}
@@ -79,6 +90,7 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
               isAnimationActive={false}
             />
             <Line
+              yAxisId="replicas"
               type="stepAfter"
               dataKey="oldReplicas"
               name="Old policy"
@@ -88,6 +100,7 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
               isAnimationActive={false}
             />
             <Line
+              yAxisId="replicas"
               type="stepAfter"
               dataKey="newReplicas"
               name="New policy"
