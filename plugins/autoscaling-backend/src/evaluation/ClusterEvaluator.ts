@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   parseQuantity,
+  type BudgetStatus,
   type Condition,
   type Decision as DecisionDto,
   type DecisionOutcome,
@@ -12,6 +13,8 @@ import {
 } from '@internal/plugin-autoscaling-common';
 import {
   allocateTenantReplicas,
+  budgetLimit,
+  tighterLimit,
   decideHorizontal,
   emptyHorizontalState,
   emptyVerticalState,
@@ -20,13 +23,16 @@ import {
   type HorizontalResult,
   type HorizontalState,
   type MetricSample,
+  type CostAccumulatorState,
   type PodObservation,
   type PredictiveFloor,
   type ReplicaLimit,
+  type TenantBudget,
   type VerticalState,
 } from '@internal/plugin-autoscaling-engine';
 import type { MetricSource } from '@internal/plugin-autoscaling-node';
 import type { ClusterConfig } from '../clusters/readClusters';
+import type { CostService } from '../cost/CostService';
 import {
   ClusterClient,
   PodUsage,
@@ -57,6 +63,8 @@ export interface WorkloadEngineState {
   /** Sum of one pod's container CPU requests, cores (for backtests and cost). */
   podCpuRequest?: number;
   podMemoryRequest?: number;
+  /** The month's cost so far (`CostService.accumulate`). */
+  cost?: CostAccumulatorState;
 }
 
 interface Plan {
@@ -67,6 +75,8 @@ interface Plan {
   pods: PodObservation[];
   samples: Record<string, MetricSample>;
   demand: number | null;
+  /** Memory in use by all pods, bytes; null without metrics. */
+  memoryUsage: number | null;
   cpuUtilization: number | null;
   predictive?: PredictiveFloor;
   forecastState: unknown;
@@ -75,6 +85,16 @@ interface Plan {
   result: HorizontalResult;
   limit?: ReplicaLimit;
   allocationReasons: Reason[];
+  /** Why the tenant's budget emergency caps (or, for enterprise, does not cap) this workload. */
+  budgetReason?: Reason;
+}
+
+/** A tenant's budget status moved into or out of `emergency`. */
+export interface BudgetStatusChange {
+  tenant: TenantInfo;
+  from: BudgetStatus | null;
+  to: BudgetStatus;
+  budget: TenantBudget;
 }
 
 export interface ClusterEvaluatorOptions {
@@ -91,6 +111,9 @@ export interface ClusterEvaluatorOptions {
   killSwitch: () => Promise<KillSwitchState>;
   globalMaxReplicas?: number;
   onCircuitOpened?: (cluster: string, error: string) => Promise<void>;
+  /** Prices the workloads each tick and caps scale-up of tenants in a budget emergency. */
+  cost?: CostService;
+  onBudgetStatusChanged?: (change: BudgetStatusChange) => Promise<void>;
 }
 
 /**
@@ -99,6 +122,9 @@ export interface ClusterEvaluatorOptions {
  * `dry-run` and `forecast-only` never write; the kill switch stops all writes.
  */
 export class ClusterEvaluator {
+  /** Last budget status seen per tenant, so notifications go out on changes only. */
+  private readonly budgetStatuses = new Map<string, BudgetStatus>();
+
   constructor(private readonly options: ClusterEvaluatorOptions) {}
 
   async tick(nowMs: number): Promise<{ evaluated: number; failures: number }> {
@@ -125,6 +151,7 @@ export class ClusterEvaluator {
     }
 
     this.allocate(plans, tenants, nowMs);
+    await this.applyBudgetCaps(plans, tenants, nowMs);
 
     const killSwitch = await this.options.killSwitch();
     for (const plan of plans) {
@@ -172,6 +199,7 @@ export class ClusterEvaluator {
     // capacity at the policy's target follows from its request.
     const usage = podUsage instanceof Error ? undefined : Object.values(podUsage);
     const demand = usage ? usage.reduce((sum, u) => sum + u.cpu, 0) : null;
+    const memoryUsage = usage ? usage.reduce((sum, u) => sum + u.memory, 0) : null;
     const cpuUtilization = utilizationOf(usage, pods);
     const vertical = observeVertical(prior.vertical ?? emptyVerticalState(), usage, nowMs);
 
@@ -209,6 +237,7 @@ export class ClusterEvaluator {
       pods,
       samples,
       demand,
+      memoryUsage,
       cpuUtilization,
       predictive,
       forecastState,
@@ -247,6 +276,68 @@ export class ClusterEvaluator {
       };
       plan.allocationReasons = allocation.reasons;
       plan.result = this.redecide(plan, plan.scale, nowMs);
+    }
+  }
+
+  /**
+   * Budget emergency ceilings, lowest tiers first (basic holds, premium grows a little,
+   * enterprise still scales), from every stored workload of the tenant (budgets span
+   * clusters). Tighter of the quota allocation and the budget wins; never below minimum.
+   */
+  private async applyBudgetCaps(
+    plans: Plan[],
+    tenants: Map<string, TenantInfo>,
+    nowMs: number,
+  ) {
+    const { cost, store } = this.options;
+    if (!cost || plans.length === 0) return;
+    const stored = await store.listWorkloads();
+    await this.notifyBudgetChanges(plans, tenants, stored);
+    const caps = cost.budgetCaps(
+      tenants,
+      stored,
+      plans.map(plan => ({
+        workload: plan.discovered.record.id,
+        tenant: plan.discovered.record.tenant,
+        tier: plan.discovered.record.tier,
+        currentReplicas: plan.scale.replicas,
+        minReplicas: plan.policy.minReplicas,
+      })),
+    );
+    const byWorkload = new Map(caps.map(cap => [cap.workload, cap]));
+    for (const plan of plans) {
+      const cap = byWorkload.get(plan.discovered.record.id);
+      if (!cap) continue;
+      plan.budgetReason = cap.reason;
+      const limit = tighterLimit(plan.limit, budgetLimit(cap));
+      if (limit === plan.limit || !limit) continue;
+      if (limit.maxReplicas >= plan.result.desiredReplicas) continue;
+      plan.limit = limit;
+      plan.result = this.redecide(plan, plan.scale, nowMs);
+    }
+  }
+
+  private async notifyBudgetChanges(
+    plans: Plan[],
+    tenants: Map<string, TenantInfo>,
+    stored: Awaited<ReturnType<EngineStore['listWorkloads']>>,
+  ) {
+    const { cost, onBudgetStatusChanged, logger } = this.options;
+    if (!cost) return;
+    for (const name of new Set(plans.map(p => p.discovered.record.tenant))) {
+      const tenant = tenants.get(name);
+      if (!tenant || tenant.monthlyBudget === null) continue;
+      const budget = cost.tenantBudget(tenant, stored);
+      const from = this.budgetStatuses.get(name) ?? null;
+      this.budgetStatuses.set(name, budget.status);
+      const entered = budget.status === 'emergency' && from !== 'emergency';
+      const left = from === 'emergency' && budget.status !== 'emergency';
+      if (!entered && !left) continue;
+      try {
+        await onBudgetStatusChanged?.({ tenant, from, to: budget.status, budget });
+      } catch (error) {
+        logger.warn(`Budget notification for tenant ${name} failed: ${error}`);
+      }
     }
   }
 
@@ -300,6 +391,7 @@ export class ClusterEvaluator {
             const fresh = await this.plan(plan.discovered, nowMs);
             fresh.limit = plan.limit;
             fresh.allocationReasons = plan.allocationReasons;
+            fresh.budgetReason = plan.budgetReason;
             if (fresh.limit) fresh.result = this.redecide(fresh, fresh.scale, nowMs);
             plan = fresh;
             ({ result, scale } = plan);
@@ -315,6 +407,9 @@ export class ClusterEvaluator {
     const reasons: Reason[] = [...decided.reasons];
     if (plan.limit && !reasons.some(r => r.code === plan.limit!.code)) {
       reasons.push({ code: plan.limit.code, message: plan.limit.message });
+    }
+    if (plan.budgetReason && !reasons.some(r => r.message === plan.budgetReason!.message)) {
+      reasons.push(plan.budgetReason);
     }
     if (outcome === 'kill-switch') {
       reasons.push({ code: 'KillSwitch', message: `not applied: the global kill switch is on (${killSwitch.reason ?? 'no reason given'})` });
@@ -361,6 +456,15 @@ export class ClusterEvaluator {
     }
 
     const current = outcome === 'applied' ? to : scale.replicas;
+    const podRequests = plan.discovered.object.podRequests;
+    const cost = this.options.cost?.accumulate(record.cluster, plan.prior.cost, {
+      nowMs,
+      replicas: current,
+      cpuRequestCores: podRequests.cpu ?? 0,
+      memoryRequestBytes: podRequests.memory ?? 0,
+      cpuUsageCores: plan.demand,
+      memoryUsageBytes: plan.memoryUsage,
+    });
     const status: WorkloadState = {
       id: record.id,
       ref: { cluster: record.cluster, namespace: record.namespace, kind: record.kind, name: record.name },
@@ -377,7 +481,7 @@ export class ClusterEvaluator {
       minReplicas: plan.policy.minReplicas,
       maxReplicas: plan.policy.maxReplicas,
       cpuUtilization: plan.cpuUtilization,
-      hourlyCost: null,
+      hourlyCost: cost ? cost.hourly : null,
       lastEvaluatedAt: at,
       conditions: result.conditions as Condition[],
       metrics: result.metrics.map(toMetricStatus(plan.policy)),
@@ -391,6 +495,7 @@ export class ClusterEvaluator {
       lastForecast: plan.forecast,
       podCpuRequest: plan.discovered.object.podRequests.cpu,
       podMemoryRequest: plan.discovered.object.podRequests.memory,
+      ...(cost ? { cost } : {}),
     };
     await store.upsertWorkload(record, state as Record<string, unknown>, status, nowMs);
     await store.recordMetricPoint(record.id, {

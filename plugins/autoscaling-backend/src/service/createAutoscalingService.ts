@@ -31,6 +31,15 @@ import { createEngineRoutes } from './engineRoutes';
 import { KillSwitch } from './KillSwitch';
 import { ManualScaler } from './ManualScaler';
 import { createGovernance } from '../governance';
+import {
+  CostService,
+  createCostRoutes,
+  readBudgetSettings,
+  readPriceCatalog,
+} from '../cost';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { autoscalingStateReadPermission } from '@internal/plugin-autoscaling-common';
 import { demandHistoryFor } from './demandHistory';
 
 export interface AutoscalingServiceOptions {
@@ -109,6 +118,14 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     return client;
   };
   const discovery = new WorkloadDiscovery(options.catalog, options.auth, logger);
+  const costService = new CostService({
+    catalog: readPriceCatalog(config),
+    budgets: readBudgetSettings(config),
+    clock,
+  });
+  const approverGroup =
+    config.getOptionalString('autoscaling.approvals.approverGroup') ??
+    'group:default/platform-team';
   const health = new Map(clusters.map(c => [c.name, new ClusterHealth()]));
   const evaluators = new Map(
     clusters.map(cluster => [
@@ -126,9 +143,29 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
         logger: logger.child({ cluster: cluster.name }),
         killSwitch: () => killSwitch.get(),
         globalMaxReplicas: config.getOptionalNumber('autoscaling.globalMaxReplicas'),
+        cost: costService,
+        onBudgetStatusChanged: async ({ tenant, to, budget }) => {
+          const emergency = to === 'emergency';
+          const spend = `${budget.currency} ${budget.projectedMonth.toFixed(2)}`;
+          const limit = `${budget.currency} ${(budget.monthlyBudget ?? 0).toFixed(2)}`;
+          await options.notifications?.send({
+            recipients: { type: 'entity', entityRef: [tenant.entityRef, approverGroup] },
+            payload: {
+              title: emergency
+                ? `Tenant ${tenant.name} is over its budget: scale-up is capped`
+                : `Tenant ${tenant.name} is back within its budget`,
+              description: emergency
+                ? `Projected ${spend} this month against ${limit}. Basic-tier services hold their replicas, premium grows slowly, enterprise still scales.`
+                : `Projected ${spend} this month against ${limit}; the emergency caps are lifted.`,
+              severity: emergency ? 'critical' : 'normal',
+              topic: 'autoscaling-budget',
+              scope: `autoscaling-budget-${tenant.name}`,
+            },
+          });
+        },
         onCircuitOpened: async (name, error) => {
           await options.notifications?.send({
-            recipients: { type: 'entity', entityRef: 'group:default/platform-team' },
+            recipients: { type: 'entity', entityRef: approverGroup },
             payload: {
               title: `Autoscaling stopped writing to cluster ${name}`,
               description: `The circuit breaker opened after repeated failures: ${error}`,
@@ -166,6 +203,23 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
   });
   router.use(governance.router);
   router.use(
+    createCostRoutes({
+      store,
+      costService,
+      tenants: () => discovery.tenants(),
+      authorize: async req => {
+        const credentials = await httpAuth.credentials(req);
+        const [decision] = await permissions.authorize(
+          [{ permission: autoscalingStateReadPermission }],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(`You are not allowed to ${autoscalingStateReadPermission.name}`);
+        }
+      },
+    }),
+  );
+  router.use(
     createEngineRoutes({
       store,
       clusters,
@@ -190,5 +244,5 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     clock,
   });
 
-  return { router, store, evaluators, killSwitch, health, governance };
+  return { router, store, evaluators, killSwitch, health, governance, costService };
 }
