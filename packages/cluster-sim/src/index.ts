@@ -11,6 +11,7 @@ export type { ClusterSimConfig, WorkloadConfig, TokenConfig } from './config/typ
 export { ClusterSim } from './sim/cluster';
 export type { WorkloadSummary } from './sim/cluster';
 export type { FaultSpec } from './faults/faults';
+export type { RequestLogEntry } from './server/requestLog';
 export {
   syntheticDemand,
   traceDemand,

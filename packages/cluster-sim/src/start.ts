@@ -6,6 +6,7 @@ import { ClusterSim, WorkloadSummary } from './sim/cluster';
 import { Listener, startServer } from './server/server';
 import { selfSignedCert, ServingCert } from './server/tls';
 import { FaultSpec, mergeFaults } from './faults/faults';
+import { RequestLog, RequestLogEntry } from './server/requestLog';
 
 export interface StartOptions {
   /** YAML text or an already-parsed (raw) config object. */
@@ -28,6 +29,8 @@ export interface StartOptions {
   clock?: SimClock | 'manual';
   /** Wall milliseconds between background model steps for a running clock (default 250). */
   tickIntervalMs?: number;
+  /** How many of the most recent requests `requests()` keeps (default 10,000). */
+  requestLogSize?: number;
 }
 
 export interface RunningClusterSim {
@@ -53,7 +56,9 @@ export interface RunningClusterSim {
   setFaults(faults: Partial<FaultSpec> | Record<string, unknown>): void;
   clearFaults(): void;
   workloads(): WorkloadSummary[];
-  /** Prometheus exposition text, as /metrics serves it. */
+  /** The requests received (method, path, simulated arrival time, status), oldest first. */
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
   stop(): Promise<void>;
 }
 
@@ -81,7 +86,8 @@ export async function startClusterSim(options: StartOptions): Promise<RunningClu
   const cert = options.tlsPort !== undefined ? options.cert ?? selfSignedCert([host, 'localhost', '127.0.0.1']) : undefined;
   if (options.tlsPort !== undefined) listeners.push({ port: options.tlsPort, host, tls: cert });
   if (listeners.length === 0) throw new Error('startClusterSim: nothing to listen on (port: null and no tlsPort)');
-  const server = await startServer(sim, listeners);
+  const requestLog = new RequestLog(options.requestLogSize ?? 10_000);
+  const server = await startServer(sim, listeners, { requestLog });
   const tlsIndex = options.tlsPort !== undefined ? listeners.length - 1 : -1;
   const tlsUrl = tlsIndex >= 0 ? server.urls[tlsIndex] : undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -116,6 +122,8 @@ export async function startClusterSim(options: StartOptions): Promise<RunningClu
     setFaults: f => sim.faults.set(mergeFaults(sim.faults.current, f)),
     clearFaults: () => sim.faults.set(mergeFaults(sim.faults.current, { api: { latencyMs: 0, errorRate: 0, conflictRate: 0, outage: false }, metricsOutage: false, workloads: [] })),
     workloads: () => sim.summaries(),
+    requests: () => requestLog.list(),
+    clearRequests: () => requestLog.clear(),
     stop: async () => {
       if (timer) clearInterval(timer);
       await server.close();

@@ -28,6 +28,7 @@ import {
 import { handleScale } from './scale';
 import { handleMetricsApi } from './metricsApi';
 import { handleAdmin } from './admin';
+import type { RequestLog } from './requestLog';
 
 export interface Listener {
   port: number;
@@ -109,7 +110,11 @@ async function handleResource(ctx: HandlerContext): Promise<void> {
 
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
-export async function startServer(sim: ClusterSim, listeners: Listener[]): Promise<SimServer> {
+export async function startServer(
+  sim: ClusterSim,
+  listeners: Listener[],
+  options: { requestLog?: RequestLog } = {},
+): Promise<SimServer> {
   const watches = new Set<() => void>();
   const trackWatch = (close: () => void) => {
     watches.add(close);
@@ -196,6 +201,12 @@ export async function startServer(sim: ClusterSim, listeners: Listener[]): Promi
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.requestLog) {
+      const entry = options.requestLog.start(sim.now(), req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+      res.once('close', () => {
+        entry.status = res.statusCode;
+      });
+    }
     handle(req, res).catch(err => {
       // Drain the body so keep-alive connections stay usable after an early error.
       req.resume();

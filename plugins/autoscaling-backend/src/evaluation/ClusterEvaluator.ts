@@ -360,6 +360,7 @@ export class ClusterEvaluator {
     let { result, scale } = plan;
     let outcome: DecisionOutcome = 'unchanged';
     let error: string | undefined;
+    let wrote = false;
     const mode = plan.policy.mode;
 
     if (result.decision.kind === 'scale') {
@@ -376,6 +377,7 @@ export class ClusterEvaluator {
         for (let attempt = 0; attempt < 2; attempt++) {
           if (result.decision.kind !== 'scale') break;
           try {
+            wrote = true;
             await client.replaceScale(record, result.desiredReplicas, scale.resourceVersion);
             outcome = 'applied';
             error = undefined;
@@ -388,7 +390,14 @@ export class ClusterEvaluator {
             }
             outcome = 'conflict';
             error = e.message;
-            const fresh = await this.plan(plan.discovered, nowMs);
+            let fresh: Plan;
+            try {
+              fresh = await this.plan(plan.discovered, nowMs);
+            } catch (reread) {
+              // Nothing was written; still record the decision and why it was not applied.
+              error = `${e.message}; re-reading it failed: ${(reread as Error).message ?? reread}`;
+              break;
+            }
             fresh.limit = plan.limit;
             fresh.allocationReasons = plan.allocationReasons;
             fresh.budgetReason = plan.budgetReason;
@@ -431,7 +440,8 @@ export class ClusterEvaluator {
     const at = new Date(nowMs).toISOString();
     const previous = await store.lastDecision(record.id);
     let decisionDto: DecisionDto | null = previous ?? null;
-    if (shouldRecord(decided.kind, outcome, reasons, previous)) {
+    // A tick that sent a write always leaves its row, even when a 409 re-decision holds.
+    if (wrote || shouldRecord(decided.kind, outcome, reasons, previous)) {
       decisionDto = await store.recordDecision({
         workloadId: record.id,
         at,
