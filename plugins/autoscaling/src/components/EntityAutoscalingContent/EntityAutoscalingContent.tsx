@@ -18,7 +18,7 @@ function EntityAutoscalingView() {
   const [view, setView] = useState<'state' | 'policy'>('state');
 
   return (
-    <Box>
+    <Box data-testid="autoscaling-entity-content">
       <Tabs
         value={view}
         onChange={(_, v) => setView(v)}

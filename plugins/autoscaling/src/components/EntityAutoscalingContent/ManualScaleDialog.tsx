@@ -69,8 +69,11 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
         onClose={() => setOpen(false)}
         fullWidth
         maxWidth="sm"
+        aria-labelledby="manual-scale-title"
       >
-        <DialogTitle>Scale {state.ref.name} manually</DialogTitle>
+        <DialogTitle id="manual-scale-title">
+          Scale {state.ref.name} manually
+        </DialogTitle>
         <DialogContent>
           <ToggleButtonGroup
             exclusive

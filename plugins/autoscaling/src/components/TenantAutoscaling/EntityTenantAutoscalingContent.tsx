@@ -20,7 +20,7 @@ function TenantView() {
   const api = useApi(autoscalingApiRef);
   const summary = useTenantSummary(tenant);
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} data-testid="tenant-autoscaling-content">
       <QueryState
         query={summary}
         emptyTitle="No workloads for this tenant yet"
