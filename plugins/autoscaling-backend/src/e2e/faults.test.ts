@@ -4,8 +4,9 @@
  * injects API 5xx, latency, 409 conflicts, 403 for the backend's token, a full outage and a
  * metrics outage. Under every fault the evaluator keeps ticking and no decision is lost: every
  * tick that wrote to the cluster has its decision row, whose outcome says how the write ended.
- * Faults that fail whole ticks (outage, 5xx, a token that may not read) open the cluster's
- * circuit breaker at its threshold, with one notification; it closes after recovery.
+ * Faults that fail whole ticks (outage, 5xx, a token that may not read) or every write of a
+ * tick (a token that may not write) open the cluster's circuit breaker at its threshold, with
+ * one notification; it closes after recovery (after a failed-write opening: on a working write).
  */
 import type { Decision } from '@internal/plugin-autoscaling-common';
 import {
@@ -136,11 +137,12 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     expect(b.circuitNotifications()).toHaveLength(1);
   });
 
-  it('5xx error rate: the breaker follows the consecutive failed ticks exactly; failed writes have failed rows', async () => {
+  it('5xx error rate: the breaker follows the consecutive failed ticks and writes exactly; failed writes have failed rows', async () => {
     const { threshold } = b.health;
     b.sim.setFaults({ api: { errorRate: 0.3 } });
 
     let consecutive = 0;
+    let openedBy: 'read' | 'write' = 'read';
     let openings = 0;
     let sawOpen = false;
     const all: Tick[] = [];
@@ -148,9 +150,19 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
       const tick = await b.tick();
       await expectNoLostDecision(b, tick);
       all.push(tick);
-      // One managed workload: a tick failed when discovery or that workload failed.
-      consecutive = tick.failures > 0 ? consecutive + 1 : 0;
-      if (consecutive === threshold) openings += 1;
+      // One managed workload: a tick failed when discovery or that workload failed, or when
+      // its write failed (a 409 is an answer, not a failure). While a circuit opened by failed
+      // writes is open, a tick that wrote nothing neither fails nor closes it.
+      const writes = b.requestsAt(tick.at).filter(isScaleWrite);
+      const lastWrite = writes[writes.length - 1];
+      const writeFailed = !!lastWrite && lastWrite.status !== 200 && lastWrite.status !== 409;
+      if (tick.failures > 0 || writeFailed) {
+        consecutive += 1;
+        openedBy = tick.failures > 0 ? 'read' : 'write';
+        if (consecutive === threshold) openings += 1;
+      } else if (!(writes.length === 0 && consecutive >= threshold && openedBy === 'write')) {
+        consecutive = 0;
+      }
       expect(b.health.consecutiveFailures).toBe(consecutive);
       expect(b.health.circuit).toBe(consecutive >= threshold ? 'open' : 'closed');
       sawOpen ||= b.health.circuit === 'open';
@@ -236,21 +248,37 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     }
   });
 
-  it('a read-only token (403 on writes): failed decisions name the refusal; the right token recovers', async () => {
+  it('a read-only token (403 on writes): failed decisions name the refusal, the circuit opens on failed writes, a working write closes it', async () => {
+    const { threshold, coolOffMs } = b.health;
     b.useToken('readonly-token');
-    const all = await ticks(4);
-    for (const tick of all) {
+    for (let i = 1; i <= threshold; i++) {
+      const [tick] = await ticks(1);
       expect(tick).toMatchObject({ evaluated: 1 });
       expect(b.requestsAt(tick.at).filter(isScaleWrite).map(w => w.status)).toEqual([403]);
       const [row] = await b.decisionsAt(tick.at);
       expect(row).toMatchObject({ kind: 'scale', outcome: 'failed', error: expect.stringMatching(/403|forbidden/i) });
+      expect(b.health.circuit).toBe(i < threshold ? 'closed' : 'open');
     }
     expect(b.specReplicas()).toBe(2);
+    expect(b.circuitNotifications()).toHaveLength(1);
+    expect((await b.engineStatus()).clusters[0]).toMatchObject({
+      circuit: 'open',
+      lastError: expect.stringMatching(/writes failed.*(403|forbidden)/i),
+    });
 
+    // While open, reads go on but nothing is written, and read-only ticks do not close it.
+    const [blocked] = await ticks(1);
+    expect(b.requestsAt(blocked.at).filter(isScaleWrite)).toEqual([]);
+    expect(b.health.circuit).toBe('open');
+
+    // The token is fixed; after the cool-off the trial write succeeds and closes the circuit.
     b.useToken('scaler-token');
-    const [recovered] = await ticks(1);
+    const [recovered] = await b.tick(Math.ceil(coolOffMs / 1000)).then(t => [t]);
+    await expectNoLostDecision(b, recovered);
     expect(b.requestsAt(recovered.at).filter(isScaleWrite).map(w => w.status)).toEqual([200]);
     expect(b.specReplicas()).toBeGreaterThan(2);
+    expect(b.health.circuit).toBe('closed');
+    expect(b.circuitNotifications()).toHaveLength(1);
   });
 
   it('a token forbidden to read: the circuit opens at the threshold and closes once the token works again', async () => {

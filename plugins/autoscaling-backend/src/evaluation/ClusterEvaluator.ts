@@ -154,9 +154,13 @@ export class ClusterEvaluator {
     await this.applyBudgetCaps(plans, tenants, nowMs);
 
     const killSwitch = await this.options.killSwitch();
+    let writes = 0;
+    const failedWrites: string[] = [];
     for (const plan of plans) {
       try {
-        await this.actuateAndRecord(plan, killSwitch, nowMs);
+        const { outcome, wrote, error } = await this.actuateAndRecord(plan, killSwitch, nowMs);
+        if (wrote) writes += 1;
+        if (wrote && outcome === 'failed') failedWrites.push(error ?? 'write failed');
       } catch (error) {
         failures += 1;
         logger.warn(`Actuation of ${plan.discovered.record.id} failed: ${error}`);
@@ -165,6 +169,17 @@ export class ClusterEvaluator {
 
     if (failures > 0 && failures >= discovered.length) {
       await this.recordClusterFailure(nowMs, `all ${failures} workloads failed`);
+    } else if (writes > 0 && failedWrites.length === writes) {
+      // Reads work but every write is refused (a token that lost `deployments/scale`, a
+      // webhook rejecting it): that is a cluster failure too, or nobody would hear of it.
+      await this.recordClusterFailure(
+        nowMs,
+        `all ${writes} writes failed: ${failedWrites[0]}`,
+        'write',
+      );
+    } else if (writes === 0 && health.openedBy === 'write') {
+      // Only a write can show that writing works again; a read-only tick proves nothing.
+      health.recordNeutral(nowMs);
     } else {
       health.recordSuccess(nowMs);
     }
@@ -353,7 +368,11 @@ export class ClusterEvaluator {
     });
   }
 
-  private async actuateAndRecord(planned: Plan, killSwitch: KillSwitchState, nowMs: number) {
+  private async actuateAndRecord(
+    planned: Plan,
+    killSwitch: KillSwitchState,
+    nowMs: number,
+  ): Promise<{ outcome: DecisionOutcome; wrote: boolean; error?: string }> {
     let plan = planned;
     const { store, audit, client, health } = this.options;
     const { record } = plan.discovered;
@@ -516,11 +535,15 @@ export class ClusterEvaluator {
       demand: plan.demand,
       cpuUtilization: plan.cpuUtilization,
     });
-    return outcome;
+    return { outcome, wrote, error };
   }
 
-  private async recordClusterFailure(nowMs: number, message: string) {
-    const opened = this.options.health.recordFailure(nowMs, message);
+  private async recordClusterFailure(
+    nowMs: number,
+    message: string,
+    kind: 'read' | 'write' = 'read',
+  ) {
+    const opened = this.options.health.recordFailure(nowMs, message, kind);
     this.options.logger.warn(`Cluster ${this.options.cluster.name}: ${message}`);
     if (opened) await this.options.onCircuitOpened?.(this.options.cluster.name, message);
   }

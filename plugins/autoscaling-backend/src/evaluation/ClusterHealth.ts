@@ -1,11 +1,13 @@
 /**
  * Per-cluster circuit breaker: after `threshold` consecutive failed ticks the circuit
  * opens and the engine stops writing to that cluster for `coolOffMs`; the next tick
- * after that is a trial, and one success closes it again.
+ * after that is a trial, and one success closes it again. A circuit opened by failed
+ * writes (reads fine) closes only on a successful write: ticks without writes are neutral.
  */
 export class ClusterHealth {
   private failures = 0;
   private openedAtMs: number | null = null;
+  private failureKind: 'read' | 'write' | null = null;
   lastTickAtMs: number | null = null;
   lastError: string | null = null;
 
@@ -27,20 +29,33 @@ export class ClusterHealth {
     return this.openedAtMs === null || nowMs - this.openedAtMs >= this.coolOffMs;
   }
 
+  /** What opened the circuit, while it is open. */
+  get openedBy(): 'read' | 'write' | null {
+    return this.openedAtMs === null ? null : this.failureKind;
+  }
+
   recordSuccess(nowMs: number): void {
     this.failures = 0;
     this.openedAtMs = null;
+    this.failureKind = null;
     this.lastError = null;
     this.lastTickAtMs = nowMs;
   }
 
+  /** A tick that neither failed nor proved the failure over (no write tried while open). */
+  recordNeutral(nowMs: number): void {
+    this.lastTickAtMs = nowMs;
+  }
+
   /** Returns true when this failure opened the circuit (so the caller notifies once). */
-  recordFailure(nowMs: number, error: string): boolean {
+  recordFailure(nowMs: number, error: string, kind: 'read' | 'write' = 'read'): boolean {
     this.failures += 1;
+    this.failureKind = kind;
     this.lastError = error;
     this.lastTickAtMs = nowMs;
     if (this.failures >= this.threshold) {
-      const opening = this.openedAtMs === null || nowMs - this.openedAtMs >= this.coolOffMs;
+      // A failed trial re-arms the cool-off; only the first opening is news.
+      const opening = this.openedAtMs === null;
       this.openedAtMs = nowMs;
       return opening;
     }
