@@ -67,6 +67,23 @@ describe('cost routes', () => {
 
   beforeEach(() => authorize.mockClear());
 
+  it('returns each cluster with its allocated, capacity and idle cost per hour', async () => {
+    const res = await request(app).get('/cost/clusters');
+    expect(res.status).toBe(200);
+    // Same fixtures as CostService.test: cluster a has a configured capacity, b has none.
+    const a = res.body.find((c: { cluster: string }) => c.cluster === 'a');
+    expect(a.hourly.capacity).toBeCloseTo(0.48, 6);
+    expect(a.idleFraction).toBeGreaterThan(0);
+    expect(a.hourly.idle).toBeCloseTo(a.hourly.capacity - a.hourly.allocated, 6);
+    const b = res.body.find((c: { cluster: string }) => c.cluster === 'b');
+    expect(b.hourly).toMatchObject({ capacity: null, idle: null });
+    expect(authorize).toHaveBeenCalledTimes(1);
+
+    const bad = await request(app).get('/cost/clusters?format=xml');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/format/);
+  });
+
   it('returns a workload cost', async () => {
     const res = await request(app).get(
       `/workloads/${encodeURIComponent(

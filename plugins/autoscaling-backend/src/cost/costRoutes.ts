@@ -10,6 +10,8 @@ export interface CostRoutesOptions {
   store: EngineStore;
   costService: CostService;
   tenants: () => Promise<Map<string, TenantInfo>>;
+  /** The registered clusters; defaults to the clusters of the stored workloads. */
+  clusters?: () => string[];
   /** Throws (e.g. NotAllowedError) unless the caller may read autoscaling state. */
   authorize: (req: express.Request) => Promise<void>;
 }
@@ -40,7 +42,10 @@ function parseQuery<T extends z.ZodType>(
   return parsed.data;
 }
 
-/** `GET /workloads/:id/cost`, `GET /tenants/:name/summary`, `GET /cost/export`. */
+/**
+ * `GET /workloads/:id/cost`, `GET /tenants/:name/summary`, `GET /cost/clusters` (allocated,
+ * capacity and idle cost per hour of each cluster), `GET /cost/export`.
+ */
 export function createCostRoutes(options: CostRoutesOptions): express.Router {
   const { store, costService, authorize } = options;
   const router = Router();
@@ -62,6 +67,15 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
     if (!tenant) throw new NotFoundError(`No tenant '${name}' in the catalog`);
     const workloads = await store.listWorkloads({ tenant: name });
     res.json(costService.tenantSummary(tenant, workloads));
+  });
+
+  router.get('/cost/clusters', async (req, res) => {
+    await authorize(req);
+    parseQuery(z.strictObject({}), req.query);
+    const workloads = await store.listWorkloads();
+    const names =
+      options.clusters?.() ?? [...new Set(workloads.map(w => w.cluster))].sort();
+    res.json(names.map(name => costService.clusterCost(name, workloads)));
   });
 
   router.get('/cost/export', async (req, res) => {

@@ -207,6 +207,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       store,
       costService,
       tenants: () => discovery.tenants(),
+      clusters: () => clusters.map(c => c.name),
       authorize: async req => {
         const credentials = await httpAuth.credentials(req);
         const [decision] = await permissions.authorize(
