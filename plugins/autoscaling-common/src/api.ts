@@ -199,6 +199,14 @@ export interface KillSwitchState {
   reason: string | null;
 }
 
+/** `GET /cost/clusters`: a cluster's cost per hour; idle needs a configured capacity. */
+export interface ClusterCost {
+  cluster: string;
+  currency: string;
+  hourly: { allocated: number; capacity: number | null; idle: number | null };
+  idleFraction: number | null;
+}
+
 export interface EngineStatus {
   killSwitch: KillSwitchState;
   clusters: ClusterStatus[];

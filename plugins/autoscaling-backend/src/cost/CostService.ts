@@ -1,5 +1,6 @@
 import type {
   BudgetStatus,
+  ClusterCost,
   CostBreakdown,
   TenantSummary,
   WorkloadCost,
@@ -84,13 +85,7 @@ export interface CostExportRow {
   currency: string;
 }
 
-export interface ClusterCost {
-  cluster: string;
-  currency: string;
-  /** Cost per hour of the cluster's workloads and, when its capacity is configured, idle. */
-  hourly: { allocated: number; capacity: number | null; idle: number | null };
-  idleFraction: number | null;
-}
+export type { ClusterCost };
 
 function isCostState(value: unknown): value is CostAccumulatorState {
   const v = value as CostAccumulatorState | undefined;

@@ -2,6 +2,7 @@
 import type {
   ChangeRequest,
   EffectivePolicy,
+  ClusterCost,
   EngineStatus,
   EntityScalingState,
   PolicyDocument,
@@ -324,6 +325,22 @@ export const tenantSummary: TenantSummary = {
     },
   ],
 };
+
+/** prod-eu has a configured capacity (idle known), staging has none. */
+export const clusterCosts: ClusterCost[] = [
+  {
+    cluster: 'prod-eu',
+    currency: 'USD',
+    hourly: { allocated: 3.2, capacity: 4, idle: 0.8 },
+    idleFraction: 0.2,
+  },
+  {
+    cluster: 'staging',
+    currency: 'USD',
+    hourly: { allocated: 0.45, capacity: null, idle: null },
+    idleFraction: null,
+  },
+];
 
 export const engineStatus: EngineStatus = {
   killSwitch: {

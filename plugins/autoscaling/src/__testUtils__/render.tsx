@@ -14,9 +14,12 @@ import { autoscalingApiRef, AutoscalingClient } from '../api';
 
 export const BASE_URL = 'http://localhost:7007/api/autoscaling';
 
-/** msw server with test hooks; each test file calls this once at top level. */
-export function setupMswServer() {
-  const server = setupServer();
+/**
+ * msw server with test hooks; each test file calls this once at top level. `defaults` answer
+ * whatever a test does not override (restored after each test).
+ */
+export function setupMswServer(...defaults: HttpHandler[]) {
+  const server = setupServer(...defaults);
   registerMswTestHooks(server);
   return server;
 }

@@ -4,6 +4,7 @@ import type {
   AuditVerification,
   ChangeRequest,
   ChangeRequestStatus,
+  ClusterCost,
   ClusterStatus,
   Decision,
   EffectivePolicy,
@@ -69,6 +70,7 @@ export interface AutoscalingApi {
   getTenantSummary(tenant: string): Promise<TenantSummary>;
   /** The cost CSV export (`GET /cost/export`), fetched with the user's identity. */
   exportCost(tenant?: string): Promise<Blob>;
+  getClusterCosts(): Promise<ClusterCost[]>;
   getEffectivePolicy(entityRef: string): Promise<EffectivePolicy>;
   getPolicy(level: PolicyLevel, name: string): Promise<PolicyDocument>;
   validatePolicy(

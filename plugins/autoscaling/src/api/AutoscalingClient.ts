@@ -5,6 +5,7 @@ import type {
   AuditVerification,
   ChangeRequest,
   ChangeRequestStatus,
+  ClusterCost,
   ClusterStatus,
   Decision,
   EffectivePolicy,
@@ -56,6 +57,10 @@ export class AutoscalingClient implements AutoscalingApi {
 
   getEngineStatus(): Promise<EngineStatus> {
     return this.request('/engine/status');
+  }
+
+  getClusterCosts(): Promise<ClusterCost[]> {
+    return this.request('/cost/clusters');
   }
 
   setKillSwitch(body: {

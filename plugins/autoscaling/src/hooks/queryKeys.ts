@@ -19,6 +19,7 @@ export const queryKeys = {
     ['autoscaling', 'change-requests', status ?? 'all'] as const,
   engineStatus: ['autoscaling', 'engine-status'] as const,
   workloads: ['autoscaling', 'workloads'] as const,
+  clusterCosts: ['autoscaling', 'cluster-costs'] as const,
   audit: (filter: object) => ['autoscaling', 'audit', filter] as const,
   auditVerify: ['autoscaling', 'audit-verify'] as const,
 };

@@ -22,6 +22,15 @@ export function useFleetWorkloads() {
   });
 }
 
+export function useClusterCosts() {
+  const api = useApi(autoscalingApiRef);
+  return useQuery({
+    queryKey: queryKeys.clusterCosts,
+    queryFn: () => api.getClusterCosts(),
+    refetchInterval: POLL_INTERVAL_MS,
+  });
+}
+
 export function useChangeRequests(status?: ChangeRequestStatus) {
   const api = useApi(autoscalingApiRef);
   return useQuery({

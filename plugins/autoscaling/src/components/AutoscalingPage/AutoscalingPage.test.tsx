@@ -13,13 +13,14 @@ import {
   allowAll,
   auditEvents,
   changeRequest,
+  clusterCosts,
   denyAll,
   engineStatus,
   tenantSummary,
 } from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
-const server = setupMswServer();
+const server = setupMswServer(route('get', '/cost/clusters', clusterCosts));
 
 function tab(name: string) {
   fireEvent.click(screen.getByRole('tab', { name }));
@@ -66,6 +67,12 @@ describe('AutoscalingPage', () => {
     const clusters = await screen.findByRole('table', { name: 'Clusters' });
     expect(clusters).toHaveTextContent('prod-eu');
     expect(clusters).toHaveTextContent('unreachable (4 failures)');
+    // Cost per cluster: allocated and idle (with its share) where the capacity is known.
+    const prodEu = within(clusters).getByRole('row', { name: /prod-eu/ });
+    await waitFor(() => expect(prodEu).toHaveTextContent('$3.20'));
+    expect(prodEu).toHaveTextContent('$0.80 (20%)');
+    const staging = within(clusters).getByRole('row', { name: /staging/ });
+    expect(staging).toHaveTextContent('$0.45');
     const tenants = await screen.findByRole('table', { name: 'Tenants' });
     expect(within(tenants).getAllByRole('row')[1]).toHaveTextContent('acme2');
     expect(within(tenants).getAllByRole('row')[1]).toHaveTextContent('$10.50');

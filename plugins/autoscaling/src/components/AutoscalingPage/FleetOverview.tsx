@@ -7,13 +7,17 @@ import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import type { WorkloadSummary } from '@internal/plugin-autoscaling-common';
+import type {
+  ClusterCost,
+  WorkloadSummary,
+} from '@internal/plugin-autoscaling-common';
 import { autoscalingApiRef } from '../../api';
 import {
+  useClusterCosts,
   useEngineStatus,
   useFleetWorkloads,
 } from '../../hooks/usePlatformData';
-import { formatMoney, formatRelativeTime } from '../../lib/format';
+import { formatMoney, formatPercent, formatRelativeTime } from '../../lib/format';
 import { ExportButton } from '../common/ExportButton';
 import { QueryState } from '../common/QueryState';
 import { TenantServicesTable } from '../TenantAutoscaling/TenantServicesTable';
@@ -33,11 +37,39 @@ function byTenant(workloads: WorkloadSummary[]) {
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** Clusters with their circuit state, totals by tenant, and every workload. */
+/** Allocated and idle cost per hour; idle needs the cluster's capacity in the price catalog. */
+function ClusterCostCells({ cost }: { cost?: ClusterCost }) {
+  const idleKnown = typeof cost?.hourly.idle === 'number';
+  return (
+    <>
+      <TableCell align="right">
+        {formatMoney(cost?.hourly.allocated, cost?.currency)}
+      </TableCell>
+      <TableCell
+        align="right"
+        title={
+          cost && !idleKnown
+            ? 'Set the cluster capacity in autoscaling.prices to see idle cost'
+            : undefined
+        }
+      >
+        {formatMoney(cost?.hourly.idle, cost?.currency)}
+        {idleKnown && cost?.idleFraction !== null
+          ? ` (${formatPercent((cost?.idleFraction ?? 0) * 100)})`
+          : ''}
+      </TableCell>
+    </>
+  );
+}
+
+/** Clusters with their circuit state and cost, totals by tenant, and every workload. */
 export function FleetOverview() {
   const api = useApi(autoscalingApiRef);
   const status = useEngineStatus();
   const workloads = useFleetWorkloads();
+  // Cost is extra: the clusters table shows without it (a dash) while it loads or fails.
+  const costs = useClusterCosts();
+  const costOf = (name: string) => costs.data?.find(c => c.cluster === name);
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} lg={6}>
@@ -55,6 +87,8 @@ export function FleetOverview() {
                     <TableCell>Cluster</TableCell>
                     <TableCell>Connection</TableCell>
                     <TableCell align="right">Workloads</TableCell>
+                    <TableCell align="right">Cost / h</TableCell>
+                    <TableCell align="right">Idle / h</TableCell>
                     <TableCell>Last evaluation</TableCell>
                   </TableRow>
                 </TableHead>
@@ -75,6 +109,7 @@ export function FleetOverview() {
                         />
                       </TableCell>
                       <TableCell align="right">{c.workloads}</TableCell>
+                      <ClusterCostCells cost={costOf(c.name)} />
                       <TableCell>{formatRelativeTime(c.lastTickAt)}</TableCell>
                     </TableRow>
                   ))}
