@@ -44,7 +44,7 @@ import {
 } from './changes/ChangeRequestStore';
 import type { GovernanceConfig } from './config';
 import { diffOverrides, evaluateGuardrails } from './guardrails';
-import { PolicyStore } from './policies/PolicyStore';
+import { emptyDocument, PolicyStore } from './policies/PolicyStore';
 import {
   normaliseEntityRef,
   tenantRefOf,
@@ -241,21 +241,24 @@ export class GovernanceService implements PolicyService {
 
   /** The stored document, or version 0 (the configured default for global, else empty). */
   async getDocument(target: PolicyTarget, db?: Knex): Promise<PolicyDocument> {
-    const doc = await this.policies.getOrEmpty(target, db);
-    if (doc.version === 0 && target.level === 'global') {
+    return this.withGlobalDefault(await this.policies.getOrEmpty(target, db));
+  }
+
+  private withGlobalDefault(doc: PolicyDocument): PolicyDocument {
+    if (doc.version === 0 && doc.target.level === 'global') {
       return { ...doc, override: structuredClone(this.options.config.globalDefault) };
     }
     return doc;
   }
 
+  /** All levels in one query (the evaluator asks for every workload on every tick). */
   private async documentsOf(targets: PolicyTarget[]): Promise<PolicyDocument[]> {
     const stored = await this.policies.getMany(targets);
-    return Promise.all(
-      targets.map(async t => {
-        const found = stored.find(d => d.target.level === t.level && d.target.name === t.name);
-        if (found) return found;
-        return this.getDocument(t);
-      }),
+    return targets.map(t =>
+      this.withGlobalDefault(
+        stored.find(d => d.target.level === t.level && d.target.name === t.name) ??
+          emptyDocument(t),
+      ),
     );
   }
 
