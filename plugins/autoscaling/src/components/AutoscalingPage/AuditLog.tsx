@@ -18,6 +18,7 @@ import { PERMISSION_REASONS } from '../../lib/permissions';
 import { ExportButton } from '../common/ExportButton';
 import { QueryState } from '../common/QueryState';
 import { AuditVerificationStatus } from './AuditVerificationStatus';
+import { CARD_TITLE } from '../common/cardTitle';
 
 const ACTIONS = [
   'policy.update',
@@ -45,6 +46,7 @@ export function AuditLog() {
   }
   return (
     <InfoCard
+      titleTypographyProps={CARD_TITLE}
       title="Audit log"
       action={
         <Box display="flex" gap={1}>

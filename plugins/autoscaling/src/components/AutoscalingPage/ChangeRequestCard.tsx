@@ -53,7 +53,7 @@ export function ChangeRequestCard(props: {
     >
       <CardContent>
         <Box display="flex" gap={1} alignItems="center" flexWrap="wrap" mb={1}>
-          <Typography variant="h6" component="h3">
+          <Typography variant="h6" component="h2">
             {request.target.level} policy {request.target.name}
           </Typography>
           <Chip

@@ -17,10 +17,15 @@ import {
   useEngineStatus,
   useFleetWorkloads,
 } from '../../hooks/usePlatformData';
-import { formatMoney, formatPercent, formatRelativeTime } from '../../lib/format';
+import {
+  formatMoney,
+  formatPercent,
+  formatRelativeTime,
+} from '../../lib/format';
 import { ExportButton } from '../common/ExportButton';
 import { QueryState } from '../common/QueryState';
 import { TenantServicesTable } from '../TenantAutoscaling/TenantServicesTable';
+import { CARD_TITLE } from '../common/cardTitle';
 
 function byTenant(workloads: WorkloadSummary[]) {
   const groups = new Map<
@@ -73,7 +78,7 @@ export function FleetOverview() {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} lg={6}>
-        <InfoCard title="Clusters">
+        <InfoCard titleTypographyProps={CARD_TITLE} title="Clusters">
           <QueryState
             query={status}
             compact
@@ -121,6 +126,7 @@ export function FleetOverview() {
       </Grid>
       <Grid item xs={12} lg={6}>
         <InfoCard
+          titleTypographyProps={CARD_TITLE}
           title="By tenant"
           action={
             <ExportButton
@@ -164,7 +170,7 @@ export function FleetOverview() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Workloads">
+        <InfoCard titleTypographyProps={CARD_TITLE} title="Workloads">
           <QueryState
             query={workloads}
             compact

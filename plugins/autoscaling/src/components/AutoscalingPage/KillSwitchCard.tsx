@@ -11,6 +11,7 @@ import { formatDateTime } from '../../lib/format';
 import { disabledReasonFor, PERMISSION_REASONS } from '../../lib/permissions';
 import { PermissionButton } from '../common/PermissionButton';
 import { QueryState } from '../common/QueryState';
+import { CARD_TITLE } from '../common/cardTitle';
 
 /** Stops (or resumes) every actuation across the fleet; decisions are still computed and logged. */
 export function KillSwitchCard() {
@@ -24,7 +25,7 @@ export function KillSwitchCard() {
     PERMISSION_REASONS.administer,
   );
   return (
-    <InfoCard title="Kill switch">
+    <InfoCard titleTypographyProps={CARD_TITLE} title="Kill switch">
       <QueryState query={status}>
         {s => {
           const enabled = s.killSwitch.enabled;

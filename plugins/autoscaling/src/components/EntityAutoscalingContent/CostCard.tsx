@@ -2,12 +2,14 @@ import { InfoCard } from '@backstage/core-components';
 import { useWorkloadCost } from '../../hooks/useWorkloadData';
 import { QueryState } from '../common/QueryState';
 import { CostBreakdownView } from '../cost/CostBreakdownView';
+import { CARD_TITLE } from '../common/cardTitle';
 
 /** What the workload costs now, this month and on the forecast, and what could be saved. */
 export function CostCard({ workloadId }: { workloadId: string }) {
   const cost = useWorkloadCost(workloadId);
   return (
     <InfoCard
+      titleTypographyProps={CARD_TITLE}
       title="Cost"
       subheader="Allocated as max(request, usage) × hours × price"
     >

@@ -9,6 +9,7 @@ import { useWorkloadHistory } from '../../hooks/useWorkloadData';
 import { describeDecision, formatDateTime, modeLabel } from '../../lib/format';
 import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
+import { CARD_TITLE } from '../common/cardTitle';
 
 const MAX_SHOWN = 10;
 
@@ -25,7 +26,7 @@ function outcomeColor(decision: Decision) {
 export function DecisionsCard({ workloadId }: { workloadId: string }) {
   const history = useWorkloadHistory(workloadId);
   return (
-    <InfoCard title="Recent decisions">
+    <InfoCard titleTypographyProps={CARD_TITLE} title="Recent decisions">
       <QueryState
         query={history}
         compact

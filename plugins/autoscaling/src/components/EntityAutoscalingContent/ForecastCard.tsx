@@ -23,6 +23,7 @@ import {
 import { ChartFigure } from '../common/ChartFigure';
 import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
+import { CARD_TITLE } from '../common/cardTitle';
 
 function ForecastChart({ forecast }: { forecast: WorkloadForecast }) {
   const colors = useChartColors();
@@ -106,7 +107,7 @@ function ForecastChart({ forecast }: { forecast: WorkloadForecast }) {
 export function ForecastCard({ workloadId }: { workloadId: string }) {
   const forecast = useWorkloadForecast(workloadId);
   return (
-    <InfoCard title="Forecast">
+    <InfoCard titleTypographyProps={CARD_TITLE} title="Forecast">
       <QueryState
         query={forecast}
         compact

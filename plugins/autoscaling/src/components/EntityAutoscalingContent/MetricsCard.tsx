@@ -4,6 +4,7 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import type { MetricStatus } from '@internal/plugin-autoscaling-common';
 import { formatNumber } from '../../lib/format';
+import { CARD_TITLE } from '../common/cardTitle';
 
 /** Where the current value sits against its target (10% tolerance), as a colour and a sentence. */
 function metricBand(ratio: number | null) {
@@ -37,7 +38,9 @@ function MetricRow({ metric }: { metric: MetricStatus }) {
   return (
     <Box mb={2} data-testid={`metric-${metric.name}`}>
       <Box display="flex" justifyContent="space-between">
-        <Typography variant="subtitle2">{metric.name}</Typography>
+        <Typography variant="subtitle2" component="h3">
+          {metric.name}
+        </Typography>
         <Typography variant="body2">
           {metric.current === null
             ? 'no data'
@@ -64,7 +67,7 @@ function MetricRow({ metric }: { metric: MetricStatus }) {
 /** Each metric's current value against its target (the bar's midpoint is the target). */
 export function MetricsCard({ metrics }: { metrics: MetricStatus[] }) {
   return (
-    <InfoCard title="Metrics vs targets">
+    <InfoCard titleTypographyProps={CARD_TITLE} title="Metrics vs targets">
       {metrics.length === 0 ? (
         <Typography data-testid="empty-state" color="text.secondary">
           No metrics reported yet.

@@ -16,6 +16,7 @@ import { useWorkloadHistory } from '../../hooks/useWorkloadData';
 import { describeDecision, formatClock } from '../../lib/format';
 import { ChartFigure } from '../common/ChartFigure';
 import { QueryState } from '../common/QueryState';
+import { CARD_TITLE } from '../common/cardTitle';
 
 function TimelineChart({ history }: { history: WorkloadHistory }) {
   const colors = useChartColors();
@@ -110,7 +111,10 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
 export function ReplicaTimelineCard({ workloadId }: { workloadId: string }) {
   const history = useWorkloadHistory(workloadId);
   return (
-    <InfoCard title="Replicas over the last 24 hours">
+    <InfoCard
+      titleTypographyProps={CARD_TITLE}
+      title="Replicas over the last 24 hours"
+    >
       <QueryState
         query={history}
         compact

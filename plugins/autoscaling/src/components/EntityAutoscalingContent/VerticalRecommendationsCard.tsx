@@ -9,6 +9,7 @@ import { useWorkloadRecommendations } from '../../hooks/useWorkloadData';
 import { formatMoney, formatPercent, formatResource } from '../../lib/format';
 import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
+import { CARD_TITLE } from '../common/cardTitle';
 
 /** Current versus recommended requests per container, with the monthly savings. */
 export function VerticalRecommendationsCard({
@@ -18,7 +19,10 @@ export function VerticalRecommendationsCard({
 }) {
   const recommendations = useWorkloadRecommendations(workloadId);
   return (
-    <InfoCard title="Right-sizing recommendations">
+    <InfoCard
+      titleTypographyProps={CARD_TITLE}
+      title="Right-sizing recommendations"
+    >
       <QueryState
         query={recommendations}
         compact
@@ -69,7 +73,7 @@ export function VerticalRecommendationsCard({
             )}
             {r.horizontal && (
               <>
-                <Typography variant="subtitle2" sx={{ mt: 2 }}>
+                <Typography variant="subtitle2" component="h3" sx={{ mt: 2 }}>
                   Suggested replica bounds: {r.horizontal.minReplicas}–
                   {r.horizontal.maxReplicas}
                 </Typography>

@@ -13,6 +13,7 @@ import { QueryState } from '../common/QueryState';
 import { EffectivePolicyTable } from './EffectivePolicyTable';
 import { PolicyForm, type SaveOutcome } from './PolicyForm';
 import { SaveOutcomeNotice } from './SaveOutcomeNotice';
+import { CARD_TITLE } from '../common/cardTitle';
 
 /**
  * Edits one level of policy (`service` for a Component, `tenant` for a tenant Group) beside the
@@ -56,7 +57,10 @@ export function PolicyEditor(props: {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} lg={7}>
-        <InfoCard title={props.title ?? 'Scaling policy'}>
+        <InfoCard
+          titleTypographyProps={CARD_TITLE}
+          title={props.title ?? 'Scaling policy'}
+        >
           {outcome && (
             <SaveOutcomeNotice
               outcome={outcome}
@@ -86,6 +90,7 @@ export function PolicyEditor(props: {
       </Grid>
       <Grid item xs={12} lg={5}>
         <InfoCard
+          titleTypographyProps={CARD_TITLE}
           title="Effective policy"
           subheader="What the engine uses, and which level set each value"
         >

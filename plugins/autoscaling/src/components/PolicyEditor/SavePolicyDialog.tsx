@@ -39,7 +39,7 @@ export function SavePolicyDialog(props: {
       <DialogContent>
         {props.validation && (
           <>
-            <Typography variant="subtitle2" gutterBottom>
+            <Typography variant="subtitle2" component="h3" gutterBottom>
               Changes
             </Typography>
             <PolicyDiffTable diff={props.validation.diff} />

@@ -4,12 +4,14 @@ import { useTenantSummary } from '../../hooks/useTenantSummary';
 import { QueryState } from '../common/QueryState';
 import { QueryProvider } from '../QueryProvider';
 import { TenantTotals } from './TenantTotals';
+import { CARD_TITLE } from '../common/cardTitle';
 
 function TenantCardView() {
   const { entity } = useEntity();
   const summary = useTenantSummary(entity.metadata.name);
   return (
     <InfoCard
+      titleTypographyProps={CARD_TITLE}
       title="Autoscaling"
       subheader="Replicas against quota, spend against budget"
       deepLink={{ title: 'Services and policy', link: 'autoscaling' }}

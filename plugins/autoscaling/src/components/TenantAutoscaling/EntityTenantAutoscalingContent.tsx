@@ -12,6 +12,7 @@ import { PolicyEditor } from '../PolicyEditor';
 import { QueryProvider } from '../QueryProvider';
 import { TenantServicesTable } from './TenantServicesTable';
 import { TenantTotals } from './TenantTotals';
+import { CARD_TITLE } from '../common/cardTitle';
 
 function TenantView() {
   const { entity } = useEntity();
@@ -30,12 +31,15 @@ function TenantView() {
         {s => (
           <>
             <Grid item xs={12}>
-              <InfoCard title="Totals">
+              <InfoCard titleTypographyProps={CARD_TITLE} title="Totals">
                 <TenantTotals summary={s} />
               </InfoCard>
             </Grid>
             <Grid item xs={12} lg={7}>
-              <InfoCard title={`Services of ${tenant}`}>
+              <InfoCard
+                titleTypographyProps={CARD_TITLE}
+                title={`Services of ${tenant}`}
+              >
                 <TenantServicesTable
                   workloads={s.workloads}
                   currency={s.cost.currency}
@@ -44,6 +48,7 @@ function TenantView() {
             </Grid>
             <Grid item xs={12} lg={5}>
               <InfoCard
+                titleTypographyProps={CARD_TITLE}
                 title="Cost"
                 action={
                   <ExportButton

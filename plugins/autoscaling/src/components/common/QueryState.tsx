@@ -43,7 +43,9 @@ export function QueryState<T>(props: QueryStateProps<T>) {
     if (compact) {
       return (
         <Box py={2} data-testid="empty-state">
-          <Typography variant="subtitle2">{emptyTitle}</Typography>
+          <Typography variant="subtitle2" component="p">
+            {emptyTitle}
+          </Typography>
           {emptyDescription && (
             <Typography variant="body2" color="text.secondary">
               {emptyDescription}

@@ -94,7 +94,9 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
         <>
           <Divider sx={{ my: 1 }} />
           <Box display="flex" alignItems="center" gap={1}>
-            <Typography variant="subtitle2">Spot instances</Typography>
+            <Typography variant="subtitle2" component="h3">
+              Spot instances
+            </Typography>
             <Chip
               size="small"
               color={cost.spot.suitable ? 'success' : 'default'}

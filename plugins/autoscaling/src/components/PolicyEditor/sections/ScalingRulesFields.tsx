@@ -24,7 +24,7 @@ export function ScalingRulesFields({
   });
   return (
     <>
-      <Typography variant="subtitle2" sx={{ mb: 1 }}>
+      <Typography variant="subtitle2" component="h4" sx={{ mb: 1 }}>
         {direction === 'scaleUp' ? 'Scale up' : 'Scale down'}
       </Typography>
       <Grid container spacing={2}>
