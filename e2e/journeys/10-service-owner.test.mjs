@@ -36,11 +36,17 @@ test('a service owner reads the scaling state, forecast and cost of a service', 
     .first()
     .waitFor();
   await page.getByTestId('cost-card').waitFor();
+  // The cost card shows money (the backend prices every evaluation), not an error or an empty state.
+  const hourly = page.getByTestId('cost-hourly');
+  await hourly.waitFor();
+  assert.match(await hourly.textContent(), /(?:[$€£]|USD|EUR)\s?\d[\d.,]*\/h/);
+  assert.match(await page.getByTestId('cost-projected').textContent(), /(?:[$€£]|USD|EUR)\s?\d/);
   // Give the cost card and decisions a moment to settle before the screenshot.
   await page.waitForLoadState('networkidle').catch(() => {});
   await screenshot(page, '10-service-owner-state');
   // The page scrolls inside Backstage's content area, so bring each card into view for its shot.
   await page.getByText('Forecast', { exact: true }).first().scrollIntoViewIfNeeded();
+  await page.getByTestId('cost-card').scrollIntoViewIfNeeded();
   await screenshot(page, '10-service-owner-forecast-cost');
   await page.getByText('Recent decisions', { exact: true }).first().scrollIntoViewIfNeeded();
   await screenshot(page, '10-service-owner-decisions-rightsizing');
