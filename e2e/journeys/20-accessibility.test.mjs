@@ -128,7 +128,10 @@ test('the tenant Group page (overview card and Autoscaling tab) has no serious v
   assert.match(await page.getByTestId('tenant-mtd').textContent(), CURRENCY);
   assert.match(await page.getByTestId('cost-card').textContent(), CURRENCY);
   await audit(page, 'tenant-autoscaling-tab', ['[data-testid="tenant-autoscaling-content"]']);
+  await page.getByTestId('tenant-replicas').scrollIntoViewIfNeeded();
   await screenshot(page, '20-tenant-cost-budget-totals');
+  await page.getByTestId('cost-card').scrollIntoViewIfNeeded();
+  await screenshot(page, '20-tenant-cost-card');
   await context.close();
 });
 

@@ -35,7 +35,7 @@ function TenantView() {
                 <TenantTotals summary={s} />
               </InfoCard>
             </Grid>
-            <Grid item xs={12} lg={7}>
+            <Grid item xs={12}>
               <InfoCard
                 titleTypographyProps={CARD_TITLE}
                 title={`Services of ${tenant}`}
@@ -46,7 +46,7 @@ function TenantView() {
                 />
               </InfoCard>
             </Grid>
-            <Grid item xs={12} lg={5}>
+            <Grid item xs={12}>
               <InfoCard
                 titleTypographyProps={CARD_TITLE}
                 title="Cost"
