@@ -4,6 +4,8 @@ export interface Config {
     killSwitch?: boolean;
     /** How often each cluster's evaluation task runs, in seconds (default 15). */
     evaluationIntervalSeconds?: number;
+    /** Workloads of one cluster observed and actuated at once in a tick (default 8). */
+    evaluationConcurrency?: number;
     /** Retention of decision and metric history, in days (default 14). */
     historyRetentionDays?: number;
     /** Replicas across all tenants on one cluster (default unlimited). */

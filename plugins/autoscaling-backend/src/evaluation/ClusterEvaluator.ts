@@ -45,6 +45,7 @@ import {
   TenantInfo,
   WorkloadDiscovery,
 } from '../workloads/WorkloadDiscovery';
+import { mapConcurrent } from '../util/mapConcurrent';
 import { ClusterHealth } from './ClusterHealth';
 import { collectSamples } from './collectSamples';
 import type {
@@ -114,7 +115,11 @@ export interface ClusterEvaluatorOptions {
   /** Prices the workloads each tick and caps scale-up of tenants in a budget emergency. */
   cost?: CostService;
   onBudgetStatusChanged?: (change: BudgetStatusChange) => Promise<void>;
+  /** Workloads observed and actuated at once (each is a few sequential API calls). */
+  concurrency?: number;
 }
+
+const DEFAULT_CONCURRENCY = 8;
 
 /**
  * One evaluation tick of one cluster: observe every managed workload, decide, allocate
@@ -139,16 +144,18 @@ export class ClusterEvaluator {
       return { evaluated: 0, failures: 1 };
     }
 
+    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const plans: Plan[] = [];
     let failures = 0;
-    for (const workload of discovered) {
-      try {
-        plans.push(await this.plan(workload, nowMs));
-      } catch (error) {
+    const planned = await mapConcurrent(discovered, concurrency, w => this.plan(w, nowMs));
+    planned.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        plans.push(result.value);
+      } else {
         failures += 1;
-        logger.warn(`Evaluation of ${workload.record.id} failed: ${error}`);
+        logger.warn(`Evaluation of ${discovered[i].record.id} failed: ${result.reason}`);
       }
-    }
+    });
 
     this.allocate(plans, tenants, nowMs);
     await this.applyBudgetCaps(plans, tenants, nowMs);
@@ -156,16 +163,19 @@ export class ClusterEvaluator {
     const killSwitch = await this.options.killSwitch();
     let writes = 0;
     const failedWrites: string[] = [];
-    for (const plan of plans) {
-      try {
-        const { outcome, wrote, error } = await this.actuateAndRecord(plan, killSwitch, nowMs);
-        if (wrote) writes += 1;
-        if (wrote && outcome === 'failed') failedWrites.push(error ?? 'write failed');
-      } catch (error) {
+    const actuated = await mapConcurrent(plans, concurrency, plan =>
+      this.actuateAndRecord(plan, killSwitch, nowMs),
+    );
+    actuated.forEach((result, i) => {
+      if (result.status === 'rejected') {
         failures += 1;
-        logger.warn(`Actuation of ${plan.discovered.record.id} failed: ${error}`);
+        logger.warn(`Actuation of ${plans[i].discovered.record.id} failed: ${result.reason}`);
+        return;
       }
-    }
+      const { outcome, wrote, error } = result.value;
+      if (wrote) writes += 1;
+      if (wrote && outcome === 'failed') failedWrites.push(error ?? 'write failed');
+    });
 
     if (failures > 0 && failures >= discovered.length) {
       await this.recordClusterFailure(nowMs, `all ${failures} workloads failed`);

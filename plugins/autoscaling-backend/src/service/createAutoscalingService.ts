@@ -144,6 +144,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
         killSwitch: () => killSwitch.get(),
         globalMaxReplicas: config.getOptionalNumber('autoscaling.globalMaxReplicas'),
         cost: costService,
+        concurrency: config.getOptionalNumber('autoscaling.evaluationConcurrency'),
         onBudgetStatusChanged: async ({ tenant, to, budget }) => {
           const emergency = to === 'emergency';
           const spend = `${budget.currency} ${budget.projectedMonth.toFixed(2)}`;
