@@ -374,8 +374,14 @@ const MIME = {
   '.map': 'application/json',
 };
 
-/** Serves the production build like a static host would: hashed assets cached, SPA fallback. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.map']);
+
+/**
+ * Serves the production build like a static host would: gzip for text, hashed assets cached
+ * for a year, index.html revalidated, SPA fallback.
+ */
 function serveDist(dir, port) {
+  const gzipped = new Map();
   const server = createHttpServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let file = normalize(join(dir, decodeURIComponent(url.pathname)));
@@ -386,12 +392,23 @@ function serveDist(dir, port) {
     if (!existsSync(file) || statSync(file).isDirectory())
       file = join(dir, 'index.html');
     const hashed = file.includes(`${join(dir, 'static')}`);
-    res.writeHead(200, {
+    const headers = {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'cache-control': hashed
         ? 'public, max-age=31536000, immutable'
         : 'no-cache',
-    });
+      vary: 'accept-encoding',
+    };
+    if (
+      COMPRESSIBLE.has(extname(file)) &&
+      /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+    ) {
+      if (!gzipped.has(file)) gzipped.set(file, gzipSync(readFileSync(file)));
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
+      res.end(gzipped.get(file));
+      return;
+    }
+    res.writeHead(200, headers);
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {
