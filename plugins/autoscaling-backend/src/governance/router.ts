@@ -21,6 +21,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { TargetAuthorizer } from '../permissions/TargetAuthorizer';
+import { prototypeKeyPath } from '../service/validation';
 import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
 import type { GovernanceService, TargetContext } from './GovernanceService';
 import { normaliseEntityRef } from './targets';
@@ -45,6 +46,10 @@ export function actorOf(credentials: BackstageCredentials): string {
 
 /** Parses with zod; a failure is a 400 naming the field. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
+  // An own `__proto__` key (JSON.parse keeps it) would become the prototype of the
+  // object a zod record copies it into: refuse it before parsing.
+  const reserved = prototypeKeyPath(value);
+  if (reserved) throw new InputError(`${[prefix, reserved].filter(Boolean).join('.')}: is a reserved key`);
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues

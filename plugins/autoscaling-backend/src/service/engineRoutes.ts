@@ -2,6 +2,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { makeValidator } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import {
@@ -26,7 +27,7 @@ import type { ClusterHealth } from '../evaluation/ClusterHealth';
 import { EngineStore, StoredWorkload } from '../store/EngineStore';
 import { KillSwitch } from './KillSwitch';
 import { ManualScaler } from './ManualScaler';
-import { parseBody } from './validation';
+import { parseBody, parseQuery } from './validation';
 
 export interface EngineRoutesOptions {
   store: EngineStore;
@@ -45,18 +46,20 @@ export interface EngineRoutesOptions {
   clock?: () => number;
 }
 
-const killSwitchBody = z.object({
-  enabled: z.boolean(),
-  reason: z.string().trim().min(3, 'give a reason of at least 3 characters'),
-});
-const scaleBody = z.object({
-  replicas: z.number().int().min(0).max(10_000),
-  reason: z.string().trim().min(3, 'give a reason of at least 3 characters'),
-});
-const rollbackBody = z.object({
-  reason: z.string().trim().min(3, 'give a reason of at least 3 characters'),
-});
+const reason = z
+  .string()
+  .trim()
+  .min(3, 'give a reason of at least 3 characters')
+  .max(2000, 'must be at most 2000 characters');
+const killSwitchBody = z.strictObject({ enabled: z.boolean(), reason });
+const scaleBody = z.strictObject({ replicas: z.number().int().min(0).max(10_000), reason });
+const rollbackBody = z.strictObject({ reason });
 const hoursQuery = z.coerce.number().int().min(1).max(24 * 14).default(24);
+const workloadsQuery = z.object({
+  tenant: z.string().max(255).optional(),
+  cluster: z.string().max(255).optional(),
+});
+const entityValidators = makeValidator();
 
 /** State, history, forecast, recommendations, engine status and the write actions. */
 export function createEngineRoutes(options: EngineRoutesOptions): express.Router {
@@ -117,8 +120,7 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
 
   router.get('/workloads', async (req, res) => {
     await requireBasic(req, autoscalingStateReadPermission);
-    const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
-    const cluster = typeof req.query.cluster === 'string' ? req.query.cluster : undefined;
+    const { tenant, cluster } = parseQuery(workloadsQuery, req.query);
     const workloads = await store.listWorkloads({ tenant, cluster });
     res.json(workloads.map(toSummary).filter(Boolean));
   });
@@ -126,6 +128,11 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
   router.get('/entities/:namespace/:kind/:name/state', async (req, res) => {
     await requireBasic(req, autoscalingStateReadPermission);
     const { namespace, kind, name } = req.params;
+    if (!entityValidators.isValidKind(kind)) throw new InputError('kind: must be an entity kind');
+    if (!entityValidators.isValidNamespace(namespace)) {
+      throw new InputError('namespace: must be an entity namespace');
+    }
+    if (!entityValidators.isValidEntityName(name)) throw new InputError('name: must be an entity name');
     const entityRef = `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
     const workloads = await store.listWorkloads({ entityRef });
     const body: EntityScalingState = {
