@@ -11,6 +11,7 @@ import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
 import { createAutoscalingService } from '../service/createAutoscalingService';
+import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 
 jest.setTimeout(120_000);
 
@@ -86,31 +87,8 @@ describe('flash crowd on a demo service, end to end with the simulator', () => {
     });
     const catalog = catalogServiceMock({
       entities: [
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Component',
-          metadata: {
-            name: 'checkout-api',
-            namespace: 'default',
-            annotations: {
-              'backstage.io/kubernetes-id': 'checkout-api',
-              'backstage.io/kubernetes-namespace': 'acme-production',
-              'autoscaling.io/tenant': 'acme',
-              'autoscaling.io/environment': 'production',
-            },
-          },
-          spec: { type: 'service', owner: 'group:default/acme-checkout', lifecycle: 'production' },
-        },
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Group',
-          metadata: {
-            name: 'acme',
-            namespace: 'default',
-            annotations: { 'autoscaling.io/tier': 'enterprise', 'autoscaling.io/replica-quota': '60' },
-          },
-          spec: { type: 'tenant', children: [] },
-        },
+        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+        ACME_TENANT,
       ],
     });
 

@@ -23,6 +23,7 @@ import knexFactory, { Knex } from 'knex';
 import { PolicyStore } from '../governance/policies/PolicyStore';
 import { autoscalingPlugin } from '../plugin';
 import { migrate } from '../store/migrate';
+import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 
 jest.setTimeout(240_000);
 
@@ -78,36 +79,10 @@ const POLICY = {
   },
 };
 
-const component = (name: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: {
-      'backstage.io/kubernetes-id': name,
-      'backstage.io/kubernetes-namespace': NAMESPACE,
-      'autoscaling.io/tenant': 'acme',
-      'autoscaling.io/environment': 'staging',
-    },
-  },
-  spec: { type: 'service', owner: 'group:default/acme-web', lifecycle: 'production' },
-});
+const component = (name: string): Entity =>
+  serviceComponent({ name, namespace: NAMESPACE, environment: 'staging', owner: 'group:default/acme-web' });
 
-const ENTITIES: Entity[] = [
-  component('web-auto'),
-  component('web-dry'),
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name: 'acme',
-      namespace: 'default',
-      annotations: { 'autoscaling.io/tier': 'enterprise', 'autoscaling.io/replica-quota': '60' },
-    },
-    spec: { type: 'tenant', children: [] },
-  },
-];
+const ENTITIES: Entity[] = [component('web-auto'), component('web-dry'), ACME_TENANT];
 
 interface Run {
   backend: string;

@@ -22,6 +22,7 @@ import type { ClusterConfig } from '../../clusters/readClusters';
 import { KubernetesClusterClient } from '../../kubernetes/KubernetesClusterClient';
 import type { ClusterClient } from '../../kubernetes/types';
 import { createAutoscalingService } from '../../service/createAutoscalingService';
+import { ACME_TENANT, serviceComponent } from './entities';
 
 export const CLUSTER = 'sim-e2e';
 export const NAMESPACE = 'acme-production';
@@ -83,31 +84,8 @@ export function cpuPolicy(mode: 'auto' | 'dry-run' | 'forecast-only' | 'off') {
 }
 
 const ENTITIES: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: WORKLOAD,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/kubernetes-id': WORKLOAD,
-        'backstage.io/kubernetes-namespace': NAMESPACE,
-        'autoscaling.io/tenant': 'acme',
-        'autoscaling.io/environment': 'production',
-      },
-    },
-    spec: { type: 'service', owner: 'group:default/acme-checkout', lifecycle: 'production' },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name: 'acme',
-      namespace: 'default',
-      annotations: { 'autoscaling.io/tier': 'enterprise', 'autoscaling.io/replica-quota': '60' },
-    },
-    spec: { type: 'tenant', children: [] },
-  },
+  serviceComponent({ name: WORKLOAD, namespace: NAMESPACE, environment: 'production' }),
+  ACME_TENANT,
 ];
 
 /**
