@@ -377,11 +377,33 @@ export class CostService {
     allWorkloads: readonly StoredWorkload[],
     candidates: readonly BudgetCapWorkload[],
   ): BudgetCap[] {
+    const budgets = this.tenantBudgets(
+      tenants,
+      allWorkloads,
+      candidates.map(c => c.tenant),
+    );
+    return this.capsFromBudgets(candidates, budgets);
+  }
+
+  /** The budgets of the named tenants (unknown names are left out), by tenant name. */
+  tenantBudgets(
+    tenants: ReadonlyMap<string, TenantInfo>,
+    allWorkloads: readonly StoredWorkload[],
+    names: Iterable<string>,
+  ): Record<string, TenantBudget> {
     const budgets: Record<string, TenantBudget> = {};
-    for (const name of new Set(candidates.map(c => c.tenant))) {
+    for (const name of new Set(names)) {
       const tenant = tenants.get(name);
       if (tenant) budgets[name] = this.tenantBudget(tenant, allWorkloads);
     }
+    return budgets;
+  }
+
+  /** Emergency caps from budgets the caller already has (see `tenantBudgets`). */
+  capsFromBudgets(
+    candidates: readonly BudgetCapWorkload[],
+    budgets: Readonly<Record<string, TenantBudget>>,
+  ): BudgetCap[] {
     return budgetCaps(candidates, budgets, this.budgets.caps);
   }
 

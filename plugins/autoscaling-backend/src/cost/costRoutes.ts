@@ -1,7 +1,8 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { parseQuery } from '../service/validation';
 import type { EngineStore } from '../store/EngineStore';
 import type { TenantInfo } from '../workloads/WorkloadDiscovery';
 import type { CostService } from './CostService';
@@ -27,20 +28,6 @@ const exportQuery = z.strictObject({
   tenant: tenantName.optional(),
   format: z.enum(['csv', 'json']).default('csv'),
 });
-
-function parseQuery<T extends z.ZodType>(
-  schema: T,
-  query: unknown,
-): z.output<T> {
-  const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) {
-    const details = parsed.error.issues
-      .map(issue => `${issue.path.join('.') || '(query)'}: ${issue.message}`)
-      .join('; ');
-    throw new InputError(`Invalid query: ${details}`);
-  }
-  return parsed.data;
-}
 
 /**
  * `GET /workloads/:id/cost`, `GET /tenants/:name/summary`, `GET /cost/clusters` (allocated,

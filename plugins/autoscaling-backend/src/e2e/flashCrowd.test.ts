@@ -12,6 +12,7 @@ import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
 import { createAutoscalingService } from '../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
+import { mockAutoscalingDependencies } from './__testUtils__/services';
 
 jest.setTimeout(120_000);
 
@@ -93,16 +94,9 @@ describe('flash crowd on a demo service, end to end with the simulator', () => {
     });
 
     const service = await createAutoscalingService({
-      logger: mockServices.logger.mock(),
+      ...mockAutoscalingDependencies(),
       config,
       database: { getClient: async () => knex },
-      scheduler: mockServices.scheduler.mock(),
-      httpAuth: mockServices.httpAuth(),
-      auth: mockServices.auth(),
-      userInfo: mockServices.userInfo(),
-      permissions: mockServices.permissions(),
-      permissionsRegistry: mockServices.permissionsRegistry.mock(),
-      auditor: mockServices.auditor.mock(),
       catalog,
       clock: () => sim.now(),
     });

@@ -316,11 +316,13 @@ export class ClusterEvaluator {
   ) {
     const { cost, store } = this.options;
     if (!cost || plans.length === 0) return;
-    const stored = await store.listWorkloads();
-    await this.notifyBudgetChanges(plans, tenants, stored);
-    const caps = cost.budgetCaps(
+    const budgets = cost.tenantBudgets(
       tenants,
-      stored,
+      await store.listWorkloads(),
+      plans.map(p => p.discovered.record.tenant),
+    );
+    await this.notifyBudgetChanges(tenants, budgets);
+    const caps = cost.capsFromBudgets(
       plans.map(plan => ({
         workload: plan.discovered.record.id,
         tenant: plan.discovered.record.tenant,
@@ -328,6 +330,7 @@ export class ClusterEvaluator {
         currentReplicas: plan.scale.replicas,
         minReplicas: plan.policy.minReplicas,
       })),
+      budgets,
     );
     const byWorkload = new Map(caps.map(cap => [cap.workload, cap]));
     for (const plan of plans) {
@@ -343,16 +346,13 @@ export class ClusterEvaluator {
   }
 
   private async notifyBudgetChanges(
-    plans: Plan[],
     tenants: Map<string, TenantInfo>,
-    stored: Awaited<ReturnType<EngineStore['listWorkloads']>>,
+    budgets: Record<string, TenantBudget>,
   ) {
-    const { cost, onBudgetStatusChanged, logger } = this.options;
-    if (!cost) return;
-    for (const name of new Set(plans.map(p => p.discovered.record.tenant))) {
+    const { onBudgetStatusChanged, logger } = this.options;
+    for (const [name, budget] of Object.entries(budgets)) {
       const tenant = tenants.get(name);
       if (!tenant || tenant.monthlyBudget === null) continue;
-      const budget = cost.tenantBudget(tenant, stored);
       const from = this.budgetStatuses.get(name) ?? null;
       this.budgetStatuses.set(name, budget.status);
       const entered = budget.status === 'emergency' && from !== 'emergency';

@@ -71,6 +71,8 @@ export interface Governance {
   policies: PolicyService;
   /** entityRef → target, tenant (tier, quota, budget) and environment from the catalog. */
   targets: TargetResolver;
+  /** Who approves change requests; also told of open circuits and budget emergencies. */
+  approverGroup: string;
   /**
    * Throws NotAllowedError unless the request's principal holds the resource permission on
    * the entity (e.g. `autoscalingManualScalePermission` for a manual scale).
@@ -125,6 +127,7 @@ export async function createGovernance(options: GovernanceOptions): Promise<Gove
     auditLog,
     policies: governance,
     targets,
+    approverGroup: config.approverGroup,
     async authorizeTarget(req, permission, entityRef) {
       const credentials = await options.httpAuth.credentials(req);
       await authorizer.requireOnTarget(credentials, permission, entityRef);

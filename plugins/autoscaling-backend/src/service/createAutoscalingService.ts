@@ -37,9 +37,8 @@ import {
   readBudgetSettings,
   readPriceCatalog,
 } from '../cost';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { autoscalingStateReadPermission } from '@internal/plugin-autoscaling-common';
+import { requireBasicPermission } from './requireBasicPermission';
 import { demandHistoryFor } from './demandHistory';
 
 export interface AutoscalingServiceOptions {
@@ -123,9 +122,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     budgets: readBudgetSettings(config),
     clock,
   });
-  const approverGroup =
-    config.getOptionalString('autoscaling.approvals.approverGroup') ??
-    'group:default/platform-team';
+  const { approverGroup } = governance;
   const health = new Map(clusters.map(c => [c.name, new ClusterHealth()]));
   const evaluators = new Map(
     clusters.map(cluster => [
@@ -210,14 +207,11 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       tenants: () => discovery.tenants(),
       clusters: () => clusters.map(c => c.name),
       authorize: async req => {
-        const credentials = await httpAuth.credentials(req);
-        const [decision] = await permissions.authorize(
-          [{ permission: autoscalingStateReadPermission }],
-          { credentials },
+        await requireBasicPermission(
+          { httpAuth, permissions },
+          req,
+          autoscalingStateReadPermission,
         );
-        if (decision.result !== AuthorizeResult.ALLOW) {
-          throw new NotAllowedError(`You are not allowed to ${autoscalingStateReadPermission.name}`);
-        }
       },
     }),
   );

@@ -3,8 +3,8 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { makeValidator } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   autoscalingAdminPermission,
   autoscalingManualScalePermission,
@@ -27,6 +27,7 @@ import type { ClusterHealth } from '../evaluation/ClusterHealth';
 import { EngineStore, StoredWorkload } from '../store/EngineStore';
 import { KillSwitch } from './KillSwitch';
 import { ManualScaler } from './ManualScaler';
+import { requireBasicPermission } from './requireBasicPermission';
 import { parseBody, parseQuery } from './validation';
 
 export interface EngineRoutesOptions {
@@ -67,14 +68,8 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
   const clock = options.clock ?? Date.now;
   const router = Router();
 
-  async function requireBasic(req: express.Request, permission: BasicPermission) {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${permission.name}`);
-    }
-    return credentials;
-  }
+  const requireBasic = (req: express.Request, permission: BasicPermission) =>
+    requireBasicPermission({ httpAuth, permissions }, req, permission);
 
   async function workloadOr404(id: string): Promise<StoredWorkload> {
     const workload = await store.getWorkload(id);

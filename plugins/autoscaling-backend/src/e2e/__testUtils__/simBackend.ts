@@ -23,6 +23,7 @@ import { KubernetesClusterClient } from '../../kubernetes/KubernetesClusterClien
 import type { ClusterClient } from '../../kubernetes/types';
 import { createAutoscalingService } from '../../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './entities';
+import { mockAutoscalingDependencies } from './services';
 
 export const CLUSTER = 'sim-e2e';
 export const NAMESPACE = 'acme-production';
@@ -151,16 +152,9 @@ export async function startSimBackend(options: {
   };
   let client: TokenSwitchingClient | undefined;
   const service = await createAutoscalingService({
-    logger: mockServices.logger.mock(),
+    ...mockAutoscalingDependencies(),
     config,
     database: { getClient: async () => knex },
-    scheduler: mockServices.scheduler.mock(),
-    httpAuth: mockServices.httpAuth(),
-    auth: mockServices.auth(),
-    userInfo: mockServices.userInfo(),
-    permissions: mockServices.permissions(),
-    permissionsRegistry: mockServices.permissionsRegistry.mock(),
-    auditor: mockServices.auditor.mock(),
     catalog: catalogServiceMock({ entities: ENTITIES }),
     notifications,
     clientFactory: cluster => {
