@@ -45,6 +45,7 @@ function byTenant(workloads: WorkloadSummary[]) {
 /** Allocated and idle cost per hour; idle needs the cluster's capacity in the price catalog. */
 function ClusterCostCells({ cost }: { cost?: ClusterCost }) {
   const idleKnown = typeof cost?.hourly.idle === 'number';
+  const idleFraction = cost?.idleFraction;
   return (
     <>
       <TableCell align="right">
@@ -59,8 +60,8 @@ function ClusterCostCells({ cost }: { cost?: ClusterCost }) {
         }
       >
         {formatMoney(cost?.hourly.idle, cost?.currency)}
-        {idleKnown && cost?.idleFraction !== null
-          ? ` (${formatPercent((cost?.idleFraction ?? 0) * 100)})`
+        {typeof idleFraction === 'number'
+          ? ` (${formatPercent(idleFraction * 100)})`
           : ''}
       </TableCell>
     </>
