@@ -78,7 +78,7 @@ export function FleetOverview() {
   const costOf = (name: string) => costs.data?.find(c => c.cluster === name);
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12} xl={7}>
         <InfoCard titleTypographyProps={CARD_TITLE} title="Clusters">
           <QueryState
             query={status}
@@ -125,7 +125,7 @@ export function FleetOverview() {
           </QueryState>
         </InfoCard>
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12} xl={5}>
         <InfoCard
           titleTypographyProps={CARD_TITLE}
           title="By tenant"
