@@ -206,6 +206,16 @@ const predictiveFields = {
   quantile: z.number().min(0.5).max(0.99),
   /** Whether the predictive floor may exceed maxReplicas (AWS HonorMaxCapacity = true). */
   honorMaxReplicas: z.boolean(),
+  /**
+   * `floor`: the forecast only raises the reactive (HPA) proposal. `plan`: the forecast drives
+   * capacity (sized at `targetUtilization`, scaling in ahead of a forecast fall) and the reactive
+   * path takes over only when observed demand leaves the band or the forecaster is not trusted.
+   */
+  strategy: z.enum(['floor', 'plan']),
+  /** `plan`: percent of one pod's capacity the band's upper quantile is sized at. */
+  targetUtilization: z.number().int().min(10).max(100),
+  /** Runaway bound: predictive replicas ≤ this × the last 7 days' peak demand / per-pod target. */
+  maxPeakMultiple: z.number().min(1).max(10),
 };
 export const predictiveSchema = z.strictObject({
   enabled: predictiveFields.enabled.default(false),
@@ -214,6 +224,9 @@ export const predictiveSchema = z.strictObject({
   maxHistorySeconds: predictiveFields.maxHistorySeconds.default(14 * 86400),
   quantile: predictiveFields.quantile.default(0.9),
   honorMaxReplicas: predictiveFields.honorMaxReplicas.default(true),
+  strategy: predictiveFields.strategy.default('floor'),
+  targetUtilization: predictiveFields.targetUtilization.default(85),
+  maxPeakMultiple: predictiveFields.maxPeakMultiple.default(1.5),
 });
 
 export const scheduleSchema = z

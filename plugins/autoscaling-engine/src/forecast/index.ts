@@ -10,3 +10,4 @@ export * from './backtest';
 export * from './forecaster';
 export * from './floor';
 export * from './replayFloor';
+export * from './predictive';

@@ -178,9 +178,11 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       }
     }
 
-    const floor = predictiveFloor(input, reasons);
-    if (floor !== undefined && floor > (proposed ?? current)) {
-      proposed = floor;
+    const floor = predictiveFloor(input, reasons, proposal.ok);
+    if (floor !== undefined) {
+      // A plan replaces a working reactive proposal; otherwise the forecast only raises it.
+      if (floor.replace) proposed = floor.replicas;
+      else if (floor.replicas > (proposed ?? current)) proposed = floor.replicas;
     }
 
     if (proposed !== undefined) {
@@ -271,16 +273,25 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
 function predictiveFloor(
   input: HorizontalInput,
   reasons: Reason[],
-): number | undefined {
+  metricsOk: boolean,
+): { replicas: number; replace: boolean } | undefined {
   const predictive = input.predictive;
   if (!predictive || !input.policy.predictive.enabled) return undefined;
-  const floor = Math.max(0, Math.ceil(predictive.floorReplicas));
+  const replicas = Math.max(0, Math.ceil(predictive.floorReplicas));
   const why = predictive.message ? `: ${predictive.message}` : '';
-  reasons.push({
-    code: 'PredictiveFloor',
-    message: `the forecast asks for at least ${floor} replicas${why}`,
-  });
-  return floor;
+  const replace = Boolean(predictive.replaceReactive) && metricsOk;
+  reasons.push(
+    replace
+      ? {
+          code: 'PredictivePlan',
+          message: `the forecast plans ${replicas} replicas${why}`,
+        }
+      : {
+          code: 'PredictiveFloor',
+          message: `the forecast asks for at least ${replicas} replicas${why}`,
+        },
+  );
+  return { replicas, replace };
 }
 
 function normalize(

@@ -50,6 +50,14 @@ export type MetricSample =
 /** A floor proposed by the forecaster (see README, "Predictive floor seam"). */
 export interface PredictiveFloor {
   floorReplicas: number;
+  /**
+   * `plan` strategy: the forecast's replicas replace the reactive proposal instead of only
+   * raising it (the reactive path stays in charge when metrics fail or demand leaves the band).
+   */
+  replaceReactive?: boolean;
+  /** The forecast peak behind the floor, for the decision card. */
+  peakDemand?: number;
+  peakAtMs?: number;
   /** Why, for the decision's reasons (e.g. "peak forecast 930 rps in the next 5 min"). */
   message?: string;
 }
@@ -121,6 +129,7 @@ export type ReasonCode =
   | 'TooFewReplicas'
   | 'ScheduleActive'
   | 'PredictiveFloor'
+  | 'PredictivePlan'
   | 'CooldownActive'
   | 'LimitApplied';
 

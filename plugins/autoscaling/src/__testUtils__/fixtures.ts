@@ -229,6 +229,9 @@ export const effectivePolicy: EffectivePolicy = {
       maxHistorySeconds: 1209600,
       quantile: 0.9,
       honorMaxReplicas: true,
+      strategy: 'floor',
+      targetUtilization: 85,
+      maxPeakMultiple: 1.5,
     },
     schedules: [],
     vertical: {
