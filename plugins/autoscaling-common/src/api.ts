@@ -114,21 +114,65 @@ export interface WorkloadHistory {
 
 export interface ForecastPoint {
   at: string;
+  /** Demand, in the forecast's `unit`. */
   forecast: number;
-  lower: number;
-  upper: number;
+  /** The 80% band (10% and 90% quantiles); NaN-free: null when the model has no band yet. */
+  lower: number | null;
+  upper: number | null;
+  /** The same in replicas: demand / one pod's demand at the policy's target, rounded up. */
+  replicas: number;
+  replicasLower: number | null;
+  replicasUpper: number | null;
+}
+
+/** How the chosen model did: rolling-origin backtest at fit time, and live since. */
+export interface ForecastAccuracy {
+  /** Mean absolute scaled error against seasonal naive (below 1 beats repeating yesterday). */
+  mase: number | null;
+  /** Horizon the MASE is measured at, seconds. */
+  horizonSeconds: number;
+  /** Share of observed values inside the 80% band (0..1), null until measured. */
+  bandCoverage: number | null;
+  /** Live error relative to the seasonal naive's at the lead horizon (null until scored). */
+  liveRelativeError: number | null;
+  liveComparisons: number;
+}
+
+export interface ForecastFloor {
+  strategy: 'floor' | 'plan';
+  /** applied: raised or set replicas; capped: applied but capped; reported: forecast-only;
+   *  reactive: no floor (no model yet, not trusted, predictive off). */
+  status: 'applied' | 'capped' | 'reported' | 'reactive';
+  /** Replicas the forecast asks for now (null when reactive only). */
+  replicas: number | null;
+  /** The forecast peak over the lead time behind it. */
+  peak: { at: string; demand: number } | null;
+  leadTimeSeconds: number;
+  reasons: Reason[];
 }
 
 export interface WorkloadForecast {
   workloadId: string;
   generatedAt: string | null;
+  /** Unit of demand values, e.g. "cores" (CPU used by the workload) or "rps". */
+  unit: string;
+  /** Demand one pod carries at the policy's target, in `unit` (turns demand into replicas). */
+  perPodTarget: number | null;
   model: string | null;
   /** Why the forecaster chose its model, or why it only reacts (short history). */
   reasons: Reason[];
+  stepSeconds: number;
+  horizonSeconds: number;
+  /** The next 24 h at 5-minute steps. */
   points: ForecastPoint[];
-  /** Replicas the forecast asks for over the lead time, before clamps. */
+  accuracy: ForecastAccuracy | null;
+  /** Replicas the forecast asks for over the lead time, before clamps (= floor.replicas). */
   predictiveFloor: number | null;
+  floor: ForecastFloor;
+  /** Anomalies of the last 7 days. */
   anomalies: Array<{ at: string; value: number; score: number }>;
+  /** When there is no model yet: when the first forecast is expected (null if unknown). */
+  firstForecastAt: string | null;
 }
 
 export interface VerticalRecommendation {
@@ -334,4 +378,27 @@ export interface TargetPermissions {
   canApprove: boolean;
   canAdminister: boolean;
   canReadAudit: boolean;
+}
+
+/** The next 24 h of a tenant's replicas and cost, summed from its workloads' forecasts. */
+export interface TenantForecastPoint {
+  at: string;
+  /** Sum over the tenant's workloads of forecast replicas (workloads without a model count at their current replicas). */
+  replicas: number;
+  replicasLower: number;
+  replicasUpper: number;
+  /** Cost per hour at those replicas, in the price catalog's currency (null without prices). */
+  hourlyCost: number | null;
+}
+
+export interface TenantForecast {
+  tenant: string;
+  generatedAt: string;
+  stepSeconds: number;
+  currency: string | null;
+  /** Workloads of the tenant, and how many of them have a forecast (the rest are flat). */
+  workloads: number;
+  forecasted: number;
+  replicaQuota: number | null;
+  points: TenantForecastPoint[];
 }
