@@ -7,6 +7,7 @@ import type {
   EntityScalingState,
   PolicyDocument,
   TargetPermissions,
+  TenantForecast,
   TenantSummary,
   WorkloadCost,
   WorkloadForecast,
@@ -120,9 +121,35 @@ export const history: WorkloadHistory = {
   ],
 };
 
+/**
+ * Forecast generated at 12:00 UTC: 24 h at 5-minute steps of a daily curve peaking at 3.4 cores
+ * at 14:30 UTC (0.4 cores per pod at the target, so 9 replicas at the peak), with its 80% band.
+ * The floor looks 10 minutes ahead and is applied.
+ */
+export const FORECAST_START = Date.parse('2026-01-01T12:05:00Z');
+const PER_POD = 0.4;
+function forecastPoint(i: number) {
+  const at = FORECAST_START + i * 300_000;
+  // Peak (3.4) at i = 29 (14:30), trough 1.0 twelve hours later.
+  const value =
+    Math.round((2.2 + 1.2 * Math.cos(((i - 29) * 2 * Math.PI) / 288)) * 100) /
+    100;
+  return {
+    at: new Date(at).toISOString(),
+    forecast: value,
+    lower: Math.round(value * 85) / 100,
+    upper: Math.round(value * 120) / 100,
+    replicas: Math.ceil(value / PER_POD - 1e-9),
+    replicasLower: Math.ceil((value * 0.85) / PER_POD - 1e-9),
+    replicasUpper: Math.ceil((value * 1.2) / PER_POD - 1e-9),
+  };
+}
+
 export const forecast: WorkloadForecast = {
   workloadId: WORKLOAD_ID,
-  generatedAt: '2026-01-01T11:55:00Z',
+  generatedAt: '2026-01-01T12:00:00Z',
+  unit: 'cores',
+  perPodTarget: PER_POD,
   model: 'holt-winters (daily season)',
   reasons: [
     {
@@ -130,12 +157,81 @@ export const forecast: WorkloadForecast = {
       message: 'A daily pattern explains 87% of the variance.',
     },
   ],
-  points: [
-    { at: '2026-01-01T12:00:00Z', forecast: 4.2, lower: 3.5, upper: 5 },
-    { at: '2026-01-01T12:30:00Z', forecast: 5.1, lower: 4.2, upper: 6.3 },
-  ],
+  stepSeconds: 300,
+  horizonSeconds: 86_400,
+  points: Array.from({ length: 288 }, (_, i) => forecastPoint(i)),
+  accuracy: {
+    mase: 0.62,
+    horizonSeconds: 3600,
+    bandCoverage: 0.81,
+    liveRelativeError: null,
+    liveComparisons: 0,
+  },
   predictiveFloor: 5,
+  floor: {
+    strategy: 'floor',
+    status: 'applied',
+    replicas: 5,
+    peak: { at: '2026-01-01T12:10:00Z', demand: 1.9 },
+    leadTimeSeconds: 600,
+    reasons: [
+      {
+        code: 'PredictiveFloor',
+        message:
+          'peak forecast 1.9 (p90) at 2026-01-01T12:10:00.000Z within 10 min / 0.4 per pod = 5 replicas (holt-winters)',
+      },
+    ],
+  },
+  anomalies: [{ at: '2026-01-01T10:00:00Z', value: 6.1, score: 5.2 }],
+  firstForecastAt: null,
+};
+
+/** No model yet: 2 h of history, the first forecast at 15:00 UTC. */
+export const noForecast: WorkloadForecast = {
+  ...forecast,
+  generatedAt: null,
+  model: null,
+  reasons: [
+    {
+      code: 'NoForecast',
+      message: 'needs 24 h of history for a daily pattern, has 2 h',
+    },
+  ],
+  points: [],
+  accuracy: null,
+  predictiveFloor: null,
+  floor: {
+    strategy: 'floor',
+    status: 'reactive',
+    replicas: null,
+    peak: null,
+    leadTimeSeconds: 600,
+    reasons: [],
+  },
   anomalies: [],
+  firstForecastAt: '2026-01-01T15:00:00Z',
+};
+
+/** The tenant's next 24 h: peak 38 replicas at 19:00 UTC, $0.40 per replica-hour. */
+export const tenantForecast: TenantForecast = {
+  tenant: 'acme',
+  generatedAt: '2026-01-01T12:00:00Z',
+  stepSeconds: 3600,
+  currency: 'USD',
+  workloads: 3,
+  forecasted: 2,
+  replicaQuota: 60,
+  points: Array.from({ length: 24 }, (_, i) => {
+    const at = Date.parse('2026-01-01T12:00:00Z') + i * 3600_000;
+    const replicas = i === 7 ? 38 : 20 + (i % 5);
+    return {
+      at: new Date(at).toISOString(),
+      replicas,
+      replicasLower: replicas - 4,
+      replicasUpper: replicas + 6,
+      hourlyCost: Math.round(replicas * 0.4 * 100) / 100,
+    };
+  }),
 };
 
 export const recommendations: WorkloadRecommendations = {

@@ -18,6 +18,7 @@ import type {
   PolicyUpdateResult,
   PolicyValidationResult,
   TargetPermissions,
+  TenantForecast,
   TenantSummary,
   WorkloadCost,
   WorkloadForecast,
@@ -68,6 +69,8 @@ export interface AutoscalingApi {
     body: { reason: string },
   ): Promise<Decision>;
   getTenantSummary(tenant: string): Promise<TenantSummary>;
+  /** The tenant's next 24 h of replicas and cost, summed from its workloads' forecasts. */
+  getTenantForecast(tenant: string): Promise<TenantForecast>;
   /** The cost CSV export (`GET /cost/export`), fetched with the user's identity. */
   exportCost(tenant?: string): Promise<Blob>;
   getClusterCosts(): Promise<ClusterCost[]>;

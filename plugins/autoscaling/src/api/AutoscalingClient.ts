@@ -19,6 +19,7 @@ import type {
   PolicyUpdateResult,
   PolicyValidationResult,
   TargetPermissions,
+  TenantForecast,
   TenantSummary,
   WorkloadCost,
   WorkloadForecast,
@@ -126,6 +127,10 @@ export class AutoscalingClient implements AutoscalingApi {
 
   getTenantSummary(tenant: string): Promise<TenantSummary> {
     return this.request(`/tenants/${enc(tenant)}/summary`);
+  }
+
+  getTenantForecast(tenant: string): Promise<TenantForecast> {
+    return this.request(`/tenants/${enc(tenant)}/forecast`);
   }
 
   exportCost(tenant?: string): Promise<Blob> {

@@ -7,6 +7,7 @@ import Typography from '@mui/material/Typography';
 import type { Decision } from '@internal/plugin-autoscaling-common';
 import { useWorkloadHistory } from '../../hooks/useWorkloadData';
 import { describeDecision, formatDateTime, modeLabel } from '../../lib/format';
+import { forecastInfluence } from '../../lib/forecastText';
 import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
 import { CARD_TITLE } from '../common/cardTitle';
@@ -39,40 +40,60 @@ export function DecisionsCard({ workloadId }: { workloadId: string }) {
             {[...h.decisions]
               .sort((a, b) => b.at.localeCompare(a.at))
               .slice(0, MAX_SHOWN)
-              .map(d => (
-                <ListItem
-                  key={d.id}
-                  divider
-                  alignItems="flex-start"
-                  sx={{ display: 'block' }}
-                >
-                  <Box
-                    display="flex"
-                    gap={1}
-                    alignItems="center"
-                    flexWrap="wrap"
+              .map(d => {
+                const influence = forecastInfluence(d);
+                return (
+                  <ListItem
+                    key={d.id}
+                    divider
+                    alignItems="flex-start"
+                    sx={{ display: 'block' }}
                   >
-                    <Typography variant="body1">
-                      {describeDecision(d)}
+                    <Box
+                      display="flex"
+                      gap={1}
+                      alignItems="center"
+                      flexWrap="wrap"
+                    >
+                      <Typography variant="body1">
+                        {describeDecision(d)}
+                      </Typography>
+                      <Chip
+                        size="small"
+                        color={outcomeColor(d)}
+                        label={d.outcome}
+                      />
+                      <Chip
+                        size="small"
+                        variant="outlined"
+                        label={modeLabel(d.mode)}
+                      />
+                      {influence && (
+                        <Chip
+                          size="small"
+                          variant="outlined"
+                          color="primary"
+                          label="Forecast"
+                          data-testid="decision-forecast-chip"
+                        />
+                      )}
+                    </Box>
+                    {influence && (
+                      <Typography
+                        variant="body2"
+                        data-testid="decision-forecast"
+                      >
+                        {influence.text}
+                      </Typography>
+                    )}
+                    <Typography variant="caption" color="text.secondary">
+                      {formatDateTime(d.at)}
+                      {d.error ? ` · ${d.error}` : ''}
                     </Typography>
-                    <Chip
-                      size="small"
-                      color={outcomeColor(d)}
-                      label={d.outcome}
-                    />
-                    <Chip
-                      size="small"
-                      variant="outlined"
-                      label={modeLabel(d.mode)}
-                    />
-                  </Box>
-                  <Typography variant="caption" color="text.secondary">
-                    {formatDateTime(d.at)}
-                    {d.error ? ` · ${d.error}` : ''}
-                  </Typography>
-                  <ReasonList reasons={d.reasons} />
-                </ListItem>
-              ))}
+                    <ReasonList reasons={d.reasons} />
+                  </ListItem>
+                );
+              })}
           </List>
         )}
       </QueryState>

@@ -12,6 +12,7 @@ import { PolicyEditor } from '../PolicyEditor';
 import { QueryProvider } from '../QueryProvider';
 import { TenantServicesTable } from './TenantServicesTable';
 import { TenantTotals } from './TenantTotals';
+import { TenantForecastCard } from './TenantForecastCard';
 import { CARD_TITLE } from '../common/cardTitle';
 
 function TenantView() {
@@ -34,6 +35,9 @@ function TenantView() {
               <InfoCard titleTypographyProps={CARD_TITLE} title="Totals">
                 <TenantTotals summary={s} />
               </InfoCard>
+            </Grid>
+            <Grid item xs={12}>
+              <TenantForecastCard tenant={tenant} />
             </Grid>
             <Grid item xs={12}>
               <InfoCard
