@@ -8,6 +8,13 @@ import {
   type NaiveState,
 } from './naive';
 import {
+  createHoltWintersState,
+  forecastHoltWinters,
+  updateHoltWinters,
+  type HoltWintersParams,
+  type HoltWintersState,
+} from './holtWinters';
+import {
   createSeasonalState,
   forecastSeasonal,
   matureAt,
@@ -18,11 +25,12 @@ import {
   type SeasonalState,
 } from './seasonal';
 
-export type ModelState = SeasonalState | NaiveState;
+export type ModelState = SeasonalState | NaiveState | HoltWintersState;
 
 export type CandidateSpec =
   | { name: string; kind: 'naive'; periodSeconds: number }
-  | { name: string; kind: 'seasonal'; params: SeasonalParams };
+  | { name: string; kind: 'seasonal'; params: SeasonalParams }
+  | { name: string; kind: 'holt-winters'; params: HoltWintersParams };
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -158,9 +166,11 @@ export function createModel(
   stepSeconds: number,
   config: Partial<SeasonalConfig> = {},
 ): ModelState {
-  return spec.kind === 'naive'
-    ? createNaiveState(spec.periodSeconds, stepSeconds)
-    : createSeasonalState(spec.params, config);
+  if (spec.kind === 'naive')
+    return createNaiveState(spec.periodSeconds, stepSeconds);
+  if (spec.kind === 'holt-winters')
+    return createHoltWintersState(spec.params, stepSeconds);
+  return createSeasonalState(spec.params, config);
 }
 
 /** Feed one sample; returns the anomaly flag of a bucket it closed (seasonal models only). */
@@ -170,20 +180,23 @@ export function updateModel(
   value: number,
 ): AnomalyFlag | undefined {
   if (state.kind === 'seasonal') return updateSeasonal(state, timeMs, value);
-  updateNaive(state, timeMs, value);
+  if (state.kind === 'holt-winters') updateHoltWinters(state, timeMs, value);
+  else updateNaive(state, timeMs, value);
   return undefined;
 }
 
 /** Point forecast at a target time after the last sample; NaN when the model cannot say. */
 export function forecastModel(state: ModelState, targetMs: number): number {
-  return state.kind === 'seasonal'
-    ? forecastSeasonal(state, targetMs)
-    : forecastNaive(state, targetMs);
+  if (state.kind === 'seasonal') return forecastSeasonal(state, targetMs);
+  if (state.kind === 'holt-winters') return forecastHoltWinters(state, targetMs);
+  return forecastNaive(state, targetMs);
 }
 
 /** Whether the model forecasts this target the way it will in steady state (see `matureAt`). */
 export function isMatureForecast(state: ModelState, targetMs: number): boolean {
-  return state.kind === 'seasonal' ? matureAt(state, targetMs) : true;
+  if (state.kind === 'seasonal') return matureAt(state, targetMs);
+  if (state.kind === 'holt-winters') return state.initialised;
+  return true;
 }
 
 export function lastSampleMs(state: ModelState): number {
