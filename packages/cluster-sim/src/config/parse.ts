@@ -147,7 +147,7 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
   const r = new Reader();
   const root = r.obj(raw ?? {}, '(root)') ?? {};
   r.known(root, '(root)', [
-    'cluster', 'clock', 'seed', 'warmStart', 'metrics', 'tokens', 'nodes', 'namespaces', 'defaults', 'workloads', 'objects', 'faults',
+    'cluster', 'clock', 'seed', 'warmStart', 'history', 'metrics', 'tokens', 'nodes', 'namespaces', 'defaults', 'workloads', 'objects', 'faults',
   ]);
 
   const clusterRaw = r.obj(root.cluster, 'cluster') ?? {};
@@ -181,6 +181,11 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
   r.known(metricsRaw, 'metrics', ['timestamps']);
   const ts = r.str(metricsRaw.timestamps, 'metrics.timestamps', 'auto')!;
   if (!['auto', 'always', 'never'].includes(ts)) r.fail('metrics.timestamps', 'must be auto, always or never');
+
+  const historyRaw = r.obj(root.history, 'history') ?? {};
+  r.known(historyRaw, 'history', ['days']);
+  // Bounded so the precomputed past stays small (5-minute points per workload).
+  const history = { days: r.num(historyRaw.days, 'history.days', 0, { min: 0, max: 90 }) };
 
   const tokens = parseTokens(r, root.tokens);
   const nodePools = parseNodes(r, root.nodes);
@@ -224,6 +229,7 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
     clock,
     seed,
     warmStart: r.bool(root.warmStart, 'warmStart', true),
+    history,
     metrics: { timestamps: ts as 'auto' | 'always' | 'never' },
     tokens,
     nodePools,
@@ -330,7 +336,7 @@ function parseNamespaces(r: Reader, v: unknown): NamespaceConfig[] {
 const WORKLOAD_KEYS = [
   'kind', 'name', 'namespace', 'replicas', 'labels', 'annotations', 'image', 'containerName', 'containerPort',
   'resources', 'capacityPerPod', 'startupSeconds', 'baseLatencyMs', 'maxQueueSeconds', 'idleCpu',
-  'memoryBaseline', 'memoryPerRps', 'demand',
+  'memoryBaseline', 'memoryPerRps', 'demand', 'autoscaling',
 ];
 
 function parseWorkload(
@@ -365,12 +371,13 @@ function parseWorkload(
 
   const labels = r.strMap(o.labels, `${p}.labels`);
   if (!labels.app) labels.app = name;
+  const replicas = r.num(o.replicas, `${p}.replicas`, 1, { min: 0, int: true });
 
   return {
     kind: kind as 'Deployment' | 'StatefulSet',
     name,
     namespace,
-    replicas: r.num(o.replicas, `${p}.replicas`, 1, { min: 0, int: true }),
+    replicas,
     labels,
     annotations: r.strMap(o.annotations, `${p}.annotations`),
     image: r.str(o.image, `${p}.image`, `registry.example.com/${name}:1.0.0`)!,
@@ -389,6 +396,28 @@ function parseWorkload(
       maxQueueSeconds: r.num(o.maxQueueSeconds, `${p}.maxQueueSeconds`, 10, { min: 0 }),
     },
     demand: parseDemand(r, o.demand, `${p}.demand`, options, name),
+    // Merged field by field, so a workload can override only its bounds.
+    autoscaling: parseAutoscaling(r, mergeMaps(defaultsRaw.autoscaling, o0.autoscaling), `${p}.autoscaling`, replicas),
+  };
+}
+
+function mergeMaps(a: unknown, b: unknown): unknown {
+  const isMap = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (isMap(a) && isMap(b)) return { ...(a as Obj), ...(b as Obj) };
+  return b ?? a;
+}
+
+function parseAutoscaling(r: Reader, v: unknown, p: string, replicas: number): WorkloadConfig['autoscaling'] {
+  const o = r.obj(v, p) ?? {};
+  r.known(o, p, ['minReplicas', 'maxReplicas', 'targetCpuUtilization', 'scaleDownStabilization']);
+  const minReplicas = r.num(o.minReplicas, `${p}.minReplicas`, 1, { min: 1, int: true });
+  const maxReplicas = r.num(o.maxReplicas, `${p}.maxReplicas`, Math.max(10, 4 * replicas, minReplicas), { min: 1, int: true });
+  if (maxReplicas < minReplicas) r.fail(`${p}.maxReplicas`, `must be >= minReplicas (${minReplicas})`);
+  return {
+    minReplicas,
+    maxReplicas,
+    targetCpuUtilization: r.num(o.targetCpuUtilization, `${p}.targetCpuUtilization`, 70, { min: 1, max: 1000 }),
+    scaleDownStabilizationSeconds: r.duration(o.scaleDownStabilization, `${p}.scaleDownStabilization`, 300),
   };
 }
 

@@ -46,6 +46,16 @@ export interface ResourceList {
   memory?: string;
 }
 
+/** The HPA-like controller that produces a workload's simulated past (see ../load/history.ts). */
+export interface AutoscalingConfig {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Target average CPU utilisation of the request, percent. */
+  targetCpuUtilization: number;
+  /** Scale-down stabilisation window, seconds (Kubernetes' default 300). */
+  scaleDownStabilizationSeconds: number;
+}
+
 export interface WorkloadConfig {
   kind: 'Deployment' | 'StatefulSet';
   name: string;
@@ -60,6 +70,7 @@ export interface WorkloadConfig {
   load: LoadParams;
   startupSeconds: number;
   demand: DemandConfig;
+  autoscaling: AutoscalingConfig;
 }
 
 export type TimestampMode = 'auto' | 'always' | 'never';
@@ -76,6 +87,8 @@ export interface ClusterSimConfig {
   seed: number;
   /** Pods of configured workloads are Ready at start (default true); later pods wait start-up. */
   warmStart: boolean;
+  /** How much simulated past the Prometheus API serves before the start (0 = none). */
+  history: { days: number };
   metrics: {
     /**
      * Sample timestamps in /metrics: `auto` adds simulated-time timestamps when simulated time

@@ -93,6 +93,20 @@ export function latencyAt(p: LoadParams, rho: number, queue: number): number {
   return p.baseLatencySeconds * factor + (maxServe > 0 ? queue / maxServe : 0);
 }
 
+/** CPU cores a pod uses while serving `servedRps` (idle + request × served / capacity, capped at the limit). */
+export function podCpuCores(p: LoadParams, servedRps: number): number {
+  const busyCores = p.capacityPerPod > 0 ? (servedRps / p.capacityPerPod) * p.cpuRequestCores : 0;
+  return Math.min(p.cpuLimitCores ?? Infinity, p.idleCpuCores + busyCores);
+}
+
+/** What one step added to a workload's counters (kept per workload, so pod deletions do not reset them). */
+export interface StepTotals {
+  ok: number;
+  error: number;
+  shed: number;
+  cpuSeconds: number;
+}
+
 /** Advances the Ready pods of one workload by `dt` seconds at constant `demandRps`. */
 export function stepReadyPods(
   p: LoadParams,
@@ -100,8 +114,9 @@ export function stepReadyPods(
   pods: PodLoadState[],
   dt: number,
   faults: WorkloadFaults = NO_WORKLOAD_FAULTS,
-): void {
-  if (dt <= 0 || pods.length === 0) return;
+): StepTotals {
+  const totals: StepTotals = { ok: 0, error: 0, shed: 0, cpuSeconds: 0 };
+  if (dt <= 0 || pods.length === 0) return totals;
   const arrival = Math.max(0, demandRps) / pods.length;
   const maxServe = maxServeRps(p);
   const maxQueue = maxServe * p.maxQueueSeconds;
@@ -117,6 +132,9 @@ export function stepReadyPods(
     s.requestsShed += shed;
     s.requestsError += errors;
     s.requestsOk += handled - errors;
+    totals.shed += shed;
+    totals.error += errors;
+    totals.ok += handled - errors;
 
     const servedRps = served / dt;
     const rho = maxServe > 0 ? arrival / maxServe : 1;
@@ -128,11 +146,9 @@ export function stepReadyPods(
     s.latencySum += handled * latency;
     s.latencyCount += handled;
 
-    const busyCores =
-      p.capacityPerPod > 0 ? (servedRps / p.capacityPerPod) * p.cpuRequestCores : 0;
-    const limit = p.cpuLimitCores ?? Infinity;
-    s.cpuCores = Math.min(limit, p.idleCpuCores + busyCores);
+    s.cpuCores = podCpuCores(p, servedRps);
     s.cpuSeconds += s.cpuCores * dt;
+    totals.cpuSeconds += s.cpuCores * dt;
     s.memoryBytes = p.memoryBaselineBytes + p.memoryPerRpsBytes * arrival + (queue * p.memoryPerRpsBytes) / 10;
     s.queue = queue;
     s.inFlight = servedRps * (latency - (maxServe > 0 ? queue / maxServe : 0)) + queue;
@@ -140,11 +156,12 @@ export function stepReadyPods(
     s.utilisation = p.cpuRequestCores > 0 ? s.cpuCores / p.cpuRequestCores : 0;
     s.arrivalRps = arrival;
   }
+  return totals;
 }
 
-/** Advances a running but not Ready pod: idle CPU, baseline memory, no traffic. */
-export function stepIdlePod(p: LoadParams, s: PodLoadState, dt: number): void {
-  if (dt <= 0) return;
+/** Advances a running but not Ready pod: idle CPU, baseline memory, no traffic. Returns its CPU seconds. */
+export function stepIdlePod(p: LoadParams, s: PodLoadState, dt: number): number {
+  if (dt <= 0) return 0;
   s.cpuCores = p.idleCpuCores;
   s.cpuSeconds += p.idleCpuCores * dt;
   s.memoryBytes = p.memoryBaselineBytes;
@@ -152,4 +169,5 @@ export function stepIdlePod(p: LoadParams, s: PodLoadState, dt: number): void {
   s.inFlight = 0;
   s.utilisation = p.cpuRequestCores > 0 ? p.idleCpuCores / p.cpuRequestCores : 0;
   s.arrivalRps = 0;
+  return p.idleCpuCores * dt;
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP front: routes a request to discovery, resources, scale, metrics or admin handlers,
  * after authentication, authorisation and fault injection. `/version`, `/healthz`, `/livez`,
- * `/readyz` and `/metrics` need no token.
+ * `/readyz`, `/metrics` and the Prometheus API under `/prometheus` need no token.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -28,6 +28,7 @@ import {
 import { handleScale } from './scale';
 import { handleMetricsApi } from './metricsApi';
 import { handleAdmin } from './admin';
+import { handlePrometheusApi, PROMETHEUS_PREFIX } from './prometheusApi';
 import type { RequestLog } from './requestLog';
 
 export interface Listener {
@@ -140,6 +141,11 @@ export async function startServer(
         return;
       }
       sendRaw(res, 200, prometheusText(sim), 'text/plain; version=0.0.4; charset=utf-8');
+      return;
+    }
+    // Read-only metrics, unauthenticated like /metrics (what a Prometheus without auth offers).
+    if (path === PROMETHEUS_PREFIX || path.startsWith(`${PROMETHEUS_PREFIX}/`)) {
+      await handlePrometheusApi(sim, req, res, path, query);
       return;
     }
     if (path === '/version') {

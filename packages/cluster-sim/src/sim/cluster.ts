@@ -16,6 +16,11 @@ import { Scheduler } from './scheduler';
 import { modelFromConfig, WorkloadModel, workloadKey } from './workloadModel';
 import { namespaceObject, nodeObjects, workloadObject } from './objects';
 import { maxServeRps } from '../load/podModel';
+import { simulatePast } from '../load/history';
+import { DEFAULT_HISTORY_OPTIONS, MetricHistory, SampleValues, WorkloadRef } from '../metrics/workloadHistory';
+import type { Series } from '../prometheus/evaluate';
+
+const DAY_MS = 86_400_000;
 
 export interface WorkloadSummary {
   kind: string;
@@ -42,9 +47,12 @@ export class ClusterSim {
   readonly lifecycle: PodLifecycle;
   readonly controllers: Controllers;
   readonly models = new Map<string, WorkloadModel>();
+  /** Samples of the workloads' past and live metrics, served by the Prometheus API. */
+  readonly history: MetricHistory;
   /** Simulated time that the model has been advanced to (epoch ms). */
   private simTime: number;
   private readonly tickMs: number;
+  private lastRecordedMs?: number;
 
   constructor(readonly config: ClusterSimConfig, readonly clock: SimClock) {
     this.simTime = clock.now();
@@ -54,11 +62,72 @@ export class ClusterSim {
     this.authorizer = new Authorizer(config.tokens);
     this.lifecycle = new PodLifecycle(this.store, this.scheduler, this.faults);
     this.controllers = new Controllers(this.store, this.lifecycle, this.scheduler, this.models, () => this.simTime, config.seed);
+    this.history = new MetricHistory({
+      ...DEFAULT_HISTORY_OPTIONS,
+      coarseRetentionSeconds: Math.max(14, config.history.days) * 86_400,
+    });
+    const startReplicas = new Map<string, number>();
     for (const w of config.workloads) {
       const m = modelFromConfig(w);
       this.models.set(m.key, m);
+      if (config.history.days > 0) {
+        // The past ends where the live cluster begins: same replicas, counters continue.
+        const past = simulatePast({
+          demand: m.demand,
+          params: w.load,
+          startupSeconds: w.startupSeconds,
+          controller: w.autoscaling,
+          // One hour more, so a query over exactly `days` (with rate windows up to 1 h) is complete.
+          fromMs: this.simTime - config.history.days * DAY_MS - 3_600_000,
+          toMs: this.simTime,
+        });
+        this.history.setPast(this.refOf(m), past);
+        m.totals = { ...past.final.totals };
+        startReplicas.set(m.key, past.final.specReplicas);
+      }
     }
-    this.bootstrap();
+    this.bootstrap(startReplicas);
+    this.recordHistory();
+  }
+
+  private refOf(m: WorkloadModel): WorkloadRef {
+    return { key: m.key, kind: m.kind, namespace: m.namespace, name: m.name };
+  }
+
+  /** The live values of a workload's metrics now (undefined for bare pods and ReplicaSets). */
+  private liveSample(m: WorkloadModel): SampleValues | undefined {
+    if (m.kind !== 'Deployment' && m.kind !== 'StatefulSet') return undefined;
+    const obj = this.store.get(m.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments', m.namespace, m.name);
+    if (!obj) return undefined;
+    let ready = 0;
+    for (const p of m.pods) if (p.ready) ready++;
+    return {
+      spec: obj.spec?.replicas ?? 0,
+      ready,
+      demand: m.override ?? m.demand.at(this.simTime),
+      cpu: m.totals.cpuSeconds,
+      ok: m.totals.ok,
+      error: m.totals.error,
+      shed: m.totals.shed,
+    };
+  }
+
+  private recordHistory(): void {
+    const live: { ref: WorkloadRef; values: SampleValues }[] = [];
+    for (const m of this.models.values()) {
+      const values = this.liveSample(m);
+      if (values) live.push({ ref: this.refOf(m), values });
+    }
+    this.history.record(this.simTime, live);
+    this.lastRecordedMs = this.simTime;
+  }
+
+  /** Every workload's metric series (past, recorded and current), for the Prometheus API. */
+  prometheusSeries(): Series[] {
+    return this.history.series(this.simTime, key => {
+      const m = this.models.get(key);
+      return m && this.liveSample(m);
+    });
   }
 
   /** Current simulated time of the model, epoch ms. */
@@ -66,12 +135,14 @@ export class ClusterSim {
     return this.simTime;
   }
 
-  private bootstrap(): void {
+  private bootstrap(startReplicas: Map<string, number>): void {
     for (const ns of this.config.namespaces) this.store.create('namespaces', namespaceObject(ns));
     for (const n of nodeObjects(this.config.nodePools, this.config.cluster.gitVersion)) this.store.create('nodes', n);
     for (const w of this.config.workloads) {
       const key = w.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments';
       const obj = workloadObject(w);
+      const replicas = startReplicas.get(workloadKey(w.kind, w.namespace, w.name));
+      if (replicas !== undefined) obj.spec = { ...obj.spec, replicas };
       validateAndDefault(byKey(key), obj);
       this.store.create(key, obj);
     }
@@ -132,6 +203,7 @@ export class ClusterSim {
       if (next !== undefined && next < this.simTime + step) step = next - this.simTime;
       this.lifecycle.integrate(this.models.values(), this.simTime, step);
       this.simTime += step;
+      if (this.history.due(this.simTime, this.lastRecordedMs)) this.recordHistory();
     }
     this.reconcile();
   }

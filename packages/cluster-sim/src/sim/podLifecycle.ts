@@ -164,10 +164,16 @@ export class PodLifecycle {
       const ready = [];
       for (const p of w.pods) {
         if (p.ready) ready.push(p.load);
-        else if (p.started) stepIdlePod(w.params, p.load, dt);
+        else if (p.started) w.totals.cpuSeconds += stepIdlePod(w.params, p.load, dt);
       }
       if (ready.length === 0) w.unservedRequests += demand * dt;
-      else stepReadyPods(w.params, demand, ready, dt, this.faults.forWorkload(w.namespace, w.name));
+      else {
+        const t = stepReadyPods(w.params, demand, ready, dt, this.faults.forWorkload(w.namespace, w.name));
+        w.totals.ok += t.ok;
+        w.totals.error += t.error;
+        w.totals.shed += t.shed;
+        w.totals.cpuSeconds += t.cpuSeconds;
+      }
     }
   }
 }

@@ -2,7 +2,7 @@
 import type { DemandConfig, WorkloadConfig } from '../config/types';
 import type { KObject } from '../api/types';
 import { constantDemand, DemandModel, syntheticDemand, traceDemand } from '../load/demand';
-import { LoadParams, PodLoadState } from '../load/podModel';
+import { LoadParams, PodLoadState, StepTotals } from '../load/podModel';
 import { parseQuantity } from '../util/quantity';
 import { ANNOTATION_PREFIX } from './objects';
 
@@ -46,6 +46,11 @@ export interface WorkloadModel {
   unservedRequests: number;
   /** Demand in the last step, rps. */
   lastDemand: number;
+  /**
+   * Cumulative requests (by outcome) and CPU seconds of all its pods, past and present: the
+   * workload-level counters of the Prometheus API (a sum over pods would drop when pods go).
+   */
+  totals: StepTotals;
 }
 
 export const workloadKey = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
@@ -74,6 +79,7 @@ export function modelFromConfig(w: WorkloadConfig): WorkloadModel {
     pods: new Set(),
     unservedRequests: 0,
     lastDemand: 0,
+    totals: { ok: 0, error: 0, shed: 0, cpuSeconds: 0 },
   };
 }
 
@@ -122,5 +128,6 @@ export function modelFromObject(obj: KObject): WorkloadModel {
     pods: new Set(),
     unservedRequests: 0,
     lastDemand: 0,
+    totals: { ok: 0, error: 0, shed: 0, cpuSeconds: 0 },
   };
 }
