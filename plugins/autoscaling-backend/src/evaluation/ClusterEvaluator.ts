@@ -17,6 +17,8 @@ import {
   tighterLimit,
   decideHorizontal,
   emptyHorizontalState,
+  forecastAt,
+  planPredictive,
   emptyVerticalState,
   observeCpu,
   observeMemory,
@@ -26,6 +28,7 @@ import {
   type CostAccumulatorState,
   type PodObservation,
   type PredictiveFloor,
+  type PredictivePlan,
   type ReplicaLimit,
   type TenantBudget,
   type VerticalState,
@@ -48,19 +51,30 @@ import {
 import { mapConcurrent } from '../util/mapConcurrent';
 import { ClusterHealth } from './ClusterHealth';
 import { collectSamples } from './collectSamples';
-import type {
-  AuditSink,
-  DemandForecast,
-  DemandForecaster,
-  PolicyProvider,
-} from './types';
+import type { AuditSink, PolicyProvider } from './types';
+import type { PrometheusHistory } from '../metrics/PrometheusHistory';
+import {
+  createLiveForecastState,
+  demandSeriesOf,
+  liveForecastStateOf,
+  predictiveStep,
+  refitDue,
+  storedPlanOf,
+  type LiveForecastState,
+} from './predictiveStep';
 
 /** What the engine keeps per workload between ticks (bounded size). */
 export interface WorkloadEngineState {
   horizontal?: HorizontalState;
   vertical?: VerticalState;
-  forecast?: unknown;
-  lastForecast?: DemandForecast & { predictiveFloor: number | null; generatedAt: string };
+  /**
+   * The next 24 h of demand at hourly steps (cores), for the cost projection; the forecaster
+   * itself lives in `workload_forecasts`.
+   */
+  lastForecast?: {
+    generatedAt: string;
+    points: Array<{ at: string; forecast: number; lower: number; upper: number }>;
+  };
   /** Sum of one pod's container CPU requests, cores (for backtests and cost). */
   podCpuRequest?: number;
   podMemoryRequest?: number;
@@ -80,7 +94,9 @@ interface Plan {
   memoryUsage: number | null;
   cpuUtilization: number | null;
   predictive?: PredictiveFloor;
-  forecastState: unknown;
+  /** The workload's forecaster state after this tick (saved with the tick). */
+  forecastState: LiveForecastState;
+  predictivePlan: PredictivePlan;
   forecast: WorkloadEngineState['lastForecast'];
   vertical: VerticalState;
   result: HorizontalResult;
@@ -106,7 +122,14 @@ export interface ClusterEvaluatorOptions {
   policies: PolicyProvider;
   audit: AuditSink;
   metricSources: ReadonlyMap<string, MetricSource>;
-  forecaster?: DemandForecaster;
+  /** Where a workload seen for the first time gets its past (else the stored points only). */
+  demandHistory?: PrometheusHistory;
+  /** Pod start-up time the forecast looks ahead at least (default 60 s). */
+  startupSeconds?: number;
+  /** How often each workload's model is chosen again (default one day, spread by workload). */
+  refitEverySeconds?: number;
+  /** Metric-point retention: backfilled points older than this are not stored. */
+  historyRetentionDays?: number;
   health: ClusterHealth;
   logger: LoggerService;
   killSwitch: () => Promise<KillSwitchState>;
@@ -120,6 +143,8 @@ export interface ClusterEvaluatorOptions {
 }
 
 const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_STARTUP_SECONDS = 60;
+const HOUR_MS = 3600_000;
 
 /**
  * One evaluation tick of one cluster: observe every managed workload, decide, allocate
@@ -197,8 +222,12 @@ export class ClusterEvaluator {
   }
 
   /** Observe and decide one workload, without tenant limits yet. */
-  private async plan(discovered: DiscoveredWorkload, nowMs: number): Promise<Plan> {
-    const { client, store, metricSources, forecaster } = this.options;
+  private async plan(
+    discovered: DiscoveredWorkload,
+    nowMs: number,
+    carried?: LiveForecastState,
+  ): Promise<Plan> {
+    const { client, store, metricSources } = this.options;
     const { record, object } = discovered;
     const policy = await this.options.policies.effectivePolicy(record);
     const stored = await store.getWorkload(record.id);
@@ -228,23 +257,26 @@ export class ClusterEvaluator {
     const cpuUtilization = utilizationOf(usage, pods);
     const vertical = observeVertical(prior.vertical ?? emptyVerticalState(), usage, nowMs);
 
-    let forecastState = prior.forecast;
-    let forecast = prior.lastForecast;
-    let predictive: PredictiveFloor | undefined;
-    if (forecaster && demand !== null) {
-      forecastState = forecaster.observe(forecastState, nowMs, demand);
-      const leadSeconds = Math.max(policy.predictive.leadTimeSeconds ?? 300, 60);
-      const result = forecaster.forecast(forecastState, nowMs, Math.max(leadSeconds, 6 * 3600));
-      if (result) {
-        const floor = predictiveFloorOf(result, policy, object.podRequests.cpu, nowMs, leadSeconds);
-        forecast = {
-          ...result,
-          predictiveFloor: floor?.floorReplicas ?? null,
-          generatedAt: new Date(nowMs).toISOString(),
-        };
-        if (floor && policy.predictive.enabled) predictive = floor;
-      }
-    }
+    // One forecasting path with the replay: the engine's predictive state, fed every tick.
+    const forecastState = carried ?? (await this.forecastStateOf(discovered, nowMs));
+    const podCapacity = object.podRequests.cpu;
+    const startupSeconds = this.options.startupSeconds ?? DEFAULT_STARTUP_SECONDS;
+    const history = refitDue(forecastState, nowMs, record.id, this.options.refitEverySeconds)
+      ? await this.demandHistoryOf(record.id, policy, nowMs, demand)
+      : undefined;
+    const { plan: predictivePlan } = predictiveStep(forecastState, {
+      key: record.id,
+      nowMs,
+      demand,
+      policy,
+      podCapacity,
+      startupSeconds,
+      refitEverySeconds: this.options.refitEverySeconds,
+      history,
+    });
+    markDisabled(forecastState, policy);
+    const predictive = policy.predictive.enabled ? predictivePlan.decisionInput : undefined;
+    const forecast = hourlyForecastOf(forecastState, nowMs);
 
     const result = decideHorizontal({
       policy,
@@ -266,6 +298,7 @@ export class ClusterEvaluator {
       cpuUtilization,
       predictive,
       forecastState,
+      predictivePlan,
       forecast,
       vertical,
       result,
@@ -367,6 +400,21 @@ export class ClusterEvaluator {
   }
 
   private redecide(plan: Plan, scale: ScaleState, nowMs: number): HorizontalResult {
+    if (plan.limit && plan.predictivePlan.decisionInput) {
+      // The tenant allocation or budget caps the forecast too, and the plan says so.
+      const replanned = planPredictive(plan.forecastState.predictive, {
+        policy: plan.policy,
+        nowMs,
+        podCapacity: plan.discovered.object.podRequests.cpu ?? 0,
+        startupSeconds: this.options.startupSeconds ?? DEFAULT_STARTUP_SECONDS,
+        observedDemand: plan.demand ?? undefined,
+        quotaMaxReplicas: plan.limit.maxReplicas,
+      });
+      plan.predictivePlan = replanned;
+      plan.predictive = plan.policy.predictive.enabled ? replanned.decisionInput : undefined;
+      plan.forecastState.lastPlan = storedPlanOf(replanned, nowMs);
+      markDisabled(plan.forecastState, plan.policy);
+    }
     return decideHorizontal({
       policy: plan.policy,
       workload: { currentReplicas: scale.replicas, statusReplicas: scale.statusReplicas, pods: plan.pods },
@@ -421,7 +469,7 @@ export class ClusterEvaluator {
             error = e.message;
             let fresh: Plan;
             try {
-              fresh = await this.plan(plan.discovered, nowMs);
+              fresh = await this.plan(plan.discovered, nowMs, plan.forecastState);
             } catch (reread) {
               // Nothing was written; still record the decision and why it was not applied.
               error = `${e.message}; re-reading it failed: ${(reread as Error).message ?? reread}`;
@@ -453,6 +501,12 @@ export class ClusterEvaluator {
       reasons.push({ code: 'KillSwitch', message: `not applied: the global kill switch is on (${killSwitch.reason ?? 'no reason given'})` });
     } else if (outcome === 'dry-run' || outcome === 'forecast-only') {
       reasons.push({ code: 'NotApplied', message: `not applied: the workload is in ${outcome} mode` });
+    }
+    if (plan.predictivePlan.status === 'reported' && plan.policy.predictive.enabled) {
+      // forecast-only: the floor is computed and recorded (ForecastOnly), never applied.
+      for (const r of plan.predictivePlan.reasons) {
+        if (!reasons.some(x => x.code === r.code)) reasons.push({ code: r.code, message: r.message });
+      }
     }
 
     // Scale events only count when the write happened (they drive the rate limits).
@@ -525,18 +579,22 @@ export class ClusterEvaluator {
       conditions: result.conditions as Condition[],
       metrics: result.metrics.map(toMetricStatus(plan.policy)),
       lastDecision: decisionDto,
-      predictiveFloor: plan.forecast?.predictiveFloor ?? null,
+      predictiveFloor: plan.forecastState.lastPlan?.replicas ?? null,
     };
     const state: WorkloadEngineState = {
       horizontal,
       vertical: plan.vertical,
-      forecast: plan.forecastState,
       lastForecast: plan.forecast,
       podCpuRequest: plan.discovered.object.podRequests.cpu,
       podMemoryRequest: plan.discovered.object.podRequests.memory,
       ...(cost ? { cost } : {}),
     };
     await store.upsertWorkload(record, state as Record<string, unknown>, status, nowMs);
+    await store.saveForecastState(
+      record.id,
+      plan.forecastState as unknown as Record<string, unknown>,
+      nowMs,
+    );
     await store.recordMetricPoint(record.id, {
       at,
       replicas: current,
@@ -548,6 +606,59 @@ export class ClusterEvaluator {
     return { outcome, wrote, error };
   }
 
+  /**
+   * The workload's stored forecaster state; at first sight a fresh one, and its past from
+   * Prometheus (when configured) written as metric points, so charts and the first fit have it.
+   */
+  private async forecastStateOf(
+    discovered: DiscoveredWorkload,
+    nowMs: number,
+  ): Promise<LiveForecastState> {
+    const { store, demandHistory, logger } = this.options;
+    const { record } = discovered;
+    const stored = liveForecastStateOf((await store.getForecastState(record.id))?.state);
+    if (stored) return stored;
+    if (demandHistory) {
+      try {
+        const past = await demandHistory.read(record, nowMs);
+        const since = nowMs - (this.options.historyRetentionDays ?? 14) * 86_400_000;
+        const points = past.points.filter(p => {
+          const at = Date.parse(p.at);
+          return at >= since && at < nowMs;
+        });
+        const written = await store.backfillMetricPoints(record.id, points);
+        logger.info(
+          `Workload ${record.id}: ${written} past metric points from Prometheus (${past.demand.length} demand samples)`,
+        );
+      } catch (error) {
+        // No past is not a failure: the workload starts from its own points.
+        logger.warn(
+          `Workload ${record.id}: no history from Prometheus, starting without it: ${error}`,
+        );
+      }
+    }
+    return createLiveForecastState();
+  }
+
+  /** Stored demand up to now (plus now's sample) as the regular series the fit reads. */
+  private async demandHistoryOf(
+    workloadId: string,
+    policy: ScalingPolicy,
+    nowMs: number,
+    demand: number | null,
+  ) {
+    const points = await this.options.store.listMetricPoints(
+      workloadId,
+      nowMs - policy.predictive.maxHistorySeconds * 1000,
+    );
+    const samples = points.flatMap(p =>
+      p.demand === null ? [] : [{ atMs: Date.parse(p.at), demand: p.demand }],
+    );
+    const past = samples.filter(p => p.atMs < nowMs);
+    if (demand !== null) past.push({ atMs: nowMs, demand });
+    return demandSeriesOf(past);
+  }
+
   private async recordClusterFailure(
     nowMs: number,
     message: string,
@@ -557,6 +668,43 @@ export class ClusterEvaluator {
     this.options.logger.warn(`Cluster ${this.options.cluster.name}: ${message}`);
     if (opened) await this.options.onCircuitOpened?.(this.options.cluster.name, message);
   }
+}
+
+/** Predictive scaling off in the policy: the floor is shown, never applied. */
+function markDisabled(state: LiveForecastState, policy: ScalingPolicy) {
+  const plan = state.lastPlan;
+  if (policy.predictive.enabled || !plan || plan.status === 'reactive') return;
+  plan.status = 'reactive';
+  plan.reasons = [
+    ...plan.reasons,
+    {
+      code: 'PredictiveDisabled',
+      message: 'predictive scaling is off in the policy: the floor is shown, not applied',
+    },
+  ];
+}
+
+/** The next 24 h at hourly steps (demand, 80% band), for the cost projection. */
+function hourlyForecastOf(
+  state: LiveForecastState,
+  nowMs: number,
+): WorkloadEngineState['lastForecast'] {
+  const forecaster = state.predictive.forecaster;
+  if (!forecaster) return undefined;
+  const targets = Array.from({ length: 24 }, (_, i) => nowMs + (i + 1) * HOUR_MS);
+  const points = forecastAt(forecaster, targets, 0.8).flatMap(p =>
+    Number.isFinite(p.forecast)
+      ? [
+          {
+            at: new Date(p.timeMs).toISOString(),
+            forecast: p.forecast,
+            lower: Number.isFinite(p.lower) ? p.lower : p.forecast,
+            upper: Number.isFinite(p.upper) ? p.upper : p.forecast,
+          },
+        ]
+      : [],
+  );
+  return { generatedAt: new Date(nowMs).toISOString(), points };
 }
 
 /** Keeps history meaningful: every scale and every change of what the engine says. */
@@ -591,39 +739,6 @@ function observeVertical(
     next = observeMemory(next, pod.memory, nowMs);
   }
   return next;
-}
-
-/**
- * `ceil(peak forecast over the lead time / per-pod capacity)`, where one pod's capacity
- * is its CPU request at the policy's CPU utilisation target.
- */
-export function predictiveFloorOf(
-  forecast: DemandForecast,
-  policy: ScalingPolicy,
-  podCpuRequest: number | undefined,
-  nowMs: number,
-  leadSeconds: number,
-): PredictiveFloor | undefined {
-  const cpuMetric = policy.metrics.find(
-    m => m.type === 'Resource' && m.resource === 'cpu' && m.target.type === 'Utilization',
-  );
-  if (!cpuMetric || cpuMetric.type !== 'Resource' || cpuMetric.target.type !== 'Utilization') {
-    return undefined;
-  }
-  if (!podCpuRequest || podCpuRequest <= 0) return undefined;
-  const horizonEnd = nowMs + leadSeconds * 1000;
-  const window = forecast.points.filter(p => {
-    const t = Date.parse(p.at);
-    return t > nowMs && t <= horizonEnd;
-  });
-  if (window.length === 0) return undefined;
-  const peak = Math.max(...window.map(p => p.forecast));
-  const perPod = podCpuRequest * (cpuMetric.target.averageUtilization / 100);
-  const floorReplicas = Math.ceil(peak / perPod);
-  return {
-    floorReplicas,
-    message: `peak forecast ${peak.toFixed(2)} cores in the next ${Math.round(leadSeconds / 60)} min needs ${floorReplicas} pods at ${cpuMetric.target.averageUtilization}% of ${podCpuRequest} cores`,
-  };
 }
 
 function toMetricStatus(_policy: ScalingPolicy) {

@@ -20,10 +20,15 @@ import { readClusters } from '../clusters/readClusters';
 import { ClusterEvaluator } from '../evaluation/ClusterEvaluator';
 import { ClusterHealth } from '../evaluation/ClusterHealth';
 import { scheduleEvaluation } from '../evaluation/EvaluationScheduler';
-import type { AuditSink, DemandForecaster, PolicyProvider } from '../evaluation/types';
+import type { AuditSink, PolicyProvider } from '../evaluation/types';
 import { KubernetesClusterClient } from '../kubernetes/KubernetesClusterClient';
 import type { ClusterClient } from '../kubernetes/types';
 import { PrometheusMetricSource } from '../metrics/PrometheusMetricSource';
+import {
+  PrometheusHistory,
+  readPrometheusHistoryConfig,
+} from '../metrics/PrometheusHistory';
+import { createForecastRoutes } from './forecastRoutes';
 import { EngineStore } from '../store/EngineStore';
 import { migrate } from '../store/migrate';
 import { WorkloadDiscovery } from '../workloads/WorkloadDiscovery';
@@ -57,7 +62,8 @@ export interface AutoscalingServiceOptions {
   extraMetricSources?: MetricSource[];
   /** Replaces the cluster client (tests inject one talking to the simulator). */
   clientFactory?: (cluster: { name: string; url: string }) => ClusterClient;
-  forecaster?: DemandForecaster;
+  /** Replaces fetch for the Prometheus history reader (tests). */
+  fetch?: typeof fetch;
   clock?: () => number;
 }
 
@@ -123,6 +129,11 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     clock,
   });
   const { approverGroup } = governance;
+  const historyConfig = readPrometheusHistoryConfig(config);
+  const demandHistory = historyConfig
+    ? new PrometheusHistory(historyConfig, options.fetch ?? fetch)
+    : undefined;
+  const retentionDays = config.getOptionalNumber('autoscaling.historyRetentionDays') ?? 14;
   const health = new Map(clusters.map(c => [c.name, new ClusterHealth()]));
   const evaluators = new Map(
     clusters.map(cluster => [
@@ -135,7 +146,10 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
         policies,
         audit,
         metricSources,
-        forecaster: options.forecaster,
+        demandHistory,
+        startupSeconds: config.getOptionalNumber('autoscaling.predictive.startupSeconds'),
+        refitEverySeconds: config.getOptionalNumber('autoscaling.predictive.refitEverySeconds'),
+        historyRetentionDays: retentionDays,
         health: health.get(cluster.name)!,
         logger: logger.child({ cluster: cluster.name }),
         killSwitch: () => killSwitch.get(),
@@ -216,6 +230,21 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     }),
   );
   router.use(
+    createForecastRoutes({
+      store,
+      costService,
+      tenants: () => discovery.tenants(),
+      authorize: async req => {
+        await requireBasicPermission(
+          { httpAuth, permissions },
+          req,
+          autoscalingStateReadPermission,
+        );
+      },
+      clock,
+    }),
+  );
+  router.use(
     createEngineRoutes({
       store,
       clusters,
@@ -236,7 +265,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     evaluators,
     store,
     intervalSeconds: config.getOptionalNumber('autoscaling.evaluationIntervalSeconds') ?? 15,
-    retentionDays: config.getOptionalNumber('autoscaling.historyRetentionDays') ?? 14,
+    retentionDays,
     clock,
   });
 

@@ -12,7 +12,6 @@ import {
   type ClusterStatus,
   type EngineStatus,
   type EntityScalingState,
-  type WorkloadForecast,
   type WorkloadHistory,
   type WorkloadRecommendations,
   type WorkloadSummary,
@@ -147,24 +146,6 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
       workloadId: workload.id,
       points: await store.listMetricPoints(workload.id, sinceMs),
       decisions: await store.listDecisions(workload.id, { sinceMs, limit: 100 }),
-    };
-    res.json(body);
-  });
-
-  router.get('/workloads/:id/forecast', async (req, res) => {
-    await requireBasic(req, autoscalingStateReadPermission);
-    const workload = await workloadOr404(req.params.id);
-    const last = (workload.state as WorkloadEngineState).lastForecast;
-    const body: WorkloadForecast = {
-      workloadId: workload.id,
-      generatedAt: last?.generatedAt ?? null,
-      model: last?.model ?? null,
-      reasons: last?.reasons ?? [
-        { code: 'NoForecast', message: 'no forecast yet: the engine needs some history first' },
-      ],
-      points: last?.points ?? [],
-      predictiveFloor: last?.predictiveFloor ?? null,
-      anomalies: last?.anomalies ?? [],
     };
     res.json(body);
   });

@@ -157,6 +157,59 @@ export class EngineStore {
     }));
   }
 
+  /**
+   * Stores past points in bulk (history at first sight): only points older than the oldest one
+   * already stored, so live points keep their one-per-minute spacing; duplicates are ignored.
+   */
+  async backfillMetricPoints(workloadId: string, points: HistoryPoint[]): Promise<number> {
+    const oldest = await this.knex('metric_points')
+      .where('workload_id', workloadId)
+      .min({ at: 'at' })
+      .first();
+    const before = oldest?.at === null || oldest?.at === undefined ? Infinity : Number(oldest.at);
+    const rows = points
+      .map(point => ({ point, atMs: Date.parse(point.at) }))
+      .filter(({ atMs }) => Number.isFinite(atMs) && atMs < before)
+      .map(({ point, atMs }) => ({
+        workload_id: workloadId,
+        at: atMs,
+        replicas: point.replicas,
+        ready_replicas: point.readyReplicas,
+        desired_replicas: point.desiredReplicas,
+        demand: point.demand,
+        cpu_utilization: point.cpuUtilization,
+      }));
+    // Chunks keep each statement under SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 100) {
+      await this.knex('metric_points')
+        .insert(rows.slice(i, i + 100))
+        .onConflict(['workload_id', 'at'])
+        .ignore();
+    }
+    return rows.length;
+  }
+
+  /** The workload's predictive state (`workload_forecasts`), undefined at first sight. */
+  async getForecastState(workloadId: string): Promise<
+    { state: Record<string, unknown>; updatedAt: number } | undefined
+  > {
+    const row = await this.knex('workload_forecasts').where({ workload_id: workloadId }).first();
+    return row
+      ? { state: JSON.parse(row.state_json), updatedAt: Number(row.updated_at) }
+      : undefined;
+  }
+
+  async saveForecastState(
+    workloadId: string,
+    state: Record<string, unknown>,
+    nowMs: number,
+  ): Promise<void> {
+    await this.knex('workload_forecasts')
+      .insert({ workload_id: workloadId, state_json: JSON.stringify(state), updated_at: nowMs })
+      .onConflict('workload_id')
+      .merge();
+  }
+
   /** Deletes decisions and metric points older than the retention. */
   async prune(olderThanMs: number): Promise<{ decisions: number; points: number }> {
     const decisions = await this.knex('decisions').where('at', '<', olderThanMs).delete();
