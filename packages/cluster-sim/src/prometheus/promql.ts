@@ -115,7 +115,8 @@ function lex(input: string): Token[] {
       i += num[0].length;
       continue;
     }
-    const id = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(input.slice(i));
+    // (A leading ":" is left to the operator lexer: it separates a subquery's range and step.)
+    const id = /^[A-Za-z_][A-Za-z0-9_:]*/.exec(input.slice(i));
     if (id) {
       tokens.push({ kind: 'ident', text: id[0], pos });
       i += id[0].length;
