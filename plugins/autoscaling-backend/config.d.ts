@@ -29,6 +29,28 @@ export interface Config {
       type: 'prometheus';
       url: string;
     }>;
+    /** Predictive scaling in the live backend (see the plugin README). */
+    predictive?: {
+      /** Pod start-up time; the forecast looks at least this far ahead (default 60). */
+      startupSeconds?: number;
+      /** How often each workload's model is chosen again, seconds (default 86400). */
+      refitEverySeconds?: number;
+    };
+    /** Where a workload seen for the first time gets its past demand and replicas. */
+    demandHistory?: {
+      prometheus?: {
+        /** Prometheus HTTP API base, e.g. http://prometheus:9090 (query_range is appended). */
+        baseUrl: string;
+        /** Days of past read at first sight (default 14, at most 90). */
+        days?: number;
+        /** Resolution of the past, seconds (default 300). */
+        stepSeconds?: number;
+        /** Request timeout, seconds (default 30). */
+        timeoutSeconds?: number;
+        /** PromQL with $namespace and $workload; demand is the workload's CPU use in cores. */
+        queries?: { demand?: string; replicas?: string; readyReplicas?: string };
+      };
+    };
     /** Guardrails that turn a policy change into a change request (see docs/governance.md). */
     guardrails?: object;
     /** Price catalog (see examples/prices.yaml and docs/cost.md). */

@@ -31,6 +31,8 @@ const BAND_SCORE_WINDOW_MS = 5 * MINUTE_MS;
 /** The band whose coverage is measured (the forecast card's band). */
 export const BAND_COVERAGE = 0.8;
 
+const round4 = (x: number) => Number(x.toPrecision(5));
+
 /** What the last plan said, for the forecast route and the workload status. */
 export interface StoredPlan {
   atMs: number;
@@ -223,7 +225,6 @@ function pruneAnomalies(state: LiveForecastState, nowMs: number) {
   state.anomalies = state.anomalies.filter(a => a.atMs >= since).slice(-MAX_ANOMALIES);
 }
 
-const round4 = (x: number) => Number(x.toPrecision(5));
 
 /**
  * Stored points (any spacing: 5-minute backfill, one-minute live points) as a regular series of

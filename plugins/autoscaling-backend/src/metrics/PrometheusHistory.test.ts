@@ -56,13 +56,13 @@ describe('PrometheusHistory', () => {
       expect(url.pathname).toBe('/prometheus/api/v1/query_range');
       const query = url.searchParams.get('query')!;
       const start = Number(url.searchParams.get('start'));
+      const valueOf = (i: number) => {
+        if (query.includes('container_cpu')) return String(0.5 + i);
+        return query.includes('ready') ? '2' : '3';
+      };
       const samples: Array<[number, string]> = [0, 1, 2].map(i => [
         start + i * STEP,
-        query.includes('container_cpu')
-          ? String(0.5 + i)
-          : query.includes('ready')
-            ? '2'
-            : '3',
+        valueOf(i),
       ]);
       res.setHeader('content-type', 'application/json');
       res.end(matrix(samples));

@@ -52,7 +52,7 @@ workloads:
       synthetic: { base: 400, dailyAmplitude: 0.8, peakHour: 14, weekly: [1, 1.08, 1.16, 1.24, 1.32, 1.4, 1.48], noise: 0.02, noiseInterval: 5m, seed: 7 }
 `;
 
-export function predictivePolicy(mode: 'auto' | 'forecast-only') {
+export function predictivePolicy(mode: 'auto' | 'forecast-only', predictive = true) {
   return {
     minReplicas: 2,
     maxReplicas: 40,
@@ -60,7 +60,7 @@ export function predictivePolicy(mode: 'auto' | 'forecast-only') {
     metrics: [
       { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: TARGET } },
     ],
-    predictive: { enabled: true, leadTimeSeconds: 300 },
+    predictive: { enabled: predictive, leadTimeSeconds: 300 },
     behavior: {
       scaleUp: {
         stabilizationWindowSeconds: 0,
@@ -132,6 +132,8 @@ export async function startPredictiveBackend(options: {
   knex: Knex;
   mode: 'auto' | 'forecast-only';
   prometheusUrl?: string;
+  /** false: the same policy with predictive scaling off (the reactive baseline). */
+  predictive?: boolean;
 }) {
   const { sim, knex } = options;
   const config = mockServices.rootConfig({
@@ -153,7 +155,7 @@ export async function startPredictiveBackend(options: {
         ],
       },
       autoscaling: {
-        policies: { globalDefault: predictivePolicy(options.mode) },
+        policies: { globalDefault: predictivePolicy(options.mode, options.predictive ?? true) },
         predictive: { startupSeconds: 120 },
         ...(options.prometheusUrl
           ? {
