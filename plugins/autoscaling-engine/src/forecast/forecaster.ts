@@ -377,3 +377,5 @@ function subarray(
   if (typeof typed.subarray === 'function') return typed.subarray(start, end);
   return Array.prototype.slice.call(values, start, end) as number[];
 }
+
+export { decodeForecaster, encodeForecaster } from './codec';
