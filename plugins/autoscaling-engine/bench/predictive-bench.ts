@@ -1,0 +1,162 @@
+/**
+ * Predictive-state benchmark (issue 12): what the backend pays per tick and per workload stored.
+ *
+ * Builds one workload's `PredictiveState` (refitted on the first days of a synthetic trace at
+ * 1-minute steps), clones it into 10,000 workloads, then times one tick of `observeDemand` +
+ * `planPredictive` for all of them (median of several ticks; each workload sees its own demand,
+ * the trace scaled per workload), and measures the stored size per workload: JSON of the state
+ * with the forecaster as `encodeForecaster` writes it. Done twice: with the model the backtest
+ * chooses, and with the largest state a forecaster can have (the weekly/daily combination).
+ * Run with `node bench/predictive-bench.cjs` (part of `npm run bench`); writes
+ * artifacts/predictive-bench.json at the repo root.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { validatePolicy } from '../src/policy/validatePolicy';
+import { parseTraceCsv, resampleTrace } from '../src/replay/trace';
+import { DEFAULT_CANDIDATES, encodeForecaster } from '../src/forecast';
+import {
+  createPredictiveState,
+  observeDemand,
+  planPredictive,
+  refitPredictive,
+  type PredictiveState,
+} from '../src/forecast/predictive';
+
+const ROOT = join(__dirname, '../../..');
+const TRACE = resolve(
+  process.env.TRACE ?? join(ROOT, '../shared/traces/web-diurnal.csv'),
+);
+const POLICY = join(ROOT, 'examples/policies/predictive.yaml');
+const WORKLOADS = Number(process.env.WORKLOADS ?? 10_000);
+const FIT_DAYS = 8;
+const TICKS = 9;
+const TICK_SECONDS = 15;
+const CAPACITY = 100;
+const STARTUP = 60;
+
+function loadPolicy() {
+  const result = validatePolicy(parseYaml(readFileSync(POLICY, 'utf8')));
+  if (!result.ok) throw new Error(`${POLICY}: ${JSON.stringify(result.issues)}`);
+  return result.policy;
+}
+
+function run(label: string, candidates?: string[]) {
+  const policy = loadPolicy();
+  const trace = resampleTrace(parseTraceCsv(readFileSync(TRACE, 'utf8')), 60);
+  const n = FIT_DAYS * 1440;
+  const history = {
+    timeMs: trace.timeMs.subarray(0, n),
+    values: trace.demand.subarray(0, n),
+    stepSeconds: 60,
+  };
+  const base = createPredictiveState();
+  const nowMs = trace.timeMs[n - 1] + 1;
+  const fitted = refitPredictive(base, history, nowMs, {
+    policy,
+    startupSeconds: STARTUP,
+    forecaster: candidates
+      ? { candidates: DEFAULT_CANDIDATES.filter(c => candidates.includes(c.name)) }
+      : undefined,
+  });
+  if (!fitted.ok || !base.forecaster) throw new Error(fitted.message);
+  const leadSeconds = Math.max(policy.predictive.leadTimeSeconds, STARTUP);
+  // A few hours of observations so the online accuracy and the day ring are populated.
+  for (let i = n; i < n + 360; i++)
+    observeDemand(base, trace.timeMs[i], trace.demand[i], { leadSeconds });
+
+  const stored = JSON.stringify({
+    ...base,
+    forecaster: encodeForecaster(base.forecaster),
+  }).length;
+  const plain = JSON.stringify(base).length;
+  const forecasterBytes = encodeForecaster(base.forecaster).length;
+
+  const states: PredictiveState[] = [];
+  for (let w = 0; w < WORKLOADS; w++) states.push(structuredClone(base));
+  const scale = (w: number) => 0.5 + w / WORKLOADS;
+  const tickMs: number[] = [];
+  const startIndex = n + 360;
+  let t = trace.timeMs[startIndex - 1];
+  let planned = 0;
+  for (let tick = 0; tick < TICKS; tick++) {
+    t += TICK_SECONDS * 1000;
+    const i = Math.min(startIndex + Math.floor((tick * TICK_SECONDS) / 60), trace.demand.length - 1);
+    const demand = trace.demand[i];
+    const t0 = process.hrtime.bigint();
+    for (let w = 0; w < WORKLOADS; w++) {
+      const state = states[w];
+      const d = demand * scale(w);
+      observeDemand(state, t, d, { leadSeconds });
+      const plan = planPredictive(state, {
+        policy,
+        nowMs: t,
+        podCapacity: CAPACITY,
+        startupSeconds: STARTUP,
+        observedDemand: d,
+        currentReplicas: Math.ceil(d / CAPACITY),
+      });
+      if (plan.decisionInput) planned++;
+    }
+    tickMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const sorted = [...tickMs].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return {
+    label,
+    model: base.forecaster.fit.chosen,
+    workloads: WORKLOADS,
+    tickMedianMs: Math.round(median * 10) / 10,
+    tickMsAll: tickMs.map(x => Math.round(x * 10) / 10),
+    perWorkloadUs: Math.round((median * 1000 * 10) / WORKLOADS) / 10,
+    storedBytesPerWorkload: stored,
+    encodedForecasterBytes: forecasterBytes,
+    plainJsonBytesPerWorkload: plain,
+    /** Workload-ticks where the plan reached the decision (trusted forecast). */
+    planned,
+  };
+}
+
+function main() {
+  console.log(
+    `predictive state benchmark: ${WORKLOADS} workloads, fit on ${FIT_DAYS} days of ${basename(
+      TRACE,
+    )} (1-minute steps), ticks every ${TICK_SECONDS} s, policy ${basename(POLICY)}; one core`,
+  );
+  console.log(
+    '\n| forecaster | tick: observeDemand + planPredictive, all workloads (median of ' +
+      `${TICKS}) | per workload | stored per workload (encoded) | of which forecaster | plain JSON |`,
+  );
+  console.log('|---|---|---|---|---|---|');
+  const results = [
+    run('chosen by backtest'),
+    run('largest state (mean-ramp-daily)', ['mean-ramp-daily']),
+  ];
+  for (const r of results)
+    console.log(
+      `| ${r.label}: ${r.model} | ${r.tickMedianMs} ms | ${r.perWorkloadUs} µs | ${(
+        r.storedBytesPerWorkload / 1000
+      ).toFixed(1)} kB | ${(r.encodedForecasterBytes / 1000).toFixed(1)} kB | ${(
+        r.plainJsonBytesPerWorkload / 1000
+      ).toFixed(1)} kB |`,
+    );
+  const out = process.env.BENCH_OUT ?? join(ROOT, 'artifacts/predictive-bench.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        trace: basename(TRACE),
+        policy: basename(POLICY),
+        goals: { storedBytesPerWorkload: 16000, tickMs: 50 },
+        results,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`\nwrote ${out}`);
+}
+
+main();
