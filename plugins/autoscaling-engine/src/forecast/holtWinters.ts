@@ -64,6 +64,7 @@ export interface HoltWintersState {
 
 /** Per-step coefficients of a parameter set at a step. */
 interface Coefficients {
+  step: number;
   alpha: number;
   beta: number;
   phi: number;
@@ -74,8 +75,21 @@ interface Coefficients {
 const fromHalfLife = (step: number, halfLife: number) =>
   halfLife > 0 ? 1 - Math.pow(2, -step / halfLife) : 1;
 
+// Per-state parameters are fixed: compute the per-step coefficients once (Math.pow is the hot part
+// of a forecast otherwise).
+const cache = new WeakMap<HoltWintersParams, Coefficients>();
+
 function coefficients(p: HoltWintersParams, step: number): Coefficients {
+  const hit = cache.get(p);
+  if (hit && hit.step === step) return hit;
+  const c = computeCoefficients(p, step);
+  cache.set(p, c);
+  return c;
+}
+
+function computeCoefficients(p: HoltWintersParams, step: number): Coefficients {
   return {
+    step,
     alpha: fromHalfLife(step, p.levelHalfLifeSeconds),
     beta: p.trendHalfLifeSeconds > 0 ? fromHalfLife(step, p.trendHalfLifeSeconds) : 0,
     phi: p.trendDampingSeconds > 0 ? Math.exp(-step / p.trendDampingSeconds) : 1,
