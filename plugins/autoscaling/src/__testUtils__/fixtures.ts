@@ -130,15 +130,13 @@ export const FORECAST_START = Date.parse('2026-01-01T12:05:00Z');
 const PER_POD = 0.4;
 function forecastPoint(i: number) {
   const at = FORECAST_START + i * 300_000;
-  // Peak (3.4) at i = 29 (14:30), trough 1.0 twelve hours later.
-  const value =
-    Math.round((2.2 + 1.2 * Math.cos(((i - 29) * 2 * Math.PI) / 288)) * 100) /
-    100;
+  // Peak (exactly 3.4) only at i = 29 (14:30), trough 1.0 twelve hours later.
+  const value = 2.2 + 1.2 * Math.cos(((i - 29) * 2 * Math.PI) / 288);
   return {
     at: new Date(at).toISOString(),
     forecast: value,
-    lower: Math.round(value * 85) / 100,
-    upper: Math.round(value * 120) / 100,
+    lower: value * 0.85,
+    upper: value * 1.2,
     replicas: Math.ceil(value / PER_POD - 1e-9),
     replicasLower: Math.ceil((value * 0.85) / PER_POD - 1e-9),
     replicasUpper: Math.ceil((value * 1.2) / PER_POD - 1e-9),

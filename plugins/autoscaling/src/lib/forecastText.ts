@@ -13,15 +13,17 @@ import type {
 } from '@internal/plugin-autoscaling-common';
 import { formatDuration, formatMoney, formatNumber } from './format';
 
-const clockFormat = () =>
+const clockFormat = (timeZone?: string) =>
   new Intl.DateTimeFormat('en-GB', {
+    timeZone,
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
   });
 
-const dateTimeFormat = () =>
+const dateTimeFormat = (timeZone?: string) =>
   new Intl.DateTimeFormat('en-GB', {
+    timeZone,
     weekday: 'short',
     day: 'numeric',
     month: 'short',
@@ -30,18 +32,18 @@ const dateTimeFormat = () =>
     hourCycle: 'h23',
   });
 
-/** "14:30" in the viewer's time zone. */
-export function localClock(at: string | number): string {
+/** "14:30" in the viewer's time zone (or the one given). */
+export function localClock(at: string | number, timeZone?: string): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return '—';
-  return clockFormat().format(date);
+  return clockFormat(timeZone).format(date);
 }
 
-/** "Thu 1 Jan, 14:30" in the viewer's time zone. */
-export function localDateTime(at: string | number): string {
+/** "Thu 1 Jan, 14:30" in the viewer's time zone (or the one given). */
+export function localDateTime(at: string | number, timeZone?: string): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return '—';
-  return dateTimeFormat().format(date);
+  return dateTimeFormat(timeZone).format(date);
 }
 
 /** "3.4 cores", "1,200 rps". */
