@@ -70,5 +70,42 @@ describe('config', () => {
       for (const e of ['production', 'staging']) expect(c.namespaces.map(n => n.name)).toContain(`${t}-${e}`);
     }
     expect(c.tokens.map(t => t.token)).toEqual(['admin-token', 'scaler-token', 'readonly-token']);
+    // The demo has a 14-day past, produced with the portal's global policy bounds.
+    expect(c.history.days).toBe(14);
+    for (const w of c.workloads) {
+      expect(w.autoscaling).toEqual({ minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 70, scaleDownStabilizationSeconds: 300 });
+    }
+  });
+
+  it('parses history and the past controller, merging defaults field by field, and validates them', () => {
+    const c = parseConfig({
+      history: { days: 3 },
+      defaults: { autoscaling: { minReplicas: 2, maxReplicas: 8 } },
+      workloads: [
+        { name: 'a', autoscaling: { maxReplicas: 20, targetCpuUtilization: 60, scaleDownStabilization: '10m' } },
+        { name: 'b' },
+      ],
+    });
+    expect(c.history.days).toBe(3);
+    expect(c.workloads[0].autoscaling).toEqual({ minReplicas: 2, maxReplicas: 20, targetCpuUtilization: 60, scaleDownStabilizationSeconds: 600 });
+    expect(c.workloads[1].autoscaling).toEqual({ minReplicas: 2, maxReplicas: 8, targetCpuUtilization: 70, scaleDownStabilizationSeconds: 300 });
+    // No history unless asked for; default bounds 1..max(10, 4 × replicas).
+    const d = parseConfig({ workloads: [{ name: 'x', replicas: 5 }] });
+    expect(d.history.days).toBe(0);
+    expect(d.workloads[0].autoscaling).toMatchObject({ minReplicas: 1, maxReplicas: 20, targetCpuUtilization: 70 });
+    let err: unknown;
+    try {
+      parseConfig({
+        history: { days: -1, weeks: 2 },
+        workloads: [{ name: 'x', autoscaling: { minReplicas: 5, maxReplicas: 3, target: 50 } }],
+      });
+    } catch (e) {
+      err = e;
+    }
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/history\.days: must be >= 0/);
+    expect(problems).toMatch(/history\.weeks: unknown field/);
+    expect(problems).toMatch(/workloads\[0\]\.autoscaling\.maxReplicas: must be >= minReplicas \(5\)/);
+    expect(problems).toMatch(/workloads\[0\]\.autoscaling\.target: unknown field/);
   });
 });

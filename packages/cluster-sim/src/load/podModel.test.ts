@@ -17,9 +17,18 @@ describe('pod serving model', () => {
   it('counts every arriving request exactly once, even when overloaded', () => {
     for (const demand of [0, 30, 120, 400]) {
       const pods = [newPodLoadState(params), newPodLoadState(params), newPodLoadState(params)];
-      for (let i = 0; i < 100; i++) stepReadyPods(params, demand, pods, 0.5);
+      let returned = 0;
+      let cpu = 0;
+      for (let i = 0; i < 100; i++) {
+        const t = stepReadyPods(params, demand, pods, 0.5);
+        returned += t.ok + t.error + t.shed;
+        cpu += t.cpuSeconds;
+      }
       const sum = pods.reduce((s, p) => s + total(p), 0);
       expect(sum).toBeCloseTo(demand * 50, 6);
+      // The step totals (the workload-level counters) add up to the pods' counters.
+      expect(returned).toBeCloseTo(sum, 6);
+      expect(cpu).toBeCloseTo(pods.reduce((s, p) => s + p.cpuSeconds, 0), 9);
     }
   });
 
