@@ -49,7 +49,9 @@ export function localDateTime(at: string | number, timeZone?: string): string {
 /** "3.4 cores", "1,200 rps". */
 export function formatDemand(value: number, unit: string): string {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${formatNumber(value, digits)} ${unit}`.trim();
+  const text = formatNumber(value, digits);
+  const one = text === '1' && unit === 'cores' ? 'core' : unit;
+  return `${text} ${one}`.trim();
 }
 
 const replicas = (n: number) => `${n} ${n === 1 ? 'replica' : 'replicas'}`;

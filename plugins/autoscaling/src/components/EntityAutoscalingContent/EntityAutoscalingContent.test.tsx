@@ -96,7 +96,7 @@ describe('EntityAutoscalingContent', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('figure', { name: 'Demand forecast' }),
-    ).toHaveTextContent('predictive floor 5');
+    ).toHaveTextContent('Predictive floor 5 replicas');
     expect(
       screen.getByRole('figure', { name: 'Replica timeline' }),
     ).toBeInTheDocument();

@@ -164,7 +164,8 @@ function ForecastChart({
     })),
   ].sort((a, b) => a.t - b.t);
   const end = data.length ? data[data.length - 1].t : now;
-  const start = data.length ? Math.min(data[0].t, now) : now;
+  // The last 48 h are drawn whenever there is observed demand to draw.
+  const start = observed.length ? from : Math.min(data[0]?.t ?? now, now);
   const anomalies = (forecast.anomalies ?? [])
     .map(a => ({ t: Date.parse(a.at), anomaly: a.value, score: a.score }))
     .filter(a => a.t >= start && a.t <= end);
