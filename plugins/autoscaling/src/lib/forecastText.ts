@@ -48,7 +48,9 @@ export function localDateTime(at: string | number, timeZone?: string): string {
 
 /** "3.4 cores", "1,200 rps". */
 export function formatDemand(value: number, unit: string): string {
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  let digits = 2;
+  if (Math.abs(value) >= 100) digits = 0;
+  else if (Math.abs(value) >= 10) digits = 1;
   const text = formatNumber(value, digits);
   const one = text === '1' && unit === 'cores' ? 'core' : unit;
   return `${text} ${one}`.trim();
@@ -198,12 +200,9 @@ export function accuracySentence(accuracy: ForecastAccuracy | null): string {
   }
   if (accuracy.bandCoverage !== null) {
     const pct = Math.round(accuracy.bandCoverage * 100);
-    const judgement =
-      pct < 70
-        ? 'the band is too narrow'
-        : pct > 90
-        ? 'the band is wider than it needs to be'
-        : 'as intended';
+    let judgement = 'as intended';
+    if (pct < 70) judgement = 'the band is too narrow';
+    else if (pct > 90) judgement = 'the band is wider than it needs to be';
     parts.push(
       `${pct}% of actual values fell inside the 80% band (${judgement})`,
     );
@@ -233,15 +232,16 @@ export function firstForecastSentence(
   const at = forecast.firstForecastAt
     ? Date.parse(forecast.firstForecastAt)
     : NaN;
-  const when = Number.isFinite(at)
-    ? at <= now
-      ? `The first forecast is due now (it was expected at ${localDateTime(
-          at,
-        )}).`
-      : `The first forecast is expected at ${localDateTime(
-          at,
-        )} (in ${formatDuration(roundUpMinutes((at - now) / 1000))}).`
-    : 'When the first forecast will exist is not known yet.';
+  let when = 'When the first forecast will exist is not known yet.';
+  if (Number.isFinite(at) && at <= now) {
+    when = `The first forecast is due now (it was expected at ${localDateTime(
+      at,
+    )}).`;
+  } else if (Number.isFinite(at)) {
+    when = `The first forecast is expected at ${localDateTime(
+      at,
+    )} (in ${formatDuration(roundUpMinutes((at - now) / 1000))}).`;
+  }
   return `${when}${because} Until then the engine scales on observed demand only.`;
 }
 

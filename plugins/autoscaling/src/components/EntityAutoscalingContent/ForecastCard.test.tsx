@@ -79,9 +79,9 @@ describe('ForecastCard', () => {
       'Observed demand over the last 48 hours: between 2.5 cores and 3.6 cores, latest 3.6 cores.',
     );
     expect(figure).toHaveTextContent(
-      'peak 3.4 cores at ' +
-        hm('2026-01-01T14:30:00Z') +
-        ', 80% band 2.89 cores to 4.08 cores',
+      `peak 3.4 cores at ${hm(
+        '2026-01-01T14:30:00Z',
+      )}, 80% band 2.89 cores to 4.08 cores`,
     );
     expect(figure).toHaveTextContent(
       'Predictive floor 5 replicas (2 cores), floor applied.',
