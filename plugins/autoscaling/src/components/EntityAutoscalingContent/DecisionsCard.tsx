@@ -60,7 +60,20 @@ export function DecisionsCard({ workloadId }: { workloadId: string }) {
                       </Typography>
                       <Chip
                         size="small"
-                        color={outcomeColor(d)}
+                        color={
+                          outcomeColor(d) === 'warning'
+                            ? 'default'
+                            : outcomeColor(d)
+                        }
+                        // White on the warning orange is below 4.5:1; dark text on its light shade reads.
+                        sx={
+                          outcomeColor(d) === 'warning'
+                            ? {
+                                bgcolor: 'warning.light',
+                                color: 'common.black',
+                              }
+                            : undefined
+                        }
                         label={d.outcome}
                       />
                       <Chip

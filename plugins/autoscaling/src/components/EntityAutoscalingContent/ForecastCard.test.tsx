@@ -1,7 +1,7 @@
 import { QueryProvider } from '../QueryProvider';
 import { screen, within } from '@testing-library/react';
 import type { WorkloadForecast } from '@internal/plugin-autoscaling-common';
-import { ForecastCard } from './ForecastCard';
+import { ForecastCard, hourTicks } from './ForecastCard';
 import { DecisionsCard } from './DecisionsCard';
 import {
   failing,
@@ -232,6 +232,23 @@ describe('ForecastCard', () => {
     expect(
       (await screen.findAllByText(/forecaster exploded/)).length,
     ).toBeGreaterThan(0);
+  });
+});
+
+describe('hourTicks', () => {
+  it('puts ticks on whole local hours, every 6 hours, inside the range', () => {
+    const start = Date.parse('2026-01-01T10:17:00Z');
+    const end = start + 72 * 3600_000;
+    const ticks = hourTicks(start, end, 6);
+    expect(ticks.length).toBe(12);
+    for (const t of ticks) {
+      const d = new Date(t);
+      expect(d.getMinutes()).toBe(0);
+      expect(d.getHours() % 6).toBe(0);
+      expect(t).toBeGreaterThanOrEqual(start);
+      expect(t).toBeLessThanOrEqual(end);
+    }
+    expect(ticks[1] - ticks[0]).toBe(6 * 3600_000);
   });
 });
 

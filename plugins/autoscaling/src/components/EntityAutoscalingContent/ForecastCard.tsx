@@ -68,6 +68,18 @@ export function observedBuckets(
     .map(([t, b]) => ({ t, demand: Math.round((b.sum / b.n) * 1000) / 1000 }));
 }
 
+/** Axis ticks at whole local hours, every `hours` hours. */
+export function hourTicks(start: number, end: number, hours: number): number[] {
+  const first = new Date(start);
+  first.setMinutes(0, 0, 0);
+  while (first.getTime() < start || first.getHours() % hours !== 0) {
+    first.setHours(first.getHours() + 1);
+  }
+  const ticks: number[] = [];
+  for (let t = first.getTime(); t <= end; t += hours * 3600_000) ticks.push(t);
+  return ticks;
+}
+
 function floorLevel(f: WorkloadForecast): number | null {
   if (!f.floor || f.floor.status === 'reactive') return null;
   if (f.floor.replicas === null || f.perPodTarget === null) return null;
@@ -187,6 +199,7 @@ function ForecastChart({
             type="number"
             scale="time"
             domain={[start, end]}
+            ticks={hourTicks(start, end, end - start > 36 * 3600_000 ? 6 : 3)}
             tickFormatter={v => localClock(Number(v))}
             stroke={colors.text}
             label={{
@@ -344,7 +357,9 @@ function ForecastBody({
             } in the last 7 days, kept out of the daily pattern`
           : ''}
       </Typography>
-      <ReasonList reasons={f.reasons} />
+      <Box sx={{ overflowWrap: 'anywhere' }}>
+        <ReasonList reasons={f.reasons} />
+      </Box>
     </>
   );
 }

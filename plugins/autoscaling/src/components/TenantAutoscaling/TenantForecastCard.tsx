@@ -22,6 +22,7 @@ import {
   tenantForecastSentence,
 } from '../../lib/forecastText';
 import { ChartFigure } from '../common/ChartFigure';
+import { hourTicks } from '../EntityAutoscalingContent/ForecastCard';
 import { QueryState } from '../common/QueryState';
 import { CARD_TITLE } from '../common/cardTitle';
 
@@ -74,6 +75,11 @@ function TenantForecastChart({ forecast }: { forecast: TenantForecast }) {
             type="number"
             scale="time"
             domain={['dataMin', 'dataMax']}
+            ticks={
+              data.length
+                ? hourTicks(data[0].t, data[data.length - 1].t, 3)
+                : undefined
+            }
             tickFormatter={v => localClock(Number(v))}
             stroke={colors.text}
             label={{
