@@ -38,7 +38,6 @@ import {
 } from '../../lib/forecastText';
 import { ChartFigure } from '../common/ChartFigure';
 import { QueryState } from '../common/QueryState';
-import { ReasonList } from './ReasonList';
 import { CARD_TITLE } from '../common/cardTitle';
 
 /** Hours of observed demand drawn before the forecast. */
@@ -199,7 +198,7 @@ function ForecastChart({
             type="number"
             scale="time"
             domain={[start, end]}
-            ticks={hourTicks(start, end, end - start > 36 * 3600_000 ? 6 : 3)}
+            ticks={hourTicks(start, end, end - start > 36 * 3600_000 ? 12 : 3)}
             tickFormatter={v => localClock(Number(v))}
             stroke={colors.text}
             label={{
@@ -357,9 +356,16 @@ function ForecastBody({
             } in the last 7 days, kept out of the daily pattern`
           : ''}
       </Typography>
-      <Box sx={{ overflowWrap: 'anywhere' }}>
-        <ReasonList reasons={f.reasons} />
-      </Box>
+      {f.reasons.map((r, i) => (
+        <Typography
+          key={`${r.code}-${i}`}
+          variant="body2"
+          title={r.code}
+          sx={{ mt: 0.5, overflowWrap: 'anywhere' }}
+        >
+          {r.message}
+        </Typography>
+      ))}
     </>
   );
 }
