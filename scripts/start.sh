@@ -9,6 +9,9 @@ bash scripts/install.sh
 mkdir -p data/sqlite
 export CLUSTER_SIM_PORT="${CLUSTER_SIM_PORT:-6550}"
 export CLUSTER_SIM_URL="${CLUSTER_SIM_URL:-http://127.0.0.1:$CLUSTER_SIM_PORT}"
+# The simulator also serves the Prometheus HTTP API (its 14-day simulated past and the live
+# state) under /prometheus; app-config.yaml can point a Prometheus metric source at it.
+export CLUSTER_SIM_PROMETHEUS_URL="${CLUSTER_SIM_PROMETHEUS_URL:-$CLUSTER_SIM_URL/prometheus}"
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
