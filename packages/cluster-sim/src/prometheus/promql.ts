@@ -122,7 +122,8 @@ function lex(input: string): Token[] {
       i += id[0].length;
       continue;
     }
-    const op = OPERATORS.find(o => input.startsWith(o, i));
+    const rest = input.slice(i);
+    const op = OPERATORS.find(o => rest.startsWith(o));
     if (op) {
       tokens.push({ kind: 'op', text: op, pos });
       i += op.length;
