@@ -85,3 +85,4 @@ export {
 } from './replay/trace';
 export * from './cost';
 export * from './forecast';
+export * from './forecast/predictiveCodec';
