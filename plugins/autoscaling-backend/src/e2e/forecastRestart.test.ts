@@ -38,6 +38,10 @@ describe.each(databases.eachSupportedId())('forecaster state across a restart on
       const fitAt = before.predictive.lastFitMs;
       const chosen = before.predictive.forecaster!.fit.chosen;
       expect(past.queries).toHaveLength(3);
+      // The row is the compact format (issue 12: ≤ 16 kB per workload).
+      const row = await knex('workload_forecasts').where({ workload_id: WORKLOAD_ID }).first();
+      expect(JSON.parse(row.state_json)).toMatchObject({ $row: 1, predictive: { ps: 1 } });
+      expect(Buffer.byteLength(row.state_json, 'utf8')).toBeLessThanOrEqual(16_000);
 
       // Restart: a new backend on the same database (nothing kept in memory).
       const second = await startPredictiveBackend({

@@ -4,11 +4,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineStore, WorkloadRecord } from './EngineStore';
+import { encodeForecastRow, decodeForecastRow } from './forecastRow';
 import { migrate } from './migrate';
+import { runLive } from './__testUtils__/liveForecastState';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+/** A workload's live forecast state after 14 days of one-minute ticks (built once). */
+let fourteenDays: Record<string, unknown> | undefined;
+const fourteenDayState = () =>
+  (fourteenDays ??= runLive(14).state as unknown as Record<string, unknown>);
 
 const record: WorkloadRecord = {
   id: 'sim-local/acme-production/Deployment/checkout-api',
@@ -80,6 +87,42 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
     expect(points).toHaveLength(2);
     expect(points[0]).toEqual(point(0));
   });
+
+  it('stores the forecast state compact: ≤ 16 kB after a 14-day history, read back whole', async () => {
+    const knex = await databases.init(databaseId);
+    await migrate(knex);
+    const store = new EngineStore(knex);
+    expect(await store.getForecastState(record.id)).toBeUndefined();
+    const state = fourteenDayState();
+    await store.saveForecastState(record.id, state, 1000);
+    const row = await knex('workload_forecasts').where({ workload_id: record.id }).first();
+    const bytes = Buffer.byteLength(row.state_json, 'utf8');
+    expect(bytes).toBeLessThanOrEqual(16_000);
+    expect(bytes).toBeLessThan(Buffer.byteLength(JSON.stringify(state), 'utf8') / 2);
+    expect(row.state_json).toBe(encodeForecastRow(state));
+    const stored = await store.getForecastState(record.id);
+    expect(stored?.updatedAt).toBe(1000);
+    expect(stored?.state).toEqual(decodeForecastRow(encodeForecastRow(state), record.id));
+    expect(stored?.state.anomalies).toEqual(state.anomalies);
+  }, 60_000);
+
+  it('reads a forecast state stored as plain JSON before the compact format', async () => {
+    const knex = await databases.init(databaseId);
+    await migrate(knex);
+    const store = new EngineStore(knex);
+    const state = fourteenDayState();
+    await knex('workload_forecasts').insert({
+      workload_id: record.id,
+      state_json: JSON.stringify(state),
+      updated_at: 500,
+    });
+    const legacy = await store.getForecastState(record.id);
+    expect(legacy?.state).toEqual(JSON.parse(JSON.stringify(state)));
+    // The next save writes it compact.
+    await store.saveForecastState(record.id, legacy!.state, 1000);
+    const row = await knex('workload_forecasts').where({ workload_id: record.id }).first();
+    expect(JSON.parse(row.state_json).$row).toBe(1);
+  }, 60_000);
 
   it('stores the kill switch', async () => {
     const store = await createStore();

@@ -6,6 +6,7 @@ import type {
   TenantTier,
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
+import { decodeForecastRow, encodeForecastRow } from './forecastRow';
 
 /** Identity and placement of a managed workload. */
 export interface WorkloadRecord {
@@ -189,23 +190,30 @@ export class EngineStore {
     return rows.length;
   }
 
-  /** The workload's predictive state (`workload_forecasts`), undefined at first sight. */
+  /**
+   * The workload's predictive state (`workload_forecasts`), undefined at first sight. Reads the
+   * compact row and the plain JSON written before it (see `forecastRow.ts`).
+   */
   async getForecastState(workloadId: string): Promise<
     { state: Record<string, unknown>; updatedAt: number } | undefined
   > {
     const row = await this.knex('workload_forecasts').where({ workload_id: workloadId }).first();
     return row
-      ? { state: JSON.parse(row.state_json), updatedAt: Number(row.updated_at) }
+      ? {
+          state: decodeForecastRow(row.state_json, workloadId),
+          updatedAt: Number(row.updated_at),
+        }
       : undefined;
   }
 
+  /** Saves the predictive state; its engine part compact (`encodePredictiveState`'s envelope). */
   async saveForecastState(
     workloadId: string,
     state: Record<string, unknown>,
     nowMs: number,
   ): Promise<void> {
     await this.knex('workload_forecasts')
-      .insert({ workload_id: workloadId, state_json: JSON.stringify(state), updated_at: nowMs })
+      .insert({ workload_id: workloadId, state_json: encodeForecastRow(state), updated_at: nowMs })
       .onConflict('workload_id')
       .merge();
   }
