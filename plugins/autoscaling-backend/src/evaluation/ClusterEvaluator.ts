@@ -282,7 +282,8 @@ export class ClusterEvaluator {
       policy,
       workload: { currentReplicas: scale.replicas, statusReplicas: scale.statusReplicas, pods },
       samples,
-      state: prior.horizontal ?? emptyHorizontalState(),
+      // None yet: decideHorizontal seeds it with the current count (recordInitialRecommendation).
+      state: prior.horizontal ?? undefined,
       nowMs,
       predictive,
     });
@@ -419,7 +420,7 @@ export class ClusterEvaluator {
       policy: plan.policy,
       workload: { currentReplicas: scale.replicas, statusReplicas: scale.statusReplicas, pods: plan.pods },
       samples: plan.samples,
-      state: plan.prior.horizontal ?? emptyHorizontalState(),
+      state: plan.prior.horizontal ?? undefined,
       nowMs,
       predictive: plan.predictive,
       limit: plan.limit,

@@ -33,6 +33,7 @@ import {
 } from './forecaster';
 import {
   computePredictiveFloor,
+  peakForecast,
   perPodTargetFor,
   type FloorReason,
   type PredictiveFloorResult,
@@ -277,9 +278,12 @@ export function isRefitDue(
   const lastFit = state.lastFitMs ?? -Infinity;
   const compared = state.forecaster.fit.scores.some(s => Number.isFinite(s.score));
   if (!compared && nowMs - lastFit >= Math.min(periodMs, 6 * 3600_000)) return true;
+  // This key's slot: the first of its daily instants at least half a period after the last fit,
+  // so workloads first fitted together (a backend start) still spread their refits.
   const offset = refitOffsetMs(options.key, periodMs);
-  const slot = (t: number) => Math.floor((t - offset) / periodMs);
-  return slot(nowMs) > slot(lastFit) && nowMs - lastFit >= periodMs / 2;
+  const earliest = lastFit + periodMs / 2;
+  const slotMs = offset + Math.ceil((earliest - offset) / periodMs) * periodMs;
+  return nowMs >= slotMs;
 }
 
 /** Forecaster options the predictive path fits with: chosen on the horizons it reads. */
@@ -388,6 +392,8 @@ export interface PredictivePlanInput {
   observedDemand?: number;
   /** The reactive proposal, only to report the combined value. */
   reactiveReplicas?: number;
+  /** Replicas the workload has now (spec), for the scale-in hysteresis. */
+  currentReplicas?: number;
   /** Outer cap, e.g. the tenant's quota headroom. */
   quotaMaxReplicas?: number;
 }
@@ -402,6 +408,14 @@ export interface PredictivePlan extends PredictiveFloorResult {
   boundReplicas?: number;
 }
 
+/**
+ * Scale-in hysteresis of the plan: a pod goes only when this quantile of the band, over the lead
+ * plus this many start-ups, no longer needs it. Tuned on the real traces (bench/replay-bench.ts):
+ * without it the plan flaps 3 <-> 4 pods on noisy low demand and each flap costs a start-up.
+ */
+const SCALE_IN_HOLD_QUANTILE = Number(process.env.HOLD_Q ?? 0.97);
+const SCALE_IN_HOLD_STARTUPS = Number(process.env.HOLD_STARTUPS ?? 1);
+
 /** The replicas the forecast asks for now, and why, for one workload. */
 export function planPredictive(
   state: PredictiveState,
@@ -413,13 +427,15 @@ export function planPredictive(
   const trust = trustOf(state);
   const perPodTarget = perPodTargetFor(policy, input.podCapacity) ?? 0;
   const plan = strategy === 'plan';
-  const sizing = plan
-    ? (input.podCapacity * (predictive.targetUtilization ?? 85)) / 100
-    : perPodTarget;
+  const utilization = (predictive.targetUtilization ?? 85) / 100;
+  // The plan holds the band's upper quantile within full capacity and the median at the target.
+  const sizing = plan ? input.podCapacity * Number(process.env.UPPER_U ?? 1) : perPodTarget;
+  const medianSizing = input.podCapacity * utilization;
   const peak = recentPeakDemand(state);
+  const boundSizing = plan ? medianSizing : perPodTarget;
   const bound =
-    peak !== undefined && sizing > 0
-      ? Math.max(1, Math.ceil(((predictive.maxPeakMultiple ?? 1.5) * peak) / sizing - 1e-9))
+    peak !== undefined && boundSizing > 0
+      ? Math.max(1, Math.ceil(((predictive.maxPeakMultiple ?? 1.5) * peak) / boundSizing - 1e-9))
       : undefined;
   const quotaMax =
     bound === undefined
@@ -461,7 +477,7 @@ export function planPredictive(
       r.code === 'PredictiveFloorCapped'
         ? {
             ...r,
-            message: `${r.message} (runaway bound: ${predictive.maxPeakMultiple ?? 1.5} × the 7-day peak ${round1(peak!)} / ${round1(sizing)} per pod)`,
+            message: `${r.message} (runaway bound: ${predictive.maxPeakMultiple ?? 1.5} × the 7-day peak ${round1(peak!)} / ${round1(boundSizing)} per pod)`,
           }
         : r,
     );
@@ -475,12 +491,32 @@ export function planPredictive(
   let planned = replicas;
   let replaceReactive = plan;
   const extra: FloorReason[] = [];
-  if (plan && input.observedDemand !== undefined && state.forecaster) {
-    // Never plan below what the demand seen now needs at the plan's utilisation.
-    const forNow = Math.ceil(input.observedDemand / sizing - 1e-9);
-    if (forNow > planned) {
-      planned = Math.min(forNow, quotaMax ?? Infinity, predictive.honorMaxReplicas ? policy.maxReplicas : Infinity);
+  if (plan && state.forecaster) {
+    // The expected peak (median) and the demand seen now both run at the target utilisation.
+    const median = peakForecast(state.forecaster, input.nowMs, floor.leadTimeSeconds, 0.5);
+    const atTarget = Math.max(median?.demand ?? 0, input.observedDemand ?? 0);
+    const forTarget = Math.ceil(atTarget / medianSizing - 1e-9);
+    if (forTarget > planned) {
+      planned = Math.min(forTarget, quotaMax ?? Infinity, predictive.honorMaxReplicas ? policy.maxReplicas : Infinity);
     }
+    // Scale-in is undone only after a start-up: a pod goes only when the band's high quantile
+    // over the lead plus one start-up no longer needs it (hysteresis, without a fixed window).
+    const current = input.currentReplicas;
+    if (current !== undefined && current > planned) {
+            const holdSpan = floor.leadTimeSeconds + input.startupSeconds * SCALE_IN_HOLD_STARTUPS;
+      const hold = peakForecast(state.forecaster, input.nowMs, holdSpan, SCALE_IN_HOLD_QUANTILE);
+      if (hold) {
+        const keep = Math.min(current, Math.ceil(hold.demand / sizing - 1e-9));
+        if (keep > planned) planned = keep;
+      }
+    }
+    const capX = Number(process.env.CAP ?? 0);
+    if (capX > 0 && perPodTarget > 0) {
+      const cap = Math.max(forTarget, Math.ceil((capX * atTarget) / perPodTarget - 1e-9));
+      if (planned > cap) planned = cap;
+    }
+  }
+  if (plan && input.observedDemand !== undefined && state.forecaster) {
     const upperNow = forecastQuantile(state.forecaster, input.nowMs, predictive.quantile);
     if (Number.isFinite(upperNow) && input.observedDemand > upperNow) {
       replaceReactive = false;
@@ -502,7 +538,7 @@ export function planPredictive(
     peakDemand: floor.peak?.demand,
     peakAtMs: floor.peak?.timeMs,
     message: plan
-      ? `${peakText} sized at ${predictive.targetUtilization ?? 85}% of a pod's capacity = ${planned} replicas (${state.forecaster?.fit.chosen}); ${result.reasons.map(r => r.message).join('; ')}`
+      ? `${peakText} (p${Math.round(predictive.quantile * 100)}) within full capacity and the median at ${predictive.targetUtilization ?? 85}% = ${planned} replicas (${state.forecaster?.fit.chosen}); ${result.reasons.map(r => r.message).join('; ')}`
       : result.reasons.map(r => r.message).join('; '),
   };
   return result;

@@ -113,6 +113,7 @@ export function createReplayFloorProvider(
       podCapacity: context.capacityPerPod,
       startupSeconds: context.startupSeconds,
       observedDemand: count > from ? sum / (count - from) : undefined,
+      currentReplicas: context.currentReplicas,
     });
     provider.stats.evaluations++;
     if (!result.trust.trusted) provider.stats.untrusted++;

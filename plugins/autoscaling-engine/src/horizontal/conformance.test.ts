@@ -45,6 +45,8 @@ function cpuCase(args: {
   policy?: Partial<ScalingPolicyInput>;
   state?: Partial<HorizontalState>;
   resource?: 'cpu' | 'memory';
+  /** No state at all: the workload's first evaluation (upstream: no recommendations entry). */
+  firstEvaluation?: boolean;
 }): () => HorizontalInput {
   return () => ({
     policy: policy({
@@ -66,7 +68,9 @@ function cpuCase(args: {
       pods: args.pods,
     },
     samples: { [args.resource ?? 'cpu']: perPod(args.pods, args.usage) },
-    state: { ...emptyHorizontalState(), ...args.state },
+    state: args.firstEvaluation
+      ? undefined
+      : { ...emptyHorizontalState(), ...args.state },
     nowMs: NOW,
   });
 }
@@ -948,6 +952,74 @@ const CASES: Case[] = [
       policy: { minReplicas: 3 },
     }),
     want: { replicas: 3, kind: 'scale', reason: 'TooFewReplicas' },
+  },
+  {
+    name: 'first evaluation (no history), legacy window: a scale-down is held at the current count',
+    upstream: `${HZ} recordInitialRecommendation: recommendations start at currentReplicas, then stabilizeRecommendation keeps max over 5 min`,
+    input: cpuCase({
+      firstEvaluation: true,
+      pods: readyPods(5),
+      usage: 0.01,
+      policy: { behavior: undefined },
+    }),
+    want: {
+      replicas: 5,
+      kind: 'hold',
+      reason: 'ScaleDownStabilized',
+      condition: ['AbleToScale', 'True', 'ScaleDownStabilized'],
+    },
+  },
+  {
+    name: 'first evaluation with a 300 s scale-down window: held at the current count',
+    upstream: `${HZ} recordInitialRecommendation + stabilizeRecommendationWithBehaviors (downRecommendation = max)`,
+    input: cpuCase({
+      firstEvaluation: true,
+      pods: readyPods(8),
+      usage: 0.1,
+      policy: {
+        behavior: {
+          ...FREE_BEHAVIOR,
+          scaleDown: { ...FREE_BEHAVIOR.scaleDown, stabilizationWindowSeconds: 300 },
+        },
+      },
+    }),
+    want: { replicas: 8, kind: 'hold', reason: 'ScaleDownStabilized' },
+  },
+  {
+    name: 'first evaluation without a scale-down window: the seed is outside the window, 5 → 1',
+    upstream: `${HZ} recordInitialRecommendation; stabilizeRecommendationWithBehaviors reads only timestamps After(now - 0 s)`,
+    input: cpuCase({
+      firstEvaluation: true, pods: readyPods(5), usage: 0.01 }),
+    want: { replicas: 1, kind: 'scale' },
+  },
+  {
+    name: 'first evaluation does not hold a scale-up: 2 pods at 90% of 50% → 4',
+    upstream: `${HZ} recordInitialRecommendation; scale-up window 0 s by default (min over an empty window)`,
+    input: cpuCase({
+      firstEvaluation: true, pods: readyPods(2), usage: 0.9, policy: { behavior: undefined } }),
+    want: { replicas: 4, kind: 'scale' },
+  },
+  {
+    name: 'state lost after a scale-up (backend restarted on an empty store): the first tick holds 12',
+    upstream: `${HZ} recordInitialRecommendation (a restarted controller has an empty recommendations map)`,
+    input: cpuCase({
+      firstEvaluation: true,
+      pods: readyPods(12),
+      usage: 0.2,
+      policy: { behavior: undefined },
+    }),
+    want: { replicas: 12, kind: 'hold', reason: 'ScaleDownStabilized' },
+  },
+  {
+    name: 'an empty but present history is not seeded: 4 → 2 at once without behavior',
+    upstream: `${HZ} recordInitialRecommendation only fills a nil entry (tests pass recommendations: []timestampedRecommendation{})`,
+    input: cpuCase({
+      pods: readyPods(4),
+      usage: 0.05,
+      policy: { behavior: undefined, minReplicas: 2 },
+      state: { recommendations: [] },
+    }),
+    want: { replicas: 2, kind: 'scale' },
   },
   {
     name: 'no metrics in the policy means 80% average CPU: 90/80 × 4 = 4.5 → 5',

@@ -23,6 +23,7 @@ import { replicaBoundsAt } from './schedules';
 import {
   emptyHorizontalState,
   pruneEvents,
+  withInitialRecommendation,
   withScaleEvent,
   type HorizontalState,
 } from './state';
@@ -39,8 +40,9 @@ import {
 export function decideHorizontal(input: HorizontalInput): HorizontalResult {
   const { policy, workload, nowMs } = input;
   const controller = { ...DEFAULT_CONTROLLER_SETTINGS, ...input.controller };
-  const state = input.state ?? emptyHorizontalState();
   const current = workload.currentReplicas;
+  // No state: the workload's first evaluation (or its state was lost), as upstream's nil entry.
+  const state = input.state ?? withInitialRecommendation(emptyHorizontalState(), current, nowMs);
   const reasons: Reason[] = [];
 
   if (policy.mode === 'off') {
@@ -179,6 +181,8 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
     }
 
     const floor = predictiveFloor(input, reasons, proposal.ok);
+    // A plan already holds capacity over its lead time: no extra scale-down window on top.
+    const planWindow = floor?.replace ? Number(process.env.PLAN_WINDOW ?? 0) : undefined;
     if (floor !== undefined) {
       // A plan replaces a working reactive proposal; otherwise the forecast only raises it.
       if (floor.replace) proposed = floor.replicas;
@@ -194,6 +198,7 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
         behavior,
         controller,
         nowMs,
+        planWindow,
       );
       next.recommendations = normalized.recommendations;
       conditions.unshift(normalized.ableToScale);
@@ -302,6 +307,8 @@ function normalize(
   behavior: ReturnType<typeof behaviorWithPreset>,
   controller: { downscaleStabilizationSeconds: number },
   nowMs: number,
+  /** Overrides the scale-down stabilisation window (a forecast plan looks ahead on its own). */
+  scaleDownWindowSeconds?: number,
 ): Normalized {
   const args = {
     currentReplicas: current,
@@ -311,13 +318,18 @@ function normalize(
     nowMs,
     state,
   };
-  const effective = effectiveBehavior(
-    behavior,
-    controller.downscaleStabilizationSeconds,
-  );
+  const downWindow =
+    scaleDownWindowSeconds ?? controller.downscaleStabilizationSeconds;
+  const effective = effectiveBehavior(behavior, downWindow);
+  if (effective && scaleDownWindowSeconds !== undefined) {
+    effective.scaleDown = {
+      ...effective.scaleDown,
+      stabilizationWindowSeconds: scaleDownWindowSeconds,
+    };
+  }
   return effective
     ? normalizeWithBehavior(args, effective)
-    : normalizeLegacy(args, controller.downscaleStabilizationSeconds);
+    : normalizeLegacy(args, downWindow);
 }
 
 const NORMALIZATION_REASONS = new Set([

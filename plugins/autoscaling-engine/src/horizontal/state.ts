@@ -27,6 +27,19 @@ export function emptyHorizontalState(): HorizontalState {
 }
 
 /**
+ * recordInitialRecommendation (horizontal.go): a workload evaluated for the first time, or whose
+ * state was lost, starts its recommendation history at its current replicas, so the first tick
+ * cannot drop below what a scale-down stabilisation window would have kept.
+ */
+export function withInitialRecommendation(
+  state: HorizontalState,
+  currentReplicas: number,
+  nowMs: number,
+): HorizontalState {
+  return { ...state, recommendations: [[nowMs, currentReplicas]] };
+}
+
+/**
  * Appends a recommendation. An older entry with the same value can never matter again (the
  * newer one bounds min and max for longer), so it is dropped: the list holds at most one entry
  * per distinct replica count seen inside the window.

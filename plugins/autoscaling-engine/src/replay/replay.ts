@@ -32,6 +32,8 @@ export interface PredictiveContext {
   capacityPerPod: number;
   startupSeconds: number;
   policy: ScalingPolicy;
+  /** Replicas the simulated workload has now. */
+  currentReplicas: number;
 }
 
 /** The forecaster seam: a floor (replicas) for this evaluation, or undefined for none. */
@@ -123,7 +125,7 @@ export function replay(options: ReplayOptions): ReplayResult {
         ),
         state,
         nowMs,
-        predictive: floorAt(options, series, i, nowMs),
+        predictive: floorAt(options, series, i, nowMs, cluster.replicas),
       });
       state = result.state;
       if (result.decision.kind === 'scale') {
@@ -247,6 +249,7 @@ function floorAt(
   series: Series,
   index: number,
   nowMs: number,
+  currentReplicas: number,
 ): PredictiveFloor | undefined {
   if (!options.predictiveFloor || !options.policy.predictive.enabled)
     return undefined;
@@ -260,6 +263,7 @@ function floorAt(
     capacityPerPod: options.capacityPerPod,
     startupSeconds: options.startupSeconds,
     policy: options.policy,
+    currentReplicas,
   });
   if (floor === undefined) return undefined;
   return typeof floor === 'number' ? { floorReplicas: floor } : floor;
