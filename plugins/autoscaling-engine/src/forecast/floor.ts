@@ -11,7 +11,9 @@
  * Pure. The decision (`decideHorizontal`) takes the result through its `predictive` input.
  */
 import type { ScalingPolicy } from '@internal/plugin-autoscaling-common';
-import { forecastQuantile, type Forecaster } from './forecaster';
+import { bandQuantile } from './backtest';
+import type { Forecaster } from './forecaster';
+import { forecastModel } from './model';
 
 export type FloorReasonCode =
   | 'PredictiveFloor'
@@ -29,6 +31,8 @@ export interface FloorReason {
 export interface PredictiveFloorInput {
   /** Undefined when there is no forecaster yet (short history): reactive only. */
   forecaster: Forecaster | undefined;
+  /** Point forecasts already computed on the lead's grid (`forecastPath`), if any. */
+  path?: ForecastPath;
   /** Why there is no forecaster, if there is none (from `fitForecaster`). */
   unavailableReason?: string;
   nowMs: number;
@@ -102,12 +106,12 @@ export function computePredictiveFloor(
     );
   }
 
-  const peak = peakForecast(
-    input.forecaster,
-    input.nowMs,
-    lead,
-    input.quantile,
-  );
+  // A caller's path on the same grid (the plan's) saves computing the model again.
+  const path =
+    input.path && input.path.stepSeconds === peakStepSeconds(lead)
+      ? input.path
+      : forecastPath(input.forecaster, input.nowMs, lead);
+  const peak = peakOfPath(input.forecaster, path, lead, input.quantile);
   if (!peak) {
     return reactiveOnly(
       'NoForecast',
@@ -172,7 +176,64 @@ export function computePredictiveFloor(
 }
 
 /**
- * Highest forecast at `quantile` over `[now, now + lead]`, read every minute (or tenth of the
+ * Grid step of a look-ahead: every minute, or a third of the window when shorter. The models'
+ * profiles are 5-minute buckets fitted on 1-minute means, so a finer grid only repeats values.
+ */
+export const peakStepSeconds = (leadSeconds: number) =>
+  Math.max(1, Math.min(60, leadSeconds / 3));
+
+/**
+ * The model's point forecasts on a grid ahead of now, computed once and read at several
+ * quantiles and spans (the plan reads the band, the median and the hold from one path).
+ */
+export interface ForecastPath {
+  startMs: number;
+  stepSeconds: number;
+  /** Point forecast at `startMs + (i + 1) × step`. */
+  point: Float64Array;
+}
+
+export function forecastPath(
+  forecaster: Forecaster,
+  nowMs: number,
+  spanSeconds: number,
+  stepSeconds = peakStepSeconds(spanSeconds),
+): ForecastPath {
+  const startMs = Math.max(nowMs, forecaster.model.lastMs);
+  const count = Math.max(0, Math.floor(spanSeconds / stepSeconds + 1e-9));
+  const point = new Float64Array(count);
+  for (let i = 0; i < count; i++)
+    point[i] = forecastModel(forecaster.model, startMs + (i + 1) * stepSeconds * 1000);
+  return { startMs, stepSeconds, point };
+}
+
+/** Highest forecast at `quantile` over the first `leadSeconds` of a path. */
+export function peakOfPath(
+  forecaster: Forecaster,
+  path: ForecastPath,
+  leadSeconds: number,
+  quantile: number,
+): { timeMs: number; demand: number } | undefined {
+  const count = Math.min(
+    path.point.length,
+    Math.floor(leadSeconds / path.stepSeconds + 1e-9),
+  );
+  let best: { timeMs: number; demand: number } | undefined;
+  for (let i = 0; i < count; i++) {
+    const forecast = path.point[i];
+    if (!Number.isFinite(forecast)) continue;
+    const timeMs = path.startMs + (i + 1) * path.stepSeconds * 1000;
+    const h = Math.max(0, (timeMs - forecaster.model.lastMs) / 1000);
+    const q = bandQuantile(forecaster.bands, h, quantile);
+    // As forecastQuantile: the band's relative quantile on the point forecast.
+    const demand = Number.isFinite(q) ? Math.max(0, forecast * (1 + q)) : forecast;
+    if (!best || demand > best.demand) best = { timeMs, demand };
+  }
+  return best;
+}
+
+/**
+ * Highest forecast at `quantile` over `[now, now + lead]`, read every minute (or third of the
  * lead when shorter) and at the end of the window. Undefined when nothing can be forecast.
  */
 export function peakForecast(
@@ -181,16 +242,7 @@ export function peakForecast(
   leadSeconds: number,
   quantile: number,
 ): { timeMs: number; demand: number } | undefined {
-  const start = Math.max(nowMs, forecaster.model.lastMs);
-  const stepSeconds = Math.max(1, Math.min(60, leadSeconds / 10));
-  let best: { timeMs: number; demand: number } | undefined;
-  for (let s = stepSeconds; s <= leadSeconds + 1e-9; s += stepSeconds) {
-    const timeMs = start + s * 1000;
-    const demand = forecastQuantile(forecaster, timeMs, quantile);
-    if (Number.isFinite(demand) && (!best || demand > best.demand))
-      best = { timeMs, demand };
-  }
-  return best;
+  return peakOfPath(forecaster, forecastPath(forecaster, nowMs, leadSeconds), leadSeconds, quantile);
 }
 
 /**

@@ -143,6 +143,19 @@ describe('planPredictive', () => {
     expect(planPredictive(early, input).status).toBe('applied');
   });
 
+  it('scores the model against seasonal naive live, about once a minute', () => {
+    const series = syntheticSeries({ days: 3, seed: 11, stepSeconds: STEP_S });
+    const values = Array.from(series.values);
+    const { state } = trained(values.slice(0, 2 * PER_DAY));
+    for (let i = 2 * PER_DAY; i < 3 * PER_DAY; i++)
+      observeDemand(state, series.timeMs[i], values[i], { leadSeconds: 120 });
+    // A day of one-minute samples: nearly every minute's forecast met its actual and yesterday's.
+    expect(state.accuracy.comparisons).toBeGreaterThan(0.9 * PER_DAY);
+    const trust = trustOf(state);
+    expect(trust.relativeError).not.toBeNull();
+    expect(trust.message).toMatch(/of seasonal naive's/);
+  });
+
   it('plan replaces the reactive proposal and scales in ahead of a forecast fall; floor only raises', () => {
     const series = syntheticSeries({ days: 3, seed: 7, noise: 0.02, stepSeconds: STEP_S });
     const values = Array.from(series.values);

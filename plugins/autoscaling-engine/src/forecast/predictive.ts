@@ -33,7 +33,9 @@ import {
 } from './forecaster';
 import {
   computePredictiveFloor,
-  peakForecast,
+  forecastPath,
+  peakOfPath,
+  peakStepSeconds,
   perPodTargetFor,
   type FloorReason,
   type PredictiveFloorResult,
@@ -74,6 +76,8 @@ export interface PredictiveState {
   dayRing: { bucketStartMs: number; sum: number; count: number; means: Array<number | null> };
   /** [day index, peak demand] of the last PEAK_DAYS days. */
   dailyPeaks: Array<[number, number]>;
+  /** Short-term burstiness: one-minute mean and the online high quantile of sample/mean - 1. */
+  burst?: { mean: number; excess: number };
 }
 
 export function createPredictiveState(): PredictiveState {
@@ -119,6 +123,7 @@ export function observeDemand(
   const naive = naiveAt(state, timeMs);
   recordRing(state, timeMs, demand);
   recordPeak(state, timeMs, demand);
+  recordBurst(state, timeMs, demand);
   state.lastObservedMs = timeMs;
   state.lastDemand = demand;
   let anomaly: AnomalyFlag | undefined;
@@ -155,9 +160,10 @@ function scorePending(state: PredictiveState, timeMs: number, actual: number) {
 function naiveAt(state: PredictiveState, timeMs: number): number | undefined {
   const ring = state.dayRing;
   const bucketStart = Math.floor(timeMs / NAIVE_BUCKET_MS) * NAIVE_BUCKET_MS;
-  // The ring holds buckets of the last 24 h; the one a day earlier is only valid if not overwritten.
-  if (ring.bucketStartMs === 0 || bucketStart - DAY_MS > ring.bucketStartMs) return undefined;
-  if (bucketStart - DAY_MS < ring.bucketStartMs - DAY_MS + NAIVE_BUCKET_MS)
+  // A slot holds the last closed bucket of its time of day. It is the one a day before the target
+  // while that one is closed (before the open bucket) and the target's own is not (not before it).
+  if (ring.bucketStartMs === 0) return undefined;
+  if (bucketStart - DAY_MS >= ring.bucketStartMs || bucketStart < ring.bucketStartMs)
     return undefined;
   const value = ring.means[bucketIndex(bucketStart)];
   return value === null ? undefined : value;
@@ -197,6 +203,28 @@ function recordPeak(state: PredictiveState, timeMs: number, demand: number) {
   }
   peaks.push([day, round4(demand)]);
   while (peaks.length > 0 && peaks[0][0] <= day - PEAK_DAYS) peaks.shift();
+}
+
+/**
+ * Burst headroom the plan learns per workload: the 99.9th percentile of how far a sample rises
+ * above its one-minute mean (a Robbins-Monro estimate, step 0.002). Smooth series earn no
+ * headroom and run close to full capacity; bursty ones keep what their bursts need.
+ */
+const BURST_LEVEL = 0.999;
+const BURST_STEP = 0.002;
+
+function recordBurst(state: PredictiveState, timeMs: number, demand: number) {
+  const burst = (state.burst ??= { mean: demand, excess: 0 });
+  const dt = state.lastObservedMs === null ? 60 : (timeMs - state.lastObservedMs) / 1000;
+  const alpha = 1 - Math.exp(-Math.max(0, dt) / 60);
+  burst.mean += alpha * (demand - burst.mean);
+  if (burst.mean <= 0) return;
+  const excess = demand / burst.mean - 1;
+  // Robbins-Monro: the estimate settles where P(excess > estimate) = 1 - level.
+  burst.excess = Math.max(
+    0,
+    round4(burst.excess + BURST_STEP * (excess > burst.excess ? BURST_LEVEL : BURST_LEVEL - 1)),
+  );
 }
 
 const round4 = (x: number) => Number(x.toPrecision(5));
@@ -413,8 +441,8 @@ export interface PredictivePlan extends PredictiveFloorResult {
  * plus this many start-ups, no longer needs it. Tuned on the real traces (bench/replay-bench.ts):
  * without it the plan flaps 3 <-> 4 pods on noisy low demand and each flap costs a start-up.
  */
-const SCALE_IN_HOLD_QUANTILE = Number(process.env.HOLD_Q ?? 0.97);
-const SCALE_IN_HOLD_STARTUPS = Number(process.env.HOLD_STARTUPS ?? 1);
+const SCALE_IN_HOLD_QUANTILE = 0.97;
+const SCALE_IN_HOLD_STARTUPS = 1;
 
 /** The replicas the forecast asks for now, and why, for one workload. */
 export function planPredictive(
@@ -429,10 +457,13 @@ export function planPredictive(
   const plan = strategy === 'plan';
   const utilization = (predictive.targetUtilization ?? 85) / 100;
   // The plan holds the band's upper quantile within full capacity and the median at the target.
-  const sizing = plan ? input.podCapacity * Number(process.env.UPPER_U ?? 1) : perPodTarget;
-  const medianSizing = input.podCapacity * utilization;
+  // The plan sizes the band's upper quantile at full capacity less the learned burst headroom.
+  const burstHeadroom = 1 + (state.burst?.excess ?? 0);
+  const sizing = plan ? input.podCapacity / burstHeadroom : perPodTarget;
+  const medianSizing = Math.min(input.podCapacity * utilization, sizing);
   const peak = recentPeakDemand(state);
-  const boundSizing = plan ? medianSizing : perPodTarget;
+  // The bound reads the policy's own sizing, not the learned burst headroom (documented, tested).
+  const boundSizing = plan ? input.podCapacity * utilization : perPodTarget;
   const bound =
     peak !== undefined && boundSizing > 0
       ? Math.max(1, Math.ceil(((predictive.maxPeakMultiple ?? 1.5) * peak) / boundSizing - 1e-9))
@@ -442,8 +473,16 @@ export function planPredictive(
       ? input.quotaMaxReplicas
       : Math.min(bound, input.quotaMaxReplicas ?? Infinity);
 
+  // One path of point forecasts over the lead and the scale-in hold, read at every quantile.
+  const lead = Math.max(predictive.leadTimeSeconds, input.startupSeconds);
+  const holdSpan = lead + input.startupSeconds * SCALE_IN_HOLD_STARTUPS;
+  const path =
+    trust.trusted && state.forecaster
+      ? forecastPath(state.forecaster, input.nowMs, plan ? holdSpan : lead, peakStepSeconds(lead))
+      : undefined;
   const floor = computePredictiveFloor({
     forecaster: trust.trusted ? state.forecaster ?? undefined : undefined,
+    path,
     unavailableReason: trust.trusted ? state.unavailable ?? undefined : trust.message,
     nowMs: input.nowMs,
     leadTimeSeconds: predictive.leadTimeSeconds,
@@ -493,7 +532,7 @@ export function planPredictive(
   const extra: FloorReason[] = [];
   if (plan && state.forecaster) {
     // The expected peak (median) and the demand seen now both run at the target utilisation.
-    const median = peakForecast(state.forecaster, input.nowMs, floor.leadTimeSeconds, 0.5);
+    const median = path && peakOfPath(state.forecaster, path, floor.leadTimeSeconds, 0.5);
     const atTarget = Math.max(median?.demand ?? 0, input.observedDemand ?? 0);
     const forTarget = Math.ceil(atTarget / medianSizing - 1e-9);
     if (forTarget > planned) {
@@ -503,17 +542,21 @@ export function planPredictive(
     // over the lead plus one start-up no longer needs it (hysteresis, without a fixed window).
     const current = input.currentReplicas;
     if (current !== undefined && current > planned) {
-            const holdSpan = floor.leadTimeSeconds + input.startupSeconds * SCALE_IN_HOLD_STARTUPS;
-      const hold = peakForecast(state.forecaster, input.nowMs, holdSpan, SCALE_IN_HOLD_QUANTILE);
+      const hold = path && peakOfPath(state.forecaster, path, holdSpan, SCALE_IN_HOLD_QUANTILE);
       if (hold) {
-        const keep = Math.min(current, Math.ceil(hold.demand / sizing - 1e-9));
+        const keep = Math.min(
+          current,
+          Math.ceil(hold.demand / sizing - 1e-9),
+          quotaMax ?? Infinity,
+        );
         if (keep > planned) planned = keep;
       }
     }
-    const capX = Number(process.env.CAP ?? 0);
-    if (capX > 0 && perPodTarget > 0) {
-      const cap = Math.max(forTarget, Math.ceil((capX * atTarget) / perPodTarget - 1e-9));
-      if (planned > cap) planned = cap;
+    // Never more than the reactive path would hold for the expected demand: where the band is
+    // wide (bursty, poorly forecast load) its upper quantile would cost more than the HPA.
+    if (perPodTarget > 0) {
+      const reactiveForExpected = Math.max(forTarget, Math.ceil(atTarget / perPodTarget - 1e-9));
+      if (planned > reactiveForExpected) planned = reactiveForExpected;
     }
   }
   if (plan && input.observedDemand !== undefined && state.forecaster) {

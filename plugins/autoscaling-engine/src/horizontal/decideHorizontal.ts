@@ -182,7 +182,7 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
 
     const floor = predictiveFloor(input, reasons, proposal.ok);
     // A plan already holds capacity over its lead time: no extra scale-down window on top.
-    const planWindow = floor?.replace ? Number(process.env.PLAN_WINDOW ?? 0) : undefined;
+    const planWindow = floor?.replace ? 0 : undefined;
     if (floor !== undefined) {
       // A plan replaces a working reactive proposal; otherwise the forecast only raises it.
       if (floor.replace) proposed = floor.replicas;
