@@ -87,7 +87,10 @@ describe('predictiveStep', () => {
     expect(replay.stats.refits).toBeGreaterThanOrEqual(2);
     expect(liveRefits).toBe(replay.stats.refits);
     const applied = liveFloors.filter(f => f !== undefined);
-    expect(applied.length).toBeGreaterThan(100);
+    // On this near-periodic demand seasonal naive is hard to beat, so the online trust check
+    // hands many ticks back to the reactive path; both paths must agree on those too.
+    expect(applied.length).toBeGreaterThan(50);
+    expect(replay.stats.untrusted).toBeGreaterThan(0);
     expect(Math.max(...(applied as number[]))).toBeGreaterThan(Math.min(...(applied as number[])));
     expect(live.predictive.forecaster?.fit.chosen).toBe(replay.state.forecaster?.fit.chosen);
   });
