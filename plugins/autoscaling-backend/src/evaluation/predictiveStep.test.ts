@@ -16,7 +16,12 @@ const STARTUP_S = 120;
 /** Diurnal CPU demand in cores with deterministic noise: peak at 14:00, trough at 02:00. */
 function demandAt(timeMs: number): number {
   const hour = ((timeMs - START) / 3600_000) % 24;
-  const noise = Math.sin(timeMs / 355_000) * 0.05;
+  // Deterministic white noise (a hash of the minute): yesterday's noise says nothing about today's,
+  // as in real load, so a model that smooths it earns trust against seasonal naive.
+  let h = Math.floor(timeMs / 60_000) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+  const noise = (((h ^ (h >>> 16)) % 1000) / 1000 - 0.5) * 0.4;
   return 2 + 1.5 * Math.cos((2 * Math.PI * (hour - 14)) / 24) + noise;
 }
 
@@ -87,11 +92,12 @@ describe('predictiveStep', () => {
     expect(replay.stats.refits).toBeGreaterThanOrEqual(2);
     expect(liveRefits).toBe(replay.stats.refits);
     const applied = liveFloors.filter(f => f !== undefined);
-    // On this near-periodic demand seasonal naive is hard to beat, so the online trust check
-    // hands many ticks back to the reactive path; both paths must agree on those too.
+    // With under four days of history seasonal naive often wins on this near-periodic load, so
+    // the online trust check hands many ticks back to the reactive path: both paths agree on
+    // which ticks those are (undefined above) and on every floor they apply.
     expect(applied.length).toBeGreaterThan(50);
     expect(replay.stats.untrusted).toBeGreaterThan(0);
-    expect(Math.max(...(applied as number[]))).toBeGreaterThan(Math.min(...(applied as number[])));
+    expect(replay.state.accuracy.comparisons).toBe(live.predictive.accuracy.comparisons);
     expect(live.predictive.forecaster?.fit.chosen).toBe(replay.state.forecaster?.fit.chosen);
   });
 
