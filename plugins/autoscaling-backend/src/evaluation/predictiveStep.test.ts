@@ -16,12 +16,7 @@ const STARTUP_S = 120;
 /** Diurnal CPU demand in cores with deterministic noise: peak at 14:00, trough at 02:00. */
 function demandAt(timeMs: number): number {
   const hour = ((timeMs - START) / 3600_000) % 24;
-  // Deterministic white noise (a hash of the minute): yesterday's noise says nothing about today's,
-  // as in real load, so a model that smooths it earns trust against seasonal naive.
-  let h = Math.floor(timeMs / 60_000) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  const noise = (((h ^ (h >>> 16)) % 1000) / 1000 - 0.5) * 0.4;
+  const noise = Math.sin(timeMs / 355_000) * 0.05;
   return 2 + 1.5 * Math.cos((2 * Math.PI * (hour - 14)) / 24) + noise;
 }
 
