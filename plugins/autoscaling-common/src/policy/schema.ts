@@ -212,9 +212,15 @@ const predictiveFields = {
    * path takes over only when observed demand leaves the band or the forecaster is not trusted.
    */
   strategy: z.enum(['floor', 'plan']),
-  /** `plan`: percent of one pod's capacity the band's upper quantile is sized at. */
+  /**
+   * `plan`: percent of one pod's capacity the median forecast and the demand seen now are sized
+   * at (the band's upper quantile is sized at full capacity less the learned burst headroom).
+   */
   targetUtilization: z.number().int().min(10).max(100),
-  /** Runaway bound: predictive replicas ≤ this × the last 7 days' peak demand / per-pod target. */
+  /**
+   * Runaway bound: predictive replicas ≤ this × the last 7 days' peak demand / (pod capacity ×
+   * targetUtilization) for `plan`, / the per-pod target for `floor`.
+   */
   maxPeakMultiple: z.number().min(1).max(10),
 };
 export const predictiveSchema = z.strictObject({
