@@ -83,7 +83,10 @@ for (const trace of traces) {
 }
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : a > 0 ? '∞' : '—');
+const ratio = (a: number, b: number) => {
+  if (b > 0) return `${(a / b).toFixed(2)}×`;
+  return a > 0 ? '∞' : '—';
+};
 console.log(
   `Replay benchmark: ${CAPACITY} rps per pod, ${STARTUP} s start-up, ${STEP} s steps; policies ${basename(POLICIES.hpa)} and ${basename(POLICIES.predictive)}\n`,
 );

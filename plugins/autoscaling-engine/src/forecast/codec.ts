@@ -53,12 +53,9 @@ export function packNumbers(values: readonly number[]): Packed {
   const bytes = new Uint8Array(values.length * 2);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const code =
-      v === SENTINEL
-        ? SENTINEL_CODE
-        : span > 0
-        ? Math.round(((v - lo) / span) * MAX_CODE)
-        : 0;
+    let code = 0;
+    if (v === SENTINEL) code = SENTINEL_CODE;
+    else if (span > 0) code = Math.round(((v - lo) / span) * MAX_CODE);
     bytes[2 * i] = code >> 8;
     bytes[2 * i + 1] = code & 0xff;
   }
@@ -74,12 +71,9 @@ export function unpackNumbers(packed: Packed): number[] {
   const span = packed.hi - packed.lo;
   for (let i = 0; i < n; i++) {
     const code = (binary.charCodeAt(2 * i) << 8) | binary.charCodeAt(2 * i + 1);
-    out[i] =
-      code === SENTINEL_CODE
-        ? SENTINEL
-        : code === MAX_CODE
-        ? packed.hi
-        : packed.lo + (code / MAX_CODE) * span;
+    if (code === SENTINEL_CODE) out[i] = SENTINEL;
+    else if (code === MAX_CODE) out[i] = packed.hi;
+    else out[i] = packed.lo + (code / MAX_CODE) * span;
   }
   return out;
 }

@@ -179,8 +179,9 @@ export function computePredictiveFloor(
  * Grid step of a look-ahead: every minute, or a third of the window when shorter. The models'
  * profiles are 5-minute buckets fitted on 1-minute means, so a finer grid only repeats values.
  */
-export const peakStepSeconds = (leadSeconds: number) =>
-  Math.max(1, Math.min(60, leadSeconds / 3));
+export function peakStepSeconds(leadSeconds: number): number {
+  return Math.max(1, Math.min(60, leadSeconds / 3));
+}
 
 /**
  * The model's point forecasts on a grid ahead of now, computed once and read at several

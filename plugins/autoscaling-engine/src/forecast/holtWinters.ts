@@ -72,31 +72,31 @@ interface Coefficients {
   lambda: number;
 }
 
-const fromHalfLife = (step: number, halfLife: number) =>
-  halfLife > 0 ? 1 - Math.pow(2, -step / halfLife) : 1;
+const fromHalfLife = (stepSize: number, halfLife: number) =>
+  halfLife > 0 ? 1 - Math.pow(2, -stepSize / halfLife) : 1;
 
 // Per-state parameters are fixed: compute the per-step coefficients once (Math.pow is the hot part
 // of a forecast otherwise).
 const cache = new WeakMap<HoltWintersParams, Coefficients>();
 
-function coefficients(p: HoltWintersParams, step: number): Coefficients {
+function coefficients(p: HoltWintersParams, stepSize: number): Coefficients {
   const hit = cache.get(p);
-  if (hit && hit.step === step) return hit;
-  const c = computeCoefficients(p, step);
+  if (hit && hit.step === stepSize) return hit;
+  const c = computeCoefficients(p, stepSize);
   cache.set(p, c);
   return c;
 }
 
-function computeCoefficients(p: HoltWintersParams, step: number): Coefficients {
+function computeCoefficients(p: HoltWintersParams, stepSize: number): Coefficients {
   return {
-    step,
-    alpha: fromHalfLife(step, p.levelHalfLifeSeconds),
-    beta: p.trendHalfLifeSeconds > 0 ? fromHalfLife(step, p.trendHalfLifeSeconds) : 0,
-    phi: p.trendDampingSeconds > 0 ? Math.exp(-step / p.trendDampingSeconds) : 1,
+    step: stepSize,
+    alpha: fromHalfLife(stepSize, p.levelHalfLifeSeconds),
+    beta: p.trendHalfLifeSeconds > 0 ? fromHalfLife(stepSize, p.trendHalfLifeSeconds) : 0,
+    phi: p.trendDampingSeconds > 0 ? Math.exp(-stepSize / p.trendDampingSeconds) : 1,
     gamma: p.seasonGamma,
     lambda:
       p.deviationHalfLifeSeconds > 0
-        ? fromHalfLife(step, p.deviationHalfLifeSeconds)
+        ? fromHalfLife(stepSize, p.deviationHalfLifeSeconds)
         : 0,
   };
 }

@@ -169,8 +169,9 @@ function naiveAt(state: PredictiveState, timeMs: number): number | undefined {
   return value === null ? undefined : value;
 }
 
-const bucketIndex = (bucketStartMs: number) =>
-  Math.floor((bucketStartMs % DAY_MS) / NAIVE_BUCKET_MS);
+function bucketIndex(bucketStartMs: number): number {
+  return Math.floor((bucketStartMs % DAY_MS) / NAIVE_BUCKET_MS);
+}
 
 function recordRing(state: PredictiveState, timeMs: number, demand: number) {
   const ring = state.dayRing;
@@ -227,7 +228,9 @@ function recordBurst(state: PredictiveState, timeMs: number, demand: number) {
   );
 }
 
-const round4 = (x: number) => Number(x.toPrecision(5));
+function round4(x: number): number {
+  return Number(x.toPrecision(5));
+}
 
 /** Peak observed demand over the last 7 days (undefined before the first sample). */
 export function recentPeakDemand(state: PredictiveState): number | undefined {
@@ -587,7 +590,9 @@ export function planPredictive(
   return result;
 }
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
 
 /** The policy's scale-up tolerance (KEP-4951), else the controller default of 0.1. */
 export function scaleUpTolerance(policy: ScalingPolicy): number {
