@@ -584,7 +584,7 @@ export function planPredictive(
     peakDemand: floor.peak?.demand,
     peakAtMs: floor.peak?.timeMs,
     message: plan
-      ? `${peakText} (p${Math.round(predictive.quantile * 100)}) within full capacity and the median at ${predictive.targetUtilization ?? 85}% = ${planned} replicas (${state.forecaster?.fit.chosen}); ${result.reasons.map(r => r.message).join('; ')}`
+      ? `${peakText} (p${Math.round(predictive.quantile * 100)}) within full capacity less ${Math.round((burstHeadroom - 1) * 1000) / 10}% learned burst headroom, and the median at ${predictive.targetUtilization ?? 85}% = ${planned} replicas (${state.forecaster?.fit.chosen}); ${result.reasons.map(r => r.message).join('; ')}`
       : result.reasons.map(r => r.message).join('; '),
   };
   return result;
