@@ -46,6 +46,23 @@ function describe(violations) {
 }
 
 /**
+ * Waits until the open dialog has finished its enter transition. MUI fades a dialog in over
+ * ~225 ms (opacity 0 to 1 on its container); axe blends a text colour with the opacity of its
+ * ancestors, so a scan during the fade reports text that is fine when shown (the "Policy
+ * changes" headers are #6e6e6e on white, 5.09:1) as low contrast.
+ */
+async function waitForDialogShown(page) {
+  await page.waitForFunction(() => {
+    const dialog = document.querySelector('[role="dialog"]');
+    if (!dialog) return false;
+    for (let el = dialog; el; el = el.parentElement) {
+      if (getComputedStyle(el).opacity !== '1') return false;
+    }
+    return true;
+  });
+}
+
+/**
  * Scans the plugin's content (`include`) and, for the record, the whole page. Asserts no
  * serious or critical violation in our content; writes both results and a screenshot.
  */
@@ -102,6 +119,7 @@ test('the service Autoscaling tab and its manual-scale dialog have no serious vi
   await page.getByRole('button', { name: 'Scale or roll back' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
+  await waitForDialogShown(page);
   await audit(page, 'service-manual-scale-dialog', ['[role="dialog"]']);
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
@@ -156,6 +174,7 @@ test('the policy editor and its review dialog have no serious violations', async
   const dialog = page.getByRole('dialog', { name: 'Review policy change' });
   await dialog.waitFor();
   await dialog.getByTestId('guardrail-notice').waitFor();
+  await waitForDialogShown(page);
   await audit(page, 'policy-review-dialog', ['[role="dialog"]']);
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'detached' });

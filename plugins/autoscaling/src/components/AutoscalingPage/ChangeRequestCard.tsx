@@ -2,7 +2,6 @@ import { useState } from 'react';
 import Box from '@mui/material/Box';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import Chip from '@mui/material/Chip';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import Alert from '@mui/material/Alert';
@@ -16,6 +15,7 @@ import { PermissionButton } from '../common/PermissionButton';
 import { BacktestChart } from '../PolicyEditor/BacktestChart';
 import { GuardrailNotice } from '../PolicyEditor/GuardrailNotice';
 import { PolicyDiffTable } from '../PolicyEditor/PolicyDiffTable';
+import { StatusChip } from '../common/StatusChip';
 
 const STATUS_COLOR = {
   pending: 'warning',
@@ -56,10 +56,10 @@ export function ChangeRequestCard(props: {
           <Typography variant="h6" component="h2">
             {request.target.level} policy {request.target.name}
           </Typography>
-          <Chip
+          <StatusChip
             size="small"
             label={request.status}
-            color={STATUS_COLOR[request.status]}
+            tone={STATUS_COLOR[request.status]}
           />
         </Box>
         <Typography variant="body2" color="text.secondary">

@@ -1,6 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import Chip from '@mui/material/Chip';
 import Grid from '@mui/material/Grid';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -26,6 +25,7 @@ import { ExportButton } from '../common/ExportButton';
 import { QueryState } from '../common/QueryState';
 import { TenantServicesTable } from '../TenantAutoscaling/TenantServicesTable';
 import { CARD_TITLE } from '../common/cardTitle';
+import { StatusChip } from '../common/StatusChip';
 
 function byTenant(workloads: WorkloadSummary[]) {
   const groups = new Map<
@@ -103,9 +103,9 @@ export function FleetOverview() {
                     <TableRow key={c.name}>
                       <TableCell>{c.name}</TableCell>
                       <TableCell>
-                        <Chip
+                        <StatusChip
                           size="small"
-                          color={c.circuit === 'closed' ? 'success' : 'error'}
+                          tone={c.circuit === 'closed' ? 'success' : 'error'}
                           label={
                             c.circuit === 'closed'
                               ? 'healthy'

@@ -11,6 +11,7 @@ import { forecastInfluence } from '../../lib/forecastText';
 import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
 import { CARD_TITLE } from '../common/cardTitle';
+import { StatusChip } from '../common/StatusChip';
 
 const MAX_SHOWN = 10;
 
@@ -58,22 +59,9 @@ export function DecisionsCard({ workloadId }: { workloadId: string }) {
                       <Typography variant="body1">
                         {describeDecision(d)}
                       </Typography>
-                      <Chip
+                      <StatusChip
                         size="small"
-                        color={
-                          outcomeColor(d) === 'warning'
-                            ? 'default'
-                            : outcomeColor(d)
-                        }
-                        // White on the warning orange is below 4.5:1; dark text on its light shade reads.
-                        sx={
-                          outcomeColor(d) === 'warning'
-                            ? {
-                                bgcolor: 'warning.light',
-                                color: 'common.black',
-                              }
-                            : undefined
-                        }
+                        tone={outcomeColor(d)}
                         label={d.outcome}
                       />
                       <Chip
@@ -82,10 +70,10 @@ export function DecisionsCard({ workloadId }: { workloadId: string }) {
                         label={modeLabel(d.mode)}
                       />
                       {influence && (
-                        <Chip
+                        <StatusChip
                           size="small"
                           variant="outlined"
-                          color="primary"
+                          tone="primary"
                           label="Forecast"
                           data-testid="decision-forecast-chip"
                         />

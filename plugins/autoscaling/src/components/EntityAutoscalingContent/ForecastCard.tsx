@@ -39,6 +39,7 @@ import {
 import { ChartFigure } from '../common/ChartFigure';
 import { QueryState } from '../common/QueryState';
 import { CARD_TITLE } from '../common/cardTitle';
+import { StatusChip } from '../common/StatusChip';
 
 /** Hours of observed demand drawn before the forecast. */
 export const OBSERVED_HOURS = 48;
@@ -314,10 +315,10 @@ function ForecastBody({
   return (
     <>
       <Box display="flex" gap={1} alignItems="center" flexWrap="wrap" mb={1}>
-        <Chip
+        <StatusChip
           size="small"
           variant="outlined"
-          color={status === 'reactive' ? 'default' : 'primary'}
+          tone={status === 'reactive' ? 'default' : 'primary'}
           label={FLOOR_STATUS_LABEL[status]}
           data-testid="forecast-floor-status"
         />

@@ -3,7 +3,6 @@ import type {
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
 import Box from '@mui/material/Box';
-import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
@@ -14,6 +13,7 @@ import {
   modeLabel,
 } from '../../lib/format';
 import { ManualScaleDialog } from './ManualScaleDialog';
+import { StatusChip } from '../common/StatusChip';
 
 function conditionColor(condition: Condition) {
   if (condition.status === 'Unknown') return 'default' as const;
@@ -55,10 +55,10 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
             {state.environment} · {state.tier} tier
           </Typography>
           <Tooltip title={modeDescription(state.mode)}>
-            <Chip
+            <StatusChip
               sx={{ mt: 1 }}
               size="small"
-              color={state.mode === 'auto' ? 'primary' : 'default'}
+              tone={state.mode === 'auto' ? 'primary' : 'default'}
               label={`Mode: ${modeLabel(state.mode)}`}
             />
           </Tooltip>
@@ -101,10 +101,10 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
       >
         {state.conditions.map(c => (
           <Tooltip key={c.type} title={`${c.reason}: ${c.message}`}>
-            <Chip
+            <StatusChip
               size="small"
               variant="outlined"
-              color={conditionColor(c)}
+              tone={conditionColor(c)}
               label={`${c.type}: ${c.status}`}
             />
           </Tooltip>

@@ -5,6 +5,7 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import type { TenantSummary } from '@internal/plugin-autoscaling-common';
 import { budgetStatusLabel, formatMoney, usagePercent } from '../../lib/format';
+import { StatusChip } from '../common/StatusChip';
 
 const BUDGET_METER_COLOR = {
   ok: 'primary',
@@ -64,9 +65,9 @@ export function TenantTotals({ summary }: { summary: TenantSummary }) {
     <Box>
       <Box display="flex" gap={1} mb={2} flexWrap="wrap">
         <Chip size="small" label={`${summary.tier} tier`} />
-        <Chip
+        <StatusChip
           size="small"
-          color={statusColor}
+          tone={statusColor}
           label={budgetStatusLabel(summary.budgetStatus)}
           data-testid="budget-status"
         />

@@ -1,6 +1,5 @@
 import type { CostBreakdown } from '@internal/plugin-autoscaling-common';
 import Box from '@mui/material/Box';
-import Chip from '@mui/material/Chip';
 import Divider from '@mui/material/Divider';
 import Grid from '@mui/material/Grid';
 import List from '@mui/material/List';
@@ -11,6 +10,7 @@ import Typography from '@mui/material/Typography';
 import CheckIcon from '@mui/icons-material/CheckCircleOutline';
 import CrossIcon from '@mui/icons-material/HighlightOff';
 import { formatMoney } from '../../lib/format';
+import { StatusChip } from '../common/StatusChip';
 
 function Figure(props: {
   label: string;
@@ -97,9 +97,9 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
             <Typography variant="subtitle2" component="h3">
               Spot instances
             </Typography>
-            <Chip
+            <StatusChip
               size="small"
-              color={cost.spot.suitable ? 'success' : 'default'}
+              tone={cost.spot.suitable ? 'success' : 'default'}
               label={
                 cost.spot.suitable
                   ? `Suitable, saves ${money(cost.spot.monthlySavings)}/month`
