@@ -284,6 +284,158 @@ describe('PolicyEditor', () => {
     ).toBeInTheDocument();
   });
 
+  describe('predictive strategy, target utilisation and peak bound', () => {
+    const STRATEGY = 'Strategy';
+    const UTILISATION = 'Forecast target utilisation (%)';
+    const PEAK = 'Max multiple of 7-day peak';
+
+    it('renders each field with what it means and the value it inherits', async () => {
+      base();
+      await editor();
+      const strategy = await screen.findByRole('combobox', { name: STRATEGY });
+      expect(strategy).toHaveTextContent('Inherit');
+      // MUI ties the helper text to the field (aria-describedby): the description is the field's.
+      expect(strategy).toHaveAccessibleDescription(
+        /the forecast only raises the reactive \(HPA\) proposal; plan: replicas are planned from the forecast band, with the reactive HPA path as the safety net for demand above the band/,
+      );
+      expect(strategy).toHaveAccessibleDescription(
+        /Effective: floor \(from default\)/,
+      );
+      const utilisation = screen.getByLabelText(UTILISATION);
+      expect(utilisation).toHaveValue(null);
+      expect(utilisation).toHaveAccessibleDescription(
+        /utilisation of a pod's capacity the median forecast is sized at.*Effective: 85 \(from default\)/,
+      );
+      expect(screen.getByLabelText(PEAK)).toHaveAccessibleDescription(
+        /more than this multiple of the last 7 days' peak demand.*Effective: 1\.5 \(from default\)/,
+      );
+    });
+
+    it('loads the values of the document and saves the edited ones in the policy', async () => {
+      server.use(
+        route('get', DOC, {
+          ...servicePolicy,
+          override: {
+            ...servicePolicy.override,
+            predictive: { strategy: 'floor', targetUtilization: 80 },
+          },
+        }),
+        route('get', '/policies/effective', effectivePolicy),
+        route('get', '/permissions', allowAll),
+      );
+      let validated: any;
+      let put: any;
+      server.use(
+        http.post(
+          `${BASE_URL}/policies/service/:name/validate`,
+          async ({ request }) => {
+            validated = await request.json();
+            return HttpResponse.json({
+              valid: true,
+              issues: [],
+              guardrails: [],
+              diff: [
+                { path: 'predictive.strategy', before: 'floor', after: 'plan' },
+                { path: 'predictive.targetUtilization', before: 80, after: 70 },
+                { path: 'predictive.maxPeakMultiple', before: 1.5, after: 2.5 },
+              ],
+            });
+          },
+        ),
+        http.put(`${BASE_URL}/policies/service/:name`, async ({ request }) => {
+          put = await request.json();
+          return HttpResponse.json({
+            status: 'applied',
+            document: { ...servicePolicy, version: 4, override: put.override },
+          });
+        }),
+      );
+      await editor();
+      const strategy = await screen.findByRole('combobox', { name: STRATEGY });
+      expect(strategy).toHaveTextContent('Floor (raise the reactive proposal)');
+      expect(screen.getByLabelText(UTILISATION)).toHaveValue(80);
+
+      const user = userEvent.setup();
+      await user.click(strategy);
+      await user.click(
+        await screen.findByRole('option', {
+          name: 'Plan (replicas from the forecast)',
+        }),
+      );
+      await setNumber(UTILISATION, '70');
+      await setNumber(PEAK, '2.5');
+      fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+      const dialog = await screen.findByRole('dialog');
+      expect(
+        within(dialog).getByRole('table', { name: 'Policy changes' }),
+      ).toHaveTextContent('predictive.strategyfloorplan');
+      const predictive = {
+        strategy: 'plan',
+        targetUtilization: 70,
+        maxPeakMultiple: 2.5,
+      };
+      expect(validated).toEqual({
+        override: { maxReplicas: 20, preset: 'balanced', predictive },
+      });
+      fireEvent.change(within(dialog).getByLabelText('Reason for the change'), {
+        target: { value: 'plan from the forecast' },
+      });
+      fireEvent.click(
+        within(dialog).getByRole('button', { name: 'Save and apply' }),
+      );
+      expect(await screen.findByTestId('save-outcome')).toHaveTextContent(
+        /version 4/,
+      );
+      expect(put).toEqual({
+        override: { maxReplicas: 20, preset: 'balanced', predictive },
+        version: 3,
+        reason: 'plan from the forecast',
+      });
+    });
+
+    it('shows an out-of-range value as an error on that field as the user types, and does not save', async () => {
+      base();
+      let validated = false;
+      server.use(
+        http.post(`${BASE_URL}/policies/service/:name/validate`, () => {
+          validated = true;
+          return HttpResponse.json({
+            valid: true,
+            issues: [],
+            guardrails: [],
+            diff: [],
+          });
+        }),
+      );
+      await editor();
+      const utilisation = await screen.findByLabelText(UTILISATION);
+      await setNumber(UTILISATION, '5');
+      await waitFor(() =>
+        expect(utilisation).toHaveAttribute('aria-invalid', 'true'),
+      );
+      expect(utilisation).toHaveAccessibleDescription(/>=10/);
+      // Once touched, the field validates on every change, like the others.
+      fireEvent.change(utilisation, { target: { value: '101' } });
+      await waitFor(() =>
+        expect(utilisation).toHaveAccessibleDescription(/<=100/),
+      );
+      fireEvent.change(utilisation, { target: { value: '90' } });
+      await waitFor(() =>
+        expect(utilisation).toHaveAttribute('aria-invalid', 'false'),
+      );
+
+      const peak = screen.getByLabelText(PEAK);
+      await setNumber(PEAK, '0.5');
+      await waitFor(() => expect(peak).toHaveAccessibleDescription(/>=1/));
+      expect(peak).toHaveAttribute('aria-invalid', 'true');
+      expect(utilisation).toHaveAttribute('aria-invalid', 'false');
+      fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+      await waitFor(() => expect(peak).toHaveFocus());
+      expect(validated).toBe(false);
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+  });
+
   it('is read-only with the reason when the user may not edit', async () => {
     base(denyAll);
     await editor();

@@ -1,5 +1,6 @@
 import TextField from '@mui/material/TextField';
 import { Controller, useFormContext } from 'react-hook-form';
+import { fieldHelperText } from './fieldHelperText';
 import { useFieldMeta } from './useFieldMeta';
 
 /** A number input; blank means "inherit" (undefined). */
@@ -33,7 +34,7 @@ export function NumberField(props: {
           inputProps={{ step: props.step ?? 1 }}
           disabled={meta.disabled}
           error={Boolean(meta.error)}
-          helperText={meta.helper ?? props.helperText ?? ' '}
+          helperText={fieldHelperText(meta, props.helperText)}
         />
       )}
     />

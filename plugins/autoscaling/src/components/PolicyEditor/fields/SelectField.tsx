@@ -1,6 +1,7 @@
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import { Controller, useFormContext } from 'react-hook-form';
+import { fieldHelperText } from './fieldHelperText';
 import { useFieldMeta } from './useFieldMeta';
 
 export interface SelectOption {
@@ -56,7 +57,7 @@ export function SelectField(props: {
           inputRef={field.ref}
           disabled={meta.disabled}
           error={Boolean(meta.error)}
-          helperText={meta.helper ?? props.helperText ?? ' '}
+          helperText={fieldHelperText(meta, props.helperText)}
         >
           {props.allowInherit && <MenuItem value={INHERIT}>Inherit</MenuItem>}
           {props.options.map(o => (

@@ -1,5 +1,6 @@
 import TextField from '@mui/material/TextField';
 import { Controller, useFormContext } from 'react-hook-form';
+import { fieldHelperText } from './fieldHelperText';
 import { useFieldMeta } from './useFieldMeta';
 
 /** A text input (names, queries, cron, quantities such as 500m); blank means undefined. */
@@ -32,7 +33,7 @@ export function TextInputField(props: {
           inputRef={field.ref}
           disabled={meta.disabled}
           error={Boolean(meta.error)}
-          helperText={meta.helper ?? props.helperText ?? ' '}
+          helperText={fieldHelperText(meta, props.helperText)}
         />
       )}
     />

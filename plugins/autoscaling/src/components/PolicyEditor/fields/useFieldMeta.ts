@@ -18,6 +18,8 @@ export function useFieldMeta(name: string, inheritHint = true) {
   return {
     error: error?.message,
     disabled: Boolean(readOnlyReason),
-    helper: error?.message ?? inherited,
+    inherited,
   };
 }
+
+export type FieldMeta = ReturnType<typeof useFieldMeta>;
