@@ -97,9 +97,12 @@ describe('EntityAutoscalingContent', () => {
     expect(
       screen.getByRole('figure', { name: 'Demand forecast' }),
     ).toHaveTextContent('Predictive floor 5 replicas');
-    expect(
-      screen.getByRole('figure', { name: 'Replica timeline' }),
-    ).toBeInTheDocument();
+    // The history's demand is CPU used by the pods, in cores: labelled so, not as replicas.
+    const timeline = screen.getByRole('figure', { name: 'Replica timeline' });
+    expect(timeline).toHaveTextContent(
+      'Demand (CPU used by all pods, right axis in cores) now 3.6 cores.',
+    );
+    expect(timeline).not.toHaveTextContent(/replicas needed/);
     expect(
       await screen.findByRole('table', { name: 'Vertical recommendations' }),
     ).toHaveTextContent('500m');

@@ -13,10 +13,17 @@ import {
 import type { WorkloadHistory } from '@internal/plugin-autoscaling-common';
 import { useChartColors } from '../../hooks/useChartColors';
 import { useWorkloadHistory } from '../../hooks/useWorkloadData';
-import { describeDecision, formatClock } from '../../lib/format';
+import {
+  describeDecision,
+  formatClock,
+  formatCores,
+  formatNumber,
+} from '../../lib/format';
 import { ChartFigure } from '../common/ChartFigure';
 import { QueryState } from '../common/QueryState';
 import { CARD_TITLE } from '../common/cardTitle';
+
+const DEMAND_SERIES = 'Demand (CPU cores)';
 
 function TimelineChart({ history }: { history: WorkloadHistory }) {
   const colors = useChartColors();
@@ -28,17 +35,28 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
   }));
   const scaled = history.decisions.filter(d => d.kind !== 'hold');
   const last = history.points[history.points.length - 1];
+  // Demand is what the history API records for each sample: the CPU all the workload's pods
+  // use, in cores (not replicas), so it has its own axis on the right.
+  const hasDemand = history.points.some(p => p.demand !== null);
+  const lastDemand = [...history.points].reverse().find(p => p.demand !== null);
+  const demandSummary = lastDemand
+    ? ` Demand (CPU used by all pods, right axis in cores) now ${formatCores(
+        lastDemand.demand,
+      )}.`
+    : '';
   return (
     <ChartFigure
       label="Replica timeline"
       summary={`${history.points.length} samples over the last 24 hours, ${
         scaled.length
-      } scaling decisions; now ${last?.replicas ?? 0} replicas.`}
+      } scaling decisions; now ${
+        last?.replicas ?? 0
+      } replicas.${demandSummary}`}
     >
       <ResponsiveContainer>
         <ComposedChart
           data={data}
-          margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+          margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
         >
           <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
           <XAxis
@@ -49,9 +67,40 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
             tickFormatter={formatClock}
             stroke={colors.text}
           />
-          <YAxis allowDecimals={false} stroke={colors.text} />
+          <YAxis
+            yAxisId="replicas"
+            allowDecimals={false}
+            stroke={colors.text}
+            label={{
+              value: 'Replicas',
+              angle: -90,
+              position: 'insideLeft',
+              style: { textAnchor: 'middle' },
+              fill: colors.text,
+            }}
+          />
+          {hasDemand && (
+            <YAxis
+              yAxisId="cores"
+              orientation="right"
+              stroke={colors.text}
+              tickFormatter={v => formatNumber(Number(v))}
+              label={{
+                value: 'CPU cores',
+                angle: 90,
+                position: 'insideRight',
+                style: { textAnchor: 'middle' },
+                fill: colors.text,
+              }}
+            />
+          )}
           <Tooltip
             labelFormatter={v => formatClock(Number(v))}
+            formatter={(value, name) =>
+              name === DEMAND_SERIES
+                ? formatCores(Number(value))
+                : String(value)
+            }
             contentStyle={{
               background: colors.tooltipBackground,
               color: colors.tooltipText,
@@ -59,6 +108,7 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
           />
           <Legend />
           <Line
+            yAxisId="replicas"
             type="stepAfter"
             dataKey="replicas"
             name="Replicas"
@@ -68,6 +118,7 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
             isAnimationActive={false}
           />
           <Line
+            yAxisId="replicas"
             type="stepAfter"
             dataKey="desired"
             name="Desired"
@@ -76,17 +127,21 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
             dot={false}
             isAnimationActive={false}
           />
-          <Line
-            type="monotone"
-            dataKey="demand"
-            name="Demand (replicas needed)"
-            stroke={colors.warning}
-            dot={false}
-            isAnimationActive={false}
-          />
+          {hasDemand && (
+            <Line
+              yAxisId="cores"
+              type="monotone"
+              dataKey="demand"
+              name={DEMAND_SERIES}
+              stroke={colors.warning}
+              dot={false}
+              isAnimationActive={false}
+            />
+          )}
           {scaled.map(d => (
             <ReferenceLine
               key={d.id}
+              yAxisId="replicas"
               x={Date.parse(d.at)}
               stroke={d.outcome === 'applied' ? colors.success : colors.error}
               strokeDasharray="2 2"
@@ -107,7 +162,10 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
   );
 }
 
-/** Replicas, desired replicas and demand over 24 h, with a marker at each scaling decision. */
+/**
+ * Replicas and desired replicas over 24 h (left axis), the demand behind them in CPU cores
+ * (right axis), with a marker at each scaling decision.
+ */
 export function ReplicaTimelineCard({ workloadId }: { workloadId: string }) {
   const history = useWorkloadHistory(workloadId);
   return (
