@@ -35,6 +35,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import { checkAuditText } from '../util/text';
 import type { AuditLog } from './audit/AuditLog';
 import { runBacktest, type DemandPoint } from './changes/backtest';
 import {
@@ -379,7 +380,14 @@ export class GovernanceService implements PolicyService {
     throw error;
   }
 
-  async update(context: TargetContext, input: UpdateInput, actor: Actor): Promise<PolicyUpdateResult> {
+  async update(
+    context: TargetContext,
+    uncheckedInput: UpdateInput,
+    actor: Actor,
+  ): Promise<PolicyUpdateResult> {
+    const reason = checkAuditText(String(uncheckedInput.reason ?? ''));
+    if (!reason.ok) throw new InputError(`reason: ${reason.message}`);
+    const input: UpdateInput = { ...uncheckedInput, reason: reason.value };
     const result = await this.evaluate(context, input.override);
     if (result.issues.length > 0) {
       throw new InputError(

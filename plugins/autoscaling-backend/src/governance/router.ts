@@ -22,6 +22,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { TargetAuthorizer } from '../permissions/TargetAuthorizer';
 import { prototypeKeyPath } from '../service/validation';
+import { checkAuditText } from '../util/text';
 import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
 import type { GovernanceService, TargetContext } from './GovernanceService';
 import { normaliseEntityRef } from './targets';
@@ -78,20 +79,32 @@ const entityRefParam = z
     }
   });
 
+/**
+ * Free text that enters the audit chain: well-formed UTF-16, no control characters, NFC,
+ * something visible when required (util/text.ts); otherwise a 400 naming the field.
+ */
+const auditText = (required: boolean) =>
+  z.string({ error: required ? 'is required' : 'must be a string' }).transform((value, ctx) => {
+    const checked = checkAuditText(value, { required, maxLength: 2000 });
+    if (!checked.ok) {
+      ctx.addIssue({ code: 'custom', message: checked.message });
+      return z.NEVER;
+    }
+    return checked.value;
+  });
+
 const updateBody = z.strictObject({
   override: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
   version: z.number({ error: 'must be a number' }).int().min(0),
-  reason: z.string({ error: 'is required' }).trim().min(1, { message: 'is required' }).max(2000),
+  reason: auditText(true),
 });
 const validateBody = z.strictObject({
   override: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
   version: z.number().int().min(0).optional(),
   reason: z.string().optional(),
 });
-const approveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() });
-const rejectBody = z.strictObject({
-  comment: z.string({ error: 'is required' }).trim().min(1, { message: 'is required' }).max(2000),
-});
+const approveBody = z.strictObject({ comment: auditText(false).optional() });
+const rejectBody = z.strictObject({ comment: auditText(true) });
 const changeRequestQuery = z.object({
   status: z.enum(['pending', 'applied', 'rejected', 'superseded']).optional(),
   entityRef: entityRefParam.optional(),

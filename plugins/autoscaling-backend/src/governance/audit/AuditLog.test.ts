@@ -41,6 +41,8 @@ describe('DatabaseAuditLog', () => {
       checked: 2,
       firstBrokenId: null,
       message: 'all 2 audit rows verified',
+      broken: [],
+      brokenTotal: 0,
     });
     expect(auditor.createEvent).toHaveBeenCalledWith(
       expect.objectContaining({ eventId: 'policy-update', severityLevel: 'high' }),
@@ -69,7 +71,9 @@ describe('DatabaseAuditLog', () => {
     const result = await log.verify();
     expect(result.ok).toBe(false);
     expect(result.firstBrokenId).toBe(3);
-    expect(result.checked).toBe(2);
+    // Every row is checked; only row 3 is broken.
+    expect(result.checked).toBe(4);
+    expect(result.broken).toEqual([{ id: 3, message: expect.stringMatching(/row 3 was modified/) }]);
     await knex.destroy();
   });
 

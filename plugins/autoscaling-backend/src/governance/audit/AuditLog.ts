@@ -2,6 +2,7 @@ import type { AuditorService, LoggerService } from '@backstage/backend-plugin-ap
 import type { AuditEvent, AuditVerification } from '@internal/plugin-autoscaling-common';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import { sanitizeAuditText } from '../../util/text';
 import { auditRowHash, canonicalJson, GENESIS_HASH } from './canonical';
 
 export type AuditAction = AuditEvent['action'];
@@ -63,7 +64,7 @@ export interface AuditQuery {
 export interface AuditLog {
   append(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditEvent>;
   query(query?: AuditQuery): Promise<AuditEvent[]>;
-  verify(): Promise<AuditVerification>;
+  verify(): Promise<AuditVerificationReport>;
 }
 
 interface AuditRow {
@@ -80,6 +81,25 @@ interface AuditRow {
 }
 
 const VERIFY_PAGE = 1000;
+/** verify() lists at most this many problems (brokenTotal counts them all). */
+const MAX_REPORTED_BROKEN = 1000;
+
+/** One problem verify() found. */
+export interface AuditBrokenRow {
+  /** The row at fault (the first missing id for a gap or a removed tail). */
+  id: number;
+  message: string;
+}
+
+/**
+ * What verify() answers: the shared `AuditVerification` (ok, rows checked, the lowest broken
+ * id and a summary message) plus every problem found, in chain order.
+ */
+export interface AuditVerificationReport extends AuditVerification {
+  broken: AuditBrokenRow[];
+  /** How many problems there are (`broken` is capped at 1000). */
+  brokenTotal: number;
+}
 
 function normalise(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(JSON.stringify(value));
@@ -125,10 +145,18 @@ export class DatabaseAuditLog implements AuditLog {
     if (!AUDIT_ACTIONS.includes(entry.action)) {
       throw new Error(`Unknown audit action "${entry.action}"`);
     }
+    // The text columns must read back exactly as hashed on every database (routes reject bad
+    // text with a 400; this keeps the chain verifiable for callers that did not check).
+    const safe: AuditEntry = {
+      ...entry,
+      actor: sanitizeAuditText(entry.actor),
+      target: sanitizeAuditText(entry.target),
+      reason: sanitizeAuditText(entry.reason),
+    };
     const event = trx
-      ? await this.appendIn(trx, entry)
-      : await this.options.knex.transaction(t => this.appendIn(t, entry));
-    await this.emit(entry, event);
+      ? await this.appendIn(trx, safe)
+      : await this.options.knex.transaction(t => this.appendIn(t, safe));
+    await this.emit(safe, event);
     return event;
   }
 
@@ -204,21 +232,23 @@ export class DatabaseAuditLog implements AuditLog {
   }
 
   /**
-   * Walks the chain from the first row: each row's hash must be recomputable, its prev_hash
-   * must be the previous row's hash, ids must be contiguous from 1 (a deleted row shows as a
-   * gap and is reported by its id), and the last row must match the chain head (a deleted tail).
+   * Walks the whole chain from the first row and reports every problem, not only the first:
+   * a row whose hash is not recomputable from its content (modified), a row whose prev_hash is
+   * not the previous row's hash (re-linked), missing ids (ids are contiguous from 1, so a
+   * deleted row shows as a gap), and a chain head that does not match the last row (a deleted
+   * tail). One bad row never hides a later one.
    */
-  async verify(): Promise<AuditVerification> {
+  async verify(): Promise<AuditVerificationReport> {
     const { knex } = this.options;
     let expectedId = 1;
     let prevHash = GENESIS_HASH;
     let checked = 0;
-    const broken = (id: number, message: string): AuditVerification => ({
-      ok: false,
-      checked,
-      firstBrokenId: id,
-      message,
-    });
+    const broken: AuditBrokenRow[] = [];
+    let brokenTotal = 0;
+    const report = (id: number, message: string) => {
+      brokenTotal++;
+      if (broken.length < MAX_REPORTED_BROKEN) broken.push({ id, message });
+    };
     for (;;) {
       const rows: AuditRow[] = await knex<AuditRow>('audit_events')
         .where('id', '>=', expectedId)
@@ -226,13 +256,20 @@ export class DatabaseAuditLog implements AuditLog {
         .limit(VERIFY_PAGE);
       for (const row of rows) {
         const id = Number(row.id);
-        if (id !== expectedId) {
-          return broken(expectedId, `audit row ${expectedId} is missing (next row is ${id})`);
+        const gap = id !== expectedId;
+        if (gap) {
+          report(
+            expectedId,
+            id - 1 === expectedId
+              ? `audit row ${expectedId} is missing (next row is ${id})`
+              : `audit rows ${expectedId} to ${id - 1} are missing (next row is ${id})`,
+          );
         }
-        if (row.prev_hash !== prevHash) {
-          return broken(id, `audit row ${id} does not link to the hash of row ${id - 1}`);
+        // After a gap the previous hash is unknown: the gap is the finding, not the link.
+        if (!gap && row.prev_hash !== prevHash) {
+          report(id, `audit row ${id} does not link to the hash of row ${id - 1}`);
         }
-        let recomputed: string;
+        let recomputed: string | undefined;
         try {
           recomputed = auditRowHash(row.prev_hash, {
             id,
@@ -245,10 +282,10 @@ export class DatabaseAuditLog implements AuditLog {
             reason: row.reason,
           });
         } catch {
-          return broken(id, `audit row ${id} holds malformed JSON`);
+          report(id, `audit row ${id} holds malformed JSON`);
         }
-        if (recomputed !== row.hash) {
-          return broken(id, `audit row ${id} was modified: its hash does not match its content`);
+        if (recomputed !== undefined && recomputed !== row.hash) {
+          report(id, `audit row ${id} was modified: its hash does not match its content`);
         }
         prevHash = row.hash;
         expectedId = id + 1;
@@ -256,22 +293,46 @@ export class DatabaseAuditLog implements AuditLog {
       }
       if (rows.length < VERIFY_PAGE) break;
     }
+    const lastRow = expectedId - 1;
     const head = await knex('audit_chain_head').where({ id: 1 }).first();
     const lastId = Number(head?.last_id ?? 0);
-    if (!head || lastId !== expectedId - 1 || head.last_hash !== prevHash) {
-      const missing = Math.min(expectedId, lastId);
-      return broken(
-        Math.max(missing, 1),
-        `the chain head records row ${lastId} but the log ends at row ${expectedId - 1}: rows were removed or the head was altered`,
+    if (!head || lastId !== lastRow || head.last_hash !== prevHash) {
+      report(
+        Math.max(Math.min(expectedId, lastId), 1),
+        `the chain head records row ${lastId} but the log ends at row ${lastRow}: rows were removed or the head was altered`,
       );
     }
+    return verificationResult(checked, broken, brokenTotal);
+  }
+}
+
+function verificationResult(
+  checked: number,
+  broken: AuditBrokenRow[],
+  brokenTotal: number,
+): AuditVerificationReport {
+  if (brokenTotal === 0) {
     return {
       ok: true,
       checked,
       firstBrokenId: null,
       message: checked === 0 ? 'the audit log is empty' : `all ${checked} audit rows verified`,
+      broken: [],
+      brokenTotal: 0,
     };
   }
+  const shown = broken.slice(0, 5).map(b => b.message);
+  const more = brokenTotal - shown.length;
+  const summary = `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+  return {
+    ok: false,
+    checked,
+    firstBrokenId: Math.min(...broken.map(b => b.id)),
+    message:
+      brokenTotal === 1 ? summary : `${brokenTotal} problems in the audit log: ${summary}`,
+    broken,
+    brokenTotal,
+  };
 }
 
 const CSV_COLUMNS = [
