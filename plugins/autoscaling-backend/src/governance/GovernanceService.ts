@@ -35,6 +35,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText } from '../util/text';
 import type { AuditLog } from './audit/AuditLog';
 import { runBacktest, type DemandPoint } from './changes/backtest';
@@ -295,6 +296,8 @@ export class GovernanceService implements PolicyService {
 
   /** Everything about a proposed override without saving it. */
   async evaluate(context: TargetContext, override: unknown) {
+    // Before anything recursive (schema, resolution, diff, canonical JSON) sees it.
+    assertJsonShape(override, 'override');
     const parsed = policyOverrideSchema.safeParse(override ?? {});
     const current = await this.getDocument(context.target);
     const parents = await this.documentsOf(context.parents);

@@ -9,6 +9,7 @@ import {
   type PolicyLevel,
   type ScalingPolicy,
 } from '@internal/plugin-autoscaling-common';
+import { assertJsonShape } from '../util/jsonShape';
 import { canonicalJson } from './audit/canonical';
 import { HOURS_PER_MONTH, type GuardrailConfig } from './config';
 
@@ -128,8 +129,14 @@ export function evaluateGuardrails(
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Leaf-by-leaf difference of two overrides (arrays compare as a whole), sorted by path. */
+/**
+ * Leaf-by-leaf difference of two overrides (arrays compare as a whole), sorted by path.
+ * Throws InputError for values deeper than 32 levels or bigger than 20,000 values, checked
+ * without recursion before the recursive walk.
+ */
 export function diffOverrides(before: unknown, after: unknown): PolicyDiffEntry[] {
+  assertJsonShape(before, 'before');
+  assertJsonShape(after, 'override');
   const out: PolicyDiffEntry[] = [];
   walk(before, after, []);
   return out.sort((a, b) => a.path.localeCompare(b.path));

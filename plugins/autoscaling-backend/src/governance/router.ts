@@ -22,6 +22,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { TargetAuthorizer } from '../permissions/TargetAuthorizer';
 import { prototypeKeyPath } from '../service/validation';
+import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText } from '../util/text';
 import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
 import type { GovernanceService, TargetContext } from './GovernanceService';
@@ -47,6 +48,8 @@ export function actorOf(credentials: BackstageCredentials): string {
 
 /** Parses with zod; a failure is a 400 naming the field. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
+  // Depth and size first, without recursion: everything below walks the value recursively.
+  assertJsonShape(value, prefix);
   // An own `__proto__` key (JSON.parse keeps it) would become the prototype of the
   // object a zod record copies it into: refuse it before parsing.
   const reserved = prototypeKeyPath(value);
@@ -129,7 +132,8 @@ export async function createGovernanceRouter(
 ): Promise<express.Router> {
   const { httpAuth, authorizer, governance, auditLog } = options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  // Policy documents are a few KB; 256 KB leaves room and keeps parsing cheap (413 above).
+  router.use(express.json({ limit: '256kb' }));
 
   const credentialsOf = (req: express.Request) => httpAuth.credentials(req);
 

@@ -1,21 +1,28 @@
 import { createHash } from 'node:crypto';
 
+/**
+ * Deeper values are refused (request bodies are limited to 32 levels before they get here,
+ * see util/jsonShape.ts): the recursion below never approaches the stack limit.
+ */
+export const CANONICAL_MAX_DEPTH = 256;
+
 /** JSON with object keys sorted at every depth; `undefined` becomes `null` at the top. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value === undefined ? null : value));
+  return JSON.stringify(sortKeys(value === undefined ? null : value, 1));
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) {
-      const child = (value as Record<string, unknown>)[key];
-      if (child !== undefined) out[key] = sortKeys(child);
-    }
-    return out;
+function sortKeys(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > CANONICAL_MAX_DEPTH) {
+    throw new RangeError(`value is nested more than ${CANONICAL_MAX_DEPTH} levels deep`);
   }
-  return value;
+  if (Array.isArray(value)) return value.map(child => sortKeys(child, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value as object).sort()) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== undefined) out[key] = sortKeys(child, depth + 1);
+  }
+  return out;
 }
 
 /** The fields covered by an audit row's hash. */
