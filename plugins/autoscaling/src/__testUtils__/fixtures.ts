@@ -482,3 +482,48 @@ export const auditEvents: AuditEvent[] = [
     hash: 'b',
   },
 ];
+
+/**
+ * storefront-web of the issue: 12 of 12 replicas at 155% CPU while the engine asks for 28, held
+ * at its maximum (the engine's reasons, as decideHorizontal writes them).
+ */
+export const clampedDecision: WorkloadState['lastDecision'] = {
+  id: 'd-clamped',
+  workloadId: WORKLOAD_ID,
+  at: '2026-01-01T11:45:00Z',
+  kind: 'hold',
+  from: 12,
+  to: 12,
+  mode: 'auto',
+  outcome: 'unchanged',
+  reasons: [
+    { code: 'MetricsProposal', message: 'cpu asks for 28 replicas (now 12)' },
+    {
+      code: 'TooManyReplicas',
+      message:
+        'the desired replica count is more than the maximum replica count (28 → 12)',
+    },
+  ],
+};
+
+export const clampedState: WorkloadState = {
+  ...workloadState,
+  currentReplicas: 12,
+  readyReplicas: 12,
+  desiredReplicas: 12,
+  minReplicas: 2,
+  maxReplicas: 12,
+  cpuUtilization: 155,
+  conditions: [
+    workloadState.conditions[0],
+    {
+      type: 'ScalingLimited',
+      status: 'True',
+      reason: 'TooManyReplicas',
+      message:
+        'the desired replica count is more than the maximum replica count',
+    },
+  ],
+  metrics: [{ name: 'cpu', current: 155, target: 70, unit: '%' }],
+  lastDecision: clampedDecision,
+};

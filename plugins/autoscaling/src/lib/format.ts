@@ -7,6 +7,7 @@ import type {
   DecisionOutcome,
   PolicyMode,
 } from '@internal/plugin-autoscaling-common';
+import { clampLabel, clampOf } from './clamp';
 
 export const NO_VALUE = '—';
 
@@ -183,6 +184,20 @@ export function describeDecision(decision: Decision): string {
     what = `Scaled ${direction} from ${decision.from} to ${pluralReplicas(
       decision.to,
     )}`;
+  }
+  const clamp = clampOf(decision);
+  if (clamp?.holdsBack) {
+    const by = `the ${clampLabel(clamp.by)}`;
+    const asked =
+      clamp.requested !== null && clamp.requested > clamp.granted
+        ? `; the engine asked for ${clamp.requested}`
+        : '';
+    // "no change needed" would be untrue: a change was needed and the clamp held it.
+    const outcome =
+      decision.outcome === 'unchanged'
+        ? ''
+        : ` (${outcomeLabel(decision.outcome)})`;
+    return `${what}${who}${outcome}: clamped by ${by}${asked}.`;
   }
   return `${what}${who} (${outcomeLabel(decision.outcome)}).`;
 }

@@ -13,6 +13,8 @@ import {
   allowAll,
   auditEvents,
   changeRequest,
+  clampedDecision,
+  clampedState,
   clusterCosts,
   denyAll,
   engineStatus,
@@ -20,7 +22,14 @@ import {
 } from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
-const server = setupMswServer(route('get', '/cost/clusters', clusterCosts));
+const server = setupMswServer(
+  route('get', '/cost/clusters', clusterCosts),
+  // The workloads table reads each entity's last decision for its clamp.
+  route('get', '/entities/:namespace/:kind/:name/state', {
+    entityRef: '',
+    workloads: [],
+  }),
+);
 
 function tab(name: string) {
   fireEvent.click(screen.getByRole('tab', { name }));
@@ -76,6 +85,53 @@ describe('AutoscalingPage', () => {
     const tenants = await screen.findByRole('table', { name: 'Tenants' });
     expect(within(tenants).getAllByRole('row')[1]).toHaveTextContent('acme2');
     expect(within(tenants).getAllByRole('row')[1]).toHaveTextContent('$10.50');
+  });
+
+  it('fleet: a workload held by the tenant quota says so in the workloads table', async () => {
+    const quotaDecision = {
+      ...clampedDecision!,
+      kind: 'scale' as const,
+      from: 4,
+      to: 10,
+      outcome: 'applied' as const,
+      reasons: [
+        {
+          code: 'MetricsProposal',
+          message: 'cpu asks for 14 replicas (now 4)',
+        },
+        {
+          code: 'LimitApplied',
+          message:
+            'granted 10 of 14 replicas: tenant acme is at its quota of 60 replicas',
+        },
+        {
+          code: 'TenantQuotaLimited',
+          message:
+            'granted 10 of 14 replicas: tenant acme is at its quota of 60 replicas',
+        },
+      ],
+    };
+    server.use(
+      route('get', '/engine/status', engineStatus),
+      route('get', '/workloads', tenantSummary.workloads),
+      route('get', '/permissions', allowAll),
+      route('get', '/entities/default/component/checkout-api/state', {
+        entityRef: 'component:default/checkout-api',
+        workloads: [{ ...clampedState, lastDecision: quotaDecision }],
+      }),
+      route('get', '/entities/default/component/storefront/state', {
+        entityRef: 'component:default/storefront',
+        workloads: [],
+      }),
+    );
+    await renderWithApi(<AutoscalingPage />);
+    const table = await screen.findByRole('table', { name: 'Services' });
+    const row = within(table).getByRole('row', { name: /checkout-api/ });
+    await waitFor(() => expect(row).toHaveTextContent('Clamped: tenant quota'));
+    expect(within(row).getByTestId('workload-clamp-chip')).toHaveAttribute(
+      'title',
+      'Clamped by the tenant quota at 10 replicas; the engine asked for 14.',
+    );
   });
 
   it('approvals: empty queue', async () => {

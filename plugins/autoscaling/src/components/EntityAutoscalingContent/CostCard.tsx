@@ -5,7 +5,14 @@ import { CostBreakdownView } from '../cost/CostBreakdownView';
 import { CARD_TITLE } from '../common/cardTitle';
 
 /** What the workload costs now, this month and on the forecast, and what could be saved. */
-export function CostCard({ workloadId }: { workloadId: string }) {
+export function CostCard({
+  workloadId,
+  savingsWithheld,
+}: {
+  workloadId: string;
+  /** Why no savings are offered (an under-provisioned workload), when none are. */
+  savingsWithheld?: string;
+}) {
   const cost = useWorkloadCost(workloadId);
   return (
     <InfoCard
@@ -21,7 +28,9 @@ export function CostCard({ workloadId }: { workloadId: string }) {
           emptyDescription="Costs appear after the first hour of usage samples."
           isEmpty={c => c.hourly === 0 && c.monthToDate === 0}
         >
-          {c => <CostBreakdownView cost={c} />}
+          {c => (
+            <CostBreakdownView cost={c} savingsWithheld={savingsWithheld} />
+          )}
         </QueryState>
       </div>
     </InfoCard>

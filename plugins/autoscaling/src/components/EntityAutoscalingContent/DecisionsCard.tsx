@@ -8,6 +8,7 @@ import type { Decision } from '@internal/plugin-autoscaling-common';
 import { useWorkloadHistory } from '../../hooks/useWorkloadData';
 import { describeDecision, formatDateTime, modeLabel } from '../../lib/format';
 import { forecastInfluence } from '../../lib/forecastText';
+import { clampOf, clampShortLabel, describeClamp } from '../../lib/clamp';
 import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
 import { CARD_TITLE } from '../common/cardTitle';
@@ -43,6 +44,7 @@ export function DecisionsCard({ workloadId }: { workloadId: string }) {
               .slice(0, MAX_SHOWN)
               .map(d => {
                 const influence = forecastInfluence(d);
+                const clamp = clampOf(d);
                 return (
                   <ListItem
                     key={d.id}
@@ -69,6 +71,15 @@ export function DecisionsCard({ workloadId }: { workloadId: string }) {
                         variant="outlined"
                         label={modeLabel(d.mode)}
                       />
+                      {clamp?.holdsBack && (
+                        <StatusChip
+                          size="small"
+                          tone="warning"
+                          label={`Clamped: ${clampShortLabel(clamp.by)}`}
+                          title={describeClamp(clamp)}
+                          data-testid="decision-clamp-chip"
+                        />
+                      )}
                       {influence && (
                         <StatusChip
                           size="small"

@@ -13,6 +13,8 @@ import {
 } from '../../__testUtils__/render';
 import {
   allowAll,
+  clampedDecision,
+  clampedState,
   cost,
   denyAll,
   entityState,
@@ -126,6 +128,50 @@ describe('EntityAutoscalingContent', () => {
     expect(
       within(costCard).getByText(/Suitable, saves \$120/),
     ).toBeInTheDocument();
+  });
+
+  it('says a clamped service is clamped, and by what, and offers no savings', async () => {
+    // msw answers with the first matching handler: the clamped ones go first.
+    server.use(
+      route('get', STATE, { ...entityState, workloads: [clampedState] }),
+      route('get', '/workloads/:id/history', {
+        ...history,
+        decisions: [clampedDecision],
+      }),
+      ...dataHandlers(),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+
+    expect(await screen.findByTestId('clamp-banner')).toHaveTextContent(
+      'Clamped at the maximum of 12 replicas; the engine asked for 28.',
+    );
+    expect(
+      await screen.findByText(
+        'Kept 12 replicas: clamped by the maximum replicas; the engine asked for 28.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/no change needed/)).not.toBeInTheDocument();
+    expect(screen.getByTestId('decision-clamp-chip')).toHaveTextContent(
+      'Clamped: at max',
+    );
+    expect(screen.getByTestId('metric-cpu')).toHaveTextContent(
+      'Above target, but the engine cannot add replicas: it is clamped at its maximum of 12 replicas.',
+    );
+    expect(screen.getByTestId('metric-cpu')).not.toHaveTextContent(
+      'the engine adds replicas',
+    );
+
+    const costCard = await screen.findByTestId('cost-card');
+    await waitFor(() =>
+      expect(within(costCard).getByTestId('cost-savings')).toHaveTextContent(
+        /None.*under-provisioned/,
+      ),
+    );
+    expect(within(costCard).queryByText(/\/month —/)).not.toBeInTheDocument();
+    expect(within(costCard).queryByText(/saves/)).not.toBeInTheDocument();
   });
 
   it('shows empty states of the cards when there is no history, forecast or cost yet', async () => {

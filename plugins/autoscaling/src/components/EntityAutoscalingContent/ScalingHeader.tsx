@@ -2,11 +2,14 @@ import type {
   Condition,
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { clampOf, describeClamp } from '../../lib/clamp';
 import {
+  formatDateTime,
   formatPercent,
   formatRelativeTime,
   modeDescription,
@@ -43,6 +46,7 @@ function Stat(props: {
 
 /** Mode, replicas and conditions at a glance, with the manual actions. */
 export function ScalingHeader({ state }: { state: WorkloadState }) {
+  const clamp = clampOf(state.lastDecision);
   return (
     <Paper sx={{ p: 2 }} data-testid="scaling-header">
       <Box display="flex" flexWrap="wrap" alignItems="center" gap={3}>
@@ -92,6 +96,12 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
         <Box flexGrow={1} />
         <ManualScaleDialog state={state} />
       </Box>
+      {clamp?.holdsBack && state.lastDecision && (
+        <Alert severity="warning" sx={{ mt: 2 }} data-testid="clamp-banner">
+          {describeClamp(clamp)} Last decision:{' '}
+          {formatDateTime(state.lastDecision.at)}.
+        </Alert>
+      )}
       <Box
         display="flex"
         flexWrap="wrap"

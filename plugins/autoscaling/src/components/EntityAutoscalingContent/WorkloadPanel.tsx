@@ -1,5 +1,6 @@
 import Grid from '@mui/material/Grid';
 import type { WorkloadState } from '@internal/plugin-autoscaling-common';
+import { underProvisioned } from '../../lib/clamp';
 import { CostCard } from './CostCard';
 import { DecisionsCard } from './DecisionsCard';
 import { ForecastCard } from './ForecastCard';
@@ -19,13 +20,20 @@ export function WorkloadPanel({ state }: { state: WorkloadState }) {
         <ReplicaTimelineCard workloadId={state.id} />
       </Grid>
       <Grid item xs={12} lg={4}>
-        <MetricsCard metrics={state.metrics} />
+        <MetricsCard metrics={state.metrics} state={state} />
       </Grid>
       <Grid item xs={12} lg={6}>
         <ForecastCard workloadId={state.id} />
       </Grid>
       <Grid item xs={12} lg={6}>
-        <CostCard workloadId={state.id} />
+        <CostCard
+          workloadId={state.id}
+          savingsWithheld={
+            underProvisioned(state)
+              ? 'None offered: the service is under-provisioned (held below what it needs). Savings come back once it has room.'
+              : undefined
+          }
+        />
       </Grid>
       <Grid item xs={12}>
         <DecisionsCard workloadId={state.id} />

@@ -11,13 +11,20 @@ import {
 } from '../../__testUtils__/render';
 import {
   allowAll,
+  clampedState,
   denyAll,
   effectivePolicy,
   tenantSummary,
 } from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
-const server = setupMswServer();
+// The services table reads each entity's last decision for its clamp.
+const server = setupMswServer(
+  route('get', '/entities/:namespace/:kind/:name/state', {
+    entityRef: '',
+    workloads: [],
+  }),
+);
 const SUMMARY = '/tenants/acme/summary';
 
 function policyRoutes(permissions = allowAll) {
@@ -116,6 +123,39 @@ describe('tenant autoscaling', () => {
       await screen.findByText('Tenant default policy'),
     ).toBeInTheDocument();
     expect(await screen.findByLabelText('Max replicas')).toHaveValue(40);
+  });
+
+  it('tab: a clamped service says so, and by what, in the services table', async () => {
+    server.use(
+      route('get', SUMMARY, tenantSummary),
+      route('get', '/entities/default/component/checkout-api/state', {
+        entityRef: 'component:default/checkout-api',
+        workloads: [clampedState],
+      }),
+      route('get', '/entities/default/component/storefront/state', {
+        entityRef: 'component:default/storefront',
+        workloads: [
+          {
+            ...tenantSummary.workloads[1],
+            ...clampedState,
+            id: 'w2',
+            lastDecision: null,
+          },
+        ],
+      }),
+      ...policyRoutes(),
+    );
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+    });
+    const table = await screen.findByRole('table', { name: 'Services' });
+    const rows = within(table).getAllByRole('row');
+    await waitFor(() => expect(rows[1]).toHaveTextContent('Clamped: at max'));
+    expect(within(rows[1]).getByTestId('workload-clamp-chip')).toHaveAttribute(
+      'title',
+      'Clamped at the maximum of 12 replicas; the engine asked for 28.',
+    );
+    expect(rows[2]).not.toHaveTextContent('Clamped');
   });
 
   it('tab: the tenant policy is read-only for users of other tenants', async () => {

@@ -6,7 +6,10 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { WorkloadSummary } from '@internal/plugin-autoscaling-common';
+import { useWorkloadClamps } from '../../hooks/useEntityState';
+import { clampShortLabel, describeClamp, type Clamp } from '../../lib/clamp';
 import { formatMoney, formatPercent, modeLabel } from '../../lib/format';
+import { StatusChip } from '../common/StatusChip';
 
 function entityLink(entityRef: string): string {
   const match = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(entityRef);
@@ -17,12 +20,28 @@ function entityLink(entityRef: string): string {
   )}/${name}/autoscaling`;
 }
 
+/** "Clamped: at max" next to the replicas of a workload held below what it asked for. */
+function ClampChip({ clamp }: { clamp?: Clamp }) {
+  if (!clamp) return null;
+  return (
+    <StatusChip
+      size="small"
+      tone="warning"
+      sx={{ ml: 1 }}
+      label={`Clamped: ${clampShortLabel(clamp.by)}`}
+      title={describeClamp(clamp)}
+      data-testid="workload-clamp-chip"
+    />
+  );
+}
+
 /** Every workload of a tenant (or the fleet): replicas, utilisation, mode and cost. */
 export function TenantServicesTable(props: {
   workloads: WorkloadSummary[];
   currency?: string;
   showTenant?: boolean;
 }) {
+  const clamps = useWorkloadClamps(props.workloads);
   if (props.workloads.length === 0) {
     return (
       <Typography color="text.secondary" data-testid="empty-state">
@@ -59,6 +78,7 @@ export function TenantServicesTable(props: {
                 ? ` → ${w.desiredReplicas}`
                 : ''}{' '}
               ({w.minReplicas}–{w.maxReplicas})
+              <ClampChip clamp={clamps.get(w.id)} />
             </TableCell>
             <TableCell align="right">
               {formatPercent(w.cpuUtilization)}

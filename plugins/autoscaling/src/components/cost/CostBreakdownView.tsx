@@ -35,10 +35,29 @@ function Figure(props: {
   );
 }
 
+function spotLabel(
+  spot: NonNullable<CostBreakdown['spot']>,
+  offersSavings: boolean,
+  money: (v: number) => string,
+): string {
+  if (!spot.suitable) return 'Not suitable';
+  return offersSavings
+    ? `Suitable, saves ${money(spot.monthlySavings)}/month`
+    : 'Suitable';
+}
+
 /** Now, month-to-date, projected month with its band, savings and spot advice. */
-export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
+export function CostBreakdownView({
+  cost,
+  savingsWithheld,
+}: {
+  cost: CostBreakdown;
+  /** Why no savings are offered (e.g. an under-provisioned workload), when none are. */
+  savingsWithheld?: string;
+}) {
   const money = (v: number | null | undefined) => formatMoney(v, cost.currency);
   const totalSavings = cost.savings.reduce((sum, s) => sum + s.monthly, 0);
+  const offersSavings = !savingsWithheld;
   return (
     <Box>
       <Grid container spacing={2}>
@@ -70,11 +89,12 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
           <Figure
             testId="cost-savings"
             label="Possible savings"
-            value={`${money(totalSavings)}/month`}
+            value={offersSavings ? `${money(totalSavings)}/month` : 'None'}
+            hint={savingsWithheld}
           />
         </Grid>
       </Grid>
-      {cost.savings.length > 0 && (
+      {offersSavings && cost.savings.length > 0 && (
         <List dense aria-label="Savings">
           {cost.savings.map(s => (
             <ListItem key={`${s.kind}-${s.description}`} disableGutters>
@@ -100,11 +120,7 @@ export function CostBreakdownView({ cost }: { cost: CostBreakdown }) {
             <StatusChip
               size="small"
               tone={cost.spot.suitable ? 'success' : 'default'}
-              label={
-                cost.spot.suitable
-                  ? `Suitable, saves ${money(cost.spot.monthlySavings)}/month`
-                  : 'Not suitable'
-              }
+              label={spotLabel(cost.spot, offersSavings, money)}
             />
           </Box>
           <List dense aria-label="Spot suitability checklist">

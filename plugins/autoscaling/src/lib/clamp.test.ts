@@ -1,0 +1,174 @@
+import type { Decision } from '@internal/plugin-autoscaling-common';
+import { clampOf, describeClamp, underProvisioned } from './clamp';
+import { describeDecision } from './format';
+
+/* Reasons as the engine writes them (decideHorizontal, allocateTenantReplicas, budgets). */
+const base: Decision = {
+  id: 'd',
+  workloadId: 'w',
+  at: '2026-01-01T12:00:00Z',
+  kind: 'hold',
+  from: 12,
+  to: 12,
+  mode: 'auto',
+  outcome: 'unchanged',
+  reasons: [],
+};
+
+const atMax: Decision = {
+  ...base,
+  reasons: [
+    { code: 'MetricsProposal', message: 'cpu asks for 28 replicas (now 12)' },
+    {
+      code: 'TooManyReplicas',
+      message:
+        'the desired replica count is more than the maximum replica count (28 → 12)',
+    },
+  ],
+};
+
+const quota: Decision = {
+  ...base,
+  kind: 'scale',
+  from: 4,
+  to: 10,
+  outcome: 'applied',
+  reasons: [
+    { code: 'MetricsProposal', message: 'cpu asks for 14 replicas (now 4)' },
+    {
+      code: 'LimitApplied',
+      message:
+        'granted 10 of 14 replicas: tenant acme is at its quota of 30 replicas',
+    },
+    {
+      code: 'TenantQuotaLimited',
+      message:
+        'granted 10 of 14 replicas: tenant acme is at its quota of 30 replicas',
+    },
+  ],
+};
+
+const budgetMessage =
+  "budget emergency: tenant 'acme' is projected to spend $1,200 this month against a budget of $1,000; basic tier: no scale-up above 3 replicas";
+
+describe('clampOf', () => {
+  it('names the maximum and what the engine asked for', () => {
+    const clamp = clampOf(atMax)!;
+    expect(clamp).toMatchObject({
+      by: 'max',
+      requested: 28,
+      granted: 12,
+      holdsBack: true,
+    });
+    expect(describeClamp(clamp)).toBe(
+      'Clamped at the maximum of 12 replicas; the engine asked for 28.',
+    );
+    expect(describeDecision(atMax)).toBe(
+      'Kept 12 replicas: clamped by the maximum replicas; the engine asked for 28.',
+    );
+  });
+
+  it('names the tenant quota, the global maximum and a budget ceiling the engine applied', () => {
+    expect(clampOf(quota)).toMatchObject({
+      by: 'quota',
+      requested: 14,
+      granted: 10,
+    });
+    expect(describeDecision(quota)).toBe(
+      'Scaled up from 4 to 10 replicas (applied): clamped by the tenant quota; the engine asked for 14.',
+    );
+    const globalMax: Decision = {
+      ...quota,
+      reasons: [
+        {
+          code: 'GlobalMaxLimited',
+          message:
+            'granted 10 of 14 replicas: the global maximum of 200 replicas is reached; basic tier served after higher tiers, then by need',
+        },
+      ],
+    };
+    expect(clampOf(globalMax)).toMatchObject({
+      by: 'global-max',
+      requested: 14,
+    });
+    const budget: Decision = {
+      ...base,
+      from: 3,
+      to: 3,
+      reasons: [
+        { code: 'MetricsProposal', message: 'cpu asks for 6 replicas (now 3)' },
+        { code: 'LimitApplied', message: budgetMessage },
+        { code: 'BudgetEmergency', message: budgetMessage },
+      ],
+    };
+    expect(clampOf(budget)).toMatchObject({
+      by: 'budget',
+      requested: 6,
+      granted: 3,
+    });
+  });
+
+  it('does not call an uncapped budget emergency (enterprise) or a calm decision a clamp', () => {
+    expect(
+      clampOf({
+        ...base,
+        reasons: [
+          {
+            code: 'WithinTolerance',
+            message: 'metrics ask for the current 12 replicas',
+          },
+          {
+            code: 'BudgetEmergency',
+            message:
+              'budget emergency: …; enterprise tier: not capped, still scaling',
+          },
+        ],
+      }),
+    ).toBeNull();
+    expect(clampOf(null)).toBeNull();
+  });
+
+  it('holds at the minimum without calling it a shortage', () => {
+    const clamp = clampOf({
+      ...base,
+      from: 2,
+      to: 2,
+      reasons: [
+        {
+          code: 'TooFewReplicas',
+          message:
+            'the desired replica count is less than the minimum replica count',
+        },
+      ],
+    });
+    expect(clamp).toMatchObject({ by: 'min', holdsBack: false });
+  });
+
+  it('calls a workload under-provisioned when clamped, or above target at its maximum', () => {
+    const metrics = [{ name: 'cpu', current: 155, target: 70, unit: '%' }];
+    expect(
+      underProvisioned({
+        lastDecision: atMax,
+        metrics,
+        currentReplicas: 12,
+        maxReplicas: 12,
+      }),
+    ).toBe(true);
+    expect(
+      underProvisioned({
+        lastDecision: null,
+        metrics,
+        currentReplicas: 12,
+        maxReplicas: 12,
+      }),
+    ).toBe(true);
+    expect(
+      underProvisioned({
+        lastDecision: null,
+        metrics,
+        currentReplicas: 4,
+        maxReplicas: 12,
+      }),
+    ).toBe(false);
+  });
+});
