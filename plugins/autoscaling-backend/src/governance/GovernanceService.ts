@@ -49,6 +49,7 @@ import { diffOverrides, evaluateGuardrails } from './guardrails';
 import { emptyDocument, PolicyStore } from './policies/PolicyStore';
 import {
   normaliseEntityRef,
+  quoteForMessage,
   tenantRefOf,
   type ResolvedTarget,
   type TargetResolver,
@@ -173,8 +174,10 @@ export class GovernanceService implements PolicyService {
         let ref: string;
         try {
           ref = tenantRefOf(name);
-        } catch {
-          throw new InputError(`name: "${name}" is not a tenant name`);
+        } catch (error) {
+          throw new InputError(
+            `name: ${quoteForMessage(name)} is not a tenant name: ${(error as Error).message}`,
+          );
         }
         const resolved = await this.options.targets.resolve(ref);
         if (!resolved?.tenant) throw new NotFoundError(`No tenant group ${ref} in the catalog`);
@@ -210,8 +213,12 @@ export class GovernanceService implements PolicyService {
     let ref: string;
     try {
       ref = normaliseEntityRef(entityRef);
-    } catch {
-      throw new InputError(`name: "${entityRef}" is not an entity ref (e.g. component:default/checkout-api)`);
+    } catch (error) {
+      throw new InputError(
+        `name: ${quoteForMessage(entityRef)} is not an entity ref (e.g. component:default/checkout-api): ${
+          (error as Error).message
+        }`,
+      );
     }
     const resolved = await this.options.targets.resolve(ref);
     if (!resolved) throw new NotFoundError(`No entity ${ref} in the catalog`);

@@ -23,10 +23,10 @@ import { z } from 'zod';
 import { TargetAuthorizer } from '../permissions/TargetAuthorizer';
 import { prototypeKeyPath } from '../service/validation';
 import { assertJsonShape } from '../util/jsonShape';
-import { checkAuditText } from '../util/text';
+import { checkAuditText, textProblem } from '../util/text';
 import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
 import type { GovernanceService, TargetContext } from './GovernanceService';
-import { normaliseEntityRef } from './targets';
+import { normaliseEntityRef, quoteForMessage } from './targets';
 
 export interface GovernanceRouterOptions {
   httpAuth: HttpAuthService;
@@ -76,8 +76,11 @@ const entityRefParam = z
   .transform((value, ctx) => {
     try {
       return normaliseEntityRef(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not an entity ref` });
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${quoteForMessage(value)} is not an entity ref: ${(error as Error).message}`,
+      });
       return z.NEVER;
     }
   });
@@ -113,10 +116,19 @@ const changeRequestQuery = z.object({
   entityRef: entityRefParam.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
+/** A free-text filter: data, never refused for its content, but it must be storable text. */
+const filterText = z
+  .string()
+  .min(1)
+  .max(1000)
+  .superRefine((value, ctx) => {
+    const problem = textProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const auditQuery = z.object({
-  entityRef: z.string().min(1).optional(),
-  target: z.string().min(1).optional(),
-  actor: z.string().min(1).optional(),
+  entityRef: filterText.optional(),
+  target: filterText.optional(),
+  actor: filterText.optional(),
   action: z.enum(AUDIT_ACTIONS as [string, ...string[]]).optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),

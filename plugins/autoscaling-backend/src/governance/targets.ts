@@ -6,8 +6,10 @@
  */
 import type { AuthService } from '@backstage/backend-plugin-api';
 import {
+  makeValidator,
   parseEntityRef,
   stringifyEntityRef,
+  type CompoundEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -52,16 +54,47 @@ export interface TargetResolver {
   resolveResources(refs: string[]): Promise<Array<AutoscalingTarget | undefined>>;
 }
 
-/** `acme` or `group:default/acme` → `group:default/acme`. */
+const validators = makeValidator();
+
+/** A value for an error message: JSON-quoted (control characters escaped), at most 100 characters. */
+export function quoteForMessage(value: string): string {
+  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+}
+
+/**
+ * Refuses refs the catalog would refuse (NUL, emoji, spaces, over-long parts), so callers
+ * answer a 400 naming their field instead of passing the catalog's ResponseError on.
+ */
+function checkedRef(ref: CompoundEntityRef): string {
+  if (!validators.isValidKind(ref.kind)) {
+    throw new Error(`kind ${quoteForMessage(ref.kind)} is not an entity kind (letters and digits)`);
+  }
+  if (!validators.isValidNamespace(ref.namespace)) {
+    throw new Error(
+      `namespace ${quoteForMessage(ref.namespace)} is not an entity namespace (a-z, 0-9 and -, at most 63)`,
+    );
+  }
+  if (!validators.isValidEntityName(ref.name)) {
+    throw new Error(
+      `name ${quoteForMessage(ref.name)} is not an entity name (letters, digits and - _ ., at most 63)`,
+    );
+  }
+  return stringifyEntityRef(ref);
+}
+
+/** `acme` or `group:default/acme` → `group:default/acme`; throws on malformed refs. */
 export function tenantRefOf(nameOrRef: string): string {
-  return stringifyEntityRef(
+  return checkedRef(
     parseEntityRef(nameOrRef, { defaultKind: 'group', defaultNamespace: 'default' }),
   );
 }
 
-/** Normalises an entity ref (lower-cased kind, default namespace); throws on malformed refs. */
+/**
+ * Normalises an entity ref (lower-cased kind, default namespace); throws on malformed refs
+ * and on kinds, namespaces or names the catalog does not accept, with a message saying which.
+ */
 export function normaliseEntityRef(ref: string): string {
-  return stringifyEntityRef(parseEntityRef(ref));
+  return checkedRef(parseEntityRef(ref));
 }
 
 function parseNumber(value: string | undefined): number | null {

@@ -8,6 +8,7 @@ import type {
   PolicyOverride,
 } from '@internal/plugin-autoscaling-common';
 import type { Knex } from 'knex';
+import { textProblem } from '../../util/text';
 
 /** A change request as the API returns it: the common type plus why there is no backtest. */
 export interface GovernanceChangeRequest extends ChangeRequest {
@@ -89,6 +90,8 @@ export class ChangeRequestStore {
   }
 
   async get(id: string, db: Knex = this.knex): Promise<GovernanceChangeRequest | undefined> {
+    // Ids are UUIDs; text PostgreSQL cannot even compare (NUL, lone surrogates) matches none.
+    if (id.length > 64 || textProblem(id) !== undefined) return undefined;
     const row = await db<ChangeRequestRow>('change_requests').where({ id }).first();
     return row ? toChangeRequest(row) : undefined;
   }
