@@ -13,6 +13,14 @@ export function useEngineStatus() {
   });
 }
 
+/**
+ * The global kill switch, for the pages owners look at: its state when known, null while
+ * loading or when the engine status cannot be read (nothing is claimed then).
+ */
+export function useKillSwitchState() {
+  return useEngineStatus().data?.killSwitch ?? null;
+}
+
 export function useFleetWorkloads() {
   const api = useApi(autoscalingApiRef);
   return useQuery({

@@ -10,6 +10,8 @@ export const PERMISSION_REASONS = {
   administer: 'Only platform administrators may use the kill switch.',
   readAudit: 'Only the platform team may read the audit log.',
   loading: 'Checking your permissions…',
+  killSwitch:
+    'The global kill switch is on: nothing is written to clusters, manual scaling included, until a platform administrator turns it off.',
 } as const;
 
 /** The reason a control is disabled: still checking, not allowed, or none (enabled). */

@@ -17,6 +17,7 @@ import {
   clampedState,
   cost,
   denyAll,
+  engineStatus,
   entityState,
   forecast,
   history,
@@ -33,6 +34,7 @@ function dataHandlers() {
     route('get', '/workloads/:id/forecast', forecast),
     route('get', '/workloads/:id/recommendations', recommendations),
     route('get', '/workloads/:id/cost', cost),
+    route('get', '/engine/status', engineStatus),
   ];
 }
 
@@ -172,6 +174,39 @@ describe('EntityAutoscalingContent', () => {
     );
     expect(within(costCard).queryByText(/\/month —/)).not.toBeInTheDocument();
     expect(within(costCard).queryByText(/saves/)).not.toBeInTheDocument();
+  });
+
+  it('shows the kill switch where owners look: banner, paused mode, Scale disabled with the reason', async () => {
+    server.use(
+      route('get', '/engine/status', {
+        ...engineStatus,
+        killSwitch: {
+          enabled: true,
+          changedBy: 'user:default/pat',
+          changedAt: '2026-01-01T11:50:00Z',
+          reason: 'incident 42: runaway scale-up',
+        },
+      }),
+      ...dataHandlers(),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+    const banner = await screen.findByTestId('kill-switch-banner');
+    expect(banner).toHaveTextContent(
+      'The global kill switch is on since 2026-01-01 11:50 UTC (turned on by user:default/pat): the engine changes no replicas and manual scaling is refused. Reason: incident 42: runaway scale-up',
+    );
+    expect(screen.getByTestId('mode-chip')).toHaveTextContent(
+      'Mode: Paused by the kill switch',
+    );
+    expect(screen.queryByText('Mode: Automatic')).not.toBeInTheDocument();
+    const button = screen.getByRole('button', { name: 'Scale or roll back' });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute(
+      'aria-description',
+      expect.stringMatching(/kill switch is on/),
+    );
   });
 
   it('shows empty states of the cards when there is no history, forecast or cost yet', async () => {

@@ -11,6 +11,7 @@ import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import { usePermissions } from '../../hooks/usePermissions';
+import { useKillSwitchState } from '../../hooks/usePlatformData';
 import { useWorkloadActions } from '../../hooks/useWorkloadActions';
 import { disabledReasonFor, PERMISSION_REASONS } from '../../lib/permissions';
 import { describeDecision } from '../../lib/format';
@@ -49,11 +50,14 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
     else await rollback.mutateAsync({ reason: reason.trim() });
   };
 
-  const disabledReason = disabledReasonFor(
-    loading,
-    permissions.canScale,
-    PERMISSION_REASONS.scale,
-  );
+  const killSwitch = useKillSwitchState();
+  const disabledReason = killSwitch?.enabled
+    ? PERMISSION_REASONS.killSwitch
+    : disabledReasonFor(
+        loading,
+        permissions.canScale,
+        PERMISSION_REASONS.scale,
+      );
 
   return (
     <>

@@ -1,7 +1,9 @@
 import type {
   Condition,
+  KillSwitchState,
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
+import { useKillSwitchState } from '../../hooks/usePlatformData';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
@@ -44,11 +46,49 @@ function Stat(props: {
   );
 }
 
+/** The mode chip: the policy's mode, unless the kill switch pauses what it would write. */
+function modeChip(state: WorkloadState, killSwitchOn: boolean) {
+  const writes = state.mode === 'auto';
+  if (killSwitchOn && writes) {
+    return {
+      label: 'Mode: Paused by the kill switch',
+      tooltip: `The policy's mode is ${modeLabel(
+        state.mode,
+      )}, but the global kill switch is on: the engine decides and records, and changes nothing.`,
+      tone: 'warning' as const,
+    };
+  }
+  return {
+    label: `Mode: ${modeLabel(state.mode)}`,
+    tooltip: modeDescription(state.mode),
+    tone: writes ? ('primary' as const) : ('default' as const),
+  };
+}
+
+function KillSwitchBanner({ killSwitch }: { killSwitch: KillSwitchState }) {
+  const since = killSwitch.changedAt
+    ? ` since ${formatDateTime(killSwitch.changedAt)}`
+    : '';
+  const by = killSwitch.changedBy
+    ? ` (turned on by ${killSwitch.changedBy})`
+    : '';
+  return (
+    <Alert severity="error" sx={{ mb: 2 }} data-testid="kill-switch-banner">
+      The global kill switch is on{since}
+      {by}: the engine changes no replicas and manual scaling is refused.
+      {killSwitch.reason ? ` Reason: ${killSwitch.reason}` : ''}
+    </Alert>
+  );
+}
+
 /** Mode, replicas and conditions at a glance, with the manual actions. */
 export function ScalingHeader({ state }: { state: WorkloadState }) {
   const clamp = clampOf(state.lastDecision);
+  const killSwitch = useKillSwitchState();
+  const mode = modeChip(state, Boolean(killSwitch?.enabled));
   return (
     <Paper sx={{ p: 2 }} data-testid="scaling-header">
+      {killSwitch?.enabled && <KillSwitchBanner killSwitch={killSwitch} />}
       <Box display="flex" flexWrap="wrap" alignItems="center" gap={3}>
         <Box>
           <Typography variant="h6" component="h2">
@@ -58,12 +98,13 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
             {state.ref.kind} in {state.ref.cluster}/{state.ref.namespace} ·{' '}
             {state.environment} · {state.tier} tier
           </Typography>
-          <Tooltip title={modeDescription(state.mode)}>
+          <Tooltip title={mode.tooltip}>
             <StatusChip
               sx={{ mt: 1 }}
               size="small"
-              tone={state.mode === 'auto' ? 'primary' : 'default'}
-              label={`Mode: ${modeLabel(state.mode)}`}
+              tone={mode.tone}
+              label={mode.label}
+              data-testid="mode-chip"
             />
           </Tooltip>
         </Box>

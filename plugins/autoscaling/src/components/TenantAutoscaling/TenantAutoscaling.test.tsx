@@ -158,6 +158,32 @@ describe('tenant autoscaling', () => {
     expect(rows[2]).not.toHaveTextContent('Clamped');
   });
 
+  it('tab: services read "Paused (kill switch)" while the kill switch is on', async () => {
+    server.use(
+      route('get', SUMMARY, tenantSummary),
+      route('get', '/engine/status', {
+        killSwitch: {
+          enabled: true,
+          changedBy: 'user:default/pat',
+          changedAt: '2026-01-01T11:50:00Z',
+          reason: 'incident',
+        },
+        clusters: [],
+      }),
+      ...policyRoutes(),
+    );
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+    });
+    const table = await screen.findByRole('table', { name: 'Services' });
+    await waitFor(() =>
+      expect(within(table).getAllByRole('row')[1]).toHaveTextContent(
+        'Paused (kill switch)',
+      ),
+    );
+    expect(table).not.toHaveTextContent('Automatic');
+  });
+
   it('tab: the tenant policy is read-only for users of other tenants', async () => {
     server.use(route('get', SUMMARY, tenantSummary), ...policyRoutes(denyAll));
     await renderWithApi(<EntityTenantAutoscalingContent />, {

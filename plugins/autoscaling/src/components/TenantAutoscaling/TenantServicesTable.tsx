@@ -7,6 +7,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { WorkloadSummary } from '@internal/plugin-autoscaling-common';
 import { useWorkloadClamps } from '../../hooks/useEntityState';
+import { useKillSwitchState } from '../../hooks/usePlatformData';
 import { clampShortLabel, describeClamp, type Clamp } from '../../lib/clamp';
 import { formatMoney, formatPercent, modeLabel } from '../../lib/format';
 import { StatusChip } from '../common/StatusChip';
@@ -42,6 +43,7 @@ export function TenantServicesTable(props: {
   showTenant?: boolean;
 }) {
   const clamps = useWorkloadClamps(props.workloads);
+  const killSwitchOn = Boolean(useKillSwitchState()?.enabled);
   if (props.workloads.length === 0) {
     return (
       <Typography color="text.secondary" data-testid="empty-state">
@@ -83,7 +85,11 @@ export function TenantServicesTable(props: {
             <TableCell align="right">
               {formatPercent(w.cpuUtilization)}
             </TableCell>
-            <TableCell>{modeLabel(w.mode)}</TableCell>
+            <TableCell>
+              {killSwitchOn && w.mode === 'auto'
+                ? 'Paused (kill switch)'
+                : modeLabel(w.mode)}
+            </TableCell>
             <TableCell align="right">
               {formatMoney(w.hourlyCost, props.currency)}
             </TableCell>
