@@ -39,6 +39,7 @@ import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText } from '../util/text';
 import type { AuditLog } from './audit/AuditLog';
 import { runBacktest, type DemandPoint } from './changes/backtest';
+import { supersededComment, supersededNotification, VERSION_CHECK_ACTOR } from './changes/supersede';
 import {
   ChangeRequestStore,
   type ChangeRequestQuery,
@@ -65,6 +66,7 @@ export const POLICY_LEVEL_NAMES: readonly PolicyLevel[] = [
 ];
 const TIERS: readonly TenantTier[] = ['enterprise', 'premium', 'basic'];
 const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Used by the evaluation loop every tick. */
 export interface PolicyService {
@@ -175,8 +177,16 @@ export class GovernanceService implements PolicyService {
         try {
           ref = tenantRefOf(name);
         } catch (error) {
-          throw new InputError(
-            `name: ${quoteForMessage(name)} is not a tenant name: ${(error as Error).message}`,
+          // Control characters, emoji and other non-ASCII text are malformed input (the
+          // catalog itself would refuse them); a printable name the catalog cannot hold
+          // names no tenant group.
+          if (!PRINTABLE_ASCII.test(name)) {
+            throw new InputError(
+              `name: ${quoteForMessage(name)} is not a tenant name: ${(error as Error).message}`,
+            );
+          }
+          throw new NotFoundError(
+            `No tenant group ${quoteForMessage(name)} in the catalog: ${(error as Error).message}`,
           );
         }
         const resolved = await this.options.targets.resolve(ref);
@@ -338,7 +348,9 @@ export class GovernanceService implements PolicyService {
         diff,
       };
     }
+    const baseline = await this.baselineOf(context, parents, current, before);
     const guardrails = evaluateGuardrails(before, afterResolution.policy, {
+      baseline,
       level: context.target.level,
       name: context.target.name,
       environment: context.environment ?? undefined,
@@ -352,6 +364,41 @@ export class GovernanceService implements PolicyService {
       config: this.options.config.guardrails,
     });
     return { current, before, after: afterResolution.policy, issues: [], guardrails, diff };
+  }
+
+  /**
+   * What guardrails measure a change from: the policy as of the document's last approved
+   * version (written by a change request), or, for a document that never had one, the
+   * inherited policy (the platform-set global, environment and tier levels; the configured
+   * default for global). Unapproved small steps do not move it, so their sum crosses the
+   * guardrail like a single step would. Falls back to the current policy when the baseline no
+   * longer resolves against the current parents.
+   */
+  private async baselineOf(
+    context: TargetContext,
+    parents: PolicyDocument[],
+    current: PolicyDocument,
+    before: ScalingPolicy | undefined,
+  ): Promise<{ policy: ScalingPolicy; source: string } | undefined> {
+    const approved = await this.policies.lastApproved(context.target);
+    let override: unknown = {};
+    let source = 'the inherited policy';
+    if (approved) {
+      override = approved.override;
+      source = `version ${approved.version}, approved in change request ${approved.changeRequestId}`;
+    } else if (context.target.level === 'global') {
+      override = this.options.config.globalDefault;
+      source = 'the configured global default';
+    }
+    if (approved?.version === current.version) {
+      return before ? { policy: before, source } : undefined;
+    }
+    const resolution = this.resolve([...parents, current], {
+      target: context.target,
+      value: override,
+    });
+    if (resolution.ok) return { policy: resolution.policy, source };
+    return before ? { policy: before, source: 'the current policy' } : undefined;
   }
 
   async validate(context: TargetContext, override: unknown): Promise<PolicyValidationResult> {
@@ -562,14 +609,15 @@ export class GovernanceService implements PolicyService {
     comment: string | null,
   ): Promise<never> {
     const at = this.now();
-    await this.options.knex.transaction(async trx => {
-      const moved = await this.changeRequests.decide(trx, request.id, {
+    // The version check supersedes it, not the approver: the request records the system.
+    const moved = await this.options.knex.transaction(async trx => {
+      const decided = await this.changeRequests.decide(trx, request.id, {
         status: 'superseded',
-        decidedBy: actor.ref,
+        decidedBy: VERSION_CHECK_ACTOR,
         decidedAt: at,
-        comment,
+        comment: supersededComment(request, currentVersion, actor.ref, comment),
       });
-      if (!moved) return;
+      if (!decided) return false;
       await this.options.auditLog.append(
         {
           actor: actor.ref,
@@ -582,7 +630,14 @@ export class GovernanceService implements PolicyService {
         },
         trx,
       );
+      return true;
     });
+    if (moved) {
+      await this.notify(
+        { type: 'entity', entityRef: request.requestedBy },
+        supersededNotification(request, currentVersion),
+      );
+    }
     throw new ConflictError(
       `Change request ${request.id} was made against version ${request.baseVersion} of the ${request.target.level} policy "${request.target.name}", which is now at version ${currentVersion}; it is superseded and cannot be approved`,
     );
