@@ -66,6 +66,7 @@ export const POLICY_LEVEL_NAMES: readonly PolicyLevel[] = [
 ];
 const TIERS: readonly TenantTier[] = ['enterprise', 'premium', 'basic'];
 const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Used by the evaluation loop every tick. */
 export interface PolicyService {
@@ -176,8 +177,16 @@ export class GovernanceService implements PolicyService {
         try {
           ref = tenantRefOf(name);
         } catch (error) {
-          throw new InputError(
-            `name: ${quoteForMessage(name)} is not a tenant name: ${(error as Error).message}`,
+          // Control characters, emoji and other non-ASCII text are malformed input (the
+          // catalog itself would refuse them); a printable name the catalog cannot hold
+          // names no tenant group.
+          if (!PRINTABLE_ASCII.test(name)) {
+            throw new InputError(
+              `name: ${quoteForMessage(name)} is not a tenant name: ${(error as Error).message}`,
+            );
+          }
+          throw new NotFoundError(
+            `No tenant group ${quoteForMessage(name)} in the catalog: ${(error as Error).message}`,
           );
         }
         const resolved = await this.options.targets.resolve(ref);
@@ -339,7 +348,9 @@ export class GovernanceService implements PolicyService {
         diff,
       };
     }
+    const baseline = await this.baselineOf(context, parents, current, before);
     const guardrails = evaluateGuardrails(before, afterResolution.policy, {
+      baseline,
       level: context.target.level,
       name: context.target.name,
       environment: context.environment ?? undefined,
@@ -353,6 +364,41 @@ export class GovernanceService implements PolicyService {
       config: this.options.config.guardrails,
     });
     return { current, before, after: afterResolution.policy, issues: [], guardrails, diff };
+  }
+
+  /**
+   * What guardrails measure a change from: the policy as of the document's last approved
+   * version (written by a change request), or, for a document that never had one, the
+   * inherited policy (the platform-set global, environment and tier levels; the configured
+   * default for global). Unapproved small steps do not move it, so their sum crosses the
+   * guardrail like a single step would. Falls back to the current policy when the baseline no
+   * longer resolves against the current parents.
+   */
+  private async baselineOf(
+    context: TargetContext,
+    parents: PolicyDocument[],
+    current: PolicyDocument,
+    before: ScalingPolicy | undefined,
+  ): Promise<{ policy: ScalingPolicy; source: string } | undefined> {
+    const approved = await this.policies.lastApproved(context.target);
+    let override: unknown = {};
+    let source = 'the inherited policy';
+    if (approved) {
+      override = approved.override;
+      source = `version ${approved.version}, approved in change request ${approved.changeRequestId}`;
+    } else if (context.target.level === 'global') {
+      override = this.options.config.globalDefault;
+      source = 'the configured global default';
+    }
+    if (approved?.version === current.version) {
+      return before ? { policy: before, source } : undefined;
+    }
+    const resolution = this.resolve([...parents, current], {
+      target: context.target,
+      value: override,
+    });
+    if (resolution.ok) return { policy: resolution.policy, source };
+    return before ? { policy: before, source: 'the current policy' } : undefined;
   }
 
   async validate(context: TargetContext, override: unknown): Promise<PolicyValidationResult> {
