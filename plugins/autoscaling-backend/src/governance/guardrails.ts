@@ -23,6 +23,12 @@ export interface GuardrailContext {
   config: GuardrailConfig;
   /** Monthly cost a policy allows; defaults to `ceilingMonthlyCost`. */
   estimateMonthlyCost?: (policy: ScalingPolicy) => number;
+  /**
+   * What bounds, mode and cost changes are measured from: the last approved (or platform-set)
+   * policy, which unapproved steps do not move. `source` says what it is, for messages.
+   * Without it, changes are measured from `before`.
+   */
+  baseline?: { policy: ScalingPolicy; source: string };
 }
 
 /**
@@ -52,6 +58,9 @@ export function reachesProduction(context: GuardrailContext): boolean {
 
 const money = (value: number) => value.toFixed(2);
 
+/** Only `auto` acts on workloads; off, dry-run and forecast-only change nothing. */
+const actuates = (mode: ScalingPolicy['mode']) => mode === 'auto';
+
 export function evaluateGuardrails(
   before: ScalingPolicy | undefined,
   after: ScalingPolicy,
@@ -75,17 +84,27 @@ export function evaluateGuardrails(
     });
   }
 
-  if (production && before) {
+  // Measured from the baseline, so five small steps cross the line where one big step would;
+  // a field only counts when this change moves it (an edit elsewhere adds no finding).
+  const reference = context.baseline?.policy ?? before;
+  /** Names the baseline in a message when it is not simply the current value. */
+  const since = (old: number, current: number | undefined) =>
+    context.baseline && old !== current ? `, measured from ${context.baseline.source}` : '';
+  if (production && reference) {
     for (const field of ['minReplicas', 'maxReplicas'] as const) {
-      const old = before[field];
       const next = after[field];
+      if (before && before[field] === next) continue;
+      const old = reference[field];
       if (old === next) continue;
       const ratio = Math.abs(next - old) / Math.max(old, 1);
       if (ratio > config.productionBoundsChangeRatio) {
         findings.push({
           code: 'PRODUCTION_BOUNDS_CHANGE',
           path: field,
-          message: `${field} changes from ${old} to ${next} in production (${Math.round(
+          message: `${field} changes from ${old} to ${next} in production${since(
+            old,
+            before?.[field],
+          )} (${Math.round(
             ratio * 100,
           )}%, more than ${Math.round(config.productionBoundsChangeRatio * 100)}%)`,
         });
@@ -93,30 +112,43 @@ export function evaluateGuardrails(
     }
   }
 
-  if (production && config.productionDisable && after.mode === 'off' && before?.mode !== 'off') {
+  // Every mode but auto stops actuation: off, and also dry-run and forecast-only.
+  if (
+    production &&
+    config.productionDisable &&
+    !actuates(after.mode) &&
+    before?.mode !== after.mode &&
+    (reference === undefined || actuates(reference.mode))
+  ) {
     findings.push({
       code: 'PRODUCTION_DISABLED',
       path: 'mode',
-      message: 'mode "off" disables autoscaling of production workloads',
+      message:
+        after.mode === 'off'
+          ? 'mode "off" disables autoscaling of production workloads'
+          : `mode "${after.mode}" stops autoscaling of production workloads (nothing is actuated)`,
     });
   }
 
   const estimate =
     context.estimateMonthlyCost ?? ((p: ScalingPolicy) => ceilingMonthlyCost(p, config.podHourlyPrice));
-  const costBefore = before ? estimate(before) : 0;
+  const costCurrent = before ? estimate(before) : 0;
+  const costBefore = reference ? estimate(reference) : 0;
   const costAfter = estimate(after);
   const increase = costAfter - costBefore;
-  if (increase > config.monthlyCostIncreaseThreshold) {
+  if (increase > config.monthlyCostIncreaseThreshold && costAfter > costCurrent) {
     findings.push({
       code: 'COST_INCREASE',
       path: 'maxReplicas',
       message: `projected monthly cost rises by ${money(increase)} (from ${money(costBefore)} to ${money(
         costAfter,
-      )}), more than the threshold of ${money(config.monthlyCostIncreaseThreshold)}`,
+      )}${since(costBefore, costCurrent)}), more than the threshold of ${money(
+        config.monthlyCostIncreaseThreshold,
+      )}`,
     });
   }
   const budget = tenant?.monthlyBudget ?? null;
-  if (budget !== null && costAfter > budget && costAfter > costBefore) {
+  if (budget !== null && costAfter > budget && costAfter > costCurrent) {
     findings.push({
       code: 'ABOVE_BUDGET',
       path: 'maxReplicas',

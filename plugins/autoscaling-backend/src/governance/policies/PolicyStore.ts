@@ -94,6 +94,21 @@ export class PolicyStore {
     }));
   }
 
+  /**
+   * The latest version written by an approved change request, or undefined when the document
+   * never had one. Guardrails measure changes from it, so small unapproved steps add up.
+   */
+  async lastApproved(target: PolicyTarget, db: Knex = this.knex): Promise<PolicyVersion | undefined> {
+    const row = await db('policy_versions')
+      .where({ level: target.level, name: target.name })
+      .whereNotNull('change_request_id')
+      .orderBy('version', 'desc')
+      .first();
+    return row
+      ? { ...toDocument(row), reason: row.reason, changeRequestId: row.change_request_id }
+      : undefined;
+  }
+
   /** Writes the next version inside `trx`; throws ConflictError on a stale version. */
   async write(trx: Knex.Transaction, write: PolicyWrite): Promise<PolicyDocument> {
     const { target, expectedVersion } = write;

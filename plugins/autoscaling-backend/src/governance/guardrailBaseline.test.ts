@@ -1,0 +1,118 @@
+/**
+ * Issue 15 items 4–6: guardrails measure production changes from a baseline that small
+ * unapproved steps cannot move, every mode that stops actuation needs approval like `off`,
+ * and a schedule that is (nearly) always open counts as the minimum it pins.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Knex } from 'knex';
+import { DatabaseAuditLog } from './audit/AuditLog';
+import { DEFAULT_GOVERNANCE_CONFIG } from './config';
+import { GovernanceService } from './GovernanceService';
+import { CatalogTargetResolver } from './targets';
+import { createTestDatabases, migratedDatabase } from './__testUtils__/database';
+import { CATALOG_SEARCH, CHECKOUT, testEntities } from './__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+const bob = { ref: 'user:default/bob' };
+const pat = { ref: 'user:default/pat' };
+const priya = { ref: 'user:default/priya' };
+
+function setup(knex: Knex) {
+  let now = Date.parse('2026-11-22T12:00:00Z');
+  return new GovernanceService({
+    knex,
+    logger: mockServices.logger.mock(),
+    config: DEFAULT_GOVERNANCE_CONFIG,
+    targets: new CatalogTargetResolver({
+      catalog: catalogServiceMock({ entities: testEntities }),
+      auth: mockServices.auth(),
+    }),
+    auditLog: new DatabaseAuditLog({ knex }),
+    demandHistory: async () => [],
+    clock: () => new Date((now += 1000)),
+  });
+}
+
+describe('guardrail baseline', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'small steps 12 → 18 → 27 → 40 → 52 → 60 need approval where they cross the guardrail from the baseline, %p',
+    async id => {
+      const knex = await migratedDatabase(databases, id);
+      const governance = setup(knex);
+      // The platform sets production's maxReplicas to 12 (10 → 12 is within the guardrails).
+      const env = await governance.contextFor('environment', 'production');
+      expect(
+        (await governance.update(env, { override: { maxReplicas: 12 }, version: 0, reason: 'production ceiling' }, pat)).status,
+      ).toBe('applied');
+
+      const svc = await governance.contextFor('service', CHECKOUT);
+      const step = async (maxReplicas: number) => {
+        const doc = await governance.getDocument(svc.target);
+        return governance.update(
+          svc,
+          { override: { maxReplicas }, version: doc.version, reason: `to ${maxReplicas}` },
+          bob,
+        );
+      };
+      // 12 → 18 is +50% of the baseline: applied.
+      expect((await step(18)).status).toBe('applied');
+      // 18 → 27 is +50% of the current value, but +125% of the baseline (12): approval.
+      const second = await step(27);
+      expect(second.status).toBe('pending-approval');
+      const request = (second as any).changeRequest;
+      expect(request.guardrails).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            code: 'PRODUCTION_BOUNDS_CHANGE',
+            path: 'maxReplicas',
+            message: expect.stringMatching(/^maxReplicas changes from 12 to 27 in production, measured from the inherited policy \(125%/),
+          }),
+        ]),
+      );
+      // Once approved, 27 is the baseline: 27 → 40 (+48%) applies, 40 → 52 (+93% of 27) does not.
+      expect((await governance.approve(request.id, priya, 'ok')).status).toBe('applied');
+      expect((await step(40)).status).toBe('applied');
+      const fourth = await step(52);
+      expect(fourth.status).toBe('pending-approval');
+      expect((fourth as any).changeRequest.guardrails.map((g: any) => g.code)).toContain('PRODUCTION_BOUNDS_CHANGE');
+      // Going back towards the baseline needs no approval.
+      expect((await step(30)).status).toBe('applied');
+      // Unrelated edits do not re-flag a value that is already live.
+      const doc = await governance.getDocument(svc.target);
+      expect(
+        (await governance.update(svc, { override: { maxReplicas: 30, cooldownSeconds: 45 }, version: doc.version, reason: 'calmer' }, bob)).status,
+      ).toBe('applied');
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'production dry-run and forecast-only need approval like off; staging does not, %p',
+    async id => {
+      const knex = await migratedDatabase(databases, id);
+      const governance = setup(knex);
+      const prod = await governance.contextFor('service', CHECKOUT);
+      for (const mode of ['dry-run', 'forecast-only', 'off']) {
+        const result = await governance.update(prod, { override: { mode }, version: 0, reason: `try ${mode}` }, bob);
+        expect([mode, result.status]).toEqual([mode, 'pending-approval']);
+        expect((result as any).changeRequest.guardrails).toEqual([
+          expect.objectContaining({ code: 'PRODUCTION_DISABLED', path: 'mode', message: expect.stringContaining(`"${mode}"`) }),
+        ]);
+      }
+      const staging = await governance.contextFor('service', CATALOG_SEARCH);
+      expect(
+        (await governance.update(staging, { override: { mode: 'dry-run' }, version: 0, reason: 'watch' }, bob)).status,
+      ).toBe('applied');
+      // A production environment document in forecast-only mode reaches every production service.
+      const env = await governance.contextFor('environment', 'production');
+      expect(
+        (await governance.update(env, { override: { mode: 'forecast-only' }, version: 0, reason: 'freeze' }, pat)).status,
+      ).toBe('pending-approval');
+      await knex.destroy();
+    },
+  );
+});
