@@ -1,6 +1,14 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChangeRequestStatus } from '@internal/plugin-autoscaling-common';
+import {
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import type {
+  ChangeRequest,
+  ChangeRequestStatus,
+} from '@internal/plugin-autoscaling-common';
 import { AuditQuery, autoscalingApiRef } from '../api';
 import { POLL_INTERVAL_MS, queryKeys } from './queryKeys';
 
@@ -46,6 +54,38 @@ export function useChangeRequests(status?: ChangeRequestStatus) {
     queryFn: () => api.getChangeRequests(status),
     refetchInterval: POLL_INTERVAL_MS,
   });
+}
+
+/** `level/name` of a change request's target, the key of `useCurrentPolicyVersions`. */
+export const targetKey = (target: ChangeRequest['target']) =>
+  `${target.level}/${target.name}`;
+
+/**
+ * The current version of each pending request's policy document, by `targetKey`, so stale
+ * requests (made against an older version) are marked before anyone clicks. A document that
+ * cannot be read is absent (nothing is claimed about it).
+ */
+export function useCurrentPolicyVersions(
+  requests: ChangeRequest[] | undefined,
+): Map<string, number> {
+  const api = useApi(autoscalingApiRef);
+  const targets = new Map<string, ChangeRequest['target']>();
+  for (const r of requests ?? []) {
+    if (r.status === 'pending') targets.set(targetKey(r.target), r.target);
+  }
+  const sorted = [...targets.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const results = useQueries({
+    queries: sorted.map(([, target]) => ({
+      queryKey: queryKeys.policy(target.level, target.name),
+      queryFn: () => api.getPolicy(target.level, target.name),
+      refetchInterval: POLL_INTERVAL_MS,
+    })),
+  });
+  const versions = new Map<string, number>();
+  results.forEach((result, i) => {
+    if (result.data) versions.set(sorted[i][0], result.data.version);
+  });
+  return versions;
 }
 
 export function useDecideChangeRequest() {

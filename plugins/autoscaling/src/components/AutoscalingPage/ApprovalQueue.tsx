@@ -3,20 +3,59 @@ import Box from '@mui/material/Box';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import type { ChangeRequestStatus } from '@internal/plugin-autoscaling-common';
-import { useChangeRequests } from '../../hooks/usePlatformData';
+import Alert from '@mui/material/Alert';
+import {
+  targetKey,
+  useChangeRequests,
+  useCurrentPolicyVersions,
+} from '../../hooks/usePlatformData';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { QueryState } from '../common/QueryState';
-import { ChangeRequestCard } from './ChangeRequestCard';
+import {
+  ChangeRequestCard,
+  type ChangeRequestOutcome,
+} from './ChangeRequestCard';
 
-/** Change requests that crossed a guardrail, pending first. */
+/** Outcomes kept on screen (newest first) until dismissed. */
+const MAX_OUTCOMES = 5;
+
+/**
+ * Change requests that crossed a guardrail, pending first. Stale pending requests (made against
+ * an older version of their policy) are marked; the outcome of each approve and reject stays
+ * above the list, since a decided card leaves the pending list.
+ */
 export function ApprovalQueue() {
   const [status, setStatus] = useState<ChangeRequestStatus | undefined>(
     'pending',
   );
   const requests = useChangeRequests(status);
   const currentUser = useCurrentUser();
+  const versions = useCurrentPolicyVersions(requests.data);
+  const [outcomes, setOutcomes] = useState<ChangeRequestOutcome[]>([]);
+  const addOutcome = (outcome: ChangeRequestOutcome) =>
+    setOutcomes(previous =>
+      [outcome, ...previous.filter(o => o.id !== outcome.id)].slice(
+        0,
+        MAX_OUTCOMES,
+      ),
+    );
   return (
     <Box>
+      <Box role="status" aria-live="polite">
+        {outcomes.map(o => (
+          <Alert
+            key={o.id}
+            severity={o.severity}
+            sx={{ mb: 2 }}
+            data-testid="change-request-outcome"
+            onClose={() =>
+              setOutcomes(previous => previous.filter(x => x.id !== o.id))
+            }
+          >
+            {o.text}
+          </Alert>
+        ))}
+      </Box>
       <ToggleButtonGroup
         exclusive
         size="small"
@@ -28,6 +67,7 @@ export function ApprovalQueue() {
         <ToggleButton value="pending">Pending</ToggleButton>
         <ToggleButton value="applied">Applied</ToggleButton>
         <ToggleButton value="rejected">Rejected</ToggleButton>
+        <ToggleButton value="superseded">Superseded</ToggleButton>
         <ToggleButton value="all">All</ToggleButton>
       </ToggleButtonGroup>
       <QueryState
@@ -48,6 +88,8 @@ export function ApprovalQueue() {
                 key={request.id}
                 request={request}
                 currentUser={currentUser}
+                currentVersion={versions.get(targetKey(request.target))}
+                onOutcome={addOutcome}
               />
             ))
         }

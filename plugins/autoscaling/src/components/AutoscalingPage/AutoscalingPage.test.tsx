@@ -187,6 +187,127 @@ describe('AutoscalingPage', () => {
     await waitFor(() =>
       expect(approved).toEqual({ id: 'cr-1', comment: 'ok for Black Friday' }),
     );
+    expect(
+      await screen.findByTestId('change-request-outcome'),
+    ).toHaveTextContent(
+      `Approved: the change to the service policy component:default/checkout-api requested by user:default/alice is applied; they are notified.`,
+    );
+  });
+
+  it('approvals: a stale request is marked before anyone clicks; a refused approval and a rejection each show their outcome; superseded requests can be listed', async () => {
+    const stale = { ...changeRequest, id: 'cr-stale', baseVersion: 7 };
+    const other = {
+      ...changeRequest,
+      id: 'cr-2',
+      target: { level: 'tenant' as const, name: 'acme' },
+      entityRef: 'group:default/acme',
+      baseVersion: 2,
+      requestedAt: '2026-01-01T10:00:00Z',
+    };
+    let requests = [stale, other];
+    const superseded = {
+      ...stale,
+      status: 'superseded' as const,
+      decidedBy: 'system:autoscaling/policy-version-check',
+      decidedAt: '2026-01-01T12:00:00Z',
+      comment:
+        'Superseded by the policy version check: the request was made against version 7 of the service policy "component:default/checkout-api", which is now at version 9. Found when user:default/pat tried to approve it; nothing was applied.',
+    };
+    server.use(
+      route('get', '/engine/status', engineStatus),
+      route('get', '/workloads', []),
+      route('get', '/permissions', allowAll),
+      http.get(`${BASE_URL}/change-requests`, ({ request }) => {
+        const status = new URL(request.url).searchParams.get('status');
+        if (status === 'superseded') return HttpResponse.json([superseded]);
+        return HttpResponse.json(requests);
+      }),
+      route('get', '/policies/service/:name', {
+        target: { level: 'service', name: stale.target.name },
+        version: 9,
+        override: {},
+        updatedBy: 'user:default/bob',
+        updatedAt: '2026-01-01T11:30:00Z',
+      }),
+      route('get', '/policies/tenant/acme', {
+        target: { level: 'tenant', name: 'acme' },
+        version: 2,
+        override: {},
+        updatedBy: null,
+        updatedAt: null,
+      }),
+      http.post(`${BASE_URL}/change-requests/cr-stale/approve`, () => {
+        requests = requests.filter(r => r.id !== 'cr-stale');
+        return HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message:
+                'Change request cr-stale was made against version 7 of the service policy "component:default/checkout-api", which is now at version 9; it is superseded and cannot be approved',
+            },
+            response: { statusCode: 409 },
+          },
+          { status: 409 },
+        );
+      }),
+      http.post(`${BASE_URL}/change-requests/cr-2/reject`, () => {
+        requests = requests.filter(r => r.id !== 'cr-2');
+        return HttpResponse.json({ ...other, status: 'rejected' });
+      }),
+    );
+    await renderWithApi(<AutoscalingPage />, { user: 'user:default/pat' });
+    tab('Approvals');
+
+    // Marked before anyone clicks; the request at the current version is not.
+    const card = await screen.findByTestId('change-request-cr-stale');
+    expect(await within(card).findByTestId('stale-notice')).toHaveTextContent(
+      'Stale: requested against version 7 of this policy, which is now at version 9.',
+    );
+    expect(within(card).getByTestId('stale-chip')).toBeInTheDocument();
+    const fresh = screen.getByTestId('change-request-cr-2');
+    expect(within(fresh).queryByTestId('stale-notice')).not.toBeInTheDocument();
+
+    await waitFor(() =>
+      expect(
+        within(card).getByRole('button', { name: 'Approve' }),
+      ).toBeEnabled(),
+    );
+    fireEvent.click(within(card).getByRole('button', { name: 'Approve' }));
+    // The 409 is an error with its cause, and stays after the card has left the list.
+    await waitFor(() =>
+      expect(
+        screen.queryByTestId('change-request-cr-stale'),
+      ).not.toBeInTheDocument(),
+    );
+    const refused = await screen.findByTestId('change-request-outcome');
+    expect(refused).toHaveTextContent(
+      /^Not approved: the service policy component:default\/checkout-api\. Change request cr-stale was made against version 7 .* it is superseded and cannot be approved\. It is listed under Superseded, and user:default\/alice is notified\.$/,
+    );
+    expect(refused.className).toMatch(/Error/);
+
+    const otherCard = screen.getByTestId('change-request-cr-2');
+    fireEvent.change(within(otherCard).getByLabelText('Comment'), {
+      target: { value: 'not this quarter' },
+    });
+    fireEvent.click(within(otherCard).getByRole('button', { name: 'Reject' }));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('change-request-outcome')).toHaveLength(2),
+    );
+    expect(
+      screen.getAllByTestId('change-request-outcome')[0],
+    ).toHaveTextContent(
+      'Rejected: the change to the tenant policy acme requested by user:default/alice; they are notified.',
+    );
+    expect(
+      await screen.findByText('No changes waiting for approval'),
+    ).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Superseded' }));
+    const gone = await screen.findByTestId('change-request-cr-stale');
+    expect(gone).toHaveTextContent(
+      'Superseded by the policy version check on 2026-01-01 12:00 UTC',
+    );
+    expect(gone).not.toHaveTextContent('superseded by user:default/pat');
   });
 
   it('approvals: the requester cannot approve their own request (four eyes)', async () => {
