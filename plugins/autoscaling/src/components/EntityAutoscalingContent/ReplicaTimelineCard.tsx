@@ -13,6 +13,7 @@ import {
 import type { WorkloadHistory } from '@internal/plugin-autoscaling-common';
 import { useChartColors } from '../../hooks/useChartColors';
 import { useWorkloadHistory } from '../../hooks/useWorkloadData';
+import { timelineTooltip } from '../../lib/chartFormat';
 import {
   describeDecision,
   formatClock,
@@ -96,11 +97,7 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
           )}
           <Tooltip
             labelFormatter={v => formatClock(Number(v))}
-            formatter={(value, name) =>
-              name === DEMAND_SERIES
-                ? formatCores(Number(value))
-                : String(value)
-            }
+            formatter={timelineTooltip(DEMAND_SERIES)}
             contentStyle={{
               background: colors.tooltipBackground,
               color: colors.tooltipText,

@@ -12,6 +12,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { Backtest } from '@internal/plugin-autoscaling-common';
 import { useChartColors } from '../../hooks/useChartColors';
+import { backtestTooltip } from '../../lib/chartFormat';
 import {
   formatClock,
   formatDuration,
@@ -75,6 +76,7 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
             />
             <Tooltip
               labelFormatter={v => formatClock(Number(v))}
+              formatter={backtestTooltip('Demand')}
               contentStyle={{
                 background: colors.tooltipBackground,
                 color: colors.tooltipText,

@@ -15,6 +15,7 @@ import Typography from '@mui/material/Typography';
 import type { TenantForecast } from '@internal/plugin-autoscaling-common';
 import { useChartColors } from '../../hooks/useChartColors';
 import { useTenantForecast } from '../../hooks/useTenantForecast';
+import { tenantForecastTooltip } from '../../lib/chartFormat';
 import { formatMoney } from '../../lib/format';
 import {
   localClock,
@@ -118,12 +119,7 @@ function TenantForecastChart({ forecast }: { forecast: TenantForecast }) {
           )}
           <Tooltip
             labelFormatter={v => localClock(Number(v))}
-            formatter={(value: unknown, name: unknown) => {
-              if (Array.isArray(value)) return `${value[0]} – ${value[1]}`;
-              return name === 'Cost per hour'
-                ? formatMoney(Number(value), currency)
-                : String(value);
-            }}
+            formatter={tenantForecastTooltip('Cost per hour', currency)}
             contentStyle={{
               background: colors.tooltipBackground,
               color: colors.tooltipText,
