@@ -2,6 +2,7 @@ import type { Decision } from '@internal/plugin-autoscaling-common';
 import {
   budgetStatusLabel,
   describeDecision,
+  formatGuardrailMessage,
   formatBytes,
   formatClock,
   formatCores,
@@ -94,5 +95,40 @@ describe('format', () => {
     expect(usagePercent(3, null)).toBeNull();
     expect(formatPolicyValue(undefined)).toBe('(inherited)');
     expect(formatPolicyValue({ a: 1 })).toBe('{"a":1}');
+  });
+});
+
+describe('formatGuardrailMessage', () => {
+  it('writes the costs of cost guardrails as money', () => {
+    expect(
+      formatGuardrailMessage({
+        code: 'COST_INCREASE',
+        path: 'maxReplicas',
+        message:
+          'projected monthly cost rises by 1277.50 (from 438.00 to 1715.50, measured from version 3, approved in change request 9f1c2d3e-1234-4abc-8def-0123456789ab), more than the threshold of 500.00',
+      }),
+    ).toBe(
+      'projected monthly cost rises by $1,278 (from $438 to $1,716, measured from version 3, approved in change request 9f1c2d3e-1234-4abc-8def-0123456789ab), more than the threshold of $500',
+    );
+    expect(
+      formatGuardrailMessage(
+        {
+          code: 'ABOVE_BUDGET',
+          message:
+            "projected monthly cost 91.25 is above tenant acme's monthly budget of 80.00",
+        },
+        'EUR',
+      ),
+    ).toBe(
+      "projected monthly cost €91.25 is above tenant acme's monthly budget of €80.00",
+    );
+  });
+
+  it('leaves other guardrails alone', () => {
+    const finding = {
+      code: 'PRODUCTION_BOUNDS_CHANGE' as const,
+      message: 'maxReplicas changes from 10.00 to 80 in production',
+    };
+    expect(formatGuardrailMessage(finding)).toBe(finding.message);
   });
 });

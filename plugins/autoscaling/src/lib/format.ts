@@ -5,6 +5,7 @@ import type {
   BudgetStatus,
   Decision,
   DecisionOutcome,
+  GuardrailFinding,
   PolicyMode,
 } from '@internal/plugin-autoscaling-common';
 import { clampLabel, clampOf } from './clamp';
@@ -235,4 +236,24 @@ export function formatPolicyValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean')
     return String(value);
   return JSON.stringify(value);
+}
+
+/** Guardrails whose messages carry monthly costs (written by the backend as plain "438.00"). */
+const COST_GUARDRAILS = new Set<GuardrailFinding['code']>([
+  'COST_INCREASE',
+  'ABOVE_BUDGET',
+]);
+
+/**
+ * A guardrail's sentence with its costs as money: "rises by 1277.50 (from 438.00 to 1715.50)"
+ * reads "rises by $1,278 (from $438 to $1,716)", like every other cost on screen.
+ */
+export function formatGuardrailMessage(
+  finding: GuardrailFinding,
+  currency = 'USD',
+): string {
+  if (!COST_GUARDRAILS.has(finding.code)) return finding.message;
+  return finding.message.replace(/(?<![\w.$€£-])\d+\.\d{2}(?![\w.])/g, n =>
+    formatMoney(Number(n), currency),
+  );
 }

@@ -1,12 +1,16 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import type { GuardrailFinding } from '@internal/plugin-autoscaling-common';
+import { formatGuardrailMessage } from '../../lib/format';
 
 /** Says clearly whether the change applies at once or needs a platform engineer's approval. */
 export function GuardrailNotice({
   guardrails,
+  currency,
 }: {
   guardrails: GuardrailFinding[];
+  /** Currency of the costs in the findings (the price catalog's); USD by default. */
+  currency?: string;
 }) {
   if (guardrails.length === 0) {
     return (
@@ -26,7 +30,9 @@ export function GuardrailNotice({
       approves it.
       <ul>
         {guardrails.map(g => (
-          <li key={`${g.code}-${g.path ?? ''}`}>{g.message}</li>
+          <li key={`${g.code}-${g.path ?? ''}`}>
+            {formatGuardrailMessage(g, currency)}
+          </li>
         ))}
       </ul>
     </Alert>
