@@ -430,16 +430,35 @@ export function bandQuantile(
 ): number {
   const hs = bands.horizonsSeconds;
   if (hs.length === 0) return NaN;
-  const atRow = (row: number[]) => interpolate(bands.levels, row, level);
-  if (horizonSeconds <= hs[0]) return atRow(bands.relative[0]);
-  if (horizonSeconds >= hs[hs.length - 1])
-    return atRow(bands.relative[hs.length - 1]);
+  const column = levelColumn(bands, level);
+  if (horizonSeconds <= hs[0]) return column[0];
+  if (horizonSeconds >= hs[hs.length - 1]) return column[hs.length - 1];
   let k = 0;
   while (hs[k + 1] < horizonSeconds) k++;
   const w =
     (Math.log(horizonSeconds) - Math.log(hs[k])) /
     (Math.log(hs[k + 1]) - Math.log(hs[k]));
-  return atRow(bands.relative[k]) * (1 - w) + atRow(bands.relative[k + 1]) * w;
+  return column[k] * (1 - w) + column[k + 1] * w;
+}
+
+/**
+ * The band's quantile at `level` for each kept horizon, remembered on the table under a symbol
+ * (not serialised): a tick reads the same few levels of every workload's band many times, and
+ * tables are never changed in place (a refit builds a new one).
+ */
+const LEVEL_COLUMNS = Symbol('levelColumns');
+type CachedColumns = Array<{ level: number; column: Float64Array }>;
+export function levelColumn(bands: BandTable, level: number): Float64Array {
+  const holder = bands as BandTable & { [LEVEL_COLUMNS]?: CachedColumns };
+  let columns = holder[LEVEL_COLUMNS];
+  if (!columns) {
+    columns = [];
+    Object.defineProperty(holder, LEVEL_COLUMNS, { value: columns, enumerable: false });
+  }
+  for (const cached of columns) if (cached.level === level) return cached.column;
+  const column = Float64Array.from(bands.relative, row => interpolate(bands.levels, row, level));
+  if (columns.length < 8) columns.push({ level, column });
+  return column;
 }
 
 function interpolate(xs: number[], ys: number[], x: number): number {

@@ -2,32 +2,41 @@
  * Compact storage of a forecaster (one per workload in the backend's store).
  *
  * The state is mostly long arrays (seasonal profiles, rings); as JSON each number costs ~18
- * characters. Here every numeric array of 16 or more entries (64 if all integers) becomes 16-bit codes on its own
- * [min, max] range, base64: 2.7 characters a number. Rounding error ≤ (max − min) / 131070 per
- * entry, i.e. about 1e-5 of the array's range; −1 (the "never seen" mark of profiles and rings)
- * is kept exactly, and decoded values never fall below the array's minimum, so a profile value
- * of 0 does not turn into "unknown". Scalars keep full precision (levels, trends); the fit
- * report (for display) keeps 3 significant digits, band quantiles 5 decimals.
+ * characters. Here every numeric array of 16 or more entries (64 if all integers) becomes 12-bit
+ * codes on its own [min, max] range, base64: 2 characters a number. Rounding error ≤ (max − min)
+ * / 8188 per entry, about 1.2e-4 of the array's range; −1 (the "never seen" mark of profiles and
+ * rings) is kept exactly, and decoded values never fall below the array's minimum, so a profile
+ * value of 0 does not turn into "unknown". Scalars keep full precision (levels, trends); the fit
+ * report (for display) keeps 3 significant digits, band quantiles 5 decimals. Arrays written
+ * with 16-bit codes (`$u16`, earlier builds) still decode.
  *
- *   decodeForecaster(encodeForecaster(f)) forecasts within ~1e-5 of f's range (see the test)
+ *   decodeForecaster(encodeForecaster(f)) forecasts within ~2e-4 of f's range (see the test)
  *
  * Uses btoa/atob (Node ≥ 16 and browsers): no Buffer, so it stays isomorphic.
  */
 import type { Forecaster } from './forecaster';
 
 const PREFIX = 'fc1:';
+/**
+ * Profiles and rings at 12 bits: ~2.4e-4 of an array's range, far below any forecast's error,
+ * and it keeps the largest workload state under the store's 16 kB (issue 12). Older 16-bit
+ * arrays still decode.
+ */
+const FORECASTER_BITS: PackBits = 12;
 /** Shorter arrays, and short integer ones (bucket indices), stay plain JSON and exact. */
 const MIN_PACKED = 16;
 const MIN_PACKED_INTEGERS = 64;
 const SENTINEL = -1;
-const SENTINEL_CODE = 0xffff;
-const MAX_CODE = 0xfffe;
 
-interface Packed {
-  $u16: string;
-  lo: number;
-  hi: number;
-}
+/** Code widths: 16 bits (2.7 base64 characters a number) or 12 (2 characters). */
+export type PackBits = 12 | 16;
+const SENTINEL_CODE: Record<PackBits, number> = { 12: 0xfff, 16: 0xffff };
+const MAX_CODE: Record<PackBits, number> = { 12: 0xffe, 16: 0xfffe };
+
+export type Packed =
+  | { $u16: string; lo: number; hi: number }
+  /** `n`: the count when it is odd (two 12-bit codes fill three bytes). */
+  | { $u12: string; lo: number; hi: number; n?: number };
 
 function isPackable(value: unknown): value is number[] {
   if (!Array.isArray(value) || value.length < MIN_PACKED) return false;
@@ -39,8 +48,17 @@ function isPackable(value: unknown): value is number[] {
   return !integers || value.length >= MIN_PACKED_INTEGERS;
 }
 
-/** 16-bit codes of an array on its own range, −1 kept exactly. */
-export function packNumbers(values: readonly number[]): Packed {
+export function isPacked(value: unknown): value is Packed {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.$u16 === 'string' || typeof v.$u12 === 'string';
+}
+
+/**
+ * Codes of an array on its own [min, max] range, −1 kept exactly: error ≤ range / 131070 at 16
+ * bits, ≤ range / 8188 at 12.
+ */
+export function packNumbers(values: readonly number[], bits: PackBits = 16): Packed {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -50,30 +68,53 @@ export function packNumbers(values: readonly number[]): Packed {
   }
   if (lo > hi) lo = hi = 0;
   const span = hi - lo;
-  const bytes = new Uint8Array(values.length * 2);
+  const maxCode = MAX_CODE[bits];
+  const codes = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     let code = 0;
-    if (v === SENTINEL) code = SENTINEL_CODE;
-    else if (span > 0) code = Math.round(((v - lo) / span) * MAX_CODE);
-    bytes[2 * i] = code >> 8;
-    bytes[2 * i + 1] = code & 0xff;
+    if (v === SENTINEL) code = SENTINEL_CODE[bits];
+    else if (span > 0) code = Math.round(((v - lo) / span) * maxCode);
+    codes[i] = code;
   }
   let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-  return { $u16: btoa(binary), lo, hi };
+  if (bits === 16) {
+    for (const code of codes) binary += String.fromCharCode(code >> 8, code & 0xff);
+    return { $u16: btoa(binary), lo, hi };
+  }
+  for (let i = 0; i < codes.length; i += 2) {
+    const a = codes[i];
+    const b = i + 1 < codes.length ? codes[i + 1] : 0;
+    binary += String.fromCharCode(a >> 4, ((a & 0xf) << 4) | (b >> 8), b & 0xff);
+  }
+  return codes.length % 2 === 1
+    ? { $u12: btoa(binary), lo, hi, n: codes.length }
+    : { $u12: btoa(binary), lo, hi };
 }
 
 export function unpackNumbers(packed: Packed): number[] {
-  const binary = atob(packed.$u16);
-  const n = binary.length >> 1;
+  const bits: PackBits = '$u12' in packed ? 12 : 16;
+  const binary = atob('$u12' in packed ? packed.$u12 : packed.$u16);
+  const codes: number[] = [];
+  if (bits === 16) {
+    for (let i = 0; i + 1 < binary.length; i += 2)
+      codes.push((binary.charCodeAt(i) << 8) | binary.charCodeAt(i + 1));
+  } else {
+    for (let i = 0; i + 2 < binary.length; i += 3) {
+      const [x, y, z] = [binary.charCodeAt(i), binary.charCodeAt(i + 1), binary.charCodeAt(i + 2)];
+      codes.push((x << 4) | (y >> 4), ((y & 0xf) << 8) | z);
+    }
+    if ('$u12' in packed && packed.n !== undefined) codes.length = packed.n;
+  }
+  const n = codes.length;
   const out = new Array<number>(n);
   const span = packed.hi - packed.lo;
+  const maxCode = MAX_CODE[bits];
   for (let i = 0; i < n; i++) {
-    const code = (binary.charCodeAt(2 * i) << 8) | binary.charCodeAt(2 * i + 1);
-    if (code === SENTINEL_CODE) out[i] = SENTINEL;
-    else if (code === MAX_CODE) out[i] = packed.hi;
-    else out[i] = packed.lo + (code / MAX_CODE) * span;
+    const code = codes[i];
+    if (code === SENTINEL_CODE[bits]) out[i] = SENTINEL;
+    else if (code === maxCode) out[i] = packed.hi;
+    else out[i] = packed.lo + (code / maxCode) * span;
   }
   return out;
 }
@@ -99,7 +140,7 @@ export function encodeForecaster(forecaster: Forecaster): string {
   };
   return (
     PREFIX +
-    JSON.stringify(compact, (_, v) => (isPackable(v) ? packNumbers(v) : v))
+    JSON.stringify(compact, (_, v) => (isPackable(v) ? packNumbers(v, FORECASTER_BITS) : v))
   );
 }
 
@@ -107,8 +148,6 @@ export function encodeForecaster(forecaster: Forecaster): string {
 export function decodeForecaster(text: string): Forecaster {
   if (!text.startsWith(PREFIX)) return JSON.parse(text) as Forecaster;
   return JSON.parse(text.slice(PREFIX.length), (_, v) =>
-    v && typeof v === 'object' && typeof v.$u16 === 'string'
-      ? unpackNumbers(v as Packed)
-      : v,
+    isPacked(v) ? unpackNumbers(v) : v,
   ) as Forecaster;
 }

@@ -11,7 +11,7 @@
  * Pure. The decision (`decideHorizontal`) takes the result through its `predictive` input.
  */
 import type { ScalingPolicy } from '@internal/plugin-autoscaling-common';
-import { bandQuantile } from './backtest';
+import { levelColumn } from './backtest';
 import type { Forecaster } from './forecaster';
 import { forecastModel } from './model';
 
@@ -33,6 +33,8 @@ export interface PredictiveFloorInput {
   forecaster: Forecaster | undefined;
   /** Point forecasts already computed on the lead's grid (`forecastPath`), if any. */
   path?: ForecastPath;
+  /** The path's peak over the lead at `quantile`, when the caller has read it already. */
+  peak?: PathPeak;
   /** Why there is no forecaster, if there is none (from `fitForecaster`). */
   unavailableReason?: string;
   nowMs: number;
@@ -71,6 +73,21 @@ export interface PredictiveFloorResult {
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * `new Date(ms).toISOString()`, remembered for the last few instants: every workload of a tick
+ * reads its peak on the same few grid times, and formatting dates was a third of the tick.
+ */
+const isoCache = new Map<number, string>();
+export function isoTime(timeMs: number): string {
+  let text = isoCache.get(timeMs);
+  if (text === undefined) {
+    text = new Date(timeMs).toISOString();
+    if (isoCache.size >= 64) isoCache.clear();
+    isoCache.set(timeMs, text);
+  }
+  return text;
+}
 
 /** The predictive floor for one evaluation. */
 export function computePredictiveFloor(
@@ -111,7 +128,10 @@ export function computePredictiveFloor(
     input.path && input.path.stepSeconds === peakStepSeconds(lead)
       ? input.path
       : forecastPath(input.forecaster, input.nowMs, lead);
-  const peak = peakOfPath(input.forecaster, path, lead, input.quantile);
+  const peak =
+    input.peak && path === input.path
+      ? input.peak
+      : peakOfPath(input.forecaster, path, lead, input.quantile);
   if (!peak) {
     return reactiveOnly(
       'NoForecast',
@@ -135,7 +155,7 @@ export function computePredictiveFloor(
     `peak forecast ${round(peak.demand)} (p${Math.round(
       input.quantile * 100,
     )}) at ` +
-    `${new Date(peak.timeMs).toISOString()} within ${minutes} min / ${round(
+    `${isoTime(peak.timeMs)} within ${minutes} min / ${round(
       perPod,
     )} per pod = ${uncapped} replicas` +
     ` (${input.forecaster.fit.chosen})`;
@@ -214,23 +234,60 @@ export function peakOfPath(
   path: ForecastPath,
   leadSeconds: number,
   quantile: number,
-): { timeMs: number; demand: number } | undefined {
-  const count = Math.min(
-    path.point.length,
-    Math.floor(leadSeconds / path.stepSeconds + 1e-9),
+): PathPeak | undefined {
+  return peaksOfPath(forecaster, path, [[leadSeconds, quantile]])[0];
+}
+
+export interface PathPeak {
+  timeMs: number;
+  demand: number;
+}
+
+/**
+ * Several reads of one path in one pass: for each `[spanSeconds, quantile]`, the highest forecast
+ * at that quantile over the first `spanSeconds`. The band's horizon interpolation is shared by all
+ * reads of a point (the plan reads three quantiles of every point each tick).
+ */
+export function peaksOfPath(
+  forecaster: Forecaster,
+  path: ForecastPath,
+  reads: ReadonlyArray<readonly [spanSeconds: number, quantile: number]>,
+): Array<PathPeak | undefined> {
+  const bands = forecaster.bands;
+  const hs = bands.horizonsSeconds;
+  const columns = reads.map(([, quantile]) => (hs.length > 0 ? levelColumn(bands, quantile) : undefined));
+  const counts = reads.map(([span]) =>
+    Math.min(path.point.length, Math.floor(span / path.stepSeconds + 1e-9)),
   );
-  let best: { timeMs: number; demand: number } | undefined;
-  for (let i = 0; i < count; i++) {
+  const peaks: Array<PathPeak | undefined> = reads.map(() => undefined);
+  const points = Math.max(0, ...counts);
+  for (let i = 0; i < points; i++) {
     const forecast = path.point[i];
     if (!Number.isFinite(forecast)) continue;
     const timeMs = path.startMs + (i + 1) * path.stepSeconds * 1000;
     const h = Math.max(0, (timeMs - forecaster.model.lastMs) / 1000);
-    const q = bandQuantile(forecaster.bands, h, quantile);
-    // As forecastQuantile: the band's relative quantile on the point forecast.
-    const demand = Number.isFinite(q) ? Math.max(0, forecast * (1 + q)) : forecast;
-    if (!best || demand > best.demand) best = { timeMs, demand };
+    // As bandQuantile: linear in log-horizon between kept horizons, constant beyond the ends.
+    let k = 0;
+    let w = 0;
+    if (hs.length > 1 && h > hs[0]) {
+      if (h >= hs[hs.length - 1]) k = hs.length - 1;
+      else {
+        while (hs[k + 1] < h) k++;
+        w = (Math.log(h) - Math.log(hs[k])) / (Math.log(hs[k + 1]) - Math.log(hs[k]));
+      }
+    }
+    for (let r = 0; r < reads.length; r++) {
+      if (i >= counts[r]) continue;
+      const column = columns[r];
+      let q = NaN;
+      if (column) q = w > 0 ? column[k] * (1 - w) + column[k + 1] * w : column[k];
+      // As forecastQuantile: the band's relative quantile on the point forecast.
+      const demand = Number.isFinite(q) ? Math.max(0, forecast * (1 + q)) : forecast;
+      const best = peaks[r];
+      if (!best || demand > best.demand) peaks[r] = { timeMs, demand };
+    }
   }
-  return best;
+  return peaks;
 }
 
 /**

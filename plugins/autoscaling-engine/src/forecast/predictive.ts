@@ -34,7 +34,8 @@ import {
 import {
   computePredictiveFloor,
   forecastPath,
-  peakOfPath,
+  isoTime,
+  peaksOfPath,
   peakStepSeconds,
   perPodTargetFor,
   type FloorReason,
@@ -228,14 +229,19 @@ function recordBurst(state: PredictiveState, timeMs: number, demand: number) {
   );
 }
 
+/** Five significant digits (what the store keeps), without `toPrecision`'s string round trip. */
 function round4(x: number): number {
-  return Number(x.toPrecision(5));
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const scale = 10 ** (4 - Math.floor(Math.log10(Math.abs(x))));
+  return Math.round(x * scale) / scale;
 }
 
 /** Peak observed demand over the last 7 days (undefined before the first sample). */
 export function recentPeakDemand(state: PredictiveState): number | undefined {
   if (state.dailyPeaks.length === 0) return undefined;
-  return Math.max(...state.dailyPeaks.map(([, peak]) => peak));
+  let peak = -Infinity;
+  for (const [, value] of state.dailyPeaks) if (value > peak) peak = value;
+  return peak;
 }
 
 export interface Trust {
@@ -483,9 +489,19 @@ export function planPredictive(
     trust.trusted && state.forecaster
       ? forecastPath(state.forecaster, input.nowMs, plan ? holdSpan : lead, peakStepSeconds(lead))
       : undefined;
+  // The band over the lead, the median over the lead and the scale-in hold, read in one pass.
+  const [bandPeak, medianPeak, holdPeak] =
+    path && state.forecaster
+      ? peaksOfPath(state.forecaster, path, [
+          [lead, predictive.quantile],
+          [lead, 0.5],
+          [holdSpan, SCALE_IN_HOLD_QUANTILE],
+        ])
+      : [];
   const floor = computePredictiveFloor({
     forecaster: trust.trusted ? state.forecaster ?? undefined : undefined,
     path,
+    peak: bandPeak,
     unavailableReason: trust.trusted ? state.unavailable ?? undefined : trust.message,
     nowMs: input.nowMs,
     leadTimeSeconds: predictive.leadTimeSeconds,
@@ -535,7 +551,7 @@ export function planPredictive(
   const extra: FloorReason[] = [];
   if (plan && state.forecaster) {
     // The expected peak (median) and the demand seen now both run at the target utilisation.
-    const median = path && peakOfPath(state.forecaster, path, floor.leadTimeSeconds, 0.5);
+    const median = medianPeak;
     const atTarget = Math.max(median?.demand ?? 0, input.observedDemand ?? 0);
     const forTarget = Math.ceil(atTarget / medianSizing - 1e-9);
     if (forTarget > planned) {
@@ -545,7 +561,7 @@ export function planPredictive(
     // over the lead plus one start-up no longer needs it (hysteresis, without a fixed window).
     const current = input.currentReplicas;
     if (current !== undefined && current > planned) {
-      const hold = path && peakOfPath(state.forecaster, path, holdSpan, SCALE_IN_HOLD_QUANTILE);
+      const hold = holdPeak;
       if (hold) {
         const keep = Math.min(
           current,
@@ -576,7 +592,7 @@ export function planPredictive(
   result.wouldBeReplicas = planned;
   result.reasons = [...result.reasons, ...extra];
   const peakText = floor.peak
-    ? `peak forecast ${round1(floor.peak.demand)} at ${new Date(floor.peak.timeMs).toISOString()}`
+    ? `peak forecast ${round1(floor.peak.demand)} at ${isoTime(floor.peak.timeMs)}`
     : 'forecast';
   result.decisionInput = {
     floorReplicas: planned,

@@ -1,22 +1,22 @@
 /**
  * Compact storage of a workload's whole `PredictiveState` (issue 12: ≤ 16 kB per workload in the
  * backend's store). Plain JSON of the state is 40–100 kB, mostly the forecaster's arrays and the
- * one-day ring of 5-minute means; here both are 16-bit codes (see `packNumbers` in ./codec).
+ * one-day ring of 5-minute means; here both are 12-bit codes (see `packNumbers` in ./codec).
  *
  *   encodePredictiveState(state)  → '{"ps":1,...}'   a versioned JSON envelope
  *   decodePredictiveState(text)   → PredictiveState  (also reads a state stored as plain JSON)
  *
  * Envelope, version 1 (`ps: 1`):
  * - `f`: the forecaster as `encodeForecaster` writes it, embedded as an object (not a string, so
- *   its quotes are not escaped again), or null. Profiles and rings within ~1e-5 of their range,
+ *   its quotes are not escaped again), or null. Profiles and rings within ~1.2e-4 of their range,
  *   scalars exact, fit report 3 significant digits, band quantiles 5 decimals (see ./codec).
  *   The fit report's candidate scores (a dozen objects with the same keys, each with a MASE per
  *   horizon) are a table, `{ $table: 1, cols, h, rows }`, when that reads back identical (else
  *   they stay as they are).
  * - `ring`: [bucketStartMs, sum, count, means] with the 288 means packed: null ("no sample in
  *   that bucket") is the −1 mark, which a mean never is (demand is never negative); a mean comes
- *   back within 1/131070 of the ring's range (about the size of the 5-significant-digit rounding
- *   the means already have), and is only read by the seasonal-naive comparison behind trust.
+ *   back within 1/8188 of the ring's range, and is only read by the seasonal-naive comparison
+ *   behind trust.
  *
  * Decoding and encoding again gives the same text: a state read and written every tick (the
  * backend) is only rounded anew where an array's range moved, so the rounding does not build up
@@ -35,7 +35,7 @@ import type { PredictiveState } from './predictive';
 
 /** The 16-bit array packing, for stores that compact their own arrays the same way. */
 export { packNumbers, unpackNumbers } from './codec';
-/** What `packNumbers` returns: `{ $u16, lo, hi }`. */
+/** What `packNumbers` returns: `{ $u16 | $u12, lo, hi }`. */
 export type PackedNumbers = ReturnType<typeof packNumbers>;
 
 /** Version of the envelope this build writes and reads. */
@@ -126,7 +126,7 @@ export function toPredictiveEnvelope(state: PredictiveState): PredictiveStateEnv
       ring.bucketStartMs,
       ring.sum,
       ring.count,
-      packNumbers(ring.means.map(m => (m === null ? NO_MEAN : m))),
+      packNumbers(ring.means.map(m => (m === null ? NO_MEAN : m)), 12),
     ],
     peaks: state.dailyPeaks.map(([day, peak]) => [day, peak]),
   };
