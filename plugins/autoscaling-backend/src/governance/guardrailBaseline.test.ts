@@ -9,6 +9,8 @@ import type { Knex } from 'knex';
 import { DatabaseAuditLog } from './audit/AuditLog';
 import { DEFAULT_GOVERNANCE_CONFIG } from './config';
 import { GovernanceService } from './GovernanceService';
+import { scalingPolicySchema } from '@internal/plugin-autoscaling-common';
+import { pinnedMinimum, weeklyFireMinutes } from './scheduleFloor';
 import { CatalogTargetResolver } from './targets';
 import { createTestDatabases, migratedDatabase } from './__testUtils__/database';
 import { CATALOG_SEARCH, CHECKOUT, testEntities } from './__testUtils__/fixtures';
@@ -115,4 +117,100 @@ describe('guardrail baseline', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'a schedule that is always open pins the minimum and crosses the bounds guardrail, %p',
+    async id => {
+      const knex = await migratedDatabase(databases, id);
+      const governance = setup(knex);
+      const always = { name: 'always', cron: '* * * * *', durationMinutes: 10080, minReplicas: 8 };
+      const prod = await governance.contextFor('service', CHECKOUT);
+      const pinned = await governance.update(prod, { override: { schedules: [always] }, version: 0, reason: 'pin' }, bob);
+      expect(pinned.status).toBe('pending-approval');
+      expect((pinned as any).changeRequest.guardrails).toEqual([
+        expect.objectContaining({
+          code: 'PRODUCTION_BOUNDS_CHANGE',
+          path: 'schedules',
+          message: expect.stringMatching(/^minReplicas changes from 1 to 8 in production \(schedule "always" keeps at least 8 replicas 100% of the week\)/),
+        }),
+      ]);
+      // A daily window one minute short of a day pins it just the same.
+      const daily = { name: 'daily', cron: '0 0 * * *', durationMinutes: 1439, minReplicas: 8 };
+      expect(
+        (await governance.update(prod, { override: { schedules: [daily] }, version: 0, reason: 'pin' }, bob)).status,
+      ).toBe('pending-approval');
+      // Business hours raise the minimum a quarter of the week: no approval needed.
+      const business = { name: 'business', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin', durationMinutes: 480, minReplicas: 8 };
+      expect(
+        (await governance.update(prod, { override: { schedules: [business] }, version: 0, reason: 'office hours' }, bob)).status,
+      ).toBe('applied');
+      // In staging the pinned minimum is no guardrail.
+      const staging = await governance.contextFor('service', CATALOG_SEARCH);
+      expect(
+        (await governance.update(staging, { override: { schedules: [always] }, version: 0, reason: 'pin' }, bob)).status,
+      ).toBe('applied');
+      await knex.destroy();
+    },
+  );
+});
+
+describe('pinnedMinimum', () => {
+  const policy = (schedules: unknown[], minReplicas = 2) =>
+    scalingPolicySchema.parse({ minReplicas, maxReplicas: 20, schedules });
+
+  it('reads the weekly pattern of a cron expression', () => {
+    expect(weeklyFireMinutes('* * * * *')).toHaveLength(10080);
+    expect(weeklyFireMinutes('0 9 * * 1-5')).toEqual([1, 2, 3, 4, 5].map(d => d * 1440 + 540));
+    expect(weeklyFireMinutes('30 8 * * MON,fri')).toEqual([1 * 1440 + 510, 5 * 1440 + 510]);
+    expect(weeklyFireMinutes('0 */6 * * 7')).toEqual([0, 360, 720, 1080]);
+    expect(weeklyFireMinutes('0 0 0 * * *')).toHaveLength(7); // with seconds
+    expect(weeklyFireMinutes('@daily')).toHaveLength(7);
+    expect(weeklyFireMinutes('0 0 L * *')).toBeUndefined();
+  });
+
+  it('is the floor held at least half of the week', () => {
+    expect(pinnedMinimum(policy([]))).toEqual({ minReplicas: 2, schedules: [], share: 1 });
+    expect(
+      pinnedMinimum(policy([{ name: 'always', cron: '* * * * *', durationMinutes: 10080, minReplicas: 12 }])),
+    ).toEqual({ minReplicas: 12, schedules: ['always'], share: 1 });
+    // 08:00–20:00 every day (start and end crons) is half the week.
+    expect(
+      pinnedMinimum(policy([{ name: 'day', cron: '0 8 * * *', end: '0 20 * * *', minReplicas: 6 }])).minReplicas,
+    ).toBe(6);
+    // Weekdays around the clock: 5/7 of the week, in any time zone.
+    const weekdays = pinnedMinimum(
+      policy([{ name: 'weekdays', cron: '0 0 * * 1-5', timezone: 'America/New_York', durationMinutes: 1440, minReplicas: 9 }]),
+    );
+    expect(weekdays.minReplicas).toBe(9);
+    expect(weekdays.share).toBeCloseTo(5 / 7, 5);
+    // Business hours: not pinned.
+    expect(
+      pinnedMinimum(policy([{ name: 'office', cron: '0 9 * * 1-5', durationMinutes: 480, minReplicas: 9 }])).minReplicas,
+    ).toBe(2);
+    // Two schedules together cover the week; the floor held most of the week is the lower one.
+    expect(
+      pinnedMinimum(
+        policy([
+          { name: 'a', cron: '0 0 * * 0', durationMinutes: 3 * 1440, minReplicas: 7 },
+          { name: 'b', cron: '0 0 * * 3', durationMinutes: 4 * 1440, minReplicas: 5 },
+        ]),
+      ),
+    ).toEqual({ minReplicas: 5, schedules: ['a', 'b'], share: 1 });
+    // A day-of-month schedule counts as daily (the guardrail errs towards asking).
+    expect(
+      pinnedMinimum(policy([{ name: 'month-end', cron: '0 0 28-31 * *', durationMinutes: 1440, minReplicas: 4 }])).minReplicas,
+    ).toBe(4);
+  });
+
+  it('is fast enough for a request', () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      name: `s${i}`,
+      cron: '* * * * *',
+      durationMinutes: 10080,
+      minReplicas: 3 + (i % 10),
+    }));
+    const started = Date.now();
+    pinnedMinimum(policy(many));
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 });

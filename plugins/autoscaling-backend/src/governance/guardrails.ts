@@ -12,6 +12,7 @@ import {
 import { assertJsonShape } from '../util/jsonShape';
 import { canonicalJson } from './audit/canonical';
 import { HOURS_PER_MONTH, type GuardrailConfig } from './config';
+import { pinnedMinimum, type PinnedMinimum } from './scheduleFloor';
 
 export interface GuardrailContext {
   level: PolicyLevel;
@@ -58,6 +59,26 @@ export function reachesProduction(context: GuardrailContext): boolean {
 
 const money = (value: number) => value.toFixed(2);
 
+/** Pinned minimums, computed once per policy object. */
+const pinnedCache = new WeakMap<ScalingPolicy, PinnedMinimum>();
+function pinnedOf(policy: ScalingPolicy): PinnedMinimum {
+  let pinned = pinnedCache.get(policy);
+  if (!pinned) {
+    pinned = pinnedMinimum(policy);
+    pinnedCache.set(policy, pinned);
+  }
+  return pinned;
+}
+
+/**
+ * The bound the guardrail compares: maxReplicas as is; for minReplicas the minimum the
+ * schedules pin for most of the week, which is minReplicas unless a schedule (nearly) always
+ * open raises it.
+ */
+function boundOf(policy: ScalingPolicy, field: 'minReplicas' | 'maxReplicas'): number {
+  return field === 'minReplicas' ? pinnedOf(policy).minReplicas : policy.maxReplicas;
+}
+
 /** Only `auto` acts on workloads; off, dry-run and forecast-only change nothing. */
 const actuates = (mode: ScalingPolicy['mode']) => mode === 'auto';
 
@@ -92,21 +113,29 @@ export function evaluateGuardrails(
     context.baseline && old !== current ? `, measured from ${context.baseline.source}` : '';
   if (production && reference) {
     for (const field of ['minReplicas', 'maxReplicas'] as const) {
-      const next = after[field];
-      if (before && before[field] === next) continue;
-      const old = reference[field];
+      const next = boundOf(after, field);
+      if (before && boundOf(before, field) === next) continue;
+      const old = boundOf(reference, field);
       if (old === next) continue;
       const ratio = Math.abs(next - old) / Math.max(old, 1);
       if (ratio > config.productionBoundsChangeRatio) {
+        const pinned = field === 'minReplicas' ? pinnedOf(after) : undefined;
+        const bySchedules = pinned !== undefined && pinned.schedules.length > 0;
         findings.push({
           code: 'PRODUCTION_BOUNDS_CHANGE',
-          path: field,
+          path: bySchedules ? 'schedules' : field,
           message: `${field} changes from ${old} to ${next} in production${since(
             old,
-            before?.[field],
-          )} (${Math.round(
-            ratio * 100,
-          )}%, more than ${Math.round(config.productionBoundsChangeRatio * 100)}%)`,
+            before ? boundOf(before, field) : undefined,
+          )}${
+            bySchedules
+              ? ` (schedule ${pinned!.schedules.map(n => `"${n}"`).join(', ')} keeps at least ${next} replicas ${Math.round(
+                  pinned!.share * 100,
+                )}% of the week)`
+              : ''
+          } (${Math.round(ratio * 100)}%, more than ${Math.round(
+            config.productionBoundsChangeRatio * 100,
+          )}%)`,
         });
       }
     }
