@@ -48,6 +48,12 @@ async function setNumber(label: string, value: string) {
   fireEvent.blur(input);
 }
 
+// jsdom does not lay out or scroll; the save outcome asks to be scrolled into view.
+const scrollIntoView = jest.fn();
+beforeAll(() => {
+  Element.prototype.scrollIntoView = scrollIntoView;
+});
+
 describe('PolicyEditor', () => {
   it('shows loading, then an error of the policy document', async () => {
     server.use(
@@ -217,9 +223,15 @@ describe('PolicyEditor', () => {
     fireEvent.click(
       within(dialog).getByRole('button', { name: 'Save and apply' }),
     );
-    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(
-      /version 4/,
-    );
+    const outcome = await screen.findByTestId('save-outcome');
+    expect(outcome).toHaveTextContent(/version 4/);
+    // Next to the Save button, not at the top of the card, and scrolled into view.
+    const actions = screen.getByTestId('policy-actions');
+    expect(outcome.parentElement?.nextElementSibling).toBe(actions);
+    expect(
+      within(actions).getByRole('button', { name: 'Review and save' }),
+    ).toBeInTheDocument();
+    expect(scrollIntoView).toHaveBeenCalled();
   });
 
   it('tells the user about a concurrent change (409) and reloads', async () => {

@@ -12,7 +12,6 @@ import { disabledReasonFor, PERMISSION_REASONS } from '../../lib/permissions';
 import { QueryState } from '../common/QueryState';
 import { EffectivePolicyTable } from './EffectivePolicyTable';
 import { PolicyForm, type SaveOutcome } from './PolicyForm';
-import { SaveOutcomeNotice } from './SaveOutcomeNotice';
 import { CARD_TITLE } from '../common/cardTitle';
 
 /**
@@ -61,12 +60,6 @@ export function PolicyEditor(props: {
           titleTypographyProps={CARD_TITLE}
           title={props.title ?? 'Scaling policy'}
         >
-          {outcome && (
-            <SaveOutcomeNotice
-              outcome={outcome}
-              onClose={() => setOutcome(undefined)}
-            />
-          )}
           <QueryState query={documentQuery}>
             {doc => (
               <PolicyForm
@@ -79,6 +72,8 @@ export function PolicyEditor(props: {
                 effective={effective.data}
                 readOnlyReason={readOnlyReason}
                 onSaved={setOutcome}
+                outcome={outcome}
+                onDismissOutcome={() => setOutcome(undefined)}
                 onConflict={() => {
                   document.refetch();
                   effective.refetch();

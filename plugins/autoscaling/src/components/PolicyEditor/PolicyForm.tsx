@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -23,6 +23,7 @@ import { overrideToForm, type PolicyFormValues } from '../../lib/policyForm';
 import { createPolicyResolver } from '../../lib/policyResolver';
 import { PermissionButton } from '../common/PermissionButton';
 import { PolicyFormContext } from './PolicyFormContext';
+import { SaveOutcomeNotice } from './SaveOutcomeNotice';
 import { SavePolicyDialog } from './SavePolicyDialog';
 import { BehaviorSection } from './sections/BehaviorSection';
 import { FallbackSection } from './sections/FallbackSection';
@@ -47,8 +48,16 @@ export function PolicyForm(props: {
   readOnlyReason?: string;
   onSaved: (outcome: SaveOutcome) => void;
   onConflict: () => void;
+  /** The last save's outcome, shown next to the Save button (kept by the editor across reloads). */
+  outcome?: SaveOutcome;
+  onDismissOutcome?: () => void;
 }) {
-  const { level, name, document, effective, readOnlyReason } = props;
+  const { level, name, document, effective, readOnlyReason, outcome } = props;
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // The form is long: bring the outcome (just above the Save button) into view.
+    if (outcome) outcomeRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [outcome]);
   const form = useForm<PolicyFormValues>({
     defaultValues: overrideToForm(document.override),
     resolver: createPolicyResolver(effective?.policy),
@@ -150,12 +159,34 @@ export function PolicyForm(props: {
           <SchedulesSection />
           <FallbackSection />
           <VerticalSection />
+          <div ref={outcomeRef} role="status" aria-live="polite">
+            {outcome && (
+              <SaveOutcomeNotice
+                outcome={outcome}
+                onClose={() => props.onDismissOutcome?.()}
+              />
+            )}
+          </div>
           {saveError && !pending && (
             <Alert severity="error" sx={{ mb: 2 }} role="alert">
               {saveError}
             </Alert>
           )}
-          <Box display="flex" gap={1}>
+          {/* Save stays in view while scrolling through a long policy. */}
+          <Box
+            display="flex"
+            gap={1}
+            data-testid="policy-actions"
+            sx={{
+              position: 'sticky',
+              bottom: 0,
+              zIndex: 1,
+              py: 1,
+              bgcolor: 'background.paper',
+              borderTop: 1,
+              borderColor: 'divider',
+            }}
+          >
             <PermissionButton
               type="submit"
               variant="contained"
