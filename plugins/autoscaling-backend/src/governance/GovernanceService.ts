@@ -38,6 +38,7 @@ import type { Knex } from 'knex';
 import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText } from '../util/text';
 import type { AuditLog } from './audit/AuditLog';
+import { DEFAULT_REFUSAL_LIMITS, digestOf, RefusalLimiter } from './audit/refusals';
 import { runBacktest, type DemandPoint } from './changes/backtest';
 import { supersededComment, supersededNotification, VERSION_CHECK_ACTOR } from './changes/supersede';
 import {
@@ -119,8 +120,16 @@ export interface GovernanceServiceOptions {
   clock?: () => Date;
 }
 
+/** Issues shown in one error message; the rest are counted. */
+const ISSUES_SHOWN = 20;
+
 function issueText(issues: Array<{ path: string; message: string }>): string {
-  return issues.map(i => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  const shown = issues
+    .slice(0, ISSUES_SHOWN)
+    .map(i => (i.path ? `${i.path}: ${i.message}` : i.message))
+    .join('; ');
+  const more = issues.length - ISSUES_SHOWN;
+  return more > 0 ? `${shown}; and ${more} more issues` : shown;
 }
 
 function resolutionIssues(
@@ -138,6 +147,9 @@ function resolutionIssues(
 export class GovernanceService implements PolicyService {
   readonly policies: PolicyStore;
   readonly changeRequests: ChangeRequestStore;
+
+  /** Which refused (409) writes get an audit row. */
+  private readonly refusals = new RefusalLimiter();
 
   constructor(private readonly options: GovernanceServiceOptions) {
     this.policies = new PolicyStore(options.knex);
@@ -419,17 +431,41 @@ export class GovernanceService implements PolicyService {
     input: UpdateInput,
     error: ConflictError,
   ): Promise<never> {
+    // Bounded in size (the proposal by hash and size, the current document by version) and
+    // in rate (audit/refusals.ts): a refusal changed nothing.
+    const admitted = this.refusals.admit(
+      actor.ref,
+      context.entityRef,
+      (this.options.clock?.() ?? new Date()).getTime(),
+    );
+    if (!admitted.write) {
+      if (!admitted.firstSuppressed) throw error;
+      this.options.logger.warn(
+        `Not auditing another stale-version write by ${actor.ref} on ${context.entityRef}: over ${DEFAULT_REFUSAL_LIMITS.perWindow} refusals a minute; counted in the next refusal row`,
+      );
+      throw error;
+    }
     const current = await this.policies.get(context.target);
     await this.options.auditLog.append({
       actor: actor.ref,
       action: 'policy.update',
       target: context.entityRef,
-      before: current ?? null,
+      before: current
+        ? {
+            target: current.target,
+            version: current.version,
+            updatedBy: current.updatedBy,
+            updatedAt: current.updatedAt,
+          }
+        : null,
       after: {
         outcome: 'refused',
         expectedVersion: input.version,
         currentVersion: current?.version ?? 0,
-        override: input.override as PolicyOverride,
+        override: digestOf(input.override),
+        ...(admitted.suppressedBefore > 0
+          ? { unauditedRefusalsBefore: admitted.suppressedBefore }
+          : {}),
       },
       reason: `refused (stale version): ${input.reason}`,
       request: actor.request,
