@@ -66,8 +66,43 @@ describe('EntityAutoscalingContent', () => {
     await renderWithApi(<EntityAutoscalingContent />, {
       entity: checkoutEntity,
     });
-    expect(await screen.findByText(/engine exploded/)).toBeInTheDocument();
+    const error = await screen.findByTestId('query-error');
+    expect(error).toHaveTextContent(
+      'The autoscaling backend failed (500)Cause: engine exploded',
+    );
+    expect(error).not.toHaveTextContent(/Request failed/);
   });
+
+  it('retries a failed request, and never shows the backend URL of a network failure', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE_URL}${STATE}`, () => {
+        calls += 1;
+        // The query client retries once by itself; both attempts fail.
+        return calls <= 2
+          ? HttpResponse.error()
+          : HttpResponse.json(entityState);
+      }),
+      ...dataHandlers(),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+    // After the client's own retry (about a second later).
+    const error = await screen.findByTestId(
+      'query-error',
+      {},
+      { timeout: 5000 },
+    );
+    expect(error).toHaveTextContent(
+      'The autoscaling backend cannot be reached',
+    );
+    expect(error).not.toHaveTextContent(/localhost|http/);
+    fireEvent.click(within(error).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('scaling-header')).toBeInTheDocument();
+    expect(calls).toBe(3);
+  }, 20_000);
 
   it('shows state, decisions, forecast, recommendations and the numbers of the cost API', async () => {
     server.use(...dataHandlers(), route('get', '/permissions', allowAll));

@@ -14,6 +14,7 @@ import { usePermissions } from '../../hooks/usePermissions';
 import { useKillSwitchState } from '../../hooks/usePlatformData';
 import { useWorkloadActions } from '../../hooks/useWorkloadActions';
 import { disabledReasonFor, PERMISSION_REASONS } from '../../lib/permissions';
+import { errorMessage } from '../../lib/errors';
 import { describeDecision } from '../../lib/format';
 import { PermissionButton } from '../common/PermissionButton';
 
@@ -129,7 +130,7 @@ export function ManualScaleDialog({ state }: { state: WorkloadState }) {
           />
           {mutation.isError && (
             <Alert severity="error" sx={{ mt: 1 }}>
-              {(mutation.error as Error).message}
+              {errorMessage(mutation.error)}
             </Alert>
           )}
           {mutation.isSuccess && mutation.data && (

@@ -3,6 +3,12 @@ import Button from '@mui/material/Button';
 import DownloadIcon from '@mui/icons-material/Download';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { saveBlob } from '../../lib/download';
+import { describeError } from '../../lib/errors';
+
+const exportError = (e: unknown) => {
+  const { title, cause } = describeError(e);
+  return `${title}. ${cause}`;
+};
 
 /** Downloads an export through the API client (so the user's identity is sent). */
 export function ExportButton(props: {
@@ -19,7 +25,7 @@ export function ExportButton(props: {
       saveBlob(await props.fetchBlob(), props.fileName);
     } catch (e) {
       alertApi.post({
-        message: `Export failed: ${(e as Error).message}`,
+        message: `Export failed: ${exportError(e)}`,
         severity: 'error',
       });
     } finally {
