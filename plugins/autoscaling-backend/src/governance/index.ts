@@ -29,7 +29,14 @@ import { GovernanceService, type PolicyService } from './GovernanceService';
 import { createGovernanceRouter } from './router';
 import { CatalogTargetResolver, type TargetResolver } from './targets';
 
-export type { AuditLog, AuditEntry, AuditQuery, AuditAction } from './audit/AuditLog';
+export type {
+  AuditLog,
+  AuditEntry,
+  AuditQuery,
+  AuditAction,
+  AuditVerificationReport,
+} from './audit/AuditLog';
+export type { AuditAnchor } from './audit/anchors';
 export { AUDIT_SEVERITY } from './audit/AuditLog';
 export type { PolicyService, TargetContext } from './GovernanceService';
 export type { TargetResolver, ResolvedTarget, TenantInfo } from './targets';
@@ -106,6 +113,8 @@ export async function createGovernance(options: GovernanceOptions): Promise<Gove
     logger: options.logger,
     clock: options.clock,
   });
+  // The anchors table (audit/anchors.ts) exists before the first request.
+  await auditLog.prepare();
   const governance = new GovernanceService({
     knex: options.knex,
     logger: options.logger,

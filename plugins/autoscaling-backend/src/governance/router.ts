@@ -24,6 +24,7 @@ import { TargetAuthorizer } from '../permissions/TargetAuthorizer';
 import { prototypeKeyPath } from '../service/validation';
 import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText, textProblem } from '../util/text';
+import { formatAnchor, parseAnchor } from './audit/anchors';
 import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
 import type { GovernanceService, TargetContext } from './GovernanceService';
 import { normaliseEntityRef, quoteForMessage } from './targets';
@@ -133,6 +134,20 @@ const auditQuery = z.object({
   from: isoTime.optional(),
   to: isoTime.optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+const verifyQuery = z.object({
+  anchor: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const parsed = parseAnchor(value);
+      if (!parsed) {
+        ctx.addIssue({ code: 'custom', message: 'must be <row id>:<64 hex digits> (an X-Audit-Anchor value)' });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
 });
 const exportQuery = auditQuery.extend({
   format: z.enum(['json', 'csv']).optional(),
@@ -298,13 +313,19 @@ export async function createGovernanceRouter(
   router.get('/audit/verify', async (req, res) => {
     const credentials = await credentialsOf(req);
     await authorizer.require(credentials, autoscalingAuditReadPermission);
-    res.json(await auditLog.verify());
+    const { anchor } = parseInput(verifyQuery, req.query);
+    res.json(await auditLog.verify({ anchor }));
   });
 
   router.get('/audit/export', async (req, res) => {
     const credentials = await credentialsOf(req);
     await authorizer.require(credentials, autoscalingAuditReadPermission);
     const query = parseInput(exportQuery, req.query);
+    // The export carries the chain head it was made at; the same anchor is stored and sent
+    // to the auditor log, so a later truncation shows against any of the copies.
+    const anchor = await auditLog.checkpoint('export');
+    res.setHeader('X-Audit-Anchor', formatAnchor(anchor));
+    res.setHeader('X-Audit-Anchor-At', anchor.at);
     const events = await auditLog.query({
       target: query.entityRef ?? query.target,
       actor: query.actor,

@@ -43,6 +43,8 @@ describe('DatabaseAuditLog', () => {
       message: 'all 2 audit rows verified',
       broken: [],
       brokenTotal: 0,
+      // The first append anchored the chain (no anchor existed yet).
+      anchor: expect.objectContaining({ lastId: 1, hash: first.hash, source: 'checkpoint' }),
     });
     expect(auditor.createEvent).toHaveBeenCalledWith(
       expect.objectContaining({ eventId: 'policy-update', severityLevel: 'high' }),
@@ -50,7 +52,11 @@ describe('DatabaseAuditLog', () => {
     expect(auditor.createEvent).toHaveBeenCalledWith(
       expect.objectContaining({ eventId: 'engine-kill-switch', severityLevel: 'critical' }),
     );
-    expect(success).toHaveBeenCalledTimes(2);
+    // Two rows and the checkpoint of the first (anchors.ts).
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({ eventId: 'audit-checkpoint', severityLevel: 'medium' }),
+    );
+    expect(success).toHaveBeenCalledTimes(3);
     await knex.destroy();
   });
 

@@ -3,6 +3,17 @@ import type { AuditEvent, AuditVerification } from '@internal/plugin-autoscaling
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { sanitizeAuditText } from '../../util/text';
+import {
+  allAnchors,
+  DEFAULT_CHECKPOINT_POLICY,
+  ensureAnchorTable,
+  formatAnchor,
+  insertAnchor,
+  latestAnchor,
+  type AnchorSource,
+  type AuditAnchor,
+  type CheckpointPolicy,
+} from './anchors';
 import { auditRowHash, canonicalJson, GENESIS_HASH } from './canonical';
 
 export type AuditAction = AuditEvent['action'];
@@ -60,11 +71,25 @@ export interface AuditQuery {
   ascending?: boolean;
 }
 
+/** Options of verify(). */
+export interface AuditVerifyOptions {
+  /**
+   * An anchor kept elsewhere (an export's `X-Audit-Anchor`, an `audit-checkpoint` auditor
+   * event): the chain must still reach row `lastId` and that row must have `hash`.
+   */
+  anchor?: { lastId: number; hash: string };
+}
+
 /** The append-only audit log; also the interface the coordinator uses. */
 export interface AuditLog {
   append(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditEvent>;
   query(query?: AuditQuery): Promise<AuditEvent[]>;
-  verify(): Promise<AuditVerificationReport>;
+  verify(options?: AuditVerifyOptions): Promise<AuditVerificationReport>;
+  /**
+   * Anchors the current chain head outside the audit table (see anchors.ts) and returns it;
+   * `{ lastId: 0, hash: GENESIS }` for an empty log.
+   */
+  checkpoint(source?: AnchorSource): Promise<AuditAnchor>;
 }
 
 interface AuditRow {
@@ -99,6 +124,8 @@ export interface AuditVerificationReport extends AuditVerification {
   broken: AuditBrokenRow[];
   /** How many problems there are (`broken` is capped at 1000). */
   brokenTotal: number;
+  /** The latest stored anchor the chain was checked against, if any. */
+  anchor: AuditAnchor | null;
 }
 
 function normalise(value: unknown): unknown {
@@ -135,10 +162,55 @@ export class DatabaseAuditLog implements AuditLog {
       auditor?: AuditorService;
       logger?: LoggerService;
       clock?: () => Date;
+      /** When appends checkpoint the head (default every 100 rows or 5 minutes). */
+      checkpoint?: Partial<CheckpointPolicy>;
     },
   ) {
     const client = String(options.knex.client.config.client ?? '');
     this.isPostgres = client === 'pg' || client.includes('postgres');
+    this.checkpointPolicy = { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint };
+  }
+
+  private readonly checkpointPolicy: CheckpointPolicy;
+  private preparing?: Promise<void>;
+  /** Set once the anchors table exists; appends inside a caller's transaction need it. */
+  private anchorsReady = false;
+  /** The latest anchor this instance knows of (only decides when the next one is due). */
+  private lastAnchor?: { lastId: number; atMs: number };
+
+  private nowMs(): number {
+    return (this.options.clock?.() ?? new Date()).getTime();
+  }
+
+  /**
+   * Creates the anchors table if needed and reads the latest anchor. createGovernance calls
+   * it at start-up; append (without a transaction), checkpoint and verify call it too. Never
+   * run inside a transaction (SQLite has one connection).
+   */
+  prepare(): Promise<void> {
+    if (!this.preparing) {
+      this.preparing = (async () => {
+        await ensureAnchorTable(this.options.knex);
+        const latest = await latestAnchor(this.options.knex);
+        if (latest) this.lastAnchor = { lastId: latest.lastId, atMs: Date.parse(latest.at) };
+        this.anchorsReady = true;
+      })().catch(error => {
+        this.preparing = undefined;
+        throw error;
+      });
+    }
+    return this.preparing;
+  }
+
+  private checkpointDue(lastId: number, nowMs: number): boolean {
+    if (!this.anchorsReady) return false;
+    const last = this.lastAnchor;
+    if (!last) return true;
+    if (lastId <= last.lastId) return false;
+    return (
+      lastId - last.lastId >= this.checkpointPolicy.everyRows ||
+      nowMs - last.atMs >= this.checkpointPolicy.intervalMs
+    );
   }
 
   async append(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditEvent> {
@@ -153,14 +225,19 @@ export class DatabaseAuditLog implements AuditLog {
       target: sanitizeAuditText(entry.target),
       reason: sanitizeAuditText(entry.reason),
     };
-    const event = trx
+    if (!trx) await this.prepare();
+    const { event, anchor } = trx
       ? await this.appendIn(trx, safe)
       : await this.options.knex.transaction(t => this.appendIn(t, safe));
     await this.emit(safe, event);
+    if (anchor) await this.emitCheckpoint(anchor);
     return event;
   }
 
-  private async appendIn(trx: Knex.Transaction, entry: AuditEntry): Promise<AuditEvent> {
+  private async appendIn(
+    trx: Knex.Transaction,
+    entry: AuditEntry,
+  ): Promise<{ event: AuditEvent; anchor?: AuditAnchor }> {
     let headQuery = trx('audit_chain_head').where({ id: 1 }).first();
     if (this.isPostgres) headQuery = headQuery.forUpdate();
     const head = await headQuery;
@@ -193,7 +270,67 @@ export class DatabaseAuditLog implements AuditLog {
       hash,
     });
     await trx('audit_chain_head').where({ id: 1 }).update({ last_id: id, last_hash: hash });
-    return { ...fields, action: entry.action, prevHash: head.last_hash, hash };
+    const event: AuditEvent = { ...fields, action: entry.action, prevHash: head.last_hash, hash };
+    // A periodic checkpoint, in the same transaction as the row it anchors.
+    const nowMs = Date.parse(at);
+    if (!this.checkpointDue(id, nowMs)) return { event };
+    const anchor: AuditAnchor = { lastId: id, hash, at, source: 'checkpoint' };
+    await insertAnchor(trx, anchor);
+    this.lastAnchor = { lastId: id, atMs: nowMs };
+    return { event, anchor };
+  }
+
+  async checkpoint(source: AnchorSource = 'manual'): Promise<AuditAnchor> {
+    await this.prepare();
+    const at = new Date(this.nowMs()).toISOString();
+    const { anchor, written } = await this.options.knex.transaction(async trx => {
+      let headQuery = trx('audit_chain_head').where({ id: 1 }).first();
+      if (this.isPostgres) headQuery = headQuery.forUpdate();
+      const head = await headQuery;
+      const lastId = Number(head?.last_id ?? 0);
+      const current: AuditAnchor = {
+        lastId,
+        hash: head?.last_hash ?? GENESIS_HASH,
+        at,
+        source,
+      };
+      if (lastId === 0) return { anchor: current, written: false };
+      const latest = await latestAnchor(trx);
+      if (latest && latest.lastId === lastId && latest.hash === current.hash) {
+        return { anchor: latest, written: false };
+      }
+      await insertAnchor(trx, current);
+      return { anchor: current, written: true };
+    });
+    if (written) {
+      this.lastAnchor = { lastId: anchor.lastId, atMs: Date.parse(anchor.at) };
+      await this.emitCheckpoint(anchor);
+    }
+    return anchor;
+  }
+
+  /** Sends a checkpoint to the auditor and the log, the copies outside the database. */
+  private async emitCheckpoint(anchor: AuditAnchor) {
+    this.options.logger?.info(
+      `Audit chain checkpoint (${anchor.source}): ${anchor.lastId} rows, head ${formatAnchor(anchor)}`,
+    );
+    if (!this.options.auditor) return;
+    try {
+      const auditorEvent = await this.options.auditor.createEvent({
+        eventId: 'audit-checkpoint',
+        severityLevel: 'medium',
+        meta: {
+          rows: anchor.lastId,
+          headHash: anchor.hash,
+          anchor: formatAnchor(anchor),
+          source: anchor.source,
+          at: anchor.at,
+        },
+      });
+      await auditorEvent.success();
+    } catch (error) {
+      this.options.logger?.warn(`Could not emit the audit checkpoint ${formatAnchor(anchor)}: ${error}`);
+    }
   }
 
   private async emit(entry: AuditEntry, event: AuditEvent) {
@@ -238,8 +375,22 @@ export class DatabaseAuditLog implements AuditLog {
    * deleted row shows as a gap), and a chain head that does not match the last row (a deleted
    * tail). One bad row never hides a later one.
    */
-  async verify(): Promise<AuditVerificationReport> {
+  async verify(options: AuditVerifyOptions = {}): Promise<AuditVerificationReport> {
     const { knex } = this.options;
+    await this.prepare();
+    // Anchors by row id; the caller's external anchor is checked the same way.
+    const anchors = await allAnchors(knex);
+    let latest: AuditAnchor | null = null;
+    for (const anchor of anchors.values()) {
+      if (!latest || anchor.lastId > latest.lastId) latest = anchor;
+    }
+    const expected = new Map<number, { hash: string; what: string }>();
+    for (const anchor of anchors.values()) {
+      expected.set(anchor.lastId, { hash: anchor.hash, what: `the checkpoint of ${anchor.at}` });
+    }
+    if (options.anchor) {
+      expected.set(options.anchor.lastId, { hash: options.anchor.hash, what: 'the given anchor' });
+    }
     let expectedId = 1;
     let prevHash = GENESIS_HASH;
     let checked = 0;
@@ -287,6 +438,13 @@ export class DatabaseAuditLog implements AuditLog {
         if (recomputed !== undefined && recomputed !== row.hash) {
           report(id, `audit row ${id} was modified: its hash does not match its content`);
         }
+        const anchored = expected.get(id);
+        if (anchored && anchored.hash !== row.hash) {
+          report(
+            id,
+            `audit row ${id} does not have the hash ${anchored.what} recorded: the chain was rewritten up to here`,
+          );
+        }
         prevHash = row.hash;
         expectedId = id + 1;
         checked++;
@@ -302,7 +460,23 @@ export class DatabaseAuditLog implements AuditLog {
         `the chain head records row ${lastId} but the log ends at row ${lastRow}: rows were removed or the head was altered`,
       );
     }
-    return verificationResult(checked, broken, brokenTotal);
+    // Anchors beyond the end: the tail was removed (with the head, or the check above had
+    // caught it). Only the furthest is reported.
+    let furthest: { lastId: number; what: string } | undefined;
+    for (const [anchorId, anchored] of expected) {
+      if (anchorId > lastRow && (!furthest || anchorId > furthest.lastId)) {
+        furthest = { lastId: anchorId, what: anchored.what };
+      }
+    }
+    if (furthest) {
+      report(
+        lastRow + 1,
+        `the log ends at row ${lastRow} but ${furthest.what} recorded row ${furthest.lastId}: rows ${
+          lastRow + 1
+        } to ${furthest.lastId} were removed (the tail was truncated)`,
+      );
+    }
+    return { ...verificationResult(checked, broken, brokenTotal), anchor: latest };
   }
 }
 
@@ -310,7 +484,7 @@ function verificationResult(
   checked: number,
   broken: AuditBrokenRow[],
   brokenTotal: number,
-): AuditVerificationReport {
+): Omit<AuditVerificationReport, 'anchor'> {
   if (brokenTotal === 0) {
     return {
       ok: true,
