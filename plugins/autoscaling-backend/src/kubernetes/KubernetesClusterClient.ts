@@ -10,6 +10,7 @@ import { parseQuantity } from '@internal/plugin-autoscaling-common';
 import type { PodObservation } from '@internal/plugin-autoscaling-engine';
 import type { ClusterConfig } from '../clusters/readClusters';
 import { loadClientNode } from './clientNode';
+import { clusterError } from './errors';
 import {
   ClusterClient,
   PodUsage,
@@ -28,8 +29,10 @@ export class KubernetesClusterClient implements ClusterClient {
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly clusterName: string;
 
   constructor(cluster: ClusterConfig) {
+    this.clusterName = cluster.name;
     const k8s = loadClientNode();
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromOptions({
@@ -50,19 +53,30 @@ export class KubernetesClusterClient implements ClusterClient {
     this.custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
   }
 
+  /** Runs an API call; a failure becomes a clean error (errors.ts), never the raw client error. */
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw clusterError(error, this.clusterName, operation);
+    }
+  }
+
   async listWorkloads(options: {
     namespace?: string;
     labelSelector: string;
   }): Promise<WorkloadObject[]> {
     const { namespace, labelSelector } = options;
-    const [deployments, statefulSets] = await Promise.all([
-      namespace
-        ? this.apps.listNamespacedDeployment({ namespace, labelSelector })
-        : this.apps.listDeploymentForAllNamespaces({ labelSelector }),
-      namespace
-        ? this.apps.listNamespacedStatefulSet({ namespace, labelSelector })
-        : this.apps.listStatefulSetForAllNamespaces({ labelSelector }),
-    ]);
+    const [deployments, statefulSets] = await this.call('listing workloads', () =>
+      Promise.all([
+        namespace
+          ? this.apps.listNamespacedDeployment({ namespace, labelSelector })
+          : this.apps.listDeploymentForAllNamespaces({ labelSelector }),
+        namespace
+          ? this.apps.listNamespacedStatefulSet({ namespace, labelSelector })
+          : this.apps.listStatefulSetForAllNamespaces({ labelSelector }),
+      ]),
+    );
     const toWorkload = (
       kind: 'Deployment' | 'StatefulSet',
       item: (typeof deployments.items)[number] | (typeof statefulSets.items)[number],
@@ -92,10 +106,13 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async getScale(workload: WorkloadCoordinates): Promise<ScaleState> {
     const params = { name: workload.name, namespace: workload.namespace };
-    const scale =
-      workload.kind === 'Deployment'
-        ? await this.apps.readNamespacedDeploymentScale(params)
-        : await this.apps.readNamespacedStatefulSetScale(params);
+    const scale = await this.call(
+      `reading the scale of ${workload.kind} ${workload.namespace}/${workload.name}`,
+      () =>
+        workload.kind === 'Deployment'
+          ? this.apps.readNamespacedDeploymentScale(params)
+          : this.apps.readNamespacedStatefulSetScale(params),
+    );
     return toScaleState(scale);
   }
 
@@ -129,12 +146,18 @@ export class KubernetesClusterClient implements ClusterClient {
           `${workload.kind} ${workload.namespace}/${workload.name} changed since it was read (409 Conflict)`,
         );
       }
-      throw error;
+      throw clusterError(
+        error,
+        this.clusterName,
+        `writing the scale of ${workload.kind} ${workload.namespace}/${workload.name}`,
+      );
     }
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<PodObservation[]> {
-    const pods = await this.core.listNamespacedPod({ namespace, labelSelector });
+    const pods = await this.call(`listing the pods of ${namespace}`, () =>
+      this.core.listNamespacedPod({ namespace, labelSelector }),
+    );
     return pods.items.map(toPodObservation);
   }
 
@@ -142,13 +165,15 @@ export class KubernetesClusterClient implements ClusterClient {
     namespace: string,
     labelSelector: string,
   ): Promise<Record<string, PodUsage>> {
-    const list = (await this.custom.listNamespacedCustomObject({
-      group: 'metrics.k8s.io',
-      version: 'v1beta1',
-      namespace,
-      plural: 'pods',
-      labelSelector,
-    })) as {
+    const list = (await this.call(`reading metrics.k8s.io pod metrics of ${namespace}`, () =>
+      this.custom.listNamespacedCustomObject({
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        namespace,
+        plural: 'pods',
+        labelSelector,
+      }),
+    )) as {
       items?: Array<{
         metadata: { name: string };
         containers: Array<{ usage: { cpu?: string; memory?: string } }>;
