@@ -92,27 +92,50 @@ export function weeklyFireMinutes(expression: string): number[] | undefined {
   const days = new Set<number>();
   if (!dom.wildcard) for (let d = 0; d < 7; d++) days.add(d);
   else for (const d of dow.values) days.add(d % 7);
+  const byNumber = (a: number, b: number) => a - b;
+  const dayList = [...days].sort(byNumber);
+  const hourList = [...hours.values].sort(byNumber);
+  const minuteList = [...minutes.values].sort(byNumber);
   const out: number[] = [];
-  for (const d of [...days].sort((a, b) => a - b)) {
-    for (const h of [...hours.values].sort((a, b) => a - b)) {
-      for (const m of [...minutes.values].sort((a, b) => a - b)) out.push(d * 1440 + h * 60 + m);
+  for (const d of dayList) {
+    for (const h of hourList) {
+      for (const m of minuteList) out.push(d * 1440 + h * 60 + m);
     }
   }
   return out;
 }
 
+/** Formatters by time zone (creating one is the expensive part); null for an unknown zone. */
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    try {
+      formatter = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      });
+    } catch {
+      formatter = null;
+    }
+    if (formatters.size > 1000) formatters.clear();
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** The zone's offset from UTC in minutes at `atMs` (0 for an unknown zone). */
 function offsetMinutes(timeZone: string, atMs: number): number {
+  const formatter = formatterFor(timeZone);
+  if (!formatter) return 0;
   try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    }).formatToParts(new Date(atMs));
+    const parts = formatter.formatToParts(new Date(atMs));
     const get = (type: string) => Number(parts.find(p => p.type === type)?.value);
     const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
     return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
@@ -189,17 +212,24 @@ export function pinnedMinimum(policy: ScalingPolicy, atMs = Date.now()): PinnedM
   if (raising.length === 0) return base;
   const floor = new Int32Array(MINUTES_PER_WEEK).fill(policy.minReplicas);
   const contributors = new Map<number, string[]>();
+  // Identical windows (same expressions, length and zone) are computed once.
+  const windows = new Map<string, Uint8Array | undefined>();
   for (const [i, schedule] of raising.entries()) {
     const target = Math.min(schedule.minReplicas!, policy.maxReplicas);
-    const open = i < MAX_SCHEDULES ? weeklyOpenMinutes(schedule, atMs) : undefined;
+    let open: Uint8Array | undefined;
+    if (i < MAX_SCHEDULES) {
+      const key = [schedule.cron, schedule.end, schedule.durationMinutes, schedule.timezone].join('\u0000');
+      if (!windows.has(key)) windows.set(key, weeklyOpenMinutes(schedule, atMs));
+      open = windows.get(key);
+    }
     for (let t = 0; t < MINUTES_PER_WEEK; t++) {
       if ((open === undefined || open[t]) && floor[t] < target) floor[t] = target;
     }
     contributors.set(target, [...(contributors.get(target) ?? []), schedule.name]);
   }
-  const sorted = Array.from(floor).sort((a, b) => b - a);
-  const index = Math.ceil(PINNED_SHARE * MINUTES_PER_WEEK) - 1;
-  const pinned = sorted[index];
+  // Ascending typed sort: the value with PINNED_SHARE of the week at or above it.
+  const sorted = floor.slice().sort();
+  const pinned = sorted[MINUTES_PER_WEEK - Math.ceil(PINNED_SHARE * MINUTES_PER_WEEK)];
   if (pinned <= policy.minReplicas) return base;
   const held = floor.reduce((n, value) => n + (value >= pinned ? 1 : 0), 0);
   const names = [...contributors.entries()]
