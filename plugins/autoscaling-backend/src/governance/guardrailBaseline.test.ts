@@ -215,6 +215,7 @@ describe('pinnedMinimum', () => {
     );
     const started = Date.now();
     expect(pinnedMinimum(many).minReplicas).toBe(12);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Generous for a shared CI machine; stepping through cron fire times took minutes.
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });
