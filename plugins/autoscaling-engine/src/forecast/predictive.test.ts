@@ -3,6 +3,7 @@ import { policy, cpuMetric } from '../testing/builders';
 import {
   createPredictiveState,
   isRefitDue,
+  learnedBurstHeadroom,
   observeDemand,
   planPredictive,
   recentPeakDemand,
@@ -194,6 +195,60 @@ describe('planPredictive', () => {
     });
     expect(plan.decisionInput?.replaceReactive).toBe(false);
     expect(plan.reasons.map(r => r.message).join(' ')).toMatch(/above the band/);
+  });
+});
+
+describe('planPredictive: burst headroom and rising demand', () => {
+  it('counts level steps as bursts only up to the reactive headroom (1 / (70% × 1.1) − 1)', () => {
+    // Hourly 10-minute steps to 2.6× the base, at 15-s samples: the online 99.9th percentile of
+    // sample / one-minute mean learns the steps' jumps, far above the noise.
+    const state = createPredictiveState();
+    const p = planPolicy();
+    let t = MONDAY;
+    for (let i = 0; i < 4 * 24 * 60 * 2; i++) {
+      t += 15_000;
+      const minute = Math.floor((t / 60_000) % 60);
+      observeDemand(state, t, minute < 10 ? 2600 : 1000, { leadSeconds: 120 });
+    }
+    expect(state.burst!.excess).toBeGreaterThan(0.31);
+    expect(learnedBurstHeadroom(state, p, CAPACITY)).toBeCloseTo(1 / 0.77 - 1, 6);
+    // Smooth demand keeps the little it learned.
+    const smooth = createPredictiveState();
+    for (let k = 1; k <= 2000; k++) observeDemand(smooth, MONDAY + k * 15_000, 1000 + (k % 2) * 20, { leadSeconds: 120 });
+    expect(learnedBurstHeadroom(smooth, p, CAPACITY)).toBeGreaterThan(0);
+    expect(learnedBurstHeadroom(smooth, p, CAPACITY)).toBeLessThan(0.05);
+  });
+
+  it('sizes demand already on the rise for what it will be after a start-up', () => {
+    const values = Array.from(syntheticSeries({ days: 2, seed: 5, noise: 0, stepSeconds: STEP_S }).values);
+    const { state, now } = trained(values);
+    const last = values[values.length - 1];
+    const steady = planPredictive(state, {
+      policy: planPolicy(),
+      nowMs: now,
+      podCapacity: CAPACITY,
+      startupSeconds: STARTUP,
+      observedDemand: last,
+    });
+    // The next samples climb 5% of the level every 15 s: a ramp the model has not seen.
+    let t = now;
+    let demand = last;
+    for (let k = 0; k < 8; k++) {
+      t += 15_000;
+      demand += 0.05 * last;
+      observeDemand(state, t, demand, { leadSeconds: 120 });
+    }
+    expect(state.burst!.slope!).toBeGreaterThan(0);
+    const rising = planPredictive(state, {
+      policy: planPolicy(),
+      nowMs: t,
+      podCapacity: CAPACITY,
+      startupSeconds: STARTUP,
+      // A windowed observation lags the last sample; the plan reads the higher of the two.
+      observedDemand: (demand + last) / 2,
+    });
+    const withoutSlope = Math.ceil(demand / (CAPACITY * 0.85));
+    expect(rising.floorReplicas!).toBeGreaterThan(Math.max(withoutSlope, steady.floorReplicas!));
   });
 });
 

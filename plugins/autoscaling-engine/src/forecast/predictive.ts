@@ -77,8 +77,12 @@ export interface PredictiveState {
   dayRing: { bucketStartMs: number; sum: number; count: number; means: Array<number | null> };
   /** [day index, peak demand] of the last PEAK_DAYS days. */
   dailyPeaks: Array<[number, number]>;
-  /** Short-term burstiness: one-minute mean and the online high quantile of sample/mean - 1. */
-  burst?: { mean: number; excess: number };
+  /**
+   * Short-term burstiness: one-minute mean, the online high quantile of sample/mean - 1, and the
+   * demand's slope per second (sample to sample, smoothed over about 45 s), for demand already on
+   * the rise.
+   */
+  burst?: { mean: number; excess: number; slope?: number };
 }
 
 export function createPredictiveState(): PredictiveState {
@@ -214,12 +218,19 @@ function recordPeak(state: PredictiveState, timeMs: number, demand: number) {
  */
 const BURST_LEVEL = 0.999;
 const BURST_STEP = 0.002;
+/** Time constant of the smoothed sample-to-sample slope. */
+const SLOPE_SECONDS = 45;
 
 function recordBurst(state: PredictiveState, timeMs: number, demand: number) {
   const burst = (state.burst ??= { mean: demand, excess: 0 });
   const dt = state.lastObservedMs === null ? 60 : (timeMs - state.lastObservedMs) / 1000;
   const alpha = 1 - Math.exp(-Math.max(0, dt) / 60);
   burst.mean += alpha * (demand - burst.mean);
+  if (dt > 0 && state.lastDemand !== null) {
+    const beta = 1 - Math.exp(-dt / SLOPE_SECONDS);
+    const slope = burst.slope ?? 0;
+    burst.slope = round4(slope + beta * ((demand - state.lastDemand) / dt - slope));
+  }
   if (burst.mean <= 0) return;
   const excess = demand / burst.mean - 1;
   // Robbins-Monro: the estimate settles where P(excess > estimate) = 1 - level.
@@ -453,6 +464,22 @@ export interface PredictivePlan extends PredictiveFloorResult {
 const SCALE_IN_HOLD_QUANTILE = 0.97;
 const SCALE_IN_HOLD_STARTUPS = 1;
 
+/**
+ * The burst headroom the plan keeps on its band (a fraction of a pod's capacity): the learned
+ * 99.9th percentile of sample / one-minute mean − 1, but never more than the headroom the reactive
+ * path keeps at the top of its tolerance (70% CPU, +10%: 1/0.77 − 1 ≈ 30%). Beyond that a "burst"
+ * is a level change (a step or a ramp), not noise, and the band and the reactive path cover it.
+ */
+export function learnedBurstHeadroom(
+  state: PredictiveState,
+  policy: ScalingPolicy,
+  podCapacity: number,
+): number {
+  const reactiveSizing = (perPodTargetFor(policy, podCapacity) ?? 0) * (1 + scaleUpTolerance(policy));
+  const cap = reactiveSizing > 0 ? podCapacity / reactiveSizing - 1 : Infinity;
+  return Math.max(0, Math.min(cap, state.burst?.excess ?? 0));
+}
+
 /** The replicas the forecast asks for now, and why, for one workload. */
 export function planPredictive(
   state: PredictiveState,
@@ -467,7 +494,8 @@ export function planPredictive(
   const utilization = (predictive.targetUtilization ?? 85) / 100;
   // The plan holds the band's upper quantile within full capacity and the median at the target.
   // The plan sizes the band's upper quantile at full capacity less the learned burst headroom.
-  const burstHeadroom = 1 + (state.burst?.excess ?? 0);
+  const reactiveSizing = perPodTarget * (1 + scaleUpTolerance(policy));
+  const burstHeadroom = 1 + learnedBurstHeadroom(state, policy, input.podCapacity);
   const sizing = plan ? input.podCapacity / burstHeadroom : perPodTarget;
   const medianSizing = Math.min(input.podCapacity * utilization, sizing);
   const peak = recentPeakDemand(state);
@@ -552,7 +580,11 @@ export function planPredictive(
   if (plan && state.forecaster) {
     // The expected peak (median) and the demand seen now both run at the target utilisation.
     const median = medianPeak;
-    const atTarget = Math.max(median?.demand ?? 0, input.observedDemand ?? 0);
+    // Demand already rising keeps rising for the start-up a new pod needs (never assumed to fall).
+    const rising = Math.max(0, state.burst?.slope ?? 0) * input.startupSeconds;
+    // Demand seen now: the caller's (windowed) observation or the last sample, whichever is higher.
+    const seen = Math.max(input.observedDemand ?? 0, state.lastDemand ?? 0);
+    const atTarget = Math.max(median?.demand ?? 0, seen + rising);
     const forTarget = Math.ceil(atTarget / medianSizing - 1e-9);
     if (forTarget > planned) {
       planned = Math.min(forTarget, quotaMax ?? Infinity, predictive.honorMaxReplicas ? policy.maxReplicas : Infinity);
@@ -571,10 +603,11 @@ export function planPredictive(
         if (keep > planned) planned = keep;
       }
     }
-    // Never more than the reactive path would hold for the expected demand: where the band is
-    // wide (bursty, poorly forecast load) its upper quantile would cost more than the HPA.
-    if (perPodTarget > 0) {
-      const reactiveForExpected = Math.max(forTarget, Math.ceil(atTarget / perPodTarget - 1e-9));
+    // Never more than the reactive path would hold for the expected demand at the top of its
+    // tolerance: where the band is wide (bursty, poorly forecast load) its upper quantile would
+    // cost more than the HPA.
+    if (reactiveSizing > 0) {
+      const reactiveForExpected = Math.max(forTarget, Math.ceil(atTarget / reactiveSizing - 1e-9));
       if (planned > reactiveForExpected) planned = reactiveForExpected;
     }
   }
