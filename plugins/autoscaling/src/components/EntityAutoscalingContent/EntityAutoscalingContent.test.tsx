@@ -236,6 +236,10 @@ describe('EntityAutoscalingContent', () => {
       'Mode: Paused by the kill switch',
     );
     expect(screen.queryByText('Mode: Automatic')).not.toBeInTheDocument();
+    // CPU is above target (91% of 70%), but nothing will add replicas.
+    expect(screen.getByTestId('metric-cpu')).toHaveTextContent(
+      'Above target, but the engine cannot add replicas: the global kill switch is on, so the engine changes nothing.',
+    );
     const button = screen.getByRole('button', { name: 'Scale or roll back' });
     expect(button).toBeDisabled();
     expect(button).toHaveAttribute(

@@ -6,6 +6,7 @@ import type {
   MetricStatus,
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
+import { useKillSwitchState } from '../../hooks/usePlatformData';
 import { clampLabel, clampOf } from '../../lib/clamp';
 import { formatNumber } from '../../lib/format';
 import { CARD_TITLE } from '../common/cardTitle';
@@ -114,7 +115,11 @@ export function MetricsCard({
     'lastDecision' | 'currentReplicas' | 'maxReplicas'
   >;
 }) {
-  const heldBack = heldBackBy(state);
+  const killSwitchOn = Boolean(useKillSwitchState()?.enabled);
+  const heldBack =
+    killSwitchOn && state
+      ? 'the global kill switch is on, so the engine changes nothing'
+      : heldBackBy(state);
   return (
     <InfoCard titleTypographyProps={CARD_TITLE} title="Metrics vs targets">
       {metrics.length === 0 ? (
