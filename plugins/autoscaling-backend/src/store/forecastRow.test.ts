@@ -21,18 +21,26 @@ describe('forecast state row', () => {
     expect(stored.maxRowBytes).toBeLessThanOrEqual(16_000);
     const plain = Buffer.byteLength(JSON.stringify(memory.state), 'utf8');
     expect(stored.maxRowBytes).toBeLessThan(plain / 2);
-    expect(stored.floors).toEqual(memory.floors);
+    // Profiles are stored as 12-bit codes (≈ 1.2e-4 of their range): a forecast sitting on a
+    // replica boundary can round to the other side, rarely and by one replica at most.
+    expect(stored.floors).toHaveLength(memory.floors.length);
+    const differing = stored.floors.flatMap((f, i) => (f === memory.floors[i] ? [] : [i]));
+    expect(differing.length).toBeLessThanOrEqual(memory.floors.length / 1000);
+    for (const i of differing) {
+      expect([stored.floors[i], memory.floors[i]]).not.toContain(undefined);
+      expect(Math.abs(stored.floors[i]! - memory.floors[i]!)).toBeLessThanOrEqual(1);
+    }
     expect(stored.state.predictive.forecaster?.fit.chosen).toBe(
       memory.state.predictive.forecaster?.fit.chosen,
     );
-    // The same anomalies; their scores come from the (packed) model, so within a few hundredths.
+    // The same anomalies; their scores come from the (packed, 12-bit) model, so within about 2%.
     const anomalies = stored.state.anomalies;
     expect(anomalies.map(a => [a.atMs, a.value])).toEqual(
       memory.state.anomalies.map(a => [a.atMs, a.value]),
     );
     anomalies.forEach((a, i) =>
       expect(Math.abs(a.score - memory.state.anomalies[i].score)).toBeLessThanOrEqual(
-        0.01 * Math.abs(a.score) + 0.011,
+        0.02 * Math.abs(a.score) + 0.011,
       ),
     );
     expect(stored.state.band.total).toBe(memory.state.band.total);
