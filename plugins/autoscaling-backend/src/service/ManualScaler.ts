@@ -25,13 +25,18 @@ export class ManualScaler {
     actor: string,
     reason: string,
   ): Promise<Decision> {
+    await this.checkBounds(workload, replicas, `${replicas}`);
+    return this.write(workload, replicas, actor, reason, 'workload.scale');
+  }
+
+  /** Manual scale and rollback both stay within the policy's min and max. */
+  private async checkBounds(workload: StoredWorkload, replicas: number, what: string) {
     const policy = await this.policies.effectivePolicy(workload);
     if (replicas < policy.minReplicas || replicas > policy.maxReplicas) {
       throw new InputError(
-        `replicas: ${replicas} is outside the policy's bounds [${policy.minReplicas}, ${policy.maxReplicas}]`,
+        `replicas: ${what} is outside the policy's bounds [${policy.minReplicas}, ${policy.maxReplicas}]`,
       );
     }
-    return this.write(workload, replicas, actor, reason, 'workload.scale');
   }
 
   /** Back to the replica count before the last applied change. */
@@ -41,6 +46,7 @@ export class ManualScaler {
     if (!last) {
       throw new InputError('workload: there is no applied change to roll back');
     }
+    await this.checkBounds(workload, last.from, `rolling back to ${last.from}`);
     return this.write(workload, last.from, actor, reason, 'workload.rollback');
   }
 

@@ -1,16 +1,7 @@
 /**
  * Issue 15 item 7: rollback must respect the policy's min/max like manual scale does
  * (ManualScaler's own doc comment says both do). Rollback from 2 to 1 on a workload whose
- * minimum is 2 is applied today.
- *
- * Marked `it.failing` because the fix belongs in ManualScaler.ts, outside the files the
- * governance helper may edit: when ManualScaler.rollback checks the bounds, this test starts
- * "failing" and should become a plain `it`. The fix: in `rollback`, before `this.write(...)`,
- *
- *   const policy = await this.policies.effectivePolicy(workload);
- *   if (last.from < policy.minReplicas || last.from > policy.maxReplicas) {
- *     throw new InputError(`replicas: rolling back to ${last.from} is outside the policy's bounds [${policy.minReplicas}, ${policy.maxReplicas}]`);
- *   }
+ * minimum is 2 was applied.
  */
 import { InputError } from '@backstage/errors';
 import { scalingPolicySchema } from '@internal/plugin-autoscaling-common';
@@ -26,7 +17,7 @@ const WORKLOAD: any = {
 };
 
 describe('ManualScaler.rollback', () => {
-  it.failing('refuses to roll back outside the policy bounds, like manual scale', async () => {
+  it('refuses to roll back outside the policy bounds, like manual scale', async () => {
     const replaceScale = jest.fn(async () => ({ replicas: 1, statusReplicas: 1, resourceVersion: '2' }));
     const store: any = {
       listDecisions: async () => [{ outcome: 'applied', from: 1, to: 2 }],

@@ -10,8 +10,9 @@
  * survive that, and `GET /audit/verify?anchor=<id>:<hash>` checks the chain against one of
  * them.
  *
- * The table is created on first use (`ensureAnchorTable`), not by a migration, and never
- * inside a caller's transaction.
+ * The table comes from the migration `20261203090000_audit_anchors`; `ensureAnchorTable` still
+ * creates it on first use (never inside a caller's transaction) for stores opened without the
+ * plugin's migrations, as some tests do.
  */
 import type { Knex } from 'knex';
 
