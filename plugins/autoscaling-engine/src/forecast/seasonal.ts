@@ -235,12 +235,6 @@ function expectationAt(state: SeasonalState, bucket: number): number {
   return d >= 0 ? d * ratio(state.levelNumD, state.levelDenD) : NaN;
 }
 
-function levelOfBucket(state: SeasonalState, bucket: number): number {
-  return weeklyKnown(state, bucket)
-    ? ratio(state.levelNumW, state.levelDenW)
-    : ratio(state.levelNumD, state.levelDenD);
-}
-
 /** The level ρ against the weekly profile, or the daily one with daily seasonality. */
 export function levelOf(state: SeasonalState): number {
   return state.weekly.length > 0
@@ -504,17 +498,25 @@ export function forecastSeasonal(
   state: SeasonalState,
   targetMs: number,
 ): number {
-  const bucketMs = state.config.bucketSeconds * 1000;
-  let value = expectationAt(state, Math.floor(targetMs / bucketMs));
-  if (Number.isNaN(value)) return NaN;
+  const bucket = Math.floor(targetMs / (state.config.bucketSeconds * 1000));
+  // As expectationAt, with the weekly slot looked up once (the plan calls this
+  // for every workload and path point each tick).
+  const weekly = weeklyKnown(state, bucket);
+  let level: number;
+  let value: number;
+  if (weekly) {
+    level = ratio(state.levelNumW, state.levelDenW);
+    value = state.weekly[mod(bucket, state.weekly.length)] * level;
+  } else {
+    const d = state.daily[mod(bucket, state.daily.length)];
+    if (!(d >= 0)) return NaN;
+    level = ratio(state.levelNumD, state.levelDenD);
+    value = d * level;
+  }
   const p = state.params;
   const h = Math.max(0, (targetMs - state.lastMs) / 1000);
   if (p.levelDecaySeconds) {
-    const bucket = Math.floor(targetMs / bucketMs);
-    const level = levelOfBucket(state, bucket);
-    const longRun = weeklyKnown(state, bucket)
-      ? state.longLevelW
-      : state.longLevelD;
+    const longRun = weekly ? state.longLevelW : state.longLevelD;
     if (level > 1e-12) {
       value *=
         (longRun + (level - longRun) * Math.exp(-h / p.levelDecaySeconds)) /
