@@ -11,7 +11,10 @@ import {
   observeCpu,
   observeMemory,
   observeOom,
+  observeCpuSamples,
   recommendVertical,
+  verticalConfidence,
+  verticalConfidenceLevel,
   type VerticalState,
 } from './recommender';
 
@@ -154,5 +157,33 @@ describe('recommendVertical', () => {
     expect(JSON.parse(json)).toEqual(state);
     expect(Object.keys(state.cpu.buckets).length).toBeLessThanOrEqual(176);
     expect(json.length).toBeLessThan(12_000);
+  });
+
+  it('states confidence as c / (1 + c) of history days, in words by hour, day and week', () => {
+    expect(verticalConfidence(0)).toBe(0);
+    expect(verticalConfidence(1)).toBe(0.5);
+    expect(verticalConfidence(7)).toBe(0.875);
+    expect(verticalConfidenceLevel(0)).toBe('none');
+    expect(verticalConfidenceLevel(0.5 / 24)).toBe('none');
+    expect(verticalConfidenceLevel(2 / 24)).toBe('low');
+    expect(verticalConfidenceLevel(1)).toBe('medium');
+    expect(verticalConfidenceLevel(7)).toBe('high');
+    // Two days of one-minute samples: the upper bound is the P95 estimate / confidence.
+    const state = feedCpu(emptyVerticalState(), 2 * 1440 + 1, () => 1);
+    const rec = recommendVertical(state);
+    expect(rec.confidenceDays).toBeCloseTo(2, 6);
+    expect(rec.confidence).toBeCloseTo(2 / 3, 6);
+    expect(rec.confidenceLevel).toBe('medium');
+    expect(rec.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it('counts the samples of every pod at one time (observeCpu keeps only the first)', () => {
+    const one = observeCpu(observeCpu(emptyVerticalState(), 0.1, T0), 2, T0);
+    expect(one.sampleCount).toBe(1);
+    const all = observeCpuSamples(emptyVerticalState(), [0.1, 2, 2], T0);
+    expect(all.sampleCount).toBe(3);
+    expect(recommendVertical(all).cpu!.target).toBeGreaterThan(2);
+    // Not newer than the last sample: dropped, as observeCpu does.
+    expect(observeCpuSamples(all, [5], T0)).toBe(all);
   });
 });

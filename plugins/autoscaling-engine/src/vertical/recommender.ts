@@ -101,6 +101,36 @@ export function observeCpu(
   };
 }
 
+/**
+ * CPU samples of the same container in several pods at one time (the workload's aggregate
+ * container state, as VPA keeps one per container name): all of them count, where
+ * `observeCpu` would keep only the first sample of a timestamp.
+ */
+export function observeCpuSamples(
+  state: VerticalState,
+  cores: readonly number[],
+  timeMs: number,
+): VerticalState {
+  if (state.lastSampleMs !== undefined && timeMs <= state.lastSampleMs) {
+    return state;
+  }
+  let cpu = state.cpu;
+  let count = 0;
+  for (const c of cores) {
+    if (!(c >= 0)) continue;
+    cpu = addSample(CPU_HISTOGRAM, cpu, c, CPU_SAMPLE_WEIGHT, timeMs);
+    count += 1;
+  }
+  if (count === 0) return state;
+  return {
+    ...state,
+    cpu,
+    firstSampleMs: state.firstSampleMs ?? timeMs,
+    lastSampleMs: timeMs,
+    sampleCount: state.sampleCount + count,
+  };
+}
+
 /** A memory usage sample (working set) in bytes. */
 export function observeMemory(
   state: VerticalState,
@@ -206,6 +236,32 @@ export interface VerticalRecommendation {
   memory?: ResourceRecommendation;
   /** History behind the bounds, in days (`getConfidence`). */
   confidenceDays: number;
+  /** `verticalConfidence(confidenceDays)`: c / (1 + c), from 0 (no history) towards 1. */
+  confidence: number;
+  confidenceLevel: VerticalConfidenceLevel;
+}
+
+/**
+ * Confidence in words: `none` under an hour of history (the upper bound is then more than 25×
+ * the P95 estimate and means nothing), `low` under a day (more than 2×), `medium` under a week,
+ * `high` from a week (the upper bound within 1.15× of the P95 estimate).
+ */
+export type VerticalConfidenceLevel = 'none' | 'low' | 'medium' | 'high';
+
+/**
+ * Confidence on a 0–1 scale from history in days c: c / (1 + c). It is the ratio of the P95
+ * estimate to the upper bound (upper = P95 × 1.15 / confidence), so 0.5 means one day of history
+ * and an upper bound twice the estimate, 0.875 a week, 0.97 a month. Not a probability.
+ */
+export function verticalConfidence(days: number): number {
+  return days > 0 ? days / (1 + days) : 0;
+}
+
+export function verticalConfidenceLevel(days: number): VerticalConfidenceLevel {
+  if (!(days >= 1 / 24)) return 'none';
+  if (days < 1) return 'low';
+  if (days < 7) return 'medium';
+  return 'high';
 }
 
 /** History in days: the smaller of the span of samples and their count at one a minute. */
@@ -236,7 +292,11 @@ export function recommendVertical(
   const confidence = confidenceDays(state);
   const controlled = settings?.controlledResources ?? ['cpu', 'memory'];
   const margin = 1 + config.safetyMarginFraction;
-  const result: VerticalRecommendation = { confidenceDays: confidence };
+  const result: VerticalRecommendation = {
+    confidenceDays: confidence,
+    confidence: verticalConfidence(confidence),
+    confidenceLevel: verticalConfidenceLevel(confidence),
+  };
 
   const estimate = (
     resource: 'cpu' | 'memory',
