@@ -53,6 +53,19 @@ export const autoscalingAuditReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Read a target's cost and budget data: a tenant's cost summary and budget, the spend export,
+ * a workload's cost and change requests (their reasons and projected costs). Checked against
+ * the tenant Group or the service Component. The demo role policy grants it to the tenant's
+ * members, the service's owners and the platform team (`autoscaling.governance.costReadScope`,
+ * docs/governance.md).
+ */
+export const autoscalingCostReadPermission = createPermission({
+  name: 'autoscaling.cost.read',
+  attributes: { action: 'read' },
+  resourceType: AUTOSCALING_TARGET_RESOURCE_TYPE,
+});
+
 export const autoscalingPermissions = [
   autoscalingStateReadPermission,
   autoscalingPolicyReadPermission,
@@ -61,4 +74,5 @@ export const autoscalingPermissions = [
   autoscalingChangeApprovePermission,
   autoscalingAdminPermission,
   autoscalingAuditReadPermission,
+  autoscalingCostReadPermission,
 ];
