@@ -113,8 +113,9 @@ const targetAuthorizer = createConditionAuthorizer(Object.values(autoscalingTarg
 
 /** ALLOW/DENY after applying a conditional decision to the resource. */
 function applied(decision: PolicyDecision, resource?: unknown): boolean {
-  if (decision.result === AuthorizeResult.ALLOW) return true;
-  if (decision.result === AuthorizeResult.DENY) return false;
+  if (decision.result !== AuthorizeResult.CONDITIONAL) {
+    return decision.result === AuthorizeResult.ALLOW;
+  }
   if (!resource) return false;
   const authorize = decision.resourceType === 'catalog-entity' ? catalogAuthorizer : targetAuthorizer;
   return authorize(decision as any, resource);

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -15,6 +15,20 @@ export interface CostRoutesOptions {
   clusters?: () => string[];
   /** Throws (e.g. NotAllowedError) unless the caller may read autoscaling state. */
   authorize: (req: express.Request) => Promise<void>;
+  /**
+   * For each entity ref (a tenant Group or a service Component), whether the caller may read
+   * its cost and budget (`autoscaling.cost.read`, docs/governance.md). Absent: everyone who
+   * may read autoscaling state may.
+   */
+  canReadCost?: (req: express.Request, entityRefs: string[]) => Promise<boolean[]>;
+}
+
+/** Which cost data the caller may not see, in the 403's words. */
+function costNotAllowed(what: string) {
+  return new NotAllowedError(
+    `You are not allowed to read the cost and budget of ${what} (autoscaling.cost.read): ` +
+      "they are shown to the tenant's members, the service's owners and the platform team",
+  );
 }
 
 /** Catalog entity names: letters, digits, `-`, `_`, `.`; at most 63 characters. */
@@ -35,6 +49,9 @@ const exportQuery = z.strictObject({
  */
 export function createCostRoutes(options: CostRoutesOptions): express.Router {
   const { store, costService, authorize } = options;
+  const canReadCost =
+    options.canReadCost ??
+    (async (_req: express.Request, refs: string[]) => refs.map(() => true));
   const router = Router();
 
   router.get('/workloads/:id/cost', async (req, res) => {
@@ -42,6 +59,8 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
     const workload = await store.getWorkload(req.params.id);
     if (!workload)
       throw new NotFoundError(`No managed workload '${req.params.id}'`);
+    const [allowed] = await canReadCost(req, [workload.entityRef]);
+    if (!allowed) throw costNotAllowed(`${workload.entityRef}`);
     res.json(costService.workloadCost(workload));
   });
 
@@ -52,6 +71,8 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
     }).name;
     const tenant = (await options.tenants()).get(name);
     if (!tenant) throw new NotFoundError(`No tenant '${name}' in the catalog`);
+    const [allowed] = await canReadCost(req, [tenant.entityRef]);
+    if (!allowed) throw costNotAllowed(`tenant '${name}'`);
     const workloads = await store.listWorkloads({ tenant: name });
     res.json(costService.tenantSummary(tenant, workloads));
   });
@@ -68,15 +89,26 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
   router.get('/cost/export', async (req, res) => {
     await authorize(req);
     const query = parseQuery(exportQuery, req.query);
-    const workloads = await store.listWorkloads(
+    const all = await store.listWorkloads(
       query.tenant ? { tenant: query.tenant } : {},
     );
     if (
       query.tenant &&
-      workloads.length === 0 &&
+      all.length === 0 &&
       !(await options.tenants()).has(query.tenant)
     ) {
       throw new NotFoundError(`No tenant '${query.tenant}' in the catalog`);
+    }
+    // Rows of the services whose cost the caller may read; none of several is a 403.
+    const readable = await canReadCost(
+      req,
+      all.map(w => w.entityRef),
+    );
+    const workloads = all.filter((_, i) => readable[i]);
+    if (all.length > 0 && workloads.length === 0) {
+      throw costNotAllowed(
+        query.tenant ? `tenant '${query.tenant}'` : 'any managed service',
+      );
     }
     const rows = costService.exportRows(workloads);
     if (query.format === 'json') {

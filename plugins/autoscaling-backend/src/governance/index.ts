@@ -85,6 +85,11 @@ export interface Governance {
    * the entity (e.g. `autoscalingManualScalePermission` for a manual scale).
    */
   authorizeTarget(req: Request, permission: TargetPermission, entityRef: string): Promise<void>;
+  /**
+   * For each entity ref, whether the request's principal holds the resource permission on it
+   * (one decision, applied to each target), e.g. `autoscalingCostReadPermission` for cost rows.
+   */
+  allowedOnTargets(req: Request, permission: TargetPermission, entityRefs: string[]): Promise<boolean[]>;
   /** Same check for credentials the caller already has. */
   authorizeCredentials(
     credentials: BackstageCredentials,
@@ -140,6 +145,10 @@ export async function createGovernance(options: GovernanceOptions): Promise<Gove
     async authorizeTarget(req, permission, entityRef) {
       const credentials = await options.httpAuth.credentials(req);
       await authorizer.requireOnTarget(credentials, permission, entityRef);
+    },
+    async allowedOnTargets(req, permission, entityRefs) {
+      const credentials = await options.httpAuth.credentials(req);
+      return authorizer.allowedOnTargets(credentials, permission, entityRefs);
     },
     async authorizeCredentials(credentials, permission, entityRef) {
       await authorizer.requireOnTarget(credentials, permission, entityRef);

@@ -3,11 +3,18 @@ import request from 'supertest';
 import type { Knex } from 'knex';
 import { createTestDatabases } from './__testUtils__/database';
 import { CATALOG_SEARCH, CHECKOUT, LEDGER } from './__testUtils__/fixtures';
-import { governanceTestFeatures, type TestBackendOptions } from './__testUtils__/testPlugin';
+import { GUEST_REF } from './__testUtils__/rolePolicy';
+import {
+  CHECKOUT_WORKLOAD,
+  governanceTestFeatures,
+  LEDGER_WORKLOAD,
+  type TestBackendOptions,
+} from './__testUtils__/testPlugin';
 
 jest.setTimeout(120_000);
 
-const as = (user: string) => mockCredentials.user.header(`user:default/${user}`);
+const as = (user: string) =>
+  mockCredentials.user.header(user === 'guest' ? GUEST_REF : `user:default/${user}`);
 const enc = encodeURIComponent;
 
 async function start(options: TestBackendOptions = {}) {
@@ -49,35 +56,54 @@ describe('governance routes', () => {
       ['audit', 'get', '/audit', undefined],
       ['audit verify', 'get', '/audit/verify', undefined],
       ['audit export', 'get', '/audit/export?format=csv', undefined],
+      // Cost and budget reads (autoscaling.cost.read, issue 15 item 12).
+      ['tenant cost acme', 'get', '/tenants/acme/summary', undefined],
+      ['tenant cost globex', 'get', '/tenants/globex/summary', undefined],
+      ['workload cost checkout', 'get', `/workloads/${enc(CHECKOUT_WORKLOAD)}/cost`, undefined],
+      ['workload cost ledger', 'get', `/workloads/${enc(LEDGER_WORKLOAD)}/cost`, undefined],
+      ['cost export acme', 'get', '/cost/export?tenant=acme', undefined],
+      ['cost export (readable rows)', 'get', '/cost/export?format=json', undefined],
+      ['change request on checkout', 'get', '/change-requests/{checkout-request}', undefined],
     ];
     const reads = [0, 1, 2, 3, 4, 5, 6, 14, 15];
     const expected: Record<string, number[]> = {
       // platform team: everything
       pat: rows.map((_, i) => i),
-      // tenant admin of acme: reads, acme's service and tenant documents
-      alice: [...reads, 7, 9],
-      // owner of checkout-api (acme-checkout): reads, own service only
-      bob: [...reads, 7],
-      // owner of ledger-api (globex-finance): reads, own service only
-      gus: [...reads, 8],
+      // tenant admin of acme: reads, acme's service and tenant documents, acme's cost
+      alice: [...reads, 7, 9, 21, 23, 25, 26, 27],
+      // owner of checkout-api (acme-checkout): reads, own service only, its cost and requests
+      bob: [...reads, 7, 23, 25, 26, 27],
+      // owner of ledger-api (globex-finance): reads, own service only, its cost
+      gus: [...reads, 8, 24, 26],
       // tenant admin of globex
-      gina: [...reads, 8, 10],
-      // nobody in particular: reads only
+      gina: [...reads, 8, 10, 22, 24, 26],
+      // nobody in particular: reads only, no cost
       eve: reads,
+      // the guest sign-in: reads only, no cost
+      guest: reads,
     };
 
     let server: any;
     let stop: () => Promise<void>;
+    let checkoutRequest = '';
     beforeAll(async () => {
-      const started = await start();
+      const started = await start({ costRoutes: true });
       server = started.server;
       stop = () => started.backend.stop();
+      // A pending change request on checkout-api (above acme's quota), to read.
+      const res = await request(server)
+        .put(`/api/autoscaling/policies/service/${enc(CHECKOUT)}`)
+        .set('Authorization', as('alice'))
+        .send({ override: { maxReplicas: 75 }, version: 0, reason: 'launch' });
+      if (res.status !== 202) throw new Error(`expected a change request, got ${res.status}`);
+      checkoutRequest = res.body.changeRequest.id;
     });
     afterAll(() => stop());
 
     it.each(Object.keys(expected))('matches the role matrix for %s', async user => {
       const unexpected: string[] = [];
-      for (const [i, [name, method, path, body]] of rows.entries()) {
+      for (const [i, [name, method, template, body]] of rows.entries()) {
+        const path = template.replace('{checkout-request}', checkoutRequest);
         let req = request(server)[method](`/api/autoscaling${path}`).set('Authorization', as(user));
         if (body) req = req.send(body);
         const res = await req;
@@ -88,6 +114,36 @@ describe('governance routes', () => {
         }
       }
       expect(unexpected).toEqual([]);
+    });
+
+    it('shows change requests and cost export rows only where the caller may read cost, and says why not', async () => {
+      const requestIds = async (user: string) => {
+        const res = await request(server).get('/api/autoscaling/change-requests').set('Authorization', as(user));
+        expect(res.status).toBe(200);
+        return res.body.map((r: { id: string }) => r.id);
+      };
+      for (const user of ['pat', 'alice', 'bob']) {
+        expect([user, await requestIds(user)]).toEqual([user, [checkoutRequest]]);
+      }
+      for (const user of ['gus', 'gina', 'eve', 'guest']) {
+        expect([user, await requestIds(user)]).toEqual([user, []]);
+      }
+      const exported = async (user: string) => {
+        const res = await request(server).get('/api/autoscaling/cost/export?format=json').set('Authorization', as(user));
+        return res.status === 200 ? res.body.map((r: { entityRef: string }) => r.entityRef).sort() : res.status;
+      };
+      expect(await exported('pat')).toEqual([CHECKOUT, LEDGER]);
+      expect(await exported('bob')).toEqual([CHECKOUT]);
+      expect(await exported('gina')).toEqual([LEDGER]);
+      expect(await exported('guest')).toBe(403);
+
+      const summary = await request(server).get('/api/autoscaling/tenants/acme/summary').set('Authorization', as('guest'));
+      expect(summary.status).toBe(403);
+      expect(summary.body.error.name).toBe('NotAllowedError');
+      expect(summary.body.error.message).toMatch(/not allowed to read the cost and budget of tenant 'acme'/);
+      const cr = await request(server).get(`/api/autoscaling/change-requests/${checkoutRequest}`).set('Authorization', as('gus'));
+      expect(cr.status).toBe(403);
+      expect(cr.body.error.message).toMatch(/not allowed to read change request .* on component:default\/checkout-api/);
     });
 
     it('reports each user what they may do on a target', async () => {

@@ -11,6 +11,7 @@ import {
   autoscalingAdminPermission,
   autoscalingAuditReadPermission,
   autoscalingChangeApprovePermission,
+  autoscalingCostReadPermission,
   autoscalingManualScalePermission,
   autoscalingPolicyReadPermission,
   autoscalingPolicyUpdatePermission,
@@ -26,6 +27,7 @@ import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText, textProblem } from '../util/text';
 import { formatAnchor, parseAnchor } from './audit/anchors';
 import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
+import type { GovernanceChangeRequest } from './changes/ChangeRequestStore';
 import type { GovernanceService, TargetContext } from './GovernanceService';
 import { normaliseEntityRef, quoteForMessage } from './targets';
 
@@ -190,6 +192,31 @@ export async function createGovernanceRouter(
     }
   }
 
+  /**
+   * Change requests carry reasons, guardrail costs and backtests: each is shown to its
+   * requester and to holders of autoscaling.cost.read on its service or tenant; requests on
+   * platform-wide documents to anyone who may read some cost.
+   */
+  async function readableRequests(
+    credentials: BackstageCredentials,
+    requests: GovernanceChangeRequest[],
+  ): Promise<boolean[]> {
+    const onEntity = (r: GovernanceChangeRequest) =>
+      r.target.level === 'service' || r.target.level === 'tenant';
+    const entityRefs = requests.filter(onEntity).map(r => r.entityRef);
+    const [allowed, anywhere] = await Promise.all([
+      authorizer.allowedOnTargets(credentials, autoscalingCostReadPermission, entityRefs),
+      authorizer.isAllowedOnSome(credentials, autoscalingCostReadPermission),
+    ]);
+    const byRef = new Map(entityRefs.map((ref, i) => [ref, allowed[i]]));
+    const actor = actorOf(credentials);
+    return requests.map(
+      r =>
+        r.requestedBy === actor ||
+        (onEntity(r) ? byRef.get(r.entityRef) === true : anywhere.some),
+    );
+  }
+
   // ---------------------------------------------------------------- policies
 
   router.get('/policies/effective', async (req, res) => {
@@ -261,13 +288,24 @@ export async function createGovernanceRouter(
     const credentials = await credentialsOf(req);
     await authorizer.require(credentials, autoscalingStateReadPermission);
     const query = parseInput(changeRequestQuery, req.query);
-    res.json(await governance.listChangeRequests(query));
+    const requests = await governance.listChangeRequests(query);
+    const readable = await readableRequests(credentials, requests);
+    res.json(requests.filter((_, i) => readable[i]));
   });
 
   router.get('/change-requests/:id', async (req, res) => {
     const credentials = await credentialsOf(req);
     await authorizer.require(credentials, autoscalingStateReadPermission);
-    res.json(await governance.getChangeRequest(req.params.id));
+    const request = await governance.getChangeRequest(req.params.id);
+    const [readable] = await readableRequests(credentials, [request]);
+    if (!readable) {
+      throw new NotAllowedError(
+        `You are not allowed to read change request ${request.id} on ${request.entityRef} ` +
+          `(${autoscalingCostReadPermission.name}): change requests and their costs are shown to ` +
+          "the requester, the tenant's members, the service's owners and the platform team",
+      );
+    }
+    res.json(request);
   });
 
   router.post('/change-requests/:id/approve', async (req, res) => {

@@ -89,6 +89,37 @@ export class TargetAuthorizer {
     return authorize(decision, resource);
   }
 
+  /**
+   * For each entity ref, whether the principal holds the resource permission on it: one
+   * decision, applied to each target from the catalog (unknown entities are denied).
+   */
+  async allowedOnTargets(
+    credentials: BackstageCredentials,
+    permission: TargetPermission,
+    entityRefs: string[],
+  ): Promise<boolean[]> {
+    if (entityRefs.length === 0) return [];
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      return entityRefs.map(() => decision.result === AuthorizeResult.ALLOW);
+    }
+    const unique = [...new Set(entityRefs)];
+    const resources = await this.options.targets.resolveResources(unique);
+    const authorize = createConditionAuthorizer(
+      this.options.permissionsRegistry.getPermissionRuleset(autoscalingTargetResourceRef),
+    );
+    const allowed = new Map(
+      unique.map((ref, i) => {
+        const resource = resources[i];
+        return [ref, resource ? authorize(decision, resource) : false] as const;
+      }),
+    );
+    return entityRefs.map(ref => allowed.get(ref) ?? false);
+  }
+
   /** Whether any resource of the type may be acted on (ALLOW or CONDITIONAL). */
   async isAllowedOnSome(
     credentials: BackstageCredentials,

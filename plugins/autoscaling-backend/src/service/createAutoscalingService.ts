@@ -42,7 +42,10 @@ import {
   readBudgetSettings,
   readPriceCatalog,
 } from '../cost';
-import { autoscalingStateReadPermission } from '@internal/plugin-autoscaling-common';
+import {
+  autoscalingCostReadPermission,
+  autoscalingStateReadPermission,
+} from '@internal/plugin-autoscaling-common';
 import { requireBasicPermission } from './requireBasicPermission';
 import { demandHistoryFor } from './demandHistory';
 
@@ -227,6 +230,9 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
           autoscalingStateReadPermission,
         );
       },
+      // Cost and budget: the tenant's members, the service's owners, the platform team.
+      canReadCost: (req, entityRefs) =>
+        governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
     }),
   );
   router.use(
@@ -256,6 +262,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       authorizeTarget: (req, permission, entityRef) =>
         governance.authorizeTarget(req, permission, entityRef),
       clock,
+      costService,
     }),
   );
 

@@ -2,8 +2,11 @@
  * A PermissionsService for tests that decides like the permission backend with the demo
  * role policy (packages/backend/src/modules/permissionPolicy.ts, mirrored here because a
  * plugin must not import the app's backend) and `permission.enabled: true`:
- * platform team → everything; approve/admin/audit → platform only; reads → allowed;
- * resource updates → CONDITIONAL anyOf(isTenantAdmin, isServiceOwner).
+ * platform team → everything; approve/admin/audit → platform only; cost reads → CONDITIONAL
+ * anyOf(isTenantAdmin, isServiceOwner), never the guest (costReadScope: tenant); other reads →
+ * allowed; resource updates → CONDITIONAL anyOf(isTenantAdmin, isServiceOwner).
+ * Catalog permissions are not asked here (the catalog is a mock); packages/backend's
+ * permissionPolicy.test.ts covers them.
  */
 import type {
   BackstageCredentials,
@@ -20,6 +23,7 @@ import {
   autoscalingAdminPermission,
   autoscalingAuditReadPermission,
   autoscalingChangeApprovePermission,
+  autoscalingCostReadPermission,
 } from '@internal/plugin-autoscaling-common';
 import {
   autoscalingTargetConditions,
@@ -28,6 +32,8 @@ import {
 import { ownership } from './fixtures';
 
 const PLATFORM_TEAM_REF = 'group:default/platform-team';
+/** The guest provider's default user (owns nothing, reads only). */
+export const GUEST_REF = 'user:development/guest';
 const PLATFORM_ONLY = new Set([
   autoscalingChangeApprovePermission.name,
   autoscalingAdminPermission.name,
@@ -42,6 +48,17 @@ export function decide(permission: Permission, credentials: BackstageCredentials
   const claims = ownership[principal.userEntityRef!] ?? [principal.userEntityRef!];
   if (claims.includes(PLATFORM_TEAM_REF)) return { result: AuthorizeResult.ALLOW };
   if (PLATFORM_ONLY.has(permission.name)) return { result: AuthorizeResult.DENY };
+  if (permission.name === autoscalingCostReadPermission.name) {
+    if (principal.userEntityRef === GUEST_REF || !isResourcePermission(permission, AUTOSCALING_TARGET_RESOURCE_TYPE)) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return createAutoscalingTargetConditionalDecision(permission, {
+      anyOf: [
+        autoscalingTargetConditions.isTenantAdmin({ claims }),
+        autoscalingTargetConditions.isServiceOwner({ claims }),
+      ],
+    });
+  }
   if (permission.attributes.action === 'read') return { result: AuthorizeResult.ALLOW };
   if (isResourcePermission(permission, AUTOSCALING_TARGET_RESOURCE_TYPE)) {
     return createAutoscalingTargetConditionalDecision(permission, {
