@@ -2,6 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useTenantSummary } from '../../hooks/useTenantSummary';
 import { QueryState } from '../common/QueryState';
+import { CostNotAllowed, isCostNotAllowed } from '../cost/CostNotAllowed';
 import { QueryProvider } from '../QueryProvider';
 import { TenantTotals } from './TenantTotals';
 import { CARD_TITLE } from '../common/cardTitle';
@@ -17,9 +18,16 @@ function TenantCardView() {
       deepLink={{ title: 'Services and policy', link: 'autoscaling' }}
     >
       <div data-testid="tenant-autoscaling-card">
-        <QueryState query={summary} compact emptyTitle="No workloads yet">
-          {s => <TenantTotals summary={s} />}
-        </QueryState>
+        {summary.isError && isCostNotAllowed(summary.error) ? (
+          <CostNotAllowed
+            error={summary.error}
+            what={`${entity.metadata.name}'s cost and budget`}
+          />
+        ) : (
+          <QueryState query={summary} compact emptyTitle="No workloads yet">
+            {s => <TenantTotals summary={s} />}
+          </QueryState>
+        )}
       </div>
     </InfoCard>
   );

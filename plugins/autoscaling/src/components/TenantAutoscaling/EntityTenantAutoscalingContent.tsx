@@ -8,6 +8,7 @@ import { useTenantSummary } from '../../hooks/useTenantSummary';
 import { ExportButton } from '../common/ExportButton';
 import { QueryState } from '../common/QueryState';
 import { CostBreakdownView } from '../cost/CostBreakdownView';
+import { CostNotAllowed, isCostNotAllowed } from '../cost/CostNotAllowed';
 import { PolicyEditor } from '../PolicyEditor';
 import { QueryProvider } from '../QueryProvider';
 import { TenantServicesTable } from './TenantServicesTable';
@@ -23,53 +24,62 @@ function TenantView() {
   const summary = useTenantSummary(tenant);
   return (
     <Grid container spacing={3} data-testid="tenant-autoscaling-content">
-      <QueryState
-        query={summary}
-        emptyTitle="No workloads for this tenant yet"
-        emptyDescription="Services annotated with autoscaling.io/tenant appear here after the engine evaluates them."
-        isEmpty={s => s.workloads.length === 0 && s.totalReplicas === 0}
-      >
-        {s => (
-          <>
-            <Grid item xs={12}>
-              <InfoCard titleTypographyProps={CARD_TITLE} title="Totals">
-                <TenantTotals summary={s} />
-              </InfoCard>
-            </Grid>
-            <Grid item xs={12}>
-              <TenantForecastCard tenant={tenant} />
-            </Grid>
-            <Grid item xs={12}>
-              <InfoCard
-                titleTypographyProps={CARD_TITLE}
-                title={`Services of ${tenant}`}
-              >
-                <TenantServicesTable
-                  workloads={s.workloads}
-                  currency={s.cost.currency}
-                />
-              </InfoCard>
-            </Grid>
-            <Grid item xs={12}>
-              <InfoCard
-                titleTypographyProps={CARD_TITLE}
-                title="Cost"
-                action={
-                  <ExportButton
-                    label="Export CSV"
-                    fileName={`cost-${tenant}.csv`}
-                    fetchBlob={() => api.exportCost(tenant)}
+      {summary.isError && isCostNotAllowed(summary.error) ? (
+        <Grid item xs={12}>
+          <CostNotAllowed
+            error={summary.error}
+            what={`${tenant}'s services, cost and budget`}
+          />
+        </Grid>
+      ) : (
+        <QueryState
+          query={summary}
+          emptyTitle="No workloads for this tenant yet"
+          emptyDescription="Services annotated with autoscaling.io/tenant appear here after the engine evaluates them."
+          isEmpty={s => s.workloads.length === 0 && s.totalReplicas === 0}
+        >
+          {s => (
+            <>
+              <Grid item xs={12}>
+                <InfoCard titleTypographyProps={CARD_TITLE} title="Totals">
+                  <TenantTotals summary={s} />
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12}>
+                <TenantForecastCard tenant={tenant} />
+              </Grid>
+              <Grid item xs={12}>
+                <InfoCard
+                  titleTypographyProps={CARD_TITLE}
+                  title={`Services of ${tenant}`}
+                >
+                  <TenantServicesTable
+                    workloads={s.workloads}
+                    currency={s.cost.currency}
                   />
-                }
-              >
-                <div data-testid="cost-card">
-                  <CostBreakdownView cost={s.cost} />
-                </div>
-              </InfoCard>
-            </Grid>
-          </>
-        )}
-      </QueryState>
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12}>
+                <InfoCard
+                  titleTypographyProps={CARD_TITLE}
+                  title="Cost"
+                  action={
+                    <ExportButton
+                      label="Export CSV"
+                      fileName={`cost-${tenant}.csv`}
+                      fetchBlob={() => api.exportCost(tenant)}
+                    />
+                  }
+                >
+                  <div data-testid="cost-card">
+                    <CostBreakdownView cost={s.cost} />
+                  </div>
+                </InfoCard>
+              </Grid>
+            </>
+          )}
+        </QueryState>
+      )}
       <Grid item xs={12}>
         <PolicyEditor
           level="tenant"

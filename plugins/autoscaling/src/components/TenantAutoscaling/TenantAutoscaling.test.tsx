@@ -78,6 +78,32 @@ describe('tenant autoscaling', () => {
     expect(screen.getByTestId('tenant-mtd')).toHaveTextContent('$5,200');
   });
 
+  it('card and tab: a 403 on cost and budget says the user may not see them, with the reason, and offers no Retry', async () => {
+    const reason =
+      "You are not allowed to read the cost and budget of tenant 'acme' (autoscaling.cost.read): they are shown to the tenant's members, the service's owners and the platform team";
+    server.use(failing('get', SUMMARY, 403, reason), ...policyRoutes(denyAll));
+    const card = await renderWithApi(<EntityTenantAutoscalingCard />, {
+      entity: acmeEntity,
+    });
+    const notice = await screen.findByTestId('cost-not-allowed');
+    expect(notice).toHaveTextContent(
+      "You are not allowed to see acme's cost and budget",
+    );
+    expect(notice).toHaveTextContent(/shown to the tenant's members/);
+    expect(
+      within(notice).queryByRole('button', { name: /retry/i }),
+    ).not.toBeInTheDocument();
+    card.unmount();
+
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+    });
+    expect(await screen.findByTestId('cost-not-allowed')).toHaveTextContent(
+      /shown to the tenant's members/,
+    );
+    expect(screen.queryByTestId('query-error')).not.toBeInTheDocument();
+  });
+
   it('tab: empty state when the tenant has no workloads', async () => {
     server.use(
       route('get', SUMMARY, {
