@@ -22,7 +22,16 @@ export interface Config {
     approvals?: { approverGroup?: string };
     /** Backtests of policy changes (capacityPerPod 100, startupSeconds 60, maxSteps 5760). */
     backtest?: { capacityPerPod?: number; startupSeconds?: number; maxSteps?: number };
-    governance?: { targetCacheSeconds?: number };
+    governance?: {
+      targetCacheSeconds?: number;
+      /**
+       * Who reads tenant cost, budget, spend export and change requests (autoscaling.cost.read
+       * in the demo role policy): tenant (the tenant's members, the service's owners and the
+       * platform team; default), all-users (every signed-in user but the guest), platform.
+       * See docs/governance.md.
+       */
+      costReadScope?: 'tenant' | 'all-users' | 'platform';
+    };
     /** Metric sources policies can name in their queries. */
     metricSources?: Array<{
       id: string;
