@@ -175,22 +175,53 @@ export interface WorkloadForecast {
   firstForecastAt: string | null;
 }
 
+/**
+ * How much history stands behind a vertical recommendation: `none` under 1 h (no usable range),
+ * `low` under a day, `medium` under a week, `high` from a week.
+ */
+export type VerticalConfidenceLevel = 'none' | 'low' | 'medium' | 'high';
+
 export interface VerticalRecommendation {
   container: string;
   resource: 'cpu' | 'memory';
-  /** Unit: cores for cpu, bytes for memory. */
+  /** The pod template's request. Unit: cores for cpu, bytes for memory. */
   current: number | null;
+  /** The pod template's limit, same unit; null without one. */
+  currentLimit: number | null;
   target: number;
   lowerBound: number;
   upperBound: number;
+  /**
+   * 0–1: c / (1 + c) for c days of history, the ratio of the P95 estimate to the upper bound
+   * (0.5 = one day, 0.875 = a week). Not a probability.
+   */
   confidence: number;
+  /** c, the history behind the bounds in days. */
+  confidenceDays: number;
+  confidenceLevel: VerticalConfidenceLevel;
+  /** OOM kills of the container observed (they raise the memory recommendation). */
+  oomKills: number;
+  /** Monthly cost of lowering the request to the target on the current replicas; 0 when it rises. */
   monthlySavings: number | null;
 }
 
 export interface WorkloadRecommendations {
   workloadId: string;
-  horizontal: { minReplicas: number; maxReplicas: number; reasons: Reason[] } | null;
+  /**
+   * The replicas the horizontal engine would set with the recommended requests (Resource
+   * utilisation is relative to requests), within the policy's bounds.
+   */
+  horizontal: {
+    minReplicas: number;
+    maxReplicas: number;
+    currentReplicas: number;
+    replicas: number;
+    reasons: Reason[];
+  } | null;
   vertical: VerticalRecommendation[];
+  /** Sum of the rows' monthlySavings, with the cost card's prices; null without cost data. */
+  monthlySavings: number | null;
+  currency: string | null;
 }
 
 export interface SpotAdvice {

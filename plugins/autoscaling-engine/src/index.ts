@@ -69,6 +69,13 @@ export {
   type ResourceRecommendation,
 } from './vertical/recommender';
 export type { HistogramState } from './vertical/histogram';
+export {
+  observeContainers,
+  MAX_TRACKED_CONTAINERS,
+  type ContainerVerticalState,
+  type ContainerResources,
+  type ContainerObservation,
+} from './vertical/containers';
 
 export {
   replay,

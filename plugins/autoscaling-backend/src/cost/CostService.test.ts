@@ -6,6 +6,7 @@ import {
 } from '@internal/plugin-autoscaling-engine';
 import { ACME, checkout, db, GIB, ledger, NOW, service } from './testFixtures';
 import { toCsv } from './CostService';
+import type { RightSizingPolicy } from './verticalRecommendations';
 
 describe('CostService.workloadCost', () => {
   it('reports the month so far, the projection and each saving, computed by hand', () => {
@@ -108,7 +109,7 @@ describe('CostService.workloadCost', () => {
     expect(rec.cpu!.target).toBeLessThan(0.5);
     expect(saving.monthly).toBeCloseTo(expected, 4);
     expect(saving.description).toMatch(
-      /CPU 0.5 → .* cores, memory 1.00 → .* GiB\) on 4 replicas, from 2.0 h/,
+      /CPU 0.500 → .* cores, checkout memory 1.00 → .* GiB\) on 4 replicas, from 2.0 h/,
     );
 
     const young = checkout();
@@ -118,6 +119,54 @@ describe('CostService.workloadCost', () => {
         .workloadCost(young)
         .savings.some(s => s.kind === 'vertical'),
     ).toBe(false);
+  });
+});
+
+describe('CostService.verticalRecommendations', () => {
+  it('prices each container within the policy: minAllowed, maxAllowed, controlledResources', () => {
+    let vertical = emptyVerticalState();
+    for (let minute = 0; minute <= 120; minute++) {
+      const t = NOW - (120 - minute) * 60_000;
+      vertical = observeCpu(vertical, 0.2, t);
+      vertical = observeMemory(vertical, 0.5 * GIB, t);
+    }
+    const w = checkout();
+    w.state.containers = {
+      app: { vertical, requests: { cpu: 0.5, memory: GIB }, limits: { memory: GIB }, oomKills: 0 },
+    };
+    const rightSizing: RightSizingPolicy = {
+      vertical: {
+        mode: 'Off',
+        minAllowed: { cpu: 0.45 },
+        maxAllowed: {},
+        controlledResources: ['cpu'],
+      },
+      minReplicas: 1,
+      maxReplicas: 10,
+      utilization: [],
+    };
+    w.state.rightSizing = rightSizing;
+    const priced = service().verticalRecommendations(w)!;
+    // Memory is not controlled; CPU stops at minAllowed 0.45 (the recommender says ~0.25).
+    expect(priced.rows.map(r => [r.container, r.resource, r.current, r.target])).toEqual([
+      ['app', 'cpu', 0.5, 0.45],
+    ]);
+    expect(priced.rows[0].currentLimit).toBeNull();
+    // 0.05 cores × 4 replicas × 730 h × 0.04 = 5.84, the price the cost card uses.
+    expect(priced.rows[0].monthlySavings).toBeCloseTo(5.84, 6);
+    expect(priced.total).toBeCloseTo(5.84, 6);
+    const card = service().workloadCost(w).savings.find(s => s.kind === 'vertical')!;
+    expect(card.monthly).toBeCloseTo(5.84, 6);
+    expect(card.description).toMatch(/app CPU 0.500 → 0.450 cores\) on 4 replicas/);
+
+    rightSizing.vertical = {
+      mode: 'Off',
+      minAllowed: {},
+      maxAllowed: { memory: 0.75 * GIB },
+      controlledResources: ['cpu', 'memory'],
+    };
+    const rows = service().verticalRecommendations(w)!.rows;
+    expect(rows.find(r => r.resource === 'memory')!.target).toBeLessThanOrEqual(0.75 * GIB);
   });
 });
 

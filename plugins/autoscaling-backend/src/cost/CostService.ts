@@ -3,6 +3,7 @@ import type {
   ClusterCost,
   CostBreakdown,
   TenantSummary,
+  VerticalRecommendation,
   WorkloadCost,
   WorkloadSummary,
 } from '@internal/plugin-autoscaling-common';
@@ -17,7 +18,6 @@ import {
   monthOf,
   predictiveSavings,
   projectMonth,
-  recommendVertical,
   spotAdvice,
   tenantBudget,
   verticalSavings,
@@ -28,9 +28,12 @@ import {
   type IdleCost,
   type PriceCatalog,
   type TenantBudget,
-  type VerticalState,
 } from '@internal/plugin-autoscaling-engine';
 import type { StoredWorkload } from '../store/EngineStore';
+import {
+  containerRecommendations,
+  type RightSizingState,
+} from './verticalRecommendations';
 import type { TenantInfo } from '../workloads/WorkloadDiscovery';
 import {
   DEFAULT_BUDGET_SETTINGS,
@@ -38,10 +41,9 @@ import {
 } from './readPriceCatalog';
 
 /** The parts of a workload's engine state the cost service reads. */
-export interface CostEngineState {
+export interface CostEngineState extends RightSizingState {
   /** `accumulateCost` output, stored by the evaluator each tick. */
   cost?: CostAccumulatorState;
-  vertical?: VerticalState;
   lastForecast?: {
     points: Array<{
       at: string;
@@ -272,53 +274,78 @@ export class CostService {
     return projectMonth({ nowMs, monthToDate, hourly: state.hourly, forecast });
   }
 
-  /** Savings of right-sizing requests to the vertical recommendation, once it has history. */
+  /**
+   * Savings of right-sizing requests to the vertical recommendations (per container, within
+   * the policy), once they have history.
+   */
   private verticalSavingsOf(
     stored: StoredWorkload,
   ): CostBreakdown['savings'][number] | undefined {
     const engine = stored.state as CostEngineState;
     const last = engine.cost?.last;
-    if (!engine.vertical || !last) return undefined;
-    const recommendation = recommendVertical(engine.vertical);
+    const priced = this.verticalRecommendations(stored);
+    if (!priced || !last || priced.rows.length === 0) return undefined;
     const minDays = this.options.minVerticalConfidenceDays ?? 1 / 24;
-    if (recommendation.confidenceDays < minDays) return undefined;
-    const { prices } = this.pricesFor(stored.cluster);
-    const s = verticalSavings({
-      replicas: last.replicas,
-      current: {
-        cpuCores: last.cpuRequestCores || null,
-        memoryBytes: last.memoryRequestBytes || null,
-      },
-      target: {
-        cpuCores: recommendation.cpu?.target ?? null,
-        memoryBytes: recommendation.memory?.target ?? null,
-      },
-      prices,
-      spot: last.spot ?? false,
-    });
-    const parts: string[] = [];
-    if (recommendation.cpu) {
-      parts.push(
-        `CPU ${last.cpuRequestCores} → ${recommendation.cpu.target.toFixed(
-          3,
-        )} cores`,
-      );
-    }
-    if (recommendation.memory) {
-      parts.push(
-        `memory ${(last.memoryRequestBytes / GIB).toFixed(2)} → ${(
-          recommendation.memory.target / GIB
-        ).toFixed(2)} GiB`,
-      );
-    }
+    const days = Math.min(...priced.rows.map(r => r.confidenceDays));
+    if (days < minDays) return undefined;
+    const parts = priced.rows.map(r =>
+      r.resource === 'cpu'
+        ? `${r.container} CPU ${
+            r.current === null ? '—' : r.current.toFixed(3)
+          } → ${r.target.toFixed(3)} cores`
+        : `${r.container} memory ${
+            r.current === null ? '—' : (r.current / GIB).toFixed(2)
+          } → ${(r.target / GIB).toFixed(2)} GiB`,
+    );
     return {
       kind: 'vertical',
-      monthly: round(s.total),
-      description: `requests right-sized per pod (${
-        parts.join(', ') || 'no recommendation yet'
-      }) on ${last.replicas} replicas, from ${(
-        recommendation.confidenceDays * 24
-      ).toFixed(1)} h of history`,
+      monthly: priced.total,
+      description: `requests right-sized per pod (${parts.join(', ')}) on ${
+        last.replicas
+      } replicas, from ${(days * 24).toFixed(1)} h of history`,
+    };
+  }
+
+  /**
+   * The vertical recommendations per container within the policy stored at the last tick, each
+   * priced with the cost card's prices: lowering the request to the target on the current
+   * replicas for a month (a rise saves 0). Null before the first cost sample.
+   */
+  verticalRecommendations(
+    stored: StoredWorkload,
+  ): { rows: VerticalRecommendation[]; total: number } | null {
+    const engine = stored.state as CostEngineState;
+    const last = engine.cost?.last;
+    // A state from before per-container observation: the pod's requests as last costed.
+    const rows = containerRecommendations(
+      {
+        ...engine,
+        podCpuRequest: engine.podCpuRequest ?? (last?.cpuRequestCores || undefined),
+        podMemoryRequest:
+          engine.podMemoryRequest ?? (last?.memoryRequestBytes || undefined),
+      },
+      stored.name,
+    );
+    if (!last) {
+      return rows.length > 0
+        ? { rows: rows.map(r => ({ ...r, monthlySavings: null })), total: 0 }
+        : null;
+    }
+    const { prices } = this.pricesFor(stored.cluster);
+    const priced = rows.map(r => {
+      const key = r.resource === 'cpu' ? 'cpuCores' : 'memoryBytes';
+      const s = verticalSavings({
+        replicas: last.replicas,
+        current: { [key]: r.current },
+        target: { [key]: r.target },
+        prices,
+        spot: last.spot ?? false,
+      });
+      return { ...r, monthlySavings: round(s.total) };
+    });
+    return {
+      rows: priced,
+      total: round(priced.reduce((sum, r) => sum + (r.monthlySavings ?? 0), 0)),
     };
   }
 
@@ -326,24 +353,15 @@ export class CostService {
   verticalMonthlySavings(
     stored: StoredWorkload,
   ): { cpu: number; memory: number } | null {
-    const engine = stored.state as CostEngineState;
-    const last = engine.cost?.last;
-    if (!engine.vertical || !last) return null;
-    const recommendation = recommendVertical(engine.vertical);
-    const s = verticalSavings({
-      replicas: last.replicas,
-      current: {
-        cpuCores: last.cpuRequestCores || null,
-        memoryBytes: last.memoryRequestBytes || null,
-      },
-      target: {
-        cpuCores: recommendation.cpu?.target ?? null,
-        memoryBytes: recommendation.memory?.target ?? null,
-      },
-      prices: this.pricesFor(stored.cluster).prices,
-      spot: last.spot ?? false,
-    });
-    return { cpu: round(s.cpu), memory: round(s.memory) };
+    const priced = this.verticalRecommendations(stored);
+    if (!priced || !(stored.state as CostEngineState).cost?.last) return null;
+    const sum = (resource: 'cpu' | 'memory') =>
+      round(
+        priced.rows
+          .filter(r => r.resource === resource)
+          .reduce((total, r) => total + (r.monthlySavings ?? 0), 0),
+      );
+    return { cpu: sum('cpu'), memory: sum('memory') };
   }
 
   /** A tenant's projected month against its budget. */

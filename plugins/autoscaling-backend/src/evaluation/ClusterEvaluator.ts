@@ -22,6 +22,8 @@ import {
   emptyVerticalState,
   observeCpu,
   observeMemory,
+  observeContainers,
+  type ContainerVerticalState,
   type HorizontalResult,
   type HorizontalState,
   type MetricSample,
@@ -54,6 +56,10 @@ import { collectSamples } from './collectSamples';
 import type { AuditSink, PolicyProvider } from './types';
 import type { PrometheusHistory } from '../metrics/PrometheusHistory';
 import {
+  rightSizingPolicyOf,
+  type RightSizingPolicy,
+} from '../cost/verticalRecommendations';
+import {
   createLiveForecastState,
   demandSeriesOf,
   liveForecastStateOf,
@@ -67,6 +73,13 @@ import {
 export interface WorkloadEngineState {
   horizontal?: HorizontalState;
   vertical?: VerticalState;
+  /**
+   * Per container of the pod template: the recommender (usage and OOM kills), the template's
+   * requests and limits (bounded, see `observeContainers`).
+   */
+  containers?: Record<string, ContainerVerticalState>;
+  /** What right-sizing reads of the policy at the last tick (`rightSizingPolicyOf`). */
+  rightSizing?: RightSizingPolicy;
   /**
    * The next 24 h of demand at hourly steps (cores), for the cost projection; the forecaster
    * itself lives in `workload_forecasts`.
@@ -99,6 +112,7 @@ interface Plan {
   predictivePlan: PredictivePlan;
   forecast: WorkloadEngineState['lastForecast'];
   vertical: VerticalState;
+  containers: Record<string, ContainerVerticalState>;
   result: HorizontalResult;
   limit?: ReplicaLimit;
   allocationReasons: Reason[];
@@ -256,6 +270,12 @@ export class ClusterEvaluator {
     const memoryUsage = usage ? usage.reduce((sum, u) => sum + u.memory, 0) : null;
     const cpuUtilization = utilizationOf(usage, pods);
     const vertical = observeVertical(prior.vertical ?? emptyVerticalState(), usage, nowMs);
+    const containers = observeContainers(prior.containers, {
+      template: object.containers,
+      usage: usage?.map(u => u.containers ?? {}),
+      oomKills: pods.flatMap(p => p.oomKills ?? []),
+      nowMs,
+    });
 
     // One forecasting path with the replay: the engine's predictive state, fed every tick.
     const forecastState = carried ?? (await this.forecastStateOf(discovered, nowMs));
@@ -302,6 +322,7 @@ export class ClusterEvaluator {
       predictivePlan,
       forecast,
       vertical,
+      containers,
       result,
       allocationReasons: [],
     };
@@ -585,6 +606,8 @@ export class ClusterEvaluator {
     const state: WorkloadEngineState = {
       horizontal,
       vertical: plan.vertical,
+      containers: plan.containers,
+      rightSizing: rightSizingPolicyOf(plan.policy),
       lastForecast: plan.forecast,
       podCpuRequest: plan.discovered.object.podRequests.cpu,
       podMemoryRequest: plan.discovered.object.podRequests.memory,

@@ -176,20 +176,10 @@ export class KubernetesClusterClient implements ClusterClient {
     )) as {
       items?: Array<{
         metadata: { name: string };
-        containers: Array<{ usage: { cpu?: string; memory?: string } }>;
+        containers: Array<{ name?: string; usage: { cpu?: string; memory?: string } }>;
       }>;
     };
-    const usage: Record<string, PodUsage> = {};
-    for (const item of list.items ?? []) {
-      let cpu = 0;
-      let memory = 0;
-      for (const container of item.containers) {
-        cpu += parseQuantity(container.usage.cpu ?? '0') ?? 0;
-        memory += parseQuantity(container.usage.memory ?? '0') ?? 0;
-      }
-      usage[item.metadata.name] = { cpu, memory };
-    }
-    return usage;
+    return podUsageOf(list.items ?? []);
   }
 }
 
@@ -197,13 +187,42 @@ function isApiError(error: unknown): error is { code: number } {
   return typeof error === 'object' && error !== null && typeof (error as any).code === 'number';
 }
 
+/** metrics.k8s.io PodMetrics items as usage per pod, summed and per container. */
+export function podUsageOf(
+  items: Array<{
+    metadata: { name: string };
+    containers: Array<{ name?: string; usage: { cpu?: string; memory?: string } }>;
+  }>,
+): Record<string, PodUsage> {
+  const usage: Record<string, PodUsage> = {};
+  for (const item of items) {
+    let cpu = 0;
+    let memory = 0;
+    const containers: Record<string, { cpu: number; memory: number }> = {};
+    for (const [i, container] of item.containers.entries()) {
+      const c = parseQuantity(container.usage.cpu ?? '0') ?? 0;
+      const m = parseQuantity(container.usage.memory ?? '0') ?? 0;
+      cpu += c;
+      memory += m;
+      containers[container.name ?? `container-${i}`] = { cpu: c, memory: m };
+    }
+    usage[item.metadata.name] = { cpu, memory, containers };
+  }
+  return usage;
+}
+
+function quantityOf(value: unknown): number | undefined {
+  return value !== undefined && value !== null ? parseQuantity(String(value)) : undefined;
+}
+
 function containerRequests(container: V1Container) {
   const requests = container.resources?.requests ?? {};
+  const limits = container.resources?.limits ?? {};
   return {
     name: container.name,
-    cpu: requests.cpu !== undefined ? parseQuantity(String(requests.cpu)) : undefined,
-    memory:
-      requests.memory !== undefined ? parseQuantity(String(requests.memory)) : undefined,
+    cpu: quantityOf(requests.cpu),
+    memory: quantityOf(requests.memory),
+    limits: { cpu: quantityOf(limits.cpu), memory: quantityOf(limits.memory) },
   };
 }
 
@@ -225,9 +244,33 @@ function toScaleState(scale: V1Scale): ScaleState {
   };
 }
 
-function toPodObservation(pod: V1Pod): PodObservation {
+/** Containers whose last termination was an OOM kill, from the pod's container statuses. */
+function oomKillsOf(
+  pod: V1Pod,
+  containers: ReturnType<typeof containerRequests>[],
+): NonNullable<PodObservation['oomKills']> {
+  const kills: NonNullable<PodObservation['oomKills']> = [];
+  for (const status of pod.status?.containerStatuses ?? []) {
+    const terminated = status.lastState?.terminated;
+    if (terminated?.reason !== 'OOMKilled') continue;
+    const at = terminated.finishedAt ?? terminated.startedAt;
+    const atMs = at ? new Date(at).getTime() : NaN;
+    if (!Number.isFinite(atMs)) continue;
+    const spec = containers.find(c => c.name === status.name);
+    kills.push({
+      container: status.name,
+      atMs,
+      memoryRequest: spec?.memory,
+      memoryLimit: spec?.limits.memory,
+    });
+  }
+  return kills;
+}
+
+export function toPodObservation(pod: V1Pod): PodObservation {
   const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
   const containers = (pod.spec?.containers ?? []).map(containerRequests);
+  const oomKills = oomKillsOf(pod, containers);
   return {
     name: pod.metadata?.name ?? '',
     phase: (pod.status?.phase as PodObservation['phase']) ?? 'Unknown',
@@ -241,5 +284,6 @@ function toPodObservation(pod: V1Pod): PodObservation {
     containerRequests: Object.fromEntries(
       containers.map(c => [c.name, { cpu: c.cpu, memory: c.memory }]),
     ),
+    ...(oomKills.length > 0 ? { oomKills } : {}),
   };
 }

@@ -17,7 +17,13 @@ export interface WorkloadObject extends WorkloadCoordinates {
   readyReplicas: number;
   /** Per-pod requests summed over containers (cores, bytes). */
   podRequests: { cpu?: number; memory?: number };
-  containers: Array<{ name: string; cpu?: number; memory?: number }>;
+  /** Per container of the pod template: requests (cpu, memory) and limits. */
+  containers: Array<{
+    name: string;
+    cpu?: number;
+    memory?: number;
+    limits?: { cpu?: number; memory?: number };
+  }>;
 }
 
 /** The `scale` subresource: what is asked, what exists, and the version to write against. */
@@ -30,6 +36,8 @@ export interface ScaleState {
 export interface PodUsage {
   cpu: number;
   memory: number;
+  /** Per container, by container name (cores, bytes). */
+  containers?: Record<string, { cpu: number; memory: number }>;
 }
 
 /** Thrown when a write's resourceVersion precondition failed (HTTP 409). */

@@ -16,11 +16,15 @@ import {
   type WorkloadRecommendations,
   type WorkloadSummary,
 } from '@internal/plugin-autoscaling-common';
-import { recommendVertical } from '@internal/plugin-autoscaling-engine';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ClusterConfig } from '../clusters/readClusters';
+import type { CostService } from '../cost/CostService';
+import {
+  containerRecommendations,
+  horizontalWithRecommendations,
+} from '../cost/verticalRecommendations';
 import type { WorkloadEngineState } from '../evaluation/ClusterEvaluator';
 import type { ClusterHealth } from '../evaluation/ClusterHealth';
 import { EngineStore, StoredWorkload } from '../store/EngineStore';
@@ -44,6 +48,8 @@ export interface EngineRoutesOptions {
     entityRef: string,
   ) => Promise<void>;
   clock?: () => number;
+  /** Prices the recommendations like the cost card; without it monthlySavings is null. */
+  costService?: CostService;
 }
 
 const reason = z
@@ -153,7 +159,7 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
   router.get('/workloads/:id/recommendations', async (req, res) => {
     await requireBasic(req, autoscalingStateReadPermission);
     const workload = await workloadOr404(req.params.id);
-    res.json(recommendationsOf(workload));
+    res.json(recommendationsOf(workload, options.costService));
   });
 
   router.post('/workloads/:id/scale', async (req, res) => {
@@ -196,30 +202,40 @@ function toSummary(workload: StoredWorkload): WorkloadSummary | null {
   return summary;
 }
 
-function recommendationsOf(workload: StoredWorkload): WorkloadRecommendations {
+/**
+ * Per container and controlled resource: the template's request and limit, the recommendation
+ * within the policy's minAllowed/maxAllowed, its confidence and monthly savings at the cost
+ * card's prices; and the replicas the horizontal engine would set with those requests.
+ */
+export function recommendationsOf(
+  workload: StoredWorkload,
+  costService?: CostService,
+): WorkloadRecommendations {
   const state = workload.state as WorkloadEngineState;
-  const vertical = state.vertical ? recommendVertical(state.vertical) : undefined;
-  const confidence = vertical?.confidenceDays ?? 0;
+  const priced = costService?.verticalRecommendations(workload);
+  const vertical =
+    priced?.rows ??
+    containerRecommendations(state, workload.name).map(r => ({ ...r, monthlySavings: null }));
+  const priceable = Boolean(costService && state.cost?.last);
+  const horizontal =
+    state.rightSizing && state.containers
+      ? horizontalWithRecommendations({
+          policy: state.rightSizing,
+          currentReplicas: workload.status?.currentReplicas ?? state.cost?.last.replicas ?? 0,
+          rows: vertical,
+          containers: Object.fromEntries(
+            Object.entries(state.containers).map(([name, c]) => [
+              name,
+              { usage: c.lastUsage, requests: c.requests },
+            ]),
+          ),
+        })
+      : null;
   return {
     workloadId: workload.id,
-    horizontal: null,
-    vertical: vertical
-      ? (['cpu', 'memory'] as const).flatMap(resource => {
-          const rec = vertical[resource];
-          if (!rec) return [];
-          return [
-            {
-              container: workload.name,
-              resource,
-              current: null,
-              target: rec.target,
-              lowerBound: rec.lowerBound,
-              upperBound: Number.isFinite(rec.upperBound) ? rec.upperBound : rec.target * 4,
-              confidence,
-              monthlySavings: null,
-            },
-          ];
-        })
-      : [],
+    horizontal,
+    vertical,
+    monthlySavings: priceable && priced ? priced.total : null,
+    currency: costService?.currency ?? null,
   };
 }

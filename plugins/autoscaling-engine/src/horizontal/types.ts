@@ -20,6 +20,16 @@ export interface PodObservation {
   requests?: { cpu?: number; memory?: number };
   /** Per-container requests, needed by container-scoped resource metrics. */
   containerRequests?: Record<string, { cpu?: number; memory?: number }>;
+  /**
+   * Containers whose last termination was an OOM kill (`lastState.terminated.reason:
+   * OOMKilled`), with when it ended and the memory the container had (request and limit, bytes).
+   */
+  oomKills?: Array<{
+    container: string;
+    atMs: number;
+    memoryRequest?: number;
+    memoryLimit?: number;
+  }>;
 }
 
 export interface ObservedWorkload {

@@ -240,13 +240,19 @@ export const recommendations: WorkloadRecommendations = {
       container: 'app',
       resource: 'cpu',
       current: 1,
+      currentLimit: null,
       target: 0.5,
       lowerBound: 0.4,
       upperBound: 0.7,
       confidence: 0.9,
+      confidenceDays: 9,
+      confidenceLevel: 'high',
+      oomKills: 0,
       monthlySavings: 42.5,
     },
   ],
+  monthlySavings: 42.5,
+  currency: 'USD',
 };
 
 export const cost: WorkloadCost = {
