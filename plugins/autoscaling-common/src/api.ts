@@ -395,11 +395,40 @@ export interface AuditEvent {
   hash: string;
 }
 
-export interface AuditVerification {
-  ok: boolean;
-  checked: number;
-  firstBrokenId: number | null;
+/** One problem `GET /audit/verify` found. */
+export interface AuditBrokenRow {
+  /** The row at fault (the first missing id for a gap or a truncated tail). */
+  id: number;
   message: string;
+}
+
+/** A copy of the audit chain head kept outside the audit table (an export's X-Audit-Anchor). */
+export interface AuditAnchor {
+  /** The last audit row id when anchored (the chain's length). */
+  lastId: number;
+  /** The hash of that row. */
+  hash: string;
+  at: string;
+  /** `checkpoint` (periodic), `export` or `manual`. */
+  source: string;
+}
+
+/** `GET /audit/verify` (optionally `?anchor=<row id>:<hash>`). */
+export interface AuditVerification {
+  /** No broken row, and every anchor matched. */
+  ok: boolean;
+  /** Rows walked. */
+  checked: number;
+  /** The lowest broken row id. */
+  firstBrokenId: number | null;
+  /** A summary: the first five problems and how many more. */
+  message: string;
+  /** Every problem in chain order, at most 1000 (a truncated tail is one entry). */
+  broken: AuditBrokenRow[];
+  /** How many problems there are. */
+  brokenTotal: number;
+  /** The latest stored anchor the chain was checked against, null before the first. */
+  anchor: AuditAnchor | null;
 }
 
 /** Whether the current user may do each action on a target, and why not. */
