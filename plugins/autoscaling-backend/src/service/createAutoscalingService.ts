@@ -263,6 +263,8 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
         governance.authorizeTarget(req, permission, entityRef),
       clock,
       costService,
+      canReadCost: (req, entityRefs) =>
+        governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
     }),
   );
 

@@ -50,6 +50,11 @@ export interface EngineRoutesOptions {
   clock?: () => number;
   /** Prices the recommendations like the cost card; without it monthlySavings is null. */
   costService?: CostService;
+  /**
+   * Whether the user may read cost (autoscaling.cost.read) on each entity; without it the
+   * recommendations' savings are null, like the cost routes answer 403.
+   */
+  canReadCost?: (req: express.Request, entityRefs: string[]) => Promise<boolean[]>;
 }
 
 const reason = z
@@ -159,7 +164,10 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
   router.get('/workloads/:id/recommendations', async (req, res) => {
     await requireBasic(req, autoscalingStateReadPermission);
     const workload = await workloadOr404(req.params.id);
-    res.json(recommendationsOf(workload, options.costService));
+    const [costAllowed] = options.canReadCost
+      ? await options.canReadCost(req, [workload.entityRef])
+      : [true];
+    res.json(recommendationsOf(workload, costAllowed ? options.costService : undefined));
   });
 
   router.post('/workloads/:id/scale', async (req, res) => {

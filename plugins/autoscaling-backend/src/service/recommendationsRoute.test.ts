@@ -27,7 +27,10 @@ function expectDocumented(value: any, name: string) {
   expect(Object.keys(schema.properties).sort()).toEqual([...schema.required].sort());
 }
 
-function appFor(workload: ReturnType<typeof checkout>) {
+function appFor(
+  workload: ReturnType<typeof checkout>,
+  canReadCost?: () => Promise<boolean[]>,
+) {
   const store: any = { getWorkload: async (id: string) => (id === workload.id ? workload : undefined) };
   return express()
     .use(
@@ -42,6 +45,7 @@ function appFor(workload: ReturnType<typeof checkout>) {
         authorizeTarget: async () => {},
         clock: () => NOW,
         costService: service(),
+        canReadCost,
       }),
     )
     .use(mockErrorHandler());
@@ -120,5 +124,24 @@ describe('GET /workloads/:id/recommendations', () => {
     // One sample: no history span, so the level says so and the range collapses to the target.
     expect(body.vertical[0].confidenceLevel).toBe('none');
     expect(body.vertical[0].upperBound).toBe(body.vertical[0].target);
+  });
+
+  it('leaves the savings out for a user who may not read cost', async () => {
+    const template = [{ name: 'app', cpu: 0.5, memory: 512 * MIB }];
+    const w = checkout();
+    w.state.containers = observeContainers(undefined, {
+      template,
+      usage: [{ app: { cpu: 0.1, memory: 300 * MIB } }],
+      nowMs: NOW,
+    });
+    const body = (
+      await request(appFor(w, async () => [false])).get(
+        `/workloads/${encodeURIComponent(w.id)}/recommendations`,
+      )
+    ).body;
+    expect(body.vertical.length).toBeGreaterThan(0);
+    expect(body.vertical.every((r: any) => r.monthlySavings === null)).toBe(true);
+    expect(body.monthlySavings).toBeNull();
+    expect(body.vertical[0].current).toBe(0.5);
   });
 });
