@@ -69,10 +69,12 @@ describe('openapi-governance.yaml', () => {
     const exported = spec.paths['/audit/export'].get.responses['200'];
     expect(Object.keys(exported.headers ?? {})).toEqual(expect.arrayContaining(['X-Audit-Anchor', 'X-Audit-Anchor-At']));
     // Every route with a body answers 413 above 256 KB.
-    for (const [p, ops] of Object.entries(spec.paths as Record<string, Record<string, any>>)) {
-      for (const [method, op] of Object.entries(ops)) {
-        if (op?.requestBody) expect([method, p, Object.keys(op.responses)]).toEqual([method, p, expect.arrayContaining(['413'])]);
-      }
-    }
+    const withBody = Object.entries(spec.paths as Record<string, Record<string, any>>).flatMap(([p, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op?.requestBody)
+        .map(([method, op]) => ({ route: `${method} ${p}`, responses: Object.keys(op.responses) })),
+    );
+    expect(withBody.length).toBeGreaterThanOrEqual(4);
+    expect(withBody.filter(r => !r.responses.includes('413')).map(r => r.route)).toEqual([]);
   });
 });
