@@ -151,10 +151,11 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
   ]);
 
   const clusterRaw = r.obj(root.cluster, 'cluster') ?? {};
-  r.known(clusterRaw, 'cluster', ['name', 'kubernetesVersion']);
+  r.known(clusterRaw, 'cluster', ['name', 'kubernetesVersion', 'enforceMemoryLimits']);
   const cluster = {
     name: r.str(clusterRaw.name, 'cluster.name', 'sim-local')!,
     gitVersion: r.str(clusterRaw.kubernetesVersion, 'cluster.kubernetesVersion', 'v1.31.2')!,
+    enforceMemoryLimits: r.bool(clusterRaw.enforceMemoryLimits, 'cluster.enforceMemoryLimits', false),
   };
   if (!/^v[0-9]+\.[0-9]+\.[0-9]+/.test(cluster.gitVersion)) {
     r.fail('cluster.kubernetesVersion', 'must look like v1.31.2');

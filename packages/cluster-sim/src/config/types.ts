@@ -76,7 +76,15 @@ export interface WorkloadConfig {
 export type TimestampMode = 'auto' | 'always' | 'never';
 
 export interface ClusterSimConfig {
-  cluster: { name: string; gitVersion: string };
+  cluster: {
+    name: string;
+    gitVersion: string;
+    /**
+     * Kill a container whose memory use passes its limit (OOMKilled in `lastState`, restart,
+     * not Ready until its start-up has passed). Off by default.
+     */
+    enforceMemoryLimits: boolean;
+  };
   clock: {
     factor: number;
     /** Simulated start, epoch ms; undefined = now. */

@@ -60,7 +60,9 @@ export class ClusterSim {
     this.store = new ObjectStore({ now: () => this.simTime, seed: config.seed });
     this.faults = new FaultInjector(config.faults);
     this.authorizer = new Authorizer(config.tokens);
-    this.lifecycle = new PodLifecycle(this.store, this.scheduler, this.faults);
+    this.lifecycle = new PodLifecycle(this.store, this.scheduler, this.faults, {
+      enforceMemoryLimits: config.cluster.enforceMemoryLimits,
+    });
     this.controllers = new Controllers(this.store, this.lifecycle, this.scheduler, this.models, () => this.simTime, config.seed);
     this.history = new MetricHistory({
       ...DEFAULT_HISTORY_OPTIONS,

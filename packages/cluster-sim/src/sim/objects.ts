@@ -224,6 +224,9 @@ export interface PodPhaseInfo {
   unschedulableMessage?: string;
   started: boolean;
   ready: boolean;
+  /** Of the first container: restarts and its last termination (e.g. OOMKilled). */
+  restartCount?: number;
+  lastTermination?: { reason: string; exitCode: number; startedAtMs?: number; finishedAtMs: number };
 }
 
 /** The pod's status for its lifecycle stage. */
@@ -265,18 +268,28 @@ export function podStatus(pod: KObject, info: PodPhaseInfo, nowMs: number): any 
       { type: 'ContainersReady', status: readyStatus, lastProbeTime: null, lastTransitionTime: t(readyTime), ...readyReason },
       { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t(info.scheduledAtMs) },
     ],
-    containerStatuses: containers.map(c => ({
+    containerStatuses: containers.map((c, i) => ({
       name: c.name,
       image: c.image,
       imageID: `${c.image}@sha256:${hashString(String(c.image)).toString(16).padStart(8, '0').repeat(8)}`,
       ...(info.started ? { containerID: `containerd://${hashString(`${pod.metadata.uid}/${c.name}`).toString(16).padStart(8, '0').repeat(8)}` } : {}),
       ready: info.ready,
       started: info.started,
-      restartCount: 0,
+      restartCount: i === 0 ? info.restartCount ?? 0 : 0,
       state: info.started
         ? { running: { startedAt: t(info.startedAtMs) } }
         : { waiting: { reason: 'ContainerCreating' } },
-      lastState: {},
+      lastState:
+        i === 0 && info.lastTermination
+          ? {
+              terminated: {
+                exitCode: info.lastTermination.exitCode,
+                reason: info.lastTermination.reason,
+                startedAt: t(info.lastTermination.startedAtMs),
+                finishedAt: t(info.lastTermination.finishedAtMs),
+              },
+            }
+          : {},
     })),
   };
 }

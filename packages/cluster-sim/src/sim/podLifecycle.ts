@@ -8,6 +8,7 @@ import type { FaultInjector } from '../faults/faults';
 import { newPodLoadState, stepIdlePod, stepReadyPods } from '../load/podModel';
 import { podRequests, Scheduler } from './scheduler';
 import { podStatus } from './objects';
+import { parseQuantity } from '../util/quantity';
 import type { PodRuntime, WorkloadModel } from './workloadModel';
 
 /** Seconds from scheduling to a running container (image pull + sandbox), capped by start-up. */
@@ -23,6 +24,7 @@ export class PodLifecycle {
     private readonly store: ObjectStore,
     private readonly scheduler: Scheduler,
     private readonly faults: FaultInjector,
+    private readonly options: { enforceMemoryLimits?: boolean } = {},
   ) {}
 
   get(namespace: string, name: string): PodRuntime | undefined {
@@ -46,6 +48,7 @@ export class PodLifecycle {
       started: false,
       ready: false,
       load: newPodLoadState(workload.params),
+      memoryLimitBytes: memoryLimitOf(pod.spec),
     };
     this.pods.set(key, rt);
     this.pending.add(rt);
@@ -174,6 +177,43 @@ export class PodLifecycle {
         w.totals.shed += t.shed;
         w.totals.cpuSeconds += t.cpuSeconds;
       }
+      for (const p of w.pods) {
+        if (
+          this.options.enforceMemoryLimits &&
+          p.ready &&
+          p.memoryLimitBytes !== undefined &&
+          p.load.memoryBytes > p.memoryLimitBytes
+        ) {
+          this.oomKill(p, tMs + dtMs);
+        }
+      }
     }
+  }
+
+  /**
+   * The container used more memory than its limit: the kernel kills it (OOMKilled, exit 137),
+   * the kubelet restarts it at once, and the pod is not Ready until its start-up has passed.
+   */
+  private oomKill(rt: PodRuntime, nowMs: number): void {
+    rt.restartCount = (rt.restartCount ?? 0) + 1;
+    rt.lastTermination = { reason: 'OOMKilled', exitCode: 137, startedAtMs: rt.startedAtMs, finishedAtMs: nowMs };
+    rt.ready = false;
+    rt.startedAtMs = nowMs;
+    rt.readyAtMs = nowMs + rt.startupSeconds * 1000;
+    rt.load = newPodLoadState(rt.workload.params);
+    this.pending.add(rt);
+    this.writeStatus(rt, nowMs);
+  }
+}
+
+/** The memory limit of a pod's first container, bytes (undefined without one). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function memoryLimitOf(spec: any): number | undefined {
+  const limit = spec?.containers?.[0]?.resources?.limits?.memory;
+  if (limit === undefined) return undefined;
+  try {
+    return parseQuantity(String(limit));
+  } catch {
+    return undefined;
   }
 }

@@ -26,6 +26,11 @@ export interface PodRuntime {
   ready: boolean;
   unschedulableMessage?: string;
   load: PodLoadState;
+  /** Memory limit of the first container (the one carrying the load), bytes. */
+  memoryLimitBytes?: number;
+  /** Restarts of that container, and its last termination (an OOM kill over the limit). */
+  restartCount?: number;
+  lastTermination?: { reason: string; exitCode: number; startedAtMs?: number; finishedAtMs: number };
 }
 
 export interface WorkloadModel {

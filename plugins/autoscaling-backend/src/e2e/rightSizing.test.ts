@@ -19,7 +19,7 @@ jest.setTimeout(120_000);
 const MIB = 2 ** 20;
 
 const SIM_CONFIG = `
-cluster: { name: sim-rs }
+cluster: { name: sim-rs, enforceMemoryLimits: true }
 clock: { start: '2026-01-05T09:00:00Z' }
 tokens:
   - token: scaler-token
@@ -34,6 +34,14 @@ workloads:
     labels: { backstage.io/kubernetes-id: checkout-api }
     resources: { requests: { cpu: 500m, memory: 512Mi }, limits: { memory: 768Mi } }
     capacityPerPod: 100
+    startupSeconds: 20
+    demand: 40
+  - name: orders-worker
+    namespace: acme-production
+    replicas: 1
+    labels: { backstage.io/kubernetes-id: orders-worker }
+    resources: { requests: { cpu: 500m, memory: 256Mi }, limits: { memory: 300Mi } }
+    capacityPerPod: 1000
     startupSeconds: 20
     demand: 40
 `;
@@ -86,6 +94,7 @@ describe('right-sizing end to end with the simulator', () => {
     const catalog = catalogServiceMock({
       entities: [
         serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+        serviceComponent({ name: 'orders-worker', namespace: 'acme-production', environment: 'production' }),
         ACME_TENANT,
       ],
     });
@@ -100,6 +109,9 @@ describe('right-sizing end to end with the simulator', () => {
     for (let i = 0; i < 120; i++) {
       sim.advance(60);
       await evaluator.tick(sim.now());
+      // One burst past orders-worker's 300Mi limit (128Mi + 512Ki per rps): an OOM kill.
+      if (i === 60) sim.setDemand('acme-production', 'orders-worker', 500);
+      if (i === 61) sim.setDemand('acme-production', 'orders-worker', undefined);
     }
 
     const id = encodeURIComponent('sim-rs/acme-production/Deployment/checkout-api');
@@ -131,5 +143,18 @@ describe('right-sizing end to end with the simulator', () => {
     expect(body.horizontal).not.toBeNull();
     expect(body.horizontal!.currentReplicas).toBe(2);
     expect(body.horizontal!.replicas).toBeGreaterThanOrEqual(2);
+
+    // The OOM kill, read from lastState.terminated, raised memory past the limit it died at,
+    // still within maxAllowed.
+    const orders = (
+      await request(express().use(service.router)).get(
+        `/workloads/${encodeURIComponent('sim-rs/acme-production/Deployment/orders-worker')}/recommendations`,
+      )
+    ).body as WorkloadRecommendations;
+    const ordersMemory = orders.vertical.find(r => r.resource === 'memory')!;
+    expect(ordersMemory.oomKills).toBeGreaterThanOrEqual(1);
+    expect(ordersMemory.currentLimit).toBe(300 * MIB);
+    expect(ordersMemory.target).toBeGreaterThan(300 * MIB);
+    expect(ordersMemory.target).toBeLessThanOrEqual(400 * MIB);
   });
 });
