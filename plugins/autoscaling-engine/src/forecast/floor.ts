@@ -243,6 +243,25 @@ export interface PathPeak {
   demand: number;
 }
 
+/** Scratch for `peaksOfPath` (synchronous, so one set serves every call). */
+const MAX_READS = 8;
+const readColumns: Array<Float64Array | undefined> = new Array(MAX_READS).fill(undefined);
+const readCounts = new Int32Array(MAX_READS);
+const bestDemand = new Float64Array(MAX_READS);
+const bestIndex = new Int32Array(MAX_READS);
+
+/** log(horizon) of a band table's kept horizons, remembered on the table (never changed in place). */
+const LOG_HORIZONS = Symbol('logHorizons');
+function logHorizons(bands: Forecaster['bands']): Float64Array {
+  const holder = bands as Forecaster['bands'] & { [LOG_HORIZONS]?: Float64Array };
+  let logs = holder[LOG_HORIZONS];
+  if (!logs) {
+    logs = Float64Array.from(bands.horizonsSeconds, Math.log);
+    Object.defineProperty(holder, LOG_HORIZONS, { value: logs, enumerable: false });
+  }
+  return logs;
+}
+
 /**
  * Several reads of one path in one pass: for each `[spanSeconds, quantile]`, the highest forecast
  * at that quantile over the first `spanSeconds`. The band's horizon interpolation is shared by all
@@ -255,40 +274,55 @@ export function peaksOfPath(
 ): Array<PathPeak | undefined> {
   const bands = forecaster.bands;
   const hs = bands.horizonsSeconds;
-  const columns = reads.map(([, quantile]) => (hs.length > 0 ? levelColumn(bands, quantile) : undefined));
-  const counts = reads.map(([span]) =>
-    Math.min(path.point.length, Math.floor(span / path.stepSeconds + 1e-9)),
-  );
-  const peaks: Array<PathPeak | undefined> = reads.map(() => undefined);
-  const points = Math.max(0, ...counts);
+  const logs = hs.length > 1 ? logHorizons(bands) : undefined;
+  const n = Math.min(reads.length, MAX_READS);
+  let points = 0;
+  for (let r = 0; r < n; r++) {
+    readColumns[r] = hs.length > 0 ? levelColumn(bands, reads[r][1]) : undefined;
+    readCounts[r] = Math.min(path.point.length, Math.floor(reads[r][0] / path.stepSeconds + 1e-9));
+    if (readCounts[r] > points) points = readCounts[r];
+    bestDemand[r] = -Infinity;
+    bestIndex[r] = -1;
+  }
+  const stepMs = path.stepSeconds * 1000;
   for (let i = 0; i < points; i++) {
     const forecast = path.point[i];
     if (!Number.isFinite(forecast)) continue;
-    const timeMs = path.startMs + (i + 1) * path.stepSeconds * 1000;
-    const h = Math.max(0, (timeMs - forecaster.model.lastMs) / 1000);
+    const h = Math.max(0, (path.startMs + (i + 1) * stepMs - forecaster.model.lastMs) / 1000);
     // As bandQuantile: linear in log-horizon between kept horizons, constant beyond the ends.
     let k = 0;
     let w = 0;
-    if (hs.length > 1 && h > hs[0]) {
+    if (logs && h > hs[0]) {
       if (h >= hs[hs.length - 1]) k = hs.length - 1;
       else {
         while (hs[k + 1] < h) k++;
-        w = (Math.log(h) - Math.log(hs[k])) / (Math.log(hs[k + 1]) - Math.log(hs[k]));
+        w = (Math.log(h) - logs[k]) / (logs[k + 1] - logs[k]);
       }
     }
-    for (let r = 0; r < reads.length; r++) {
-      if (i >= counts[r]) continue;
-      const column = columns[r];
+    for (let r = 0; r < n; r++) {
+      if (i >= readCounts[r]) continue;
+      const column = readColumns[r];
       let q = NaN;
       if (column) q = w > 0 ? column[k] * (1 - w) + column[k + 1] * w : column[k];
       // As forecastQuantile: the band's relative quantile on the point forecast.
       const demand = Number.isFinite(q) ? Math.max(0, forecast * (1 + q)) : forecast;
-      const best = peaks[r];
-      if (!best || demand > best.demand) peaks[r] = { timeMs, demand };
+      if (demand > bestDemand[r]) {
+        bestDemand[r] = demand;
+        bestIndex[r] = i;
+      }
     }
+  }
+  const peaks: Array<PathPeak | undefined> = [];
+  for (let r = 0; r < reads.length; r++) {
+    peaks.push(
+      r < n && bestIndex[r] >= 0
+        ? { timeMs: path.startMs + (bestIndex[r] + 1) * stepMs, demand: bestDemand[r] }
+        : undefined,
+    );
   }
   return peaks;
 }
+
 
 /**
  * Highest forecast at `quantile` over `[now, now + lead]`, read every minute (or third of the
