@@ -247,6 +247,8 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
           autoscalingStateReadPermission,
         );
       },
+      canReadCost: (req, entityRefs) =>
+        governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
       clock,
     }),
   );

@@ -16,6 +16,11 @@ export interface ForecastRoutesOptions {
   tenants: () => Promise<Map<string, TenantInfo>>;
   /** Throws unless the caller may read autoscaling state (the neighbouring routes' check). */
   authorize: (req: express.Request) => Promise<void>;
+  /**
+   * Whether the caller may read cost (`autoscaling.cost.read`) on each entity; without it the
+   * tenant forecast has its replicas but no cost. Absent: everyone may.
+   */
+  canReadCost?: (req: express.Request, entityRefs: string[]) => Promise<boolean[]>;
   clock?: () => number;
 }
 
@@ -44,13 +49,16 @@ export function createForecastRoutes(options: ForecastRoutesOptions): express.Ro
     const { name } = parseQuery(z.strictObject({ name: tenantName }), { name: req.params.name });
     const tenant = (await options.tenants()).get(name);
     if (!tenant) throw new NotFoundError(`No tenant '${name}' in the catalog`);
+    const [costAllowed] = options.canReadCost
+      ? await options.canReadCost(req, [tenant.entityRef])
+      : [true];
     const workloads = await store.listWorkloads({ tenant: name });
     const rows = await Promise.all(workloads.map(w => store.getForecastState(w.id)));
     res.json(
       tenantForecastOf({
         tenant: name,
         nowMs: clock(),
-        currency: options.costService.currency ?? null,
+        currency: costAllowed ? options.costService.currency ?? null : null,
         replicaQuota: tenant.replicaQuota,
         workloads: workloads.map((w, i) => {
           const cost = (w.state as { cost?: CostAccumulatorState }).cost;
@@ -62,7 +70,9 @@ export function createForecastRoutes(options: ForecastRoutesOptions): express.Ro
             maxReplicas: w.status?.maxReplicas ?? Math.max(current, 1),
             // The tenant cost card's model: the month accumulator's hourly rate per replica.
             costPerReplicaHour:
-              cost && cost.last.replicas > 0 ? cost.hourly / cost.last.replicas : null,
+              costAllowed && cost && cost.last.replicas > 0
+                ? cost.hourly / cost.last.replicas
+                : null,
           };
         }),
       }),

@@ -101,11 +101,12 @@ describe('openapi.yaml', () => {
       tier: 'enterprise',
     };
     const NOW = Date.parse('2026-01-07T09:00:00Z');
+    let store: EngineStore;
 
     beforeAll(async () => {
       knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
       await migrate(knex);
-      const store = new EngineStore(knex);
+      store = new EngineStore(knex);
       const policy = scalingPolicySchema.parse({
         minReplicas: 2,
         maxReplicas: 20,
@@ -186,6 +187,31 @@ describe('openapi.yaml', () => {
       // 0.05 per replica-hour (0.2 for 4 replicas).
       const first = response.body.points[0];
       expect(first.hourlyCost).toBeCloseTo(first.replicas * 0.05, 6);
+      expectMatches(response.body, { $ref: '#/components/schemas/TenantForecast' }, 'TenantForecast');
+    });
+
+    it('GET /tenants/{name}/forecast leaves out cost for a caller without autoscaling.cost.read', async () => {
+      const denied = express()
+        .use(
+          createForecastRoutes({
+            store,
+            costService: { currency: 'USD' } as any,
+            tenants: async () =>
+              new Map([
+                ['acme', { name: 'acme', entityRef: 'group:default/acme', tier: 'enterprise', replicaQuota: 60, monthlyBudget: null }],
+              ]),
+            authorize: async () => {},
+            canReadCost: async (_req, refs) => refs.map(ref => ref !== 'group:default/acme'),
+            clock: () => NOW,
+          }),
+        )
+        .use(mockErrorHandler());
+      const response = await request(denied).get('/tenants/acme/forecast');
+      expect(response.status).toBe(200);
+      expect(response.body.currency).toBeNull();
+      expect(response.body.points.length).toBeGreaterThan(0);
+      expect(response.body.points.every((p: { hourlyCost: unknown }) => p.hourlyCost === null)).toBe(true);
+      expect(response.body.points[0].replicas).toBeGreaterThan(0);
       expectMatches(response.body, { $ref: '#/components/schemas/TenantForecast' }, 'TenantForecast');
     });
 
