@@ -1,27 +1,61 @@
 #!/usr/bin/env bash
 # The README's start command: brings up the simulated cluster (live synthetic traffic),
 # the backend on :7007 and the app on :3000, with the embedded SQLite database in data/.
+# Writes .portal/kubeconfig (HTTPS, the simulator's CA and admin token) for kubectl.
+# SIGTERM or SIGINT (Ctrl-C) stops all three: each runs in its own process group, and the
+# whole group is signalled (backstage-cli's backend and webpack are grandchildren).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/toolchain.sh
 bash scripts/install.sh
-mkdir -p data/sqlite
+mkdir -p data/sqlite .portal
+[ -f .portal/.gitignore ] || echo '*' > .portal/.gitignore
 export CLUSTER_SIM_PORT="${CLUSTER_SIM_PORT:-6550}"
 export CLUSTER_SIM_URL="${CLUSTER_SIM_URL:-http://127.0.0.1:$CLUSTER_SIM_PORT}"
+# HTTPS listener for kubectl (it sends bearer tokens only over TLS); the certificate is
+# self-signed and generated at every start, so the kubeconfig is rewritten at every start.
+export CLUSTER_SIM_TLS_PORT="${CLUSTER_SIM_TLS_PORT:-6443}"
+PORTAL_KUBECONFIG="${PORTAL_KUBECONFIG:-$ROOT/.portal/kubeconfig}"
+rm -f "$PORTAL_KUBECONFIG"
 # The simulator also serves the Prometheus HTTP API (its 14-day simulated past and the live
 # state) under /prometheus; app-config.yaml can point a Prometheus metric source at it.
 export CLUSTER_SIM_PROMETHEUS_URL="${CLUSTER_SIM_PROMETHEUS_URL:-$CLUSTER_SIM_URL/prometheus}"
+# The command that runs the app and the backend (overridable for scripts/check-stop.sh --stub).
+read -r -a DEV_COMMAND <<< "${PORTAL_DEV_COMMAND:-npx backstage-cli repo start}"
 
+# Job control: every background job gets its own process group (pgid = its pid).
+set -m
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
+stopping=0
+stop_all() {
+  [ "$stopping" = 1 ] && return
+  stopping=1
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  # Give them 15 s to shut down cleanly, then kill what is left.
+  for _ in $(seq 1 30); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+}
+trap 'stop_all' EXIT
+trap 'echo "[portal] stopping" >&2; stop_all; exit 130' INT
+trap 'echo "[portal] stopping" >&2; stop_all; exit 143' TERM
 
 node packages/cluster-sim/bin/cluster-sim --config examples/cluster-sim.yaml \
-  --port "$CLUSTER_SIM_PORT" &
+  --port "$CLUSTER_SIM_PORT" --tls-port "$CLUSTER_SIM_TLS_PORT" \
+  --write-kubeconfig "$PORTAL_KUBECONFIG" &
 pids+=($!)
 
 # backstage-cli repo start runs the app (webpack dev server, :3000) and the backend (:7007).
-npx backstage-cli repo start "$@" &
+"${DEV_COMMAND[@]}" "$@" &
 pids+=($!)
+# Returns when the first of them exits (or a trapped signal arrives); the EXIT trap stops the rest.
+set +e
 wait -n "${pids[@]}"
+status=$?
+exit "$status"
