@@ -38,7 +38,7 @@ test('a tenant admin edits a policy within guardrails and sees it applied and au
 
   const dialog = page.getByRole('dialog', { name: 'Review policy change' });
   await dialog.waitFor();
-  await dialog.getByRole('table', { name: 'Policy changes' }).getByText('cooldownSeconds').waitFor();
+  await dialog.getByRole('table', { name: 'Policy changes' }).getByText('Cooldown', { exact: true }).waitFor();
   assert.match(await dialog.getByTestId('guardrail-notice').textContent(), /Within guardrails/);
   await screenshot(page, '11-tenant-admin-diff-within-guardrails');
   await dialog.getByLabel('Reason for the change').fill(reason);
@@ -51,9 +51,13 @@ test('a tenant admin edits a policy within guardrails and sees it applied and au
   // Applied: after a reload the field holds the value and the effective policy names the service level.
   await openPolicyTab(page);
   assert.equal(await page.getByLabel('Cooldown (s)', { exact: true }).inputValue(), cooldown);
-  const row = page.getByRole('table', { name: 'Effective policy' }).getByRole('row').filter({ hasText: 'cooldownSeconds' });
+  // The effective policy is in words: "Cooldown | 2 min 5 s | service".
+  const row = page.getByRole('table', { name: 'Effective policy' }).getByRole('row').filter({ hasText: 'Cooldown' });
   await row.waitFor();
-  assert.match(await row.textContent(), new RegExp(`${cooldown}service`));
+  const secs = Number(cooldown);
+  const minutes = secs % 60 ? `${Math.floor(secs / 60)} min ${secs % 60} s` : `${secs / 60} min`;
+  const words = secs < 60 ? `${secs} s` : minutes;
+  assert.match(await row.textContent(), new RegExp(`${words}service`));
   await screenshot(page, '11-tenant-admin-policy-applied');
   await context.close();
 

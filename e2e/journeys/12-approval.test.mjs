@@ -61,7 +61,7 @@ test('a change over a guardrail goes pending, pat approves it and it applies; th
   await pat.page.getByRole('tab', { name: 'Approvals' }).click();
   const card = pat.page.getByTestId(`change-request-${requestId}`);
   await card.waitFor();
-  await card.getByRole('table', { name: 'Policy changes' }).getByText('maxReplicas').waitFor();
+  await card.getByRole('table', { name: 'Policy changes' }).getByText('Max replicas', { exact: true }).waitFor();
   await card.getByLabel('Comment').fill('approved for peak season');
   await screenshot(pat.page, '12-approval-queue-before-approve');
   const approve = card.getByRole('button', { name: 'Approve' });

@@ -168,7 +168,7 @@ describe('AutoscalingPage', () => {
     const card = await screen.findByTestId('change-request-cr-1');
     expect(
       within(card).getByRole('table', { name: 'Policy changes' }),
-    ).toHaveTextContent('maxReplicas2080');
+    ).toHaveTextContent('Max replicasRaised from 20 to 80.');
     expect(within(card).getByTestId('guardrail-notice')).toHaveTextContent(
       'above the tenant quota',
     );

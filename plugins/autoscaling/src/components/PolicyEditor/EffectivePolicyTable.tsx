@@ -6,9 +6,9 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import { get } from 'react-hook-form';
 import type { EffectivePolicy } from '@internal/plugin-autoscaling-common';
-import { formatPolicyValue } from '../../lib/format';
+import { describePolicyValue, policyFieldLabel } from '../../lib/policyText';
 
-/** Every effective value with the level that set it. */
+/** Every effective value, in words, with the level that set it. */
 export function EffectivePolicyTable({
   effective,
 }: {
@@ -29,11 +29,12 @@ export function EffectivePolicyTable({
       <TableBody>
         {rows.map(([path, level]) => (
           <TableRow key={path}>
-            <TableCell>
-              <code>{path}</code>
+            {/* Words, wrapped between words: no camelCase path broken mid-word. */}
+            <TableCell title={path} sx={{ overflowWrap: 'break-word' }}>
+              {policyFieldLabel(path)}
             </TableCell>
-            <TableCell sx={{ wordBreak: 'break-word' }}>
-              {formatPolicyValue(get(effective.policy, path))}
+            <TableCell sx={{ overflowWrap: 'break-word' }}>
+              {describePolicyValue(path, get(effective.policy, path))}
             </TableCell>
             <TableCell>
               <Chip

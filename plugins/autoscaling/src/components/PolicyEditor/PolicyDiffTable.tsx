@@ -5,9 +5,9 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { PolicyDiffEntry } from '@internal/plugin-autoscaling-common';
-import { formatPolicyValue } from '../../lib/format';
+import { describePolicyChange, policyFieldLabel } from '../../lib/policyText';
 
-/** Field-by-field diff of a policy change. */
+/** A policy change setting by setting, each as a sentence ("Raised from 20 to 80."). */
 export function PolicyDiffTable({ diff }: { diff: PolicyDiffEntry[] }) {
   if (diff.length === 0) {
     return <Typography variant="body2">No changes.</Typography>;
@@ -16,28 +16,18 @@ export function PolicyDiffTable({ diff }: { diff: PolicyDiffEntry[] }) {
     <Table size="small" aria-label="Policy changes">
       <TableHead>
         <TableRow>
-          <TableCell>Field</TableCell>
-          <TableCell>Before</TableCell>
-          <TableCell>After</TableCell>
+          <TableCell>Setting</TableCell>
+          <TableCell>Change</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {diff.map(entry => (
           <TableRow key={entry.path}>
-            <TableCell>
-              <code>{entry.path}</code>
+            <TableCell sx={{ fontWeight: 'bold' }} title={entry.path}>
+              {policyFieldLabel(entry.path)}
             </TableCell>
-            <TableCell
-              sx={{
-                textDecoration: 'line-through',
-                color: 'text.secondary',
-                wordBreak: 'break-word',
-              }}
-            >
-              {formatPolicyValue(entry.before)}
-            </TableCell>
-            <TableCell sx={{ fontWeight: 'bold', wordBreak: 'break-word' }}>
-              {formatPolicyValue(entry.after)}
+            <TableCell sx={{ overflowWrap: 'break-word' }}>
+              {describePolicyChange(entry)}
             </TableCell>
           </TableRow>
         ))}

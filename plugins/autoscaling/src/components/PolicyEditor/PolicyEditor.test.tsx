@@ -109,8 +109,12 @@ describe('PolicyEditor', () => {
       name: 'Effective policy',
     });
     expect(
-      within(table).getByText('predictive.enabled').closest('tr'),
+      within(table).getByText('Predictive scaling: enabled').closest('tr'),
+    ).toHaveTextContent('yes');
+    expect(
+      within(table).getByText('Predictive scaling: enabled').closest('tr'),
     ).toHaveTextContent('tier');
+    expect(table).not.toHaveTextContent(/predictive\.enabled|minReplicas/);
     expect(
       screen.getByText('Effective: 2 (from environment)'),
     ).toBeInTheDocument();
@@ -140,11 +144,91 @@ describe('PolicyEditor', () => {
     await editor();
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Add metric' }));
-    const utilisation = await screen.findByLabelText('Target utilisation (%)');
-    fireEvent.change(utilisation, { target: { value: '' } });
+    const utilisations = await screen.findAllByLabelText(
+      'Target utilisation (%)',
+    );
+    fireEvent.change(utilisations[utilisations.length - 1], {
+      target: { value: '' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
     expect(await screen.findByText('Required')).toBeInTheDocument();
   }, 15_000);
+
+  it('offers the CPU target as a field showing the inherited value, and describes metrics in words', async () => {
+    base();
+    let validated: any;
+    server.use(
+      http.post(
+        `${BASE_URL}/policies/service/:name/validate`,
+        async ({ request }) => {
+          validated = await request.json();
+          return HttpResponse.json({
+            valid: true,
+            issues: [],
+            guardrails: [],
+            diff: [
+              {
+                path: 'metrics',
+                before: undefined,
+                after: validated.override.metrics,
+              },
+            ],
+          });
+        },
+      ),
+    );
+    await editor();
+    const cpu = await screen.findByLabelText('CPU target (%)');
+    expect(cpu).toHaveValue(null);
+    expect(cpu).toHaveAttribute('placeholder', '70');
+    expect(cpu).toHaveAccessibleDescription(/Inherited: 70% \(from default\)/);
+    expect(screen.getByTestId('inherited-metrics')).toHaveTextContent(
+      'Inherited from default: CPU at 70% utilisation.',
+    );
+    expect(screen.queryByText(/averageUtilization|\{"type"/)).toBeNull();
+
+    fireEvent.change(cpu, { target: { value: '60' } });
+    expect(await screen.findByLabelText('CPU target (%)')).toHaveValue(60);
+    // The inherited list is now this level's, with the new target in its row.
+    expect(screen.getByLabelText('Target utilisation (%)')).toHaveValue(60);
+    fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(validated.override.metrics).toEqual([
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: 60 },
+      },
+    ]);
+    expect(
+      within(dialog).getByRole('table', { name: 'Policy changes' }),
+    ).toHaveTextContent(
+      'MetricsSet to CPU at 60% utilisation (was inherited).',
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    // Clearing the field inherits the list again.
+    fireEvent.change(screen.getByLabelText('CPU target (%)'), {
+      target: { value: '' },
+    });
+    expect(await screen.findByTestId('inherited-metrics')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Target utilisation (%)')).toBeNull();
+  });
+
+  it('starts an added metric from the inherited list and its CPU target, not 80%', async () => {
+    base();
+    await editor();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Add metric' }));
+    const utilisations = await screen.findAllByLabelText(
+      'Target utilisation (%)',
+    );
+    expect(utilisations.map(u => (u as HTMLInputElement).value)).toEqual([
+      '70',
+      '70',
+    ]);
+    expect(screen.getByLabelText('CPU target (%)')).toHaveValue(70);
+  });
 
   it('shows the diff, says the change needs approval, and shows the backtest of the change request', async () => {
     base();
@@ -167,7 +251,7 @@ describe('PolicyEditor', () => {
     const dialog = await screen.findByRole('dialog');
     expect(
       within(dialog).getByRole('table', { name: 'Policy changes' }),
-    ).toHaveTextContent('maxReplicas2080');
+    ).toHaveTextContent('Max replicasRaised from 20 to 80.');
     expect(within(dialog).getByTestId('guardrail-notice')).toHaveTextContent(
       /needs approval/,
     );
@@ -380,7 +464,9 @@ describe('PolicyEditor', () => {
       const dialog = await screen.findByRole('dialog');
       expect(
         within(dialog).getByRole('table', { name: 'Policy changes' }),
-      ).toHaveTextContent('predictive.strategyfloorplan');
+      ).toHaveTextContent(
+        'Predictive scaling: strategyChanged from floor to plan.',
+      );
       const predictive = {
         strategy: 'plan',
         targetUtilization: 70,

@@ -18,13 +18,21 @@ const SIGNALS = [
   'custom',
 ];
 
-export function defaultMetric(type: MetricType): Record<string, unknown> {
+/**
+ * A new metric of a type. A resource metric starts at `utilisation` percent: the inherited CPU
+ * target when there is one, not the HPA's 80% default.
+ */
+export function defaultMetric(
+  type: MetricType,
+  utilisation = 80,
+  resource: 'cpu' | 'memory' = 'cpu',
+): Record<string, unknown> {
   switch (type) {
     case 'Resource':
       return {
         type,
-        resource: 'cpu',
-        target: { type: 'Utilization', averageUtilization: 80 },
+        resource,
+        target: { type: 'Utilization', averageUtilization: utilisation },
       };
     case 'Pods':
       return {
