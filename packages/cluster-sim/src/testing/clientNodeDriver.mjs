@@ -1,7 +1,7 @@
 // Runs one scenario of @kubernetes/client-node (ESM-only) against a simulator URL and prints the
 // observations as JSON. Used by src/server/clientNode.test.ts in a plain Node child process,
 // because jest cannot load ES modules without --experimental-vm-modules.
-//   node clientNodeDriver.mjs <scenario> <url>
+//   node clientNodeDriver.mjs <scenario> <url>   (kubeconfigFile: the path of a kubeconfig)
 // A test helper: the client is a devDependency on purpose.
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import * as k8s from '@kubernetes/client-node';
@@ -151,6 +151,25 @@ const scenarios = {
     req.abort();
     return { listResourceVersion: list.metadata.resourceVersion, addedReady, added: added.name, events };
   },
+};
+
+// `node clientNodeDriver.mjs kubeconfigFile <path>`: the client configured only by a kubeconfig
+// file (as the CLI's --write-kubeconfig writes it: HTTPS server, CA data, token).
+scenarios.kubeconfigFile = async () => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(url);
+  const cluster = kc.getCurrentCluster();
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const deps = await apps.listDeploymentForAllNamespaces();
+  const scaled = await apps.patchNamespacedDeploymentScale({ name: 'web', namespace: 'shop', body: { spec: { replicas: 3 } } }, merge);
+  return {
+    server: cluster.server,
+    skipTLSVerify: Boolean(cluster.skipTLSVerify),
+    hasCaData: Boolean(cluster.caData),
+    user: kc.getCurrentUser().name,
+    deployments: deps.items.map(d => `${d.metadata.namespace}/${d.metadata.name}`).sort(),
+    scaledTo: scaled.spec.replicas,
+  };
 };
 
 const run = scenarios[scenario];
