@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
+import type { AuditEvent } from '@internal/plugin-autoscaling-common';
 import { AutoscalingPage } from './AutoscalingPage';
 import {
   BASE_URL,
@@ -400,8 +401,10 @@ describe('AutoscalingPage', () => {
     });
     tab('Audit log');
     const table = await screen.findByRole('table', { name: 'Audit events' });
-    expect(table).toHaveTextContent('policy.update');
+    expect(table).toHaveTextContent('Policy changed');
     expect(table).toHaveTextContent('more headroom');
+    expect(table).toHaveTextContent('Max replicas: 10 → 20');
+    expect(table).not.toHaveTextContent(/policy\.update|\{"/);
     expect(await screen.findByTestId('audit-verification')).toHaveTextContent(
       'Hash chain verified: 1 events',
     );
@@ -423,5 +426,112 @@ describe('AutoscalingPage', () => {
     expect(
       await screen.findByText(/Only the platform team may read/),
     ).toBeInTheDocument();
+  });
+
+  it('audit: actions in words, changes as old → new, a partial entity filter and pages', async () => {
+    const base = auditEvents[0];
+    const many: AuditEvent[] = Array.from({ length: 30 }, (_, i) => ({
+      ...base,
+      id: 100 - i,
+      target: i % 2 ? 'component:default/storefront-web' : base.target,
+      reason: `change ${i}`,
+    }));
+    const special: AuditEvent[] = [
+      {
+        ...base,
+        id: 200,
+        action: 'engine.actuate',
+        actor: 'autoscaling-engine',
+        target: 'component:default/checkout-api',
+        before: {
+          workload: 'prod-eu/shop/Deployment/checkout-api',
+          replicas: 3,
+        },
+        after: {
+          workload: 'prod-eu/shop/Deployment/checkout-api',
+          replicas: 5,
+        },
+        reason: 'cpu above target',
+      },
+      {
+        ...base,
+        id: 201,
+        action: 'change.approve',
+        actor: 'user:default/pat',
+        before: {
+          target: { level: 'service', name: 'x' },
+          version: 3,
+          override: { maxReplicas: 20, cooldownSeconds: 60 },
+          updatedBy: 'user:default/alice',
+          updatedAt: '2026-01-01T10:00:00Z',
+        },
+        after: {
+          changeRequestId: 'cr-1',
+          status: 'applied',
+          document: {
+            target: { level: 'service', name: 'x' },
+            version: 4,
+            override: { maxReplicas: 80, cooldownSeconds: 60 },
+          },
+        },
+        reason: 'peak season',
+      },
+      {
+        ...base,
+        id: 202,
+        action: 'engine.kill-switch',
+        actor: 'user:default/pat',
+        target: 'engine:global',
+        before: { enabled: false },
+        after: { enabled: true, changedBy: 'user:default/pat' },
+        reason: 'incident',
+      },
+    ];
+    server.use(
+      route('get', '/engine/status', engineStatus),
+      route('get', '/workloads', []),
+      route('get', '/permissions', allowAll),
+      route('get', '/audit/verify', {
+        ok: true,
+        checked: 33,
+        firstBrokenId: null,
+        message: 'ok',
+      }),
+      route('get', '/audit', [...special, ...many]),
+    );
+    await renderWithApi(<AutoscalingPage />, { user: 'user:default/pat' });
+    tab('Audit log');
+    const table = await screen.findByRole('table', { name: 'Audit events' });
+    const row = (reason: string) =>
+      within(table).getByText(reason).closest('tr') as HTMLElement;
+    expect(row('cpu above target')).toHaveTextContent('Engine scaled');
+    expect(row('cpu above target')).toHaveTextContent('Replicas: 3 → 5');
+    expect(row('peak season')).toHaveTextContent('Change approved');
+    expect(row('peak season')).toHaveTextContent('Version: 3 → 4');
+    expect(row('peak season')).toHaveTextContent('Max replicas: 20 → 80');
+    expect(row('peak season')).not.toHaveTextContent(/Cooldown|cr-1/);
+    expect(row('incident')).toHaveTextContent('Kill switch');
+    expect(row('incident')).toHaveTextContent('Enabled: no → yes');
+    expect(table).not.toHaveTextContent(/engine\.actuate|change\.approve|\{"/);
+
+    // 33 events, 25 a page.
+    expect(within(table).getAllByRole('row')).toHaveLength(26);
+    expect(screen.getByText('1–25 of 33')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Go to next page' }));
+    expect(await screen.findByText('26–33 of 33')).toBeInTheDocument();
+    expect(within(table).getAllByRole('row')).toHaveLength(9);
+
+    // Part of a ref is enough, and the filter goes back to the first page.
+    fireEvent.change(screen.getByLabelText('Entity'), {
+      target: { value: 'storefront' },
+    });
+    expect(await screen.findByText('1–15 of 15')).toBeInTheDocument();
+    for (const r of within(table).getAllByRole('row').slice(1)) {
+      expect(r).toHaveTextContent('storefront-web');
+    }
+    fireEvent.change(screen.getByLabelText('Entity'), {
+      target: { value: 'CHECKOUT' },
+    });
+    expect(await screen.findByText('1–17 of 17')).toBeInTheDocument();
   });
 });
