@@ -9,6 +9,7 @@ import ListItemText from '@mui/material/ListItemText';
 import Typography from '@mui/material/Typography';
 import CheckIcon from '@mui/icons-material/CheckCircleOutline';
 import CrossIcon from '@mui/icons-material/HighlightOff';
+import UnknownIcon from '@mui/icons-material/HelpOutline';
 import { formatMoney } from '../../lib/format';
 import { StatusChip } from '../common/StatusChip';
 
@@ -35,15 +36,45 @@ function Figure(props: {
   );
 }
 
+type ChecklistItem = NonNullable<CostBreakdown['spot']>['checklist'][number];
+
+const UNKNOWN_SUFFIX = /\s*\(unknown\)\s*$/i;
+
+/**
+ * A checklist item whose answer the engine could not find out (it writes "… (unknown)" and
+ * counts it as not ready): unknown, not a failure.
+ */
+export function checklistState(
+  item: ChecklistItem & { known?: boolean },
+): 'yes' | 'no' | 'unknown' {
+  if (item.ok) return 'yes';
+  if (item.known === false || UNKNOWN_SUFFIX.test(item.item)) return 'unknown';
+  return 'no';
+}
+
 function spotLabel(
   spot: NonNullable<CostBreakdown['spot']>,
   offersSavings: boolean,
   money: (v: number) => string,
 ): string {
-  if (!spot.suitable) return 'Not suitable';
+  if (!spot.suitable) {
+    const states = spot.checklist.map(checklistState);
+    // Nothing failed, something is not known: the answer is "not confirmed", not "no".
+    if (!states.includes('no') && states.includes('unknown'))
+      return 'Not confirmed: some checks are unknown';
+    return 'Not suitable';
+  }
   return offersSavings
     ? `Suitable, saves ${money(spot.monthlySavings)}/month`
     : 'Suitable';
+}
+
+function ChecklistIcon({ state }: { state: 'yes' | 'no' | 'unknown' }) {
+  if (state === 'yes')
+    return <CheckIcon color="success" fontSize="small" titleAccess="yes" />;
+  if (state === 'no')
+    return <CrossIcon color="error" fontSize="small" titleAccess="no" />;
+  return <UnknownIcon color="action" fontSize="small" titleAccess="unknown" />;
 }
 
 /** Now, month-to-date, projected month with its band, savings and spot advice. */
@@ -127,21 +158,16 @@ export function CostBreakdownView({
             {cost.spot.checklist.map(item => (
               <ListItem key={item.item} disableGutters>
                 <ListItemIcon sx={{ minWidth: 32 }}>
-                  {item.ok ? (
-                    <CheckIcon
-                      color="success"
-                      fontSize="small"
-                      titleAccess="yes"
-                    />
-                  ) : (
-                    <CrossIcon
-                      color="error"
-                      fontSize="small"
-                      titleAccess="no"
-                    />
-                  )}
+                  <ChecklistIcon state={checklistState(item)} />
                 </ListItemIcon>
-                <ListItemText primary={item.item} />
+                <ListItemText
+                  primary={item.item.replace(UNKNOWN_SUFFIX, '')}
+                  secondary={
+                    checklistState(item) === 'unknown'
+                      ? 'Unknown: the cluster did not say'
+                      : undefined
+                  }
+                />
               </ListItem>
             ))}
           </List>
