@@ -11,6 +11,7 @@ import { identityApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import { autoscalingApiRef, AutoscalingClient } from '../api';
+import { rootRouteRef } from '../routes';
 
 export const BASE_URL = 'http://localhost:7007/api/autoscaling';
 
@@ -97,7 +98,7 @@ export const acmeEntity: Entity = {
  */
 export function renderWithApi(
   ui: ReactElement,
-  options: { user?: string; entity?: Entity } = {},
+  options: { user?: string; entity?: Entity; routeEntries?: string[] } = {},
 ) {
   const client = new AutoscalingClient({
     discoveryApi: { getBaseUrl: async () => BASE_URL },
@@ -120,5 +121,10 @@ export function renderWithApi(
     >
       {content}
     </TestApiProvider>,
+    // Links to the platform page (e.g. its approvals tab) resolve as in the app.
+    {
+      mountedRoutes: { '/autoscaling': rootRouteRef },
+      routeEntries: options.routeEntries,
+    },
   );
 }

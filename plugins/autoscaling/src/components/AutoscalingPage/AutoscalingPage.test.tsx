@@ -33,7 +33,8 @@ const server = setupMswServer(
 );
 
 function tab(name: string) {
-  fireEvent.click(screen.getByRole('tab', { name }));
+  // The Approvals tab carries a count: "Approvals (2)".
+  fireEvent.click(screen.getByRole('tab', { name: new RegExp(`^${name}`) }));
 }
 
 describe('AutoscalingPage', () => {
@@ -533,5 +534,42 @@ describe('AutoscalingPage', () => {
       target: { value: 'CHECKOUT' },
     });
     expect(await screen.findByText('1–17 of 17')).toBeInTheDocument();
+  });
+
+  it('approvals: the tab shows how many changes wait, and ?view=approvals opens it', async () => {
+    server.use(
+      route('get', '/engine/status', engineStatus),
+      route('get', '/workloads', []),
+      route('get', '/permissions', allowAll),
+      route('get', '/change-requests', [
+        changeRequest,
+        { ...changeRequest, id: 'cr-2' },
+      ]),
+      route('get', '/policies/service/:name', {
+        target: changeRequest.target,
+        version: 3,
+        override: {},
+        updatedBy: null,
+        updatedAt: null,
+      }),
+    );
+    const first = await renderWithApi(<AutoscalingPage />, {
+      user: 'user:default/pat',
+    });
+    expect(
+      await screen.findByRole('tab', { name: 'Approvals (2)' }),
+    ).toHaveAttribute('aria-selected', 'false');
+    first.unmount();
+
+    await renderWithApi(<AutoscalingPage />, {
+      user: 'user:default/pat',
+      routeEntries: ['/autoscaling?view=approvals'],
+    });
+    expect(
+      await screen.findByRole('tab', { name: 'Approvals (2)' }),
+    ).toHaveAttribute('aria-selected', 'true');
+    expect(
+      await screen.findByTestId('change-request-cr-2'),
+    ).toBeInTheDocument();
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../__testUtils__/render';
 import {
   allowAll,
+  changeRequest,
   clampedDecision,
   clampedState,
   cost,
@@ -24,7 +25,7 @@ import {
   recommendations,
 } from '../../__testUtils__/fixtures';
 
-const server = setupMswServer();
+const server = setupMswServer(route('get', '/change-requests', []));
 const STATE = '/entities/default/component/checkout-api/state';
 
 function dataHandlers() {
@@ -349,5 +350,51 @@ describe('EntityAutoscalingContent', () => {
     expect(
       screen.getByRole('button', { name: 'Scale or roll back' }),
     ).toBeDisabled();
+  });
+
+  it('shows pending change requests on this service, with a link to the approvals tab', async () => {
+    const requested: string[] = [];
+    server.use(
+      ...dataHandlers(),
+      route('get', '/permissions', allowAll),
+      http.get(`${BASE_URL}/change-requests`, ({ request }) => {
+        requested.push(new URL(request.url).search);
+        return HttpResponse.json([
+          changeRequest,
+          {
+            ...changeRequest,
+            id: 'cr-2',
+            requestedBy: 'user:default/bob',
+            requestedAt: '2026-01-02T09:00:00Z',
+          },
+          {
+            ...changeRequest,
+            id: 'cr-3',
+            entityRef: 'component:default/storefront',
+            target: { level: 'service', name: 'component:default/storefront' },
+          },
+        ]);
+      }),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+    const notice = await screen.findByTestId('pending-changes');
+    expect(notice).toHaveTextContent(
+      '2 policy changes to checkout-api wait for approval (requested by user:default/alice, user:default/bob, the oldest on 2026-01-01 11:00 UTC)',
+    );
+    expect(
+      within(notice).getByRole('link', { name: 'Open the approvals' }),
+    ).toHaveAttribute('href', '/autoscaling?view=approvals');
+    expect(requested).toContain('?status=pending');
+  });
+
+  it('shows no pending-changes notice when nothing waits for this service', async () => {
+    server.use(...dataHandlers(), route('get', '/permissions', allowAll));
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+    await screen.findByTestId('scaling-header');
+    expect(screen.queryByTestId('pending-changes')).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import Box from '@mui/material/Box';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import { useEntityState } from '../../hooks/useEntityState';
+import { PendingChangesNotice } from '../common/PendingChangesNotice';
 import { QueryState } from '../common/QueryState';
 import { PolicyEditor } from '../PolicyEditor';
 import { QueryProvider } from '../QueryProvider';
@@ -19,6 +20,10 @@ function EntityAutoscalingView() {
 
   return (
     <Box data-testid="autoscaling-entity-content">
+      <PendingChangesNotice
+        what={entity.metadata.title ?? entity.metadata.name}
+        matches={r => r.entityRef === entityRef}
+      />
       <Tabs
         value={view}
         onChange={(_, v) => setView(v)}

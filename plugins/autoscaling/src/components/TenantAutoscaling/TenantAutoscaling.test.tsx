@@ -15,11 +15,13 @@ import {
   denyAll,
   effectivePolicy,
   tenantSummary,
+  changeRequest,
 } from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
 // The services table reads each entity's last decision for its clamp.
 const server = setupMswServer(
+  route('get', '/change-requests', []),
   route('get', '/entities/:namespace/:kind/:name/state', {
     entityRef: '',
     workloads: [],
@@ -220,5 +222,38 @@ describe('tenant autoscaling', () => {
     await waitFor(() =>
       expect(screen.getByLabelText('Max replicas')).toBeDisabled(),
     );
+  });
+
+  it('tab: pending change requests on the tenant policy and its services, with a link to the approvals tab', async () => {
+    server.use(
+      route('get', SUMMARY, tenantSummary),
+      ...policyRoutes(),
+      route('get', '/change-requests', [
+        {
+          ...changeRequest,
+          id: 'cr-tenant',
+          entityRef: 'group:default/acme',
+          target: { level: 'tenant', name: 'acme' },
+        },
+        // checkout-api is one of acme's services.
+        changeRequest,
+        {
+          ...changeRequest,
+          id: 'cr-other',
+          entityRef: 'component:default/elsewhere',
+          target: { level: 'service', name: 'component:default/elsewhere' },
+        },
+      ]),
+    );
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+    });
+    const notice = await screen.findByTestId('pending-changes');
+    expect(notice).toHaveTextContent(
+      /^2 policy changes to acme and its services wait for approval/,
+    );
+    expect(
+      within(notice).getByRole('link', { name: 'Open the approvals' }),
+    ).toHaveAttribute('href', '/autoscaling?view=approvals');
   });
 });
