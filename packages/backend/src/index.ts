@@ -1,6 +1,6 @@
 /*
  * The demo backend of the autoscaling portal: catalog, auth (with a demo sign-in), the
- * permission framework with the autoscaling role policy, notifications, the official
+ * permission framework with the autoscaling role policy, events, notifications and signals, the official
  * Kubernetes plugin, and the autoscaling plugin itself.
  */
 import { createBackend } from '@backstage/backend-defaults';
@@ -22,6 +22,9 @@ backend.add(autoscalingPermissionPolicyModule);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// The events bus: signals and notifications publish and subscribe through it, so the bell updates
+// live (without it they log "events backend not found").
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
