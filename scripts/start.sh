@@ -24,7 +24,8 @@ export CLUSTER_SIM_PROMETHEUS_URL="${CLUSTER_SIM_PROMETHEUS_URL:-$CLUSTER_SIM_UR
 # The command that runs the app and the backend (overridable for scripts/check-stop.sh --stub).
 read -r -a DEV_COMMAND <<< "${PORTAL_DEV_COMMAND:-npx backstage-cli repo start}"
 
-# Job control: every background job gets its own process group (pgid = its pid).
+# Job control: every background job gets its own process group (pgid = its pid). Their stdin is
+# /dev/null (as without job control), so none is stopped by SIGTTIN reading the terminal.
 set -m
 pids=()
 stopping=0
@@ -48,11 +49,11 @@ trap 'echo "[portal] stopping" >&2; stop_all; exit 143' TERM
 
 node packages/cluster-sim/bin/cluster-sim --config examples/cluster-sim.yaml \
   --port "$CLUSTER_SIM_PORT" --tls-port "$CLUSTER_SIM_TLS_PORT" \
-  --write-kubeconfig "$PORTAL_KUBECONFIG" &
+  --write-kubeconfig "$PORTAL_KUBECONFIG" < /dev/null &
 pids+=($!)
 
 # backstage-cli repo start runs the app (webpack dev server, :3000) and the backend (:7007).
-"${DEV_COMMAND[@]}" "$@" &
+"${DEV_COMMAND[@]}" "$@" < /dev/null &
 pids+=($!)
 # Returns when the first of them exits (or a trapped signal arrives); the EXIT trap stops the rest.
 set +e
