@@ -13,7 +13,13 @@ import {
 import type { WorkloadHistory } from '@internal/plugin-autoscaling-common';
 import { useChartColors } from '../../hooks/useChartColors';
 import { useWorkloadHistory } from '../../hooks/useWorkloadData';
-import { timelineTooltip } from '../../lib/chartFormat';
+import {
+  spanWords,
+  timelineTooltip,
+  UTC_TIME_AXIS,
+  utcTickFormatter,
+  utcTimeTicks,
+} from '../../lib/chartFormat';
 import {
   describeDecision,
   formatClock,
@@ -26,14 +32,34 @@ import { CARD_TITLE } from '../common/cardTitle';
 
 const DEMAND_SERIES = 'Demand (CPU cores)';
 
+/**
+ * The span the history really covers: "24 hours", or "3 min (all the history so far)";
+ * undefined before there are two samples.
+ */
+export function historySpan(
+  history: WorkloadHistory | undefined,
+): string | undefined {
+  const points = history?.points ?? [];
+  if (points.length < 2) return undefined;
+  const from = Date.parse(points[0].at);
+  const to = Date.parse(points[points.length - 1].at);
+  const words = spanWords(from, to);
+  return words === '24 hours' || to - from > 24.5 * 3_600_000
+    ? words
+    : `${words} (all the history so far)`;
+}
+
 function TimelineChart({ history }: { history: WorkloadHistory }) {
   const colors = useChartColors();
+  const span = historySpan(history);
   const data = history.points.map(p => ({
     t: Date.parse(p.at),
     replicas: p.replicas,
     desired: p.desiredReplicas,
     demand: p.demand,
   }));
+  const first = data[0];
+  const lastT = data[data.length - 1]?.t ?? 0;
   const scaled = history.decisions.filter(d => d.kind !== 'hold');
   const last = history.points[history.points.length - 1];
   // Demand is what the history API records for each sample: the CPU all the workload's pods
@@ -48,7 +74,9 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
   return (
     <ChartFigure
       label="Replica timeline"
-      summary={`${history.points.length} samples over the last 24 hours, ${
+      summary={`${history.points.length} ${
+        history.points.length === 1 ? 'sample' : 'samples'
+      }${span ? ` over the last ${span}` : ''}, ${
         scaled.length
       } scaling decisions; now ${
         last?.replicas ?? 0
@@ -57,7 +85,7 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
       <ResponsiveContainer>
         <ComposedChart
           data={data}
-          margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+          margin={{ top: 16, right: 8, bottom: 16, left: 0 }}
         >
           <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
           <XAxis
@@ -65,8 +93,15 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
             type="number"
             scale="time"
             domain={['dataMin', 'dataMax']}
-            tickFormatter={formatClock}
+            ticks={first ? utcTimeTicks(first.t, lastT) : undefined}
+            tickFormatter={utcTickFormatter(first?.t ?? 0, lastT)}
             stroke={colors.text}
+            label={{
+              value: UTC_TIME_AXIS,
+              position: 'insideBottom',
+              offset: -12,
+              fill: colors.text,
+            }}
           />
           <YAxis
             yAxisId="replicas"
@@ -103,7 +138,7 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
               color: colors.tooltipText,
             }}
           />
-          <Legend />
+          <Legend verticalAlign="top" />
           <Line
             yAxisId="replicas"
             type="stepAfter"
@@ -159,6 +194,10 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
   );
 }
 
+function titleOf(span: string | undefined): string {
+  return span ? `Replicas over the last ${span}` : 'Replica history';
+}
+
 /**
  * Replicas and desired replicas over 24 h (left axis), the demand behind them in CPU cores
  * (right axis), with a marker at each scaling decision.
@@ -168,7 +207,7 @@ export function ReplicaTimelineCard({ workloadId }: { workloadId: string }) {
   return (
     <InfoCard
       titleTypographyProps={CARD_TITLE}
-      title="Replicas over the last 24 hours"
+      title={titleOf(historySpan(history.data))}
     >
       <QueryState
         query={history}

@@ -12,7 +12,12 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { Backtest } from '@internal/plugin-autoscaling-common';
 import { useChartColors } from '../../hooks/useChartColors';
-import { backtestTooltip } from '../../lib/chartFormat';
+import {
+  backtestTooltip,
+  UTC_TIME_AXIS,
+  utcTickFormatter,
+  utcTimeTicks,
+} from '../../lib/chartFormat';
 import {
   formatClock,
   formatDuration,
@@ -25,6 +30,8 @@ import { ChartFigure } from '../common/ChartFigure';
 export function BacktestChart({ backtest }: { backtest: Backtest }) {
   const colors = useChartColors();
   const data = backtest.series.map(p => ({ ...p, t: Date.parse(p.at) }));
+  const from = data[0]?.t ?? 0;
+  const to = data[data.length - 1]?.t ?? 0;
   const summary = `Old policy: ${formatDuration(
     backtest.old.overloadedSeconds,
   )} overloaded, ${formatNumber(
@@ -52,7 +59,7 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
         <ResponsiveContainer>
           <ComposedChart
             data={data}
-            margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+            margin={{ top: 8, right: 16, bottom: 16, left: 0 }}
           >
             <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
             <XAxis
@@ -60,19 +67,40 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
               type="number"
               scale="time"
               domain={['dataMin', 'dataMax']}
-              tickFormatter={formatClock}
+              ticks={data.length ? utcTimeTicks(from, to) : undefined}
+              tickFormatter={utcTickFormatter(from, to)}
               stroke={colors.text}
+              label={{
+                value: UTC_TIME_AXIS,
+                position: 'insideBottom',
+                offset: -12,
+                fill: colors.text,
+              }}
             />
             <YAxis
               yAxisId="replicas"
               allowDecimals={false}
               stroke={colors.text}
+              label={{
+                value: 'Replicas',
+                angle: -90,
+                position: 'insideLeft',
+                style: { textAnchor: 'middle' },
+                fill: colors.text,
+              }}
             />
             {/* Demand is in the metric's unit (e.g. requests/s), so it gets its own axis. */}
             <YAxis
               yAxisId="demand"
               orientation="right"
               stroke={colors.warning}
+              label={{
+                value: 'Demand',
+                angle: 90,
+                position: 'insideRight',
+                style: { textAnchor: 'middle' },
+                fill: colors.text,
+              }}
             />
             <Tooltip
               labelFormatter={v => formatClock(Number(v))}
@@ -82,7 +110,7 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
                 color: colors.tooltipText,
               }}
             />
-            <Legend />
+            <Legend verticalAlign="top" />
             <Line
               yAxisId="demand"
               dataKey="demand"

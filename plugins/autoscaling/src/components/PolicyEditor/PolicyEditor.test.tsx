@@ -120,6 +120,56 @@ describe('PolicyEditor', () => {
     ).toBeInTheDocument();
   });
 
+  it('names nested settings in words in the effective policy, and gives behaviour fields room for their labels', async () => {
+    server.use(
+      route('get', DOC, servicePolicy),
+      route('get', '/policies/effective', {
+        ...effectivePolicy,
+        policy: {
+          ...effectivePolicy.policy,
+          behavior: {
+            scaleDown: { stabilizationWindowSeconds: 300, tolerance: 0.1 },
+          },
+        },
+        provenance: {
+          ...effectivePolicy.provenance,
+          'behavior.scaleDown.stabilizationWindowSeconds': 'tier',
+          'behavior.scaleDown.tolerance': 'default',
+          'predictive.leadTimeSeconds': 'default',
+        },
+      }),
+      route('get', '/permissions', allowAll),
+    );
+    await editor();
+    const table = await screen.findByRole('table', {
+      name: 'Effective policy',
+    });
+    const row = (label: string) =>
+      within(table).getByText(label).closest('tr') as HTMLElement;
+    expect(row('Behaviour: scale-down stabilisation window')).toHaveTextContent(
+      '5 min',
+    );
+    expect(row('Behaviour: scale-down tolerance')).toHaveTextContent('10%');
+    expect(row('Predictive scaling: lead time')).toHaveTextContent('5 min');
+    // No camelCase left to break mid-word.
+    for (const r of within(table).getAllByRole('row').slice(1)) {
+      const [setting, value] = within(r).getAllByRole('cell');
+      expect(setting.textContent).not.toMatch(/[a-z][A-Z]/);
+      expect(value.textContent).not.toMatch(/[a-z][A-Z]|[{"]/);
+    }
+
+    // In the two-column behaviour section each field has a whole row of its column, so
+    // "Stabilisation window (s)" and "Tolerance (fraction)" are not cut to "Stabili…".
+    for (const label of ['Stabilisation window (s)', 'Tolerance (fraction)']) {
+      for (const input of screen.getAllByLabelText(label)) {
+        // Backstage's test theme prefixes MUI 5 classes with "v5-".
+        const cell = input.closest('[class*="MuiGrid-item"]') as HTMLElement;
+        expect(cell.className).toMatch(/MuiGrid-grid-xs-12\b/);
+        expect(cell.className).not.toMatch(/MuiGrid-grid-(sm|md|lg)-/);
+      }
+    }
+  });
+
   it('shows schema and cross-field errors on their fields', async () => {
     base();
     await editor();

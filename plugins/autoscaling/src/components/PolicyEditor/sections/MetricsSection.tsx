@@ -43,7 +43,8 @@ export function MetricsSection() {
     control,
     name: 'metrics',
   });
-  const rows = (useWatch({ name: 'metrics' }) ?? []) as MetricRow[];
+  const watched: unknown = useWatch({ name: 'metrics' });
+  const rows = (watched ?? []) as MetricRow[];
   const inherited: MetricSpec[] = effective?.policy.metrics ?? DEFAULT_METRICS;
   const inheritedFrom = effective?.provenance.metrics ?? 'default';
   const inheritedCpu =

@@ -27,14 +27,18 @@ export function ScalingRulesFields({
       <Typography variant="subtitle2" component="h4" sx={{ mb: 1 }}>
         {direction === 'scaleUp' ? 'Scale up' : 'Scale down'}
       </Typography>
-      <Grid container spacing={2}>
-        <Grid item xs={12} md={4}>
+      {/*
+        Each direction takes half of the section: a third of that is too narrow for these
+        labels ("Stabili…", "Tolera…"), so each field gets a whole row of its half.
+      */}
+      <Grid container spacing={2} data-testid={`${direction}-fields`}>
+        <Grid item xs={12}>
           <NumberField
             name={`${base}.stabilizationWindowSeconds`}
             label="Stabilisation window (s)"
           />
         </Grid>
-        <Grid item xs={6} md={4}>
+        <Grid item xs={12}>
           <SelectField
             name={`${base}.selectPolicy`}
             label="Select policy"
@@ -42,7 +46,7 @@ export function ScalingRulesFields({
             options={options(['Max', 'Min', 'Disabled'])}
           />
         </Grid>
-        <Grid item xs={6} md={4}>
+        <Grid item xs={12}>
           <TextInputField
             name={`${base}.tolerance`}
             label="Tolerance (fraction)"
