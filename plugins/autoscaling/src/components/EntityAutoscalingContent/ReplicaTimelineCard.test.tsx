@@ -101,6 +101,36 @@ describe('ReplicaTimelineCard', () => {
   });
 });
 
+describe('ReplicaTimelineCard decision markers', () => {
+  it('marks every decision but labels only as many as fit without overprinting', async () => {
+    const base = history.decisions[0];
+    const decisions = Array.from({ length: 30 }, (_, i) => ({
+      ...base,
+      id: `d-${i}`,
+      kind: 'scale' as const,
+      // 30 decisions a minute apart in the first half hour of a day.
+      at: new Date(
+        Date.parse('2026-01-01T00:00:00Z') + i * 60_000,
+      ).toISOString(),
+      from: 3 + i,
+      to: 4 + i,
+    }));
+    const figure = await renderTimeline({
+      ...history,
+      points: points('2026-01-01T00:00:00Z', 97, 15 * 60_000),
+      decisions,
+    });
+    const markers = figure.querySelectorAll('.recharts-reference-line');
+    expect(markers).toHaveLength(30);
+    const labels = figure.querySelectorAll(
+      '.recharts-reference-line text.recharts-label',
+    );
+    // One label per 2 hours of a 24-hour axis: the first and the one after 2 h (none here).
+    expect(labels).toHaveLength(1);
+    expect(labels[0]).toHaveTextContent('3→4');
+  });
+});
+
 describe('BacktestChart', () => {
   it('titles its axes and never repeats a time label', async () => {
     const start = Date.parse('2026-01-01T12:00:00Z');

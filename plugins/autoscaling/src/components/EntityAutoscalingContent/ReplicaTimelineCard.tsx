@@ -49,6 +49,28 @@ export function historySpan(
     : `${words} (all the history so far)`;
 }
 
+/**
+ * Decisions whose "3→5" label is drawn: at most one per 1/12 of the axis, so labels do not
+ * overprint one another; every decision keeps its marker and its sentence (title).
+ */
+export function labelledDecisions(
+  decisions: WorkloadHistory['decisions'],
+  fromMs: number,
+  toMs: number,
+): Set<string> {
+  const gap = Math.max(0, toMs - fromMs) / 12;
+  const out = new Set<string>();
+  let last = -Infinity;
+  for (const d of [...decisions].sort((a, b) => a.at.localeCompare(b.at))) {
+    const t = Date.parse(d.at);
+    if (t - last >= gap) {
+      out.add(d.id);
+      last = t;
+    }
+  }
+  return out;
+}
+
 function TimelineChart({ history }: { history: WorkloadHistory }) {
   const colors = useChartColors();
   const span = historySpan(history);
@@ -61,6 +83,7 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
   const first = data[0];
   const lastT = data[data.length - 1]?.t ?? 0;
   const scaled = history.decisions.filter(d => d.kind !== 'hold');
+  const labelled = labelledDecisions(scaled, first?.t ?? 0, lastT);
   const last = history.points[history.points.length - 1];
   // Demand is what the history API records for each sample: the CPU all the workload's pods
   // use, in cores (not replicas), so it has its own axis on the right.
@@ -139,6 +162,21 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
             }}
           />
           <Legend verticalAlign="top" />
+          {/*
+            Desired is drawn first, wide and light, and Replicas thin on top: where they are
+            equal (most of the time) both stay visible instead of one hiding the other.
+          */}
+          <Line
+            yAxisId="replicas"
+            type="stepAfter"
+            dataKey="desired"
+            name="Desired"
+            stroke={colors.secondary}
+            strokeWidth={6}
+            strokeOpacity={0.35}
+            dot={false}
+            isAnimationActive={false}
+          />
           <Line
             yAxisId="replicas"
             type="stepAfter"
@@ -147,16 +185,6 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
             stroke={colors.primary}
             dot={false}
             strokeWidth={2}
-            isAnimationActive={false}
-          />
-          <Line
-            yAxisId="replicas"
-            type="stepAfter"
-            dataKey="desired"
-            name="Desired"
-            stroke={colors.secondary}
-            strokeDasharray="5 3"
-            dot={false}
             isAnimationActive={false}
           />
           {hasDemand && (
@@ -177,12 +205,16 @@ function TimelineChart({ history }: { history: WorkloadHistory }) {
               x={Date.parse(d.at)}
               stroke={d.outcome === 'applied' ? colors.success : colors.error}
               strokeDasharray="2 2"
-              label={{
-                value: `${d.from}→${d.to}`,
-                fill: colors.text,
-                fontSize: 10,
-                position: 'top',
-              }}
+              label={
+                labelled.has(d.id)
+                  ? {
+                      value: `${d.from}→${d.to}`,
+                      fill: colors.text,
+                      fontSize: 10,
+                      position: 'top',
+                    }
+                  : undefined
+              }
               ifOverflow="extendDomain"
             >
               <title>{describeDecision(d)}</title>
