@@ -1,6 +1,10 @@
 import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useTenantSummary } from '../../hooks/useTenantSummary';
+import {
+  PendingChangesNotice,
+  tenantRequests,
+} from '../common/PendingChangesNotice';
 import { QueryState } from '../common/QueryState';
 import { CostNotAllowed, isCostNotAllowed } from '../cost/CostNotAllowed';
 import { QueryProvider } from '../QueryProvider';
@@ -9,7 +13,8 @@ import { CARD_TITLE } from '../common/cardTitle';
 
 function TenantCardView() {
   const { entity } = useEntity();
-  const summary = useTenantSummary(entity.metadata.name);
+  const tenant = entity.metadata.name;
+  const summary = useTenantSummary(tenant);
   return (
     <InfoCard
       titleTypographyProps={CARD_TITLE}
@@ -18,6 +23,10 @@ function TenantCardView() {
       deepLink={{ title: 'Services and policy', link: 'autoscaling' }}
     >
       <div data-testid="tenant-autoscaling-card">
+        <PendingChangesNotice
+          what={`${tenant} and its services`}
+          matches={tenantRequests(tenant, summary.data)}
+        />
         {summary.isError && isCostNotAllowed(summary.error) ? (
           <CostNotAllowed
             error={summary.error}

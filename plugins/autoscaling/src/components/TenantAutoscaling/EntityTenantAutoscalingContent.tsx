@@ -6,7 +6,10 @@ import { useApi } from '@backstage/core-plugin-api';
 import { autoscalingApiRef } from '../../api';
 import { useTenantSummary } from '../../hooks/useTenantSummary';
 import { ExportButton } from '../common/ExportButton';
-import { PendingChangesNotice } from '../common/PendingChangesNotice';
+import {
+  PendingChangesNotice,
+  tenantRequests,
+} from '../common/PendingChangesNotice';
 import { QueryState } from '../common/QueryState';
 import { CostBreakdownView } from '../cost/CostBreakdownView';
 import { CostNotAllowed, isCostNotAllowed } from '../cost/CostNotAllowed';
@@ -23,17 +26,13 @@ function TenantView() {
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(autoscalingApiRef);
   const summary = useTenantSummary(tenant);
-  const services = new Set(summary.data?.workloads.map(w => w.entityRef));
   return (
     <Grid container spacing={3} data-testid="tenant-autoscaling-content">
       <Grid item xs={12} sx={{ '&:empty': { display: 'none' } }}>
         {/* The tenant's default policy and the policies of its services. */}
         <PendingChangesNotice
           what={`${tenant} and its services`}
-          matches={r =>
-            (r.target.level === 'tenant' && r.target.name === tenant) ||
-            services.has(r.entityRef)
-          }
+          matches={tenantRequests(tenant, summary.data)}
         />
       </Grid>
       {summary.isError && isCostNotAllowed(summary.error) ? (

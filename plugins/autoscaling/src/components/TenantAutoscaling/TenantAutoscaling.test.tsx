@@ -256,4 +256,29 @@ describe('tenant autoscaling', () => {
       within(notice).getByRole('link', { name: 'Open the approvals' }),
     ).toHaveAttribute('href', '/autoscaling?view=approvals');
   });
+
+  it('card: the overview card shows the pending change requests too', async () => {
+    server.use(
+      route('get', SUMMARY, tenantSummary),
+      route('get', '/change-requests', [
+        {
+          ...changeRequest,
+          id: 'cr-tenant',
+          entityRef: 'group:default/acme',
+          target: { level: 'tenant', name: 'acme' },
+        },
+      ]),
+    );
+    await renderWithApi(<EntityTenantAutoscalingCard />, {
+      entity: acmeEntity,
+    });
+    const card = await screen.findByTestId('tenant-autoscaling-card');
+    const notice = await within(card).findByTestId('pending-changes');
+    expect(notice).toHaveTextContent(
+      /^1 policy change to acme and its services waits for approval/,
+    );
+    expect(
+      within(notice).getByRole('link', { name: 'Open the approvals' }),
+    ).toHaveAttribute('href', '/autoscaling?view=approvals');
+  });
 });

@@ -1,7 +1,10 @@
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import Alert from '@mui/material/Alert';
-import type { ChangeRequest } from '@internal/plugin-autoscaling-common';
+import type {
+  ChangeRequest,
+  TenantSummary,
+} from '@internal/plugin-autoscaling-common';
 import { useChangeRequests } from '../../hooks/usePlatformData';
 import { formatDateTime } from '../../lib/format';
 import { rootRouteRef } from '../../routes';
@@ -10,6 +13,17 @@ import { rootRouteRef } from '../../routes';
 export function useApprovalsLink(): string {
   const root = useRouteRef(rootRouteRef);
   return `${root()}?view=approvals`;
+}
+
+/** Requests on a tenant's default policy or on the policy of one of its services. */
+export function tenantRequests(
+  tenant: string,
+  summary: TenantSummary | undefined,
+): (request: ChangeRequest) => boolean {
+  const services = new Set(summary?.workloads.map(w => w.entityRef));
+  return r =>
+    (r.target.level === 'tenant' && r.target.name === tenant) ||
+    services.has(r.entityRef);
 }
 
 function names(requests: ChangeRequest[]): string {
