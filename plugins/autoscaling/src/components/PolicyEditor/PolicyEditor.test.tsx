@@ -239,6 +239,9 @@ describe('PolicyEditor', () => {
 
     fireEvent.change(cpu, { target: { value: '60' } });
     expect(await screen.findByLabelText('CPU target (%)')).toHaveValue(60);
+    expect(screen.getByLabelText('CPU target (%)')).toHaveAccessibleDescription(
+      /Set at this level, in metric 1\./,
+    );
     // The inherited list is now this level's, with the new target in its row.
     expect(screen.getByLabelText('Target utilisation (%)')).toHaveValue(60);
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));

@@ -92,12 +92,16 @@ export function MetricsSection() {
   };
 
   const inheritedText = inherited.map(describeMetric).join('; ');
+  const meaning = "Average CPU use as a percent of the pod's request.";
   let cpuHelper: string;
   if (cpuError?.message) cpuHelper = cpuError.message;
+  else if (own && ownIndex >= 0)
+    cpuHelper = `${meaning} Set at this level, in metric ${ownIndex + 1}.`;
+  else if (own)
+    cpuHelper = `${meaning} This level's metrics have no CPU target; a value adds one.`;
   else if (inheritedCpu !== undefined)
-    cpuHelper = `Average CPU use as a percent of the pod's request. Inherited: ${inheritedCpu}% (from ${inheritedFrom}).`;
-  else
-    cpuHelper = `Average CPU use as a percent of the pod's request. Inherited metrics have no CPU target.`;
+    cpuHelper = `${meaning} Inherited: ${inheritedCpu}% (from ${inheritedFrom}).`;
+  else cpuHelper = `${meaning} The inherited metrics have no CPU target.`;
 
   return (
     <Section
