@@ -42,6 +42,8 @@ test('from the catalog, a Component Overview tab shows the About card without an
 
   const card = await aboutCard(page);
   await card.waitFor();
+  // The owner link shows the ref until the owner entity is fetched, then its title.
+  await card.getByText('Acme Checkout', { exact: true }).first().waitFor().catch(() => {});
   // textContent: the labels are upper-cased by CSS only.
   const text = await card.textContent();
   for (const expected of ['Description', 'Checkout API: takes orders.', 'Owner', 'Acme Checkout', 'System', 'acme-shop', 'Lifecycle', 'production']) {
@@ -61,6 +63,8 @@ test('the System and Resource Overview tabs show their About card without an err
     await page.goto(`${APP_URL}/catalog/default/${path}`);
     const card = await aboutCard(page);
     await card.waitFor();
+    // The owner link shows the ref ("acme") until the owner entity is fetched, then its title.
+    await card.getByText(owner, { exact: true }).first().waitFor().catch(() => {});
     const text = await card.textContent();
     assert.ok(text.includes('Owner') && text.includes(owner), `${path}: the About card shows its owner ${owner}:\n${text}`);
     await assertNoError(page, path);
