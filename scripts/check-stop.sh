@@ -7,7 +7,8 @@
 # Runs `npm run portal` in a new session, waits until it is up, sends the signal (default TERM)
 # to npm, and fails unless every process of the session is gone within 30 s.
 #   default: the real portal (under `flock /tmp/portal.lock`, ports 6550, 6443, 7007, 3000);
-#            up = backend readiness 200, app on :3000 200, kubeconfig written.
+#            up = backend readiness 200, app on :3000 200, kubeconfig written; also fails if the
+#            backend logged "events backend not found".
 #   --stub:  the real simulator on free ports, with a stand-in for `backstage-cli repo start`
 #            (a process tree of sleeps, like the backend and webpack under backstage-cli); no lock.
 set -euo pipefail
@@ -63,8 +64,8 @@ done
 up() {
   [ -s "$KUBECONFIG_FILE" ] || return 1
   [ "$STUB" = 1 ] && return 0
-  curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness &&
-    curl -fsS -o /dev/null http://127.0.0.1:3000/
+  curl -fs -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness &&
+    curl -fs -o /dev/null http://127.0.0.1:3000/
 }
 for i in $(seq 1 300); do
   up && break
@@ -81,6 +82,9 @@ if command -v kubectl > /dev/null; then
 else
   echo "check-stop: kubectl not installed, kubeconfig not checked with it"
 fi
+
+# The events backend is wired: signals and notifications found the event bus.
+if grep -q "events backend not found" "$LOG"; then fail "the backend logged 'events backend not found'"; fi
 
 kill -"$SIG" "$NPM_PID"
 for i in $(seq 1 60); do
