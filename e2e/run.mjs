@@ -2,6 +2,7 @@
 // starts `scripts/start.sh` (simulator + backend + app) with an empty data folder,
 // waits until the backend is ready and the app is served, runs the journeys with
 // Node's test runner, then stops everything. Screenshots go to artifacts/screenshots.
+// Journey files given as arguments run alone (all of them by default).
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,10 +39,15 @@ let code = 1;
 try {
   await waitForUrl('http://localhost:7007/.backstage/health/v1/readiness', 600_000);
   await waitForUrl('http://localhost:3000', 600_000);
-  const files = readdirSync(join(root, 'e2e', 'journeys'))
-    .filter(f => f.endsWith('.test.mjs'))
-    .sort()
-    .map(f => join('e2e', 'journeys', f));
+  // `node e2e/run.mjs e2e/journeys/12-approval.test.mjs …` runs only those journeys.
+  const chosen = process.argv.slice(2);
+  const files =
+    chosen.length > 0
+      ? chosen
+      : readdirSync(join(root, 'e2e', 'journeys'))
+          .filter(f => f.endsWith('.test.mjs'))
+          .sort()
+          .map(f => join('e2e', 'journeys', f));
   code = await new Promise(resolve => {
     const runner = spawn(
       process.execPath,

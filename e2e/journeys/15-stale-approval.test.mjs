@@ -60,7 +60,11 @@ test('a stale request is marked before approval, and each approve and reject sho
   const stamp = Date.now();
   const alice = await signInAs(browser, 'alice');
   await openPolicyTab(alice.page);
-  const first = await save(alice.page, 'Max replicas', String(61 + (stamp % 30)), `journey 15: stale ${stamp}`);
+  // Above acme's quota (60) and above the max in force (journey 12 may have approved up to 90):
+  // guardrails measure from the last approved value, so only a rise past it goes pending.
+  const inForce = Number(await alice.page.getByLabel('Max replicas', { exact: true }).inputValue());
+  const above = Math.max(inForce, 60);
+  const first = await save(alice.page, 'Max replicas', String(above + 5 + (stamp % 10)), `journey 15: stale ${stamp}`);
   const staleId = /Change request (\S+) is pending/.exec(first)?.[1];
   assert.ok(staleId, `the first change goes pending: ${first}`);
   // The same policy moves on within guardrails: the request above is now stale.
@@ -69,7 +73,7 @@ test('a stale request is marked before approval, and each approve and reject sho
   assert.match(second, /Saved and applied/);
   // A fresh request against the new version, for pat to reject.
   await openPolicyTab(alice.page);
-  const third = await save(alice.page, 'Max replicas', String(91 + (stamp % 30)), `journey 15: fresh ${stamp}`);
+  const third = await save(alice.page, 'Max replicas', String(above + 20 + (stamp % 10)), `journey 15: fresh ${stamp}`);
   const freshId = /Change request (\S+) is pending/.exec(third)?.[1];
   assert.ok(freshId, `the third change goes pending: ${third}`);
   await alice.context.close();
