@@ -52,6 +52,27 @@ const budgetMessage =
   "budget emergency: tenant 'acme' is projected to spend $1,200 this month against a budget of $1,000; basic tier: no scale-up above 3 replicas";
 
 describe('clampOf', () => {
+  it('names the maximum when the forecast floor was capped at it (metrics ask for the current count)', () => {
+    const capped: Decision = {
+      ...base,
+      reasons: [
+        { code: 'MetricsProposal', message: 'metrics ask for the current 12 replicas' },
+        {
+          code: 'PredictiveFloor',
+          message:
+            'the forecast asks for at least 12 replicas: floor capped at 12 by maxReplicas 12; peak forecast 4.5 (p90) at 2026-12-03T08:03:44.230Z within 5 min / 0.2 per pod = 24 replicas (mean-ramp-daily)',
+        },
+      ],
+    };
+    const clamp = clampOf(capped)!;
+    expect(clamp.by).toBe('max');
+    expect(clamp.requested).toBe(24);
+    expect(clamp.holdsBack).toBe(true);
+    expect(describeDecision(capped)).not.toMatch(/no change needed/);
+    expect(describeDecision(capped)).toMatch(/clamped by the maximum replicas; the engine asked for 24/);
+    expect(describeClamp(clamp)).toMatch(/the engine asked for 24/);
+  });
+
   it('names the maximum and what the engine asked for', () => {
     const clamp = clampOf(atMax)!;
     expect(clamp).toMatchObject({

@@ -92,6 +92,9 @@ const firstNumber = (re: RegExp, reasons: Reason[]): number | null => {
   return null;
 };
 
+/** "floor capped at 12 by maxReplicas 12" in a forecast reason (see planPredictive). */
+const FORECAST_CAPPED = /capped at \d+ by (maxReplicas|quota)/;
+
 /** What the engine asked for before the clamps, from its sentences (null when none says). */
 function requestedOf(reasons: Reason[]): number | null {
   const allocation = reasons.filter(r => r.code in ALLOCATION_CODES);
@@ -108,8 +111,17 @@ function requestedOf(reasons: Reason[]): number | null {
       ['MetricsProposal', 'PredictivePlan', 'PredictiveFloor'].includes(r.code),
     ),
   );
+  // A capped forecast states what it wanted: "… / 0.2 per pod = 24 replicas".
+  const forecastWanted = firstNumber(
+    /= (\d+) replicas/,
+    reasons.filter(
+      r =>
+        (r.code === 'PredictiveFloor' || r.code === 'PredictivePlan') &&
+        FORECAST_CAPPED.test(r.message),
+    ),
+  );
   // The allocator saw the normalised value; the normalised value came from the proposal.
-  return normalised ?? granted ?? proposal;
+  return normalised ?? granted ?? forecastWanted ?? proposal;
 }
 
 /** The clamp of a decision, or null when nothing held it. */
@@ -132,6 +144,15 @@ export function clampOf(decision: Decision | null | undefined): Clamp | null {
   for (const r of reasons) {
     if (r.code === 'TooManyReplicas')
       limits.push({ by: 'max', message: r.message });
+    // The forecast's floor or plan held at maxReplicas (or the quota) inside the engine: the
+    // decision then reads "metrics ask for the current N", but the forecast wanted more.
+    if (
+      (r.code === 'PredictiveFloor' || r.code === 'PredictivePlan') &&
+      FORECAST_CAPPED.test(r.message)
+    ) {
+      const quotaCap = /capped at \d+ by quota/.test(r.message);
+      limits.push({ by: quotaCap ? 'quota' : 'max', message: r.message });
+    }
     if (r.code === 'ScaleUpLimit')
       limits.push({ by: 'rate', message: r.message });
   }
