@@ -185,50 +185,47 @@ describe('cluster-sim CLI with --tls-port and --write-kubeconfig', () => {
     });
   });
 
-  // kubectl is used only when it is already on the machine (scripts/ci-deps.sh installs it for CI).
-  const kubectlPath = findKubectl();
-  if (!kubectlPath)
-    it.todo(
-      'kubectl --kubeconfig <file> get deploy -A (kubectl is not installed here)',
-    );
-  else
-    it('kubectl --kubeconfig <file> get deploy -A works over HTTPS', async () => {
-      const r = await new Promise<{
-        code: number;
-        stdout: string;
-        stderr: string;
-      }>(done => {
-        execFile(
-          kubectlPath!,
-          [
-            '--kubeconfig',
-            kubeconfigPath,
-            '--cache-dir',
-            join(dir, 'cache'),
-            '--request-timeout',
-            '20s',
-            'get',
-            'deploy',
-            '-A',
-          ],
-          { env: { ...process.env, HOME: dir }, timeout: 30_000 },
-          (err, stdout, stderr) =>
-            done({
-              code: err ? (err as { code?: number }).code ?? 1 : 0,
-              stdout,
-              stderr,
-            }),
-        );
-      });
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      const lines = r.stdout.trim().split('\n');
-      expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+READY/);
-      expect(lines.slice(1).map(l => l.split(/\s+/).slice(0, 2))).toEqual([
-        ['other', 'api'],
-        ['shop', 'web'],
-      ]);
+  // The test command installs kubectl (scripts/ci-deps.sh), so it is always there to use.
+  it('kubectl --kubeconfig <file> get deploy -A works over HTTPS', async () => {
+    const kubectlPath = findKubectl();
+    if (!kubectlPath)
+      throw new Error('kubectl is not on PATH: scripts/ci-deps.sh installs it');
+    const r = await new Promise<{
+      code: number;
+      stdout: string;
+      stderr: string;
+    }>(done => {
+      execFile(
+        kubectlPath!,
+        [
+          '--kubeconfig',
+          kubeconfigPath,
+          '--cache-dir',
+          join(dir, 'cache'),
+          '--request-timeout',
+          '20s',
+          'get',
+          'deploy',
+          '-A',
+        ],
+        { env: { ...process.env, HOME: dir }, timeout: 30_000 },
+        (err, stdout, stderr) =>
+          done({
+            code: err ? (err as { code?: number }).code ?? 1 : 0,
+            stdout,
+            stderr,
+          }),
+      );
     });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+READY/);
+    expect(lines.slice(1).map(l => l.split(/\s+/).slice(0, 2))).toEqual([
+      ['other', 'api'],
+      ['shop', 'web'],
+    ]);
+  });
 
   it('stops on SIGTERM with exit code 0', async () => {
     const exited = new Promise<number | null>(done =>
