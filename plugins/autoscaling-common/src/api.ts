@@ -44,6 +44,32 @@ export type DecisionOutcome =
   | 'failed'
   | 'off';
 
+/**
+ * What limited a decision: the policy's maximum or minimum (or an open schedule window's), the
+ * scale-up rate of the behaviour, the tenant quota, the global maximum, the cluster's capacity,
+ * or a budget emergency ceiling.
+ */
+export type ClampBy =
+  | 'max'
+  | 'min'
+  | 'rate'
+  | 'quota'
+  | 'global-max'
+  | 'cluster-capacity'
+  | 'budget';
+
+/** A decision's clamp, as the engine applied it (decisions stored before it have none). */
+export interface DecisionClamp {
+  /** The binding limit: the one applied last. */
+  by: ClampBy;
+  /** Replicas the decision was held to. */
+  limit: number;
+  /** Replicas the engine asked for before any limit (metrics or forecast); null when unknown. */
+  wanted: number | null;
+  /** Other limits that also held it, innermost first. */
+  also: ClampBy[];
+}
+
 export interface Decision {
   id: string;
   workloadId: string;
@@ -54,6 +80,8 @@ export interface Decision {
   mode: PolicyMode;
   outcome: DecisionOutcome;
   reasons: Reason[];
+  /** Set when a limit held the decision (see `DecisionClamp`). */
+  clamp?: DecisionClamp;
   /** Set when the decision was a manual scale or rollback. */
   actor?: string;
   error?: string;

@@ -342,6 +342,137 @@ describe('decideHorizontal', () => {
     expect(JSON.stringify(state).length).toBeLessThan(2000);
   });
 
+  describe('clamp', () => {
+    const capped = (overrides: Partial<Parameters<typeof policy>[0]> = {}) =>
+      policy({
+        metrics: [cpuMetric(50)],
+        behavior: FREE_BEHAVIOR,
+        ...overrides,
+      });
+
+    it('says the maximum held a decision, at what and what the metrics wanted', () => {
+      // 12 pods at 151% of a 50% target: metrics ask for 37, the maximum is 12.
+      const result = decideHorizontal(
+        input({ policy: capped({ maxReplicas: 12 }) }, 1.51, 12),
+      );
+      expect(result.decision.kind).toBe('hold');
+      expect(result.decision.clamp).toEqual({
+        by: 'max',
+        limit: 12,
+        wanted: 37,
+        also: [],
+      });
+    });
+
+    it('names the scale-up rate when the behaviour holds a rise', () => {
+      const slow = {
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          policies: [{ type: 'Pods' as const, value: 1, periodSeconds: 60 }],
+        },
+      };
+      const result = decideHorizontal(input({ policy: capped({ behavior: slow }) }));
+      expect(result.decision).toMatchObject({ kind: 'scale', from: 4, to: 5 });
+      expect(result.decision.clamp).toEqual({
+        by: 'rate',
+        limit: 5,
+        wanted: 8,
+        also: [],
+      });
+    });
+
+    it('the outer limit binds last and keeps what the engine wanted first', () => {
+      const result = decideHorizontal(
+        input(
+          {
+            policy: capped({ maxReplicas: 12 }),
+            limit: {
+              maxReplicas: 10,
+              code: 'TenantQuotaLimited',
+              message: 'granted 10 of 12 replicas: tenant quota 30 reached',
+            },
+          },
+          1.51,
+          8,
+        ),
+      );
+      expect(result.decision).toMatchObject({ kind: 'scale', to: 10 });
+      expect(result.decision.clamp).toEqual({
+        by: 'quota',
+        limit: 10,
+        wanted: 25,
+        also: ['max'],
+      });
+    });
+
+    it('names a budget emergency, the global maximum and the cluster capacity by their codes', () => {
+      const by = (code: string) =>
+        decideHorizontal(
+          input({ limit: { maxReplicas: 5, code, message: code } }),
+        ).decision.clamp?.by;
+      expect(by('BudgetEmergency')).toBe('budget');
+      expect(by('GlobalMaxLimited')).toBe('global-max');
+      expect(by('ClusterCapacityLimited')).toBe('cluster-capacity');
+      expect(
+        decideHorizontal(
+          input({
+            limit: { maxReplicas: 5, code: 'Other', message: 'x', by: 'budget' },
+          }),
+        ).decision.clamp?.by,
+      ).toBe('budget');
+    });
+
+    it('a forecast capped at the maximum clamps a decision the metrics would keep', () => {
+      const p = capped({ maxReplicas: 12, predictive: { enabled: true } });
+      // 12 pods at 50%: the metrics ask for the current 12; the forecast wanted 24.
+      const result = decideHorizontal(
+        input(
+          {
+            policy: p,
+            predictive: {
+              floorReplicas: 12,
+              capped: { by: 'max', wanted: 24 },
+              message: 'floor capped at 12 by maxReplicas 12',
+            },
+          },
+          0.5,
+          12,
+        ),
+      );
+      expect(result.decision.kind).toBe('hold');
+      expect(result.decision.clamp).toEqual({
+        by: 'max',
+        limit: 12,
+        wanted: 24,
+        also: [],
+      });
+      // Not when the metrics ask for more than the capped forecast.
+      const metricsAbove = decideHorizontal(
+        input(
+          {
+            policy: capped({ maxReplicas: 30, predictive: { enabled: true } }),
+            predictive: {
+              floorReplicas: 6,
+              capped: { by: 'quota', wanted: 9 },
+            },
+          },
+          0.9,
+          12,
+        ),
+      );
+      expect(metricsAbove.decision.clamp).toBeUndefined();
+    });
+
+    it('holding at the minimum is a clamp by min; nothing held is no clamp', () => {
+      const low = decideHorizontal(
+        input({ policy: capped({ minReplicas: 3 }) }, 0.05, 4),
+      );
+      expect(low.decision).toMatchObject({ kind: 'scale', to: 3 });
+      expect(low.decision.clamp).toMatchObject({ by: 'min', limit: 3 });
+      expect(decideHorizontal(input()).decision.clamp).toBeUndefined();
+    });
+  });
+
   it('always reports the three HPA condition types', () => {
     const result = decideHorizontal(input());
     expect(result.conditions.map(c => c.type)).toEqual([

@@ -29,7 +29,9 @@ import {
 } from './state';
 import {
   DEFAULT_CONTROLLER_SETTINGS,
+  type ClampBy,
   type Decision,
+  type DecisionClamp,
   type HorizontalInput,
   type HorizontalResult,
   type HpaCondition,
@@ -104,6 +106,8 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
   let next: HorizontalState = { ...state };
   let desired: number;
   let blockedByMetrics = false;
+  /** Every limit that held the decision, in the order applied. */
+  const clamps: ClampStep[] = [];
 
   if (current > bounds.maxReplicas) {
     desired = bounds.maxReplicas;
@@ -184,6 +188,15 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
     // A plan already holds capacity over its lead time: no extra scale-down window on top.
     const planWindow = floor?.replace ? 0 : undefined;
     if (floor !== undefined) {
+      // A capped forecast that sets the proposal (or ties it) held the decision.
+      const capped = input.predictive?.capped;
+      if (capped && (floor.replace || floor.replicas >= (proposed ?? current))) {
+        clamps.push({
+          by: capped.by,
+          limit: floor.replicas,
+          wanted: capped.wanted,
+        });
+      }
       // A plan replaces a working reactive proposal; otherwise the forecast only raises it.
       if (floor.replace) proposed = floor.replicas;
       else if (floor.replicas > (proposed ?? current)) proposed = floor.replicas;
@@ -204,6 +217,14 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       conditions.unshift(normalized.ableToScale);
       conditions.push(normalized.scalingLimited);
       pushNormalizationReasons(reasons, normalized, proposed);
+      const by = NORMALIZATION_CLAMPS[normalized.scalingLimited.reason];
+      if (by && normalized.replicas !== normalized.stabilized) {
+        clamps.push({
+          by,
+          limit: normalized.replicas,
+          wanted: normalized.stabilized,
+        });
+      }
       desired = normalized.replicas;
     } else {
       desired = current;
@@ -235,6 +256,11 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
     const limited = Math.max(input.limit.maxReplicas, bounds.minReplicas);
     if (limited < desired) {
       reasons.push({ code: 'LimitApplied', message: input.limit.message });
+      clamps.push({
+        by: input.limit.by ?? clampByOfCode(input.limit.code),
+        limit: limited,
+        wanted: desired,
+      });
       limitedByOuterLimit = limited <= current;
       desired = limited;
     }
@@ -254,6 +280,8 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       limitedByOuterLimit ||
       reasons.some(r => r.code === 'CooldownActive'),
   });
+  const clamp = clampOf(clamps, desired);
+  if (clamp) decision.clamp = clamp;
   // dry-run and forecast-only patch nothing: report the decision, spend no rate-limit budget.
   const actuates = policy.mode === 'auto';
   if (decision.kind === 'scale') {
@@ -330,6 +358,51 @@ function normalize(
   return effective
     ? normalizeWithBehavior(args, effective)
     : normalizeLegacy(args, downWindow);
+}
+
+interface ClampStep {
+  by: ClampBy;
+  limit: number;
+  wanted: number | null;
+}
+
+/** The clamps of the rate limits and bounds (`normalize`), by their ScalingLimited reason. */
+const NORMALIZATION_CLAMPS: Record<string, ClampBy | undefined> = {
+  TooManyReplicas: 'max',
+  TooFewReplicas: 'min',
+  ScaleUpLimit: 'rate',
+};
+
+const LIMIT_CLAMPS: Record<string, ClampBy | undefined> = {
+  TenantQuotaLimited: 'quota',
+  GlobalMaxLimited: 'global-max',
+  ClusterCapacityLimited: 'cluster-capacity',
+  BudgetEmergency: 'budget',
+};
+
+/**
+ * What an outer limit is, from its reason code: the tenant allocation's codes and the budget
+ * emergency's; any other outer limit counts as a quota.
+ */
+export function clampByOfCode(code: string): ClampBy {
+  return LIMIT_CLAMPS[code] ?? 'quota';
+}
+
+/**
+ * The decision's clamp: the last limit applied binds; what the engine wanted is what the first
+ * one held back (the metrics' or the forecast's ask before any limit).
+ */
+function clampOf(
+  steps: ClampStep[],
+  desired: number,
+): DecisionClamp | undefined {
+  if (steps.length === 0) return undefined;
+  const binding = steps[steps.length - 1];
+  const also: ClampBy[] = [];
+  for (const step of steps.slice(0, -1)) {
+    if (step.by !== binding.by && !also.includes(step.by)) also.push(step.by);
+  }
+  return { by: binding.by, limit: desired, wanted: steps[0].wanted, also };
 }
 
 const NORMALIZATION_REASONS = new Set([

@@ -2,7 +2,13 @@
  * Inputs and outputs of one horizontal decision. Plain data only, so the backend can store
  * and ship them as JSON.
  */
-import type { ScalingPolicy } from '@internal/plugin-autoscaling-common';
+import type {
+  ClampBy,
+  DecisionClamp,
+  ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
+
+export type { ClampBy, DecisionClamp };
 import type { HorizontalState } from './state';
 
 /** One pod of the workload, as the Kubernetes API reports it. */
@@ -70,6 +76,11 @@ export interface PredictiveFloor {
   peakAtMs?: number;
   /** Why, for the decision's reasons (e.g. "peak forecast 930 rps in the next 5 min"). */
   message?: string;
+  /**
+   * Set when the forecast's replicas were capped before they got here (by maxReplicas or a
+   * quota headroom): what capped them and what the forecast wanted (null when unknown).
+   */
+  capped?: { by: 'max' | 'quota'; wanted: number | null };
 }
 
 /** An outer cap on replicas for this tick, e.g. the tenant allocation or a quota headroom. */
@@ -77,6 +88,8 @@ export interface ReplicaLimit {
   maxReplicas: number;
   code: string;
   message: string;
+  /** What the limit is, for the decision's clamp; by default from `code` (see `clampByOfCode`). */
+  by?: ClampBy;
 }
 
 /** Controller-level settings of kube-controller-manager, with their upstream defaults. */
@@ -143,10 +156,22 @@ export type ReasonCode =
   | 'CooldownActive'
   | 'LimitApplied';
 
+/** `clamp` is set when a limit held the decision (max, min, rate, quota, budget…). */
 export type Decision =
-  | { kind: 'scale'; from: number; to: number; reasons: Reason[] }
-  | { kind: 'hold'; replicas: number; reasons: Reason[] }
-  | { kind: 'blocked'; replicas: number; reasons: Reason[] };
+  | {
+      kind: 'scale';
+      from: number;
+      to: number;
+      reasons: Reason[];
+      clamp?: DecisionClamp;
+    }
+  | { kind: 'hold'; replicas: number; reasons: Reason[]; clamp?: DecisionClamp }
+  | {
+      kind: 'blocked';
+      replicas: number;
+      reasons: Reason[];
+      clamp?: DecisionClamp;
+    };
 
 export type ConditionType = 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';
 
