@@ -194,5 +194,20 @@ describe('ClusterEvaluator', () => {
     const [decision] = await store.listDecisions(record.id);
     expect(decision.to).toBe(3);
     expect(decision.reasons.map(r => r.message).join(' ')).toMatch(/quota/i);
+    expect(decision.clamp).toEqual({ by: 'quota', limit: 3, wanted: 4, also: [] });
+    const stored = await store.getWorkload(record.id);
+    expect(stored?.status?.lastDecision?.clamp).toEqual(decision.clamp);
+  });
+
+  it('records a decision held at the maximum with its clamp, and a new row when the clamp ends', async () => {
+    // 2 pods at 90% of 50% ask for 4; the maximum is 2.
+    await evaluator(policy({ maxReplicas: 2 })).tick(NOW);
+    const [held] = await store.listDecisions(record.id);
+    expect(held).toMatchObject({ kind: 'hold', to: 2, clamp: { by: 'max', limit: 2, wanted: 4 } });
+    await evaluator(policy({ maxReplicas: 2 })).tick(NOW + 15_000);
+    expect(await store.listDecisions(record.id)).toHaveLength(1);
+    await evaluator(policy({ maxReplicas: 20 })).tick(NOW + 30_000);
+    const [latest] = await store.listDecisions(record.id);
+    expect(latest).not.toHaveProperty('clamp');
   });
 });

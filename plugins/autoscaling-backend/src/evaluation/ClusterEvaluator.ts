@@ -4,6 +4,7 @@ import {
   type BudgetStatus,
   type Condition,
   type Decision as DecisionDto,
+  type DecisionClamp,
   type DecisionOutcome,
   type KillSwitchState,
   type MetricStatus as MetricStatusDto,
@@ -53,6 +54,7 @@ import {
 import { mapConcurrent } from '../util/mapConcurrent';
 import { ClusterHealth } from './ClusterHealth';
 import { collectSamples } from './collectSamples';
+import { withForecastCap } from './forecastCap';
 import type { AuditSink, PolicyProvider } from './types';
 import type { PrometheusHistory } from '../metrics/PrometheusHistory';
 import {
@@ -295,7 +297,9 @@ export class ClusterEvaluator {
       history,
     });
     markDisabled(forecastState, policy);
-    const predictive = policy.predictive.enabled ? predictivePlan.decisionInput : undefined;
+    const predictive = policy.predictive.enabled
+      ? withForecastCap(predictivePlan.decisionInput, predictivePlan)
+      : undefined;
     const forecast = hourlyForecastOf(forecastState, nowMs);
 
     const result = decideHorizontal({
@@ -433,7 +437,9 @@ export class ClusterEvaluator {
         quotaMaxReplicas: plan.limit.maxReplicas,
       });
       plan.predictivePlan = replanned;
-      plan.predictive = plan.policy.predictive.enabled ? replanned.decisionInput : undefined;
+      plan.predictive = plan.policy.predictive.enabled
+        ? withForecastCap(replanned.decisionInput, replanned)
+        : undefined;
       plan.forecastState.lastPlan = storedPlanOf(replanned, nowMs);
       markDisabled(plan.forecastState, plan.policy);
     }
@@ -546,7 +552,7 @@ export class ClusterEvaluator {
     const previous = await store.lastDecision(record.id);
     let decisionDto: DecisionDto | null = previous ?? null;
     // A tick that sent a write always leaves its row, even when a 409 re-decision holds.
-    if (wrote || shouldRecord(decided.kind, outcome, reasons, previous)) {
+    if (wrote || shouldRecord(decided.kind, outcome, reasons, previous, decided.clamp)) {
       decisionDto = await store.recordDecision({
         workloadId: record.id,
         at,
@@ -556,6 +562,7 @@ export class ClusterEvaluator {
         mode,
         outcome,
         reasons,
+        ...(decided.clamp ? { clamp: decided.clamp } : {}),
         ...(error ? { error } : {}),
       });
     }
@@ -737,9 +744,12 @@ function shouldRecord(
   outcome: DecisionOutcome,
   reasons: Reason[],
   previous: DecisionDto | undefined,
+  clamp?: DecisionClamp,
 ): boolean {
   if (kind === 'scale' || !previous) return true;
   if (previous.kind !== kind || previous.outcome !== outcome) return true;
+  // A clamp that starts, ends or changes what binds it is news.
+  if ((previous.clamp?.by ?? null) !== (clamp?.by ?? null)) return true;
   const codes = (rs: Reason[]) => rs.map(r => r.code).sort().join(',');
   return codes(previous.reasons) !== codes(reasons);
 }

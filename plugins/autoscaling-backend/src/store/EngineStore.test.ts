@@ -69,6 +69,40 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
     expect(await store.listDecisions(record.id)).toHaveLength(2);
   });
 
+  it("stores a decision's clamp as data and reads rows stored before clamps without one", async () => {
+    const knex = await databases.init(databaseId);
+    await migrate(knex);
+    const store = new EngineStore(knex);
+    const at = '2026-12-03T08:00:00.000Z';
+    const clamp = { by: 'quota' as const, limit: 10, wanted: 28, also: ['max' as const] };
+    await store.recordDecision({
+      workloadId: record.id,
+      at,
+      kind: 'blocked',
+      from: 10,
+      to: 10,
+      mode: 'auto',
+      outcome: 'unchanged',
+      reasons: [{ code: 'TooManyReplicas', message: 'capped (28 → 12)' }],
+      clamp,
+    });
+    // A row written by an earlier build: no clamp_json.
+    await knex('decisions').insert({
+      workload_id: record.id,
+      at: Date.parse(at) - 60_000,
+      kind: 'hold',
+      from_replicas: 12,
+      to_replicas: 12,
+      mode: 'auto',
+      outcome: 'unchanged',
+      reasons_json: JSON.stringify([{ code: 'TooManyReplicas', message: 'old' }]),
+    });
+    const [latest, old] = await store.listDecisions(record.id);
+    expect(latest.clamp).toEqual(clamp);
+    expect(old.reasons[0].message).toBe('old');
+    expect(old).not.toHaveProperty('clamp');
+  });
+
   it('keeps at most one metric point per minute', async () => {
     const store = await createStore();
     const base = Date.parse('2026-11-22T10:00:00Z');

@@ -94,6 +94,7 @@ export class EngineStore {
         mode: decision.mode,
         outcome: decision.outcome,
         reasons_json: JSON.stringify(decision.reasons),
+        clamp_json: decision.clamp ? JSON.stringify(decision.clamp) : null,
         actor: decision.actor ?? null,
         error: decision.error ?? null,
       })
@@ -266,6 +267,8 @@ function toDecision(row: any): Decision {
     mode: row.mode,
     outcome: row.outcome,
     reasons: JSON.parse(row.reasons_json),
+    // Decisions stored before clamps were data have none (the portal reads their reasons).
+    ...(row.clamp_json ? { clamp: JSON.parse(row.clamp_json) } : {}),
     ...(row.actor ? { actor: row.actor } : {}),
     ...(row.error ? { error: row.error } : {}),
   };
