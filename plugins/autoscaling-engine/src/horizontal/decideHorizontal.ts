@@ -39,6 +39,26 @@ import {
   type Reason,
 } from './types';
 
+interface ClampStep {
+  by: ClampBy;
+  limit: number;
+  wanted: number | null;
+}
+
+/** The clamps of the rate limits and bounds (`normalize`), by their ScalingLimited reason. */
+const NORMALIZATION_CLAMPS: Record<string, ClampBy | undefined> = {
+  TooManyReplicas: 'max',
+  TooFewReplicas: 'min',
+  ScaleUpLimit: 'rate',
+};
+
+const LIMIT_CLAMPS: Record<string, ClampBy | undefined> = {
+  TenantQuotaLimited: 'quota',
+  GlobalMaxLimited: 'global-max',
+  ClusterCapacityLimited: 'cluster-capacity',
+  BudgetEmergency: 'budget',
+};
+
 export function decideHorizontal(input: HorizontalInput): HorizontalResult {
   const { policy, workload, nowMs } = input;
   const controller = { ...DEFAULT_CONTROLLER_SETTINGS, ...input.controller };
@@ -359,26 +379,6 @@ function normalize(
     ? normalizeWithBehavior(args, effective)
     : normalizeLegacy(args, downWindow);
 }
-
-interface ClampStep {
-  by: ClampBy;
-  limit: number;
-  wanted: number | null;
-}
-
-/** The clamps of the rate limits and bounds (`normalize`), by their ScalingLimited reason. */
-const NORMALIZATION_CLAMPS: Record<string, ClampBy | undefined> = {
-  TooManyReplicas: 'max',
-  TooFewReplicas: 'min',
-  ScaleUpLimit: 'rate',
-};
-
-const LIMIT_CLAMPS: Record<string, ClampBy | undefined> = {
-  TenantQuotaLimited: 'quota',
-  GlobalMaxLimited: 'global-max',
-  ClusterCapacityLimited: 'cluster-capacity',
-  BudgetEmergency: 'budget',
-};
 
 /**
  * What an outer limit is, from its reason code: the tenant allocation's codes and the budget

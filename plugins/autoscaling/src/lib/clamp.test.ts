@@ -51,7 +51,47 @@ const quota: Decision = {
 const budgetMessage =
   "budget emergency: tenant 'acme' is projected to spend $1,200 this month against a budget of $1,000; basic tier: no scale-up above 3 replicas";
 
-describe('clampOf', () => {
+describe('clampOf with the clamp the engine recorded', () => {
+  it('reads what bound the decision, at what, what the engine wanted and what else held it', () => {
+    const recorded: Decision = {
+      ...quota,
+      clamp: { by: 'quota', limit: 10, wanted: 28, also: ['max'] },
+    };
+    const clamp = clampOf(recorded)!;
+    expect(clamp).toMatchObject({
+      by: 'quota',
+      granted: 10,
+      requested: 28,
+      holdsBack: true,
+    });
+    expect(clamp.limits.map(l => l.by)).toEqual(['quota', 'max']);
+    // The engine's sentence for the quota stays next to it.
+    expect(clamp.limits[0].message).toMatch(/granted 10 of 14 replicas/);
+    expect(describeClamp(clamp)).toBe(
+      'Clamped by the tenant quota at 10 replicas (also maximum replicas); the engine asked for 28.',
+    );
+  });
+
+  it('trusts the recorded clamp over the sentences, and no clamp when the sentences have none', () => {
+    // Sentences that would parse as 28 → 12; the record says the forecast wanted 24.
+    const recorded: Decision = {
+      ...atMax,
+      clamp: { by: 'max', limit: 12, wanted: 24, also: [] },
+    };
+    expect(clampOf(recorded)).toMatchObject({ by: 'max', requested: 24 });
+    expect(describeDecision(recorded)).toBe(
+      'Kept 12 replicas: clamped by the maximum replicas; the engine asked for 24.',
+    );
+    const atMin: Decision = {
+      ...base,
+      clamp: { by: 'min', limit: 2, wanted: 1, also: [] },
+    };
+    expect(clampOf(atMin)).toMatchObject({ by: 'min', holdsBack: false });
+    expect(clampOf(base)).toBeNull();
+  });
+});
+
+describe('clampOf on decisions stored before clamps were recorded (from the reasons)', () => {
   it('names the maximum when the forecast floor was capped at it (metrics ask for the current count)', () => {
     const capped: Decision = {
       ...base,

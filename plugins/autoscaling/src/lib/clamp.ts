@@ -1,5 +1,8 @@
 /*
- * Whether a decision was clamped, and by what, from the engine's own reason codes:
+ * Whether a decision was clamped, and by what. The engine records the clamp as data
+ * (`decision.clamp`: what bound it, at how many replicas, what it wanted, what else held it);
+ * that is what this reads. Decisions stored before it have none, and for those the clamp is
+ * read from the engine's reason codes and sentences:
  *
  * - TooManyReplicas (ScalingLimited): the policy's maxReplicas (the stabilised proposal → max);
  * - ScaleUpLimit (ScalingLimited): the scale-up rate of the behaviour;
@@ -14,20 +17,15 @@
  * those of the decision's time.
  */
 import type {
+  ClampBy,
   Decision,
+  DecisionClamp,
   MetricStatus,
   Reason,
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
 
-export type ClampBy =
-  | 'max'
-  | 'quota'
-  | 'global-max'
-  | 'cluster-capacity'
-  | 'budget'
-  | 'rate'
-  | 'min';
+export type { ClampBy };
 
 export interface ClampLimit {
   by: ClampBy;
@@ -124,9 +122,46 @@ function requestedOf(reasons: Reason[]): number | null {
   return normalised ?? granted ?? forecastWanted ?? proposal;
 }
 
+/** Reason codes behind each kind of clamp, to quote the engine's sentence next to it. */
+const CLAMP_CODES: Record<ClampBy, string[]> = {
+  max: ['TooManyReplicas', 'PredictiveFloor', 'PredictivePlan'],
+  min: ['TooFewReplicas'],
+  rate: ['ScaleUpLimit'],
+  quota: ['TenantQuotaLimited', 'PredictiveFloor', 'PredictivePlan'],
+  'global-max': ['GlobalMaxLimited'],
+  'cluster-capacity': ['ClusterCapacityLimited'],
+  budget: ['BudgetEmergency'],
+};
+
+function limitOf(by: ClampBy, reasons: Reason[]): ClampLimit {
+  const reason = reasons.find(r => CLAMP_CODES[by].includes(r.code));
+  return { by, message: reason?.message ?? clampLabel(by) };
+}
+
+/** The engine's structured clamp, as the portal shows it. */
+function fromRecorded(clamp: DecisionClamp, decision: Decision): Clamp {
+  const limits = [clamp.by, ...clamp.also].map(by =>
+    limitOf(by, decision.reasons),
+  );
+  return {
+    limits,
+    by: clamp.by,
+    requested: clamp.wanted,
+    granted: clamp.limit,
+    holdsBack:
+      clamp.by !== 'min' && (clamp.wanted === null || clamp.wanted > clamp.limit),
+  };
+}
+
 /** The clamp of a decision, or null when nothing held it. */
 export function clampOf(decision: Decision | null | undefined): Clamp | null {
   if (!decision) return null;
+  if (decision.clamp) return fromRecorded(decision.clamp, decision);
+  return clampFromReasons(decision);
+}
+
+/** Decisions stored before the engine recorded clamps: read them from the reasons. */
+function clampFromReasons(decision: Decision): Clamp | null {
   const { reasons } = decision;
   const limits: ClampLimit[] = [];
   const applied = new Set(

@@ -186,6 +186,46 @@ describe('tenant autoscaling', () => {
     expect(rows[2]).not.toHaveTextContent('Clamped');
   });
 
+  it("tab: the services table reads the clamp the engine recorded, not only the sentences", async () => {
+    // Reasons that say nothing of a clamp: only the recorded clamp tells the budget held it.
+    const recorded = {
+      ...clampedState,
+      lastDecision: {
+        ...clampedState.lastDecision!,
+        from: 3,
+        to: 3,
+        reasons: [
+          { code: 'WithinTolerance', message: 'metrics ask for the current 3 replicas' },
+        ],
+        clamp: { by: 'budget' as const, limit: 3, wanted: 7, also: ['max' as const] },
+      },
+    };
+    server.use(
+      route('get', SUMMARY, tenantSummary),
+      route('get', '/entities/default/component/checkout-api/state', {
+        entityRef: 'component:default/checkout-api',
+        workloads: [recorded],
+      }),
+      route('get', '/entities/default/component/storefront/state', {
+        entityRef: 'component:default/storefront',
+        workloads: [
+          { ...tenantSummary.workloads[1], id: 'w2', lastDecision: null },
+        ],
+      }),
+      ...policyRoutes(),
+    );
+    await renderWithApi(<EntityTenantAutoscalingContent />, {
+      entity: acmeEntity,
+    });
+    const table = await screen.findByRole('table', { name: 'Services' });
+    const rows = within(table).getAllByRole('row');
+    await waitFor(() => expect(rows[1]).toHaveTextContent('Clamped: budget'));
+    expect(within(rows[1]).getByTestId('workload-clamp-chip')).toHaveAttribute(
+      'title',
+      'Clamped by the budget emergency at 3 replicas (also maximum replicas); the engine asked for 7.',
+    );
+  });
+
   it('tab: services read "Paused (kill switch)" while the kill switch is on', async () => {
     server.use(
       route('get', SUMMARY, tenantSummary),
