@@ -84,7 +84,11 @@ export const RESOURCES: ResourceDef[] = [
   core('pods', 'Pod', true, {
     shortNames: ['po'],
     categories: ['all'],
-    subresources: [status('Pod', '', 'v1')],
+    subresources: [
+      status('Pod', '', 'v1'),
+      // In-place pod resize (1.33+); served only when cluster.kubernetesVersion is 1.33 or later.
+      { name: 'resize', kind: 'Pod', group: '', version: 'v1', verbs: ['get', 'patch', 'update'] },
+    ],
   }),
   core('services', 'Service', true, { shortNames: ['svc'], categories: ['all'] }),
   core('endpoints', 'Endpoints', true, { shortNames: ['ep'] }),

@@ -42,6 +42,11 @@ export interface PodLoadState {
   requestsError: number;
   requestsShed: number;
   cpuSeconds: number;
+  /**
+   * Seconds the pod wanted more CPU than it may use (its limit, or its request without one):
+   * CFS throttling, the work queues.
+   */
+  cpuThrottledSeconds: number;
   /** Cumulative counts per LATENCY_BUCKETS bound. */
   latencyBuckets: number[];
   latencySum: number;
@@ -63,6 +68,7 @@ export function newPodLoadState(params: LoadParams): PodLoadState {
     requestsError: 0,
     requestsShed: 0,
     cpuSeconds: 0,
+    cpuThrottledSeconds: 0,
     latencyBuckets: LATENCY_BUCKETS.map(() => 0),
     latencySum: 0,
     latencyCount: 0,
@@ -146,6 +152,7 @@ export function stepReadyPods(
     s.latencySum += handled * latency;
     s.latencyCount += handled;
 
+    if (available > maxServe * dt + 1e-9) s.cpuThrottledSeconds += dt;
     s.cpuCores = podCpuCores(p, servedRps);
     s.cpuSeconds += s.cpuCores * dt;
     totals.cpuSeconds += s.cpuCores * dt;

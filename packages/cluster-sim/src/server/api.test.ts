@@ -149,9 +149,17 @@ describe('Kubernetes API over HTTP', () => {
     expect(jp.body.spec.replicas).toBe(3);
     const unsupported = await call(sim, 'PATCH', '/apis/apps/v1/namespaces/shop/deployments/web', { contentType: 'application/json', body: {} });
     expect(unsupported.status).toBe(415);
-    // the template change rolled pods onto a new ReplicaSet
-    const rs = await call(sim, 'GET', '/apis/apps/v1/namespaces/shop/replicasets');
-    expect(rs.body.items.map((r: { spec: { replicas: number } }) => r.spec.replicas).sort()).toEqual([0, 3]);
+    // the template change rolls pods onto a new ReplicaSet: at most 25% (rounded up) above the
+    // 3 replicas while it rolls, all on the new one once its pods are Ready
+    const replicaSets = async () =>
+      (await call(sim, 'GET', '/apis/apps/v1/namespaces/shop/replicasets')).body.items.map(
+        (r: { spec: { replicas: number } }) => r.spec.replicas,
+      );
+    const rolling = await replicaSets();
+    expect(rolling).toHaveLength(2);
+    expect(rolling.reduce((a: number, b: number) => a + b, 0)).toBeLessThanOrEqual(4);
+    for (let i = 0; i < 10; i++) sim.advance(30);
+    expect((await replicaSets()).sort()).toEqual([0, 3]);
   });
 
   it('creates, validates and deletes objects', async () => {

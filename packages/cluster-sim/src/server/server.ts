@@ -26,6 +26,7 @@ import {
   HandlerContext,
 } from './resourceHandlers';
 import { handleScale } from './scale';
+import { handleResize } from './resize';
 import { handleMetricsApi } from './metricsApi';
 import { handleAdmin } from './admin';
 import { handlePrometheusApi, PROMETHEUS_PREFIX } from './prometheusApi';
@@ -81,6 +82,7 @@ async function handleResource(ctx: HandlerContext): Promise<void> {
     const sub = (def.subresources ?? []).find(s => s.name === info.subresource);
     if (!sub || !info.name) throw notFoundResource();
     if (sub.name === 'scale') return handleScale(ctx);
+    if (sub.name === 'resize') return handleResize(ctx);
     // status
     if (info.verb === 'get') return handleGet(ctx);
     if (info.verb === 'update') return handleUpdate(ctx);

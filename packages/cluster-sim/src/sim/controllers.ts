@@ -255,7 +255,8 @@ export class Controllers {
           ownerReferences: [ownerRef(d)],
         },
         spec: {
-          replicas: desired,
+          // Rolling from older ReplicaSets: the new one grows as `rollingReplicas` allows.
+          replicas: owned.some(rs => (rs.spec?.replicas ?? 0) > 0) ? 0 : desired,
           selector: {
             ...d.spec?.selector,
             matchLabels: { ...(d.spec?.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
@@ -265,8 +266,10 @@ export class Controllers {
       });
     }
     if (!paused) {
+      if (current && !owned.includes(current)) owned.push(current);
+      const wants = this.rollingReplicas(d, current!, owned, desired);
       for (const rs of owned) {
-        const want = rs === current ? desired : 0;
+        const want = wants.get(rs.metadata.name!) ?? 0;
         if ((rs.spec?.replicas ?? 0) !== want) {
           this.store.update(RS, {
             ...rs,
@@ -331,6 +334,53 @@ export class Controllers {
       delete (status as Record<string, unknown>).availableReplicas;
     }
     this.writeStatus(DEPLOY, this.store.get(DEPLOY, ref.namespace, ref.name)!, status);
+  }
+
+  /**
+   * Replicas of each ReplicaSet of a Deployment: all on the current one when no older one has
+   * pods (scaling), else a rolling update within `maxSurge` (default 25%, rounded up) pods above
+   * `desired` and at most `maxUnavailable` (25%, rounded down; 1 if both are 0) below it Ready:
+   * the new ReplicaSet grows as far as the surge allows and the old ones shrink as far as the
+   * Ready pods allow (their not-Ready pods first). `Recreate` replaces them all at once.
+   */
+  private rollingReplicas(d: KObject, current: KObject, owned: KObject[], desired: number): Map<string, number> {
+    const wants = new Map<string, number>();
+    const old = owned.filter(rs => rs.metadata.name !== current.metadata.name && (rs.spec?.replicas ?? 0) > 0);
+    if (old.length === 0 || d.spec?.strategy?.type === 'Recreate') {
+      wants.set(current.metadata.name!, desired);
+      return wants;
+    }
+    const rolling = d.spec?.strategy?.rollingUpdate ?? {};
+    let maxSurge = intOrPercent(rolling.maxSurge ?? '25%', desired, Math.ceil);
+    const maxUnavailable = intOrPercent(rolling.maxUnavailable ?? '25%', desired, Math.floor);
+    if (maxSurge === 0 && maxUnavailable === 0) maxSurge = 1;
+    // Ready pods a ReplicaSet keeps (pods above its replicas are about to go).
+    const readyOf = (rs: KObject) =>
+      Math.min(rs.spec?.replicas ?? 0, this.ownedBy('pods', rs).filter(p => this.podRuntime(p)?.ready).length);
+    const oldTotal = old.reduce((sum, rs) => sum + (rs.spec?.replicas ?? 0), 0);
+    const newNow = Math.min(current.spec?.replicas ?? 0, desired);
+    const newWant = Math.min(desired, Math.max(newNow, desired + maxSurge - oldTotal));
+    wants.set(current.metadata.name!, newWant);
+    // Old pods may go while the Ready pods stay at desired - maxUnavailable or more.
+    const ready = readyOf(current) + old.reduce((sum, rs) => sum + readyOf(rs), 0);
+    let removable = Math.max(0, ready - (desired - maxUnavailable));
+    // Not-Ready old pods do not count as available: they can always go.
+    for (const rs of old) removable += Math.max(0, (rs.spec?.replicas ?? 0) - readyOf(rs));
+    const oldest = [...old].sort(
+      (a, b) =>
+        Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) -
+        Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0),
+    );
+    // Never fewer pods than desired - maxUnavailable, counting the new ones asked for.
+    let excess = Math.max(0, oldTotal + newWant - (desired - maxUnavailable));
+    for (const rs of oldest) {
+      const has = rs.spec?.replicas ?? 0;
+      const cut = Math.min(has, removable, excess);
+      wants.set(rs.metadata.name!, has - cut);
+      removable -= cut;
+      excess -= cut;
+    }
+    return wants;
   }
 
   /** Deletion order when scaling in: unscheduled, not started, not ready, then newest. */
@@ -446,4 +496,11 @@ export class Controllers {
       this.writeStatus(HPA, h, { ...(h.status ?? {}), observedGeneration: h.metadata.generation, currentReplicas: current, desiredReplicas: desired });
     }
   }
+}
+
+/** `maxSurge` / `maxUnavailable`: an integer, or a percentage of `desired` rounded as given. */
+function intOrPercent(value: unknown, desired: number, round: (x: number) => number): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, Math.floor(value));
+  const m = /^(\d+)%$/.exec(String(value));
+  return m ? Math.max(0, round((Number(m[1]) * desired) / 100)) : 0;
 }

@@ -227,6 +227,8 @@ export interface PodPhaseInfo {
   /** Of the first container: restarts and its last termination (e.g. OOMKilled). */
   restartCount?: number;
   lastTermination?: { reason: string; exitCode: number; startedAtMs?: number; finishedAtMs: number };
+  /** Why the last in-place resize could not be applied (`PodResizePending`, Infeasible). */
+  resizeInfeasible?: string;
 }
 
 /** The pod's status for its lifecycle stage. */
@@ -267,6 +269,9 @@ export function podStatus(pod: KObject, info: PodPhaseInfo, nowMs: number): any 
       { type: 'Ready', status: readyStatus, lastProbeTime: null, lastTransitionTime: t(readyTime), ...readyReason },
       { type: 'ContainersReady', status: readyStatus, lastProbeTime: null, lastTransitionTime: t(readyTime), ...readyReason },
       { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t(info.scheduledAtMs) },
+      ...(info.resizeInfeasible
+        ? [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: info.resizeInfeasible, lastProbeTime: null, lastTransitionTime: t(nowMs) }]
+        : []),
     ],
     containerStatuses: containers.map((c, i) => ({
       name: c.name,
@@ -276,6 +281,8 @@ export function podStatus(pod: KObject, info: PodPhaseInfo, nowMs: number): any 
       ready: info.ready,
       started: info.started,
       restartCount: i === 0 ? info.restartCount ?? 0 : 0,
+      // The resources the kubelet allocated (after an in-place resize: the new ones).
+      ...(c.resources ? { resources: structuredClone(c.resources) } : {}),
       state: info.started
         ? { running: { startedAt: t(info.startedAtMs) } }
         : { waiting: { reason: 'ContainerCreating' } },

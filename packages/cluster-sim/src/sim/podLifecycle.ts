@@ -5,11 +5,11 @@
 import type { KObject } from '../api/types';
 import type { ObjectStore } from '../store/store';
 import type { FaultInjector } from '../faults/faults';
-import { newPodLoadState, stepIdlePod, stepReadyPods } from '../load/podModel';
+import { newPodLoadState, stepIdlePod, stepReadyPods, type LoadParams, type PodLoadState } from '../load/podModel';
 import { podRequests, Scheduler } from './scheduler';
 import { podStatus } from './objects';
 import { parseQuantity } from '../util/quantity';
-import type { PodRuntime, WorkloadModel } from './workloadModel';
+import { podParams, type PodRuntime, type WorkloadModel } from './workloadModel';
 
 /** Seconds from scheduling to a running container (image pull + sandbox), capped by start-up. */
 const CONTAINER_START_SECONDS = 2;
@@ -48,6 +48,7 @@ export class PodLifecycle {
       started: false,
       ready: false,
       load: newPodLoadState(workload.params),
+      params: podParams(workload.params, cpuOf(pod.spec)),
       memoryLimitBytes: memoryLimitOf(pod.spec),
     };
     this.pods.set(key, rt);
@@ -164,18 +165,28 @@ export class PodLifecycle {
         w.unservedRequests += demand * dt;
         continue;
       }
-      const ready = [];
+      // Ready pods grouped by their serving parameters (pods of one template share them);
+      // demand is split evenly over all Ready pods.
+      const ready = new Map<LoadParams, PodLoadState[]>();
+      let readyCount = 0;
       for (const p of w.pods) {
-        if (p.ready) ready.push(p.load);
-        else if (p.started) w.totals.cpuSeconds += stepIdlePod(w.params, p.load, dt);
+        if (p.ready) {
+          const group = ready.get(p.params);
+          if (group) group.push(p.load);
+          else ready.set(p.params, [p.load]);
+          readyCount++;
+        } else if (p.started) w.totals.cpuSeconds += stepIdlePod(p.params, p.load, dt);
       }
-      if (ready.length === 0) w.unservedRequests += demand * dt;
+      if (readyCount === 0) w.unservedRequests += demand * dt;
       else {
-        const t = stepReadyPods(w.params, demand, ready, dt, this.faults.forWorkload(w.namespace, w.name));
-        w.totals.ok += t.ok;
-        w.totals.error += t.error;
-        w.totals.shed += t.shed;
-        w.totals.cpuSeconds += t.cpuSeconds;
+        const faults = this.faults.forWorkload(w.namespace, w.name);
+        for (const [params, loads] of ready) {
+          const t = stepReadyPods(params, (demand * loads.length) / readyCount, loads, dt, faults);
+          w.totals.ok += t.ok;
+          w.totals.error += t.error;
+          w.totals.shed += t.shed;
+          w.totals.cpuSeconds += t.cpuSeconds;
+        }
       }
       for (const p of w.pods) {
         if (
@@ -188,6 +199,44 @@ export class PodLifecycle {
         }
       }
     }
+  }
+
+  /**
+   * In-place resize (the `pods/resize` subresource) of a stored pod to `next` (its spec with new
+   * container resources): written and in effect at once if the node has room for the new
+   * requests; otherwise the spec stays and the pod reports `PodResizePending` (Infeasible), as
+   * the kubelet does. The container is not restarted either way.
+   */
+  resize(next: KObject, nowMs: number): { applied: boolean; message?: string } {
+    const rt = this.get(next.metadata.namespace!, next.metadata.name!);
+    const requests = podRequests(next.spec);
+    if (rt?.nodeName) {
+      const usage = this.scheduler.usage(rt.nodeName);
+      const capacity = this.scheduler.capacity(rt.nodeName);
+      if (usage && capacity) {
+        const cpu = usage.cpu - rt.requests.cpu + requests.cpu;
+        const memory = usage.memory - rt.requests.memory + requests.memory;
+        if (cpu > capacity.cpu + 1e-9 || memory > capacity.memory + 1e-3) {
+          const message = `Node didn't have enough capacity: ${cpu > capacity.cpu + 1e-9 ? 'cpu' : 'memory'}`;
+          rt.resizeInfeasible = message;
+          this.writeStatus(rt, nowMs);
+          return { applied: false, message };
+        }
+      }
+    }
+    this.store.update('pods', next);
+    if (!rt) return { applied: true };
+    if (rt.nodeName) {
+      this.scheduler.release(rt.nodeName, rt.requests);
+      this.scheduler.bind(rt.nodeName, requests);
+    }
+    rt.requests = requests;
+    rt.params = podParams(rt.workload.params, cpuOf(next.spec));
+    rt.memoryLimitBytes = memoryLimitOf(next.spec);
+    rt.resizes = (rt.resizes ?? 0) + 1;
+    rt.resizeInfeasible = undefined;
+    this.writeStatus(rt, nowMs);
+    return { applied: true };
   }
 
   /**
@@ -204,6 +253,21 @@ export class PodLifecycle {
     this.pending.add(rt);
     this.writeStatus(rt, nowMs);
   }
+}
+
+/** The CPU request and limit of a pod's first container (the one carrying the load), cores. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function cpuOf(spec: any): { cpuRequest?: number; cpuLimit?: number } {
+  const resources = spec?.containers?.[0]?.resources ?? {};
+  const q = (v: unknown) => {
+    if (v === undefined || v === null) return undefined;
+    try {
+      return parseQuantity(String(v));
+    } catch {
+      return undefined;
+    }
+  };
+  return { cpuRequest: q(resources.requests?.cpu), cpuLimit: q(resources.limits?.cpu) };
 }
 
 /** The memory limit of a pod's first container, bytes (undefined without one). */

@@ -142,4 +142,10 @@ export class Scheduler {
     const n = this.nodes.get(nodeName);
     return n && { cpu: n.usedCpu, memory: n.usedMemory, pods: n.usedPods };
   }
+
+  /** Allocatable CPU (cores) and memory (bytes) of a node. */
+  capacity(nodeName: string): { cpu: number; memory: number } | undefined {
+    const n = this.nodes.get(nodeName);
+    return n && { cpu: n.cpu, memory: n.memory };
+  }
 }

@@ -26,11 +26,20 @@ export interface PodRuntime {
   ready: boolean;
   unschedulableMessage?: string;
   load: PodLoadState;
+  /**
+   * The serving parameters of this pod: the workload's, with its own CPU request and limit
+   * (`podParams`), so a resized pod or one from a new template serves accordingly.
+   */
+  params: LoadParams;
   /** Memory limit of the first container (the one carrying the load), bytes. */
   memoryLimitBytes?: number;
   /** Restarts of that container, and its last termination (an OOM kill over the limit). */
   restartCount?: number;
   lastTermination?: { reason: string; exitCode: number; startedAtMs?: number; finishedAtMs: number };
+  /** In-place resizes applied (the `pods/resize` subresource); none restart the container. */
+  resizes?: number;
+  /** The last resize that could not be applied (node too small), until one is. */
+  resizeInfeasible?: string;
 }
 
 export interface WorkloadModel {
@@ -134,5 +143,27 @@ export function modelFromObject(obj: KObject): WorkloadModel {
     unservedRequests: 0,
     lastDemand: 0,
     totals: { ok: 0, error: 0, shed: 0, cpuSeconds: 0 },
+  };
+}
+
+/**
+ * A pod's serving parameters from its workload's and its first container's resources. The CPU a
+ * request costs is the workload's (cores per rps = request / capacityPerPod of the workload), so
+ * a smaller request serves fewer rps before it is throttled, not more cheaply. Returns the
+ * workload's own object when the pod asks what the workload does (pods share it).
+ */
+export function podParams(
+  workload: LoadParams,
+  resources: { cpuRequest?: number; cpuLimit?: number },
+): LoadParams {
+  const request = resources.cpuRequest ?? workload.cpuRequestCores;
+  const limit = resources.cpuLimit;
+  if (request === workload.cpuRequestCores && limit === workload.cpuLimitCores) return workload;
+  const coresPerRps = workload.capacityPerPod > 0 ? workload.cpuRequestCores / workload.capacityPerPod : 0;
+  return {
+    ...workload,
+    cpuRequestCores: request,
+    cpuLimitCores: limit,
+    capacityPerPod: coresPerRps > 0 ? request / coresPerRps : workload.capacityPerPod,
   };
 }
