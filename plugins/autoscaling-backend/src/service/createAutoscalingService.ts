@@ -10,6 +10,7 @@ import {
   SchedulerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { HealthResponse } from '@internal/plugin-autoscaling-common';
@@ -35,7 +36,13 @@ import { WorkloadDiscovery } from '../workloads/WorkloadDiscovery';
 import { createEngineRoutes } from './engineRoutes';
 import { KillSwitch } from './KillSwitch';
 import { ManualScaler } from './ManualScaler';
-import { createGovernance } from '../governance';
+import { createGovernance, readGovernanceConfig } from '../governance';
+import { ENGINE_ACTOR } from '../evaluation/verticalActuator';
+import {
+  describeChange,
+  proposeMinAllowed,
+  VERTICAL_GUARDRAIL_INCREASE,
+} from '../evaluation/verticalActuation';
 import {
   CostService,
   createCostRoutes,
@@ -45,6 +52,7 @@ import {
 import {
   autoscalingCostReadPermission,
   autoscalingStateReadPermission,
+  formatMoney,
 } from '@internal/plugin-autoscaling-common';
 import { requireBasicPermission } from './requireBasicPermission';
 import { demandHistoryFor } from './demandHistory';
@@ -81,6 +89,13 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
   const { clusters, skipped } = readClusters(config);
   for (const s of skipped) logger.warn(`Cluster ${s.name} is not managed: ${s.reason}`);
 
+  // One cost model: the cost card, the guardrails' cost ceilings and the backtests price a
+  // replica the same way (governance/pricing.ts).
+  const costService = new CostService({
+    catalog: readPriceCatalog(config),
+    budgets: readBudgetSettings(config),
+    clock,
+  });
   const governance = await createGovernance({
     knex,
     logger,
@@ -94,6 +109,13 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     auditor: options.auditor,
     notifications: options.notifications,
     demandHistory: entityRef => demandHistoryFor(store, entityRef, clock()),
+    pricing: {
+      currency: costService.currency,
+      replicaHourly: async entityRef =>
+        (await store.listWorkloads({ entityRef }))
+          .map(w => costService.replicaHourly(w))
+          .filter((p): p is number => p !== null),
+    },
     clock: () => new Date(clock()),
   });
   const audit: AuditSink = governance.auditLog;
@@ -122,16 +144,18 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
   );
   const clientFor = (name: string) => {
     const client = clients.get(name);
-    if (!client) throw new Error(`Cluster '${name}' is not registered`);
+    // A stored workload of a cluster since removed from the configuration: a conflict between
+    // the stored state and the configuration (409 naming the cluster), not a server fault.
+    if (!client) {
+      throw new ConflictError(
+        `Cluster '${name}' is not registered (kubernetes.clusterLocatorMethods): its workloads cannot be scaled`,
+      );
+    }
     return client;
   };
   const discovery = new WorkloadDiscovery(options.catalog, options.auth, logger);
-  const costService = new CostService({
-    catalog: readPriceCatalog(config),
-    budgets: readBudgetSettings(config),
-    clock,
-  });
   const { approverGroup } = governance;
+  const governanceSettings = readGovernanceConfig(config);
   const historyConfig = readPrometheusHistoryConfig(config);
   const demandHistory = historyConfig
     ? new PrometheusHistory(historyConfig, options.fetch ?? fetch)
@@ -159,10 +183,27 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
         globalMaxReplicas: config.getOptionalNumber('autoscaling.globalMaxReplicas'),
         cost: costService,
         concurrency: config.getOptionalNumber('autoscaling.evaluationConcurrency'),
+        productionEnvironments: governanceSettings.guardrails.productionEnvironments,
+        requestVerticalChange: async ({ entityRef, changes, reason }) => {
+          const request = await governance.requestEngineChange({
+            entityRef,
+            actor: { ref: ENGINE_ACTOR },
+            reason,
+            finding: {
+              code: 'PRODUCTION_BOUNDS_CHANGE',
+              message: `vertical raise of more than +${Math.round(
+                VERTICAL_GUARDRAIL_INCREASE * 100,
+              )}% of a production service's requests: ${changes.map(describeChange).join(', ')}`,
+              path: `vertical.minAllowed.${changes[0].resource}`,
+            },
+            propose: current => proposeMinAllowed(current, changes),
+          });
+          return request.id;
+        },
         onBudgetStatusChanged: async ({ tenant, to, budget }) => {
           const emergency = to === 'emergency';
-          const spend = `${budget.currency} ${budget.projectedMonth.toFixed(2)}`;
-          const limit = `${budget.currency} ${(budget.monthlyBudget ?? 0).toFixed(2)}`;
+          const spend = formatMoney(budget.projectedMonth, budget.currency);
+          const limit = formatMoney(budget.monthlyBudget ?? 0, budget.currency);
           await options.notifications?.send({
             recipients: { type: 'entity', entityRef: [tenant.entityRef, approverGroup] },
             payload: {

@@ -36,6 +36,11 @@ const KILL_SWITCH_KEY = 'kill-switch';
 /** Chart resolution: at most one metric point per workload per minute. */
 export const METRIC_POINT_INTERVAL_MS = 60_000;
 
+/** Text a column can hold on every supported database (PostgreSQL text refuses NUL). */
+function storableText(value: string): boolean {
+  return !value.includes('\u0000');
+}
+
 /**
  * The engine's tables. Rows per workload are bounded: one state row, and decisions and
  * metric points pruned after the retention, so storage grows with workloads, not time.
@@ -67,6 +72,8 @@ export class EngineStore {
   }
 
   async getWorkload(id: string): Promise<StoredWorkload | undefined> {
+    // No stored id holds a NUL (PostgreSQL text cannot), and PostgreSQL refuses it in a query.
+    if (!storableText(id)) return undefined;
     const row = await this.knex('workloads').where({ id }).first();
     return row ? toStoredWorkload(row) : undefined;
   }
@@ -76,6 +83,9 @@ export class EngineStore {
     tenant?: string;
     entityRef?: string;
   } = {}): Promise<StoredWorkload[]> {
+    if (![filter.cluster, filter.tenant, filter.entityRef].every(v => v === undefined || storableText(v))) {
+      return [];
+    }
     const query = this.knex('workloads').orderBy('id');
     if (filter.cluster) query.where('cluster', filter.cluster);
     if (filter.tenant) query.where('tenant', filter.tenant);
