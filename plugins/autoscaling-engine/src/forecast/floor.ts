@@ -14,6 +14,7 @@ import type { ScalingPolicy } from '@internal/plugin-autoscaling-common';
 import { levelColumn } from './backtest';
 import type { Forecaster } from './forecaster';
 import { forecastModel } from './model';
+import { LazyReason } from '../explain';
 
 export type FloorReasonCode =
   | 'PredictiveFloor'
@@ -74,6 +75,11 @@ export interface PredictiveFloorResult {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/** A floor reason whose message is formatted when read (see `LazyReason`). */
+export function lazyReason(code: FloorReasonCode, format: () => string): FloorReason {
+  return new LazyReason(code, format);
+}
+
 /**
  * `new Date(ms).toISOString()`, remembered for the last few instants: every workload of a tick
  * reads its peak on the same few grid times, and formatting dates was a third of the tick.
@@ -96,10 +102,13 @@ export function computePredictiveFloor(
   const reasons: FloorReason[] = [];
   const lead = Math.max(input.leadTimeSeconds, input.startupSeconds);
   if (lead > input.leadTimeSeconds) {
-    reasons.push({
-      code: 'LeadTimeRaised',
-      message: `lead time raised from ${input.leadTimeSeconds} s to the pod start-up time of ${input.startupSeconds} s`,
-    });
+    reasons.push(
+      lazyReason(
+        'LeadTimeRaised',
+        () =>
+          `lead time raised from ${input.leadTimeSeconds} s to the pod start-up time of ${input.startupSeconds} s`,
+      ),
+    );
   }
   const reactiveOnly = (
     code: FloorReasonCode,
@@ -141,39 +150,36 @@ export function computePredictiveFloor(
   const perPod = input.perPodTarget * (1 + (input.tolerance ?? 0));
   let floor = Math.ceil(peak.demand / perPod - 1e-9);
   const uncapped = floor;
-  const caps: string[] = [];
-  if (input.honorMaxReplicas && floor > input.maxReplicas) {
-    floor = input.maxReplicas;
-    caps.push(`maxReplicas ${input.maxReplicas}`);
-  }
-  if (input.quotaMaxReplicas !== undefined && floor > input.quotaMaxReplicas) {
-    floor = Math.max(0, input.quotaMaxReplicas);
-    caps.push(`quota ${input.quotaMaxReplicas}`);
-  }
-  const minutes = round(lead / 60);
-  const why =
-    `peak forecast ${round(peak.demand)} (p${Math.round(
-      input.quantile * 100,
-    )}) at ` +
-    `${isoTime(peak.timeMs)} within ${minutes} min / ${round(
-      perPod,
-    )} per pod = ${uncapped} replicas` +
-    ` (${input.forecaster.fit.chosen})`;
-  if (caps.length) {
-    reasons.push({
-      code: 'PredictiveFloorCapped',
-      message: `floor capped at ${floor} by ${caps.join(' and ')}`,
-    });
+  const cappedByMax = input.honorMaxReplicas && floor > input.maxReplicas;
+  if (cappedByMax) floor = input.maxReplicas;
+  const cappedByQuota =
+    input.quotaMaxReplicas !== undefined && floor > input.quotaMaxReplicas;
+  if (cappedByQuota) floor = Math.max(0, input.quotaMaxReplicas!);
+  const chosen = input.forecaster.fit.chosen;
+  const why = () =>
+    `peak forecast ${round(peak.demand)} (p${Math.round(input.quantile * 100)}) at ` +
+    `${isoTime(peak.timeMs)} within ${round(lead / 60)} min / ${round(perPod)} per pod = ${uncapped} replicas` +
+    ` (${chosen})`;
+  if (cappedByMax || cappedByQuota) {
+    const cappedAt = floor;
+    reasons.push(
+      lazyReason('PredictiveFloorCapped', () => {
+        const caps: string[] = [];
+        if (cappedByMax) caps.push(`maxReplicas ${input.maxReplicas}`);
+        if (cappedByQuota) caps.push(`quota ${input.quotaMaxReplicas}`);
+        return `floor capped at ${cappedAt} by ${caps.join(' and ')}`;
+      }),
+    );
   }
   const combined =
     input.reactiveReplicas === undefined
       ? undefined
       : Math.max(input.reactiveReplicas, floor);
   if (input.mode === 'forecast-only') {
-    reasons.push({
-      code: 'ForecastOnly',
-      message: `forecast-only: would raise the floor to ${floor}: ${why}`,
-    });
+    const wouldBe = floor;
+    reasons.push(
+      lazyReason('ForecastOnly', () => `forecast-only: would raise the floor to ${wouldBe}: ${why()}`),
+    );
     return {
       wouldBeReplicas: floor,
       combinedReplicas: input.reactiveReplicas,
@@ -183,7 +189,7 @@ export function computePredictiveFloor(
       reasons,
     };
   }
-  reasons.push({ code: 'PredictiveFloor', message: why });
+  reasons.push(lazyReason('PredictiveFloor', why));
   return {
     floorReplicas: floor,
     wouldBeReplicas: floor,
@@ -250,16 +256,60 @@ const readCounts = new Int32Array(MAX_READS);
 const bestDemand = new Float64Array(MAX_READS);
 const bestIndex = new Int32Array(MAX_READS);
 
-/** log(horizon) of a band table's kept horizons, remembered on the table (never changed in place). */
-const LOG_HORIZONS = Symbol('logHorizons');
-function logHorizons(bands: Forecaster['bands']): Float64Array {
-  const holder = bands as Forecaster['bands'] & { [LOG_HORIZONS]?: Float64Array };
-  let logs = holder[LOG_HORIZONS];
-  if (!logs) {
-    logs = Float64Array.from(bands.horizonsSeconds, Math.log);
-    Object.defineProperty(holder, LOG_HORIZONS, { value: logs, enumerable: false });
+/**
+ * Where each point of a path falls between the band's kept horizons: index `k` and weight `w`
+ * (linear in log-horizon, constant beyond the ends, as `bandQuantile`). Every workload of a tick
+ * has a path starting at the same offset from its model's last sample and bands kept at the same
+ * horizons, so the grid is computed once per tick rather than once per workload (logs were a
+ * fifth of `peaksOfPath`).
+ */
+const grid = {
+  offsetMs: NaN,
+  stepMs: NaN,
+  points: 0,
+  horizons: [] as number[],
+  k: new Int32Array(64),
+  w: new Float64Array(64),
+};
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function horizonGrid(hs: number[], offsetMs: number, stepMs: number, points: number): typeof grid {
+  if (
+    grid.offsetMs === offsetMs &&
+    grid.stepMs === stepMs &&
+    grid.points >= points &&
+    sameNumbers(grid.horizons, hs)
+  )
+    return grid;
+  if (grid.k.length < points) {
+    grid.k = new Int32Array(points);
+    grid.w = new Float64Array(points);
   }
-  return logs;
+  const logs = hs.map(Math.log);
+  for (let i = 0; i < points; i++) {
+    const h = Math.max(0, (offsetMs + (i + 1) * stepMs) / 1000);
+    let k = 0;
+    let w = 0;
+    if (hs.length > 1 && h > hs[0]) {
+      if (h >= hs[hs.length - 1]) k = hs.length - 1;
+      else {
+        while (hs[k + 1] < h) k++;
+        w = (Math.log(h) - logs[k]) / (logs[k + 1] - logs[k]);
+      }
+    }
+    grid.k[i] = k;
+    grid.w[i] = w;
+  }
+  grid.offsetMs = offsetMs;
+  grid.stepMs = stepMs;
+  grid.points = points;
+  grid.horizons = hs.slice();
+  return grid;
 }
 
 /**
@@ -274,7 +324,6 @@ export function peaksOfPath(
 ): Array<PathPeak | undefined> {
   const bands = forecaster.bands;
   const hs = bands.horizonsSeconds;
-  const logs = hs.length > 1 ? logHorizons(bands) : undefined;
   const n = Math.min(reads.length, MAX_READS);
   let points = 0;
   for (let r = 0; r < n; r++) {
@@ -285,20 +334,12 @@ export function peaksOfPath(
     bestIndex[r] = -1;
   }
   const stepMs = path.stepSeconds * 1000;
+  const { k: ks, w: ws } = horizonGrid(hs, path.startMs - forecaster.model.lastMs, stepMs, points);
   for (let i = 0; i < points; i++) {
     const forecast = path.point[i];
     if (!Number.isFinite(forecast)) continue;
-    const h = Math.max(0, (path.startMs + (i + 1) * stepMs - forecaster.model.lastMs) / 1000);
-    // As bandQuantile: linear in log-horizon between kept horizons, constant beyond the ends.
-    let k = 0;
-    let w = 0;
-    if (logs && h > hs[0]) {
-      if (h >= hs[hs.length - 1]) k = hs.length - 1;
-      else {
-        while (hs[k + 1] < h) k++;
-        w = (Math.log(h) - logs[k]) / (logs[k + 1] - logs[k]);
-      }
-    }
+    const k = ks[i];
+    const w = ws[i];
     for (let r = 0; r < n; r++) {
       if (i >= readCounts[r]) continue;
       const column = readColumns[r];

@@ -180,7 +180,7 @@ describe('planPredictive', () => {
     // 40 replicas are far more than the falling demand needs: the plan lets them go now.
     expect(plan.floorReplicas!).toBeLessThan(40);
     expect(plan.floorReplicas!).toBeGreaterThanOrEqual(Math.ceil(observed / CAPACITY));
-    expect(plan.decisionInput?.message).toMatch(/within full capacity less [\d.]+% learned burst headroom/);
+    expect(plan.decisionInput?.explain?.()).toMatch(/within full capacity less [\d.]+% learned burst headroom/);
   });
 
   it('hands a surprise above the band to the reactive path', () => {

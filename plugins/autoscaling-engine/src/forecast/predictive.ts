@@ -35,6 +35,7 @@ import {
   computePredictiveFloor,
   forecastPath,
   isoTime,
+  lazyReason,
   peaksOfPath,
   peakStepSeconds,
   perPodTargetFor,
@@ -561,10 +562,11 @@ export function planPredictive(
   if (bound !== undefined && capped && replicas === bound) {
     result.reasons = floor.reasons.map(r =>
       r.code === 'PredictiveFloorCapped'
-        ? {
-            ...r,
-            message: `${r.message} (runaway bound: ${predictive.maxPeakMultiple ?? 1.5} × the 7-day peak ${round1(peak!)} / ${round1(boundSizing)} per pod)`,
-          }
+        ? lazyReason(
+            r.code,
+            () =>
+              `${r.message} (runaway bound: ${predictive.maxPeakMultiple ?? 1.5} × the 7-day peak ${round1(peak!)} / ${round1(boundSizing)} per pod)`,
+          )
         : r,
     );
   }
@@ -612,29 +614,39 @@ export function planPredictive(
     }
   }
   if (plan && input.observedDemand !== undefined && state.forecaster) {
+    const observed = input.observedDemand;
     const upperNow = forecastQuantile(state.forecaster, input.nowMs, predictive.quantile);
-    if (Number.isFinite(upperNow) && input.observedDemand > upperNow) {
+    if (Number.isFinite(upperNow) && observed > upperNow) {
       replaceReactive = false;
-      extra.push({
-        code: 'PredictiveFloor',
-        message: `observed demand ${round1(input.observedDemand)} is above the band (${round1(upperNow)}): the reactive path may raise replicas further`,
-      });
+      extra.push(
+        lazyReason(
+          'PredictiveFloor',
+          () =>
+            `observed demand ${round1(observed)} is above the band (${round1(upperNow)}): the reactive path may raise replicas further`,
+        ),
+      );
     }
   }
   result.floorReplicas = planned;
   result.wouldBeReplicas = planned;
-  result.reasons = [...result.reasons, ...extra];
-  const peakText = floor.peak
-    ? `peak forecast ${round1(floor.peak.demand)} at ${isoTime(floor.peak.timeMs)}`
-    : 'forecast';
+  const reasons = [...result.reasons, ...extra];
+  result.reasons = reasons;
+  const chosen = state.forecaster?.fit.chosen;
+  const explain = (): string => {
+    const all = reasons.map(r => r.message).join('; ');
+    if (!plan) return all;
+    const peakText = floor.peak
+      ? `peak forecast ${round1(floor.peak.demand)} at ${isoTime(floor.peak.timeMs)}`
+      : 'forecast';
+    return `${peakText} (p${Math.round(predictive.quantile * 100)}) within full capacity less ${Math.round((burstHeadroom - 1) * 1000) / 10}% learned burst headroom, and the median at ${predictive.targetUtilization ?? 85}% = ${planned} replicas (${chosen}); ${all}`;
+  };
   result.decisionInput = {
     floorReplicas: planned,
     replaceReactive,
     peakDemand: floor.peak?.demand,
     peakAtMs: floor.peak?.timeMs,
-    message: plan
-      ? `${peakText} (p${Math.round(predictive.quantile * 100)}) within full capacity less ${Math.round((burstHeadroom - 1) * 1000) / 10}% learned burst headroom, and the median at ${predictive.targetUtilization ?? 85}% = ${planned} replicas (${state.forecaster?.fit.chosen}); ${result.reasons.map(r => r.message).join('; ')}`
-      : result.reasons.map(r => r.message).join('; '),
+    // Formatted only when a decision's reason is read (see `LazyReason`).
+    explain,
   };
   return result;
 }

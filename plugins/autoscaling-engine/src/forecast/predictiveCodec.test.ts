@@ -84,7 +84,7 @@ const outcome = (plan: PredictivePlan) => ({
   decision: plan.decisionInput && {
     floorReplicas: plan.decisionInput.floorReplicas,
     replaceReactive: plan.decisionInput.replaceReactive,
-    message: words(plan.decisionInput.message),
+    message: words(plan.decisionInput.explain?.() ?? plan.decisionInput.message),
   },
   reasons: plan.reasons.map(r => r.code),
 });

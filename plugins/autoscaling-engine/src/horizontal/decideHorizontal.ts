@@ -38,6 +38,7 @@ import {
   type MetricStatus,
   type Reason,
 } from './types';
+import { LazyReason } from '../explain';
 
 interface ClampStep {
   by: ClampBy;
@@ -331,18 +332,19 @@ function predictiveFloor(
   const predictive = input.predictive;
   if (!predictive || !input.policy.predictive.enabled) return undefined;
   const replicas = Math.max(0, Math.ceil(predictive.floorReplicas));
-  const why = predictive.message ? `: ${predictive.message}` : '';
+  const why = () => {
+    const text = predictive.message ?? predictive.explain?.();
+    return text ? `: ${text}` : '';
+  };
   const replace = Boolean(predictive.replaceReactive) && metricsOk;
+  // Formatted when read: the decision row is written only when its reason codes change.
   reasons.push(
     replace
-      ? {
-          code: 'PredictivePlan',
-          message: `the forecast plans ${replicas} replicas${why}`,
-        }
-      : {
-          code: 'PredictiveFloor',
-          message: `the forecast asks for at least ${replicas} replicas${why}`,
-        },
+      ? new LazyReason('PredictivePlan', () => `the forecast plans ${replicas} replicas${why()}`)
+      : new LazyReason(
+          'PredictiveFloor',
+          () => `the forecast asks for at least ${replicas} replicas${why()}`,
+        ),
   );
   return { replicas, replace };
 }

@@ -76,6 +76,8 @@ export interface PredictiveFloor {
   peakAtMs?: number;
   /** Why, for the decision's reasons (e.g. "peak forecast 930 rps in the next 5 min"). */
   message?: string;
+  /** Why, formatted on demand (read when `message` is absent): the tick need not format it. */
+  explain?: () => string;
   /**
    * Set when the forecast's replicas were capped before they got here (by maxReplicas or a
    * quota headroom): what capped them and what the forecast wanted (null when unknown).
