@@ -28,6 +28,7 @@ export function WorkloadPanel({ state }: { state: WorkloadState }) {
       <Grid item xs={12} lg={6}>
         <CostCard
           workloadId={state.id}
+          tenant={state.tenant}
           savingsWithheld={
             underProvisioned(state)
               ? 'None offered: the service is under-provisioned (held below what it needs). Savings come back once it has room.'

@@ -14,14 +14,17 @@ export function isCostNotAllowed(error: unknown): boolean {
 export function CostNotAllowed({
   error,
   what,
+  title,
 }: {
   error: unknown;
   /** What is hidden, e.g. "acme's cost and budget". */
   what: string;
+  /** A title saying who may see it, instead of "You are not allowed to see <what>". */
+  title?: string;
 }) {
   return (
     <Alert severity="info" data-testid="cost-not-allowed">
-      <AlertTitle>{`You are not allowed to see ${what}`}</AlertTitle>
+      <AlertTitle>{title ?? `You are not allowed to see ${what}`}</AlertTitle>
       {errorMessage(error)}
     </Alert>
   );
