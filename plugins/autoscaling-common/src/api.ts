@@ -368,6 +368,11 @@ export interface Backtest {
   to: string;
   old: BacktestSummary;
   new: BacktestSummary;
+  /**
+   * The cost model behind `monthlyCost`: the service's price of one replica-hour (the cost
+   * card's prices and requests) and its currency. Absent on backtests stored before.
+   */
+  pricing?: { currency: string; replicaHourly: number };
   series: Array<{ at: string; demand: number; oldReplicas: number; newReplicas: number }>;
 }
 
@@ -469,6 +474,31 @@ export interface TargetPermissions {
 }
 
 /** The next 24 h of a tenant's replicas and cost, summed from its workloads' forecasts. */
+export interface TenantTrendPoint {
+  at: string;
+  /** Replicas of the tenant's workloads then (each at its last recorded count). */
+  replicas: number;
+  /**
+   * Spend rate then, per month (cost per hour × 730, the cost card's model: max of requests
+   * and CPU usage at the catalog's prices); null for a caller without autoscaling.cost.read.
+   */
+  monthlyRate: number | null;
+}
+
+/** The tenant's past: replicas against its quota and spend against its budget. */
+export interface TenantTrends {
+  tenant: string;
+  /** Hours looked back. */
+  hours: number;
+  stepSeconds: number;
+  /** Null for a caller without autoscaling.cost.read on the tenant. */
+  currency: string | null;
+  replicaQuota: number | null;
+  /** Null without a budget, or for a caller without autoscaling.cost.read. */
+  monthlyBudget: number | null;
+  points: TenantTrendPoint[];
+}
+
 export interface TenantForecastPoint {
   at: string;
   /** Sum over the tenant's workloads of forecast replicas (workloads without a model count at their current replicas). */

@@ -5,5 +5,6 @@
  */
 export * from './annotations';
 export * from './api';
+export * from './money';
 export * from './permissions';
 export * from './policy';

@@ -283,3 +283,27 @@ describe('CSV export', () => {
     expect(lines[3]).toContain(`"a,b",Deployment,"'=HYPERLINK(""x"")"`);
   });
 });
+
+describe('CostService.replicaHourly (the one cost model of guardrails and backtests)', () => {
+  it("prices one replica as the cost card does: the card's hourly is replicas × it", () => {
+    const cost = service();
+    const w = checkout();
+    // 0.5 core × 0.04 + 1 GiB × 0.005 = 0.025 a replica-hour; 4 replicas = the card's 0.10/h.
+    expect(cost.replicaHourly(w)).toBeCloseTo(0.025, 10);
+    expect(cost.replicaHourly(w)! * 4).toBeCloseTo(cost.workloadCost(w).hourly, 10);
+    // db: 1 core, 2 GiB = 0.05 a replica-hour; 2 replicas = its 0.10/h.
+    expect(cost.replicaHourly(db())! * 2).toBeCloseTo(cost.workloadCost(db()).hourly, 10);
+  });
+
+  it('prices from the pod requests before the first cost sample, at spot prices on a spot cluster', () => {
+    const w = checkout();
+    const fresh = {
+      ...w,
+      cluster: 'spotty',
+      state: { podCpuRequest: 0.5, podMemoryRequest: GIB },
+    };
+    // 0.5 × 0.012 + 1 × 0.0015 = 0.0075.
+    expect(service().replicaHourly(fresh)).toBeCloseTo(0.0075, 10);
+    expect(service().replicaHourly({ ...w, state: {} })).toBeNull();
+  });
+});

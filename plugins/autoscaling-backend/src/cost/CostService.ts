@@ -9,6 +9,7 @@ import type {
 } from '@internal/plugin-autoscaling-common';
 import {
   accumulateCost,
+  allocateCost,
   budgetCaps,
   budgetStatus,
   clusterIdleCost,
@@ -153,6 +154,46 @@ export class CostService {
     const raw = (stored.state as CostEngineState).cost;
     if (!isCostState(raw)) return undefined;
     return { state: raw, current: raw.month === monthOf(nowMs) };
+  }
+
+  /**
+   * What one replica of the workload costs an hour at its requests: the cost card's prices
+   * (the cluster's catalog entry, spot or on demand) and allocation, for one pod. The guardrail
+   * ceilings and the backtests price replicas with it. Null while the pod's requests are unknown.
+   */
+  replicaHourly(stored: StoredWorkload): number | null {
+    return this.hourlyAt(stored, 1, null);
+  }
+
+  /**
+   * The workload's cost per hour at `replicas` and a CPU usage (all pods, cores), as the month
+   * accumulator charges a tick: max(request, usage) at the cluster's prices. Null while the
+   * pod's requests are unknown.
+   */
+  hourlyAt(
+    stored: StoredWorkload,
+    replicas: number,
+    cpuUsageCores: number | null,
+  ): number | null {
+    const price = this.pricesFor(stored.cluster);
+    const engine = stored.state as CostEngineState & {
+      podCpuRequest?: number;
+      podMemoryRequest?: number;
+    };
+    const last = isCostState(engine.cost) ? engine.cost.last : undefined;
+    const cpuCores = last?.cpuRequestCores ?? engine.podCpuRequest ?? 0;
+    const memoryBytes = last?.memoryRequestBytes ?? engine.podMemoryRequest ?? 0;
+    if (!(cpuCores > 0) && !(memoryBytes > 0)) return null;
+    return allocateCost(
+      {
+        replicas,
+        hours: 1,
+        request: { cpuCores, memoryBytes, gpus: last?.gpuRequest ?? 0 },
+        usage: { cpuCores: cpuUsageCores },
+        spot: last?.spot ?? price.spot,
+      },
+      price.prices,
+    ).totalCost;
   }
 
   workloadCost(stored: StoredWorkload): WorkloadCost {

@@ -6,6 +6,7 @@ import { parseQuery } from '../service/validation';
 import type { EngineStore } from '../store/EngineStore';
 import type { TenantInfo } from '../workloads/WorkloadDiscovery';
 import type { CostService } from './CostService';
+import { tenantTrends } from './tenantTrends';
 
 export interface CostRoutesOptions {
   store: EngineStore;
@@ -21,6 +22,8 @@ export interface CostRoutesOptions {
    * may read autoscaling state may.
    */
   canReadCost?: (req: express.Request, entityRefs: string[]) => Promise<boolean[]>;
+  /** Now, in ms (tests); Date.now by default. */
+  clock?: () => number;
 }
 
 /** Which cost data the caller may not see, in the 403's words. */
@@ -37,6 +40,15 @@ const tenantName = z
   .min(1, 'must not be empty')
   .max(63, 'must be at most 63 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a catalog entity name');
+
+const trendsQuery = z.strictObject({
+  hours: z.coerce
+    .number({ invalid_type_error: 'must be a number of hours' })
+    .int('must be a whole number of hours')
+    .min(1, 'must be at least 1')
+    .max(24 * 14, 'must be at most 336 (14 days)')
+    .default(24),
+});
 
 const exportQuery = z.strictObject({
   tenant: tenantName.optional(),
@@ -75,6 +87,28 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
     if (!allowed) throw costNotAllowed(`tenant '${name}'`);
     const workloads = await store.listWorkloads({ tenant: name });
     res.json(costService.tenantSummary(tenant, workloads));
+  });
+
+  // Replicas against the quota for every reader; spend against the budget only for a caller
+  // who may read the tenant's cost (no 403: the replica trend is not cost).
+  router.get('/tenants/:name/trends', async (req, res) => {
+    await authorize(req);
+    const { name } = parseQuery(z.strictObject({ name: tenantName }), {
+      name: req.params.name,
+    });
+    const { hours } = parseQuery(trendsQuery, req.query);
+    const tenant = (await options.tenants()).get(name);
+    if (!tenant) throw new NotFoundError(`No tenant '${name}' in the catalog`);
+    const [allowed] = await canReadCost(req, [tenant.entityRef]);
+    const nowMs = (options.clock ?? Date.now)();
+    const sinceMs = nowMs - hours * 3600_000;
+    const stored = await store.listWorkloads({ tenant: name });
+    const workloads = await Promise.all(
+      stored.map(async w => ({ stored: w, points: await store.listMetricPoints(w.id, sinceMs) })),
+    );
+    res.json(
+      tenantTrends({ tenant, workloads, nowMs, hours, cost: allowed ? costService : null }),
+    );
   });
 
   router.get('/cost/clusters', async (req, res) => {

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { DatabaseAuditLog } from './audit/AuditLog';
 import { DEFAULT_GOVERNANCE_CONFIG } from './config';
 import { GovernanceService } from './GovernanceService';
+import type { GuardrailPricing } from './pricing';
 import { CatalogTargetResolver } from './targets';
 import { createTestDatabases, migratedDatabase } from './__testUtils__/database';
 import { CATALOG_SEARCH, CHECKOUT, testEntities } from './__testUtils__/fixtures';
@@ -25,7 +26,7 @@ function demand(): Array<{ t: number; value: number }> {
   }));
 }
 
-function setup(knex: Knex, history = demand()) {
+function setup(knex: Knex, history = demand(), pricing?: GuardrailPricing) {
   const notifications = { send: jest.fn().mockResolvedValue(undefined) };
   const auditLog = new DatabaseAuditLog({ knex });
   let now = Date.parse('2026-11-22T12:00:00Z');
@@ -41,6 +42,7 @@ function setup(knex: Knex, history = demand()) {
     auditLog,
     notifications,
     demandHistory: jest.fn(async () => history),
+    pricing,
     clock,
   });
   return { governance, auditLog, notifications };
@@ -191,6 +193,37 @@ describe('GovernanceService', () => {
       const actions = (await auditLog.query({ target: CHECKOUT, ascending: true })).map(e => `${e.action}:${e.actor}`);
       expect(actions).toEqual([`change.request:${alice.ref}`, `change.approve:${pat.ref}`]);
       await expect(governance.approve(request.id, priya, null)).rejects.toThrow(/already applied/);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "prices the cost guardrail and the backtest with the service's replica price (the cost card's model), %p",
+    async id => {
+      const knex = await migratedDatabase(databases, id);
+      const pricing = {
+        currency: 'EUR',
+        replicaHourly: jest.fn(async (ref: string) => (ref === CHECKOUT ? [0.1] : [])),
+      };
+      const { governance } = setup(knex, demand(), pricing);
+      const ctx = await governance.contextFor('service', CHECKOUT);
+      const result = await governance.update(
+        ctx,
+        { override: { maxReplicas: 80 }, version: 0, reason: 'black friday' },
+        alice,
+      );
+      if (result.status !== 'pending-approval') throw new Error(`expected a change request, got ${result.status}`);
+      const request = result.changeRequest as any;
+      const cost = request.guardrails.find((g: any) => g.code === 'COST_INCREASE');
+      // 80 replicas × €0.10 × 730 h = €5,840, in the catalog's currency, with the price named.
+      expect(cost.message).toMatch(/to €5,840\b.*at €0\.1 per replica-hour/);
+      expect(request.backtest.pricing).toEqual({ currency: 'EUR', replicaHourly: 0.1 });
+      const hours = (Date.parse(request.backtest.to) - Date.parse(request.backtest.from)) / 3600_000;
+      // The backtest's month: its replica-hours per hour × 730 h × the same €0.10.
+      expect(request.backtest.new.monthlyCost).toBeCloseTo(
+        (request.backtest.new.replicaHours / hours) * 730 * 0.1,
+        0,
+      );
       await knex.destroy();
     },
   );

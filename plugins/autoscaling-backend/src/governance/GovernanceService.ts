@@ -9,9 +9,12 @@
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { InputError } from '@backstage/errors';
 import type {
   EffectivePolicy,
+  GuardrailFinding,
   PolicyDocument,
+  PolicyOverride,
   PolicyTarget,
   PolicyUpdateResult,
   PolicyValidationResult,
@@ -19,6 +22,7 @@ import type {
 import type { Knex } from 'knex';
 import type { AuditLog } from './audit/AuditLog';
 import type { DemandPoint } from './changes/backtest';
+import type { GuardrailPricing } from './pricing';
 import {
   ChangeRequestStore,
   type ChangeRequestQuery,
@@ -56,6 +60,8 @@ export interface GovernanceServiceOptions {
   auditLog: AuditLog;
   notifications?: NotificationService;
   demandHistory: (entityRef: string) => Promise<DemandPoint[]>;
+  /** The cost card's pricing of replicas (guardrail costs, backtests). */
+  pricing?: GuardrailPricing;
   clock?: () => Date;
 }
 
@@ -79,6 +85,7 @@ export class GovernanceService implements PolicyService {
       contexts: this.contexts,
       requestChange: (context, input, actor, evaluation) =>
         this.workflow.create(context, input, actor, evaluation),
+      pricing: options.pricing,
       clock: options.clock,
     });
     this.workflow = new ChangeRequestWorkflow({
@@ -88,6 +95,7 @@ export class GovernanceService implements PolicyService {
       auditLog: options.auditLog,
       notifications: options.notifications,
       demandHistory: options.demandHistory,
+      pricing: options.pricing,
       policies: this.policies,
       changeRequests: this.changeRequests,
       contexts: this.contexts,
@@ -144,6 +152,43 @@ export class GovernanceService implements PolicyService {
 
   approve(id: string, actor: Actor, comment: string | null): Promise<GovernanceChangeRequest> {
     return this.workflow.approve(id, actor, comment);
+  }
+
+  /**
+   * A change request the engine files for a change it may not make alone (a vertical raise over
+   * its guardrail): `propose` turns the service document's override into the proposal, stored
+   * against the document's version with `finding` as the guardrail it crosses. Approving it
+   * applies the proposal like any other request. While an earlier request of the same actor
+   * on the entity is pending, that one is returned and nothing new is filed.
+   */
+  async requestEngineChange(input: {
+    entityRef: string;
+    propose: (current: PolicyOverride) => PolicyOverride;
+    finding: GuardrailFinding;
+    reason: string;
+    actor: Actor;
+  }): Promise<GovernanceChangeRequest> {
+    const context = await this.contexts.contextForEntity(input.entityRef);
+    // One pending request of the engine per entity: while it waits, it is the answer.
+    const [pending] = await this.workflow.list({
+      status: 'pending',
+      entityRef: context.entityRef,
+      requestedBy: input.actor.ref,
+      limit: 1,
+    });
+    if (pending) return pending;
+    const document = await this.documents.getDocument(context.target);
+    const override = input.propose(document.override);
+    const evaluation = await this.documents.evaluate(context, override);
+    if (evaluation.issues.length > 0) {
+      throw new InputError(evaluation.issues.map(i => `${i.path}: ${i.message}`).join('; '));
+    }
+    return this.workflow.create(
+      context,
+      { override, version: document.version, reason: input.reason },
+      input.actor,
+      { ...evaluation, guardrails: [...evaluation.guardrails, input.finding] },
+    );
   }
 
   /** Rejects a pending request (the requester may withdraw their own). */

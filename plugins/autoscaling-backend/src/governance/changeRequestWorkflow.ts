@@ -20,6 +20,7 @@ import {
 } from './changes/ChangeRequestStore';
 import { supersededComment, supersededNotification, VERSION_CHECK_ACTOR } from './changes/supersede';
 import type { GovernanceConfig } from './config';
+import { replicaPricingOf, type GuardrailPricing } from './pricing';
 import type { PolicyStore } from './policies/PolicyStore';
 import {
   issueText,
@@ -37,6 +38,8 @@ export interface ChangeRequestWorkflowOptions {
   auditLog: AuditLog;
   notifications?: NotificationService;
   demandHistory: (entityRef: string) => Promise<DemandPoint[]>;
+  /** The cost card's pricing of replicas, for backtest costs (configured price without it). */
+  pricing?: GuardrailPricing;
   policies: PolicyStore;
   changeRequests: ChangeRequestStore;
   contexts: TargetContexts;
@@ -83,9 +86,15 @@ export class ChangeRequestWorkflow {
     } else {
       try {
         const history = await this.options.demandHistory(context.entityRef);
+        const pricing = await replicaPricingOf(
+          this.options.pricing,
+          context.entityRef,
+          this.options.config.guardrails.podHourlyPrice,
+        );
         const outcome = runBacktest(history, result.before, result.after!, {
           ...this.options.config.backtest,
-          podHourlyPrice: this.options.config.guardrails.podHourlyPrice,
+          podHourlyPrice: pricing.replicaHourly,
+          currency: pricing.currency,
         });
         backtest = outcome.backtest;
         backtestNote = outcome.note;

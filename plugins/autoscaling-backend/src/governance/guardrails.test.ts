@@ -77,7 +77,9 @@ describe('evaluateGuardrails', () => {
     // 10 → 40 replicas at 0.05/h: 365 → 1460 per month, +1095 > 500.
     const findings = evaluateGuardrails(policy({ maxReplicas: 10 }), policy({ maxReplicas: 40 }), service('staging'));
     expect(codes(findings)).toEqual(['COST_INCREASE']);
-    expect(findings[0].message).toContain('1095.00');
+    expect(findings[0].message).toBe(
+      'projected monthly cost at the maximum replicas rises by $1,095 (from $365 to $1,460) at the configured estimate of $0.05 per replica-hour, more than the threshold of $500',
+    );
     const tight = service('staging', { tenant: { name: 'initech', replicaQuota: null, monthlyBudget: 1200 } });
     expect(codes(evaluateGuardrails(policy({ maxReplicas: 10 }), policy({ maxReplicas: 40 }), tight))).toEqual([
       'ABOVE_BUDGET',
@@ -94,6 +96,19 @@ describe('evaluateGuardrails', () => {
 
   it('estimates the ceiling cost from maxReplicas', () => {
     expect(ceilingMonthlyCost(policy({ maxReplicas: 4 }), 0.1)).toBeCloseTo(292);
+    expect(ceilingMonthlyCost(policy({ maxReplicas: 4 }), 0.1, 2)).toBeCloseTo(584);
+  });
+
+  it("prices the ceiling with the service's own replica price and currency (the cost card's model)", () => {
+    // 12 → 40 replicas at €0.0625 a replica-hour on 2 workloads: 1,095 → 3,650 per month.
+    const findings = evaluateGuardrails(policy({ maxReplicas: 12 }), policy({ maxReplicas: 40 }), {
+      ...service('staging', { tenant: { name: 'acme', replicaQuota: null, monthlyBudget: 3000 } }),
+      pricing: { currency: 'EUR', replicaHourly: 0.0625, workloads: 2, source: 'prices' },
+    });
+    expect(findings.map(f => f.message)).toEqual([
+      'projected monthly cost at the maximum replicas rises by €2,555 (from €1,095 to €3,650) at €0.0625 per replica-hour, across 2 workloads, more than the threshold of €500',
+      "projected monthly cost at the maximum replicas €3,650 at €0.0625 per replica-hour, across 2 workloads is above tenant acme's monthly budget of €3,000",
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@
  * policy before and after the change, the target's context and the configuration.
  */
 import {
+  formatMoney,
   formatPolicyPath,
   type GuardrailFinding,
   type PolicyDiffEntry,
@@ -12,6 +13,7 @@ import {
 import { assertJsonShape } from '../util/jsonShape';
 import { canonicalJson } from './audit/canonical';
 import { HOURS_PER_MONTH, type GuardrailConfig } from './config';
+import { describePricing, type ReplicaPricing } from './pricing';
 import { pinnedMinimum, type PinnedMinimum } from './scheduleFloor';
 
 export interface GuardrailContext {
@@ -22,7 +24,12 @@ export interface GuardrailContext {
   environment?: string;
   tenant?: { name: string; replicaQuota: number | null; monthlyBudget: number | null };
   config: GuardrailConfig;
-  /** Monthly cost a policy allows; defaults to `ceilingMonthlyCost`. */
+  /**
+   * How a replica is priced: the service's prices (the cost card's model) or the configured
+   * per-pod price; also the currency of the messages. Defaults to the configured price in USD.
+   */
+  pricing?: ReplicaPricing;
+  /** Monthly cost a policy allows; defaults to the ceiling at `pricing` (`ceilingMonthlyCost`). */
   estimateMonthlyCost?: (policy: ScalingPolicy) => number;
   /**
    * What bounds, mode and cost changes are measured from: the last approved (or platform-set)
@@ -33,11 +40,15 @@ export interface GuardrailContext {
 }
 
 /**
- * The default cost estimate: the ceiling the policy allows, maxReplicas × per-pod hourly price
- * × 730 h. A price catalog can replace it through `GuardrailContext.estimateMonthlyCost`.
+ * The default cost estimate: the ceiling the policy allows, maxReplicas × the price of a
+ * replica-hour × 730 h, for each of the target's workloads.
  */
-export function ceilingMonthlyCost(policy: ScalingPolicy, podHourlyPrice: number): number {
-  return policy.maxReplicas * podHourlyPrice * HOURS_PER_MONTH;
+export function ceilingMonthlyCost(
+  policy: ScalingPolicy,
+  replicaHourly: number,
+  workloads = 1,
+): number {
+  return policy.maxReplicas * replicaHourly * HOURS_PER_MONTH * workloads;
 }
 
 /**
@@ -57,7 +68,6 @@ export function reachesProduction(context: GuardrailContext): boolean {
   }
 }
 
-const money = (value: number) => value.toFixed(2);
 
 /** Pinned minimums, computed once per policy object. */
 const pinnedCache = new WeakMap<ScalingPolicy, PinnedMinimum>();
@@ -88,6 +98,13 @@ export function evaluateGuardrails(
   context: GuardrailContext,
 ): GuardrailFinding[] {
   const { config, tenant } = context;
+  const pricing: ReplicaPricing = context.pricing ?? {
+    currency: 'USD',
+    replicaHourly: config.podHourlyPrice,
+    workloads: 1,
+    source: 'flat',
+  };
+  const money = (value: number) => formatMoney(value, pricing.currency);
   const findings: GuardrailFinding[] = [];
   const production = reachesProduction(context);
 
@@ -160,7 +177,9 @@ export function evaluateGuardrails(
   }
 
   const estimate =
-    context.estimateMonthlyCost ?? ((p: ScalingPolicy) => ceilingMonthlyCost(p, config.podHourlyPrice));
+    context.estimateMonthlyCost ??
+    ((p: ScalingPolicy) => ceilingMonthlyCost(p, pricing.replicaHourly, pricing.workloads));
+  const model = context.estimateMonthlyCost ? '' : ` ${describePricing(pricing)}`;
   const costCurrent = before ? estimate(before) : 0;
   const costBefore = reference ? estimate(reference) : 0;
   const costAfter = estimate(after);
@@ -169,9 +188,9 @@ export function evaluateGuardrails(
     findings.push({
       code: 'COST_INCREASE',
       path: 'maxReplicas',
-      message: `projected monthly cost rises by ${money(increase)} (from ${money(costBefore)} to ${money(
-        costAfter,
-      )}${since(costBefore, costCurrent)}), more than the threshold of ${money(
+      message: `projected monthly cost at the maximum replicas rises by ${money(increase)} (from ${money(
+        costBefore,
+      )} to ${money(costAfter)}${since(costBefore, costCurrent)})${model}, more than the threshold of ${money(
         config.monthlyCostIncreaseThreshold,
       )}`,
     });
@@ -181,7 +200,9 @@ export function evaluateGuardrails(
     findings.push({
       code: 'ABOVE_BUDGET',
       path: 'maxReplicas',
-      message: `projected monthly cost ${money(costAfter)} is above tenant ${tenant!.name}'s monthly budget of ${money(budget)}`,
+      message: `projected monthly cost at the maximum replicas ${money(costAfter)}${model} is above tenant ${
+        tenant!.name
+      }'s monthly budget of ${money(budget)}`,
     });
   }
   return findings;

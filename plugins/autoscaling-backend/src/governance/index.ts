@@ -26,6 +26,7 @@ import {
 import { DatabaseAuditLog, type AuditLog } from './audit/AuditLog';
 import { readGovernanceConfig } from './config';
 import { GovernanceService, type PolicyService } from './GovernanceService';
+import type { GuardrailPricing } from './pricing';
 import { createGovernanceRouter } from './router';
 import { CatalogTargetResolver, type TargetResolver } from './targets';
 
@@ -43,6 +44,7 @@ export type { TargetResolver, ResolvedTarget, TenantInfo } from './targets';
 export { TENANT_ANNOTATION, ENVIRONMENT_ANNOTATION } from './targets';
 export type { GovernanceChangeRequest } from './changes/ChangeRequestStore';
 export type { DemandPoint } from './changes/backtest';
+export type { GuardrailPricing } from './pricing';
 export {
   DEFAULT_GOVERNANCE_CONFIG,
   readGovernanceConfig,
@@ -66,6 +68,8 @@ export interface GovernanceOptions {
   notifications?: NotificationService;
   /** Recent demand (rps) of a service for backtests; `t` in epoch ms. */
   demandHistory: (entityRef: string) => Promise<Array<{ t: number; value: number }>>;
+  /** The cost card's pricing of replicas, for guardrail costs and backtests. */
+  pricing?: GuardrailPricing;
   clock?: () => Date;
 }
 
@@ -78,6 +82,8 @@ export interface Governance {
   policies: PolicyService;
   /** entityRef → target, tenant (tier, quota, budget) and environment from the catalog. */
   targets: TargetResolver;
+  /** Change requests the engine files (vertical raises over their guardrail). */
+  requestEngineChange: GovernanceService['requestEngineChange'];
   /** Who approves change requests; also told of open circuits and budget emergencies. */
   approverGroup: string;
   /**
@@ -128,6 +134,7 @@ export async function createGovernance(options: GovernanceOptions): Promise<Gove
     auditLog,
     notifications: options.notifications,
     demandHistory: options.demandHistory,
+    pricing: options.pricing,
     clock: options.clock,
   });
   const router = await createGovernanceRouter({
@@ -140,6 +147,7 @@ export async function createGovernance(options: GovernanceOptions): Promise<Gove
     router,
     auditLog,
     policies: governance,
+    requestEngineChange: input => governance.requestEngineChange(input),
     targets,
     approverGroup: config.approverGroup,
     async authorizeTarget(req, permission, entityRef) {

@@ -35,6 +35,7 @@ import { DEFAULT_REFUSAL_LIMITS, digestOf, RefusalLimiter } from './audit/refusa
 import type { GovernanceChangeRequest } from './changes/ChangeRequestStore';
 import type { GovernanceConfig } from './config';
 import { diffOverrides, evaluateGuardrails } from './guardrails';
+import { replicaPricingOf, type GuardrailPricing } from './pricing';
 import { emptyDocument, PolicyStore } from './policies/PolicyStore';
 import type { TargetContext, TargetContexts } from './targetContexts';
 
@@ -90,6 +91,8 @@ export interface PolicyDocumentsOptions {
     actor: Actor,
     evaluation: PolicyEvaluation,
   ) => Promise<GovernanceChangeRequest>;
+  /** The cost card's pricing of replicas, for the cost guardrails (configured price without it). */
+  pricing?: GuardrailPricing;
   clock?: () => Date;
 }
 
@@ -198,8 +201,15 @@ export class PolicyDocuments {
       };
     }
     const baseline = await this.baselineOf(context, parents, current, before);
+    // Services are priced by their own replicas; levels above them by the configured price.
+    const pricing = await replicaPricingOf(
+      this.options.pricing,
+      context.target.level === 'service' ? context.entityRef : null,
+      this.options.config.guardrails.podHourlyPrice,
+    );
     const guardrails = evaluateGuardrails(before, afterResolution.policy, {
       baseline,
+      pricing,
       level: context.target.level,
       name: context.target.name,
       environment: context.environment ?? undefined,

@@ -274,6 +274,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       // Cost and budget: the tenant's members, the service's owners, the platform team.
       canReadCost: (req, entityRefs) =>
         governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
+      clock,
     }),
   );
   router.use(

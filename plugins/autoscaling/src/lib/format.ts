@@ -8,23 +8,13 @@ import type {
   GuardrailFinding,
   PolicyMode,
 } from '@internal/plugin-autoscaling-common';
+import { formatMoney } from '@internal/plugin-autoscaling-common';
 import { clampLabel, clampOf } from './clamp';
 
 export const NO_VALUE = '—';
 
-export function formatMoney(
-  value: number | null | undefined,
-  currency = 'USD',
-): string {
-  if (value === null || value === undefined || !Number.isFinite(value))
-    return NO_VALUE;
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency,
-    maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 2,
-    minimumFractionDigits: Math.abs(value) >= 100 ? 0 : 2,
-  }).format(value);
-}
+/** One money format for the portal and the backend's messages (see the common package). */
+export { formatMoney };
 
 export function formatPercent(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value))

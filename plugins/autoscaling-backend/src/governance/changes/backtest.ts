@@ -17,7 +17,10 @@ export interface BacktestOptions {
   capacityPerPod: number;
   startupSeconds: number;
   maxSteps: number;
+  /** Price of one replica-hour (the cost card's, see governance/pricing.ts). */
   podHourlyPrice: number;
+  /** Currency of the price; recorded with the backtest. */
+  currency?: string;
   /** Points kept in `Backtest.series` for charts. */
   maxSeriesPoints?: number;
 }
@@ -83,6 +86,7 @@ export function runBacktest(
       to: new Date(series.timeMs[series.timeMs.length - 1]).toISOString(),
       old: summarise(oldRun.summary),
       new: summarise(newRun.summary),
+      pricing: { currency: options.currency ?? 'USD', replicaHourly: options.podHourlyPrice },
       series: out,
     },
     note: null,
