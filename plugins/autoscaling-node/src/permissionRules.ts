@@ -14,11 +14,16 @@ export interface AutoscalingTarget {
   tenantRef?: string;
   /** The entity's owner (for a Component). */
   ownerRef?: string;
+  /**
+   * The tenant Group and every Group below it in the catalog's hierarchy (its `parentOf`
+   * relations, recursively): whoever is a member of one of them is a member of the tenant.
+   */
+  tenantMemberRefs?: string[];
 }
 
 /** Filter form of the rules, for listing targets a user may act on. */
 export type AutoscalingTargetFilter =
-  | { property: 'tenantRef' | 'ownerRef'; values: string[] }
+  | { property: 'tenantRef' | 'ownerRef' | 'tenantMemberRefs'; values: string[] }
   | { anyOf: AutoscalingTargetFilter[] }
   | { allOf: AutoscalingTargetFilter[] }
   | { not: AutoscalingTargetFilter };
@@ -52,6 +57,28 @@ export const isTenantAdmin = createPermissionRule({
   }),
 });
 
+/**
+ * The user is a member of the target's tenant, directly or through a Group below the tenant
+ * Group (a team whose parent is the tenant, and so on). Membership reads (cost and budget);
+ * administering the tenant stays with the tenant Group's own members (IS_TENANT_ADMIN).
+ */
+export const isTenantMember = createPermissionRule({
+  name: 'IS_TENANT_MEMBER',
+  description:
+    "Allow users who are members of the target's tenant group or of a group below it",
+  resourceRef: autoscalingTargetResourceRef,
+  paramsSchema: claimsSchema,
+  apply: (resource, { claims }) => {
+    const groups =
+      resource.tenantMemberRefs ?? (resource.tenantRef ? [resource.tenantRef] : []);
+    return claims.some(claim => groups.includes(claim));
+  },
+  toQuery: ({ claims }) => ({
+    property: 'tenantMemberRefs',
+    values: claims,
+  }),
+});
+
 /** The user owns the target Component (directly or through a team). */
 export const isServiceOwner = createPermissionRule({
   name: 'IS_SERVICE_OWNER',
@@ -68,7 +95,7 @@ export const isServiceOwner = createPermissionRule({
   }),
 });
 
-export const autoscalingTargetRules = { isTenantAdmin, isServiceOwner };
+export const autoscalingTargetRules = { isTenantAdmin, isTenantMember, isServiceOwner };
 
 /** Condition builders for permission policies, e.g. `autoscalingConditions.isTenantAdmin({claims})`. */
 export const {

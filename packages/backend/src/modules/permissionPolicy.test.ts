@@ -19,6 +19,7 @@ import {
 import { permissionRules as catalogRules } from '@backstage/plugin-catalog-backend/alpha';
 import {
   autoscalingCostReadPermission,
+  autoscalingPolicyUpdatePermission,
   autoscalingStateReadPermission,
 } from '@internal/plugin-autoscaling-common';
 import {
@@ -47,6 +48,10 @@ const catalogLocationDelete = basic('catalog.location.delete', 'delete');
 const catalogIngestionManage = basic('catalog.ingestion.manage', 'update');
 const catalogLocationAnalyze = basic('catalog.location.analyze');
 const catalogEntityValidate = basic('catalog.entity.validate');
+// The Kubernetes plugin's permissions (@backstage/plugin-kubernetes-common).
+const kubernetesProxy = basic('kubernetes.proxy');
+const kubernetesResourcesRead = basic('kubernetes.resources.read', 'read');
+const kubernetesClustersRead = basic('kubernetes.clusters.read', 'read');
 
 /** Ownership refs as the catalog sign-in gives them: the user and their groups. */
 const claims: Record<string, string[]> = {
@@ -90,22 +95,27 @@ const acmeGroup: Entity = {
   spec: { type: 'tenant', children: [] },
 };
 
+/** acme's groups as the plugin resolves them from the catalog: acme and its teams (catalog/org.yaml). */
+const acmeMembers = ['group:default/acme', 'group:default/acme-checkout', 'group:default/acme-web'];
 const acmeTarget: AutoscalingTarget = {
   entityRef: 'group:default/acme',
   kind: 'group',
   tenantRef: 'group:default/acme',
+  tenantMemberRefs: acmeMembers,
 };
 const checkoutTarget: AutoscalingTarget = {
   entityRef: 'component:default/checkout-api',
   kind: 'component',
   tenantRef: 'group:default/acme',
   ownerRef: 'group:default/acme-checkout',
+  tenantMemberRefs: acmeMembers,
 };
 const ledgerTarget: AutoscalingTarget = {
   entityRef: 'component:default/ledger-api',
   kind: 'component',
   tenantRef: 'group:default/globex',
   ownerRef: 'group:default/globex-finance',
+  tenantMemberRefs: ['group:default/globex', 'group:default/globex-finance'],
 };
 
 const catalogAuthorizer = createConditionAuthorizer(Object.values(catalogRules) as any);
@@ -157,11 +167,32 @@ describe('AutoscalingRolePolicy permission matrix', () => {
     });
   });
 
-  describe('cost reads: tenant members, service owners and the platform team (issue 15 item 12)', () => {
+  describe('other plugins: Kubernetes reads for everyone, the Kubernetes proxy for the platform team only', () => {
     const rows: Row[] = [
-      ['acme cost and budget', autoscalingCostReadPermission, acmeTarget, [...PLATFORM, 'alice']],
-      ['checkout-api cost', autoscalingCostReadPermission, checkoutTarget, [...PLATFORM, 'alice', 'bob']],
+      ['kubernetes proxy (any request to the API server)', kubernetesProxy, undefined, PLATFORM],
+      ['kubernetes resources read', kubernetesResourcesRead, undefined, USERS],
+      ['kubernetes clusters read', kubernetesClustersRead, undefined, USERS],
+    ];
+    it.each(rows)('%s', async (_name, permission, resource, expected) => {
+      expect(await allowedUsers(policy, permission, resource)).toEqual(expected);
+    });
+
+    it('denies the proxy to a request without a user', async () => {
+      expect((await policy.handle({ permission: kubernetesProxy })).result).toBe(AuthorizeResult.DENY);
+    });
+  });
+
+  describe('cost reads: tenant members (through their teams too), service owners and the platform team (issue 15 item 12)', () => {
+    const rows: Row[] = [
+      // bob (acme-checkout) and carol (acme-web) are members of acme through their teams.
+      ['acme cost and budget', autoscalingCostReadPermission, acmeTarget, [...PLATFORM, 'alice', 'bob', 'carol']],
+      ['checkout-api cost', autoscalingCostReadPermission, checkoutTarget, [...PLATFORM, 'alice', 'bob', 'carol']],
       ['ledger-api cost', autoscalingCostReadPermission, ledgerTarget, [...PLATFORM, 'gina', 'gus']],
+      // Without the resolved hierarchy, only the tenant Group's own members.
+      ['acme cost, no hierarchy known', autoscalingCostReadPermission, { ...acmeTarget, tenantMemberRefs: undefined }, [...PLATFORM, 'alice']],
+      // Membership reads; administering the tenant stays with the tenant Group's members.
+      ['acme tenant policy update', autoscalingPolicyUpdatePermission, acmeTarget, [...PLATFORM, 'alice']],
+      ['checkout-api policy update', autoscalingPolicyUpdatePermission, checkoutTarget, [...PLATFORM, 'alice', 'bob']],
       // Scaling state stays readable to everyone signed in, as before.
       ['scaling state', autoscalingStateReadPermission, undefined, USERS],
     ];

@@ -39,6 +39,14 @@ const PLATFORM_ONLY = new Set([
   autoscalingAuditReadPermission.name,
 ]);
 
+/**
+ * Permissions of other plugins that only the platform team holds. `kubernetes.proxy` sends any
+ * request to a cluster's API server with the Kubernetes backend's own credentials (exec, pod
+ * logs, deleting pods, editing Deployments, reading Secrets): the Kubernetes tab's resource
+ * and cluster reads stay open, the proxy does not.
+ */
+const OTHER_PLUGINS_PLATFORM_ONLY = new Set(['kubernetes.proxy']);
+
 /** The catalog's resource type (entities); its write permissions are conditional on ownership. */
 const CATALOG_ENTITY_RESOURCE_TYPE = 'catalog-entity';
 
@@ -51,7 +59,8 @@ const CATALOG_SIDE_EFFECT_FREE = new Set([
 /**
  * Who reads tenant cost and budget data (`autoscaling.cost.read`: a tenant's cost summary and
  * budget, the spend export, a workload's cost, change requests):
- * - `tenant` (default): members of the tenant Group, owners of the service, the platform team;
+ * - `tenant` (default): members of the tenant Group or of a Group below it (its teams), owners
+ *   of the service, the platform team;
  * - `all-users`: every signed-in catalog user (not the guest);
  * - `platform`: the platform team only.
  */
@@ -92,8 +101,9 @@ export function readRolePolicyOptions(config: Config): RolePolicyOptions {
  * - the guest: reads only (no catalog writes, no cost).
  * Catalog writes: deleting or refreshing an entity needs to own it; creating entities,
  * registering or deleting locations and managing ingestion are the platform team's.
- * Permissions of other plugins (Kubernetes, notifications, signals) are allowed, as in the
- * default Backstage app.
+ * Permissions of other plugins (Kubernetes reads, notifications, signals) are allowed, as in
+ * the default Backstage app, except the Kubernetes proxy (`kubernetes.proxy`): the platform
+ * team's only.
  */
 export class AutoscalingRolePolicy implements PermissionPolicy {
   private readonly options: RolePolicyOptions;
@@ -116,6 +126,9 @@ export class AutoscalingRolePolicy implements PermissionPolicy {
       !user || user.info.userEntityRef === this.options.guestUserRef;
     if (permission.name.startsWith('catalog.')) {
       return this.catalog(request, user, { claims, isPlatform, isGuest });
+    }
+    if (OTHER_PLUGINS_PLATFORM_ONLY.has(permission.name)) {
+      return { result: isPlatform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (!permission.name.startsWith('autoscaling.')) {
       return { result: AuthorizeResult.ALLOW };
@@ -189,9 +202,10 @@ export class AutoscalingRolePolicy implements PermissionPolicy {
     if (!isResourcePermission(permission, AUTOSCALING_TARGET_RESOURCE_TYPE)) {
       return { result: AuthorizeResult.DENY };
     }
+    // Members of the tenant directly or through a group below it (a team of the tenant).
     return createAutoscalingTargetConditionalDecision(permission, {
       anyOf: [
-        autoscalingTargetConditions.isTenantAdmin({ claims: who.claims }),
+        autoscalingTargetConditions.isTenantMember({ claims: who.claims }),
         autoscalingTargetConditions.isServiceOwner({ claims: who.claims }),
       ],
     });

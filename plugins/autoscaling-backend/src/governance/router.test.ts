@@ -71,10 +71,12 @@ describe('governance routes', () => {
       pat: rows.map((_, i) => i),
       // tenant admin of acme: reads, acme's service and tenant documents, acme's cost
       alice: [...reads, 7, 9, 21, 23, 25, 26, 27],
-      // owner of checkout-api (acme-checkout): reads, own service only, its cost and requests
-      bob: [...reads, 7, 23, 25, 26, 27],
-      // owner of ledger-api (globex-finance): reads, own service only, its cost
-      gus: [...reads, 8, 24, 26],
+      // owner of checkout-api (acme-checkout, a team of acme): reads, own service only, its
+      // cost and requests, and acme's cost as a member of acme through his team
+      bob: [...reads, 7, 21, 23, 25, 26, 27],
+      // owner of ledger-api (globex-finance, a team of globex): reads, own service only, its
+      // cost, globex's cost through his team
+      gus: [...reads, 8, 22, 24, 26],
       // tenant admin of globex
       gina: [...reads, 8, 10, 22, 24, 26],
       // nobody in particular: reads only, no cost

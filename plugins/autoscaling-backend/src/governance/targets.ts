@@ -118,6 +118,38 @@ export function tenantInfoOf(entity: Entity): TenantInfo {
 const isTenantGroup = (entity: Entity) =>
   entity.kind.toLowerCase() === 'group' && (entity.spec as any)?.type === 'tenant';
 
+/** How far below a tenant Group its member groups are looked for, and how many at most. */
+const MEMBER_GROUP_DEPTH = 10;
+const MEMBER_GROUP_LIMIT = 500;
+
+/**
+ * The Groups directly below a Group: its `parentOf` relations (the catalog emits them from
+ * both the parent's `spec.children` and each child's `spec.parent`) and its `spec.children`.
+ */
+function childGroupRefs(group: Entity): string[] {
+  const refs = new Set<string>();
+  for (const relation of group.relations ?? []) {
+    if (relation.type === 'parentOf') refs.add(relation.targetRef);
+  }
+  const children = (group.spec as any)?.children;
+  for (const child of Array.isArray(children) ? children : []) {
+    if (typeof child !== 'string') continue;
+    try {
+      refs.add(
+        stringifyEntityRef(
+          parseEntityRef(child, {
+            defaultKind: 'group',
+            defaultNamespace: group.metadata.namespace ?? 'default',
+          }),
+        ),
+      );
+    } catch {
+      // A malformed child ref names no group.
+    }
+  }
+  return [...refs].filter(ref => ref.startsWith('group:'));
+}
+
 export class CatalogTargetResolver implements TargetResolver {
   private readonly cache = new Map<string, { at: number; value: Entity | undefined }>();
 
@@ -159,6 +191,26 @@ export class CatalogTargetResolver implements TargetResolver {
     return entity && isTenantGroup(entity) ? tenantInfoOf(entity) : undefined;
   }
 
+  /**
+   * The tenant Group and every Group below it (breadth first through the catalog's
+   * hierarchy, cycles ignored, at most MEMBER_GROUP_DEPTH levels and MEMBER_GROUP_LIMIT
+   * groups): a member of any of them is a member of the tenant.
+   */
+  private async tenantMemberRefs(tenant: Entity): Promise<string[]> {
+    const seen = new Set([stringifyEntityRef(tenant)]);
+    let level: Entity[] = [tenant];
+    for (let depth = 0; depth < MEMBER_GROUP_DEPTH && level.length > 0; depth++) {
+      const next = level
+        .flatMap(childGroupRefs)
+        .filter(ref => !seen.has(ref))
+        .slice(0, Math.max(0, MEMBER_GROUP_LIMIT - seen.size));
+      next.forEach(ref => seen.add(ref));
+      const entities = await Promise.all(next.map(ref => this.entity(ref)));
+      level = entities.filter((e): e is Entity => e !== undefined);
+    }
+    return [...seen];
+  }
+
   async resolve(entityRef: string): Promise<ResolvedTarget | undefined> {
     let ref: string;
     try {
@@ -176,13 +228,19 @@ export class CatalogTargetResolver implements TargetResolver {
         entity,
         tenant,
         environment: null,
-        target: { entityRef: ref, kind: 'group', tenantRef: tenant ? ref : undefined },
+        target: {
+          entityRef: ref,
+          kind: 'group',
+          tenantRef: tenant ? ref : undefined,
+          tenantMemberRefs: tenant ? await this.tenantMemberRefs(entity) : undefined,
+        },
       };
     }
     if (kind !== 'component') return undefined;
     const annotations = entity.metadata.annotations ?? {};
     const tenantName = annotations[TENANT_ANNOTATION];
     const tenant = tenantName ? (await this.tenant(tenantName)) ?? null : null;
+    const tenantEntity = tenant ? await this.entity(tenant.entityRef) : undefined;
     const owner = (entity.spec as any)?.owner;
     let ownerRef: string | undefined;
     if (typeof owner === 'string' && owner) {
@@ -207,6 +265,7 @@ export class CatalogTargetResolver implements TargetResolver {
         kind: 'component',
         tenantRef: tenant?.entityRef,
         ownerRef,
+        tenantMemberRefs: tenantEntity ? await this.tenantMemberRefs(tenantEntity) : undefined,
       },
     };
   }

@@ -37,8 +37,32 @@ const service = (name: string, tenantName: string, environment: string, owner: s
   spec: { type: 'service', lifecycle: 'production', owner: `group:default/${owner}` },
 });
 
+/**
+ * The `parentOf`/`childOf` relations the catalog's processor derives from `spec.parent`
+ * (the catalog mock derives none), so the group hierarchy reads as in a real catalog.
+ */
+function withHierarchyRelations(entities: Entity[]): Entity[] {
+  const refOf = (name: string) => `group:default/${name}`;
+  const children = new Map<string, string[]>();
+  for (const e of entities) {
+    const parent = (e.spec as any)?.parent;
+    if (e.kind === 'Group' && typeof parent === 'string') {
+      children.set(parent, [...(children.get(parent) ?? []), e.metadata.name]);
+    }
+  }
+  return entities.map(e => {
+    if (e.kind !== 'Group') return e;
+    const parent = (e.spec as any)?.parent;
+    const relations = [
+      ...(typeof parent === 'string' ? [{ type: 'childOf', targetRef: refOf(parent) }] : []),
+      ...(children.get(e.metadata.name) ?? []).map(c => ({ type: 'parentOf', targetRef: refOf(c) })),
+    ];
+    return relations.length ? { ...e, relations } : e;
+  });
+}
+
 /** The demo organisation in small: three tenants, their teams and services. */
-export const testEntities: Entity[] = [
+export const testEntities: Entity[] = withHierarchyRelations([
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
@@ -60,7 +84,7 @@ export const testEntities: Entity[] = [
     metadata: { name: 'orders', namespace: 'default' },
     spec: { type: 'openapi', owner: 'group:default/acme-checkout' },
   },
-];
+]);
 
 /** Ownership refs (what userInfo would return) of the demo users. */
 export const ownership: Record<string, string[]> = {

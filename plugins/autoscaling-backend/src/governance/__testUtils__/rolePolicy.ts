@@ -3,7 +3,7 @@
  * role policy (packages/backend/src/modules/permissionPolicy.ts, mirrored here because a
  * plugin must not import the app's backend) and `permission.enabled: true`:
  * platform team → everything; approve/admin/audit → platform only; cost reads → CONDITIONAL
- * anyOf(isTenantAdmin, isServiceOwner), never the guest (costReadScope: tenant); other reads →
+ * anyOf(isTenantMember, isServiceOwner), never the guest (costReadScope: tenant); other reads →
  * allowed; resource updates → CONDITIONAL anyOf(isTenantAdmin, isServiceOwner).
  * Catalog permissions are not asked here (the catalog is a mock); packages/backend's
  * permissionPolicy.test.ts covers them.
@@ -54,7 +54,7 @@ export function decide(permission: Permission, credentials: BackstageCredentials
     }
     return createAutoscalingTargetConditionalDecision(permission, {
       anyOf: [
-        autoscalingTargetConditions.isTenantAdmin({ claims }),
+        autoscalingTargetConditions.isTenantMember({ claims }),
         autoscalingTargetConditions.isServiceOwner({ claims }),
       ],
     });
