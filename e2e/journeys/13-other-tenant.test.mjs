@@ -1,5 +1,6 @@
 // Journey: gina (globex tenant admin) opens acme's checkout-api. She can read it, but every
-// control that would change it is disabled with the reason: manual scale and the policy editor.
+// control that would change it is disabled with the reason (manual scale and the policy
+// editor), and its cost is not hers to see: the cost card says who may see it.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_URL, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
@@ -24,8 +25,12 @@ test('a user of another tenant cannot edit: controls are disabled with the reaso
   await reasonHolder.hover();
   await page.getByRole('tooltip').filter({ hasText: 'cannot scale this service' }).waitFor();
   await screenshot(page, '13-other-tenant-scale-disabled');
-  await page.getByTestId('cost-card').scrollIntoViewIfNeeded();
-  await screenshot(page, '13-other-tenant-cost-readable');
+  // Cost: acme's, not hers (autoscaling.cost.read): the card says who may see it.
+  const costNotice = page.getByTestId('cost-card').getByTestId('cost-not-allowed');
+  await costNotice.waitFor();
+  assert.match(await costNotice.textContent(), /Cost is visible to members of tenant acme and the platform team/);
+  await costNotice.scrollIntoViewIfNeeded();
+  await screenshot(page, '13-other-tenant-cost-not-visible');
 
   // Policy editor: read-only with the reason.
   await page.getByRole('tab', { name: 'Policy' }).click();

@@ -245,7 +245,9 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
   );
 
   const router = Router();
-  router.use(express.json());
+  // One body limit for every route, the one the OpenAPI documents promise (413 above); the
+  // governance router's own parser never sees a body this one has parsed.
+  router.use(express.json({ limit: '256kb' }));
   router.get('/health', async (_req, res) => {
     const body: HealthResponse = {
       status: 'ok',
