@@ -61,6 +61,8 @@ import {
   rightSizingPolicyOf,
   type RightSizingPolicy,
 } from '../cost/verticalRecommendations';
+import { VerticalActuator, type VerticalChangeRequester } from './verticalActuator';
+import type { VerticalApplyState } from './verticalActuation';
 import {
   createLiveForecastState,
   demandSeriesOf,
@@ -82,6 +84,8 @@ export interface WorkloadEngineState {
   containers?: Record<string, ContainerVerticalState>;
   /** What right-sizing reads of the policy at the last tick (`rightSizingPolicyOf`). */
   rightSizing?: RightSizingPolicy;
+  /** What vertical `Initial`/`Auto` wrote and when (verticalActuation.ts). */
+  verticalApply?: VerticalApplyState;
   /**
    * The next 24 h of demand at hourly steps (cores), for the cost projection; the forecaster
    * itself lives in `workload_forecasts`.
@@ -156,6 +160,10 @@ export interface ClusterEvaluatorOptions {
   onBudgetStatusChanged?: (change: BudgetStatusChange) => Promise<void>;
   /** Workloads observed and actuated at once (each is a few sequential API calls). */
   concurrency?: number;
+  /** Environments whose services are production (the vertical guardrail applies). */
+  productionEnvironments?: readonly string[];
+  /** Files a change request for a vertical raise over its guardrail. */
+  requestVerticalChange?: VerticalChangeRequester;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -170,8 +178,17 @@ const HOUR_MS = 3600_000;
 export class ClusterEvaluator {
   /** Last budget status seen per tenant, so notifications go out on changes only. */
   private readonly budgetStatuses = new Map<string, BudgetStatus>();
+  private readonly vertical: VerticalActuator;
 
-  constructor(private readonly options: ClusterEvaluatorOptions) {}
+  constructor(private readonly options: ClusterEvaluatorOptions) {
+    this.vertical = new VerticalActuator({
+      client: options.client,
+      audit: options.audit,
+      health: options.health,
+      productionEnvironments: options.productionEnvironments ?? ['production'],
+      requestChange: options.requestVerticalChange,
+    });
+  }
 
   async tick(nowMs: number): Promise<{ evaluated: number; failures: number }> {
     const { cluster, client, discovery, health, logger } = this.options;
@@ -213,9 +230,11 @@ export class ClusterEvaluator {
         logger.warn(`Actuation of ${plans[i].discovered.record.id} failed: ${result.reason}`);
         return;
       }
-      const { outcome, wrote, error } = result.value;
+      const { outcome, wrote, error, vertical } = result.value;
       if (wrote) writes += 1;
       if (wrote && outcome === 'failed') failedWrites.push(error ?? 'write failed');
+      if (vertical.wrote) writes += 1;
+      if (vertical.wrote && vertical.error) failedWrites.push(vertical.error);
     });
 
     if (failures > 0 && failures >= discovered.length) {
@@ -458,7 +477,12 @@ export class ClusterEvaluator {
     planned: Plan,
     killSwitch: KillSwitchState,
     nowMs: number,
-  ): Promise<{ outcome: DecisionOutcome; wrote: boolean; error?: string }> {
+  ): Promise<{
+    outcome: DecisionOutcome;
+    wrote: boolean;
+    error?: string;
+    vertical: { wrote: boolean; error?: string };
+  }> {
     let plan = planned;
     const { store, audit, client, health } = this.options;
     const { record } = plan.discovered;
@@ -577,6 +601,17 @@ export class ClusterEvaluator {
       });
     }
 
+    // Vertical: requests under vertical.mode, after the horizontal write of this tick.
+    const verticalStep = await this.vertical.step({
+      discovered: plan.discovered,
+      policy: plan.policy,
+      pods: plan.pods,
+      containers: plan.containers,
+      prior: plan.prior.verticalApply,
+      killSwitch,
+      nowMs,
+    });
+
     const current = outcome === 'applied' ? to : scale.replicas;
     const podRequests = plan.discovered.object.podRequests;
     const cost = this.options.cost?.accumulate(record.cluster, plan.prior.cost, {
@@ -613,8 +648,9 @@ export class ClusterEvaluator {
     const state: WorkloadEngineState = {
       horizontal,
       vertical: plan.vertical,
-      containers: plan.containers,
+      containers: verticalStep.containers,
       rightSizing: rightSizingPolicyOf(plan.policy),
+      verticalApply: verticalStep.state,
       lastForecast: plan.forecast,
       podCpuRequest: plan.discovered.object.podRequests.cpu,
       podMemoryRequest: plan.discovered.object.podRequests.memory,
@@ -634,7 +670,12 @@ export class ClusterEvaluator {
       demand: plan.demand,
       cpuUtilization: plan.cpuUtilization,
     });
-    return { outcome, wrote, error };
+    return {
+      outcome,
+      wrote,
+      error,
+      vertical: { wrote: verticalStep.wrote, error: verticalStep.error },
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ import type {
   CoreV1Api,
   CustomObjectsApi,
   V1Container,
+  VersionApi,
   V1Pod,
   V1Scale,
 } from '@kubernetes/client-node';
@@ -13,6 +14,7 @@ import { loadClientNode } from './clientNode';
 import { clusterError } from './errors';
 import {
   ClusterClient,
+  ContainerResourcesUpdate,
   PodUsage,
   ScaleConflictError,
   ScaleState,
@@ -29,6 +31,7 @@ export class KubernetesClusterClient implements ClusterClient {
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly version: VersionApi;
   private readonly clusterName: string;
 
   constructor(cluster: ClusterConfig) {
@@ -51,6 +54,7 @@ export class KubernetesClusterClient implements ClusterClient {
     this.apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     this.custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    this.version = kubeConfig.makeApiClient(k8s.VersionApi);
   }
 
   /** Runs an API call; a failure becomes a clean error (errors.ts), never the raw client error. */
@@ -94,6 +98,11 @@ export class KubernetesClusterClient implements ClusterClient {
           .join(','),
         replicas: item.spec?.replicas ?? 1,
         readyReplicas: item.status?.readyReplicas ?? 0,
+        resourceVersion: item.metadata?.resourceVersion,
+        rolling:
+          (item.status?.observedGeneration ?? 0) < (item.metadata?.generation ?? 0) ||
+          (item.status?.updatedReplicas ?? 0) < (item.spec?.replicas ?? 1) ||
+          (item.status?.replicas ?? 0) > (item.status?.updatedReplicas ?? 0),
         podRequests: sumRequests(containers),
         containers,
       };
@@ -181,6 +190,85 @@ export class KubernetesClusterClient implements ClusterClient {
     };
     return podUsageOf(list.items ?? []);
   }
+
+  async supportsPodResize(): Promise<boolean> {
+    const info = await this.call('reading the server version', () => this.version.getCode());
+    return servesPodResize(info.major, info.minor);
+  }
+
+  async resizePod(
+    namespace: string,
+    pod: string,
+    containers: ContainerResourcesUpdate[],
+  ): Promise<void> {
+    const k8s = loadClientNode();
+    await this.call(`resizing pod ${namespace}/${pod} in place`, () =>
+      this.core.patchNamespacedPodResize(
+        { name: pod, namespace, body: { spec: { containers: containers.map(resourcesPatch) } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+      ),
+    );
+  }
+
+  async patchTemplateResources(
+    workload: WorkloadCoordinates,
+    containers: ContainerResourcesUpdate[],
+    resourceVersion?: string,
+  ): Promise<void> {
+    const k8s = loadClientNode();
+    const body = {
+      metadata: resourceVersion ? { resourceVersion } : {},
+      spec: { template: { spec: { containers: containers.map(resourcesPatch) } } },
+    };
+    const params = { name: workload.name, namespace: workload.namespace, body };
+    const options = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
+    try {
+      if (workload.kind === 'Deployment') await this.apps.patchNamespacedDeployment(params, options);
+      else await this.apps.patchNamespacedStatefulSet(params, options);
+    } catch (error) {
+      if (isApiError(error) && error.code === 409) {
+        throw new ScaleConflictError(
+          `${workload.kind} ${workload.namespace}/${workload.name} changed since it was read (409 Conflict)`,
+        );
+      }
+      throw clusterError(
+        error,
+        this.clusterName,
+        `writing the container resources of ${workload.kind} ${workload.namespace}/${workload.name}`,
+      );
+    }
+  }
+}
+
+const MIB = 2 ** 20;
+
+/** `pods/resize` is beta and on by default from Kubernetes 1.33 (`/version` major, minor). */
+export function servesPodResize(major: string, minor: string): boolean {
+  const ma = Number.parseInt(major, 10);
+  const mi = Number.parseInt(minor, 10);
+  if (!Number.isFinite(ma) || !Number.isFinite(mi)) return false;
+  return ma > 1 || (ma === 1 && mi >= 33);
+}
+
+/** A strategic-merge-patch container entry: requests and the given limits, as quantities. */
+function resourcesPatch(container: ContainerResourcesUpdate) {
+  const quantities = (values: { cpu?: number; memory?: number } | undefined) => {
+    const out: Record<string, string> = {};
+    if (values?.cpu !== undefined) out.cpu = `${Math.max(1, Math.round(values.cpu * 1000))}m`;
+    if (values?.memory !== undefined) {
+      const bytes = Math.max(1, Math.round(values.memory));
+      out.memory = bytes % MIB === 0 ? `${bytes / MIB}Mi` : String(bytes);
+    }
+    return out;
+  };
+  const limits = quantities(container.limits);
+  return {
+    name: container.name,
+    resources: {
+      requests: quantities(container.requests),
+      ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    },
+  };
 }
 
 function isApiError(error: unknown): error is { code: number } {

@@ -24,6 +24,20 @@ export interface WorkloadObject extends WorkloadCoordinates {
     memory?: number;
     limits?: { cpu?: number; memory?: number };
   }>;
+  /** The object's resourceVersion when listed (a template write is conditional on it). */
+  resourceVersion?: string;
+  /**
+   * A rollout is under way: the controller has not seen the latest spec yet, or not every
+   * replica runs the current template (what `vertical.mode: Initial` waits for).
+   */
+  rolling?: boolean;
+}
+
+/** New resources of one container (cores and bytes; a limit left out stays as it is). */
+export interface ContainerResourcesUpdate {
+  name: string;
+  requests: { cpu?: number; memory?: number };
+  limits?: { cpu?: number; memory?: number };
 }
 
 /** The `scale` subresource: what is asked, what exists, and the version to write against. */
@@ -64,4 +78,21 @@ export interface ClusterClient {
   listPods(namespace: string, labelSelector: string): Promise<PodObservation[]>;
   /** metrics.k8s.io pod usage, by pod name. */
   podMetrics(namespace: string, labelSelector: string): Promise<Record<string, PodUsage>>;
+  /**
+   * Whether the cluster serves the `pods/resize` subresource (in-place pod resize, beta and on
+   * by default from Kubernetes 1.33). Optional: a client without it never resizes in place.
+   */
+  supportsPodResize?(): Promise<boolean>;
+  /** Resizes one running pod's containers in place through `pods/resize` (no restart). */
+  resizePod?(namespace: string, pod: string, containers: ContainerResourcesUpdate[]): Promise<void>;
+  /**
+   * Sets containers' resources on the workload's pod template (strategic merge patch,
+   * conditional on `resourceVersion` when given: 409 becomes ScaleConflictError). The
+   * Deployment then rolls within its maxSurge/maxUnavailable.
+   */
+  patchTemplateResources?(
+    workload: WorkloadCoordinates,
+    containers: ContainerResourcesUpdate[],
+    resourceVersion?: string,
+  ): Promise<void>;
 }
