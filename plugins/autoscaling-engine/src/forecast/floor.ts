@@ -13,7 +13,7 @@
 import type { ScalingPolicy } from '@internal/plugin-autoscaling-common';
 import { levelColumn } from './backtest';
 import type { Forecaster } from './forecaster';
-import { forecastModel } from './model';
+import { forecastModelPath } from './model';
 import { LazyReason } from '../explain';
 
 export type FloorReasonCode =
@@ -229,8 +229,7 @@ export function forecastPath(
   const startMs = Math.max(nowMs, forecaster.model.lastMs);
   const count = Math.max(0, Math.floor(spanSeconds / stepSeconds + 1e-9));
   const point = new Float64Array(count);
-  for (let i = 0; i < count; i++)
-    point[i] = forecastModel(forecaster.model, startMs + (i + 1) * stepSeconds * 1000);
+  forecastModelPath(forecaster.model, startMs, stepSeconds, point);
   return { startMs, stepSeconds, point };
 }
 

@@ -70,6 +70,8 @@ interface Coefficients {
   phi: number;
   gamma: number;
   lambda: number;
+  /** How much the deviation fades over one step (0 without a decay). */
+  stepDecay: number;
 }
 
 const fromHalfLife = (stepSize: number, halfLife: number) =>
@@ -98,6 +100,7 @@ function computeCoefficients(p: HoltWintersParams, stepSize: number): Coefficien
       p.deviationHalfLifeSeconds > 0
         ? fromHalfLife(stepSize, p.deviationHalfLifeSeconds)
         : 0,
+    stepDecay: p.deviationDecaySeconds > 0 ? Math.exp(-stepSize / p.deviationDecaySeconds) : 0,
   };
 }
 
@@ -133,14 +136,26 @@ export function createHoltWintersState(
 
 const mod = (a: number, n: number) => ((a % n) + n) % n;
 
-/** The state's scalars after slot `index` closes with mean `x` (pure: the caller stores them). */
+interface StepResult {
+  level: number;
+  trend: number;
+  deviation: number;
+  seasonal: number;
+}
+/** `step`'s result: one object, read by the caller before the next step (no garbage per call). */
+const stepResult: StepResult = { level: 0, trend: 0, deviation: 0, seasonal: 0 };
+
+/**
+ * The state's scalars after slot `index` closes with mean `x` (pure: the caller stores them).
+ * The result is overwritten by the next call: read it first.
+ */
 function step(
   s: HoltWintersState,
   c: Coefficients,
   from: number,
   index: number,
   x: number,
-): { level: number; trend: number; deviation: number; seasonal: number } {
+): StepResult {
   let { level, trend, deviation } = s;
   // Slots skipped by a gap: the level follows its trend, the deviation fades.
   const skipped = Math.min(Math.max(index - from - 1, 0), s.season.length);
@@ -157,21 +172,16 @@ function step(
   const nextLevel = c.alpha * (x - old) + (1 - c.alpha) * (level + c.phi * trend);
   const nextTrend = c.beta * (nextLevel - level) + (1 - c.beta) * c.phi * trend;
   const seasonal = c.gamma * (x - nextLevel) + (1 - c.gamma) * old;
-  const decay =
-    s.params.deviationDecaySeconds > 0
-      ? Math.exp(-s.stepSeconds / s.params.deviationDecaySeconds)
-      : 0;
   // An exponential average of the one-step errors, fading between steps.
   const nextDeviation =
     c.lambda > 0
-      ? c.lambda * (x - expected) + (1 - c.lambda) * deviation * decay
+      ? c.lambda * (x - expected) + (1 - c.lambda) * deviation * c.stepDecay
       : 0;
-  return {
-    level: nextLevel,
-    trend: nextTrend,
-    deviation: nextDeviation,
-    seasonal,
-  };
+  stepResult.level = nextLevel;
+  stepResult.trend = nextTrend;
+  stepResult.deviation = nextDeviation;
+  stepResult.seasonal = seasonal;
+  return stepResult;
 }
 
 function closeSlot(s: HoltWintersState) {
@@ -288,6 +298,40 @@ export function forecastHoltWinters(
     value +=
       deviation * Math.exp((-h * s.stepSeconds) / s.params.deviationDecaySeconds);
   return value > 0 ? value : 0;
+}
+
+/**
+ * `forecastHoltWinters` at `startMs + (i + 1) × stepSeconds` for each `i` of `out`: the same
+ * values, with the open slot's recursion done once for the whole path instead of once per point
+ * (the plan reads a path for every workload on every tick).
+ */
+export function forecastHoltWintersPath(
+  s: HoltWintersState,
+  startMs: number,
+  stepSeconds: number,
+  out: Float64Array,
+): void {
+  if (s.slot < 0 || !s.initialised) {
+    for (let i = 0; i < out.length; i++)
+      out[i] = forecastHoltWinters(s, startMs + (i + 1) * stepSeconds * 1000);
+    return;
+  }
+  const m = s.season.length;
+  const c = coefficients(s.params, s.stepSeconds);
+  const next = step(s, c, s.lastClosed, s.slot, s.slotSum / s.slotCount);
+  const open = mod(s.slot, m);
+  const slotMs = s.stepSeconds * 1000;
+  const decaySeconds = s.params.deviationDecaySeconds;
+  for (let i = 0; i < out.length; i++) {
+    const target = Math.max(Math.floor((startMs + (i + 1) * stepSeconds * 1000) / slotMs), s.slot + 1);
+    const h = target - s.slot;
+    const damped = c.phi === 1 ? h : (c.phi * (1 - Math.pow(c.phi, h))) / (1 - c.phi);
+    const j = mod(target, m);
+    let value = next.level + damped * next.trend + (j === open ? next.seasonal : s.season[j]);
+    if (next.deviation !== 0 && decaySeconds > 0)
+      value += next.deviation * Math.exp((-h * s.stepSeconds) / decaySeconds);
+    out[i] = value > 0 ? value : 0;
+  }
 }
 
 // ---------------------------------------------------------------- the classic fit

@@ -12,6 +12,7 @@ import {
 import {
   createHoltWintersState,
   forecastHoltWinters,
+  forecastHoltWintersPath,
   updateHoltWinters,
   type HoltWintersParams,
   type HoltWintersState,
@@ -291,6 +292,38 @@ export function forecastModel(state: ModelState, targetMs: number): number {
   if (state.kind === 'seasonal') return forecastSeasonal(state, targetMs);
   if (state.kind === 'holt-winters') return forecastHoltWinters(state, targetMs);
   return forecastNaive(state, targetMs);
+}
+
+/** Scratch for a combination's members (members are never combinations themselves). */
+let memberPath = new Float64Array(64);
+
+/**
+ * `forecastModel` at `startMs + (i + 1) × stepSeconds` for each `i` of `out`, the same values;
+ * what a model can do once per path (Holt-Winters' open slot) it does once.
+ */
+export function forecastModelPath(
+  state: ModelState,
+  startMs: number,
+  stepSeconds: number,
+  out: Float64Array,
+): void {
+  if (state.kind === 'mean') {
+    if (memberPath.length < out.length) memberPath = new Float64Array(out.length);
+    const member = memberPath.subarray(0, out.length);
+    out.fill(0);
+    for (const m of state.members) {
+      forecastModelPath(m, startMs, stepSeconds, member);
+      for (let i = 0; i < out.length; i++) out[i] += member[i];
+    }
+    for (let i = 0; i < out.length; i++) out[i] /= state.members.length;
+    return;
+  }
+  if (state.kind === 'holt-winters') {
+    forecastHoltWintersPath(state, startMs, stepSeconds, out);
+    return;
+  }
+  for (let i = 0; i < out.length; i++)
+    out[i] = forecastModel(state, startMs + (i + 1) * stepSeconds * 1000);
 }
 
 /** Whether the model forecasts this target the way it will in steady state (see `matureAt`). */

@@ -122,9 +122,9 @@ export function observeDemand(
   demand: number,
   options: ObserveOptions,
 ): { anomaly?: AnomalyFlag } {
-  if (!Number.isFinite(demand) || demand < 0) return {};
+  if (!Number.isFinite(demand) || demand < 0) return NO_ANOMALY;
   if (state.lastObservedMs !== null && timeMs <= state.lastObservedMs)
-    return {};
+    return NO_ANOMALY;
   scorePending(state, timeMs, demand);
   const naive = naiveAt(state, timeMs);
   recordRing(state, timeMs, demand);
@@ -144,8 +144,11 @@ export function observeDemand(
       if (Number.isFinite(predicted)) state.pending.push([target, predicted]);
     }
   }
-  return anomaly ? { anomaly } : {};
+  return anomaly ? { anomaly } : NO_ANOMALY;
 }
+
+/** What most samples return (shared: a tick observes every workload). */
+const NO_ANOMALY: { anomaly?: AnomalyFlag } = Object.freeze({});
 
 function scorePending(state: PredictiveState, timeMs: number, actual: number) {
   while (state.pending.length > 0 && state.pending[0][0] <= timeMs) {
@@ -264,6 +267,22 @@ export interface Trust {
   message: string;
 }
 
+/**
+ * Trust texts by their one integer: every workload of a tick reads one, and the same few hundred
+ * values repeat (a string per workload and tick was garbage for the collector).
+ */
+const earningTrustTexts = new Map<number, string>();
+const trustedTexts = new Map<number, string>();
+function memoText(memo: Map<number, string>, value: number, format: (value: number) => string): string {
+  let text = memo.get(value);
+  if (text === undefined) {
+    text = format(value);
+    if (memo.size >= 1024) memo.clear();
+    memo.set(value, text);
+  }
+  return text;
+}
+
 /** Whether the model has earned trust: its recent error is not above the seasonal naive's. */
 export function trustOf(state: PredictiveState): Trust {
   const acc = state.accuracy;
@@ -273,7 +292,11 @@ export function trustOf(state: PredictiveState): Trust {
       trusted: true,
       relativeError: ratio,
       comparisons: acc.comparisons,
-      message: `chosen by backtest; ${acc.comparisons} of ${MIN_COMPARISONS} live comparisons with seasonal naive so far`,
+      message: memoText(
+        earningTrustTexts,
+        acc.comparisons,
+        n => `chosen by backtest; ${n} of ${MIN_COMPARISONS} live comparisons with seasonal naive so far`,
+      ),
     };
   }
   const pct = Math.round(ratio * 100);
@@ -282,7 +305,7 @@ export function trustOf(state: PredictiveState): Trust {
         trusted: true,
         relativeError: ratio,
         comparisons: acc.comparisons,
-        message: `recent error ${pct}% of seasonal naive's`,
+        message: memoText(trustedTexts, pct, p => `recent error ${p}% of seasonal naive's`),
       }
     : {
         trusted: false,
@@ -481,6 +504,20 @@ export function learnedBurstHeadroom(
   return Math.max(0, Math.min(cap, state.burst?.excess ?? 0));
 }
 
+/** The plan's three reads of its path (one scratch set: `peaksOfPath` reads them synchronously). */
+const readScratch: Array<[number, number]> = [
+  [0, 0.5],
+  [0, 0.5],
+  [0, SCALE_IN_HOLD_QUANTILE],
+];
+function planReads(lead: number, quantile: number, holdSpan: number): Array<[number, number]> {
+  readScratch[0][0] = lead;
+  readScratch[0][1] = quantile;
+  readScratch[1][0] = lead;
+  readScratch[2][0] = holdSpan;
+  return readScratch;
+}
+
 /** The replicas the forecast asks for now, and why, for one workload. */
 export function planPredictive(
   state: PredictiveState,
@@ -521,11 +558,7 @@ export function planPredictive(
   // The band over the lead, the median over the lead and the scale-in hold, read in one pass.
   const [bandPeak, medianPeak, holdPeak] =
     path && state.forecaster
-      ? peaksOfPath(state.forecaster, path, [
-          [lead, predictive.quantile],
-          [lead, 0.5],
-          [holdSpan, SCALE_IN_HOLD_QUANTILE],
-        ])
+      ? peaksOfPath(state.forecaster, path, planReads(lead, predictive.quantile, holdSpan))
       : [];
   const floor = computePredictiveFloor({
     forecaster: trust.trusted ? state.forecaster ?? undefined : undefined,
