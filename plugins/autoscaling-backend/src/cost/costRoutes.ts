@@ -43,7 +43,7 @@ const tenantName = z
 
 const trendsQuery = z.strictObject({
   hours: z.coerce
-    .number({ invalid_type_error: 'must be a number of hours' })
+    .number()
     .int('must be a whole number of hours')
     .min(1, 'must be at least 1')
     .max(24 * 14, 'must be at most 336 (14 days)')

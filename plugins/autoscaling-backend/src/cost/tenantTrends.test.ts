@@ -103,6 +103,9 @@ describe('GET /tenants/:name/trends', () => {
     expect(bad.body.error.message).toMatch(/hours/);
     const tooLong = await request(app()).get('/tenants/acme/trends?hours=400');
     expect(tooLong.body.error.message).toMatch(/hours.*336/);
+    const words = await request(app()).get('/tenants/acme/trends?hours=many');
+    expect(words.status).toBe(400);
+    expect(words.body.error.message).toMatch(/hours/);
     expect((await request(app()).get('/tenants/nobody/trends')).status).toBe(404);
   });
 });
