@@ -19,6 +19,7 @@ import type {
   PolicyValidationResult,
   TargetPermissions,
   TenantForecast,
+  TenantTrends,
   TenantSummary,
   WorkloadCost,
   WorkloadForecast,
@@ -71,6 +72,8 @@ export interface AutoscalingApi {
   getTenantSummary(tenant: string): Promise<TenantSummary>;
   /** The tenant's next 24 h of replicas and cost, summed from its workloads' forecasts. */
   getTenantForecast(tenant: string): Promise<TenantForecast>;
+  /** Replicas against the quota and spend against the budget over the last `hours`. */
+  getTenantTrends(tenant: string, hours?: number): Promise<TenantTrends>;
   /** The cost CSV export (`GET /cost/export`), fetched with the user's identity. */
   exportCost(tenant?: string): Promise<Blob>;
   getClusterCosts(): Promise<ClusterCost[]>;

@@ -20,6 +20,7 @@ import type {
   PolicyValidationResult,
   TargetPermissions,
   TenantForecast,
+  TenantTrends,
   TenantSummary,
   WorkloadCost,
   WorkloadForecast,
@@ -131,6 +132,12 @@ export class AutoscalingClient implements AutoscalingApi {
 
   getTenantForecast(tenant: string): Promise<TenantForecast> {
     return this.request(`/tenants/${enc(tenant)}/forecast`);
+  }
+
+  getTenantTrends(tenant: string, hours = 24): Promise<TenantTrends> {
+    return this.request(
+      `/tenants/${enc(tenant)}/trends${queryString({ hours })}`,
+    );
   }
 
   exportCost(tenant?: string): Promise<Blob> {

@@ -10,7 +10,10 @@ import {
 } from 'recharts';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import type { Backtest } from '@internal/plugin-autoscaling-common';
+import {
+  formatReplicaHour,
+  type Backtest,
+} from '@internal/plugin-autoscaling-common';
 import { useChartColors } from '../../hooks/useChartColors';
 import {
   backtestTooltip,
@@ -32,17 +35,29 @@ export function BacktestChart({ backtest }: { backtest: Backtest }) {
   const data = backtest.series.map(p => ({ ...p, t: Date.parse(p.at) }));
   const from = data[0]?.t ?? 0;
   const to = data[data.length - 1]?.t ?? 0;
+  // The cost card's price of a replica-hour and its currency (older backtests: USD, unstated).
+  const currency = backtest.pricing?.currency ?? 'USD';
+  const pricing = backtest.pricing
+    ? ` Priced at ${formatReplicaHour(
+        backtest.pricing.replicaHourly,
+        currency,
+      )}, as on the cost card.`
+    : '';
   const summary = `Old policy: ${formatDuration(
     backtest.old.overloadedSeconds,
   )} overloaded, ${formatNumber(
     backtest.old.replicaHours,
   )} replica-hours, ${formatMoney(
     backtest.old.monthlyCost,
+    currency,
   )}/month. New policy: ${formatDuration(
     backtest.new.overloadedSeconds,
   )} overloaded, ${formatNumber(
     backtest.new.replicaHours,
-  )} replica-hours, ${formatMoney(backtest.new.monthlyCost)}/month.`;
+  )} replica-hours, ${formatMoney(
+    backtest.new.monthlyCost,
+    currency,
+  )}/month.${pricing}`;
   return (
     <Box data-testid="backtest">
       <Typography variant="subtitle2">

@@ -18,6 +18,7 @@ import { QueryProvider } from '../QueryProvider';
 import { TenantServicesTable } from './TenantServicesTable';
 import { TenantTotals } from './TenantTotals';
 import { TenantForecastCard } from './TenantForecastCard';
+import { TenantTrendsCard } from './TenantTrendsCard';
 import { CARD_TITLE } from '../common/cardTitle';
 
 function TenantView() {
@@ -55,6 +56,9 @@ function TenantView() {
                 <InfoCard titleTypographyProps={CARD_TITLE} title="Totals">
                   <TenantTotals summary={s} />
                 </InfoCard>
+              </Grid>
+              <Grid item xs={12}>
+                <TenantTrendsCard tenant={tenant} />
               </Grid>
               <Grid item xs={12}>
                 <TenantForecastCard tenant={tenant} />
