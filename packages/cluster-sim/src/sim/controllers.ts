@@ -8,6 +8,7 @@ import type { ObjectStore, StoreEvent } from '../store/store';
 import { fromLabelSelectorObject, matchesLabels } from '../api/selectors';
 import { RESOURCES, resourceKey } from '../api/resources';
 import { createRng, randomSuffix, Rng } from '../util/rng';
+import { parseQuantity } from '../util/quantity';
 import { isoSeconds, ownerRef, podFromTemplate, templateHash } from './objects';
 import type { PodLifecycle } from './podLifecycle';
 import type { Scheduler } from './scheduler';
@@ -17,6 +18,10 @@ const RS = 'apps/replicasets';
 const DEPLOY = 'apps/deployments';
 const STS = 'apps/statefulsets';
 const HPA = 'autoscaling/horizontalpodautoscalers';
+/** kube-controller-manager's defaults: --horizontal-pod-autoscaler-sync-period, tolerance, downscale window. */
+const HPA_SYNC_MS = 15_000;
+const HPA_TOLERANCE = 0.1;
+const HPA_DOWNSCALE_WINDOW_MS = 300_000;
 
 interface Ref {
   key: string;
@@ -38,6 +43,8 @@ export class Controllers {
   private readonly enrolQueue: Ref[] = [];
   private readonly deletedNamespaces: string[] = [];
   private readonly rng: Rng;
+  /** Per HPA: its last sync and the recommendations of the scale-down window. */
+  private readonly hpaSyncs = new Map<string, { atMs: number; recommendations: Array<{ atMs: number; replicas: number }> }>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -483,18 +490,71 @@ export class Controllers {
     });
   }
 
-  /** HPAs are stored, not acted on; their status reports the target's current replicas. */
+  /**
+   * The HPA controller, as kube-controller-manager runs it for autoscaling/v2 objects with CPU
+   * `Utilization` targets: every 15 s of simulated time, desired = ceil(current × mean utilisation
+   * of ready pods / target), nothing within ±10%, the highest recommendation of the last 5 minutes
+   * for scale-down, clamped to min/max, written to the target's spec.replicas. Other metric types
+   * are stored and reported but not acted on. Status reports current and desired replicas.
+   */
   private reconcileHpas(): void {
+    const now = this.now();
     for (const h of this.store.list(HPA)) {
       const ref = h.spec?.scaleTargetRef ?? {};
       const key = ({ StatefulSet: STS, Deployment: DEPLOY } as Record<string, string | undefined>)[ref.kind];
-      const target = key && this.store.get(key, h.metadata.namespace, ref.name);
-      if (!target) continue;
+      let target = key && this.store.get(key, h.metadata.namespace, ref.name);
+      if (!key || !target) continue;
+      const uid = h.metadata.uid ?? `${h.metadata.namespace}/${h.metadata.name}`;
+      const last = this.hpaSyncs.get(uid);
+      if (!last || now - last.atMs >= HPA_SYNC_MS) {
+        const current = target.spec?.replicas ?? 0;
+        // As the real controller: a new HPA's window starts with the current replicas.
+        const recommendations = (last?.recommendations ?? [{ atMs: now, replicas: current }]).filter(
+          r => now - r.atMs < HPA_DOWNSCALE_WINDOW_MS,
+        );
+        const wanted = this.hpaRecommendation(h, target, current);
+        let desired = current;
+        if (wanted !== undefined && current > 0) {
+          recommendations.push({ atMs: now, replicas: wanted });
+          // Scale-down stabilisation: the highest recommendation of the window.
+          desired = Math.max(...recommendations.map(r => r.replicas));
+          desired = Math.min(h.spec?.maxReplicas ?? desired, Math.max(h.spec?.minReplicas ?? 1, desired));
+        }
+        this.hpaSyncs.set(uid, { atMs: now, recommendations });
+        if (desired !== current) {
+          this.store.update(key, { ...target, spec: { ...target.spec, replicas: desired } });
+          target = this.store.get(key, h.metadata.namespace, ref.name)!;
+        }
+      }
       const current = target.status?.replicas ?? 0;
       const desired = target.spec?.replicas ?? current;
       if (h.status?.currentReplicas === current && h.status?.desiredReplicas === desired && h.status?.observedGeneration === h.metadata.generation) continue;
       this.writeStatus(HPA, h, { ...(h.status ?? {}), observedGeneration: h.metadata.generation, currentReplicas: current, desiredReplicas: desired });
     }
+  }
+
+  /** Replicas a CPU-utilisation HPA asks for now; undefined without such a metric or ready pods. */
+  private hpaRecommendation(h: KObject, target: KObject, current: number): number | undefined {
+    const metric = (h.spec?.metrics ?? []).find(
+      (m: { type?: string; resource?: { name?: string; target?: { type?: string } } }) =>
+        m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization',
+    );
+    const targetUtilization = Number(metric?.resource?.target?.averageUtilization);
+    if (!(targetUtilization > 0)) return undefined;
+    const selector = fromLabelSelectorObject(target.spec?.selector ?? {});
+    let used = 0;
+    let requested = 0;
+    for (const pod of this.store.list('pods', target.metadata.namespace)) {
+      if (!matchesLabels(selector, pod.metadata.labels) || pod.metadata.deletionTimestamp) continue;
+      const rt = this.podRuntime(pod);
+      if (!rt?.ready) continue;
+      used += rt.load.cpuCores;
+      requested += parseQuantity(pod.spec?.containers?.[0]?.resources?.requests?.cpu ?? 0);
+    }
+    if (!(requested > 0)) return undefined;
+    const ratio = (used / requested) * 100 / targetUtilization;
+    if (Math.abs(ratio - 1) <= HPA_TOLERANCE) return current;
+    return Math.ceil(ratio * current);
   }
 }
 
