@@ -42,7 +42,9 @@ export type DecisionOutcome =
   | 'kill-switch'
   | 'conflict'
   | 'failed'
-  | 'off';
+  | 'off'
+  /** Another autoscaler (an HPA or a KEDA ScaledObject) targets the workload: nothing written. */
+  | 'other-autoscaler';
 
 /**
  * What limited a decision: the policy's maximum or minimum (or an open schedule window's), the
@@ -118,6 +120,20 @@ export interface WorkloadState extends WorkloadSummary {
   metrics: MetricStatus[];
   lastDecision: Decision | null;
   predictiveFloor: number | null;
+  /**
+   * An HPA or KEDA ScaledObject that also targets this workload: the engine writes nothing while
+   * it exists (absent on rows written before the check).
+   */
+  otherAutoscaler?: OtherAutoscalerRef | null;
+}
+
+/** Another autoscaler found on the cluster targeting a workload. */
+export interface OtherAutoscalerRef {
+  kind: 'HorizontalPodAutoscaler' | 'ScaledObject';
+  namespace: string;
+  name: string;
+  minReplicas: number | null;
+  maxReplicas: number | null;
 }
 
 export interface EntityScalingState {
@@ -250,6 +266,43 @@ export interface WorkloadRecommendations {
   /** Sum of the rows' monthlySavings, with the cost card's prices; null without cost data. */
   monthlySavings: number | null;
   currency: string | null;
+  /** `vertical.mode` at the last evaluation (`Off` before the first). */
+  mode: 'Off' | 'Initial' | 'Auto';
+  /** What `Initial`/`Auto` did or would have done, newest first (at most 10). */
+  actions: VerticalActionRecord[];
+  /** `Initial`: the changes waiting for the workload's next rollout. */
+  waiting: VerticalChangeRecord[];
+}
+
+/** One request change of a vertical action (cores for cpu, bytes for memory). */
+export interface VerticalChangeRecord {
+  container: string;
+  resource: 'cpu' | 'memory';
+  from: number | null;
+  to: number;
+}
+
+/** A vertical write (or why it was not made). */
+export interface VerticalActionRecord {
+  at: string;
+  mode: 'Initial' | 'Auto';
+  /** `in-place`: pods/resize, no restart; `rolling-update`: the pod template (Auto); `template`: onto a rollout under way (Initial). */
+  method: 'in-place' | 'rolling-update' | 'template';
+  outcome:
+    | 'applied'
+    | 'dry-run'
+    | 'forecast-only'
+    | 'off'
+    | 'kill-switch'
+    | 'failed'
+    | 'conflict'
+    | 'change-request';
+  changes: VerticalChangeRecord[];
+  /** In place: pods resized. */
+  pods?: number;
+  changeRequestId?: string;
+  error?: string;
+  reason: string;
 }
 
 export interface SpotAdvice {

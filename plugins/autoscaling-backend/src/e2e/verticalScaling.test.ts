@@ -17,8 +17,13 @@ import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
-import { parseQuantity } from '@internal/plugin-autoscaling-common';
+import {
+  parseQuantity,
+  type WorkloadRecommendations,
+} from '@internal/plugin-autoscaling-common';
+import express from 'express';
 import knexFactory, { Knex } from 'knex';
+import request from 'supertest';
 import type { WorkloadEngineState } from '../evaluation/ClusterEvaluator';
 import {
   VERTICAL_AUTO_THRESHOLD,
@@ -248,6 +253,14 @@ describe('vertical Auto in place over three simulated days', () => {
       expect(bytes(pod.memory)).toBeLessThanOrEqual(400 * MIB);
       expect(bytes(pod.memory)).toBeLessThan(512 * MIB);
     }
+    // The recommendations route says what Auto did, and current is what the pods now run.
+    const route = await request(express().use(h.service.router)).get(
+      `/workloads/${encodeURIComponent(`${CLUSTER}/acme-production/Deployment/checkout-api`)}/recommendations`,
+    );
+    const body = route.body as WorkloadRecommendations;
+    expect(body.mode).toBe('Auto');
+    expect(body.actions[0]).toMatchObject({ outcome: 'applied', method: 'in-place', pods: 2 });
+    expect(body.vertical.find(v => v.resource === 'cpu')!.current).toBeCloseTo(cores(pods[0].cpu), 6);
     // The template is not touched by an in-place change.
     expect(h.template('checkout-api', 'acme-production')).toMatchObject({ cpu: '500m', memory: '512Mi' });
     // Horizontal and vertical agree: the CPU request keeps the 70% target at 2 replicas.

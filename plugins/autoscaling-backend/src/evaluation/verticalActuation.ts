@@ -30,6 +30,8 @@ import {
   parseQuantity,
   type PolicyOverride,
   type ScalingPolicy,
+  type VerticalActionRecord,
+  type VerticalChangeRecord,
 } from '@internal/plugin-autoscaling-common';
 import type { ContainerVerticalState, PodObservation } from '@internal/plugin-autoscaling-engine';
 import type { UnpricedRecommendation } from '../cost/verticalRecommendations';
@@ -44,38 +46,9 @@ export const VERTICAL_HISTORY = 10;
 
 const MIB = 2 ** 20;
 
-export interface VerticalChange {
-  container: string;
-  resource: 'cpu' | 'memory';
-  /** Request before (cores or bytes); null when the template had none. */
-  from: number | null;
-  to: number;
-}
-
-export type VerticalOutcome =
-  | 'applied'
-  | 'dry-run'
-  | 'forecast-only'
-  | 'off'
-  | 'kill-switch'
-  | 'failed'
-  | 'conflict'
-  | 'change-request';
-
-export interface VerticalAction {
-  at: string;
-  mode: 'Initial' | 'Auto';
-  /** `in-place`: pods/resize; `rolling-update`: the template (Auto); `template`: Initial. */
-  method: 'in-place' | 'rolling-update' | 'template';
-  outcome: VerticalOutcome;
-  changes: VerticalChange[];
-  /** In place: pods resized, and their container restarts since (0 for a true in-place resize). */
-  pods?: number;
-  restarts?: number;
-  changeRequestId?: string;
-  error?: string;
-  reason: string;
-}
+export type VerticalChange = VerticalChangeRecord;
+export type VerticalOutcome = VerticalActionRecord['outcome'];
+export type VerticalAction = VerticalActionRecord;
 
 export interface VerticalApplyState {
   /** Per container, what the engine set (pods are kept at it in place). */

@@ -245,5 +245,8 @@ export function recommendationsOf(
     vertical,
     monthlySavings: priceable && priced ? priced.total : null,
     currency: costService?.currency ?? null,
+    mode: state.rightSizing?.vertical.mode ?? 'Off',
+    actions: state.verticalApply?.history ?? [],
+    waiting: state.verticalApply?.waiting ?? [],
   };
 }

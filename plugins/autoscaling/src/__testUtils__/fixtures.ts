@@ -253,6 +253,9 @@ export const recommendations: WorkloadRecommendations = {
   ],
   monthlySavings: 42.5,
   currency: 'USD',
+  mode: 'Off',
+  actions: [],
+  waiting: [],
 };
 
 export const cost: WorkloadCost = {

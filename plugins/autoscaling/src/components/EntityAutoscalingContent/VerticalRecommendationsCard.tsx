@@ -19,6 +19,7 @@ import {
 } from '../../lib/format';
 import { QueryState } from '../common/QueryState';
 import { ReasonList } from './ReasonList';
+import { VerticalActivity } from './VerticalActivity';
 import { CARD_TITLE } from '../common/cardTitle';
 
 const LEVEL_WORDS: Record<VerticalConfidenceLevel, string> = {
@@ -76,7 +77,7 @@ export function VerticalRecommendationsCard({
         compact
         emptyTitle="No recommendations yet"
         emptyDescription="Requests are compared with usage after a day of samples."
-        isEmpty={r => r.vertical.length === 0 && !r.horizontal}
+        isEmpty={r => r.vertical.length === 0 && !r.horizontal && r.actions.length === 0}
       >
         {r => {
           const currency = r.currency ?? 'USD';
@@ -164,6 +165,7 @@ export function VerticalRecommendationsCard({
                   twice the estimate, and narrows over a week.
                 </Typography>
               )}
+              <VerticalActivity recommendations={r} />
               {r.horizontal && (
                 <>
                   <Typography variant="subtitle2" component="h3" sx={{ mt: 2 }}>
