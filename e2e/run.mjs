@@ -1,5 +1,6 @@
 // Runs the Playwright user journeys against a freshly started portal:
-// starts `scripts/start.sh` (simulator + backend + app) with an empty data folder,
+// starts `scripts/start.sh` (simulator + backend + app) with an empty data folder and the
+// simulator seeded with the states under test (e2e/scenario.mjs),
 // waits until the backend is ready and the app is served, runs the journeys with
 // Node's test runner, then stops everything. Screenshots go to artifacts/screenshots.
 // Journey files given as arguments run alone (all of them by default).
@@ -10,9 +11,12 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { waitForUrl } from './lib/wait.mjs';
+import { writeJourneyConfig } from './scenario.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'autoscaling-e2e-'));
+// The demo cluster with the journeys' states seeded from the start (e2e/scenario.mjs).
+const simConfig = writeJourneyConfig(dataDir);
 const portal = spawn('bash', ['scripts/start.sh'], {
   cwd: root,
   detached: true,
@@ -21,6 +25,7 @@ const portal = spawn('bash', ['scripts/start.sh'], {
     ...process.env,
     AUTOSCALING_DATA_DIR: join(dataDir, 'sqlite'),
     AUTOSCALING_E2E: '1',
+    CLUSTER_SIM_CONFIG: simConfig,
     BROWSER: 'none',
   },
 });

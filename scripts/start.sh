@@ -12,6 +12,8 @@ bash scripts/install.sh
 mkdir -p data/sqlite .portal
 [ -f .portal/.gitignore ] || echo '*' > .portal/.gitignore
 export CLUSTER_SIM_PORT="${CLUSTER_SIM_PORT:-6550}"
+# The simulated cluster; the journeys pass a seeded copy of it (e2e/scenario.mjs).
+CLUSTER_SIM_CONFIG="${CLUSTER_SIM_CONFIG:-examples/cluster-sim.yaml}"
 export CLUSTER_SIM_URL="${CLUSTER_SIM_URL:-http://127.0.0.1:$CLUSTER_SIM_PORT}"
 # HTTPS listener for kubectl (it sends bearer tokens only over TLS); the certificate is
 # self-signed and generated at every start, so the kubeconfig is rewritten at every start.
@@ -47,7 +49,7 @@ trap 'stop_all' EXIT
 trap 'echo "[portal] stopping" >&2; stop_all; exit 130' INT
 trap 'echo "[portal] stopping" >&2; stop_all; exit 143' TERM
 
-node packages/cluster-sim/bin/cluster-sim --config examples/cluster-sim.yaml \
+node packages/cluster-sim/bin/cluster-sim --config "$CLUSTER_SIM_CONFIG" \
   --port "$CLUSTER_SIM_PORT" --tls-port "$CLUSTER_SIM_TLS_PORT" \
   --write-kubeconfig "$PORTAL_KUBECONFIG" < /dev/null &
 pids+=($!)
