@@ -295,6 +295,21 @@ describe('CostService.replicaHourly (the one cost model of guardrails and backte
     expect(cost.replicaHourly(db())! * 2).toBeCloseTo(cost.workloadCost(db()).hourly, 10);
   });
 
+  it("prices replicas and usage as the month accumulator does: at the last sample it is the card's hourly", () => {
+    const cost = service();
+    const w = checkout();
+    // The last sample: 4 replicas using 1 core and 2 GiB, i.e. 0.5 GiB a replica.
+    expect(cost.memoryPerReplica(w)).toBe(GIB / 2);
+    expect(
+      cost.hourlyAt(w, 4, { cpuCores: 1, memoryBytes: cost.memoryPerReplica(w)! * 4 }),
+    ).toBeCloseTo(cost.workloadCost(w).hourly, 10);
+    // Usage above the requests is charged: 6 cores and 12 GiB on 4 × (0.5 core, 1 GiB).
+    expect(cost.hourlyAt(w, 4, { cpuCores: 6, memoryBytes: 12 * GIB })).toBeCloseTo(
+      6 * 0.04 + 12 * 0.005,
+      10,
+    );
+  });
+
   it('prices from the pod requests before the first cost sample, at spot prices on a spot cluster', () => {
     const w = checkout();
     const fresh = {

@@ -162,18 +162,18 @@ export class CostService {
    * ceilings and the backtests price replicas with it. Null while the pod's requests are unknown.
    */
   replicaHourly(stored: StoredWorkload): number | null {
-    return this.hourlyAt(stored, 1, null);
+    return this.hourlyAt(stored, 1);
   }
 
   /**
-   * The workload's cost per hour at `replicas` and a CPU usage (all pods, cores), as the month
-   * accumulator charges a tick: max(request, usage) at the cluster's prices. Null while the
-   * pod's requests are unknown.
+   * The workload's cost per hour at `replicas` and a usage (all pods: cores, bytes), as the
+   * month accumulator charges a tick: max(request, usage) at the cluster's prices. Null while
+   * the pod's requests are unknown.
    */
   hourlyAt(
     stored: StoredWorkload,
     replicas: number,
-    cpuUsageCores: number | null,
+    usage: { cpuCores?: number | null; memoryBytes?: number | null } = {},
   ): number | null {
     const price = this.pricesFor(stored.cluster);
     const engine = stored.state as CostEngineState & {
@@ -189,11 +189,21 @@ export class CostService {
         replicas,
         hours: 1,
         request: { cpuCores, memoryBytes, gpus: last?.gpuRequest ?? 0 },
-        usage: { cpuCores: cpuUsageCores },
+        usage,
         spot: last?.spot ?? price.spot,
       },
       price.prices,
     ).totalCost;
+  }
+
+  /** Memory one replica used at the last cost sample (bytes), when the sample had it. */
+  memoryPerReplica(stored: StoredWorkload): number | null {
+    const raw = (stored.state as CostEngineState).cost;
+    if (!isCostState(raw)) return null;
+    const { memoryUsageBytes, replicas } = raw.last;
+    return typeof memoryUsageBytes === 'number' && replicas > 0
+      ? memoryUsageBytes / replicas
+      : null;
   }
 
   workloadCost(stored: StoredWorkload): WorkloadCost {

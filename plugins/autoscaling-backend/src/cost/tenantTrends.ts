@@ -2,7 +2,9 @@
  * A tenant's trends: its replicas (summed over its workloads) against the replica quota, and
  * its spend rate against the monthly budget, over the last hours. Built from the metric points
  * the evaluator stores (at most one per workload per minute) and priced with the cost card's
- * model (CostService.hourlyAt), so the chart, the cost card and the guardrails agree.
+ * model (CostService.hourlyAt: max of requests and usage), so the chart, the cost card and the
+ * guardrails agree. The points record CPU usage; memory is taken at the last cost sample's use
+ * per replica, so the latest point is the cost card's cost per hour.
  */
 import type {
   HistoryPoint,
@@ -57,7 +59,12 @@ export function tenantTrends(input: TrendsInput): TenantTrends {
       if (!s.last) continue;
       replicas += s.last.replicas;
       if (cost && hourly !== null) {
-        const h = cost.hourlyAt(s.stored, s.last.replicas, s.last.demand);
+        // CPU usage as recorded then; memory (not in the points) at the last sample's per replica.
+        const perReplica = cost.memoryPerReplica(s.stored);
+        const h = cost.hourlyAt(s.stored, s.last.replicas, {
+          cpuCores: s.last.demand,
+          memoryBytes: perReplica === null ? null : perReplica * s.last.replicas,
+        });
         if (h !== null) hourly += h;
       }
     }
