@@ -225,7 +225,7 @@ describe('CostService tenants, clusters and the tick', () => {
       maxReplicas: 5,
       reason: { code: 'BudgetEmergency' },
     });
-    expect(caps[0].reason.message).toMatch(/EUR 180.80 .* EUR 150.00 \(121%\)/);
+    expect(caps[0].reason.message).toMatch(/€181 .* €150 \(121%\)/);
   });
 
   it('computes a cluster idle cost from its configured capacity', () => {

@@ -96,7 +96,7 @@ describe('budgetCaps', () => {
       caps.map(c => [c.workload, c.reason.message]),
     );
     expect(byId.b4).toMatch(
-      /tenant 'small' is projected to spend USD 1500.00 .* USD 1000.00 \(150%\)/,
+      /tenant 'small' is projected to spend \$1,500 .* \$1,000 \(150%\)/,
     );
     expect(byId.b4).toMatch(/basic tier: no scale-up above 4 replicas/);
     expect(byId.e).toMatch(/enterprise tier: not capped, still scaling/);

@@ -10,6 +10,7 @@
  * - enterprise: not capped; the reason still says the tenant is in a budget emergency.
  * Scale-down is never blocked: a cap only bounds the top.
  */
+import { formatMoney } from '@internal/plugin-autoscaling-common';
 import type {
   BudgetStatus,
   TenantTier,
@@ -96,8 +97,9 @@ export interface BudgetCap {
   reason: { code: 'BudgetEmergency'; message: string };
 }
 
+/** The portal's money format ("$1,500", "€150"), so budget sentences read like the cost card. */
 function money(value: number, currency: string): string {
-  return `${currency} ${value.toFixed(2)}`;
+  return formatMoney(value, currency);
 }
 
 /**
