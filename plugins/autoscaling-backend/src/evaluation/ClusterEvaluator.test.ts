@@ -4,6 +4,7 @@ import type { KillSwitchState, ScalingPolicy } from '@internal/plugin-autoscalin
 import { resolvePolicy, type PodObservation } from '@internal/plugin-autoscaling-engine';
 import {
   ClusterClient,
+  OtherAutoscaler,
   PodUsage,
   ScaleConflictError,
   ScaleState,
@@ -58,6 +59,12 @@ class FakeCluster implements ClusterClient {
     const usage: Record<string, PodUsage> = {};
     for (let i = 0; i < this.replicas; i++) usage[`pod-${i}`] = { cpu: this.cpuPerPod, memory: 300 * 2 ** 20 };
     return usage;
+  }
+  /** HPAs on the cluster, or the error listing them fails with. */
+  others: OtherAutoscaler[] | Error = [];
+  async listOtherAutoscalers(): Promise<OtherAutoscaler[]> {
+    if (this.others instanceof Error) throw this.others;
+    return this.others;
   }
 }
 
@@ -176,6 +183,39 @@ describe('ClusterEvaluator', () => {
     const [decision] = await store.listDecisions(record.id);
     expect(decision.outcome).toBe('kill-switch');
     expect(decision.reasons.map(r => r.code)).toContain('KillSwitch');
+  });
+
+  it('writes nothing while an HPA targets the workload, and keeps the last list when listing fails', async () => {
+    const hpa: OtherAutoscaler = {
+      kind: 'HorizontalPodAutoscaler',
+      namespace: record.namespace,
+      name: 'checkout-api',
+      target: { kind: 'Deployment', name: record.name },
+      minReplicas: 2,
+      maxReplicas: 10,
+    };
+    cluster.others = [hpa, { ...hpa, name: 'other', target: { kind: 'StatefulSet', name: record.name } }];
+    const engine = evaluator(policy());
+    await engine.tick(NOW);
+    expect(cluster.writes).toEqual([]);
+    const [decision] = await store.listDecisions(record.id);
+    expect(decision).toMatchObject({ kind: 'scale', to: 4, outcome: 'other-autoscaler' });
+    expect(decision.reasons.map(r => r.code)).toContain('OtherAutoscaler');
+    expect((await store.getWorkload(record.id))?.status?.otherAutoscaler).toMatchObject({
+      kind: 'HorizontalPodAutoscaler',
+      name: 'checkout-api',
+    });
+
+    // Listing fails (RBAC, outage): the HPA seen last still counts; no write slips through.
+    cluster.others = new Error('403 Forbidden');
+    await engine.tick(NOW + 15_000);
+    expect(cluster.writes).toEqual([]);
+
+    // The HPA is gone: the engine scales again.
+    cluster.others = [];
+    await engine.tick(NOW + 30_000);
+    expect(cluster.writes).toEqual([4]);
+    expect((await store.getWorkload(record.id))?.status?.otherAutoscaler).toBeNull();
   });
 
   it('re-reads and re-decides after a 409 instead of retrying the stale write', async () => {

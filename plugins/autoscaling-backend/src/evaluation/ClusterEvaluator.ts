@@ -41,6 +41,7 @@ import type { ClusterConfig } from '../clusters/readClusters';
 import type { CostService } from '../cost/CostService';
 import {
   ClusterClient,
+  OtherAutoscaler,
   PodUsage,
   ScaleConflictError,
   ScaleState,
@@ -124,7 +125,12 @@ interface Plan {
   allocationReasons: Reason[];
   /** Why the tenant's budget emergency caps (or, for enterprise, does not cap) this workload. */
   budgetReason?: Reason;
+  /** An HPA or KEDA ScaledObject that also targets the workload: the engine writes nothing. */
+  otherAutoscaler?: OtherAutoscaler;
 }
+
+const workloadKey = (w: { namespace: string; kind: string; name: string }) =>
+  `${w.namespace}/${w.kind}/${w.name}`;
 
 /** A tenant's budget status moved into or out of `emergency`. */
 export interface BudgetStatusChange {
@@ -179,6 +185,7 @@ export class ClusterEvaluator {
   /** Last budget status seen per tenant, so notifications go out on changes only. */
   private readonly budgetStatuses = new Map<string, BudgetStatus>();
   private readonly vertical: VerticalActuator;
+  private lastOtherAutoscalers = new Map<string, OtherAutoscaler>();
 
   constructor(private readonly options: ClusterEvaluatorOptions) {
     this.vertical = new VerticalActuator({
@@ -214,6 +221,9 @@ export class ClusterEvaluator {
         logger.warn(`Evaluation of ${discovered[i].record.id} failed: ${result.reason}`);
       }
     });
+
+    const others = await this.otherAutoscalers();
+    for (const p of plans) p.otherAutoscaler = others.get(workloadKey(p.discovered.record));
 
     this.allocate(plans, tenants, nowMs);
     await this.applyBudgetCaps(plans, tenants, nowMs);
@@ -254,6 +264,24 @@ export class ClusterEvaluator {
       health.recordSuccess(nowMs);
     }
     return { evaluated: plans.length, failures };
+  }
+
+  /**
+   * HPAs and ScaledObjects of the cluster by the workload they target (one list per tick). When
+   * listing fails, the last list seen stands: a failed read must not let the engine write a
+   * workload another autoscaler owns, nor block every workload of the cluster.
+   */
+  private async otherAutoscalers(): Promise<Map<string, OtherAutoscaler>> {
+    const { client, logger, cluster } = this.options;
+    try {
+      const found = await client.listOtherAutoscalers();
+      this.lastOtherAutoscalers = new Map(
+        found.map(o => [workloadKey({ namespace: o.namespace, kind: o.target.kind, name: o.target.name }), o]),
+      );
+    } catch (error) {
+      logger.warn(`Listing other autoscalers on cluster ${cluster.name} failed (keeping the last list): ${error}`);
+    }
+    return this.lastOtherAutoscalers;
   }
 
   /** Observe and decide one workload, without tenant limits yet. */
@@ -496,6 +524,7 @@ export class ClusterEvaluator {
       if (mode === 'off') outcome = 'off';
       else if (mode === 'dry-run') outcome = 'dry-run';
       else if (mode === 'forecast-only') outcome = 'forecast-only';
+      else if (plan.otherAutoscaler) outcome = 'other-autoscaler';
       else if (killSwitch.enabled) outcome = 'kill-switch';
       else if (!health.allowsWrites(nowMs)) {
         outcome = 'failed';
@@ -548,6 +577,13 @@ export class ClusterEvaluator {
     }
     if (plan.budgetReason && !reasons.some(r => r.message === plan.budgetReason!.message)) {
       reasons.push(plan.budgetReason);
+    }
+    if (plan.otherAutoscaler) {
+      const o = plan.otherAutoscaler;
+      reasons.push({
+        code: 'OtherAutoscaler',
+        message: `${o.kind} ${o.namespace}/${o.name} also scales this ${record.kind}: the engine writes nothing while it exists (two controllers on one replica count oscillate). Import its spec as this service's policy, then delete it`,
+      });
     }
     if (outcome === 'kill-switch') {
       reasons.push({ code: 'KillSwitch', message: `not applied: the global kill switch is on (${killSwitch.reason ?? 'no reason given'})` });
@@ -644,6 +680,15 @@ export class ClusterEvaluator {
       metrics: result.metrics.map(toMetricStatus(plan.policy)),
       lastDecision: decisionDto,
       predictiveFloor: plan.forecastState.lastPlan?.replicas ?? null,
+      otherAutoscaler: plan.otherAutoscaler
+        ? {
+            kind: plan.otherAutoscaler.kind,
+            namespace: plan.otherAutoscaler.namespace,
+            name: plan.otherAutoscaler.name,
+            minReplicas: plan.otherAutoscaler.minReplicas ?? null,
+            maxReplicas: plan.otherAutoscaler.maxReplicas ?? null,
+          }
+        : null,
     };
     const state: WorkloadEngineState = {
       horizontal,

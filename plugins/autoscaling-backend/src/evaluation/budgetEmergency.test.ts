@@ -75,6 +75,9 @@ class TwoWorkloadCluster implements ClusterClient {
     }
     return usage;
   }
+  async listOtherAutoscalers() {
+    return [];
+  }
 }
 
 function workload(

@@ -1,5 +1,6 @@
 import type {
   AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   CustomObjectsApi,
   V1Container,
@@ -15,6 +16,7 @@ import { clusterError } from './errors';
 import {
   ClusterClient,
   ContainerResourcesUpdate,
+  OtherAutoscaler,
   PodUsage,
   ScaleConflictError,
   ScaleState,
@@ -29,6 +31,7 @@ import {
  */
 export class KubernetesClusterClient implements ClusterClient {
   private readonly apps: AppsV1Api;
+  private readonly autoscaling: AutoscalingV2Api;
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly version: VersionApi;
@@ -52,6 +55,7 @@ export class KubernetesClusterClient implements ClusterClient {
       currentContext: cluster.name,
     });
     this.apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
+    this.autoscaling = kubeConfig.makeApiClient(k8s.AutoscalingV2Api);
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     this.custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
     this.version = kubeConfig.makeApiClient(k8s.VersionApi);
@@ -111,6 +115,48 @@ export class KubernetesClusterClient implements ClusterClient {
       ...deployments.items.map(d => toWorkload('Deployment', d)),
       ...statefulSets.items.map(s => toWorkload('StatefulSet', s)),
     ];
+  }
+
+  async listOtherAutoscalers(): Promise<OtherAutoscaler[]> {
+    const hpas = await this.call('listing HorizontalPodAutoscalers', () =>
+      this.autoscaling.listHorizontalPodAutoscalerForAllNamespaces({}),
+    );
+    const found: OtherAutoscaler[] = hpas.items.map(h => ({
+      kind: 'HorizontalPodAutoscaler',
+      namespace: h.metadata?.namespace ?? 'default',
+      name: h.metadata?.name ?? '',
+      target: { kind: h.spec?.scaleTargetRef.kind ?? '', name: h.spec?.scaleTargetRef.name ?? '' },
+      minReplicas: h.spec?.minReplicas,
+      maxReplicas: h.spec?.maxReplicas,
+      metrics: h.spec?.metrics ?? [],
+      behavior: h.spec?.behavior,
+    }));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let scaledObjects: { items?: Array<Record<string, any>> } = {};
+    try {
+      scaledObjects = (await this.custom.listClusterCustomObject({
+        group: 'keda.sh',
+        version: 'v1alpha1',
+        plural: 'scaledobjects',
+      })) as typeof scaledObjects;
+    } catch (error) {
+      // No KEDA on this cluster (its CRD is not served): no ScaledObjects.
+      if (!isApiError(error) || error.code !== 404) {
+        throw clusterError(error, this.clusterName, 'listing KEDA ScaledObjects');
+      }
+    }
+    for (const o of scaledObjects.items ?? []) {
+      found.push({
+        kind: 'ScaledObject',
+        namespace: o.metadata?.namespace ?? 'default',
+        name: o.metadata?.name ?? '',
+        // KEDA's scaleTargetRef.kind defaults to Deployment.
+        target: { kind: o.spec?.scaleTargetRef?.kind ?? 'Deployment', name: o.spec?.scaleTargetRef?.name ?? '' },
+        minReplicas: o.spec?.minReplicaCount,
+        maxReplicas: o.spec?.maxReplicaCount,
+      });
+    }
+    return found;
   }
 
   async getScale(workload: WorkloadCoordinates): Promise<ScaleState> {

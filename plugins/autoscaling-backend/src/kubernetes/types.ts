@@ -33,6 +33,23 @@ export interface WorkloadObject extends WorkloadCoordinates {
   rolling?: boolean;
 }
 
+/**
+ * Another autoscaler that scales a workload: an `autoscaling/v2` HorizontalPodAutoscaler or a
+ * KEDA ScaledObject. The engine does not write a workload one of these targets (two controllers
+ * writing one replica count oscillate); the page names it and the HPA's spec can be imported.
+ */
+export interface OtherAutoscaler {
+  kind: 'HorizontalPodAutoscaler' | 'ScaledObject';
+  namespace: string;
+  name: string;
+  target: { kind: string; name: string };
+  minReplicas?: number;
+  maxReplicas?: number;
+  /** The HPA's `spec.metrics` and `spec.behavior` (autoscaling/v2), for the import. */
+  metrics?: unknown[];
+  behavior?: unknown;
+}
+
 /** New resources of one container (cores and bytes; a limit left out stays as it is). */
 export interface ContainerResourcesUpdate {
   name: string;
@@ -76,6 +93,11 @@ export interface ClusterClient {
     resourceVersion: string,
   ): Promise<ScaleState>;
   listPods(namespace: string, labelSelector: string): Promise<PodObservation[]>;
+  /**
+   * HPAs and KEDA ScaledObjects of the cluster (one list each per tick, not per workload). A
+   * cluster without KEDA's CRD has no ScaledObjects.
+   */
+  listOtherAutoscalers(): Promise<OtherAutoscaler[]>;
   /** metrics.k8s.io pod usage, by pod name. */
   podMetrics(namespace: string, labelSelector: string): Promise<Record<string, PodUsage>>;
   /**

@@ -154,6 +154,7 @@ const OUTCOME_LABELS: Record<DecisionOutcome, string> = {
   conflict: 'not applied: someone else changed the workload',
   failed: 'failed',
   off: 'not applied (autoscaling off)',
+  'other-autoscaler': 'not applied: another autoscaler scales this workload',
 };
 
 export function outcomeLabel(outcome: DecisionOutcome): string {

@@ -106,6 +106,7 @@ class TokenSwitchingClient implements ClusterClient {
   replaceScale: ClusterClient['replaceScale'] = (w, r, v) => this.current.replaceScale(w, r, v);
   listPods: ClusterClient['listPods'] = (n, s) => this.current.listPods(n, s);
   podMetrics: ClusterClient['podMetrics'] = (n, s) => this.current.podMetrics(n, s);
+  listOtherAutoscalers: ClusterClient['listOtherAutoscalers'] = () => this.current.listOtherAutoscalers();
 }
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
