@@ -12,21 +12,33 @@
 import { z } from 'zod';
 import { parseQuantity } from './quantity';
 
-/** A number, or a Kubernetes quantity string such as "500m" or "256Mi", in base units. */
-export const quantitySchema = z.union([
-  z.number().nonnegative(),
-  z.string().transform((text, ctx) => {
-    const value = parseQuantity(text);
+/**
+ * A number, or a Kubernetes quantity string such as "500m" or "256Mi", in base units. One
+ * transform after the type check, so a bad string is reported as not a quantity (a union of
+ * the two would report the number branch's "expected number, received string").
+ */
+export const quantitySchema = z
+  .union([z.number(), z.string()], {
+    error: 'must be a Kubernetes quantity (e.g. 500m, 2, 256Mi) or a number',
+  })
+  .transform((input, ctx) => {
+    if (typeof input === 'number') {
+      if (input < 0) {
+        ctx.addIssue({ code: 'custom', message: 'Too small: expected number to be >=0' });
+        return z.NEVER;
+      }
+      return input;
+    }
+    const value = parseQuantity(input);
     if (value === undefined || value < 0) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${text}" is not a Kubernetes quantity (e.g. 500m, 2, 256Mi)`,
+        message: `"${input}" is not a Kubernetes quantity (e.g. 500m, 2, 256Mi)`,
       });
       return z.NEVER;
     }
     return value;
-  }),
-]);
+  });
 
 const positiveQuantitySchema = quantitySchema.refine(v => v > 0, {
   message: 'must be greater than 0',

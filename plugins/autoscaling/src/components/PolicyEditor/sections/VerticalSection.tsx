@@ -1,5 +1,5 @@
 import Grid from '@mui/material/Grid';
-import { SelectField, options } from '../fields/SelectField';
+import { SelectField, type SelectOption } from '../fields/SelectField';
 import { TextInputField } from '../fields/TextInputField';
 import { Section } from './Section';
 
@@ -9,11 +9,20 @@ const CONTROLLED = [
   { value: 'memory', label: 'Memory only' },
 ];
 
+const MODES: SelectOption[] = [
+  { value: 'Off', label: 'Off (recommend only)' },
+  { value: 'Initial', label: 'Initial (on the next rollout)' },
+  { value: 'Auto', label: 'Auto (apply)' },
+];
+
+const BOUND_HELP =
+  'A Kubernetes quantity (CPU 250m or 2, memory 256Mi or 1Gi); the recommendation and every change stay within the bounds.';
+
 export function VerticalSection() {
   return (
     <Section
       title="Vertical right-sizing"
-      description="Request recommendations (Off only recommends; Initial/Auto apply them)."
+      description="Container requests from usage. Off only recommends. Initial sets them on the pod template when the workload next rolls. Auto applies a change of more than 10% with at least an hour of history, at most once an hour: in place where the cluster supports pod resize (Kubernetes 1.33+), otherwise by a rolling update. On a production service a raise of more than 50% waits for an approval."
     >
       <Grid container spacing={2}>
         <Grid item xs={6} md={4}>
@@ -21,7 +30,7 @@ export function VerticalSection() {
             name="vertical.mode"
             label="Vertical mode"
             allowInherit
-            options={options(['Off', 'Initial', 'Auto'])}
+            options={MODES}
           />
         </Grid>
         <Grid item xs={6} md={4}>
@@ -31,6 +40,7 @@ export function VerticalSection() {
             allowInherit
             options={CONTROLLED}
             parse={v => v.split(',')}
+            helperText="Only these requests are recommended and changed."
           />
         </Grid>
         <Grid item xs={6} md={3}>
@@ -38,6 +48,7 @@ export function VerticalSection() {
             name="vertical.minAllowed.cpu"
             label="Min CPU"
             placeholder="100m"
+            helperText={BOUND_HELP}
           />
         </Grid>
         <Grid item xs={6} md={3}>
