@@ -1,9 +1,10 @@
-// Journey: a service owner (bob, acme-checkout) opens checkout-api's Autoscaling tab and reads
+// Journey: a service owner (bob, acme-checkout) opens checkout-api's Autoscaling tab from the
+// catalog and reads
 // what the service is doing and why: replicas and mode, the timeline, metrics against targets,
 // the forecast, recent decisions with reasons, right-sizing and the cost card.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_URL, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+import { launchBrowser, openFromCatalog, screenshot, signInAs } from '../lib/browser.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +16,8 @@ after(async () => {
 
 test('a service owner reads the scaling state, forecast and cost of a service', async () => {
   const { page, context } = await signInAs(browser, 'bob');
-  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+  // From the catalog, as bob would: his team owns checkout-api.
+  await openFromCatalog(page, 'checkout-api');
 
   const header = page.getByTestId('scaling-header');
   await header.waitFor();

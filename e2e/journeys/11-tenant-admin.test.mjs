@@ -3,7 +3,7 @@
 // version, effective policy from the service level) and a platform engineer finds it in the audit log.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_URL, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+import { launchBrowser, openFromCatalog, openPlatformPage, screenshot, signInAs } from '../lib/browser.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
 });
 
 async function openPolicyTab(page) {
-  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+  await openFromCatalog(page, 'checkout-api');
   await page.getByRole('tab', { name: 'Policy' }).click();
   const field = page.getByLabel('Cooldown (s)', { exact: true });
   await field.waitFor();
@@ -63,7 +63,7 @@ test('a tenant admin edits a policy within guardrails and sees it applied and au
 
   // Audited: the platform team sees alice's change in the audit log.
   const platform = await signInAs(browser, 'pat');
-  await platform.page.goto(`${APP_URL}/autoscaling`);
+  await openPlatformPage(platform.page);
   await platform.page.getByRole('tab', { name: 'Audit log' }).click();
   await platform.page.getByLabel('Actor').fill('user:default/alice');
   const events = platform.page.getByRole('table', { name: 'Audit events' });

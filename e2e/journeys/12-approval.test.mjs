@@ -3,7 +3,7 @@
 // (pat) approves it with a comment after reading the diff; the policy then applies.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_URL, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+import { launchBrowser, openFromCatalog, openPlatformPage, screenshot, signInAs } from '../lib/browser.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
 });
 
 async function openPolicyTab(page) {
-  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+  await openFromCatalog(page, 'checkout-api');
   await page.getByRole('tab', { name: 'Policy' }).click();
   await page.getByLabel('Max replicas', { exact: true }).waitFor();
   await page.waitForFunction(() => {
@@ -46,7 +46,7 @@ test('a change over a guardrail goes pending, pat approves it and it applies; th
   assert.ok(requestId, 'the outcome names the change request');
 
   // The requester cannot approve (no approve permission, and never their own request).
-  await alice.page.goto(`${APP_URL}/autoscaling`);
+  await openPlatformPage(alice.page);
   await alice.page.getByRole('tab', { name: 'Approvals' }).click();
   const ownCard = alice.page.getByTestId(`change-request-${requestId}`);
   await ownCard.waitFor();
@@ -57,7 +57,7 @@ test('a change over a guardrail goes pending, pat approves it and it applies; th
 
   // pat approves with a comment after reading the diff.
   const pat = await signInAs(browser, 'pat');
-  await pat.page.goto(`${APP_URL}/autoscaling`);
+  await openPlatformPage(pat.page);
   await pat.page.getByRole('tab', { name: 'Approvals' }).click();
   const card = pat.page.getByTestId(`change-request-${requestId}`);
   await card.waitFor();

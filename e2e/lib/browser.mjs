@@ -35,6 +35,23 @@ export async function signInAs(browser, userName) {
   return { context, page };
 }
 
+/**
+ * Opens an entity as a person would: the catalog (it opens on "Owned", so "All"), the entity's
+ * link in the table, then the tab (default Autoscaling).
+ */
+export async function openFromCatalog(page, name, tab = 'Autoscaling') {
+  await page.goto(`${APP_URL}/catalog`);
+  await page.getByTestId('user-picker-all').click();
+  await page.getByRole('link', { name, exact: true }).click();
+  if (tab) await page.getByRole('tab', { name: tab }).click();
+}
+
+/** The platform page through the sidebar, from the catalog (where signing in lands). */
+export async function openPlatformPage(page) {
+  await page.goto(`${APP_URL}/catalog`);
+  await page.getByRole('link', { name: 'Autoscaling' }).first().click();
+}
+
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
