@@ -249,6 +249,38 @@ describe('EntityAutoscalingContent', () => {
     );
   });
 
+  it('says when another autoscaler is in charge: banner naming the HPA and a held mode', async () => {
+    server.use(
+      route('get', STATE, {
+        ...entityState,
+        workloads: [
+          {
+            ...entityState.workloads[0],
+            otherAutoscaler: {
+              kind: 'HorizontalPodAutoscaler',
+              namespace: 'acme-production',
+              name: 'checkout-api-hpa',
+              minReplicas: 2,
+              maxReplicas: 9,
+            },
+          },
+        ],
+      }),
+      ...dataHandlers(),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+    const banner = await screen.findByTestId('other-autoscaler-banner');
+    expect(banner).toHaveTextContent(
+      'HorizontalPodAutoscaler acme-production/checkout-api-hpa (2–9 replicas) also scales this workload, so the engine decides and records but writes nothing',
+    );
+    expect(screen.getByTestId('mode-chip')).toHaveTextContent(
+      'Mode: Held (HorizontalPodAutoscaler in charge)',
+    );
+  });
+
   it('shows empty states of the cards when there is no history, forecast or cost yet', async () => {
     server.use(
       route('get', STATE, entityState),

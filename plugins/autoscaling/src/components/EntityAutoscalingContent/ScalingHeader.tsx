@@ -1,6 +1,7 @@
 import type {
   Condition,
   KillSwitchState,
+  OtherAutoscalerRef,
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
 import { useKillSwitchState } from '../../hooks/usePlatformData';
@@ -49,6 +50,13 @@ function Stat(props: {
 /** The mode chip: the policy's mode, unless the kill switch pauses what it would write. */
 function modeChip(state: WorkloadState, killSwitchOn: boolean) {
   const writes = state.mode === 'auto';
+  if (state.otherAutoscaler && writes) {
+    return {
+      label: `Mode: Held (${state.otherAutoscaler.kind} in charge)`,
+      tooltip: `The policy's mode is ${modeLabel(state.mode)}, but ${state.otherAutoscaler.kind} ${state.otherAutoscaler.name} also scales this workload: the engine writes nothing while it exists.`,
+      tone: 'warning' as const,
+    };
+  }
   if (killSwitchOn && writes) {
     return {
       label: 'Mode: Paused by the kill switch',
@@ -81,6 +89,22 @@ function KillSwitchBanner({ killSwitch }: { killSwitch: KillSwitchState }) {
   );
 }
 
+/** Another autoscaler (an HPA or a KEDA ScaledObject) scales this workload: the engine writes nothing. */
+function OtherAutoscalerBanner({ other }: { other: OtherAutoscalerRef }) {
+  const bounds =
+    other.minReplicas !== null || other.maxReplicas !== null
+      ? ` (${other.minReplicas ?? '?'}–${other.maxReplicas ?? '?'} replicas)`
+      : '';
+  return (
+    <Alert severity="warning" sx={{ mb: 2 }} data-testid="other-autoscaler-banner">
+      {other.kind} {other.namespace}/{other.name}
+      {bounds} also scales this workload, so the engine decides and records but writes nothing:
+      two controllers on one replica count pull it in opposite directions. Move its settings into
+      this service's policy, then delete the {other.kind}.
+    </Alert>
+  );
+}
+
 /** Mode, replicas and conditions at a glance, with the manual actions. */
 export function ScalingHeader({ state }: { state: WorkloadState }) {
   const clamp = clampOf(state.lastDecision);
@@ -89,6 +113,7 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
   return (
     <Paper sx={{ p: 2 }} data-testid="scaling-header">
       {killSwitch?.enabled && <KillSwitchBanner killSwitch={killSwitch} />}
+      {state.otherAutoscaler && <OtherAutoscalerBanner other={state.otherAutoscaler} />}
       <Box display="flex" flexWrap="wrap" alignItems="center" gap={3}>
         <Box>
           <Typography variant="h6" component="h2">
