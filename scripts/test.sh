@@ -36,6 +36,8 @@ npx tsc --noEmit -p tsconfig.json
 
 step "lint"
 npx backstage-cli repo lint
+# Every README screenshot exists and is one a journey takes (e2e/readme-screenshots.mjs).
+node e2e/readme-screenshots.mjs --check
 
 step "unit and integration tests (all packages)"
 npx backstage-cli repo test --ci
