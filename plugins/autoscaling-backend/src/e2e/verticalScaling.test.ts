@@ -253,6 +253,8 @@ describe('vertical Auto in place over three simulated days', () => {
       expect(bytes(pod.memory)).toBeLessThanOrEqual(400 * MIB);
       expect(bytes(pod.memory)).toBeLessThan(512 * MIB);
     }
+    // Cost is priced on what the pods request now, not on the template's 500m.
+    expect(checkout.podCpuRequest).toBeCloseTo(cores(pods[0].cpu), 6);
     // The recommendations route says what Auto did, and current is what the pods now run.
     const route = await request(express().use(h.service.router)).get(
       `/workloads/${encodeURIComponent(`${CLUSTER}/acme-production/Deployment/checkout-api`)}/recommendations`,

@@ -649,7 +649,10 @@ export class ClusterEvaluator {
     });
 
     const current = outcome === 'applied' ? to : scale.replicas;
-    const podRequests = plan.discovered.object.podRequests;
+    // What the pods request: the template's, or what vertical Auto set in place.
+    const podRequests = verticalStep.state.applied
+      ? podRequestsOf(verticalStep.containers, plan.discovered.object.podRequests)
+      : plan.discovered.object.podRequests;
     const cost = this.options.cost?.accumulate(record.cluster, plan.prior.cost, {
       nowMs,
       replicas: current,
@@ -697,8 +700,8 @@ export class ClusterEvaluator {
       rightSizing: rightSizingPolicyOf(plan.policy),
       verticalApply: verticalStep.state,
       lastForecast: plan.forecast,
-      podCpuRequest: plan.discovered.object.podRequests.cpu,
-      podMemoryRequest: plan.discovered.object.podRequests.memory,
+      podCpuRequest: podRequests.cpu,
+      podMemoryRequest: podRequests.memory,
       ...(cost ? { cost } : {}),
     };
     await store.upsertWorkload(record, state as Record<string, unknown>, status, nowMs);
@@ -822,6 +825,20 @@ function hourlyForecastOf(
       : [],
   );
   return { generatedAt: new Date(nowMs).toISOString(), points };
+}
+
+/** One pod's requests summed over its containers' (effective) requests. */
+function podRequestsOf(
+  containers: Record<string, ContainerVerticalState>,
+  fallback: { cpu?: number; memory?: number },
+): { cpu?: number; memory?: number } {
+  const all = Object.values(containers);
+  if (all.length === 0) return fallback;
+  const sum = (resource: 'cpu' | 'memory') =>
+    all.some(c => c.requests[resource] !== undefined)
+      ? all.reduce((total, c) => total + (c.requests[resource] ?? 0), 0)
+      : fallback[resource];
+  return { cpu: sum('cpu'), memory: sum('memory') };
 }
 
 /** Keeps history meaningful: every scale and every change of what the engine says. */
