@@ -4,6 +4,9 @@
  * controller scales it alone, so the two never pull the replica count in opposite directions;
  * the decision and the workload's state name the HPA. Asserted from the simulator's request log.
  */
+import { mockErrorHandler } from '@backstage/backend-test-utils';
+import express from 'express';
+import request from 'supertest';
 import {
   isScaleWrite,
   NAMESPACE,
@@ -75,6 +78,20 @@ describe('a workload another autoscaler also scales', () => {
       maxReplicas: 9,
     });
 
+    // Its settings, read live from the cluster, as the service's policy override.
+    const proposal = await request(b.app).get(`/workloads/${encodeURIComponent(WORKLOAD_ID)}/other-autoscaler`);
+    expect(proposal.status).toBe(200);
+    expect(proposal.body).toEqual({
+      autoscaler: { kind: 'HorizontalPodAutoscaler', namespace: NAMESPACE, name: 'checkout-api-hpa', minReplicas: 2, maxReplicas: 9 },
+      override: {
+        minReplicas: 2,
+        maxReplicas: 9,
+        metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } }],
+      },
+      notes: [],
+      deleteCommand: `kubectl delete hpa -n ${NAMESPACE} checkout-api-hpa`,
+    });
+
     // The HPA is deleted (after importing its spec, say): the engine is in charge again.
     b.sim.sim.store.delete(HPA, NAMESPACE, 'checkout-api-hpa');
     let wrote = false;
@@ -84,5 +101,9 @@ describe('a workload another autoscaler also scales', () => {
     }
     expect(wrote).toBe(true);
     expect((await b.service.store.getWorkload(WORKLOAD_ID))!.status!.otherAutoscaler).toBeNull();
+    // With the error handler a backend plugin gets: a NotFoundError is a 404.
+    const app = express().use(b.service.router).use(mockErrorHandler());
+    const gone = await request(app).get(`/workloads/${encodeURIComponent(WORKLOAD_ID)}/other-autoscaler`);
+    expect(gone.status).toBe(404);
   });
 });

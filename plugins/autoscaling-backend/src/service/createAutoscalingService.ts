@@ -303,6 +303,7 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       health,
       killSwitch,
       manualScaler,
+      clientFor,
       httpAuth,
       permissions,
       authorizeTarget: (req, permission, entityRef) =>

@@ -27,6 +27,8 @@ import {
 } from '../cost/verticalRecommendations';
 import type { WorkloadEngineState } from '../evaluation/ClusterEvaluator';
 import type { ClusterHealth } from '../evaluation/ClusterHealth';
+import { policyFromOtherAutoscaler } from '../governance/hpaImport';
+import type { ClusterClient } from '../kubernetes/types';
 import { EngineStore, StoredWorkload } from '../store/EngineStore';
 import { KillSwitch } from './KillSwitch';
 import { ManualScaler } from './ManualScaler';
@@ -39,6 +41,8 @@ export interface EngineRoutesOptions {
   health: ReadonlyMap<string, ClusterHealth>;
   killSwitch: KillSwitch;
   manualScaler: ManualScaler;
+  /** The cluster client of a registered cluster (reads another autoscaler's spec for an import). */
+  clientFor: (cluster: string) => ClusterClient;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   /** Throws NotAllowedError unless the user holds the resource permission on the entity. */
@@ -168,6 +172,36 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
       ? await options.canReadCost(req, [workload.entityRef])
       : [true];
     res.json(recommendationsOf(workload, costAllowed ? options.costService : undefined));
+  });
+
+  // The HPA or ScaledObject that also scales the workload, read live, and its settings as the
+  // service's policy override (the UI saves it through the policy route, guardrails and all).
+  router.get('/workloads/:id/other-autoscaler', async (req, res) => {
+    await requireBasic(req, autoscalingStateReadPermission);
+    const workload = await workloadOr404(req.params.id);
+    const seen = workload.status?.otherAutoscaler;
+    if (!seen) {
+      throw new NotFoundError(`No HPA or KEDA ScaledObject targets '${workload.id}' (as of its last evaluation)`);
+    }
+    const found = (await options.clientFor(workload.cluster).listOtherAutoscalers()).find(
+      o => o.kind === seen.kind && o.namespace === seen.namespace && o.name === seen.name,
+    );
+    if (!found) {
+      throw new NotFoundError(`${seen.kind} ${seen.namespace}/${seen.name} no longer exists on cluster ${workload.cluster}`);
+    }
+    const { override, notes } = policyFromOtherAutoscaler(found);
+    res.json({
+      autoscaler: {
+        kind: found.kind,
+        namespace: found.namespace,
+        name: found.name,
+        minReplicas: found.minReplicas ?? null,
+        maxReplicas: found.maxReplicas ?? null,
+      },
+      override,
+      notes,
+      deleteCommand: `kubectl delete ${found.kind === 'HorizontalPodAutoscaler' ? 'hpa' : 'scaledobject'} -n ${found.namespace} ${found.name}`,
+    });
   });
 
   router.post('/workloads/:id/scale', async (req, res) => {

@@ -40,6 +40,9 @@ function appFor(
         health: new Map(),
         killSwitch: {} as any,
         manualScaler: {} as any,
+        clientFor: () => {
+          throw new Error('no cluster in this test');
+        },
         httpAuth: mockServices.httpAuth(),
         permissions: mockServices.permissions(),
         authorizeTarget: async () => {},
