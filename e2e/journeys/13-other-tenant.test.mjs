@@ -1,11 +1,12 @@
-// Journey: gina (globex tenant admin) opens acme's checkout-api. She can read it, but every
-// control that would change it is disabled with the reason (manual scale and the policy
-// editor), and its cost is not hers to see: the cost card says who may see it.
+// Journey: gina (globex tenant admin) opens acme's checkout-api from the catalog. She can read
+// it, but every control that would change it is disabled with the reason (manual scale and the
+// policy editor), and its cost is not hers to see: the cost card says who may see it. acme's
+// tenant page shows her none of acme's cost, spend or budget either.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_URL, SCREENSHOT_DIR, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+import { APP_URL, SCREENSHOT_DIR, launchBrowser, openFromCatalog, screenshot, signInAs } from '../lib/browser.mjs';
 
 let browser;
 before(async () => {
@@ -17,7 +18,7 @@ after(async () => {
 
 test('a user of another tenant cannot edit: controls are disabled with the reason', async () => {
   const { page, context } = await signInAs(browser, 'gina');
-  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+  await openFromCatalog(page, 'checkout-api');
   await page.getByTestId('scaling-header').waitFor();
 
   // Manual scale: disabled, and the wrapper carries the reason (also shown as a tooltip).
@@ -44,5 +45,14 @@ test('a user of another tenant cannot edit: controls are disabled with the reaso
   await page.waitForFunction(() => document.querySelector('[id="policy-maxReplicas"]')?.disabled === true);
   assert.equal(await page.getByRole('button', { name: 'Review and save' }).isDisabled(), true);
   await screenshot(page, '13-other-tenant-policy-read-only');
+
+  // acme's tenant page: no cost, spend or budget of acme; the notice says who sees them.
+  await page.goto(`${APP_URL}/catalog/default/group/acme/autoscaling`);
+  const content = page.getByTestId('tenant-autoscaling-content');
+  await content.getByTestId('cost-not-allowed').waitFor();
+  assert.equal(await content.getByTestId('cost-card').count(), 0);
+  assert.equal(await content.getByTestId('tenant-trends-spend').count(), 0);
+  assert.doesNotMatch(await content.textContent(), /\$\d/);
+  await screenshot(page, '13-other-tenant-tenant-page-no-cost');
   await context.close();
 });
