@@ -46,7 +46,10 @@ const DAY_TICKS = (24 * 3600) / TICK_SECONDS;
 const SHORT_TICK_SECONDS = 120;
 const SHORT_TICKS = 36;
 
-function simConfig(version: string, workloads: string) {
+const WRITE_RULE =
+  '{ verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale, deployments, statefulsets, pods/resize] }';
+
+function simConfig(version: string, workloads: string, writeRule = WRITE_RULE) {
   return `
 cluster: { name: ${CLUSTER}, kubernetesVersion: ${version}, enforceMemoryLimits: true }
 clock: { start: '2026-01-05T09:00:00Z', tickSeconds: 5 }
@@ -56,7 +59,7 @@ tokens:
     user: system:serviceaccount:autoscaling:scaler
     rules:
       - { verbs: [get, list, watch], resources: ['*'] }
-      - { verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale, deployments, statefulsets, pods/resize] }
+      - ${writeRule}
 workloads:
 ${workloads}
 `;
@@ -114,10 +117,11 @@ interface Harness {
 async function start(options: {
   version: string;
   workloads: string;
+  writeRule?: string;
   policy: JsonObject;
   entities: Entity[];
 }): Promise<Harness> {
-  const sim = await startClusterSim({ config: simConfig(options.version, options.workloads), clock: 'manual' });
+  const sim = await startClusterSim({ config: simConfig(options.version, options.workloads, options.writeRule), clock: 'manual' });
   const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
   const config = mockServices.rootConfig({
     data: {
@@ -435,5 +439,31 @@ describe('vertical Auto under dry-run and the kill switch', () => {
     expect(state.verticalApply!.history[0].reason).toMatch(/incident 42/);
     const audit = await h.service.governance.auditLog.query({ action: 'engine.actuate' });
     expect(audit).toEqual([]);
+  });
+});
+
+describe('vertical Auto without RBAC to write the template', () => {
+  let h: Harness;
+  afterAll(() => stop(h));
+
+  it('records the refused write with its error once an interval, and horizontal scaling goes on', async () => {
+    h = await start({
+      version: 'v1.31.2',
+      workloads: CHECKOUT,
+      writeRule: '{ verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale] }',
+      policy: policy({ vertical: { mode: 'Auto' } }),
+      entities: [
+        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+      ],
+    });
+    for (let i = 0; i < SHORT_TICKS + 10; i++) await h.tick(SHORT_TICK_SECONDS);
+    const state = await h.state('checkout-api', 'acme-production');
+    const failed = state.verticalApply!.history.filter(a => a.outcome === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].error).toMatch(/403|forbidden/i);
+    const patches = h.writes().filter(w => w.method === 'PATCH' && !w.path.endsWith('/scale'));
+    expect(patches).toHaveLength(1);
+    expect(h.template('checkout-api', 'acme-production')).toMatchObject({ cpu: '500m', memory: '512Mi' });
+    expect(h.service.health.get(CLUSTER)!.circuit).toBe('closed');
   });
 });

@@ -79,6 +79,11 @@ describe('planVertical', () => {
     );
     expect(soon.changes).toEqual([]);
     expect(soon.notes[0]).toMatch(/one vertical change an hour/);
+    const failed = planVertical(
+      input({ rows: [row('memory', 512 * MIB, 300 * MIB)], prior: { history: [], lastFailedMs: NOW - 60_000 } }),
+    );
+    expect(failed.changes).toEqual([]);
+    expect(failed.notes[0]).toMatch(/the last vertical write failed/);
     const later = planVertical(
       input({ rows: [row('memory', 512 * MIB, 300 * MIB)], prior: { history: [], lastAppliedMs: NOW - VERTICAL_MIN_INTERVAL_MS } }),
     );

@@ -54,6 +54,8 @@ export interface VerticalApplyState {
   /** Per container, what the engine set (pods are kept at it in place). */
   applied?: Record<string, ContainerResourcesUpdate>;
   lastAppliedMs?: number;
+  /** The last write that failed (not a conflict): the next try waits the interval too. */
+  lastFailedMs?: number;
   /** Per `container/resource`, the last change request filed (at most one a day). */
   requested?: Record<string, { id: string; atMs: number; to: number }>;
   /** `Initial`: changes waiting for the workload's next rollout. */
@@ -121,6 +123,13 @@ export function planVertical(input: VerticalPlanInput): VerticalPlan {
   if (prior?.lastAppliedMs !== undefined && nowMs - prior.lastAppliedMs < VERTICAL_MIN_INTERVAL_MS) {
     const next = new Date(prior.lastAppliedMs + VERTICAL_MIN_INTERVAL_MS).toISOString();
     plan.notes.push(`one vertical change an hour: the next from ${next}`);
+    return plan;
+  }
+  // A refused write (RBAC, a webhook) is not retried every tick: it would only fail again and
+  // count against the cluster's circuit breaker.
+  if (prior?.lastFailedMs !== undefined && nowMs - prior.lastFailedMs < VERTICAL_MIN_INTERVAL_MS) {
+    const next = new Date(prior.lastFailedMs + VERTICAL_MIN_INTERVAL_MS).toISOString();
+    plan.notes.push(`the last vertical write failed: the next try from ${next}`);
     return plan;
   }
   const minAllowed = policy.vertical.minAllowed as Record<string, unknown>;

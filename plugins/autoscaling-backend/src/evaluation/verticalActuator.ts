@@ -197,10 +197,12 @@ export class VerticalActuator {
       ...(error ? { error } : {}),
     };
     let next = withAction(state, action);
+    if (outcome === 'failed') next = { ...next, lastFailedMs: nowMs };
     if (outcome === 'applied') {
       next = {
         ...next,
         lastAppliedMs: nowMs,
+        lastFailedMs: undefined,
         waiting: undefined,
         // In place, pods are kept at these; through the template, the template has them.
         applied: method === 'in-place' ? mergeApplied(prior.applied, plan.updates) : undefined,
