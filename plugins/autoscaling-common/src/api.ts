@@ -127,6 +127,16 @@ export interface WorkloadState extends WorkloadSummary {
   otherAutoscaler?: OtherAutoscalerRef | null;
 }
 
+/** `GET /workloads/:id/other-autoscaler`: the other autoscaler's settings as a policy override. */
+export interface OtherAutoscalerImport {
+  autoscaler: OtherAutoscalerRef;
+  override: PolicyOverride;
+  /** What could not be imported, in sentences. */
+  notes: string[];
+  /** How to delete the object once its settings are in the policy. */
+  deleteCommand: string;
+}
+
 /** Another autoscaler found on the cluster targeting a workload. */
 export interface OtherAutoscalerRef {
   kind: 'HorizontalPodAutoscaler' | 'ScaledObject';

@@ -22,6 +22,7 @@ import type {
   TenantTrends,
   TenantSummary,
   WorkloadCost,
+  OtherAutoscalerImport,
   WorkloadForecast,
   WorkloadHistory,
   WorkloadRecommendations,
@@ -61,6 +62,7 @@ export interface AutoscalingApi {
     workloadId: string,
   ): Promise<WorkloadRecommendations>;
   getWorkloadCost(workloadId: string): Promise<WorkloadCost>;
+  getOtherAutoscalerImport(workloadId: string): Promise<OtherAutoscalerImport>;
   scaleWorkload(
     workloadId: string,
     body: { replicas: number; reason: string },

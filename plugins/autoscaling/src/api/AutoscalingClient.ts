@@ -23,6 +23,7 @@ import type {
   TenantTrends,
   TenantSummary,
   WorkloadCost,
+  OtherAutoscalerImport,
   WorkloadForecast,
   WorkloadHistory,
   WorkloadRecommendations,
@@ -100,6 +101,10 @@ export class AutoscalingClient implements AutoscalingApi {
     workloadId: string,
   ): Promise<WorkloadRecommendations> {
     return this.request(`/workloads/${enc(workloadId)}/recommendations`);
+  }
+
+  getOtherAutoscalerImport(workloadId: string): Promise<OtherAutoscalerImport> {
+    return this.request(`/workloads/${enc(workloadId)}/other-autoscaler`);
   }
 
   getWorkloadCost(workloadId: string): Promise<WorkloadCost> {

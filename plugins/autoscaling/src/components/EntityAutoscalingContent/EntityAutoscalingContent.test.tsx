@@ -281,6 +281,83 @@ describe('EntityAutoscalingContent', () => {
     );
   });
 
+  it("imports the HPA's settings into the service's policy through the policy route, keeping its own keys", async () => {
+    let saved: any;
+    const hpaRef = {
+      kind: 'HorizontalPodAutoscaler' as const,
+      namespace: 'acme-production',
+      name: 'checkout-api-hpa',
+      minReplicas: 2,
+      maxReplicas: 9,
+    };
+    server.use(
+      route('get', STATE, {
+        ...entityState,
+        workloads: [{ ...entityState.workloads[0], otherAutoscaler: hpaRef }],
+      }),
+      route('get', '/workloads/:id/other-autoscaler', {
+        autoscaler: hpaRef,
+        override: {
+          minReplicas: 2,
+          maxReplicas: 9,
+          metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } }],
+        },
+        notes: ['metrics[1]: External metric queue_depth is not imported: the portal reads it through a metric source; add it in the policy form with its query'],
+        deleteCommand: 'kubectl delete hpa -n acme-production checkout-api-hpa',
+      }),
+      route('get', '/policies/service/:name', {
+        target: { level: 'service', name: 'component:default/checkout-api' },
+        version: 4,
+        override: { mode: 'dry-run', maxReplicas: 20 },
+        updatedBy: 'user:default/alice',
+        updatedAt: '2026-01-01T00:00:00Z',
+      }),
+      http.put(`${BASE_URL}/policies/service/:name`, async ({ request }) => {
+        saved = await request.json();
+        return HttpResponse.json({
+          status: 'applied',
+          document: {
+            target: { level: 'service', name: 'component:default/checkout-api' },
+            version: 5,
+            override: saved.override,
+            updatedBy: 'user:default/alice',
+            updatedAt: '2026-01-01T12:00:00Z',
+          },
+        });
+      }),
+      ...dataHandlers(),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+    const user = userEvent.setup();
+    const button = await screen.findByRole('button', { name: 'Import its settings' });
+    await waitFor(() => expect(button).toBeEnabled());
+    await user.click(button);
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByTestId('import-lines')).toHaveTextContent(
+      /Max replicas: 9.*CPU at 60% utilisation/,
+    );
+    expect(within(dialog).getByTestId('import-notes')).toHaveTextContent(
+      'External metric queue_depth is not imported',
+    );
+    await user.click(within(dialog).getByRole('button', { name: 'Import into the policy' }));
+    expect(await within(dialog).findByTestId('import-outcome')).toHaveTextContent(
+      "Imported: this service's policy is now version 5. Delete the HorizontalPodAutoscaler so the engine can take over at its next evaluation: kubectl delete hpa -n acme-production checkout-api-hpa",
+    );
+    expect(saved).toEqual({
+      override: {
+        mode: 'dry-run',
+        minReplicas: 2,
+        maxReplicas: 9,
+        metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } }],
+      },
+      version: 4,
+      reason: 'Imported from HorizontalPodAutoscaler acme-production/checkout-api-hpa',
+    });
+  });
+
   it('shows empty states of the cards when there is no history, forecast or cost yet', async () => {
     server.use(
       route('get', STATE, entityState),

@@ -18,6 +18,7 @@ import {
   modeDescription,
   modeLabel,
 } from '../../lib/format';
+import { ImportAutoscalerDialog } from './ImportAutoscalerDialog';
 import { ManualScaleDialog } from './ManualScaleDialog';
 import { StatusChip } from '../common/StatusChip';
 
@@ -90,13 +91,24 @@ function KillSwitchBanner({ killSwitch }: { killSwitch: KillSwitchState }) {
 }
 
 /** Another autoscaler (an HPA or a KEDA ScaledObject) scales this workload: the engine writes nothing. */
-function OtherAutoscalerBanner({ other }: { other: OtherAutoscalerRef }) {
+function OtherAutoscalerBanner({
+  state,
+  other,
+}: {
+  state: WorkloadState;
+  other: OtherAutoscalerRef;
+}) {
   const bounds =
     other.minReplicas !== null || other.maxReplicas !== null
       ? ` (${other.minReplicas ?? '?'}–${other.maxReplicas ?? '?'} replicas)`
       : '';
   return (
-    <Alert severity="warning" sx={{ mb: 2 }} data-testid="other-autoscaler-banner">
+    <Alert
+      severity="warning"
+      sx={{ mb: 2 }}
+      data-testid="other-autoscaler-banner"
+      action={<ImportAutoscalerDialog state={state} other={other} />}
+    >
       {other.kind} {other.namespace}/{other.name}
       {bounds} also scales this workload, so the engine decides and records but writes nothing:
       two controllers on one replica count pull it in opposite directions. Move its settings into
@@ -113,7 +125,7 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
   return (
     <Paper sx={{ p: 2 }} data-testid="scaling-header">
       {killSwitch?.enabled && <KillSwitchBanner killSwitch={killSwitch} />}
-      {state.otherAutoscaler && <OtherAutoscalerBanner other={state.otherAutoscaler} />}
+      {state.otherAutoscaler && <OtherAutoscalerBanner state={state} other={state.otherAutoscaler} />}
       <Box display="flex" flexWrap="wrap" alignItems="center" gap={3}>
         <Box>
           <Typography variant="h6" component="h2">
