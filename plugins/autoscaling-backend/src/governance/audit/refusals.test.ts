@@ -43,9 +43,9 @@ describe('refused policy writes in the audit log', () => {
       (await governance.update(ctx, { override: { maxReplicas: 11 }, version: 0, reason: 'first' }, alice)).status,
     ).toBe('applied');
 
-    // A 75 KB override against a stale version.
-    const schedules = Array.from({ length: 400 }, (_, i) => ({
-      name: `window-${i}-${'x'.repeat(80)}`,
+    // A 60 KB override (1,850 values, within the 2,000-value limit) against a stale version.
+    const schedules = Array.from({ length: 370 }, (_, i) => ({
+      name: `window-${i}-${'x'.repeat(86)}`,
       cron: '0 9 * * 1-5',
       durationMinutes: 60,
       minReplicas: 2,
@@ -102,11 +102,12 @@ describe('error messages for huge invalid overrides', () => {
       demandHistory: async () => [],
     });
     const ctx = await governance.contextFor('service', CATALOG_SEARCH);
-    const schedules = Array.from({ length: 400 }, () => ({ name: 'x'.repeat(150), cron: '0 9 * * *', durationMinutes: 60, minReplicas: 2 }));
+    // 300 bad schedules: 1,500 values, within the 2,000-value limit.
+    const schedules = Array.from({ length: 300 }, () => ({ name: 'x'.repeat(150), cron: '0 9 * * *', durationMinutes: 60, minReplicas: 2 }));
     const error = await governance
       .update(ctx, { override: { schedules }, version: 0, reason: 'many' }, bob)
       .catch(e => e);
-    expect(error.message).toMatch(/; and 380 more issues$/);
+    expect(error.message).toMatch(/; and 280 more issues$/);
     expect(error.message.length).toBeLessThan(3000);
     await knex.destroy();
   });
