@@ -13,27 +13,17 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  TENANT_MONTHLY_BUDGET_ANNOTATION,
-  TENANT_REPLICA_QUOTA_ANNOTATION,
-  TENANT_TIER_ANNOTATION,
-  type TenantTier,
-} from '@internal/plugin-autoscaling-common';
 import type { AutoscalingTarget } from '@internal/plugin-autoscaling-node';
+import {
+  isTenantGroup,
+  serviceEnvironmentOf,
+  serviceTenantNameOf,
+  tenantInfoOf,
+  type TenantInfo,
+} from '../catalog/catalogModel';
 
-/** Component annotations naming the service's tenant and environment. */
-export const TENANT_ANNOTATION = 'autoscaling.io/tenant';
-export const ENVIRONMENT_ANNOTATION = 'autoscaling.io/environment';
-
-const TIERS: readonly TenantTier[] = ['enterprise', 'premium', 'basic'];
-
-export interface TenantInfo {
-  name: string;
-  entityRef: string;
-  tier: TenantTier | null;
-  replicaQuota: number | null;
-  monthlyBudget: number | null;
-}
+export { ENVIRONMENT_ANNOTATION, TENANT_ANNOTATION } from '../catalog/catalogModel';
+export type { TenantInfo } from '../catalog/catalogModel';
 
 export interface ResolvedTarget {
   entityRef: string;
@@ -97,26 +87,7 @@ export function normaliseEntityRef(ref: string): string {
   return checkedRef(parseEntityRef(ref));
 }
 
-function parseNumber(value: string | undefined): number | null {
-  if (value === undefined || value.trim() === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) && n >= 0 ? n : null;
-}
-
-export function tenantInfoOf(entity: Entity): TenantInfo {
-  const annotations = entity.metadata.annotations ?? {};
-  const tier = annotations[TENANT_TIER_ANNOTATION] as TenantTier | undefined;
-  return {
-    name: entity.metadata.name,
-    entityRef: stringifyEntityRef(entity),
-    tier: tier && TIERS.includes(tier) ? tier : null,
-    replicaQuota: parseNumber(annotations[TENANT_REPLICA_QUOTA_ANNOTATION]),
-    monthlyBudget: parseNumber(annotations[TENANT_MONTHLY_BUDGET_ANNOTATION]),
-  };
-}
-
-const isTenantGroup = (entity: Entity) =>
-  entity.kind.toLowerCase() === 'group' && (entity.spec as any)?.type === 'tenant';
+export { tenantInfoOf } from '../catalog/catalogModel';
 
 /** How far below a tenant Group its member groups are looked for, and how many at most. */
 const MEMBER_GROUP_DEPTH = 10;
@@ -237,9 +208,7 @@ export class CatalogTargetResolver implements TargetResolver {
       };
     }
     if (kind !== 'component') return undefined;
-    const annotations = entity.metadata.annotations ?? {};
-    const tenantName = annotations[TENANT_ANNOTATION];
-    const tenant = tenantName ? (await this.tenant(tenantName)) ?? null : null;
+    const tenant = (await this.tenant(serviceTenantNameOf(entity))) ?? null;
     const tenantEntity = tenant ? await this.entity(tenant.entityRef) : undefined;
     const owner = (entity.spec as any)?.owner;
     let ownerRef: string | undefined;
@@ -259,7 +228,7 @@ export class CatalogTargetResolver implements TargetResolver {
       entityRef: ref,
       entity,
       tenant,
-      environment: annotations[ENVIRONMENT_ANNOTATION] ?? null,
+      environment: serviceEnvironmentOf(entity),
       target: {
         entityRef: ref,
         kind: 'component',

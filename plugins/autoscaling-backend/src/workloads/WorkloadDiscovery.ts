@@ -7,32 +7,26 @@ import {
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   KUBERNETES_NAMESPACE_ANNOTATION,
-  TENANT_MONTHLY_BUDGET_ANNOTATION,
-  TENANT_REPLICA_QUOTA_ANNOTATION,
-  TENANT_TIER_ANNOTATION,
-  type TenantTier,
 } from '@internal/plugin-autoscaling-common';
+import {
+  DEFAULT_TIER,
+  isTenantGroup,
+  serviceEnvironmentOf,
+  serviceTenantNameOf,
+  tenantInfoOf,
+  type TenantInfo,
+} from '../catalog/catalogModel';
 import type { ClusterClient } from '../kubernetes/types';
 import type { WorkloadObject } from '../kubernetes/types';
 import type { WorkloadRecord } from '../store/EngineStore';
 
-export const TENANT_ANNOTATION = 'autoscaling.io/tenant';
-export const ENVIRONMENT_ANNOTATION = 'autoscaling.io/environment';
-
-export interface TenantInfo {
-  name: string;
-  entityRef: string;
-  tier: TenantTier;
-  replicaQuota: number | null;
-  monthlyBudget: number | null;
-}
+export { ENVIRONMENT_ANNOTATION, TENANT_ANNOTATION } from '../catalog/catalogModel';
+export type { TenantInfo } from '../catalog/catalogModel';
 
 export interface DiscoveredWorkload {
   record: WorkloadRecord;
   object: WorkloadObject;
 }
-
-const TIERS: readonly TenantTier[] = ['enterprise', 'premium', 'basic'];
 
 /** The label selector the Kubernetes plugin would use for this entity. */
 export function labelSelectorOf(entity: Entity): string {
@@ -43,20 +37,9 @@ export function labelSelectorOf(entity: Entity): string {
   );
 }
 
-/** Tenant Groups: `spec.type: tenant` or a tier annotation. */
+/** Tenant Groups (see catalog/catalogModel.ts). */
 export function tenantFromGroup(group: Entity): TenantInfo | undefined {
-  const annotations = group.metadata.annotations ?? {};
-  const tierText = annotations[TENANT_TIER_ANNOTATION];
-  if ((group.spec as any)?.type !== 'tenant' && !tierText) return undefined;
-  const number = (text: string | undefined) =>
-    text !== undefined && Number.isFinite(Number(text)) ? Number(text) : null;
-  return {
-    name: group.metadata.name,
-    entityRef: stringifyEntityRef(group),
-    tier: TIERS.includes(tierText as TenantTier) ? (tierText as TenantTier) : 'basic',
-    replicaQuota: number(annotations[TENANT_REPLICA_QUOTA_ANNOTATION]),
-    monthlyBudget: number(annotations[TENANT_MONTHLY_BUDGET_ANNOTATION]),
-  };
+  return isTenantGroup(group) ? tenantInfoOf(group) : undefined;
 }
 
 /**
@@ -104,8 +87,7 @@ export class WorkloadDiscovery {
       const annotations = entity.metadata.annotations ?? {};
       const wantedCluster = annotations[KUBERNETES_CLUSTER_ANNOTATION];
       if (wantedCluster && wantedCluster !== cluster) continue;
-      const tenantName =
-        annotations[TENANT_ANNOTATION] ?? entity.metadata.namespace ?? 'default';
+      const tenantName = serviceTenantNameOf(entity);
       const tenant = tenants.get(tenantName);
       let objects: WorkloadObject[];
       try {
@@ -130,8 +112,8 @@ export class WorkloadDiscovery {
             kind: object.kind,
             name: object.name,
             tenant: tenantName,
-            environment: annotations[ENVIRONMENT_ANNOTATION] ?? 'production',
-            tier: tenant?.tier ?? 'basic',
+            environment: serviceEnvironmentOf(entity),
+            tier: tenant?.tier ?? DEFAULT_TIER,
           },
         });
       }
