@@ -78,14 +78,16 @@ const fromHalfLife = (stepSize: number, halfLife: number) =>
   halfLife > 0 ? 1 - Math.pow(2, -stepSize / halfLife) : 1;
 
 // Per-state parameters are fixed: compute the per-step coefficients once (Math.pow is the hot part
-// of a forecast otherwise).
-const cache = new WeakMap<HoltWintersParams, Coefficients>();
+// of a forecast otherwise), kept on the parameters object under a symbol (not serialised). A
+// WeakMap of 10,000 workloads' parameters was a cache miss of its own on every call.
+const COEFFICIENTS = Symbol('coefficients');
 
 function coefficients(p: HoltWintersParams, stepSize: number): Coefficients {
-  const hit = cache.get(p);
-  if (hit && hit.step === stepSize) return hit;
+  const holder = p as HoltWintersParams & { [COEFFICIENTS]?: Coefficients };
+  const hit = holder[COEFFICIENTS];
+  if (hit !== undefined && hit.step === stepSize) return hit;
   const c = computeCoefficients(p, stepSize);
-  cache.set(p, c);
+  Object.defineProperty(holder, COEFFICIENTS, { value: c, writable: true, configurable: true });
   return c;
 }
 

@@ -112,6 +112,9 @@ export interface ObserveOptions {
   leadSeconds: number;
 }
 
+/** What most samples return (shared: a tick observes every workload). */
+const NO_ANOMALY: { anomaly?: AnomalyFlag } = Object.freeze({});
+
 /**
  * Feeds one demand sample (time strictly after the previous one). Updates the model, scores the
  * forecast made one lead ago against it beside the seasonal naive, and the daily peaks.
@@ -147,8 +150,6 @@ export function observeDemand(
   return anomaly ? { anomaly } : NO_ANOMALY;
 }
 
-/** What most samples return (shared: a tick observes every workload). */
-const NO_ANOMALY: { anomaly?: AnomalyFlag } = Object.freeze({});
 
 function scorePending(state: PredictiveState, timeMs: number, actual: number) {
   while (state.pending.length > 0 && state.pending[0][0] <= timeMs) {
@@ -244,10 +245,14 @@ function recordBurst(state: PredictiveState, timeMs: number, demand: number) {
   );
 }
 
+/** `10 ** k` for k in -300…300, the same values, looked up (three roundings per sample). */
+const POWERS_OF_TEN = Array.from({ length: 601 }, (_, i) => 10 ** (i - 300));
+
 /** Five significant digits (what the store keeps), without `toPrecision`'s string round trip. */
 function round4(x: number): number {
   if (x === 0 || !Number.isFinite(x)) return x;
-  const scale = 10 ** (4 - Math.floor(Math.log10(Math.abs(x))));
+  const exponent = 4 - Math.floor(Math.log10(Math.abs(x)));
+  const scale = exponent >= -300 && exponent <= 300 ? POWERS_OF_TEN[exponent + 300] : 10 ** exponent;
   return Math.round(x * scale) / scale;
 }
 
