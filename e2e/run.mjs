@@ -42,7 +42,10 @@ process.on('SIGINT', () => process.exit(130));
 
 let code = 1;
 try {
-  await waitForUrl('http://localhost:7007/.backstage/health/v1/readiness', 600_000);
+  await waitForUrl(
+    'http://localhost:7007/.backstage/health/v1/readiness',
+    600_000,
+  );
   await waitForUrl('http://localhost:3000', 600_000);
   // `node e2e/run.mjs e2e/journeys/12-approval.test.mjs …` runs only those journeys.
   const chosen = process.argv.slice(2);

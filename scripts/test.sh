@@ -36,6 +36,8 @@ npx tsc --noEmit -p tsconfig.json
 
 step "lint"
 npx backstage-cli repo lint
+# Formatting: the repo is prettier-formatted (.prettierignore lists what is generated).
+npx prettier --check . --loglevel warn
 # Every README screenshot exists and is one a journey takes (e2e/readme-screenshots.mjs).
 node e2e/readme-screenshots.mjs --check
 

@@ -3,7 +3,13 @@
 // version, effective policy from the service level) and a platform engineer finds it in the audit log.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openFromCatalog, openPlatformPage, screenshot, signInAs } from '../lib/browser.mjs';
+import {
+  launchBrowser,
+  openFromCatalog,
+  openPlatformPage,
+  screenshot,
+  signInAs,
+} from '../lib/browser.mjs';
 
 let browser;
 before(async () => {
@@ -38,24 +44,42 @@ test('a tenant admin edits a policy within guardrails and sees it applied and au
 
   const dialog = page.getByRole('dialog', { name: 'Review policy change' });
   await dialog.waitFor();
-  await dialog.getByRole('table', { name: 'Policy changes' }).getByText('Cooldown', { exact: true }).waitFor();
-  assert.match(await dialog.getByTestId('guardrail-notice').textContent(), /Within guardrails/);
+  await dialog
+    .getByRole('table', { name: 'Policy changes' })
+    .getByText('Cooldown', { exact: true })
+    .waitFor();
+  assert.match(
+    await dialog.getByTestId('guardrail-notice').textContent(),
+    /Within guardrails/,
+  );
   await screenshot(page, '11-tenant-admin-diff-within-guardrails');
   await dialog.getByLabel('Reason for the change').fill(reason);
   await dialog.getByRole('button', { name: 'Save and apply' }).click();
 
   const outcome = page.getByTestId('save-outcome');
   await outcome.waitFor();
-  assert.match(await outcome.textContent(), /Saved and applied: the policy is now at version \d+/);
+  assert.match(
+    await outcome.textContent(),
+    /Saved and applied: the policy is now at version \d+/,
+  );
 
   // Applied: after a reload the field holds the value and the effective policy names the service level.
   await openPolicyTab(page);
-  assert.equal(await page.getByLabel('Cooldown (s)', { exact: true }).inputValue(), cooldown);
+  assert.equal(
+    await page.getByLabel('Cooldown (s)', { exact: true }).inputValue(),
+    cooldown,
+  );
   // The effective policy is in words: "Cooldown | 2 min 5 s | service".
-  const row = page.getByRole('table', { name: 'Effective policy' }).getByRole('row').filter({ hasText: 'Cooldown' });
+  const row = page
+    .getByRole('table', { name: 'Effective policy' })
+    .getByRole('row')
+    .filter({ hasText: 'Cooldown' });
   await row.waitFor();
   const secs = Number(cooldown);
-  const minutes = secs % 60 ? `${Math.floor(secs / 60)} min ${secs % 60} s` : `${secs / 60} min`;
+  const minutes =
+    secs % 60
+      ? `${Math.floor(secs / 60)} min ${secs % 60} s`
+      : `${secs / 60} min`;
   const words = secs < 60 ? `${secs} s` : minutes;
   assert.match(await row.textContent(), new RegExp(`${words}service`));
   await screenshot(page, '11-tenant-admin-policy-applied');

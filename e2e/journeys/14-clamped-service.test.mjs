@@ -7,7 +7,13 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { APP_URL, SCREENSHOT_DIR, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+import {
+  APP_URL,
+  SCREENSHOT_DIR,
+  launchBrowser,
+  screenshot,
+  signInAs,
+} from '../lib/browser.mjs';
 
 let browser;
 before(async () => {
@@ -41,16 +47,26 @@ test('a service held at its maximum says so on the service page, the fleet table
 
   const banner = page.getByTestId('clamp-banner');
   await reloadUntil(page, banner.filter({ hasText: 'maximum of 12' }));
-  assert.match(await banner.textContent(), /^Clamped at the maximum of 12 replicas; the engine asked for \d+\./);
+  assert.match(
+    await banner.textContent(),
+    /^Clamped at the maximum of 12 replicas; the engine asked for \d+\./,
+  );
   // The latest decision says it was clamped, not "no change needed".
   const decisions = page.getByRole('list', { name: 'Recent decisions' });
   await decisions.getByTestId('decision-clamp-chip').first().waitFor();
-  assert.match(await decisions.textContent(), /clamped by the maximum replicas; the engine asked for \d+/);
+  assert.match(
+    await decisions.textContent(),
+    /clamped by the maximum replicas; the engine asked for \d+/,
+  );
   // The metrics card does not promise replicas the engine cannot add.
   const cpu = page.getByTestId('metric-cpu');
   await cpu.waitFor();
   const cpuText = await cpu.textContent();
-  if (/Above target/.test(cpuText)) assert.match(cpuText, /cannot add replicas: it is clamped at its maximum of 12 replicas/);
+  if (/Above target/.test(cpuText))
+    assert.match(
+      cpuText,
+      /cannot add replicas: it is clamped at its maximum of 12 replicas/,
+    );
   assert.doesNotMatch(cpuText, /the engine adds replicas/);
   // No savings on an under-provisioned service.
   const savings = page.getByTestId('cost-savings');
@@ -61,7 +77,10 @@ test('a service held at its maximum says so on the service page, the fleet table
 
   // The platform page's workloads table.
   await page.getByRole('link', { name: 'Autoscaling' }).first().click();
-  const fleetRow = page.getByRole('table', { name: 'Services' }).getByRole('row').filter({ hasText: 'storefront-web' });
+  const fleetRow = page
+    .getByRole('table', { name: 'Services' })
+    .getByRole('row')
+    .filter({ hasText: 'storefront-web' });
   await fleetRow.getByTestId('workload-clamp-chip').waitFor();
   assert.match(await fleetRow.textContent(), /Clamped: at max/);
   await fleetRow.scrollIntoViewIfNeeded();
@@ -69,20 +88,32 @@ test('a service held at its maximum says so on the service page, the fleet table
 
   // The tenant page.
   await page.goto(`${APP_URL}/catalog/default/group/acme/autoscaling`);
-  const tenantRow = page.getByRole('table', { name: 'Services' }).getByRole('row').filter({ hasText: 'storefront-web' });
+  const tenantRow = page
+    .getByRole('table', { name: 'Services' })
+    .getByRole('row')
+    .filter({ hasText: 'storefront-web' });
   await tenantRow.getByTestId('workload-clamp-chip').waitFor();
   assert.match(await tenantRow.textContent(), /Clamped: at max/);
   await tenantRow.scrollIntoViewIfNeeded();
   await screenshot(page, '14-clamped-tenant-page');
   // The tenant's trends (replicas against the quota, spend against the budget) and its next 24 h.
   const trends = page.getByTestId('tenant-trends-card');
-  await trends.getByRole('figure', { name: 'Spend rate against the budget' }).waitFor();
-  assert.match(await trends.textContent(), /Replicas: \d+ now, at most \d+ \(quota 60/);
+  await trends
+    .getByRole('figure', { name: 'Spend rate against the budget' })
+    .waitFor();
+  assert.match(
+    await trends.textContent(),
+    /Replicas: \d+ now, at most \d+ \(quota 60/,
+  );
   await trends.scrollIntoViewIfNeeded();
-  await trends.screenshot({ path: join(SCREENSHOT_DIR, '14-tenant-trends-card.png') });
+  await trends.screenshot({
+    path: join(SCREENSHOT_DIR, '14-tenant-trends-card.png'),
+  });
   const next = page.getByTestId('tenant-forecast-card');
   await next.getByTestId('tenant-forecast-summary').waitFor();
   await next.scrollIntoViewIfNeeded();
-  await next.screenshot({ path: join(SCREENSHOT_DIR, '14-tenant-next-24-hours.png') });
+  await next.screenshot({
+    path: join(SCREENSHOT_DIR, '14-tenant-next-24-hours.png'),
+  });
   await context.close();
 });

@@ -6,7 +6,12 @@
 // rejects a second, fresh request and sees that outcome too.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_URL, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+import {
+  APP_URL,
+  launchBrowser,
+  screenshot,
+  signInAs,
+} from '../lib/browser.mjs';
 
 let browser;
 before(async () => {
@@ -39,7 +44,9 @@ async function save(page, label, value, reason) {
   const dialog = page.getByRole('dialog', { name: 'Review policy change' });
   await dialog.waitFor();
   await dialog.getByLabel('Reason for the change').fill(reason);
-  await dialog.getByRole('button', { name: /Request approval|Save and apply/ }).click();
+  await dialog
+    .getByRole('button', { name: /Request approval|Save and apply/ })
+    .click();
   const outcome = page.getByTestId('save-outcome');
   await outcome.waitFor();
   return outcome.textContent();
@@ -49,7 +56,9 @@ async function waitEnabled(page, requestId, name) {
   await page.waitForFunction(
     ([id, label]) => {
       const el = document.querySelector(`[data-testid="change-request-${id}"]`);
-      const button = [...(el?.querySelectorAll('button') ?? [])].find(b => b.textContent === label);
+      const button = [...(el?.querySelectorAll('button') ?? [])].find(
+        b => b.textContent === label,
+      );
       return button && !button.disabled;
     },
     [requestId, name],
@@ -62,18 +71,35 @@ test('a stale request is marked before approval, and each approve and reject sho
   await openPolicyTab(alice.page);
   // Above acme's quota (60) and above the max in force (journey 12 may have approved up to 90):
   // guardrails measure from the last approved value, so only a rise past it goes pending.
-  const inForce = Number(await alice.page.getByLabel('Max replicas', { exact: true }).inputValue());
+  const inForce = Number(
+    await alice.page.getByLabel('Max replicas', { exact: true }).inputValue(),
+  );
   const above = Math.max(inForce, 60);
-  const first = await save(alice.page, 'Max replicas', String(above + 5 + (stamp % 10)), `journey 15: stale ${stamp}`);
+  const first = await save(
+    alice.page,
+    'Max replicas',
+    String(above + 5 + (stamp % 10)),
+    `journey 15: stale ${stamp}`,
+  );
   const staleId = /Change request (\S+) is pending/.exec(first)?.[1];
   assert.ok(staleId, `the first change goes pending: ${first}`);
   // The same policy moves on within guardrails: the request above is now stale.
   await openPolicyTab(alice.page);
-  const second = await save(alice.page, 'Cooldown (s)', String(30 + (stamp % 240)), `journey 15: cooldown ${stamp}`);
+  const second = await save(
+    alice.page,
+    'Cooldown (s)',
+    String(30 + (stamp % 240)),
+    `journey 15: cooldown ${stamp}`,
+  );
   assert.match(second, /Saved and applied/);
   // A fresh request against the new version, for pat to reject.
   await openPolicyTab(alice.page);
-  const third = await save(alice.page, 'Max replicas', String(above + 20 + (stamp % 10)), `journey 15: fresh ${stamp}`);
+  const third = await save(
+    alice.page,
+    'Max replicas',
+    String(above + 20 + (stamp % 10)),
+    `journey 15: fresh ${stamp}`,
+  );
   const freshId = /Change request (\S+) is pending/.exec(third)?.[1];
   assert.ok(freshId, `the third change goes pending: ${third}`);
   await alice.context.close();
@@ -85,19 +111,27 @@ test('a stale request is marked before approval, and each approve and reject sho
   const freshCard = pat.page.getByTestId(`change-request-${freshId}`);
   // Marked before anyone clicks.
   await staleCard.getByTestId('stale-notice').waitFor();
-  assert.match(await staleCard.getByTestId('stale-notice').textContent(), /Stale: requested against version \d+ of this policy, which is now at version \d+/);
+  assert.match(
+    await staleCard.getByTestId('stale-notice').textContent(),
+    /Stale: requested against version \d+ of this policy, which is now at version \d+/,
+  );
   await freshCard.waitFor();
   assert.equal(await freshCard.getByTestId('stale-notice').count(), 0);
   await staleCard.scrollIntoViewIfNeeded();
   await screenshot(pat.page, '15-stale-request-marked');
 
   // Approving it anyway: refused, and the refusal stays on screen with its cause.
-  await staleCard.getByLabel('Comment').fill('journey 15: approve the stale one');
+  await staleCard
+    .getByLabel('Comment')
+    .fill('journey 15: approve the stale one');
   await waitEnabled(pat.page, staleId, 'Approve');
   await staleCard.getByRole('button', { name: 'Approve' }).click();
   const outcomes = pat.page.getByTestId('change-request-outcome');
   await outcomes.filter({ hasText: 'Not approved' }).waitFor();
-  assert.match(await outcomes.first().textContent(), /Not approved: .*superseded and cannot be approved\. It is listed under Superseded/);
+  assert.match(
+    await outcomes.first().textContent(),
+    /Not approved: .*superseded and cannot be approved\. It is listed under Superseded/,
+  );
   await staleCard.waitFor({ state: 'detached' });
   await screenshot(pat.page, '15-stale-approval-refused');
 

@@ -13,7 +13,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { APP_URL, SCREENSHOT_DIR, launchBrowser, screenshot, signInAs } from '../lib/browser.mjs';
+import {
+  APP_URL,
+  SCREENSHOT_DIR,
+  launchBrowser,
+  screenshot,
+  signInAs,
+} from '../lib/browser.mjs';
 
 const BLOCKING = new Set(['serious', 'critical']);
 const REPORT_DIR = join(SCREENSHOT_DIR, '..', 'a11y');
@@ -35,7 +41,10 @@ function describe(violations) {
         `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`,
         ...v.nodes.map(
           n =>
-            `      at ${n.target.join(' ')}\n         ${n.html.slice(0, 160)}\n         ${(n.failureSummary ?? '')
+            `      at ${n.target.join(' ')}\n         ${n.html.slice(
+              0,
+              160,
+            )}\n         ${(n.failureSummary ?? '')
               .split('\n')
               .join(' ')
               .slice(0, 300)}`,
@@ -69,20 +78,42 @@ async function waitForDialogShown(page) {
 async function audit(page, name, include) {
   // Let queries settle so the scan sees data, not spinners.
   await page.waitForLoadState('networkidle').catch(() => {});
-  await page.locator('[aria-label="Loading"]').first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => {});
+  await page
+    .locator('[aria-label="Loading"]')
+    .first()
+    .waitFor({ state: 'detached', timeout: 30_000 })
+    .catch(() => {});
   let scoped = new AxeBuilder({ page });
   for (const selector of include) scoped = scoped.include(selector);
   const ours = await scoped.analyze();
   const whole = await new AxeBuilder({ page }).analyze();
 
-  const ourTargets = new Set(ours.violations.flatMap(v => v.nodes.map(n => `${v.id} ${n.target.join(' ')}`)));
+  const ourTargets = new Set(
+    ours.violations.flatMap(v =>
+      v.nodes.map(n => `${v.id} ${n.target.join(' ')}`),
+    ),
+  );
   const chrome = whole.violations
-    .map(v => ({ ...v, nodes: v.nodes.filter(n => !ourTargets.has(`${v.id} ${n.target.join(' ')}`)) }))
+    .map(v => ({
+      ...v,
+      nodes: v.nodes.filter(
+        n => !ourTargets.has(`${v.id} ${n.target.join(' ')}`),
+      ),
+    }))
     .filter(v => v.nodes.length > 0);
   mkdirSync(REPORT_DIR, { recursive: true });
   writeFileSync(
     join(REPORT_DIR, `${name}.json`),
-    JSON.stringify({ url: page.url(), include, ours: ours.violations, outsideOurContent: chrome }, null, 2),
+    JSON.stringify(
+      {
+        url: page.url(),
+        include,
+        ours: ours.violations,
+        outsideOurContent: chrome,
+      },
+      null,
+      2,
+    ),
   );
   await screenshot(page, `20-a11y-${name}`);
 
@@ -92,29 +123,48 @@ async function audit(page, name, include) {
   console.log(
     `[a11y] ${name}: ${ours.passes.length} rules pass in our content, ` +
       `${blocking.length} serious/critical, ${minor.length} minor/moderate` +
-      (chromeBlocking.length ? `; outside our content (Backstage chrome): ${chromeBlocking.map(v => v.id).join(', ')}` : ''),
+      (chromeBlocking.length
+        ? `; outside our content (Backstage chrome): ${chromeBlocking
+            .map(v => v.id)
+            .join(', ')}`
+        : ''),
   );
   if (minor.length) console.log(describe(minor));
-  assert.ok(ours.passes.length > 0, `${name}: axe scanned nothing under ${include.join(', ')}`);
+  assert.ok(
+    ours.passes.length > 0,
+    `${name}: axe scanned nothing under ${include.join(', ')}`,
+  );
   assert.equal(
     blocking.length,
     0,
-    `${name}: serious/critical accessibility violations in the plugin's content:\n${describe(blocking)}`,
+    `${name}: serious/critical accessibility violations in the plugin's content:\n${describe(
+      blocking,
+    )}`,
   );
 }
 
 test('the service Autoscaling tab and its manual-scale dialog have no serious violations', async () => {
   const { page, context } = await signInAs(browser, 'bob');
-  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+  await page.goto(
+    `${APP_URL}/catalog/default/component/checkout-api/autoscaling`,
+  );
   await page.getByTestId('scaling-header').waitFor();
-  await page.getByRole('figure', { name: 'Replica timeline' }).or(page.getByText('No history yet')).first().waitFor();
+  await page
+    .getByRole('figure', { name: 'Replica timeline' })
+    .or(page.getByText('No history yet'))
+    .first()
+    .waitFor();
   await page.getByTestId('cost-card').waitFor();
   // Scan what bob works with: once the permission check has enabled his controls (a disabled
   // control's grey text is exempt from contrast rules, and not what he sees for long).
   await page.waitForFunction(() =>
-    [...document.querySelectorAll('button')].some(b => b.textContent === 'Scale or roll back' && !b.disabled),
+    [...document.querySelectorAll('button')].some(
+      b => b.textContent === 'Scale or roll back' && !b.disabled,
+    ),
   );
-  await audit(page, 'service-autoscaling-tab', ['[data-testid="autoscaling-entity-content"]']);
+  await audit(page, 'service-autoscaling-tab', [
+    '[data-testid="autoscaling-entity-content"]',
+  ]);
 
   await page.getByRole('button', { name: 'Scale or roll back' }).click();
   const dialog = page.getByRole('dialog');
@@ -134,7 +184,11 @@ test('the tenant Group page (overview card and Autoscaling tab) has no serious v
   await card.getByTestId('tenant-budget').waitFor();
   // The InfoCard (title and deep link) is ours too: scan from the card element around our content.
   // (Backstage's MUI 4 classes carry a suffix: MuiCard-root-123.)
-  await card.evaluate(el => el.closest('[class*="MuiCard-root"]')?.setAttribute('data-axe-scope', 'tenant-card'));
+  await card.evaluate(el =>
+    el
+      .closest('[class*="MuiCard-root"]')
+      ?.setAttribute('data-axe-scope', 'tenant-card'),
+  );
   await card.scrollIntoViewIfNeeded();
   await audit(page, 'tenant-overview-card', ['[data-axe-scope="tenant-card"]']);
 
@@ -145,7 +199,9 @@ test('the tenant Group page (overview card and Autoscaling tab) has no serious v
   assert.match(await totals.textContent(), CURRENCY);
   assert.match(await page.getByTestId('tenant-mtd').textContent(), CURRENCY);
   assert.match(await page.getByTestId('cost-card').textContent(), CURRENCY);
-  await audit(page, 'tenant-autoscaling-tab', ['[data-testid="tenant-autoscaling-content"]']);
+  await audit(page, 'tenant-autoscaling-tab', [
+    '[data-testid="tenant-autoscaling-content"]',
+  ]);
   await page.getByTestId('tenant-replicas').scrollIntoViewIfNeeded();
   await screenshot(page, '20-tenant-cost-budget-totals');
   await page.getByTestId('cost-card').scrollIntoViewIfNeeded();
@@ -155,7 +211,9 @@ test('the tenant Group page (overview card and Autoscaling tab) has no serious v
 
 test('the policy editor and its review dialog have no serious violations', async () => {
   const { page, context } = await signInAs(browser, 'alice');
-  await page.goto(`${APP_URL}/catalog/default/component/checkout-api/autoscaling`);
+  await page.goto(
+    `${APP_URL}/catalog/default/component/checkout-api/autoscaling`,
+  );
   await page.getByRole('tab', { name: 'Policy' }).click();
   const field = page.getByLabel('Cooldown (s)', { exact: true });
   await field.waitFor();
@@ -164,7 +222,9 @@ test('the policy editor and its review dialog have no serious violations', async
     return input && !input.disabled;
   });
   await page.getByRole('table', { name: 'Effective policy' }).waitFor();
-  await audit(page, 'policy-editor', ['[data-testid="autoscaling-entity-content"]']);
+  await audit(page, 'policy-editor', [
+    '[data-testid="autoscaling-entity-content"]',
+  ]);
 
   // The review dialog (opened, scanned and cancelled: nothing is saved).
   const current = await field.inputValue();
@@ -194,15 +254,33 @@ test('the platform page (every tab) has no serious violations and the fleet show
   await screenshot(page, '20-platform-fleet-cost');
 
   for (const [tab, name, ready] of [
-    ['Approvals', 'platform-approvals', p => p.getByRole('group', { name: 'Change request status' })],
-    ['Kill switch', 'platform-kill-switch', p => p.getByTestId('kill-switch').getByRole('textbox', { name: 'Reason' })],
-    ['Audit log', 'platform-audit-log', p => p.getByTestId('audit-verification')],
+    [
+      'Approvals',
+      'platform-approvals',
+      p => p.getByRole('group', { name: 'Change request status' }),
+    ],
+    [
+      'Kill switch',
+      'platform-kill-switch',
+      p =>
+        p.getByTestId('kill-switch').getByRole('textbox', { name: 'Reason' }),
+    ],
+    [
+      'Audit log',
+      'platform-audit-log',
+      p => p.getByTestId('audit-verification'),
+    ],
   ]) {
     await page.getByRole('tab', { name: tab }).click();
     const control = ready(page);
     await control.waitFor();
     // Pat's controls are enabled once the permission check answers: scan that state.
-    if (tab === 'Kill switch') await page.waitForFunction(() => document.querySelector('[data-testid="kill-switch"] input:not([disabled])'));
+    if (tab === 'Kill switch')
+      await page.waitForFunction(() =>
+        document.querySelector(
+          '[data-testid="kill-switch"] input:not([disabled])',
+        ),
+      );
     await audit(page, name, ['main[data-backstage-core-page]']);
   }
   await context.close();

@@ -25,7 +25,9 @@ export async function launchBrowser() {
 
 /** Opens a fresh context signed in as the given demo user through the sign-in page. */
 export async function signInAs(browser, userName) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   await page.goto(APP_URL);

@@ -21,7 +21,11 @@ export interface Config {
     /** Who approves change requests (default group:default/platform-team). */
     approvals?: { approverGroup?: string };
     /** Backtests of policy changes (capacityPerPod 100, startupSeconds 60, maxSteps 5760). */
-    backtest?: { capacityPerPod?: number; startupSeconds?: number; maxSteps?: number };
+    backtest?: {
+      capacityPerPod?: number;
+      startupSeconds?: number;
+      maxSteps?: number;
+    };
     governance?: {
       targetCacheSeconds?: number;
       /**
@@ -57,7 +61,11 @@ export interface Config {
         /** Request timeout, seconds (default 30). */
         timeoutSeconds?: number;
         /** PromQL with $namespace and $workload; demand is the workload's CPU use in cores. */
-        queries?: { demand?: string; replicas?: string; readyReplicas?: string };
+        queries?: {
+          demand?: string;
+          replicas?: string;
+          readyReplicas?: string;
+        };
       };
     };
     /** Guardrails that turn a policy change into a change request (see docs/governance.md). */

@@ -15,13 +15,17 @@ export interface CliArgs {
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
     port: Number(process.env.CLUSTER_SIM_PORT ?? 6550),
-    tlsPort: process.env.CLUSTER_SIM_TLS_PORT ? Number(process.env.CLUSTER_SIM_TLS_PORT) : undefined,
+    tlsPort: process.env.CLUSTER_SIM_TLS_PORT
+      ? Number(process.env.CLUSTER_SIM_TLS_PORT)
+      : undefined,
     host: process.env.CLUSTER_SIM_HOST ?? '127.0.0.1',
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] = a.includes('=')
+      ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+      : [a, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -35,13 +39,15 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--port':
       case '-p': {
         const p = Number(value());
-        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error('--port must be an integer between 0 and 65535');
+        if (!Number.isInteger(p) || p < 0 || p > 65535)
+          throw new Error('--port must be an integer between 0 and 65535');
         args.port = p;
         break;
       }
       case '--tls-port': {
         const p = Number(value());
-        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error('--tls-port must be an integer between 0 and 65535');
+        if (!Number.isInteger(p) || p < 0 || p > 65535)
+          throw new Error('--tls-port must be an integer between 0 and 65535');
         args.tlsPort = p;
         break;
       }
@@ -84,18 +90,30 @@ export async function main(argv: string[]): Promise<number> {
     return args.help ? 0 : 2;
   }
   try {
-    const sim = await startClusterSim({ configFile: args.config, port: args.port, tlsPort: args.tlsPort, host: args.host });
+    const sim = await startClusterSim({
+      configFile: args.config,
+      port: args.port,
+      tlsPort: args.tlsPort,
+      host: args.host,
+    });
     const c = sim.config;
     process.stdout.write(
-      `cluster-sim "${c.cluster.name}" listening on ${[sim.url, sim.tlsUrl].filter(Boolean).join(' and ')} ` +
+      `cluster-sim "${c.cluster.name}" listening on ${[sim.url, sim.tlsUrl]
+        .filter(Boolean)
+        .join(' and ')} ` +
         `(${c.workloads.length} workloads, ${sim.sim.lifecycle.pods.size} pods, clock x${sim.clock.factor}, ` +
         `sim time ${new Date(sim.now()).toISOString()})\n`,
     );
     if (args.kubeconfig) {
       const token = c.tokens[0]?.token;
-      if (!token) throw new Error('--write-kubeconfig needs at least one token in the config');
+      if (!token)
+        throw new Error(
+          '--write-kubeconfig needs at least one token in the config',
+        );
       writeFileSync(args.kubeconfig, sim.kubeconfig(token), { mode: 0o600 });
-      process.stdout.write(`kubeconfig written to ${args.kubeconfig} (user ${c.tokens[0].user})\n`);
+      process.stdout.write(
+        `kubeconfig written to ${args.kubeconfig} (user ${c.tokens[0].user})\n`,
+      );
     }
     const shutdown = async () => {
       await sim.stop();
@@ -105,7 +123,8 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGTERM', shutdown);
     return -1; // keep running
   } catch (e) {
-    if (e instanceof ConfigError) process.stderr.write(`cluster-sim: ${e.message}\n`);
+    if (e instanceof ConfigError)
+      process.stderr.write(`cluster-sim: ${e.message}\n`);
     else process.stderr.write(`cluster-sim: ${(e as Error).stack ?? e}\n`);
     return 1;
   }

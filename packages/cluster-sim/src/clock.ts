@@ -15,12 +15,15 @@ export interface SimClock {
   readonly running: boolean;
 }
 
-export function createManualClock(startMs: number = Date.UTC(2025, 0, 6, 0, 0, 0)): SimClock {
+export function createManualClock(
+  startMs: number = Date.UTC(2025, 0, 6, 0, 0, 0),
+): SimClock {
   let t = startMs;
   return {
     now: () => t,
     advance: ms => {
-      if (!(ms >= 0)) throw new Error(`cannot move the clock backwards (${ms} ms)`);
+      if (!(ms >= 0))
+        throw new Error(`cannot move the clock backwards (${ms} ms)`);
       t += ms;
     },
     factor: 1,
@@ -33,16 +36,19 @@ export function createAcceleratedClock(options: {
   startMs?: number;
   wallNow?: () => number;
 }): SimClock {
-  const wallNow = options.wallNow ?? (() => performance.timeOrigin + performance.now());
+  const wallNow =
+    options.wallNow ?? (() => performance.timeOrigin + performance.now());
   const factor = options.factor ?? 1;
-  if (!(factor > 0)) throw new Error(`clock factor must be > 0 (got ${factor})`);
+  if (!(factor > 0))
+    throw new Error(`clock factor must be > 0 (got ${factor})`);
   const wallStart = wallNow();
   const simStart = options.startMs ?? wallStart;
   let jumped = 0;
   return {
     now: () => simStart + jumped + factor * (wallNow() - wallStart),
     advance: ms => {
-      if (!(ms >= 0)) throw new Error(`cannot move the clock backwards (${ms} ms)`);
+      if (!(ms >= 0))
+        throw new Error(`cannot move the clock backwards (${ms} ms)`);
       jumped += ms;
     },
     factor,

@@ -7,7 +7,11 @@ export type { StartOptions, RunningClusterSim } from './start';
 export { createAcceleratedClock, createManualClock } from './clock';
 export type { SimClock } from './clock';
 export { parseConfig, loadConfigFile, ConfigError } from './config/parse';
-export type { ClusterSimConfig, WorkloadConfig, TokenConfig } from './config/types';
+export type {
+  ClusterSimConfig,
+  WorkloadConfig,
+  TokenConfig,
+} from './config/types';
 export { ClusterSim } from './sim/cluster';
 export type { WorkloadSummary } from './sim/cluster';
 export type { FaultSpec } from './faults/faults';

@@ -62,7 +62,9 @@ export interface RunningClusterSim {
   stop(): Promise<void>;
 }
 
-export async function startClusterSim(options: StartOptions): Promise<RunningClusterSim> {
+export async function startClusterSim(
+  options: StartOptions,
+): Promise<RunningClusterSim> {
   // Resolve the clock first so relative times ("+10m") in the config count from its start.
   let clock: SimClock;
   const parse = (nowMs?: number) =>
@@ -75,7 +77,10 @@ export async function startClusterSim(options: StartOptions): Promise<RunningClu
   } else if (options.clock === 'manual') {
     clock = createManualClock(draft.clock.startMs);
   } else {
-    clock = createAcceleratedClock({ factor: draft.clock.factor, startMs: draft.clock.startMs });
+    clock = createAcceleratedClock({
+      factor: draft.clock.factor,
+      startMs: draft.clock.startMs,
+    });
   }
   const config: ClusterSimConfig = parse(clock.now());
 
@@ -83,9 +88,16 @@ export async function startClusterSim(options: StartOptions): Promise<RunningClu
   const host = options.host ?? '127.0.0.1';
   const listeners: Listener[] = [];
   if (options.port !== null) listeners.push({ port: options.port ?? 0, host });
-  const cert = options.tlsPort !== undefined ? options.cert ?? selfSignedCert([host, 'localhost', '127.0.0.1']) : undefined;
-  if (options.tlsPort !== undefined) listeners.push({ port: options.tlsPort, host, tls: cert });
-  if (listeners.length === 0) throw new Error('startClusterSim: nothing to listen on (port: null and no tlsPort)');
+  const cert =
+    options.tlsPort !== undefined
+      ? options.cert ?? selfSignedCert([host, 'localhost', '127.0.0.1'])
+      : undefined;
+  if (options.tlsPort !== undefined)
+    listeners.push({ port: options.tlsPort, host, tls: cert });
+  if (listeners.length === 0)
+    throw new Error(
+      'startClusterSim: nothing to listen on (port: null and no tlsPort)',
+    );
   const requestLog = new RequestLog(options.requestLogSize ?? 10_000);
   const server = await startServer(sim, listeners, { requestLog });
   const tlsIndex = options.tlsPort !== undefined ? listeners.length - 1 : -1;
@@ -97,7 +109,11 @@ export async function startClusterSim(options: StartOptions): Promise<RunningClu
   }
   const kubeconfig = (token: string, contextName = config.cluster.name) => {
     const server0 = tlsUrl ?? server.urls[0];
-    const caLine = cert ? `    certificate-authority-data: ${Buffer.from(cert.cert).toString('base64')}\n` : '';
+    const caLine = cert
+      ? `    certificate-authority-data: ${Buffer.from(cert.cert).toString(
+          'base64',
+        )}\n`
+      : '';
     return (
       `apiVersion: v1\nkind: Config\nclusters:\n- name: ${contextName}\n  cluster:\n    server: ${server0}\n${caLine}` +
       `users:\n- name: ${contextName}-user\n  user:\n    token: ${token}\n` +
@@ -117,10 +133,18 @@ export async function startClusterSim(options: StartOptions): Promise<RunningClu
     now: () => sim.now(),
     advance: seconds => sim.advance(seconds),
     setDemand: (ns, name, rps) => {
-      if (!sim.setDemandOverride(ns, name, rps)) throw new Error(`no workload ${ns}/${name}`);
+      if (!sim.setDemandOverride(ns, name, rps))
+        throw new Error(`no workload ${ns}/${name}`);
     },
     setFaults: f => sim.faults.set(mergeFaults(sim.faults.current, f)),
-    clearFaults: () => sim.faults.set(mergeFaults(sim.faults.current, { api: { latencyMs: 0, errorRate: 0, conflictRate: 0, outage: false }, metricsOutage: false, workloads: [] })),
+    clearFaults: () =>
+      sim.faults.set(
+        mergeFaults(sim.faults.current, {
+          api: { latencyMs: 0, errorRate: 0, conflictRate: 0, outage: false },
+          metricsOutage: false,
+          workloads: [],
+        }),
+      ),
     workloads: () => sim.summaries(),
     requests: () => requestLog.list(),
     clearRequests: () => requestLog.clear(),

@@ -7,7 +7,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('workloads', table => {
-    table.comment('Managed workloads with their compact engine state and last status');
+    table.comment(
+      'Managed workloads with their compact engine state and last status',
+    );
     table.string('id', 512).primary().notNullable();
     table.string('entity_ref', 255).notNullable().index();
     table.string('cluster', 255).notNullable().index();
@@ -22,7 +24,9 @@ exports.up = async function up(knex) {
     table.bigInteger('updated_at').notNullable();
   });
   await knex.schema.createTable('decisions', table => {
-    table.comment('Decisions with reasons and outcome; pruned after the retention');
+    table.comment(
+      'Decisions with reasons and outcome; pruned after the retention',
+    );
     table.increments('id');
     table.string('workload_id', 512).notNullable();
     table.bigInteger('at').notNullable();
@@ -37,7 +41,9 @@ exports.up = async function up(knex) {
     table.index(['workload_id', 'at']);
   });
   await knex.schema.createTable('metric_points', table => {
-    table.comment('At most one point per workload per minute; pruned after the retention');
+    table.comment(
+      'At most one point per workload per minute; pruned after the retention',
+    );
     table.string('workload_id', 512).notNullable();
     table.bigInteger('at').notNullable();
     table.integer('replicas').notNullable();

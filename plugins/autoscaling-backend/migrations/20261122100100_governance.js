@@ -33,7 +33,9 @@ exports.up = async function up(knex) {
     table.primary(['level', 'name', 'version']);
   });
   await knex.schema.createTable('change_requests', table => {
-    table.comment('Policy changes that crossed a guardrail and wait for a platform decision');
+    table.comment(
+      'Policy changes that crossed a guardrail and wait for a platform decision',
+    );
     table.string('id', 64).primary().notNullable();
     table.string('level', 32).notNullable();
     table.string('name', 255).notNullable();
@@ -53,7 +55,9 @@ exports.up = async function up(knex) {
     table.text('comment').nullable();
   });
   await knex.schema.createTable('audit_events', table => {
-    table.comment('Append-only, hash-chained audit log: hash = sha256(prev_hash + canonical row)');
+    table.comment(
+      'Append-only, hash-chained audit log: hash = sha256(prev_hash + canonical row)',
+    );
     // Ids are assigned by the appender under the chain-head lock, so they are contiguous.
     table.bigInteger('id').primary().notNullable();
     table.string('at', 32).notNullable().index();
@@ -67,7 +71,9 @@ exports.up = async function up(knex) {
     table.string('hash', 64).notNullable();
   });
   await knex.schema.createTable('audit_chain_head', table => {
-    table.comment('Single row (id 1): the last appended audit id and hash; the append lock');
+    table.comment(
+      'Single row (id 1): the last appended audit id and hash; the append lock',
+    );
     table.integer('id').primary().notNullable();
     table.bigInteger('last_id').notNullable();
     table.string('last_hash', 64).notNullable();

@@ -8,7 +8,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('workload_forecasts', table => {
-    table.comment('Forecaster state per workload (bounded); survives restarts, so no cold refit');
+    table.comment(
+      'Forecaster state per workload (bounded); survives restarts, so no cold refit',
+    );
     table.string('workload_id', 512).primary().notNullable();
     table.text('state_json').notNullable();
     table.bigInteger('updated_at').notNullable();

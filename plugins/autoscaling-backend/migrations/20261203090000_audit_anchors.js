@@ -10,7 +10,9 @@
 exports.up = async function up(knex) {
   if (await knex.schema.hasTable('audit_anchors')) return;
   await knex.schema.createTable('audit_anchors', table => {
-    table.comment('Checkpoints of the audit chain head (also sent to the auditor log and exports)');
+    table.comment(
+      'Checkpoints of the audit chain head (also sent to the auditor log and exports)',
+    );
     table.increments('id').primary();
     table.string('at', 32).notNullable();
     table.bigInteger('last_id').notNullable().index();

@@ -1,4 +1,7 @@
-import { mockCredentials, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { autoscalingPlugin } from './plugin';
 
@@ -8,7 +11,9 @@ describe('autoscaling backend plugin', () => {
       features: [autoscalingPlugin],
     });
     try {
-      const response = await request(backend.server).get('/api/autoscaling/health');
+      const response = await request(backend.server).get(
+        '/api/autoscaling/health',
+      );
       expect(response.status).toBe(200);
       expect(response.body.status).toBe('ok');
     } finally {

@@ -47,7 +47,10 @@ export const autoscalingPlugin = createBackendPlugin({
           extraMetricSources,
         });
         deps.httpRouter.use(router);
-        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -326,7 +326,11 @@ export interface CostBreakdown {
   hourly: number;
   monthToDate: number;
   projectedMonth: { value: number; lower: number; upper: number };
-  savings: Array<{ kind: 'vertical' | 'predictive' | 'spot'; monthly: number; description: string }>;
+  savings: Array<{
+    kind: 'vertical' | 'predictive' | 'spot';
+    monthly: number;
+    description: string;
+  }>;
   spot: SpotAdvice | null;
 }
 
@@ -379,7 +383,12 @@ export interface EngineStatus {
 }
 
 /** Levels of policy inheritance, outermost first. */
-export type PolicyLevel = 'global' | 'environment' | 'tier' | 'tenant' | 'service';
+export type PolicyLevel =
+  | 'global'
+  | 'environment'
+  | 'tier'
+  | 'tenant'
+  | 'service';
 
 export interface PolicyTarget {
   level: PolicyLevel;
@@ -436,10 +445,19 @@ export interface Backtest {
    * card's prices and requests) and its currency. Absent on backtests stored before.
    */
   pricing?: { currency: string; replicaHourly: number };
-  series: Array<{ at: string; demand: number; oldReplicas: number; newReplicas: number }>;
+  series: Array<{
+    at: string;
+    demand: number;
+    oldReplicas: number;
+    newReplicas: number;
+  }>;
 }
 
-export type ChangeRequestStatus = 'pending' | 'applied' | 'rejected' | 'superseded';
+export type ChangeRequestStatus =
+  | 'pending'
+  | 'applied'
+  | 'rejected'
+  | 'superseded';
 
 export interface ChangeRequest {
   id: string;

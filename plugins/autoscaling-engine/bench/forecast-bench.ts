@@ -290,7 +290,9 @@ function main() {
     console.log(`  state: ${t.stateBytes} bytes of JSON`);
   }
   // The artifact holds the full run (both sets); a filtered run writes it only when asked.
-  const out = process.env.BENCH_OUT ?? (only.length === 0 && !process.env.TRACE_DIR ? ARTIFACT : '');
+  const out =
+    process.env.BENCH_OUT ??
+    (only.length === 0 && !process.env.TRACE_DIR ? ARTIFACT : '');
   if (out) {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(
@@ -299,7 +301,9 @@ function main() {
         {
           protocol:
             'MASE vs in-sample daily naive MAE on days 1-7; origins every minute in days 8-14, data before the origin only, daily refit; 80% band coverage',
-          traceDirs: TRACE_DIRS.map(d => relative(join(__dirname, '../../..'), d)),
+          traceDirs: TRACE_DIRS.map(d =>
+            relative(join(__dirname, '../../..'), d),
+          ),
           results,
           cost,
         },

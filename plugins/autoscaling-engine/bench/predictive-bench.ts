@@ -32,7 +32,10 @@ import {
   refitPredictive,
   type PredictiveState,
 } from '../src/forecast/predictive';
-import { decodePredictiveState, encodePredictiveState } from '../src/forecast/predictiveCodec';
+import {
+  decodePredictiveState,
+  encodePredictiveState,
+} from '../src/forecast/predictiveCodec';
 
 const ROOT = join(__dirname, '../../..');
 const TRACE = resolve(
@@ -58,7 +61,8 @@ const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 function loadPolicy() {
   const result = validatePolicy(parseYaml(readFileSync(POLICY, 'utf8')));
-  if (!result.ok) throw new Error(`${POLICY}: ${JSON.stringify(result.issues)}`);
+  if (!result.ok)
+    throw new Error(`${POLICY}: ${JSON.stringify(result.issues)}`);
   return result.policy;
 }
 
@@ -90,16 +94,22 @@ function fitSource(path: string, candidates?: string[]): Source {
     policy,
     startupSeconds: STARTUP,
     forecaster: candidates
-      ? { candidates: DEFAULT_CANDIDATES.filter(c => candidates.includes(c.name)) }
+      ? {
+          candidates: DEFAULT_CANDIDATES.filter(c =>
+            candidates.includes(c.name),
+          ),
+        }
       : undefined,
   });
-  if (!fitted.ok || !base.forecaster) throw new Error(`${path}: ${fitted.message}`);
+  if (!fitted.ok || !base.forecaster)
+    throw new Error(`${path}: ${fitted.message}`);
   if (candidates) {
     // A backtest that chose this model scored every candidate: the stored fit report holds all
     // their scores (~1 kB more than one candidate's), so measure the size with them.
     const full = createPredictiveState();
     refitPredictive(full, history, nowMs, { policy, startupSeconds: STARTUP });
-    if (full.forecaster) base.forecaster.fit.scores = full.forecaster.fit.scores;
+    if (full.forecaster)
+      base.forecaster.fit.scores = full.forecaster.fit.scores;
   }
   const leadSeconds = Math.max(policy.predictive.leadTimeSeconds, STARTUP);
   // A few hours of observations so the online accuracy and the day ring are populated.
@@ -137,7 +147,8 @@ function run(label: string, sources: Source[]) {
   // Each workload's state as the backend holds it: decoded from the stored text.
   const states: PredictiveState[] = [];
   const sourceOf = (w: number) => sources[w % sources.length];
-  for (let w = 0; w < WORKLOADS; w++) states.push(decodePredictiveState(sourceOf(w).encoded));
+  for (let w = 0; w < WORKLOADS; w++)
+    states.push(decodePredictiveState(sourceOf(w).encoded));
   // Collect the cloning's garbage first: the backend's states are long-lived, and a tick should
   // not pay for the benchmark's set-up.
   setFlagsFromString('--expose-gc');
@@ -148,8 +159,12 @@ function run(label: string, sources: Source[]) {
   const demands = new Float64Array(sources.length);
   const at = (tick: number) => {
     sources.forEach((x, k) => {
-      const i = Math.min(x.startIndex + Math.floor((tick * TICK_SECONDS) / 60), x.trace.demand.length - 1);
-      times[k] = x.trace.timeMs[x.startIndex - 1] + (tick + 1) * TICK_SECONDS * 1000;
+      const i = Math.min(
+        x.startIndex + Math.floor((tick * TICK_SECONDS) / 60),
+        x.trace.demand.length - 1,
+      );
+      times[k] =
+        x.trace.timeMs[x.startIndex - 1] + (tick + 1) * TICK_SECONDS * 1000;
       demands[k] = x.trace.demand[i];
     });
   };
@@ -186,18 +201,25 @@ function run(label: string, sources: Source[]) {
   // every workload on every tick would pay): the tick above formats none (LazyReason).
   const explainedMs: number[] = [];
   let explainedChars = 0;
-  for (let tick = WARMUP_TICKS + TICKS; tick < WARMUP_TICKS + TICKS + EXPLAINED_TICKS; tick++) {
+  for (
+    let tick = WARMUP_TICKS + TICKS;
+    tick < WARMUP_TICKS + TICKS + EXPLAINED_TICKS;
+    tick++
+  ) {
     at(tick);
     const t0 = process.hrtime.bigint();
     for (let w = 0; w < WORKLOADS; w++) {
       const plan = planOne(w);
-      for (const reason of plan.reasons) explainedChars += reason.message.length;
+      for (const reason of plan.reasons)
+        explainedChars += reason.message.length;
       explainedChars += plan.decisionInput?.explain?.().length ?? 0;
     }
     explainedMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   if (explainedChars === 0) throw new Error('no explanation was formatted');
-  const explainedMedian = [...explainedMs].sort((a, b) => a - b)[Math.floor(explainedMs.length / 2)];
+  const explainedMedian = [...explainedMs].sort((a, b) => a - b)[
+    Math.floor(explainedMs.length / 2)
+  ];
   const sorted = [...tickMs].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const p90 = sorted[Math.floor(sorted.length * 0.9)];
@@ -206,14 +228,17 @@ function run(label: string, sources: Source[]) {
   // What the backend adds today per workload and tick: it reads and writes each state's row.
   const roundTrips = Math.min(WORKLOADS, 1000);
   const c0 = process.hrtime.bigint();
-  for (let w = 0; w < roundTrips; w++) decodePredictiveState(encodePredictiveState(states[w]));
+  for (let w = 0; w < roundTrips; w++)
+    decodePredictiveState(encodePredictiveState(states[w]));
   const codecUs = Number(process.hrtime.bigint() - c0) / 1e3 / roundTrips;
   if (!encoded) throw new Error('no source');
   const models = new Map<string, number>();
   for (const x of sources) models.set(x.model, (models.get(x.model) ?? 0) + 1);
   return {
     label,
-    model: [...models].map(([m, c]) => (sources.length > 1 ? `${m} ×${c}` : m)).join(', '),
+    model: [...models]
+      .map(([m, c]) => (sources.length > 1 ? `${m} ×${c}` : m))
+      .join(', '),
     traces: sources.map(x => `${x.name}: ${x.model}`),
     workloads: WORKLOADS,
     tickMedianMs: Math.round(median * 10) / 10,
@@ -243,35 +268,56 @@ function main() {
   console.log(
     `predictive state benchmark: ${WORKLOADS} workloads, fit on ${FIT_DAYS} days of ${basename(
       TRACE,
-    )} (1-minute steps), ticks every ${TICK_SECONDS} s, policy ${basename(POLICY)}; one core`,
+    )} (1-minute steps), ticks every ${TICK_SECONDS} s, policy ${basename(
+      POLICY,
+    )}; one core`,
   );
   console.log(
-    `\n| forecaster | tick: observeDemand + planPredictive, all workloads (median of ${TICKS}; goal ≤ ${GOAL_TICK_MS} ms) | p90 / max tick | CPU time per tick (median) | per workload | stored state per workload (encodePredictiveState; goal ≤ ${(GOAL_STORED_BYTES / 1000).toFixed(1)} kB) | forecaster alone (encodeForecaster) | plain JSON | store round trip (decode + encode) per workload | tick with every explanation formatted |`,
+    `\n| forecaster | tick: observeDemand + planPredictive, all workloads (median of ${TICKS}; goal ≤ ${GOAL_TICK_MS} ms) | p90 / max tick | CPU time per tick (median) | per workload | stored state per workload (encodePredictiveState; goal ≤ ${(
+      GOAL_STORED_BYTES / 1000
+    ).toFixed(
+      1,
+    )} kB) | forecaster alone (encodeForecaster) | plain JSON | store round trip (decode + encode) per workload | tick with every explanation formatted |`,
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   // A fleet: each workload runs the model the backtest chooses on its own demand. The 8 traces
   // (3 synthetic, 5 real) stand for 8 kinds of service, 1,250 workloads each.
   const shared = join(ROOT, '../shared/traces');
   const fleetPaths = [
-    ...readdirSync(shared).filter(f => f.endsWith('.csv')).map(f => join(shared, f)),
-    ...readdirSync(join(shared, 'real')).filter(f => f.endsWith('.csv')).map(f => join(shared, 'real', f)),
+    ...readdirSync(shared)
+      .filter(f => f.endsWith('.csv'))
+      .map(f => join(shared, f)),
+    ...readdirSync(join(shared, 'real'))
+      .filter(f => f.endsWith('.csv'))
+      .map(f => join(shared, 'real', f)),
   ].sort();
   const fleet = fleetPaths.map(path => fitSource(path));
-  const single = fleet.find(x => x.name === basename(TRACE, '.csv')) ?? fitSource(TRACE);
+  const single =
+    fleet.find(x => x.name === basename(TRACE, '.csv')) ?? fitSource(TRACE);
   const results = [
-    run(`fleet: each workload on the model chosen for its trace (${fleet.length} traces)`, fleet),
+    run(
+      `fleet: each workload on the model chosen for its trace (${fleet.length} traces)`,
+      fleet,
+    ),
     run(`one trace (${single.name}), the model chosen for it`, [single]),
-    run('worst case: every workload on the two-model combination', [fitSource(TRACE, ['mean-ramp-daily'])]),
+    run('worst case: every workload on the two-model combination', [
+      fitSource(TRACE, ['mean-ramp-daily']),
+    ]),
   ];
   for (const r of results)
     console.log(
-      `| ${r.label}: ${r.model} | ${r.tickMedianMs} ms | ${r.tickP90Ms} / ${r.tickMaxMs} ms | ${r.tickCpuMedianMs} ms | ${r.perWorkloadUs} µs | ${(
+      `| ${r.label}: ${r.model} | ${r.tickMedianMs} ms | ${r.tickP90Ms} / ${
+        r.tickMaxMs
+      } ms | ${r.tickCpuMedianMs} ms | ${r.perWorkloadUs} µs | ${(
         r.storedBytesPerWorkload / 1000
-      ).toFixed(1)} kB | ${(r.encodedForecasterBytes / 1000).toFixed(1)} kB | ${(
-        r.plainJsonBytesPerWorkload / 1000
-      ).toFixed(1)} kB | ${r.codecRoundTripUs} µs | ${r.tickWithExplanationsMedianMs} ms |`,
+      ).toFixed(1)} kB | ${(r.encodedForecasterBytes / 1000).toFixed(
+        1,
+      )} kB | ${(r.plainJsonBytesPerWorkload / 1000).toFixed(1)} kB | ${
+        r.codecRoundTripUs
+      } µs | ${r.tickWithExplanationsMedianMs} ms |`,
     );
-  const out = process.env.BENCH_OUT ?? join(ROOT, 'artifacts/predictive-bench.json');
+  const out =
+    process.env.BENCH_OUT ?? join(ROOT, 'artifacts/predictive-bench.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
@@ -279,7 +325,10 @@ function main() {
       {
         trace: basename(TRACE),
         policy: basename(POLICY),
-        goals: { storedBytesPerWorkload: GOAL_STORED_BYTES, tickMs: GOAL_TICK_MS },
+        goals: {
+          storedBytesPerWorkload: GOAL_STORED_BYTES,
+          tickMs: GOAL_TICK_MS,
+        },
         /** The tick goal is judged on the fleet (first row); the stored size on every row. */
         goalsMet: {
           tickMs: results[0].tickWithinGoal,
@@ -292,9 +341,19 @@ function main() {
     )}\n`,
   );
   console.log(
-    `\nGoals (issue 12): tick ≤ ${GOAL_TICK_MS} ms for the fleet ${results[0].tickWithinGoal ? 'met' : 'NOT MET'} (${results[0].tickMedianMs} ms); stored ≤ ${GOAL_STORED_BYTES / 1000} kB on every row ${results.every(r => r.storedWithinGoal) ? 'met' : 'NOT MET'}`,
+    `\nGoals (issue 12): tick ≤ ${GOAL_TICK_MS} ms for the fleet ${
+      results[0].tickWithinGoal ? 'met' : 'NOT MET'
+    } (${results[0].tickMedianMs} ms); stored ≤ ${
+      GOAL_STORED_BYTES / 1000
+    } kB on every row ${
+      results.every(r => r.storedWithinGoal) ? 'met' : 'NOT MET'
+    }`,
   );
-  console.log(`load average (1 min) during the run: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
+  console.log(
+    `load average (1 min) during the run: ${loadavg()[0].toFixed(2)} on ${
+      cpus().length
+    } cores`,
+  );
   console.log(`\nwrote ${out}`);
 }
 

@@ -16,14 +16,17 @@ import { parseTraceCsv, resampleTrace } from '../src/replay/trace';
 import { createReplayFloorProvider } from '../src/forecast/replayFloor';
 
 const ROOT = resolve(__dirname, '../../..');
-const SHARED = resolve(process.env.TRACE_ROOT ?? join(ROOT, '../shared/traces'));
+const SHARED = resolve(
+  process.env.TRACE_ROOT ?? join(ROOT, '../shared/traces'),
+);
 const CAPACITY = 100;
 const STARTUP = 60;
 const STEP = 15;
 const POLICIES = {
   hpa: join(ROOT, 'examples/policies/hpa-equivalent.yaml'),
   predictive: resolve(
-    process.env.PREDICTIVE_POLICY ?? join(ROOT, 'examples/policies/predictive.yaml'),
+    process.env.PREDICTIVE_POLICY ??
+      join(ROOT, 'examples/policies/predictive.yaml'),
   ),
 };
 
@@ -47,8 +50,16 @@ const predictivePolicy = loadPolicy(POLICIES.predictive);
 const rows = [];
 for (const trace of traces) {
   const name = basename(trace.path, '.csv');
-  const series = resampleTrace(parseTraceCsv(readFileSync(trace.path, 'utf8')), STEP);
-  const hpa = replay({ series, policy: hpaPolicy, capacityPerPod: CAPACITY, startupSeconds: STARTUP });
+  const series = resampleTrace(
+    parseTraceCsv(readFileSync(trace.path, 'utf8')),
+    STEP,
+  );
+  const hpa = replay({
+    series,
+    policy: hpaPolicy,
+    capacityPerPod: CAPACITY,
+    startupSeconds: STARTUP,
+  });
   const provider = createReplayFloorProvider();
   const started = process.hrtime.bigint();
   const predictive = replay({
@@ -67,7 +78,10 @@ for (const trace of traces) {
   const row = {
     trace: name,
     set: trace.set,
-    hpa: { overloadedSeconds: hpa.summary.overloadedSeconds, replicaHours: hpa.summary.replicaHours },
+    hpa: {
+      overloadedSeconds: hpa.summary.overloadedSeconds,
+      replicaHours: hpa.summary.replicaHours,
+    },
     predictive: {
       overloadedSeconds: predictive.summary.overloadedSeconds,
       replicaHours: predictive.summary.replicaHours,
@@ -88,16 +102,30 @@ const ratio = (a: number, b: number) => {
   return a > 0 ? '∞' : '—';
 };
 console.log(
-  `Replay benchmark: ${CAPACITY} rps per pod, ${STARTUP} s start-up, ${STEP} s steps; policies ${basename(POLICIES.hpa)} and ${basename(POLICIES.predictive)}\n`,
+  `Replay benchmark: ${CAPACITY} rps per pod, ${STARTUP} s start-up, ${STEP} s steps; policies ${basename(
+    POLICIES.hpa,
+  )} and ${basename(POLICIES.predictive)}\n`,
 );
-console.log('| trace | set | overloaded s: HPA-eq. | predictive | oracle | replica-h: HPA-eq. | predictive | (× HPA) | oracle | (× HPA) | replay time |');
+console.log(
+  '| trace | set | overloaded s: HPA-eq. | predictive | oracle | replica-h: HPA-eq. | predictive | (× HPA) | oracle | (× HPA) | replay time |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.trace} | ${r.set} | ${fmt(r.hpa.overloadedSeconds)} | ${fmt(r.predictive.overloadedSeconds)} | 0 | ${fmt(r.hpa.replicaHours)} | ${fmt(r.predictive.replicaHours)} | ${ratio(r.predictive.replicaHours, r.hpa.replicaHours)} | ${fmt(r.oracle.replicaHours)} | ${ratio(r.oracle.replicaHours, r.hpa.replicaHours)} | ${r.predictive.replaySeconds.toFixed(1)} s |`,
+    `| ${r.trace} | ${r.set} | ${fmt(r.hpa.overloadedSeconds)} | ${fmt(
+      r.predictive.overloadedSeconds,
+    )} | 0 | ${fmt(r.hpa.replicaHours)} | ${fmt(
+      r.predictive.replicaHours,
+    )} | ${ratio(r.predictive.replicaHours, r.hpa.replicaHours)} | ${fmt(
+      r.oracle.replicaHours,
+    )} | ${ratio(
+      r.oracle.replicaHours,
+      r.hpa.replicaHours,
+    )} | ${r.predictive.replaySeconds.toFixed(1)} s |`,
   );
 }
-const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0);
+const sum = (f: (r: (typeof rows)[number]) => number) =>
+  rows.reduce((s, r) => s + f(r), 0);
 const totals = {
   hpaOverloaded: sum(r => r.hpa.overloadedSeconds),
   predictiveOverloaded: sum(r => r.predictive.overloadedSeconds),
@@ -106,19 +134,48 @@ const totals = {
   oracleReplicaHours: sum(r => r.oracle.replicaHours),
 };
 console.log(
-  `| **all ${rows.length}** | | ${fmt(totals.hpaOverloaded)} | ${fmt(totals.predictiveOverloaded)} (${ratio(totals.predictiveOverloaded, totals.hpaOverloaded)}) | 0 | ${fmt(totals.hpaReplicaHours)} | ${fmt(totals.predictiveReplicaHours)} | ${ratio(totals.predictiveReplicaHours, totals.hpaReplicaHours)} | ${fmt(totals.oracleReplicaHours)} | ${ratio(totals.oracleReplicaHours, totals.hpaReplicaHours)} | |`,
+  `| **all ${rows.length}** | | ${fmt(totals.hpaOverloaded)} | ${fmt(
+    totals.predictiveOverloaded,
+  )} (${ratio(totals.predictiveOverloaded, totals.hpaOverloaded)}) | 0 | ${fmt(
+    totals.hpaReplicaHours,
+  )} | ${fmt(totals.predictiveReplicaHours)} | ${ratio(
+    totals.predictiveReplicaHours,
+    totals.hpaReplicaHours,
+  )} | ${fmt(totals.oracleReplicaHours)} | ${ratio(
+    totals.oracleReplicaHours,
+    totals.hpaReplicaHours,
+  )} | |`,
 );
 const goals = {
-  overloadAtMostQuarter: totals.predictiveOverloaded <= 0.25 * totals.hpaOverloaded,
-  replicaHoursAtMost085: totals.predictiveReplicaHours <= 0.85 * totals.hpaReplicaHours,
-  noTraceAbove105ReplicaHours: rows.every(r => r.predictive.replicaHours <= 1.05 * r.hpa.replicaHours),
-  noTraceAboveHpaOverload: rows.every(r => r.predictive.overloadedSeconds <= r.hpa.overloadedSeconds),
+  overloadAtMostQuarter:
+    totals.predictiveOverloaded <= 0.25 * totals.hpaOverloaded,
+  replicaHoursAtMost085:
+    totals.predictiveReplicaHours <= 0.85 * totals.hpaReplicaHours,
+  noTraceAbove105ReplicaHours: rows.every(
+    r => r.predictive.replicaHours <= 1.05 * r.hpa.replicaHours,
+  ),
+  noTraceAboveHpaOverload: rows.every(
+    r => r.predictive.overloadedSeconds <= r.hpa.overloadedSeconds,
+  ),
   replayAtMost10s: rows.every(r => r.predictive.replaySeconds <= 10),
 };
 console.log('\nGoals (issue 13):');
-for (const [goal, met] of Object.entries(goals)) console.log(`  ${met ? 'met    ' : 'NOT MET'} ${goal}`);
+for (const [goal, met] of Object.entries(goals))
+  console.log(`  ${met ? 'met    ' : 'NOT MET'} ${goal}`);
 mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
 writeFileSync(
   join(ROOT, 'artifacts/replay-bench.json'),
-  `${JSON.stringify({ capacityPerPod: CAPACITY, startupSeconds: STARTUP, stepSeconds: STEP, policies: POLICIES, rows, totals, goals }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      capacityPerPod: CAPACITY,
+      startupSeconds: STARTUP,
+      stepSeconds: STEP,
+      policies: POLICIES,
+      rows,
+      totals,
+      goals,
+    },
+    null,
+    2,
+  )}\n`,
 );

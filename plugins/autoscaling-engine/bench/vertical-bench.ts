@@ -35,9 +35,8 @@ function usageAt(i: number, tick: number) {
 }
 
 function main() {
-  const states: Array<Record<string, ContainerVerticalState> | undefined> = new Array(
-    CONTAINERS,
-  ).fill(undefined);
+  const states: Array<Record<string, ContainerVerticalState> | undefined> =
+    new Array(CONTAINERS).fill(undefined);
   const observeMs: number[] = [];
   const recommendMs: number[] = [];
   for (let tick = 0; tick < TICKS; tick++) {
@@ -45,11 +44,16 @@ function main() {
     const inputs = states.map((_, i) => usageAt(i, tick));
     let began = process.hrtime.bigint();
     for (let i = 0; i < CONTAINERS; i++) {
-      states[i] = observeContainers(states[i], { template, usage: inputs[i], nowMs });
+      states[i] = observeContainers(states[i], {
+        template,
+        usage: inputs[i],
+        nowMs,
+      });
     }
     observeMs.push(Number(process.hrtime.bigint() - began) / 1e6);
     began = process.hrtime.bigint();
-    for (let i = 0; i < CONTAINERS; i++) recommendVertical(states[i]!.app.vertical, SETTINGS);
+    for (let i = 0; i < CONTAINERS; i++)
+      recommendVertical(states[i]!.app.vertical, SETTINGS);
     recommendMs.push(Number(process.hrtime.bigint() - began) / 1e6);
   }
   const median = (xs: number[]) => {
@@ -62,8 +66,15 @@ function main() {
   for (let i = 0; i < 30 * 1440; i++) {
     const nowMs = START + i * 60_000;
     const oomKills =
-      i % 1440 === 720 ? [{ container: 'app', atMs: nowMs - 1000, memoryLimit: 768 * MIB }] : [];
-    month = observeContainers(month, { template, usage: usageAt(0, i), oomKills, nowMs });
+      i % 1440 === 720
+        ? [{ container: 'app', atMs: nowMs - 1000, memoryLimit: 768 * MIB }]
+        : [];
+    month = observeContainers(month, {
+      template,
+      usage: usageAt(0, i),
+      oomKills,
+      nowMs,
+    });
   }
 
   const perContainerUs = (ms: number) => ((ms / CONTAINERS) * 1000).toFixed(2);

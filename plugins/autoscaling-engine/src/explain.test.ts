@@ -15,9 +15,14 @@ describe('LazyReason', () => {
   });
 
   it('serialises as a plain reason', () => {
-    const reason = new LazyReason('ForecastOnly', () => 'would raise the floor to 4');
+    const reason = new LazyReason(
+      'ForecastOnly',
+      () => 'would raise the floor to 4',
+    );
     expect(JSON.parse(JSON.stringify({ reasons: [reason] }))).toEqual({
-      reasons: [{ code: 'ForecastOnly', message: 'would raise the floor to 4' }],
+      reasons: [
+        { code: 'ForecastOnly', message: 'would raise the floor to 4' },
+      ],
     });
     expect({ code: reason.code, message: reason.message }).toEqual({
       code: 'ForecastOnly',

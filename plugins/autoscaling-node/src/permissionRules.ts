@@ -23,7 +23,10 @@ export interface AutoscalingTarget {
 
 /** Filter form of the rules, for listing targets a user may act on. */
 export type AutoscalingTargetFilter =
-  | { property: 'tenantRef' | 'ownerRef' | 'tenantMemberRefs'; values: string[] }
+  | {
+      property: 'tenantRef' | 'ownerRef' | 'tenantMemberRefs';
+      values: string[];
+    }
   | { anyOf: AutoscalingTargetFilter[] }
   | { allOf: AutoscalingTargetFilter[] }
   | { not: AutoscalingTargetFilter };
@@ -70,7 +73,8 @@ export const isTenantMember = createPermissionRule({
   paramsSchema: claimsSchema,
   apply: (resource, { claims }) => {
     const groups =
-      resource.tenantMemberRefs ?? (resource.tenantRef ? [resource.tenantRef] : []);
+      resource.tenantMemberRefs ??
+      (resource.tenantRef ? [resource.tenantRef] : []);
     return claims.some(claim => groups.includes(claim));
   },
   toQuery: ({ claims }) => ({
@@ -95,7 +99,11 @@ export const isServiceOwner = createPermissionRule({
   }),
 });
 
-export const autoscalingTargetRules = { isTenantAdmin, isTenantMember, isServiceOwner };
+export const autoscalingTargetRules = {
+  isTenantAdmin,
+  isTenantMember,
+  isServiceOwner,
+};
 
 /** Condition builders for permission policies, e.g. `autoscalingConditions.isTenantAdmin({claims})`. */
 export const {

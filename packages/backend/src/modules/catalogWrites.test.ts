@@ -46,8 +46,12 @@ spec:
 function rolePolicyPermissions(): PermissionsService {
   const policy = new AutoscalingRolePolicy();
   const decide = (permission: any, credentials: BackstageCredentials) => {
-    const principal = credentials.principal as { type: string; userEntityRef?: string };
-    if (principal.type === 'service') return Promise.resolve({ result: AuthorizeResult.ALLOW });
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+    };
+    if (principal.type === 'service')
+      return Promise.resolve({ result: AuthorizeResult.ALLOW });
     const ref = principal.userEntityRef!;
     const user = {
       credentials,
@@ -60,12 +64,19 @@ function rolePolicyPermissions(): PermissionsService {
       return Promise.all(
         requests.map(async r => {
           const d = await decide(r.permission, credentials);
-          return { result: d.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+          return {
+            result:
+              d.result === AuthorizeResult.ALLOW
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
         }),
       ) as any;
     },
     async authorizeConditional(requests, { credentials }) {
-      return Promise.all(requests.map(r => decide(r.permission, credentials))) as any;
+      return Promise.all(
+        requests.map(r => decide(r.permission, credentials)),
+      ) as any;
     },
   };
 }
@@ -75,7 +86,9 @@ describe('catalog writes under the demo role policy', () => {
   let stop: () => Promise<void>;
   let uid = '';
 
-  const directory = createMockDirectory({ content: { 'catalog.yaml': CHECKOUT_API_YAML } });
+  const directory = createMockDirectory({
+    content: { 'catalog.yaml': CHECKOUT_API_YAML },
+  });
 
   beforeAll(async () => {
     const backend = await startTestBackend({
@@ -86,7 +99,9 @@ describe('catalog writes under the demo role policy', () => {
             permission: { enabled: true },
             catalog: {
               processingInterval: { seconds: 1 },
-              locations: [{ type: 'file', target: directory.resolve('catalog.yaml') }],
+              locations: [
+                { type: 'file', target: directory.resolve('catalog.yaml') },
+              ],
             },
           },
         }),
@@ -120,7 +135,11 @@ describe('catalog writes under the demo role policy', () => {
   });
 
   it('refuses the guest and non-owners to register locations or delete the entity', async () => {
-    for (const user of ['user:development/guest', 'user:default/gus', 'user:default/bob']) {
+    for (const user of [
+      'user:development/guest',
+      'user:default/gus',
+      'user:default/bob',
+    ]) {
       const location = await request(server)
         .post('/api/catalog/locations')
         .set('Authorization', as(user))

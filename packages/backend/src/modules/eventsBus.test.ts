@@ -5,7 +5,10 @@
  * subscription is created, and an event published to its topic (as a plugin's events service
  * publishes a signal) is stored for it and read back; users (not services) get 403.
  */
-import { mockCredentials, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import request from 'supertest';
 
@@ -24,11 +27,17 @@ describe('events backend wiring', () => {
         expect(sub.status).toBe(201);
       }
 
-      const signal = { channel: 'notifications', message: { action: 'new_notification' } };
+      const signal = {
+        channel: 'notifications',
+        message: { action: 'new_notification' },
+      };
       const published = await request(backend.server)
         .post('/api/events/bus/v1/events')
         .set('Authorization', service)
-        .send({ event: { topic: 'signals', payload: signal }, notifiedSubscribers: ['signals.bell'] });
+        .send({
+          event: { topic: 'signals', payload: signal },
+          notifiedSubscribers: ['signals.bell'],
+        });
       expect(published.status).toBe(201);
 
       const read = await request(backend.server)

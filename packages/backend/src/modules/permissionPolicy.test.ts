@@ -26,17 +26,25 @@ import {
   autoscalingTargetRules,
   type AutoscalingTarget,
 } from '@internal/plugin-autoscaling-node';
-import { AutoscalingRolePolicy, readRolePolicyOptions } from './permissionPolicy';
+import {
+  AutoscalingRolePolicy,
+  readRolePolicyOptions,
+} from './permissionPolicy';
 
 // The catalog's permissions, by name and shape (@backstage/plugin-catalog-common/alpha).
-const entity = (name: string, action?: 'read' | 'create' | 'update' | 'delete') =>
+const entity = (
+  name: string,
+  action?: 'read' | 'create' | 'update' | 'delete',
+) =>
   createPermission({
     name,
     attributes: action ? { action } : {},
     resourceType: 'catalog-entity',
   });
-const basic = (name: string, action?: 'read' | 'create' | 'update' | 'delete') =>
-  createPermission({ name, attributes: action ? { action } : {} });
+const basic = (
+  name: string,
+  action?: 'read' | 'create' | 'update' | 'delete',
+) => createPermission({ name, attributes: action ? { action } : {} });
 
 const catalogEntityRead = entity('catalog.entity.read', 'read');
 const catalogEntityDelete = entity('catalog.entity.delete', 'delete');
@@ -85,7 +93,11 @@ const checkoutApi: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'checkout-api', namespace: 'default' },
-  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/acme-checkout' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/acme-checkout',
+  },
   relations: [{ type: 'ownedBy', targetRef: 'group:default/acme-checkout' }],
 };
 const acmeGroup: Entity = {
@@ -96,7 +108,11 @@ const acmeGroup: Entity = {
 };
 
 /** acme's groups as the plugin resolves them from the catalog: acme and its teams (catalog/org.yaml). */
-const acmeMembers = ['group:default/acme', 'group:default/acme-checkout', 'group:default/acme-web'];
+const acmeMembers = [
+  'group:default/acme',
+  'group:default/acme-checkout',
+  'group:default/acme-web',
+];
 const acmeTarget: AutoscalingTarget = {
   entityRef: 'group:default/acme',
   kind: 'group',
@@ -118,8 +134,12 @@ const ledgerTarget: AutoscalingTarget = {
   tenantMemberRefs: ['group:default/globex', 'group:default/globex-finance'],
 };
 
-const catalogAuthorizer = createConditionAuthorizer(Object.values(catalogRules) as any);
-const targetAuthorizer = createConditionAuthorizer(Object.values(autoscalingTargetRules) as any);
+const catalogAuthorizer = createConditionAuthorizer(
+  Object.values(catalogRules) as any,
+);
+const targetAuthorizer = createConditionAuthorizer(
+  Object.values(autoscalingTargetRules) as any,
+);
 
 /** ALLOW/DENY after applying a conditional decision to the resource. */
 function applied(decision: PolicyDecision, resource?: unknown): boolean {
@@ -127,88 +147,187 @@ function applied(decision: PolicyDecision, resource?: unknown): boolean {
     return decision.result === AuthorizeResult.ALLOW;
   }
   if (!resource) return false;
-  const authorize = decision.resourceType === 'catalog-entity' ? catalogAuthorizer : targetAuthorizer;
+  const authorize =
+    decision.resourceType === 'catalog-entity'
+      ? catalogAuthorizer
+      : targetAuthorizer;
   return authorize(decision as any, resource);
 }
 
 type Row = [string, Permission, unknown, string[]];
 
-function allowedUsers(policy: AutoscalingRolePolicy, permission: Permission, resource: unknown) {
+function allowedUsers(
+  policy: AutoscalingRolePolicy,
+  permission: Permission,
+  resource: unknown,
+) {
   return Promise.all(
-    USERS.map(async user => ((await applied(await policy.handle({ permission }, userOf(user)), resource)) ? user : undefined)),
+    USERS.map(async user =>
+      (await applied(
+        await policy.handle({ permission }, userOf(user)),
+        resource,
+      ))
+        ? user
+        : undefined,
+    ),
   ).then(users => users.filter((u): u is string => u !== undefined));
 }
 
 describe('AutoscalingRolePolicy permission matrix', () => {
-  const policy = new AutoscalingRolePolicy(readRolePolicyOptions(new ConfigReader({})));
+  const policy = new AutoscalingRolePolicy(
+    readRolePolicyOptions(new ConfigReader({})),
+  );
 
   describe('catalog writes: owners and the platform team; guest nothing (issue 15 item 11)', () => {
     const rows: Row[] = [
       ['read an entity', catalogEntityRead, checkoutApi, USERS],
       ['read locations', catalogLocationRead, undefined, USERS],
-      ['delete checkout-api', catalogEntityDelete, checkoutApi, [...PLATFORM, 'bob']],
-      ['refresh checkout-api', catalogEntityRefresh, checkoutApi, [...PLATFORM, 'bob']],
+      [
+        'delete checkout-api',
+        catalogEntityDelete,
+        checkoutApi,
+        [...PLATFORM, 'bob'],
+      ],
+      [
+        'refresh checkout-api',
+        catalogEntityRefresh,
+        checkoutApi,
+        [...PLATFORM, 'bob'],
+      ],
       ['delete the acme group', catalogEntityDelete, acmeGroup, PLATFORM],
       ['create an entity', catalogEntityCreate, undefined, PLATFORM],
       ['register a location', catalogLocationCreate, undefined, PLATFORM],
       ['delete a location', catalogLocationDelete, undefined, PLATFORM],
       ['manage ingestion', catalogIngestionManage, undefined, PLATFORM],
-      ['analyze a location', catalogLocationAnalyze, undefined, USERS.filter(u => u !== 'guest')],
-      ['validate an entity', catalogEntityValidate, undefined, USERS.filter(u => u !== 'guest')],
+      [
+        'analyze a location',
+        catalogLocationAnalyze,
+        undefined,
+        USERS.filter(u => u !== 'guest'),
+      ],
+      [
+        'validate an entity',
+        catalogEntityValidate,
+        undefined,
+        USERS.filter(u => u !== 'guest'),
+      ],
     ];
     it.each(rows)('%s', async (_name, permission, resource, expected) => {
-      expect(await allowedUsers(policy, permission, resource)).toEqual(expected);
+      expect(await allowedUsers(policy, permission, resource)).toEqual(
+        expected,
+      );
     });
 
     it('denies catalog writes to a request without a user', async () => {
-      for (const permission of [catalogEntityDelete, catalogLocationCreate, catalogLocationDelete]) {
-        expect((await policy.handle({ permission })).result).toBe(AuthorizeResult.DENY);
+      for (const permission of [
+        catalogEntityDelete,
+        catalogLocationCreate,
+        catalogLocationDelete,
+      ]) {
+        expect((await policy.handle({ permission })).result).toBe(
+          AuthorizeResult.DENY,
+        );
       }
     });
   });
 
   describe('other plugins: Kubernetes reads for everyone, the Kubernetes proxy for the platform team only', () => {
     const rows: Row[] = [
-      ['kubernetes proxy (any request to the API server)', kubernetesProxy, undefined, PLATFORM],
+      [
+        'kubernetes proxy (any request to the API server)',
+        kubernetesProxy,
+        undefined,
+        PLATFORM,
+      ],
       ['kubernetes resources read', kubernetesResourcesRead, undefined, USERS],
       ['kubernetes clusters read', kubernetesClustersRead, undefined, USERS],
     ];
     it.each(rows)('%s', async (_name, permission, resource, expected) => {
-      expect(await allowedUsers(policy, permission, resource)).toEqual(expected);
+      expect(await allowedUsers(policy, permission, resource)).toEqual(
+        expected,
+      );
     });
 
     it('denies the proxy to a request without a user', async () => {
-      expect((await policy.handle({ permission: kubernetesProxy })).result).toBe(AuthorizeResult.DENY);
+      expect(
+        (await policy.handle({ permission: kubernetesProxy })).result,
+      ).toBe(AuthorizeResult.DENY);
     });
   });
 
   describe('cost reads: tenant members (through their teams too), service owners and the platform team (issue 15 item 12)', () => {
     const rows: Row[] = [
       // bob (acme-checkout) and carol (acme-web) are members of acme through their teams.
-      ['acme cost and budget', autoscalingCostReadPermission, acmeTarget, [...PLATFORM, 'alice', 'bob', 'carol']],
-      ['checkout-api cost', autoscalingCostReadPermission, checkoutTarget, [...PLATFORM, 'alice', 'bob', 'carol']],
-      ['ledger-api cost', autoscalingCostReadPermission, ledgerTarget, [...PLATFORM, 'gina', 'gus']],
+      [
+        'acme cost and budget',
+        autoscalingCostReadPermission,
+        acmeTarget,
+        [...PLATFORM, 'alice', 'bob', 'carol'],
+      ],
+      [
+        'checkout-api cost',
+        autoscalingCostReadPermission,
+        checkoutTarget,
+        [...PLATFORM, 'alice', 'bob', 'carol'],
+      ],
+      [
+        'ledger-api cost',
+        autoscalingCostReadPermission,
+        ledgerTarget,
+        [...PLATFORM, 'gina', 'gus'],
+      ],
       // Without the resolved hierarchy, only the tenant Group's own members.
-      ['acme cost, no hierarchy known', autoscalingCostReadPermission, { ...acmeTarget, tenantMemberRefs: undefined }, [...PLATFORM, 'alice']],
+      [
+        'acme cost, no hierarchy known',
+        autoscalingCostReadPermission,
+        { ...acmeTarget, tenantMemberRefs: undefined },
+        [...PLATFORM, 'alice'],
+      ],
       // Membership reads; administering the tenant stays with the tenant Group's members.
-      ['acme tenant policy update', autoscalingPolicyUpdatePermission, acmeTarget, [...PLATFORM, 'alice']],
-      ['checkout-api policy update', autoscalingPolicyUpdatePermission, checkoutTarget, [...PLATFORM, 'alice', 'bob']],
+      [
+        'acme tenant policy update',
+        autoscalingPolicyUpdatePermission,
+        acmeTarget,
+        [...PLATFORM, 'alice'],
+      ],
+      [
+        'checkout-api policy update',
+        autoscalingPolicyUpdatePermission,
+        checkoutTarget,
+        [...PLATFORM, 'alice', 'bob'],
+      ],
       // Scaling state stays readable to everyone signed in, as before.
       ['scaling state', autoscalingStateReadPermission, undefined, USERS],
     ];
     it.each(rows)('%s', async (_name, permission, resource, expected) => {
-      expect(await allowedUsers(policy, permission, resource)).toEqual(expected);
+      expect(await allowedUsers(policy, permission, resource)).toEqual(
+        expected,
+      );
     });
 
     it('follows autoscaling.governance.costReadScope', async () => {
       const scoped = (costReadScope: string) =>
         new AutoscalingRolePolicy(
-          readRolePolicyOptions(new ConfigReader({ autoscaling: { governance: { costReadScope } } })),
+          readRolePolicyOptions(
+            new ConfigReader({
+              autoscaling: { governance: { costReadScope } },
+            }),
+          ),
         );
-      expect(await allowedUsers(scoped('platform'), autoscalingCostReadPermission, checkoutTarget)).toEqual(PLATFORM);
-      expect(await allowedUsers(scoped('all-users'), autoscalingCostReadPermission, acmeTarget)).toEqual(
-        USERS.filter(u => u !== 'guest'),
-      );
+      expect(
+        await allowedUsers(
+          scoped('platform'),
+          autoscalingCostReadPermission,
+          checkoutTarget,
+        ),
+      ).toEqual(PLATFORM);
+      expect(
+        await allowedUsers(
+          scoped('all-users'),
+          autoscalingCostReadPermission,
+          acmeTarget,
+        ),
+      ).toEqual(USERS.filter(u => u !== 'guest'));
       expect(() => scoped('everybody')).toThrow(/costReadScope/);
     });
   });

@@ -65,7 +65,11 @@ const CATALOG_SIDE_EFFECT_FREE = new Set([
  * - `platform`: the platform team only.
  */
 export type CostReadScope = 'tenant' | 'all-users' | 'platform';
-const COST_READ_SCOPES: readonly CostReadScope[] = ['tenant', 'all-users', 'platform'];
+const COST_READ_SCOPES: readonly CostReadScope[] = [
+  'tenant',
+  'all-users',
+  'platform',
+];
 
 export interface RolePolicyOptions {
   costReadScope: CostReadScope;
@@ -76,10 +80,13 @@ export interface RolePolicyOptions {
 /** `autoscaling.governance.costReadScope` and the guest provider's user from app-config. */
 export function readRolePolicyOptions(config: Config): RolePolicyOptions {
   const scope =
-    config.getOptionalString('autoscaling.governance.costReadScope') ?? 'tenant';
+    config.getOptionalString('autoscaling.governance.costReadScope') ??
+    'tenant';
   if (!COST_READ_SCOPES.includes(scope as CostReadScope)) {
     throw new Error(
-      `autoscaling.governance.costReadScope must be one of ${COST_READ_SCOPES.join(', ')}, not '${scope}'`,
+      `autoscaling.governance.costReadScope must be one of ${COST_READ_SCOPES.join(
+        ', ',
+      )}, not '${scope}'`,
     );
   }
   return {
@@ -128,7 +135,9 @@ export class AutoscalingRolePolicy implements PermissionPolicy {
       return this.catalog(request, user, { claims, isPlatform, isGuest });
     }
     if (OTHER_PLUGINS_PLATFORM_ONLY.has(permission.name)) {
-      return { result: isPlatform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+      return {
+        result: isPlatform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
     }
     if (!permission.name.startsWith('autoscaling.')) {
       return { result: AuthorizeResult.ALLOW };
@@ -219,7 +228,9 @@ export const autoscalingPermissionPolicyModule = createBackendModule({
     reg.registerInit({
       deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
       async init({ policy, config }) {
-        policy.setPolicy(new AutoscalingRolePolicy(readRolePolicyOptions(config)));
+        policy.setPolicy(
+          new AutoscalingRolePolicy(readRolePolicyOptions(config)),
+        );
       },
     });
   },

@@ -2,7 +2,8 @@
 import { ApiError, badRequest } from './status';
 
 type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: Json, patch: Json): Json {
@@ -30,7 +31,8 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith('$setElementOrder/') || k === '$retainKeys') continue;
     if (v === null) delete out[k];
-    else if (Array.isArray(v) && Array.isArray(out[k])) out[k] = mergeList(out[k] as Json[], v);
+    else if (Array.isArray(v) && Array.isArray(out[k]))
+      out[k] = mergeList(out[k] as Json[], v);
     else if (isObject(v) && v.$patch === 'delete') delete out[k];
     else out[k] = strategicMergePatch(out[k], v);
   }
@@ -39,20 +41,27 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
 
 function mergeKeyOf(items: Json[]): string | undefined {
   for (const key of ['name', 'type', 'containerPort', 'mountPath', 'ip']) {
-    if (items.length > 0 && items.every(i => isObject(i) && i[key] !== undefined)) return key;
+    if (
+      items.length > 0 &&
+      items.every(i => isObject(i) && i[key] !== undefined)
+    )
+      return key;
   }
   return undefined;
 }
 
 function mergeList(target: Json[], patch: Json[]): Json[] {
-  const key = mergeKeyOf(patch.filter(p => !(isObject(p) && p.$patch === 'replace')));
+  const key = mergeKeyOf(
+    patch.filter(p => !(isObject(p) && p.$patch === 'replace')),
+  );
   if (!key || !target.every(t => isObject(t))) return structuredClone(patch);
   const out = target.map(t => structuredClone(t)) as Record<string, Json>[];
   for (const p of patch as Record<string, Json>[]) {
     const idx = out.findIndex(t => t[key] === p[key]);
     if (p.$patch === 'delete') {
       if (idx >= 0) out.splice(idx, 1);
-    } else if (idx >= 0) out[idx] = strategicMergePatch(out[idx], p) as Record<string, Json>;
+    } else if (idx >= 0)
+      out[idx] = strategicMergePatch(out[idx], p) as Record<string, Json>;
     else out.push(structuredClone(p));
   }
   return out;
@@ -81,17 +90,27 @@ function getAt(doc: Json, tokens: string[], ptr: string): Json {
   for (const t of tokens) {
     if (Array.isArray(cur)) {
       const i = Number(t);
-      if (!Number.isInteger(i) || i < 0 || i >= cur.length) throw unprocessable(`jsonpatch: path "${ptr}" does not exist`);
+      if (!Number.isInteger(i) || i < 0 || i >= cur.length)
+        throw unprocessable(`jsonpatch: path "${ptr}" does not exist`);
       cur = cur[i];
-    } else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, t)) cur = cur[t];
+    } else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, t))
+      cur = cur[t];
     else throw unprocessable(`jsonpatch: path "${ptr}" does not exist`);
   }
   return cur;
 }
 
-function parentOf(doc: Json, tokens: string[], ptr: string): { parent: Json; key: string } {
-  if (tokens.length === 0) throw unprocessable(`jsonpatch: cannot operate on the document root`);
-  return { parent: getAt(doc, tokens.slice(0, -1), ptr), key: tokens[tokens.length - 1] };
+function parentOf(
+  doc: Json,
+  tokens: string[],
+  ptr: string,
+): { parent: Json; key: string } {
+  if (tokens.length === 0)
+    throw unprocessable(`jsonpatch: cannot operate on the document root`);
+  return {
+    parent: getAt(doc, tokens.slice(0, -1), ptr),
+    key: tokens[tokens.length - 1],
+  };
 }
 
 function deepEqual(a: Json, b: Json): boolean {
@@ -103,7 +122,8 @@ function addAt(doc: Json, tokens: string[], path: string, value: Json): Json {
   const { parent, key } = parentOf(doc, tokens, path);
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
-    if (!Number.isInteger(i) || i < 0 || i > parent.length) throw unprocessable(`jsonpatch: index out of range in "${path}"`);
+    if (!Number.isInteger(i) || i < 0 || i > parent.length)
+      throw unprocessable(`jsonpatch: index out of range in "${path}"`);
     parent.splice(i, 0, value);
   } else if (isObject(parent)) parent[key] = value;
   else throw unprocessable(`jsonpatch: parent of "${path}" is not a container`);
@@ -131,7 +151,8 @@ function applyOp(doc: Json, op: JsonPatchOp): Json {
       getAt(doc, tokens, op.path);
       if (tokens.length === 0) return structuredClone(op.value);
       const { parent, key } = parentOf(doc, tokens, op.path);
-      if (Array.isArray(parent)) parent[Number(key)] = structuredClone(op.value);
+      if (Array.isArray(parent))
+        parent[Number(key)] = structuredClone(op.value);
       else (parent as Record<string, Json>)[key] = structuredClone(op.value);
       return doc;
     }
@@ -142,10 +163,17 @@ function applyOp(doc: Json, op: JsonPatchOp): Json {
     }
     case 'copy':
       if (typeof op.from !== 'string') throw badRequest('"copy" needs "from"');
-      return addAt(doc, tokens, op.path, structuredClone(getAt(doc, parsePointer(op.from), op.from)));
+      return addAt(
+        doc,
+        tokens,
+        op.path,
+        structuredClone(getAt(doc, parsePointer(op.from), op.from)),
+      );
     case 'test':
       if (!deepEqual(getAt(doc, tokens, op.path), op.value)) {
-        throw unprocessable(`jsonpatch: test operation for path "${op.path}" failed`);
+        throw unprocessable(
+          `jsonpatch: test operation for path "${op.path}" failed`,
+        );
       }
       return doc;
     default:
@@ -155,10 +183,15 @@ function applyOp(doc: Json, op: JsonPatchOp): Json {
 
 /** RFC 6902 JSON patch; returns a new document. */
 export function jsonPatch(target: Json, ops: Json): Json {
-  if (!Array.isArray(ops)) throw badRequest('a JSON patch must be a list of operations');
+  if (!Array.isArray(ops))
+    throw badRequest('a JSON patch must be a list of operations');
   let doc = structuredClone(target);
   for (const raw of ops as JsonPatchOp[]) {
-    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
+    if (
+      !isObject(raw) ||
+      typeof raw.op !== 'string' ||
+      typeof raw.path !== 'string'
+    ) {
       throw badRequest('every JSON patch operation needs "op" and "path"');
     }
     doc = applyOp(doc, raw);
@@ -168,7 +201,9 @@ export function jsonPatch(target: Json, ops: Json): Json {
 
 export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
 
-export function patchTypeOf(contentType: string | undefined): PatchType | undefined {
+export function patchTypeOf(
+  contentType: string | undefined,
+): PatchType | undefined {
   const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
   switch (ct) {
     case 'application/merge-patch+json':
@@ -193,6 +228,10 @@ export function applyPatch(type: PatchType, target: Json, patch: Json): Json {
     case 'json':
       return jsonPatch(target, patch);
     default:
-      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by cluster-sim; use a merge, strategic-merge or JSON patch');
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'server-side apply is not supported by cluster-sim; use a merge, strategic-merge or JSON patch',
+      );
   }
 }

@@ -30,7 +30,16 @@ export interface SubresourceDef {
   verbs: string[];
 }
 
-const ALL = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 const scale = (): SubresourceDef => ({
   name: 'scale',
   kind: 'Scale',
@@ -38,7 +47,11 @@ const scale = (): SubresourceDef => ({
   version: 'v1',
   verbs: ['get', 'patch', 'update'],
 });
-const status = (kind: string, group: string, version: string): SubresourceDef => ({
+const status = (
+  kind: string,
+  group: string,
+  version: string,
+): SubresourceDef => ({
   name: 'status',
   kind,
   group,
@@ -46,7 +59,12 @@ const status = (kind: string, group: string, version: string): SubresourceDef =>
   verbs: ['get', 'patch', 'update'],
 });
 
-const core = (resource: string, kind: string, namespaced: boolean, extra: Partial<ResourceDef> = {}): ResourceDef => ({
+const core = (
+  resource: string,
+  kind: string,
+  namespaced: boolean,
+  extra: Partial<ResourceDef> = {},
+): ResourceDef => ({
   group: '',
   version: 'v1',
   resource,
@@ -80,17 +98,29 @@ export const RESOURCES: ResourceDef[] = [
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     subresources: [status('Namespace', '', 'v1')],
   }),
-  core('nodes', 'Node', false, { shortNames: ['no'], subresources: [status('Node', '', 'v1')] }),
+  core('nodes', 'Node', false, {
+    shortNames: ['no'],
+    subresources: [status('Node', '', 'v1')],
+  }),
   core('pods', 'Pod', true, {
     shortNames: ['po'],
     categories: ['all'],
     subresources: [
       status('Pod', '', 'v1'),
       // In-place pod resize (1.33+); served only when cluster.kubernetesVersion is 1.33 or later.
-      { name: 'resize', kind: 'Pod', group: '', version: 'v1', verbs: ['get', 'patch', 'update'] },
+      {
+        name: 'resize',
+        kind: 'Pod',
+        group: '',
+        version: 'v1',
+        verbs: ['get', 'patch', 'update'],
+      },
     ],
   }),
-  core('services', 'Service', true, { shortNames: ['svc'], categories: ['all'] }),
+  core('services', 'Service', true, {
+    shortNames: ['svc'],
+    categories: ['all'],
+  }),
   core('endpoints', 'Endpoints', true, { shortNames: ['ep'] }),
   core('configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
   core('secrets', 'Secret', true),
@@ -98,7 +128,9 @@ export const RESOURCES: ResourceDef[] = [
   core('events', 'Event', true, { shortNames: ['ev'] }),
   core('limitranges', 'LimitRange', true, { shortNames: ['limits'] }),
   core('resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'] }),
-  core('persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'] }),
+  core('persistentvolumeclaims', 'PersistentVolumeClaim', true, {
+    shortNames: ['pvc'],
+  }),
   core('persistentvolumes', 'PersistentVolume', false, { shortNames: ['pv'] }),
   grouped('apps', 'v1', 'deployments', 'Deployment', true, {
     shortNames: ['deploy'],
@@ -115,23 +147,53 @@ export const RESOURCES: ResourceDef[] = [
     categories: ['all'],
     subresources: [scale(), status('ReplicaSet', 'apps', 'v1')],
   }),
-  grouped('apps', 'v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], categories: ['all'] }),
-  grouped('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
-  grouped('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
-    shortNames: ['hpa'],
+  grouped('apps', 'v1', 'daemonsets', 'DaemonSet', true, {
+    shortNames: ['ds'],
     categories: ['all'],
-    subresources: [status('HorizontalPodAutoscaler', 'autoscaling', 'v2')],
   }),
+  grouped('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
+  grouped(
+    'autoscaling',
+    'v2',
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscaler',
+    true,
+    {
+      shortNames: ['hpa'],
+      categories: ['all'],
+      subresources: [status('HorizontalPodAutoscaler', 'autoscaling', 'v2')],
+    },
+  ),
   grouped('batch', 'v1', 'jobs', 'Job', true, { categories: ['all'] }),
-  grouped('batch', 'v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'] }),
-  grouped('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, { shortNames: ['ing'] }),
-  grouped('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'] }),
-  grouped('metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics', true, { verbs: ['get', 'list'], virtual: true }),
-  grouped('metrics.k8s.io', 'v1beta1', 'nodes', 'NodeMetrics', false, { verbs: ['get', 'list'], virtual: true }),
+  grouped('batch', 'v1', 'cronjobs', 'CronJob', true, {
+    shortNames: ['cj'],
+    categories: ['all'],
+  }),
+  grouped('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, {
+    shortNames: ['ing'],
+  }),
+  grouped('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, {
+    shortNames: ['pdb'],
+  }),
+  grouped('metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics', true, {
+    verbs: ['get', 'list'],
+    virtual: true,
+  }),
+  grouped('metrics.k8s.io', 'v1beta1', 'nodes', 'NodeMetrics', false, {
+    verbs: ['get', 'list'],
+    virtual: true,
+  }),
 ];
 
 /** Group order as `/apis` lists it. */
-export const GROUPS = ['apps', 'autoscaling', 'batch', 'networking.k8s.io', 'policy', 'metrics.k8s.io'];
+export const GROUPS = [
+  'apps',
+  'autoscaling',
+  'batch',
+  'networking.k8s.io',
+  'policy',
+  'metrics.k8s.io',
+];
 
 export function groupVersion(def: { group: string; version: string }): string {
   return def.group ? `${def.group}/${def.version}` : def.version;
@@ -143,17 +205,33 @@ export function resourceKey(def: { group: string; resource: string }): string {
 }
 
 /** "deployments.apps" as Kubernetes messages name it. */
-export function qualifiedResource(def: { group: string; resource: string }): string {
+export function qualifiedResource(def: {
+  group: string;
+  resource: string;
+}): string {
   return def.group ? `${def.resource}.${def.group}` : def.resource;
 }
 
-export function findResource(group: string, version: string, resource: string): ResourceDef | undefined {
-  return RESOURCES.find(r => r.group === group && r.version === version && r.resource === resource);
+export function findResource(
+  group: string,
+  version: string,
+  resource: string,
+): ResourceDef | undefined {
+  return RESOURCES.find(
+    r => r.group === group && r.version === version && r.resource === resource,
+  );
 }
 
-export function findByKind(apiVersion: string, kind: string): ResourceDef | undefined {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  return RESOURCES.find(r => r.group === group && r.version === version && r.kind === kind);
+export function findByKind(
+  apiVersion: string,
+  kind: string,
+): ResourceDef | undefined {
+  const [group, version] = apiVersion.includes('/')
+    ? apiVersion.split('/')
+    : ['', apiVersion];
+  return RESOURCES.find(
+    r => r.group === group && r.version === version && r.kind === kind,
+  );
 }
 
 export function byKey(key: string): ResourceDef {

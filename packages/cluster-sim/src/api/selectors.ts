@@ -28,40 +28,67 @@ function splitTopLevel(s: string): string[] {
   return out.map(x => x.trim()).filter(x => x.length > 0);
 }
 
-const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
+const KEY =
+  /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-export function parseLabelSelector(input: string | null | undefined): LabelSelector {
+export function parseLabelSelector(
+  input: string | null | undefined,
+): LabelSelector {
   if (!input) return [];
   const reqs: LabelSelector = [];
   const check = (key: string, values: string[]) => {
-    if (!KEY.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}"`);
+    if (!KEY.test(key))
+      throw badRequest(
+        `unable to parse requirement: invalid label key "${key}"`,
+      );
     for (const v of values) {
-      if (!VALUE.test(v)) throw badRequest(`unable to parse requirement: invalid label value: "${v}"`);
+      if (!VALUE.test(v))
+        throw badRequest(
+          `unable to parse requirement: invalid label value: "${v}"`,
+        );
     }
   };
   const forms: [RegExp, (m: RegExpExecArray) => LabelRequirement][] = [
-    [/^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/, m => {
-      const values = m[3].split(',').map(v => v.trim()).filter(v => v.length > 0);
-      check(m[1], values);
-      return { op: m[2] === 'in' ? 'in' : 'notin', key: m[1], values };
-    }],
-    [/^([^=!\s]+)\s*!=\s*(\S*)$/, m => {
-      check(m[1], [m[2]]);
-      return { op: 'neq', key: m[1], value: m[2] };
-    }],
-    [/^([^=!\s]+)\s*==?\s*(\S*)$/, m => {
-      check(m[1], [m[2]]);
-      return { op: 'eq', key: m[1], value: m[2] };
-    }],
-    [/^!\s*(\S+)$/, m => {
-      check(m[1], []);
-      return { op: 'notexists', key: m[1] };
-    }],
-    [/^(\S+)$/, m => {
-      check(m[1], []);
-      return { op: 'exists', key: m[1] };
-    }],
+    [
+      /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/,
+      m => {
+        const values = m[3]
+          .split(',')
+          .map(v => v.trim())
+          .filter(v => v.length > 0);
+        check(m[1], values);
+        return { op: m[2] === 'in' ? 'in' : 'notin', key: m[1], values };
+      },
+    ],
+    [
+      /^([^=!\s]+)\s*!=\s*(\S*)$/,
+      m => {
+        check(m[1], [m[2]]);
+        return { op: 'neq', key: m[1], value: m[2] };
+      },
+    ],
+    [
+      /^([^=!\s]+)\s*==?\s*(\S*)$/,
+      m => {
+        check(m[1], [m[2]]);
+        return { op: 'eq', key: m[1], value: m[2] };
+      },
+    ],
+    [
+      /^!\s*(\S+)$/,
+      m => {
+        check(m[1], []);
+        return { op: 'notexists', key: m[1] };
+      },
+    ],
+    [
+      /^(\S+)$/,
+      m => {
+        check(m[1], []);
+        return { op: 'exists', key: m[1] };
+      },
+    ],
   ];
   for (const part of splitTopLevel(input)) {
     let parsed: LabelRequirement | undefined;
@@ -78,7 +105,10 @@ export function parseLabelSelector(input: string | null | undefined): LabelSelec
   return reqs;
 }
 
-export function matchesLabels(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
+export function matchesLabels(
+  sel: LabelSelector,
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {};
   for (const r of sel) {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
@@ -117,11 +147,13 @@ export function fromLabelSelectorObject(sel: unknown): LabelSelector {
     matchLabels?: Record<string, string>;
     matchExpressions?: { key: string; operator: string; values?: string[] }[];
   };
-  for (const [key, value] of Object.entries(s.matchLabels ?? {})) out.push({ op: 'eq', key, value });
+  for (const [key, value] of Object.entries(s.matchLabels ?? {}))
+    out.push({ op: 'eq', key, value });
   for (const e of s.matchExpressions ?? []) {
     const op = e.operator;
     if (op === 'In') out.push({ op: 'in', key: e.key, values: e.values ?? [] });
-    else if (op === 'NotIn') out.push({ op: 'notin', key: e.key, values: e.values ?? [] });
+    else if (op === 'NotIn')
+      out.push({ op: 'notin', key: e.key, values: e.values ?? [] });
     else if (op === 'Exists') out.push({ op: 'exists', key: e.key });
     else if (op === 'DoesNotExist') out.push({ op: 'notexists', key: e.key });
   }
@@ -160,18 +192,41 @@ export type FieldSelector = FieldRequirement[];
 
 const SUPPORTED_FIELDS: Record<string, string[]> = {
   '*': ['metadata.name', 'metadata.namespace'],
-  pods: ['spec.nodeName', 'status.phase', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.podIP'],
-  events: ['involvedObject.kind', 'involvedObject.name', 'involvedObject.namespace', 'involvedObject.uid', 'reason', 'type'],
+  pods: [
+    'spec.nodeName',
+    'status.phase',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'status.podIP',
+  ],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.name',
+    'involvedObject.namespace',
+    'involvedObject.uid',
+    'reason',
+    'type',
+  ],
   nodes: ['spec.unschedulable'],
   namespaces: ['status.phase'],
 };
 
-export function parseFieldSelector(input: string | null | undefined, resource: string): FieldSelector {
+export function parseFieldSelector(
+  input: string | null | undefined,
+  resource: string,
+): FieldSelector {
   if (!input) return [];
-  const allowed = [...SUPPORTED_FIELDS['*'], ...(SUPPORTED_FIELDS[resource] ?? [])];
+  const allowed = [
+    ...SUPPORTED_FIELDS['*'],
+    ...(SUPPORTED_FIELDS[resource] ?? []),
+  ];
   return splitTopLevel(input).map(part => {
     const m = /^([^=!]+)(!=|==|=)(.*)$/.exec(part);
-    if (!m) throw badRequest(`invalid selector: '${input}'; can't understand '${part}'`);
+    if (!m)
+      throw badRequest(
+        `invalid selector: '${input}'; can't understand '${part}'`,
+      );
     const field = m[1].trim();
     if (!allowed.includes(field)) {
       throw badRequest(`field label not supported: ${field}`);

@@ -58,14 +58,24 @@ export function statusBody(
   };
 }
 
-export const notFound = (qualified: string, name: string, group = '', kind?: string): ApiError =>
+export const notFound = (
+  qualified: string,
+  name: string,
+  group = '',
+  kind?: string,
+): ApiError =>
   new ApiError(404, 'NotFound', `${qualified} "${name}" not found`, {
     name,
     group: group || undefined,
     kind: kind ?? qualified.split('.')[0],
   });
 
-export const conflict = (qualified: string, name: string, group = '', kind?: string): ApiError =>
+export const conflict = (
+  qualified: string,
+  name: string,
+  group = '',
+  kind?: string,
+): ApiError =>
   new ApiError(
     409,
     'Conflict',
@@ -73,14 +83,20 @@ export const conflict = (qualified: string, name: string, group = '', kind?: str
     { name, group: group || undefined, kind: kind ?? qualified.split('.')[0] },
   );
 
-export const alreadyExists = (qualified: string, name: string, group = '', kind?: string): ApiError =>
+export const alreadyExists = (
+  qualified: string,
+  name: string,
+  group = '',
+  kind?: string,
+): ApiError =>
   new ApiError(409, 'AlreadyExists', `${qualified} "${name}" already exists`, {
     name,
     group: group || undefined,
     kind: kind ?? qualified.split('.')[0],
   });
 
-export const badRequest = (message: string): ApiError => new ApiError(400, 'BadRequest', message);
+export const badRequest = (message: string): ApiError =>
+  new ApiError(400, 'BadRequest', message);
 
 export const invalid = (
   kind: string,
@@ -91,11 +107,17 @@ export const invalid = (
   new ApiError(
     422,
     'Invalid',
-    `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`,
+    `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${causes
+      .map(c => `${c.field}: ${c.message}`)
+      .join(', ')}`,
     {
       name,
       group: group || undefined,
       kind,
-      causes: causes.map(c => ({ reason: 'FieldValueInvalid', message: c.message, field: c.field })),
+      causes: causes.map(c => ({
+        reason: 'FieldValueInvalid',
+        message: c.message,
+        field: c.field,
+      })),
     },
   );

@@ -25,7 +25,12 @@ export class Authorizer {
   private readonly byToken = new Map<string, User>();
 
   constructor(tokens: TokenConfig[]) {
-    for (const t of tokens) this.byToken.set(t.token, { name: t.user, groups: t.groups, rules: t.rules });
+    for (const t of tokens)
+      this.byToken.set(t.token, {
+        name: t.user,
+        groups: t.groups,
+        rules: t.rules,
+      });
   }
 
   /** The user for an Authorization header; throws 401 for a missing or unknown token. */
@@ -42,12 +47,14 @@ export class Authorizer {
       r =>
         (r.verbs.includes('*') || r.verbs.includes(a.verb)) &&
         (r.apiGroups.includes('*') || r.apiGroups.includes(a.group)) &&
-        (a.namespace === undefined || r.namespaces.includes('*') || r.namespaces.includes(a.namespace)) &&
+        (a.namespace === undefined ||
+          r.namespaces.includes('*') ||
+          r.namespaces.includes(a.namespace)) &&
         r.resources.some(
           pattern =>
             pattern === '*' ||
             pattern === res ||
-            (pattern === '*/*') ||
+            pattern === '*/*' ||
             (a.subresource !== undefined && pattern === `*/${a.subresource}`) ||
             (a.subresource !== undefined && pattern === `${a.resource}/*`),
         ),
@@ -60,7 +67,9 @@ export class Authorizer {
     const qualified = a.group ? `${a.resource}.${a.group}` : a.resource;
     const target = a.name ? `${qualified} "${a.name}"` : qualified;
     const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-    const scope = a.namespace ? ` in the namespace "${a.namespace}"` : ' at the cluster scope';
+    const scope = a.namespace
+      ? ` in the namespace "${a.namespace}"`
+      : ' at the cluster scope';
     throw new ApiError(
       403,
       'Forbidden',

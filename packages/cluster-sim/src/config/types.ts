@@ -1,7 +1,11 @@
 /** The simulator's resolved configuration (after parsing, validation and defaults). */
 import type { FaultSpec } from '../faults/faults';
 import type { LoadParams } from '../load/podModel';
-import type { SyntheticProfile, TraceOptions, TracePoint } from '../load/demand';
+import type {
+  SyntheticProfile,
+  TraceOptions,
+  TracePoint,
+} from '../load/demand';
 
 export interface TokenRule {
   verbs: string[];
@@ -39,7 +43,12 @@ export interface NamespaceConfig {
 export type DemandConfig =
   | { type: 'constant'; rps: number }
   | { type: 'synthetic'; profile: SyntheticProfile }
-  | { type: 'trace'; points: TracePoint[]; options: TraceOptions; file?: string };
+  | {
+      type: 'trace';
+      points: TracePoint[];
+      options: TraceOptions;
+      file?: string;
+    };
 
 export interface ResourceList {
   cpu?: string;

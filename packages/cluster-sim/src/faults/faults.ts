@@ -44,12 +44,14 @@ export function emptyFaults(seed = 1): FaultSpec {
 
 const rate = (v: unknown, field: string): number => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${field} must be a number in [0, 1]`);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new Error(`${field} must be a number in [0, 1]`);
   return n;
 };
 const nonNegative = (v: unknown, field: string): number => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${field} must be a non-negative number`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`${field} must be a non-negative number`);
   return n;
 };
 const bool = (v: unknown, field: string): boolean => {
@@ -61,9 +63,14 @@ const bool = (v: unknown, field: string): boolean => {
  * Applies a (partial) fault description onto `base` and returns the new spec.
  * Throws an Error naming the field on bad input.
  */
-export function mergeFaults(base: FaultSpec, input: unknown, path = 'faults'): FaultSpec {
+export function mergeFaults(
+  base: FaultSpec,
+  input: unknown,
+  path = 'faults',
+): FaultSpec {
   if (input === null || input === undefined) return base;
-  if (typeof input !== 'object' || Array.isArray(input)) throw new Error(`${path} must be an object`);
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw new Error(`${path} must be an object`);
   const src = input as Record<string, unknown>;
   const out: FaultSpec = {
     seed: base.seed,
@@ -73,40 +80,59 @@ export function mergeFaults(base: FaultSpec, input: unknown, path = 'faults'): F
   };
   for (const key of Object.keys(src)) {
     if (!['seed', 'api', 'metricsOutage', 'workloads'].includes(key)) {
-      throw new Error(`${path}.${key} is not a known fault (seed, api, metricsOutage, workloads)`);
+      throw new Error(
+        `${path}.${key} is not a known fault (seed, api, metricsOutage, workloads)`,
+      );
     }
   }
   if (src.seed !== undefined) {
-    if (!Number.isInteger(src.seed)) throw new Error(`${path}.seed must be an integer`);
+    if (!Number.isInteger(src.seed))
+      throw new Error(`${path}.seed must be an integer`);
     out.seed = src.seed as number;
   }
-  if (src.metricsOutage !== undefined) out.metricsOutage = bool(src.metricsOutage, `${path}.metricsOutage`);
+  if (src.metricsOutage !== undefined)
+    out.metricsOutage = bool(src.metricsOutage, `${path}.metricsOutage`);
   if (src.api !== undefined) {
-    if (typeof src.api !== 'object' || src.api === null) throw new Error(`${path}.api must be an object`);
+    if (typeof src.api !== 'object' || src.api === null)
+      throw new Error(`${path}.api must be an object`);
     const a = src.api as Record<string, unknown>;
     for (const key of Object.keys(a)) {
       if (!['latencyMs', 'errorRate', 'conflictRate', 'outage'].includes(key)) {
-        throw new Error(`${path}.api.${key} is not a known fault (latencyMs, errorRate, conflictRate, outage)`);
+        throw new Error(
+          `${path}.api.${key} is not a known fault (latencyMs, errorRate, conflictRate, outage)`,
+        );
       }
     }
-    if (a.latencyMs !== undefined) out.api.latencyMs = nonNegative(a.latencyMs, `${path}.api.latencyMs`);
-    if (a.errorRate !== undefined) out.api.errorRate = rate(a.errorRate, `${path}.api.errorRate`);
-    if (a.conflictRate !== undefined) out.api.conflictRate = rate(a.conflictRate, `${path}.api.conflictRate`);
-    if (a.outage !== undefined) out.api.outage = bool(a.outage, `${path}.api.outage`);
+    if (a.latencyMs !== undefined)
+      out.api.latencyMs = nonNegative(a.latencyMs, `${path}.api.latencyMs`);
+    if (a.errorRate !== undefined)
+      out.api.errorRate = rate(a.errorRate, `${path}.api.errorRate`);
+    if (a.conflictRate !== undefined)
+      out.api.conflictRate = rate(a.conflictRate, `${path}.api.conflictRate`);
+    if (a.outage !== undefined)
+      out.api.outage = bool(a.outage, `${path}.api.outage`);
   }
   if (src.workloads !== undefined) {
-    if (!Array.isArray(src.workloads)) throw new Error(`${path}.workloads must be a list`);
+    if (!Array.isArray(src.workloads))
+      throw new Error(`${path}.workloads must be a list`);
     out.workloads = src.workloads.map((w, i) => {
       const p = `${path}.workloads[${i}]`;
-      if (typeof w !== 'object' || w === null) throw new Error(`${p} must be an object`);
+      if (typeof w !== 'object' || w === null)
+        throw new Error(`${p} must be an object`);
       const o = w as Record<string, unknown>;
-      if (typeof o.namespace !== 'string' || !o.namespace) throw new Error(`${p}.namespace is required`);
-      if (typeof o.name !== 'string' || !o.name) throw new Error(`${p}.name is required`);
+      if (typeof o.namespace !== 'string' || !o.namespace)
+        throw new Error(`${p}.namespace is required`);
+      if (typeof o.name !== 'string' || !o.name)
+        throw new Error(`${p}.name is required`);
       return {
         namespace: o.namespace,
         name: o.name,
-        latencyMs: o.latencyMs === undefined ? 0 : nonNegative(o.latencyMs, `${p}.latencyMs`),
-        errorRate: o.errorRate === undefined ? 0 : rate(o.errorRate, `${p}.errorRate`),
+        latencyMs:
+          o.latencyMs === undefined
+            ? 0
+            : nonNegative(o.latencyMs, `${p}.latencyMs`),
+        errorRate:
+          o.errorRate === undefined ? 0 : rate(o.errorRate, `${p}.errorRate`),
       };
     });
   }
@@ -148,7 +174,8 @@ export class FaultInjector {
     const a = this.spec.api;
     if (a.outage) return { kind: 'outage' };
     if (a.errorRate > 0 && this.rng() < a.errorRate) return { kind: 'error' };
-    if (isWrite && a.conflictRate > 0 && this.rng() < a.conflictRate) return { kind: 'conflict' };
+    if (isWrite && a.conflictRate > 0 && this.rng() < a.conflictRate)
+      return { kind: 'conflict' };
     return { kind: 'none' };
   }
 
@@ -157,7 +184,9 @@ export class FaultInjector {
   }
 
   forWorkload(namespace: string, name: string): WorkloadFaults {
-    const w = this.spec.workloads.find(x => x.namespace === namespace && x.name === name);
+    const w = this.spec.workloads.find(
+      x => x.namespace === namespace && x.name === name,
+    );
     if (!w) return NO_WORKLOAD_FAULTS;
     return { addedLatencySeconds: w.latencyMs / 1000, errorRate: w.errorRate };
   }

@@ -44,7 +44,13 @@ describe('synthetic demand', () => {
   });
 
   it('ramps flash crowds up and down, and repeats them', () => {
-    const crowd = { startMs: MONDAY, durationSeconds: 600, multiplier: 5, rampSeconds: 60, everySeconds: 3600 };
+    const crowd = {
+      startMs: MONDAY,
+      durationSeconds: 600,
+      multiplier: 5,
+      rampSeconds: 60,
+      everySeconds: 3600,
+    };
     expect(flashFactor([crowd], MONDAY - 1000)).toBe(1);
     expect(flashFactor([crowd], MONDAY + 30_000)).toBeCloseTo(3); // half-way up the ramp
     expect(flashFactor([crowd], MONDAY + 300_000)).toBe(5);
@@ -62,18 +68,23 @@ describe('synthetic demand', () => {
     expect(times.map(t => a.at(t))).not.toEqual(times.map(t => c.at(t)));
     const values = times.map(t => a.at(t));
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
-    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+    const sd = Math.sqrt(
+      values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length,
+    );
     expect(mean).toBeGreaterThan(95);
     expect(mean).toBeLessThan(105);
     expect(sd).toBeGreaterThan(6);
     expect(sd).toBeLessThan(14);
     // a value does not depend on which other times were asked for
-    expect(syntheticDemand(profile({ noise: 0.1, seed: 7 })).at(times[1234])).toBe(values[1234]);
+    expect(
+      syntheticDemand(profile({ noise: 0.1, seed: 7 })).at(times[1234]),
+    ).toBe(values[1234]);
   });
 });
 
 describe('trace demand', () => {
-  const csv = 'timestamp,value\n2025-01-01T00:00:00Z,10\n2025-01-01T00:01:00Z,20\n1735689720,40\n';
+  const csv =
+    'timestamp,value\n2025-01-01T00:00:00Z,10\n2025-01-01T00:01:00Z,20\n1735689720,40\n';
 
   it('parses ISO and epoch timestamps and interpolates linearly', () => {
     const points = parseTraceCsv(csv);
@@ -85,7 +96,11 @@ describe('trace demand', () => {
   });
 
   it('re-bases the trace on the simulated start, loops and scales it', () => {
-    const d = traceDemand(parseTraceCsv(csv), { loop: true, scale: 2, alignToMs: MONDAY });
+    const d = traceDemand(parseTraceCsv(csv), {
+      loop: true,
+      scale: 2,
+      alignToMs: MONDAY,
+    });
     expect(d.at(MONDAY)).toBe(20);
     expect(d.at(MONDAY + 60_000)).toBe(40);
     // period = span (2 min) + one step (1 min): t = 3 min is the first row again
@@ -94,8 +109,12 @@ describe('trace demand', () => {
   });
 
   it('reports the line of a bad row', () => {
-    expect(() => parseTraceCsv('timestamp,value\n2025-01-01T00:00:00Z,abc\n')).toThrow(/line 2: bad value/);
-    expect(() => parseTraceCsv('timestamp,value\nnot-a-time,1\n')).toThrow(/line 2: bad timestamp/);
+    expect(() =>
+      parseTraceCsv('timestamp,value\n2025-01-01T00:00:00Z,abc\n'),
+    ).toThrow(/line 2: bad value/);
+    expect(() => parseTraceCsv('timestamp,value\nnot-a-time,1\n')).toThrow(
+      /line 2: bad timestamp/,
+    );
     expect(() => parseTraceCsv('timestamp,value\n')).toThrow(/no data rows/);
   });
 });

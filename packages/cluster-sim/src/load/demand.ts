@@ -47,8 +47,10 @@ export function constantDemand(rps: number): DemandModel {
 }
 
 export function dailyFactor(p: SyntheticProfile, tMs: number): number {
-  const hour = (((tMs + p.utcOffsetHours * HOUR) % DAY) + DAY) % DAY / HOUR;
-  return 1 + p.dailyAmplitude * Math.cos((2 * Math.PI * (hour - p.peakHour)) / 24);
+  const hour = ((((tMs + p.utcOffsetHours * HOUR) % DAY) + DAY) % DAY) / HOUR;
+  return (
+    1 + p.dailyAmplitude * Math.cos((2 * Math.PI * (hour - p.peakHour)) / 24)
+  );
 }
 
 export function weeklyFactor(p: SyntheticProfile, tMs: number): number {
@@ -126,7 +128,9 @@ export function parseTraceCsv(text: string): TracePoint[] {
       headerSeen = true;
       if (ts.toLowerCase() === 'timestamp') {
         if (val?.toLowerCase() !== 'value') {
-          throw new Error(`trace line ${idx + 1}: header must be "timestamp,value"`);
+          throw new Error(
+            `trace line ${idx + 1}: header must be "timestamp,value"`,
+          );
         }
         return;
       }
@@ -134,9 +138,12 @@ export function parseTraceCsv(text: string): TracePoint[] {
     if (val === undefined || rest.length > 0) {
       throw new Error(`trace line ${idx + 1}: expected "timestamp,value"`);
     }
-    const tMs = /^-?[0-9]+(\.[0-9]+)?$/.test(ts) ? Number(ts) * 1000 : Date.parse(ts);
+    const tMs = /^-?[0-9]+(\.[0-9]+)?$/.test(ts)
+      ? Number(ts) * 1000
+      : Date.parse(ts);
     const value = Number(val);
-    if (!Number.isFinite(tMs)) throw new Error(`trace line ${idx + 1}: bad timestamp "${ts}"`);
+    if (!Number.isFinite(tMs))
+      throw new Error(`trace line ${idx + 1}: bad timestamp "${ts}"`);
     if (!Number.isFinite(value) || value < 0) {
       throw new Error(`trace line ${idx + 1}: bad value "${val}"`);
     }
@@ -157,7 +164,10 @@ export interface TraceOptions {
 }
 
 /** Linear interpolation over a trace, optionally re-based to start at `alignToMs` and looped. */
-export function traceDemand(points: TracePoint[], opts: TraceOptions): DemandModel {
+export function traceDemand(
+  points: TracePoint[],
+  opts: TraceOptions,
+): DemandModel {
   const first = points[0].tMs;
   const last = points[points.length - 1].tMs;
   // A looped trace has period = span + one median step, so the last row flows into the first.
@@ -176,7 +186,9 @@ export function traceDemand(points: TracePoint[], opts: TraceOptions): DemandMod
       else hi = mid - 1;
     }
     const a = points[lo];
-    const b = points[lo + 1] ?? (opts.loop ? { tMs: first + period, value: points[0].value } : a);
+    const b =
+      points[lo + 1] ??
+      (opts.loop ? { tMs: first + period, value: points[0].value } : a);
     if (b.tMs === a.tMs) return a.value;
     const frac = Math.min(1, (traceT - a.tMs) / (b.tMs - a.tMs));
     return a.value + (b.value - a.value) * frac;
@@ -184,7 +196,8 @@ export function traceDemand(points: TracePoint[], opts: TraceOptions): DemandMod
   return {
     at: tMs => {
       let traceT = tMs - shift;
-      if (opts.loop) traceT = first + ((((traceT - first) % period) + period) % period);
+      if (opts.loop)
+        traceT = first + ((((traceT - first) % period) + period) % period);
       return Math.max(0, valueAt(traceT) * opts.scale);
     },
   };

@@ -47,7 +47,11 @@ export interface PastSeries {
 const TOLERANCE = 0.1;
 
 /** Replicas needed to serve `demand` at the target utilisation (the controller's steady state). */
-export function steadyReplicas(demandRps: number, p: LoadParams, c: PastController): number {
+export function steadyReplicas(
+  demandRps: number,
+  p: LoadParams,
+  c: PastController,
+): number {
   const cpuPerReplica = (c.targetCpuUtilization / 100) * p.cpuRequestCores;
   const busy = (demandRps / p.capacityPerPod) * p.cpuRequestCores;
   const n = Math.ceil(busy / Math.max(cpuPerReplica - p.idleCpuCores, 1e-9));
@@ -72,7 +76,11 @@ export function simulatePast(input: PastInput): PastSeries {
     cpuSeconds: new Float64Array(n),
     requestsOk: new Float64Array(n),
     requestsShed: new Float64Array(n),
-    final: { specReplicas: 0, readyReplicas: 0, totals: { ok: 0, error: 0, shed: 0, cpuSeconds: 0 } },
+    final: {
+      specReplicas: 0,
+      readyReplicas: 0,
+      totals: { ok: 0, error: 0, shed: 0, cpuSeconds: 0 },
+    },
   };
 
   // A cluster that was already running: start at the steady state of the first demand, all Ready.
@@ -80,7 +88,10 @@ export function simulatePast(input: PastInput): PastSeries {
   let ready = spec;
   /** Ready times of pods still starting, oldest first. */
   const starting: number[] = [];
-  const windowLen = Math.max(1, Math.ceil((c.scaleDownStabilizationSeconds * 1000) / syncMs));
+  const windowLen = Math.max(
+    1,
+    Math.ceil((c.scaleDownStabilizationSeconds * 1000) / syncMs),
+  );
   const recommendations: number[] = [];
   const totals = out.final.totals;
   let next = 0;
@@ -104,7 +115,11 @@ export function simulatePast(input: PastInput): PastSeries {
       next++;
     }
     const nextSample = firstSample + next * sampleMs;
-    const stepEnd = Math.min(nextSync, input.toMs, next < n ? nextSample : Infinity);
+    const stepEnd = Math.min(
+      nextSync,
+      input.toMs,
+      next < n ? nextSample : Infinity,
+    );
     const dt = (stepEnd - t) / 1000;
     const d = demand.at(t + (stepEnd - t) / 2);
     // Serving as the live pod model does, with the queue at its steady state (excess is shed).
@@ -115,7 +130,8 @@ export function simulatePast(input: PastInput): PastSeries {
       totals.ok += served * ready * dt;
       totals.shed += Math.max(0, d - served * ready) * dt;
     }
-    totals.cpuSeconds += (podCpu * ready + p.idleCpuCores * starting.length) * dt;
+    totals.cpuSeconds +=
+      (podCpu * ready + p.idleCpuCores * starting.length) * dt;
     t = stepEnd;
 
     if (t < nextSync) continue; // the controller runs on its period only
@@ -127,13 +143,18 @@ export function simulatePast(input: PastInput): PastSeries {
     if (ready > 0) {
       const usage = (ready * podCpu) / p.cpuRequestCores; // in "requests" of CPU
       const ratio = usage / (target * spec);
-      if (Math.abs(ratio - 1) > TOLERANCE) recommendation = Math.ceil(usage / target);
+      if (Math.abs(ratio - 1) > TOLERANCE)
+        recommendation = Math.ceil(usage / target);
     }
-    recommendation = Math.min(c.maxReplicas, Math.max(c.minReplicas, recommendation));
+    recommendation = Math.min(
+      c.maxReplicas,
+      Math.max(c.minReplicas, recommendation),
+    );
     recommendations.push(recommendation);
     if (recommendations.length > windowLen) recommendations.shift();
     let desired: number;
-    if (recommendation > spec) desired = Math.min(recommendation, Math.max(2 * spec, spec + 4));
+    if (recommendation > spec)
+      desired = Math.min(recommendation, Math.max(2 * spec, spec + 4));
     else desired = Math.min(spec, Math.max(...recommendations));
     desired = Math.min(c.maxReplicas, Math.max(c.minReplicas, desired));
     if (desired > spec) {

@@ -1,4 +1,11 @@
-import { latencyAt, LoadParams, maxServeRps, newPodLoadState, stepIdlePod, stepReadyPods } from './podModel';
+import {
+  latencyAt,
+  LoadParams,
+  maxServeRps,
+  newPodLoadState,
+  stepIdlePod,
+  stepReadyPods,
+} from './podModel';
 
 const params: LoadParams = {
   capacityPerPod: 50,
@@ -11,12 +18,17 @@ const params: LoadParams = {
   maxQueueSeconds: 2,
 };
 
-const total = (s: ReturnType<typeof newPodLoadState>) => s.requestsOk + s.requestsError + s.requestsShed;
+const total = (s: ReturnType<typeof newPodLoadState>) =>
+  s.requestsOk + s.requestsError + s.requestsShed;
 
 describe('pod serving model', () => {
   it('counts every arriving request exactly once, even when overloaded', () => {
     for (const demand of [0, 30, 120, 400]) {
-      const pods = [newPodLoadState(params), newPodLoadState(params), newPodLoadState(params)];
+      const pods = [
+        newPodLoadState(params),
+        newPodLoadState(params),
+        newPodLoadState(params),
+      ];
       let returned = 0;
       let cpu = 0;
       for (let i = 0; i < 100; i++) {
@@ -28,7 +40,10 @@ describe('pod serving model', () => {
       expect(sum).toBeCloseTo(demand * 50, 6);
       // The step totals (the workload-level counters) add up to the pods' counters.
       expect(returned).toBeCloseTo(sum, 6);
-      expect(cpu).toBeCloseTo(pods.reduce((s, p) => s + p.cpuSeconds, 0), 9);
+      expect(cpu).toBeCloseTo(
+        pods.reduce((s, p) => s + p.cpuSeconds, 0),
+        9,
+      );
     }
   });
 
@@ -44,8 +59,12 @@ describe('pod serving model', () => {
   });
 
   it('grows latency with utilisation, queues overload and sheds beyond the queue limit', () => {
-    expect(latencyAt(params, 0.9, 0)).toBeGreaterThan(latencyAt(params, 0.5, 0));
-    expect(latencyAt(params, 0.5, 0)).toBeGreaterThan(latencyAt(params, 0.1, 0) - 1e-12);
+    expect(latencyAt(params, 0.9, 0)).toBeGreaterThan(
+      latencyAt(params, 0.5, 0),
+    );
+    expect(latencyAt(params, 0.5, 0)).toBeGreaterThan(
+      latencyAt(params, 0.1, 0) - 1e-12,
+    );
     const pod = [newPodLoadState(params)];
     stepReadyPods(params, 150, pod, 1); // 150 rps vs max 100 rps
     expect(pod[0].queue).toBeCloseTo(50);
@@ -58,9 +77,13 @@ describe('pod serving model', () => {
 
   it('keeps histogram buckets cumulative and consistent with the count', () => {
     const pod = [newPodLoadState(params)];
-    stepReadyPods(params, 40, pod, 10, { addedLatencySeconds: 0.2, errorRate: 0.1 });
+    stepReadyPods(params, 40, pod, 10, {
+      addedLatencySeconds: 0.2,
+      errorRate: 0.1,
+    });
     const b = pod[0].latencyBuckets;
-    for (let i = 1; i < b.length; i++) expect(b[i]).toBeGreaterThanOrEqual(b[i - 1]);
+    for (let i = 1; i < b.length; i++)
+      expect(b[i]).toBeGreaterThanOrEqual(b[i - 1]);
     expect(b[b.length - 1]).toBeLessThanOrEqual(pod[0].latencyCount);
     expect(pod[0].latencyCount).toBeCloseTo(400);
     expect(pod[0].requestsError).toBeCloseTo(40);

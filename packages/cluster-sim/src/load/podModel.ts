@@ -31,10 +31,15 @@ export interface WorkloadFaults {
   errorRate: number;
 }
 
-export const NO_WORKLOAD_FAULTS: WorkloadFaults = { addedLatencySeconds: 0, errorRate: 0 };
+export const NO_WORKLOAD_FAULTS: WorkloadFaults = {
+  addedLatencySeconds: 0,
+  errorRate: 0,
+};
 
 /** Upper bounds (seconds) of the latency histogram's buckets (+Inf implied). */
-export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const LATENCY_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 export interface PodLoadState {
   /** Counters (monotonic). */
@@ -101,7 +106,10 @@ export function latencyAt(p: LoadParams, rho: number, queue: number): number {
 
 /** CPU cores a pod uses while serving `servedRps` (idle + request × served / capacity, capped at the limit). */
 export function podCpuCores(p: LoadParams, servedRps: number): number {
-  const busyCores = p.capacityPerPod > 0 ? (servedRps / p.capacityPerPod) * p.cpuRequestCores : 0;
+  const busyCores =
+    p.capacityPerPod > 0
+      ? (servedRps / p.capacityPerPod) * p.cpuRequestCores
+      : 0;
   return Math.min(p.cpuLimitCores ?? Infinity, p.idleCpuCores + busyCores);
 }
 
@@ -147,7 +155,8 @@ export function stepReadyPods(
     const latency = latencyAt(p, rho, queue) + faults.addedLatencySeconds;
     // Latencies of the handled requests: exponential around the mean (cumulative buckets).
     for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
-      s.latencyBuckets[i] += handled * (1 - Math.exp(-LATENCY_BUCKETS[i] / Math.max(latency, 1e-6)));
+      s.latencyBuckets[i] +=
+        handled * (1 - Math.exp(-LATENCY_BUCKETS[i] / Math.max(latency, 1e-6)));
     }
     s.latencySum += handled * latency;
     s.latencyCount += handled;
@@ -156,9 +165,13 @@ export function stepReadyPods(
     s.cpuCores = podCpuCores(p, servedRps);
     s.cpuSeconds += s.cpuCores * dt;
     totals.cpuSeconds += s.cpuCores * dt;
-    s.memoryBytes = p.memoryBaselineBytes + p.memoryPerRpsBytes * arrival + (queue * p.memoryPerRpsBytes) / 10;
+    s.memoryBytes =
+      p.memoryBaselineBytes +
+      p.memoryPerRpsBytes * arrival +
+      (queue * p.memoryPerRpsBytes) / 10;
     s.queue = queue;
-    s.inFlight = servedRps * (latency - (maxServe > 0 ? queue / maxServe : 0)) + queue;
+    s.inFlight =
+      servedRps * (latency - (maxServe > 0 ? queue / maxServe : 0)) + queue;
     s.latencySeconds = latency;
     s.utilisation = p.cpuRequestCores > 0 ? s.cpuCores / p.cpuRequestCores : 0;
     s.arrivalRps = arrival;
@@ -167,14 +180,19 @@ export function stepReadyPods(
 }
 
 /** Advances a running but not Ready pod: idle CPU, baseline memory, no traffic. Returns its CPU seconds. */
-export function stepIdlePod(p: LoadParams, s: PodLoadState, dt: number): number {
+export function stepIdlePod(
+  p: LoadParams,
+  s: PodLoadState,
+  dt: number,
+): number {
   if (dt <= 0) return 0;
   s.cpuCores = p.idleCpuCores;
   s.cpuSeconds += p.idleCpuCores * dt;
   s.memoryBytes = p.memoryBaselineBytes;
   s.queue = 0;
   s.inFlight = 0;
-  s.utilisation = p.cpuRequestCores > 0 ? p.idleCpuCores / p.cpuRequestCores : 0;
+  s.utilisation =
+    p.cpuRequestCores > 0 ? p.idleCpuCores / p.cpuRequestCores : 0;
   s.arrivalRps = 0;
   return p.idleCpuCores * dt;
 }

@@ -6,7 +6,11 @@ import { isoSeconds } from '../sim/objects';
 
 export const METRICS_WINDOW = '15s';
 
-export function podMetrics(pod: KObject, rt: PodRuntime, nowMs: number): Record<string, unknown> {
+export function podMetrics(
+  pod: KObject,
+  rt: PodRuntime,
+  nowMs: number,
+): Record<string, unknown> {
   const containers: { name: string }[] = pod.spec?.containers ?? [];
   const n = Math.max(1, containers.length);
   return {
@@ -24,8 +28,12 @@ export function podMetrics(pod: KObject, rt: PodRuntime, nowMs: number): Record<
     containers: containers.map((c, i) => ({
       name: c.name,
       usage: {
-        cpu: formatCpuNano(i === 0 ? rt.load.cpuCores : rt.workload.params.idleCpuCores / n),
-        memory: formatMemoryKi(i === 0 ? rt.load.memoryBytes : 16 * 1024 * 1024),
+        cpu: formatCpuNano(
+          i === 0 ? rt.load.cpuCores : rt.workload.params.idleCpuCores / n,
+        ),
+        memory: formatMemoryKi(
+          i === 0 ? rt.load.memoryBytes : 16 * 1024 * 1024,
+        ),
       },
     })),
   };
@@ -35,7 +43,11 @@ export function podMetrics(pod: KObject, rt: PodRuntime, nowMs: number): Record<
 const NODE_OVERHEAD_CPU = 0.1;
 const NODE_OVERHEAD_MEMORY = 768 * 1024 * 1024;
 
-export function nodeMetrics(node: KObject, pods: PodRuntime[], nowMs: number): Record<string, unknown> {
+export function nodeMetrics(
+  node: KObject,
+  pods: PodRuntime[],
+  nowMs: number,
+): Record<string, unknown> {
   let cpu = NODE_OVERHEAD_CPU;
   let mem = NODE_OVERHEAD_MEMORY;
   for (const p of pods) {

@@ -9,7 +9,15 @@
 import type { PastSeries } from '../load/history';
 import type { Series } from '../prometheus/evaluate';
 
-export const FIELDS = ['spec', 'ready', 'demand', 'cpu', 'ok', 'error', 'shed'] as const;
+export const FIELDS = [
+  'spec',
+  'ready',
+  'demand',
+  'cpu',
+  'ok',
+  'error',
+  'shed',
+] as const;
 export type Field = (typeof FIELDS)[number];
 export type SampleValues = Record<Field, number>;
 
@@ -47,7 +55,9 @@ class PastSegment implements Segment {
 /** A circular buffer of samples, oldest overwritten first; arrays grow up to `capacity`. */
 export class SampleRing implements Segment {
   private readonly times: number[] = [];
-  private readonly cols = Object.fromEntries(FIELDS.map(f => [f, [] as number[]])) as Record<Field, number[]>;
+  private readonly cols = Object.fromEntries(
+    FIELDS.map(f => [f, [] as number[]]),
+  ) as Record<Field, number[]>;
   /** Index of the oldest sample once the ring is full. */
   private head = 0;
 
@@ -121,7 +131,8 @@ function lastAtOrBefore(segs: Segment[], t: number): At | undefined {
   let best: At | undefined;
   for (const seg of segs) {
     const i = lastIndexAtOrBefore(seg, t);
-    if (i >= 0 && (!best || seg.time(i) > best.t)) best = { seg, i, t: seg.time(i) };
+    if (i >= 0 && (!best || seg.time(i) > best.t))
+      best = { seg, i, t: seg.time(i) };
   }
   return best;
 }
@@ -131,13 +142,18 @@ function firstAtOrAfter(segs: Segment[], t: number): At | undefined {
   for (const seg of segs) {
     let i = lastIndexAtOrBefore(seg, t);
     if (i < 0 || seg.time(i) < t) i++;
-    if (i < seg.size && (!best || seg.time(i) < best.t)) best = { seg, i, t: seg.time(i) };
+    if (i < seg.size && (!best || seg.time(i) < best.t))
+      best = { seg, i, t: seg.time(i) };
   }
   return best;
 }
 
 /** A Series over one field of a workload's joined segments. */
-export function fieldSeries(labels: Record<string, string>, segs: Segment[], f: Field): Series {
+export function fieldSeries(
+  labels: Record<string, string>,
+  segs: Segment[],
+  f: Field,
+): Series {
   return {
     labels,
     sampleAt: (t, lookbackMs) => {
@@ -189,7 +205,9 @@ export class MetricHistory {
   private readonly fineMs: number;
   private readonly coarseMs: number;
 
-  constructor(private readonly options: HistoryOptions = DEFAULT_HISTORY_OPTIONS) {
+  constructor(
+    private readonly options: HistoryOptions = DEFAULT_HISTORY_OPTIONS,
+  ) {
     this.fineMs = options.fineSeconds * 1000;
     this.coarseMs = options.coarseSeconds * 1000;
   }
@@ -200,8 +218,12 @@ export class MetricHistory {
       const o = this.options;
       e = {
         ref,
-        fine: new SampleRing(Math.max(1, Math.ceil(o.fineRetentionSeconds / o.fineSeconds))),
-        coarse: new SampleRing(Math.max(1, Math.ceil(o.coarseRetentionSeconds / o.coarseSeconds))),
+        fine: new SampleRing(
+          Math.max(1, Math.ceil(o.fineRetentionSeconds / o.fineSeconds)),
+        ),
+        coarse: new SampleRing(
+          Math.max(1, Math.ceil(o.coarseRetentionSeconds / o.coarseSeconds)),
+        ),
       };
       this.entries.set(ref.key, e);
     }
@@ -222,22 +244,35 @@ export class MetricHistory {
       seen.add(ref.key);
       const e = this.entry(ref);
       const lf = e.fine.lastTime();
-      if (lf === undefined || Math.floor(t / this.fineMs) > Math.floor(lf / this.fineMs)) e.fine.push(t, values);
+      if (
+        lf === undefined ||
+        Math.floor(t / this.fineMs) > Math.floor(lf / this.fineMs)
+      )
+        e.fine.push(t, values);
       const lc = e.coarse.lastTime();
-      if (lc === undefined || Math.floor(t / this.coarseMs) > Math.floor(lc / this.coarseMs)) e.coarse.push(t, values);
+      if (
+        lc === undefined ||
+        Math.floor(t / this.coarseMs) > Math.floor(lc / this.coarseMs)
+      )
+        e.coarse.push(t, values);
     }
-    for (const key of [...this.entries.keys()]) if (!seen.has(key)) this.entries.delete(key);
+    for (const key of [...this.entries.keys()])
+      if (!seen.has(key)) this.entries.delete(key);
   }
 
   /** Whether `t` starts a new fine period since the last record (cheap check for the caller). */
   due(t: number, lastRecordedMs: number | undefined): boolean {
-    return lastRecordedMs === undefined || Math.floor(t / this.fineMs) > Math.floor(lastRecordedMs / this.fineMs);
+    return (
+      lastRecordedMs === undefined ||
+      Math.floor(t / this.fineMs) > Math.floor(lastRecordedMs / this.fineMs)
+    );
   }
 
   /** Number of stored samples (past + rings), for tests and memory accounting. */
   sampleCount(): number {
     let n = 0;
-    for (const e of this.entries.values()) n += (e.past?.size ?? 0) + e.fine.size + e.coarse.size;
+    for (const e of this.entries.values())
+      n += (e.past?.size ?? 0) + e.fine.size + e.coarse.size;
     return n;
   }
 
@@ -245,7 +280,10 @@ export class MetricHistory {
    * The Prometheus series of every workload, with `head(key)` (the live state at query time)
    * as the newest sample.
    */
-  series(nowMs: number, head: (key: string) => SampleValues | undefined): Series[] {
+  series(
+    nowMs: number,
+    head: (key: string) => SampleValues | undefined,
+  ): Series[] {
     const out: Series[] = [];
     for (const e of this.entries.values()) {
       const segs: Segment[] = [];
@@ -256,21 +294,47 @@ export class MetricHistory {
       const { kind, namespace, name } = e.ref;
       const sts = kind === 'StatefulSet';
       // Same labels as /metrics: StatefulSet pods carry deployment= too, so one query shape works.
-      const base: Record<string, string> = sts ? { namespace, deployment: name, statefulset: name } : { namespace, deployment: name };
+      const base: Record<string, string> = sts
+        ? { namespace, deployment: name, statefulset: name }
+        : { namespace, deployment: name };
       const s = (metric: string, labels: Record<string, string>, f: Field) =>
         out.push(fieldSeries({ __name__: metric, ...labels }, segs, f));
       s('cluster_sim_demand_requests_per_second', base, 'demand');
-      s('container_cpu_usage_seconds_total', { ...base, container: name }, 'cpu');
+      s(
+        'container_cpu_usage_seconds_total',
+        { ...base, container: name },
+        'cpu',
+      );
       s('http_requests_total', { ...base, code: '200' }, 'ok');
       s('http_requests_total', { ...base, code: '500' }, 'error');
       s('http_requests_total', { ...base, code: '503' }, 'shed');
       if (sts) {
-        s('kube_statefulset_replicas', { namespace, statefulset: name }, 'spec');
-        s('kube_statefulset_status_replicas_ready', { namespace, statefulset: name }, 'ready');
+        s(
+          'kube_statefulset_replicas',
+          { namespace, statefulset: name },
+          'spec',
+        );
+        s(
+          'kube_statefulset_status_replicas_ready',
+          { namespace, statefulset: name },
+          'ready',
+        );
       } else {
-        s('kube_deployment_spec_replicas', { namespace, deployment: name }, 'spec');
-        s('kube_deployment_status_replicas_ready', { namespace, deployment: name }, 'ready');
-        s('kube_deployment_status_replicas_available', { namespace, deployment: name }, 'ready');
+        s(
+          'kube_deployment_spec_replicas',
+          { namespace, deployment: name },
+          'spec',
+        );
+        s(
+          'kube_deployment_status_replicas_ready',
+          { namespace, deployment: name },
+          'ready',
+        );
+        s(
+          'kube_deployment_status_replicas_available',
+          { namespace, deployment: name },
+          'ready',
+        );
       }
     }
     return out;

@@ -44,7 +44,9 @@ export const MAX_POINTS = 11_000;
 
 /** Filters a list of series by matchers: a ready-made SeriesSource for in-memory series. */
 export function seriesSource(all: Series[]): SeriesSource {
-  return { select: matchers => all.filter(s => matchesLabels(matchers, s.labels)) };
+  return {
+    select: matchers => all.filter(s => matchesLabels(matchers, s.labels)),
+  };
 }
 
 interface Plan {
@@ -70,14 +72,18 @@ function plan(expr: Expr, source: SeriesSource): Plan {
       };
     }
     case 'rate': {
-      const series = source.select(expr.selector).map(s => ({ s, metric: withoutName(s.labels) }));
+      const series = source
+        .select(expr.selector)
+        .map(s => ({ s, metric: withoutName(s.labels) }));
       const w = expr.rangeMs;
       return {
         at: t =>
           series.flatMap(({ s, metric }) => {
             const b = s.interpolatedAt(t);
             const a = s.interpolatedAt(t - w);
-            return a === undefined || b === undefined ? [] : [{ metric, value: (b - a) / (w / 1000) }];
+            return a === undefined || b === undefined
+              ? []
+              : [{ metric, value: (b - a) / (w / 1000) }];
           }),
       };
     }
@@ -89,7 +95,9 @@ function plan(expr: Expr, source: SeriesSource): Plan {
           const groups = new Map<string, InstantSample>();
           for (const x of inner.at(t)) {
             const metric: Labels = {};
-            for (const l of by ?? []) if (x.metric[l] !== undefined && x.metric[l] !== '') metric[l] = x.metric[l];
+            for (const l of by ?? [])
+              if (x.metric[l] !== undefined && x.metric[l] !== '')
+                metric[l] = x.metric[l];
             const key = JSON.stringify(Object.entries(metric).sort());
             const g = groups.get(key);
             if (g) g.value += x.value;
@@ -102,20 +110,36 @@ function plan(expr: Expr, source: SeriesSource): Plan {
   }
 }
 
-export function evaluateInstant(expr: Expr, t: number, source: SeriesSource): InstantSample[] {
+export function evaluateInstant(
+  expr: Expr,
+  t: number,
+  source: SeriesSource,
+): InstantSample[] {
   return plan(expr, source).at(t);
 }
 
 export class TooManyPointsError extends Error {}
 
 /** Number of evaluation steps of a range query (start and end inclusive). */
-export function rangePoints(startMs: number, endMs: number, stepMs: number): number {
+export function rangePoints(
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+): number {
   return Math.floor((endMs - startMs) / stepMs) + 1;
 }
 
-export function evaluateRange(expr: Expr, startMs: number, endMs: number, stepMs: number, source: SeriesSource): RangeSeries[] {
+export function evaluateRange(
+  expr: Expr,
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+  source: SeriesSource,
+): RangeSeries[] {
   if (rangePoints(startMs, endMs, stepMs) > MAX_POINTS) {
-    throw new TooManyPointsError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+    throw new TooManyPointsError(
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+    );
   }
   const p = plan(expr, source);
   const out = new Map<string, RangeSeries>();

@@ -1,5 +1,16 @@
-import { matchesLabels, parsePromQL, QueryParseError, UnsupportedQueryError } from './promql';
-import { evaluateInstant, evaluateRange, MAX_POINTS, Series, seriesSource } from './evaluate';
+import {
+  matchesLabels,
+  parsePromQL,
+  QueryParseError,
+  UnsupportedQueryError,
+} from './promql';
+import {
+  evaluateInstant,
+  evaluateRange,
+  MAX_POINTS,
+  Series,
+  seriesSource,
+} from './evaluate';
 
 const reason = (q: string): { kind: string; message: string } => {
   try {
@@ -12,24 +23,40 @@ const reason = (q: string): { kind: string; message: string } => {
 
 describe('PromQL subset parser', () => {
   it('parses the queries the portal sends', () => {
-    expect(parsePromQL('sum(rate(container_cpu_usage_seconds_total{namespace="acme",deployment="web"}[5m]))')).toEqual({
+    expect(
+      parsePromQL(
+        'sum(rate(container_cpu_usage_seconds_total{namespace="acme",deployment="web"}[5m]))',
+      ),
+    ).toEqual({
       type: 'sum',
       expr: {
         type: 'rate',
         rangeMs: 300_000,
         selector: [
-          { label: '__name__', op: '=', value: 'container_cpu_usage_seconds_total' },
+          {
+            label: '__name__',
+            op: '=',
+            value: 'container_cpu_usage_seconds_total',
+          },
           { label: 'namespace', op: '=', value: 'acme' },
           { label: 'deployment', op: '=', value: 'web' },
         ],
       },
     });
-    expect(parsePromQL('sum(kube_deployment_spec_replicas{namespace="acme",deployment="web"})')).toEqual({
+    expect(
+      parsePromQL(
+        'sum(kube_deployment_spec_replicas{namespace="acme",deployment="web"})',
+      ),
+    ).toEqual({
       type: 'sum',
       expr: {
         type: 'selector',
         matchers: [
-          { label: '__name__', op: '=', value: 'kube_deployment_spec_replicas' },
+          {
+            label: '__name__',
+            op: '=',
+            value: 'kube_deployment_spec_replicas',
+          },
           { label: 'namespace', op: '=', value: 'acme' },
           { label: 'deployment', op: '=', value: 'web' },
         ],
@@ -38,8 +65,12 @@ describe('PromQL subset parser', () => {
   });
 
   it('accepts by before or after the argument, all four matchers, quotes, durations and parentheses', () => {
-    const a = parsePromQL("sum by (namespace, deployment,) (rate(http_requests_total{code!='500', deployment=~\"web|api\"}[1h30m]))");
-    const b = parsePromQL('(sum(rate(http_requests_total{code!="500",deployment=~`web|api`}[90m])) by (namespace,deployment))');
+    const a = parsePromQL(
+      'sum by (namespace, deployment,) (rate(http_requests_total{code!=\'500\', deployment=~"web|api"}[1h30m]))',
+    );
+    const b = parsePromQL(
+      '(sum(rate(http_requests_total{code!="500",deployment=~`web|api`}[90m])) by (namespace,deployment))',
+    );
     expect(a).toEqual(b);
     if (a.type !== 'sum' || a.expr.type !== 'rate') throw new Error('shape');
     expect(a.by).toEqual(['namespace', 'deployment']);
@@ -47,11 +78,17 @@ describe('PromQL subset parser', () => {
     const sel = parsePromQL('{__name__="up", job!~"x.*"}');
     if (sel.type !== 'selector') throw new Error('shape');
     // Regex matchers are anchored, as in Prometheus.
-    expect(matchesLabels(sel.matchers, { __name__: 'up', job: 'xyz' })).toBe(false);
-    expect(matchesLabels(sel.matchers, { __name__: 'up', job: 'axe' })).toBe(true);
+    expect(matchesLabels(sel.matchers, { __name__: 'up', job: 'xyz' })).toBe(
+      false,
+    );
+    expect(matchesLabels(sel.matchers, { __name__: 'up', job: 'axe' })).toBe(
+      true,
+    );
     const re = parsePromQL('m{d=~"web"}');
     if (re.type !== 'selector') throw new Error('shape');
-    expect(matchesLabels(re.matchers, { __name__: 'm', d: 'web-2' })).toBe(false);
+    expect(matchesLabels(re.matchers, { __name__: 'm', d: 'web-2' })).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -66,7 +103,10 @@ describe('PromQL subset parser', () => {
     ['rate(x[5m] offset 1h)', /offset modifier/],
     ['x @ 1700000000', /@ modifier/],
     ['rate(x[1h:5m])', /subqueries/],
-    ['x[5m]', /range vector selectors at char 2 are only supported inside rate\(\)/],
+    [
+      'x[5m]',
+      /range vector selectors at char 2 are only supported inside rate\(\)/,
+    ],
     ['42', /number literals/],
     ['-x', /unary "-"/],
     ['rate(sum(x)[5m])', /only supported over a range vector selector/],
@@ -79,7 +119,10 @@ describe('PromQL subset parser', () => {
   it.each([
     ['sum(x', /unexpected end of input/],
     ['x{a="b"', /in label matching, expected "," or "}"/],
-    ['x{a=b}', /unexpected identifier "b" at char 5 in label matching, expected a string/],
+    [
+      'x{a=b}',
+      /unexpected identifier "b" at char 5 in label matching, expected a string/,
+    ],
     ['x{a=="b"}', /expected one of "=", "!=", "=~", "!~"/],
     ['rate(x)', /expected type range vector in call to function "rate"/],
     ['rate(x[5])', /expected a duration like 5m/],
@@ -99,10 +142,15 @@ describe('PromQL subset parser', () => {
 
 describe('PromQL subset evaluation', () => {
   // Two pods' counters sampled every 60 s, growing at 2/s and 3/s; a gauge with a gap.
-  const counter = (labels: Record<string, string>, perSecond: number): Series => ({
+  const counter = (
+    labels: Record<string, string>,
+    perSecond: number,
+  ): Series => ({
     labels,
-    sampleAt: t => (t >= 0 ? Math.floor(t / 60_000) * 60 * perSecond : undefined),
-    interpolatedAt: t => (t >= 0 && t <= 3_600_000 ? (t / 1000) * perSecond : undefined),
+    sampleAt: t =>
+      t >= 0 ? Math.floor(t / 60_000) * 60 * perSecond : undefined,
+    interpolatedAt: t =>
+      t >= 0 && t <= 3_600_000 ? (t / 1000) * perSecond : undefined,
   });
   const source = seriesSource([
     counter({ __name__: 'c', deployment: 'web', pod: 'a' }, 2),
@@ -111,11 +159,21 @@ describe('PromQL subset evaluation', () => {
   ]);
 
   it('computes rate per series, sums all or by label, and drops the name', () => {
-    expect(evaluateInstant(parsePromQL('rate(c{pod="a"}[5m])'), 600_000, source)).toEqual([
-      { metric: { deployment: 'web', pod: 'a' }, value: 2 },
-    ]);
-    expect(evaluateInstant(parsePromQL('sum(rate(c{deployment="web"}[5m]))'), 600_000, source)).toEqual([{ metric: {}, value: 5 }]);
-    const by = evaluateInstant(parsePromQL('sum by (deployment) (rate(c[1m]))'), 600_000, source);
+    expect(
+      evaluateInstant(parsePromQL('rate(c{pod="a"}[5m])'), 600_000, source),
+    ).toEqual([{ metric: { deployment: 'web', pod: 'a' }, value: 2 }]);
+    expect(
+      evaluateInstant(
+        parsePromQL('sum(rate(c{deployment="web"}[5m]))'),
+        600_000,
+        source,
+      ),
+    ).toEqual([{ metric: {}, value: 5 }]);
+    const by = evaluateInstant(
+      parsePromQL('sum by (deployment) (rate(c[1m]))'),
+      600_000,
+      source,
+    );
     expect(by.sort((x, y) => x.value - y.value)).toEqual([
       { metric: { deployment: 'web' }, value: 5 },
       { metric: { deployment: 'api' }, value: 7 },
@@ -123,14 +181,47 @@ describe('PromQL subset evaluation', () => {
   });
 
   it('has no value where the rate window leaves the data, and an empty result for no match', () => {
-    expect(evaluateInstant(parsePromQL('rate(c{pod="a"}[5m])'), 200_000, source)).toEqual([]);
-    expect(evaluateInstant(parsePromQL('sum(c{deployment="nope"})'), 600_000, source)).toEqual([]);
-    const r = evaluateRange(parsePromQL('sum(rate(c[5m]))'), 0, 900_000, 300_000, source);
-    expect(r).toEqual([{ metric: {}, points: [[300_000, 12], [600_000, 12], [900_000, 12]] }]);
+    expect(
+      evaluateInstant(parsePromQL('rate(c{pod="a"}[5m])'), 200_000, source),
+    ).toEqual([]);
+    expect(
+      evaluateInstant(
+        parsePromQL('sum(c{deployment="nope"})'),
+        600_000,
+        source,
+      ),
+    ).toEqual([]);
+    const r = evaluateRange(
+      parsePromQL('sum(rate(c[5m]))'),
+      0,
+      900_000,
+      300_000,
+      source,
+    );
+    expect(r).toEqual([
+      {
+        metric: {},
+        points: [
+          [300_000, 12],
+          [600_000, 12],
+          [900_000, 12],
+        ],
+      },
+    ]);
   });
 
   it('refuses more than 11,000 points per series', () => {
-    expect(() => evaluateRange(parsePromQL('c'), 0, MAX_POINTS * 1000, 1000, source)).toThrow(/exceeded maximum resolution of 11,000 points/);
-    expect(evaluateRange(parsePromQL('sum(c{pod="a"})'), 0, (MAX_POINTS - 1) * 1000, 1000, source)[0].points).toHaveLength(MAX_POINTS);
+    expect(() =>
+      evaluateRange(parsePromQL('c'), 0, MAX_POINTS * 1000, 1000, source),
+    ).toThrow(/exceeded maximum resolution of 11,000 points/);
+    expect(
+      evaluateRange(
+        parsePromQL('sum(c{pod="a"})'),
+        0,
+        (MAX_POINTS - 1) * 1000,
+        1000,
+        source,
+      )[0].points,
+    ).toHaveLength(MAX_POINTS);
   });
 });

@@ -53,14 +53,89 @@ interface Token {
 }
 
 const AGGREGATIONS = new Set([
-  'sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile',
-  'count_values', 'limitk', 'limit_ratio',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+  'limitk',
+  'limit_ratio',
 ]);
-const KEYWORDS = new Set(['by', 'without', 'offset', 'bool', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'atan2']);
-const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '^', '==', '!=', '>', '<', '>=', '<=', 'and', 'or', 'unless', 'atan2']);
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'offset',
+  'bool',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+]);
+const BINARY_OPS = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '^',
+  '==',
+  '!=',
+  '>',
+  '<',
+  '>=',
+  '<=',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+]);
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
 // Longest first, so "1h30m" and "500ms" lex as one token.
-const OPERATORS = ['=~', '!~', '!=', '==', '>=', '<=', '(', ')', '{', '}', '[', ']', ',', ':', '=', '+', '-', '*', '/', '%', '^', '>', '<', '@'];
+const OPERATORS = [
+  '=~',
+  '!~',
+  '!=',
+  '==',
+  '>=',
+  '<=',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '^',
+  '>',
+  '<',
+  '@',
+];
 
 function lex(input: string): Token[] {
   const tokens: Token[] = [];
@@ -81,7 +156,10 @@ function lex(input: string): Token[] {
       let value = '';
       i++;
       for (;;) {
-        if (i >= input.length) throw new QueryParseError(`unterminated string starting at char ${pos + 1}`);
+        if (i >= input.length)
+          throw new QueryParseError(
+            `unterminated string starting at char ${pos + 1}`,
+          );
         const ch = input[i];
         if (ch === c) {
           i++;
@@ -89,9 +167,18 @@ function lex(input: string): Token[] {
         }
         if (ch === '\\' && c !== '`') {
           const esc = input[i + 1];
-          const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" };
+          const map: Record<string, string> = {
+            n: '\n',
+            t: '\t',
+            r: '\r',
+            '\\': '\\',
+            '"': '"',
+            "'": "'",
+          };
           if (esc === undefined || map[esc] === undefined) {
-            throw new QueryParseError(`unknown escape sequence \\${esc ?? ''} at char ${i + 1}`);
+            throw new QueryParseError(
+              `unknown escape sequence \\${esc ?? ''} at char ${i + 1}`,
+            );
           }
           value += map[esc];
           i += 2;
@@ -109,7 +196,10 @@ function lex(input: string): Token[] {
       i += dur[0].length;
       continue;
     }
-    const num = /^(?:0x[0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?|Inf|NaN)(?![A-Za-z0-9_:])/i.exec(input.slice(i));
+    const num =
+      /^(?:0x[0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?|Inf|NaN)(?![A-Za-z0-9_:])/i.exec(
+        input.slice(i),
+      );
     if (num && /[0-9.]/.test(c)) {
       tokens.push({ kind: 'number', text: num[0], pos });
       i += num[0].length;
@@ -137,7 +227,8 @@ function lex(input: string): Token[] {
 
 export function parseDurationMs(text: string): number {
   let total = 0;
-  for (const m of text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * DURATION_UNITS[m[2]];
+  for (const m of text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g))
+    total += Number(m[1]) * DURATION_UNITS[m[2]];
   return total;
 }
 
@@ -162,7 +253,11 @@ class Parser {
   private expectOp(op: string, context: string): Token {
     const t = this.next();
     if (t.kind !== 'op' || t.text !== op) {
-      throw new QueryParseError(`unexpected ${describe(t)} ${this.at(t)} in ${context}, expected "${op}"`);
+      throw new QueryParseError(
+        `unexpected ${describe(t)} ${this.at(
+          t,
+        )} in ${context}, expected "${op}"`,
+      );
     }
     return t;
   }
@@ -181,12 +276,22 @@ class Parser {
 
   private unexpectedAfterExpr(t: Token): never {
     if ((t.kind === 'op' || t.kind === 'ident') && BINARY_OPS.has(t.text)) {
-      throw new UnsupportedQueryError(`binary operator "${t.text}" ${this.at(t)} is not supported`);
+      throw new UnsupportedQueryError(
+        `binary operator "${t.text}" ${this.at(t)} is not supported`,
+      );
     }
-    if (t.kind === 'ident' && t.text === 'offset') throw new UnsupportedQueryError(`offset modifier ${this.at(t)} is not supported`);
-    if (t.kind === 'op' && t.text === '@') throw new UnsupportedQueryError(`@ modifier ${this.at(t)} is not supported`);
+    if (t.kind === 'ident' && t.text === 'offset')
+      throw new UnsupportedQueryError(
+        `offset modifier ${this.at(t)} is not supported`,
+      );
+    if (t.kind === 'op' && t.text === '@')
+      throw new UnsupportedQueryError(
+        `@ modifier ${this.at(t)} is not supported`,
+      );
     if (t.kind === 'op' && t.text === '[') {
-      throw new UnsupportedQueryError(`range vector selectors ${this.at(t)} are only supported inside rate()`);
+      throw new UnsupportedQueryError(
+        `range vector selectors ${this.at(t)} are only supported inside rate()`,
+      );
     }
     throw new QueryParseError(`unexpected ${describe(t)} ${this.at(t)}`);
   }
@@ -197,29 +302,59 @@ class Parser {
       this.next();
       const e = this.parseExpr();
       const close = this.peek();
-      if (!(close.kind === 'op' && close.text === ')')) this.unexpectedAfterExpr(close);
+      if (!(close.kind === 'op' && close.text === ')'))
+        this.unexpectedAfterExpr(close);
       this.next();
       return e;
     }
-    if (t.kind === 'op' && t.text === '{') return { type: 'selector', matchers: this.parseSelector() };
-    if (t.kind === 'op' && (t.text === '-' || t.text === '+')) throw new UnsupportedQueryError(`unary "${t.text}" ${this.at(t)} is not supported`);
-    if (t.kind === 'number') throw new UnsupportedQueryError(`number literals (${t.text} ${this.at(t)}) are not supported`);
-    if (t.kind === 'string') throw new UnsupportedQueryError(`string literals (${t.text} ${this.at(t)}) are not supported`);
-    if (t.kind !== 'ident') throw new QueryParseError(`unexpected ${describe(t)} ${this.at(t)}, expected an expression`);
+    if (t.kind === 'op' && t.text === '{')
+      return { type: 'selector', matchers: this.parseSelector() };
+    if (t.kind === 'op' && (t.text === '-' || t.text === '+'))
+      throw new UnsupportedQueryError(
+        `unary "${t.text}" ${this.at(t)} is not supported`,
+      );
+    if (t.kind === 'number')
+      throw new UnsupportedQueryError(
+        `number literals (${t.text} ${this.at(t)}) are not supported`,
+      );
+    if (t.kind === 'string')
+      throw new UnsupportedQueryError(
+        `string literals (${t.text} ${this.at(t)}) are not supported`,
+      );
+    if (t.kind !== 'ident')
+      throw new QueryParseError(
+        `unexpected ${describe(t)} ${this.at(t)}, expected an expression`,
+      );
     const name = t.text;
-    if (AGGREGATIONS.has(name) && (this.isOp('(', 1) || this.peekIdent(1, 'by') || this.peekIdent(1, 'without'))) {
-      if (name !== 'sum') throw new UnsupportedQueryError(`aggregation "${name}" ${this.at(t)} is not supported (only sum)`);
+    if (
+      AGGREGATIONS.has(name) &&
+      (this.isOp('(', 1) ||
+        this.peekIdent(1, 'by') ||
+        this.peekIdent(1, 'without'))
+    ) {
+      if (name !== 'sum')
+        throw new UnsupportedQueryError(
+          `aggregation "${name}" ${this.at(t)} is not supported (only sum)`,
+        );
       return this.parseSum();
     }
     if (this.isOp('(', 1)) {
-      if (name !== 'rate') throw new UnsupportedQueryError(`function "${name}" ${this.at(t)} is not supported (only rate)`);
+      if (name !== 'rate')
+        throw new UnsupportedQueryError(
+          `function "${name}" ${this.at(t)} is not supported (only rate)`,
+        );
       return this.parseRate();
     }
-    if (KEYWORDS.has(name)) throw new QueryParseError(`unexpected keyword "${name}" ${this.at(t)}`);
+    if (KEYWORDS.has(name))
+      throw new QueryParseError(`unexpected keyword "${name}" ${this.at(t)}`);
     const matchers = this.parseSelector();
     if (this.isOp('[')) {
       const open = this.peek();
-      throw new UnsupportedQueryError(`range vector selectors ${this.at(open)} are only supported inside rate()`);
+      throw new UnsupportedQueryError(
+        `range vector selectors ${this.at(
+          open,
+        )} are only supported inside rate()`,
+      );
     }
     return { type: 'selector', matchers };
   }
@@ -231,19 +366,30 @@ class Parser {
 
   private parseGrouping(): string[] {
     const kw = this.next(); // by | without
-    if (kw.text === 'without') throw new UnsupportedQueryError(`"without" ${this.at(kw)} is not supported (use by)`);
+    if (kw.text === 'without')
+      throw new UnsupportedQueryError(
+        `"without" ${this.at(kw)} is not supported (use by)`,
+      );
     this.expectOp('(', 'grouping labels');
     const labels: string[] = [];
     while (!this.isOp(')')) {
       const l = this.next();
       if (l.kind !== 'ident' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(l.text)) {
-        throw new QueryParseError(`unexpected ${describe(l)} ${this.at(l)} in grouping labels, expected a label name`);
+        throw new QueryParseError(
+          `unexpected ${describe(l)} ${this.at(
+            l,
+          )} in grouping labels, expected a label name`,
+        );
       }
       labels.push(l.text);
       if (this.isOp(',')) this.next();
       else if (!this.isOp(')')) {
         const u = this.peek();
-        throw new QueryParseError(`unexpected ${describe(u)} ${this.at(u)} in grouping labels, expected "," or ")"`);
+        throw new QueryParseError(
+          `unexpected ${describe(u)} ${this.at(
+            u,
+          )} in grouping labels, expected "," or ")"`,
+        );
       }
     }
     this.next();
@@ -253,17 +399,24 @@ class Parser {
   private parseSum(): Expr {
     this.next(); // sum
     let by: string[] | undefined;
-    if (this.peekIdent(0, 'by') || this.peekIdent(0, 'without')) by = this.parseGrouping();
+    if (this.peekIdent(0, 'by') || this.peekIdent(0, 'without'))
+      by = this.parseGrouping();
     this.expectOp('(', 'aggregation');
     const inner = this.parseExpr();
     const close = this.peek();
     if (!(close.kind === 'op' && close.text === ')')) {
-      if (close.kind === 'op' && close.text === ',') throw new UnsupportedQueryError(`sum takes one argument (unexpected "," ${this.at(close)})`);
+      if (close.kind === 'op' && close.text === ',')
+        throw new UnsupportedQueryError(
+          `sum takes one argument (unexpected "," ${this.at(close)})`,
+        );
       this.unexpectedAfterExpr(close);
     }
     this.next();
     if (this.peekIdent(0, 'by') || this.peekIdent(0, 'without')) {
-      if (by) throw new QueryParseError(`grouping given twice ${this.at(this.peek())}`);
+      if (by)
+        throw new QueryParseError(
+          `grouping given twice ${this.at(this.peek())}`,
+        );
       by = this.parseGrouping();
     }
     return by ? { type: 'sum', by, expr: inner } : { type: 'sum', expr: inner };
@@ -273,28 +426,67 @@ class Parser {
     const fn = this.next(); // rate
     this.expectOp('(', 'call to rate');
     const start = this.peek();
-    if (start.kind !== 'ident' && !(start.kind === 'op' && start.text === '{')) {
-      if (start.kind === 'op' && start.text === ')') throw new QueryParseError(`rate ${this.at(fn)} expects 1 argument, got 0`);
-      throw new UnsupportedQueryError(`rate ${this.at(fn)} is only supported over a range vector selector like metric{...}[5m]`);
+    if (
+      start.kind !== 'ident' &&
+      !(start.kind === 'op' && start.text === '{')
+    ) {
+      if (start.kind === 'op' && start.text === ')')
+        throw new QueryParseError(
+          `rate ${this.at(fn)} expects 1 argument, got 0`,
+        );
+      throw new UnsupportedQueryError(
+        `rate ${this.at(
+          fn,
+        )} is only supported over a range vector selector like metric{...}[5m]`,
+      );
     }
-    if (start.kind === 'ident' && (this.isOp('(', 1) || KEYWORDS.has(start.text))) {
-      throw new UnsupportedQueryError(`rate ${this.at(fn)} is only supported over a range vector selector like metric{...}[5m]`);
+    if (
+      start.kind === 'ident' &&
+      (this.isOp('(', 1) || KEYWORDS.has(start.text))
+    ) {
+      throw new UnsupportedQueryError(
+        `rate ${this.at(
+          fn,
+        )} is only supported over a range vector selector like metric{...}[5m]`,
+      );
     }
     const selector = this.parseSelector();
     if (!this.isOp('[')) {
-      throw new QueryParseError(`expected type range vector in call to function "rate" ${this.at(fn)}, got instant vector`);
+      throw new QueryParseError(
+        `expected type range vector in call to function "rate" ${this.at(
+          fn,
+        )}, got instant vector`,
+      );
     }
     this.next();
     const d = this.next();
-    if (d.kind !== 'duration') throw new QueryParseError(`unexpected ${describe(d)} ${this.at(d)} in range, expected a duration like 5m`);
-    if (this.isOp(':')) throw new UnsupportedQueryError(`subqueries ${this.at(this.peek())} are not supported`);
+    if (d.kind !== 'duration')
+      throw new QueryParseError(
+        `unexpected ${describe(d)} ${this.at(
+          d,
+        )} in range, expected a duration like 5m`,
+      );
+    if (this.isOp(':'))
+      throw new UnsupportedQueryError(
+        `subqueries ${this.at(this.peek())} are not supported`,
+      );
     this.expectOp(']', 'range');
     const rangeMs = parseDurationMs(d.text);
-    if (rangeMs <= 0) throw new QueryParseError(`range ${d.text} must be positive`);
+    if (rangeMs <= 0)
+      throw new QueryParseError(`range ${d.text} must be positive`);
     const after = this.peek();
-    if (after.kind === 'ident' && after.text === 'offset') throw new UnsupportedQueryError(`offset modifier ${this.at(after)} is not supported`);
-    if (after.kind === 'op' && after.text === '@') throw new UnsupportedQueryError(`@ modifier ${this.at(after)} is not supported`);
-    if (after.kind === 'op' && after.text === ',') throw new QueryParseError(`rate ${this.at(fn)} expects 1 argument, got more`);
+    if (after.kind === 'ident' && after.text === 'offset')
+      throw new UnsupportedQueryError(
+        `offset modifier ${this.at(after)} is not supported`,
+      );
+    if (after.kind === 'op' && after.text === '@')
+      throw new UnsupportedQueryError(
+        `@ modifier ${this.at(after)} is not supported`,
+      );
+    if (after.kind === 'op' && after.text === ',')
+      throw new QueryParseError(
+        `rate ${this.at(fn)} expects 1 argument, got more`,
+      );
     this.expectOp(')', 'call to rate');
     return { type: 'rate', selector, rangeMs };
   }
@@ -311,41 +503,81 @@ class Parser {
       while (!this.isOp('}')) {
         const l = this.next();
         if (l.kind !== 'ident' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(l.text)) {
-          throw new QueryParseError(`unexpected ${describe(l)} ${this.at(l)} in label matching, expected a label name`);
+          throw new QueryParseError(
+            `unexpected ${describe(l)} ${this.at(
+              l,
+            )} in label matching, expected a label name`,
+          );
         }
         const op = this.next();
         if (op.kind !== 'op' || !['=', '!=', '=~', '!~'].includes(op.text)) {
-          throw new QueryParseError(`unexpected ${describe(op)} ${this.at(op)} in label matching, expected one of "=", "!=", "=~", "!~"`);
+          throw new QueryParseError(
+            `unexpected ${describe(op)} ${this.at(
+              op,
+            )} in label matching, expected one of "=", "!=", "=~", "!~"`,
+          );
         }
         const v = this.next();
-        if (v.kind !== 'string') throw new QueryParseError(`unexpected ${describe(v)} ${this.at(v)} in label matching, expected a string`);
+        if (v.kind !== 'string')
+          throw new QueryParseError(
+            `unexpected ${describe(v)} ${this.at(
+              v,
+            )} in label matching, expected a string`,
+          );
         matchers.push(makeMatcher(l.text, op.text as MatchOp, v.value!, v.pos));
         if (this.isOp(',')) this.next();
         else if (!this.isOp('}')) {
           const u = this.peek();
-          throw new QueryParseError(`unexpected ${describe(u)} ${this.at(u)} in label matching, expected "," or "}"`);
+          throw new QueryParseError(
+            `unexpected ${describe(u)} ${this.at(
+              u,
+            )} in label matching, expected "," or "}"`,
+          );
         }
       }
       this.next();
     } else if (first.kind !== 'ident') {
-      throw new QueryParseError(`unexpected ${describe(first)} ${this.at(first)}, expected a metric name or "{"`);
+      throw new QueryParseError(
+        `unexpected ${describe(first)} ${this.at(
+          first,
+        )}, expected a metric name or "{"`,
+      );
     }
     if (!matchers.some(m => !matchesValue(m, ''))) {
-      throw new QueryParseError(`vector selector at char ${first.pos + 1} must contain at least one non-empty matcher`);
+      throw new QueryParseError(
+        `vector selector at char ${
+          first.pos + 1
+        } must contain at least one non-empty matcher`,
+      );
     }
     const after = this.peek();
-    if (after.kind === 'ident' && after.text === 'offset') throw new UnsupportedQueryError(`offset modifier ${this.at(after)} is not supported`);
-    if (after.kind === 'op' && after.text === '@') throw new UnsupportedQueryError(`@ modifier ${this.at(after)} is not supported`);
+    if (after.kind === 'ident' && after.text === 'offset')
+      throw new UnsupportedQueryError(
+        `offset modifier ${this.at(after)} is not supported`,
+      );
+    if (after.kind === 'op' && after.text === '@')
+      throw new UnsupportedQueryError(
+        `@ modifier ${this.at(after)} is not supported`,
+      );
     return matchers;
   }
 }
 
-function makeMatcher(label: string, op: MatchOp, value: string, pos: number): Matcher {
+function makeMatcher(
+  label: string,
+  op: MatchOp,
+  value: string,
+  pos: number,
+): Matcher {
   if (op === '=' || op === '!=') return { label, op, value };
   try {
     return { label, op, value, regex: new RegExp(`^(?:${value})$`, 's') };
   } catch (e) {
-    throw new QueryParseError(`invalid regular expression "${value}" at char ${pos + 1}: ${(e as Error).message}`);
+    throw new QueryParseError(
+      `invalid regular expression "${value}" at char ${pos + 1}: ${
+        (e as Error).message
+      }`,
+    );
   }
 }
 
@@ -380,7 +612,10 @@ export function matchesValue(m: Matcher, value: string): boolean {
   }
 }
 
-export function matchesLabels(matchers: Matcher[], labels: Record<string, string>): boolean {
+export function matchesLabels(
+  matchers: Matcher[],
+  labels: Record<string, string>,
+): boolean {
   return matchers.every(m => matchesValue(m, labels[m.label] ?? ''));
 }
 

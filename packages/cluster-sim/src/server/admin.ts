@@ -17,15 +17,20 @@ import { ApiError, badRequest, notFound } from '../api/status';
 import { emptyFaults, mergeFaults } from '../faults/faults';
 import { readBody, sendJson } from './respond';
 
-async function optionalJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function optionalJson(
+  req: IncomingMessage,
+): Promise<Record<string, unknown>> {
   const text = await readBody(req);
   if (!text.trim()) return {};
   try {
     const v = JSON.parse(text);
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      throw new Error('not an object');
     return v;
   } catch (e) {
-    throw badRequest(`the request body must be a JSON object: ${(e as Error).message}`);
+    throw badRequest(
+      `the request body must be a JSON object: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -52,7 +57,12 @@ export async function handleAdmin(
       pods: sim.lifecycle.pods.size,
       workloads: sim.summaries(),
       faults: sim.faults.current,
-      process: (({ rss, heapUsed, heapTotal, external }) => ({ rss, heapUsed, heapTotal, external }))(process.memoryUsage()),
+      process: (({ rss, heapUsed, heapTotal, external }) => ({
+        rss,
+        heapUsed,
+        heapTotal,
+        external,
+      }))(process.memoryUsage()),
     });
     return;
   }
@@ -74,7 +84,10 @@ export async function handleAdmin(
     }
     if (method === 'PUT' || method === 'PATCH' || method === 'POST') {
       const body = await optionalJson(req);
-      const base = method === 'PUT' ? emptyFaults(sim.faults.current.seed) : sim.faults.current;
+      const base =
+        method === 'PUT'
+          ? emptyFaults(sim.faults.current.seed)
+          : sim.faults.current;
       sim.faults.set(toSpec(() => mergeFaults(base, body)));
       sendJson(res, 200, sim.faults.current);
       return;
@@ -92,7 +105,10 @@ export async function handleAdmin(
       throw badRequest('seconds: must be a number between 0 and 31622400');
     }
     sim.advance(seconds);
-    sendJson(res, 200, { time: new Date(sim.now()).toISOString(), timeMs: sim.now() });
+    sendJson(res, 200, {
+      time: new Date(sim.now()).toISOString(),
+      timeMs: sim.now(),
+    });
     return;
   }
   if (head === 'demand' && a && b) {
@@ -106,14 +122,21 @@ export async function handleAdmin(
     if (method === 'PUT' || method === 'POST') {
       const body = await optionalJson(req);
       const rps = Number(body.rps);
-      if (body.rps === undefined || !Number.isFinite(rps) || rps < 0) throw badRequest('rps: must be a non-negative number');
-      if (!sim.setDemandOverride(a, b, rps, kind)) throw notFound('workloads', `${a}/${b}`);
+      if (body.rps === undefined || !Number.isFinite(rps) || rps < 0)
+        throw badRequest('rps: must be a non-negative number');
+      if (!sim.setDemandOverride(a, b, rps, kind))
+        throw notFound('workloads', `${a}/${b}`);
       sendJson(res, 200, { namespace: a, name: b, rps });
       return;
     }
     if (method === 'DELETE') {
-      if (!sim.setDemandOverride(a, b, undefined, kind)) throw notFound('workloads', `${a}/${b}`);
-      sendJson(res, 200, { namespace: a, name: b, rps: sim.demandOf(a, b, kind) });
+      if (!sim.setDemandOverride(a, b, undefined, kind))
+        throw notFound('workloads', `${a}/${b}`);
+      sendJson(res, 200, {
+        namespace: a,
+        name: b,
+        rps: sim.demandOf(a, b, kind),
+      });
       return;
     }
   }

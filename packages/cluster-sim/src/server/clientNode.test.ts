@@ -17,10 +17,22 @@ const DRIVER = resolve(__dirname, '../testing/clientNodeDriver.mjs');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function runScenario(sim: RunningClusterSim, scenario: string): Promise<any> {
   return new Promise((done, fail) => {
-    execFile(process.execPath, [DRIVER, scenario, sim.url], { timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) fail(new Error(`client-node scenario ${scenario} failed: ${stderr || err.message}`));
-      else done(JSON.parse(stdout));
-    });
+    execFile(
+      process.execPath,
+      [DRIVER, scenario, sim.url],
+      { timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (err)
+          fail(
+            new Error(
+              `client-node scenario ${scenario} failed: ${
+                stderr || err.message
+              }`,
+            ),
+          );
+        else done(JSON.parse(stdout));
+      },
+    );
   });
 }
 
@@ -50,41 +62,85 @@ describe('@kubernetes/client-node against the simulator', () => {
     expect(r.selector).toBe('app=web');
     expect(r.patched).toBe(5);
     expect(r.stale.code).toBe(409);
-    expect(r.stale.body).toMatchObject({ kind: 'Status', reason: 'Conflict', code: 409 });
+    expect(r.stale.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Conflict',
+      code: 409,
+    });
     expect(r.statefulSet).toBe(3);
-    expect(r.deployment).toEqual({ replicas: 5, generation: 2, observedGeneration: 2 });
+    expect(r.deployment).toEqual({
+      replicas: 5,
+      generation: 2,
+      observedGeneration: 2,
+    });
     // the simulator agrees
-    expect(sim.sim.store.get('apps/deployments', 'shop', 'web')!.spec.replicas).toBe(5);
-    expect(sim.sim.store.get('apps/statefulsets', 'shop', 'db')!.spec.replicas).toBe(3);
+    expect(
+      sim.sim.store.get('apps/deployments', 'shop', 'web')!.spec.replicas,
+    ).toBe(5);
+    expect(
+      sim.sim.store.get('apps/statefulsets', 'shop', 'db')!.spec.replicas,
+    ).toBe(3);
   });
 
   it('gets 409 Conflict for an update with a stale resourceVersion', async () => {
     const r = await runScenario(sim, 'staleUpdate');
     expect(r.updatedTeam).toBe('one');
     expect(r.conflict.code).toBe(409);
-    expect(r.conflict.body).toMatchObject({ kind: 'Status', reason: 'Conflict' });
-    expect(sim.sim.store.get('apps/deployments', 'shop', 'web')!.metadata.labels!.team).toBe('one');
+    expect(r.conflict.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Conflict',
+    });
+    expect(
+      sim.sim.store.get('apps/deployments', 'shop', 'web')!.metadata.labels!
+        .team,
+    ).toBe('one');
   });
 
   it('surfaces 401, 403 and 404 with Status bodies', async () => {
     const r = await runScenario(sim, 'errors');
-    expect(r.unauth).toMatchObject({ code: 401, rawStatus: 401, body: { kind: 'Status', reason: 'Unauthorized', code: 401 } });
-    expect(r.forbidden).toMatchObject({ code: 403, body: { kind: 'Status', reason: 'Forbidden' } });
-    expect(r.forbidden.body.message).toMatch(/cannot patch resource "deployments\/scale"/);
-    expect(r.missing).toMatchObject({ code: 404, body: { kind: 'Status', reason: 'NotFound', message: 'deployments.apps "ghost" not found' } });
+    expect(r.unauth).toMatchObject({
+      code: 401,
+      rawStatus: 401,
+      body: { kind: 'Status', reason: 'Unauthorized', code: 401 },
+    });
+    expect(r.forbidden).toMatchObject({
+      code: 403,
+      body: { kind: 'Status', reason: 'Forbidden' },
+    });
+    expect(r.forbidden.body.message).toMatch(
+      /cannot patch resource "deployments\/scale"/,
+    );
+    expect(r.missing).toMatchObject({
+      code: 404,
+      body: {
+        kind: 'Status',
+        reason: 'NotFound',
+        message: 'deployments.apps "ghost" not found',
+      },
+    });
   });
 
   it('watches pods: ADDED on scale-out, MODIFIED when Ready after start-up, DELETED', async () => {
     const r = await runScenario(sim, 'watch');
-    const types = r.events.filter((e: { name: string }) => e.name === r.added).map((e: { type: string }) => e.type);
+    const types = r.events
+      .filter((e: { name: string }) => e.name === r.added)
+      .map((e: { type: string }) => e.type);
     expect(types[0]).toBe('ADDED');
     expect(types[types.length - 1]).toBe('DELETED');
     expect(types).toContain('MODIFIED');
     expect(r.addedReady).toBe(false);
-    const rvs = r.events.map((e: { resourceVersion: string }) => Number(e.resourceVersion));
-    expect(rvs.every((v: number) => v > Number(r.listResourceVersion))).toBe(true);
+    const rvs = r.events.map((e: { resourceVersion: string }) =>
+      Number(e.resourceVersion),
+    );
+    expect(rvs.every((v: number) => v > Number(r.listResourceVersion))).toBe(
+      true,
+    );
     expect([...rvs].sort((a, b) => a - b)).toEqual(rvs);
     // the deleted pod was replaced by the ReplicaSet
-    expect(sim.sim.store.list('pods', 'shop').filter(p => p.metadata.labels?.app === 'web')).toHaveLength(3);
+    expect(
+      sim.sim.store
+        .list('pods', 'shop')
+        .filter(p => p.metadata.labels?.app === 'web'),
+    ).toHaveLength(3);
   });
 });

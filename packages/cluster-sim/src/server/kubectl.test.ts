@@ -32,9 +32,27 @@ describe('kubectl against the simulator', () => {
     new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {
       execFile(
         kubectlPath,
-        [...args, '--cache-dir', join(dir, 'cache'), '--request-timeout', '20s'],
-        { env: { ...process.env, KUBECONFIG: join(dir, `${user}.yaml`), HOME: dir }, timeout: 30_000 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        [
+          ...args,
+          '--cache-dir',
+          join(dir, 'cache'),
+          '--request-timeout',
+          '20s',
+        ],
+        {
+          env: {
+            ...process.env,
+            KUBECONFIG: join(dir, `${user}.yaml`),
+            HOME: dir,
+          },
+          timeout: 30_000,
+        },
+        (err, stdout, stderr) =>
+          resolve({
+            code: err ? (err as { code?: number }).code ?? 1 : 0,
+            stdout,
+            stderr,
+          }),
       );
     });
 
@@ -43,7 +61,9 @@ describe('kubectl against the simulator', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
+    expect(lines[0]).toMatch(
+      /^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/,
+    );
     expect(lines.slice(1).map(l => l.split(/\s+/).slice(0, 5))).toEqual([
       ['other', 'api', '1/1', '1', '1'],
       ['shop', 'web', '2/2', '2', '2'],
@@ -51,26 +71,60 @@ describe('kubectl against the simulator', () => {
   });
 
   it('scale deployment changes the replicas through the API', async () => {
-    const r = await kubectl(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=4']);
+    const r = await kubectl([
+      'scale',
+      'deployment',
+      'web',
+      '-n',
+      'shop',
+      '--replicas=4',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('deployment.apps/web scaled');
-    expect(sim.sim.store.get('apps/deployments', 'shop', 'web')!.spec.replicas).toBe(4);
-    const get = await kubectl(['get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}/{.status.replicas}/{.status.readyReplicas}']);
+    expect(
+      sim.sim.store.get('apps/deployments', 'shop', 'web')!.spec.replicas,
+    ).toBe(4);
+    const get = await kubectl([
+      'get',
+      'deployment',
+      'web',
+      '-n',
+      'shop',
+      '-o',
+      'jsonpath={.spec.replicas}/{.status.replicas}/{.status.readyReplicas}',
+    ]);
     expect(get.stdout).toBe('4/4/2');
     sim.advance(30);
-    const later = await kubectl(['get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.status.readyReplicas}']);
+    const later = await kubectl([
+      'get',
+      'deployment',
+      'web',
+      '-n',
+      'shop',
+      '-o',
+      'jsonpath={.status.readyReplicas}',
+    ]);
     expect(later.stdout).toBe('4');
   });
 
   it('is forbidden to scale with a read-only token', async () => {
-    const r = await kubectl(['scale', 'deployment', 'api', '-n', 'other', '--replicas=3'], 'readonly');
+    const r = await kubectl(
+      ['scale', 'deployment', 'api', '-n', 'other', '--replicas=3'],
+      'readonly',
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/forbidden/i);
-    expect(sim.sim.store.get('apps/deployments', 'other', 'api')!.spec.replicas).toBe(1);
+    expect(
+      sim.sim.store.get('apps/deployments', 'other', 'api')!.spec.replicas,
+    ).toBe(1);
   });
 
   it('get --raw reads the metrics API', async () => {
-    const r = await kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app%3Dweb']);
+    const r = await kubectl([
+      'get',
+      '--raw',
+      '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app%3Dweb',
+    ]);
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
     expect(body.kind).toBe('PodMetricsList');
@@ -80,7 +134,11 @@ describe('kubectl against the simulator', () => {
       expect(item.containers[0].usage.cpu).toMatch(/^\d+n$/);
       expect(item.containers[0].usage.memory).toMatch(/^\d+Ki$/);
     }
-    const nodes = await kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes']);
+    const nodes = await kubectl([
+      'get',
+      '--raw',
+      '/apis/metrics.k8s.io/v1beta1/nodes',
+    ]);
     expect(JSON.parse(nodes.stdout).items).toHaveLength(3);
   });
 

@@ -19,7 +19,10 @@ describe('kubectl and container resources', () => {
 
   beforeAll(async () => {
     kubectlPath = requireBinary('kubectl');
-    sim = await startTestSim({ cluster: { name: 'test', kubernetesVersion: 'v1.33.1' } }, { tlsPort: 0 });
+    sim = await startTestSim(
+      { cluster: { name: 'test', kubernetesVersion: 'v1.33.1' } },
+      { tlsPort: 0 },
+    );
     dir = mkdtempSync(join(tmpdir(), 'cluster-sim-kubectl-resources-'));
     writeFileSync(join(dir, 'admin.yaml'), sim.kubeconfig('admin-token'));
   });
@@ -32,31 +35,75 @@ describe('kubectl and container resources', () => {
     new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {
       execFile(
         kubectlPath,
-        [...args, '--cache-dir', join(dir, 'cache'), '--request-timeout', '20s'],
-        { env: { ...process.env, KUBECONFIG: join(dir, 'admin.yaml'), HOME: dir }, timeout: 30_000 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        [
+          ...args,
+          '--cache-dir',
+          join(dir, 'cache'),
+          '--request-timeout',
+          '20s',
+        ],
+        {
+          env: {
+            ...process.env,
+            KUBECONFIG: join(dir, 'admin.yaml'),
+            HOME: dir,
+          },
+          timeout: 30_000,
+        },
+        (err, stdout, stderr) =>
+          resolve({
+            code: err ? (err as { code?: number }).code ?? 1 : 0,
+            stdout,
+            stderr,
+          }),
       );
     });
-  const webPods = () => sim.sim.store.list('pods', 'shop').filter(p => p.metadata.labels?.app === 'web');
+  const webPods = () =>
+    sim.sim.store
+      .list('pods', 'shop')
+      .filter(p => p.metadata.labels?.app === 'web');
 
   it('patch --subresource resize changes a running pod in place; get -o yaml shows the allocated resources', async () => {
     const [pod] = webPods();
     const name = pod.metadata.name!;
     const r = await kubectl([
-      'patch', 'pod', name, '-n', 'shop', '--subresource', 'resize',
-      '--patch', '{"spec":{"containers":[{"name":"web","resources":{"requests":{"cpu":"300m","memory":"200Mi"}}}]}}',
+      'patch',
+      'pod',
+      name,
+      '-n',
+      'shop',
+      '--subresource',
+      'resize',
+      '--patch',
+      '{"spec":{"containers":[{"name":"web","resources":{"requests":{"cpu":"300m","memory":"200Mi"}}}]}}',
     ]);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(`pod/${name} patched`);
     const after = sim.sim.store.get('pods', 'shop', name)!;
     expect(after.metadata.uid).toBe(pod.metadata.uid);
-    expect(after.spec.containers[0].resources.requests).toEqual({ cpu: '300m', memory: '200Mi' });
-    const yaml = await kubectl(['get', 'pod', name, '-n', 'shop', '-o', 'yaml']);
+    expect(after.spec.containers[0].resources.requests).toEqual({
+      cpu: '300m',
+      memory: '200Mi',
+    });
+    const yaml = await kubectl([
+      'get',
+      'pod',
+      name,
+      '-n',
+      'shop',
+      '-o',
+      'yaml',
+    ]);
     expect(yaml.code).toBe(0);
     // spec and status: requests, then the allocated resources of the container status
     expect(yaml.stdout.match(/cpu: 300m/g)?.length).toBeGreaterThanOrEqual(2);
     const status = await kubectl([
-      'get', 'pod', name, '-n', 'shop', '-o',
+      'get',
+      'pod',
+      name,
+      '-n',
+      'shop',
+      '-o',
       'jsonpath={.status.containerStatuses[0].resources.requests.cpu}/{.status.containerStatuses[0].restartCount}',
     ]);
     expect(status.stdout).toBe('300m/0');
@@ -65,13 +112,27 @@ describe('kubectl and container resources', () => {
   it('set resources updates the template and the Deployment rolls its pods onto it', async () => {
     const before = new Set(webPods().map(p => p.metadata.uid));
     const r = await kubectl([
-      'set', 'resources', 'deployment', 'web', '-n', 'shop', '-c', 'web',
-      '--requests=cpu=250m,memory=256Mi', '--limits=cpu=500m,memory=512Mi',
+      'set',
+      'resources',
+      'deployment',
+      'web',
+      '-n',
+      'shop',
+      '-c',
+      'web',
+      '--requests=cpu=250m,memory=256Mi',
+      '--limits=cpu=500m,memory=512Mi',
     ]);
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('deployment.apps/web resource requirements updated');
-    const template = sim.sim.store.get('apps/deployments', 'shop', 'web')!.spec.template.spec.containers[0];
-    expect(template.resources.requests).toEqual({ cpu: '250m', memory: '256Mi' });
+    expect(r.stdout.trim()).toBe(
+      'deployment.apps/web resource requirements updated',
+    );
+    const template = sim.sim.store.get('apps/deployments', 'shop', 'web')!.spec
+      .template.spec.containers[0];
+    expect(template.resources.requests).toEqual({
+      cpu: '250m',
+      memory: '256Mi',
+    });
     for (let i = 0; i < 10; i++) sim.advance(30);
     const pods = webPods();
     expect(pods).toHaveLength(2);
@@ -79,7 +140,14 @@ describe('kubectl and container resources', () => {
       expect(before.has(p.metadata.uid)).toBe(false);
       expect(p.spec.containers[0].resources.requests.cpu).toBe('250m');
     }
-    const rollout = await kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=5s']);
+    const rollout = await kubectl([
+      'rollout',
+      'status',
+      'deployment/web',
+      '-n',
+      'shop',
+      '--timeout=5s',
+    ]);
     expect(rollout.stdout).toMatch(/successfully rolled out/);
   });
 });

@@ -20,12 +20,22 @@ export interface DiscoveryRequest {
   legacy: boolean;
 }
 
-export type RequestInfo = ResourceRequest | DiscoveryRequest | { type: 'other'; path: string };
+export type RequestInfo =
+  | ResourceRequest
+  | DiscoveryRequest
+  | { type: 'other'; path: string };
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
-export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
-  const parts = pathname.split('/').filter(p => p.length > 0).map(decodeURIComponent);
+export function parseRequestInfo(
+  method: string,
+  pathname: string,
+  query: URLSearchParams,
+): RequestInfo {
+  const parts = pathname
+    .split('/')
+    .filter(p => p.length > 0)
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];
@@ -33,14 +43,17 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
     if (parts.length === 1) return { type: 'discovery', legacy: true };
     group = '';
     version = parts[1];
-    if (parts.length === 2) return { type: 'discovery', legacy: true, group: '', version };
+    if (parts.length === 2)
+      return { type: 'discovery', legacy: true, group: '', version };
     rest = parts.slice(2);
   } else if (parts[0] === 'apis') {
     if (parts.length === 1) return { type: 'discovery', legacy: false };
-    if (parts.length === 2) return { type: 'discovery', legacy: false, group: parts[1] };
+    if (parts.length === 2)
+      return { type: 'discovery', legacy: false, group: parts[1] };
     group = parts[1];
     version = parts[2];
-    if (parts.length === 3) return { type: 'discovery', legacy: false, group, version };
+    if (parts.length === 3)
+      return { type: 'discovery', legacy: false, group, version };
     rest = parts.slice(3);
   } else {
     return { type: 'other', path: pathname };
@@ -53,7 +66,8 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length > 1) {
     namespace = rest[1];
-    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) rest = rest.slice(2);
+    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2]))
+      rest = rest.slice(2);
   }
   const [resource, name, subresource] = rest;
   if (resource === 'namespaces') namespace = undefined;
@@ -81,5 +95,15 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
     default:
       verb = method.toLowerCase();
   }
-  return { type: 'resource', verb, group, version, resource: resource ?? '', subresource, namespace, name, watch };
+  return {
+    type: 'resource',
+    verb,
+    group,
+    version,
+    resource: resource ?? '',
+    subresource,
+    namespace,
+    name,
+    watch,
+  };
 }

@@ -13,25 +13,54 @@ describe('request log', () => {
 
   it('records method, path without query, simulated arrival time and status of every request', async () => {
     const t0 = sim.now();
-    await call(sim, 'GET', '/apis/apps/v1/namespaces/shop/deployments?labelSelector=app%3Dweb');
+    await call(
+      sim,
+      'GET',
+      '/apis/apps/v1/namespaces/shop/deployments?labelSelector=app%3Dweb',
+    );
     sim.advance(30);
-    const scale = await call(sim, 'PATCH', '/apis/apps/v1/namespaces/shop/deployments/web/scale', {
-      body: { spec: { replicas: 3 } },
-      contentType: 'application/merge-patch+json',
-    });
+    const scale = await call(
+      sim,
+      'PATCH',
+      '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+      {
+        body: { spec: { replicas: 3 } },
+        contentType: 'application/merge-patch+json',
+      },
+    );
     expect(scale.status).toBe(200);
-    const forbidden = await call(sim, 'PATCH', '/apis/apps/v1/namespaces/shop/deployments/web/scale', {
-      token: 'readonly-token',
-      body: { spec: { replicas: 4 } },
-      contentType: 'application/merge-patch+json',
-    });
+    const forbidden = await call(
+      sim,
+      'PATCH',
+      '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+      {
+        token: 'readonly-token',
+        body: { spec: { replicas: 4 } },
+        contentType: 'application/merge-patch+json',
+      },
+    );
     expect(forbidden.status).toBe(403);
     await call(sim, 'GET', '/metrics', { token: null });
 
     expect(sim.requests()).toEqual([
-      { time: t0, method: 'GET', path: '/apis/apps/v1/namespaces/shop/deployments', status: 200 },
-      { time: t0 + 30_000, method: 'PATCH', path: '/apis/apps/v1/namespaces/shop/deployments/web/scale', status: 200 },
-      { time: t0 + 30_000, method: 'PATCH', path: '/apis/apps/v1/namespaces/shop/deployments/web/scale', status: 403 },
+      {
+        time: t0,
+        method: 'GET',
+        path: '/apis/apps/v1/namespaces/shop/deployments',
+        status: 200,
+      },
+      {
+        time: t0 + 30_000,
+        method: 'PATCH',
+        path: '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+        status: 200,
+      },
+      {
+        time: t0 + 30_000,
+        method: 'PATCH',
+        path: '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+        status: 403,
+      },
       { time: t0 + 30_000, method: 'GET', path: '/metrics', status: 200 },
     ]);
   });
@@ -40,7 +69,11 @@ describe('request log', () => {
     sim.setFaults({ api: { outage: true } });
     await call(sim, 'GET', '/api/v1/namespaces/shop/pods');
     const [entry] = sim.requests();
-    expect(entry).toMatchObject({ method: 'GET', path: '/api/v1/namespaces/shop/pods', status: 503 });
+    expect(entry).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/namespaces/shop/pods',
+      status: 503,
+    });
     entry.status = 999;
     expect(sim.requests()[0].status).toBe(503);
     sim.clearRequests();

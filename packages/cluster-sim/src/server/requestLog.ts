@@ -18,7 +18,8 @@ export class RequestLog {
 
   /** Keeps the most recent `capacity` requests. */
   constructor(readonly capacity = 10_000) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error('RequestLog capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error('RequestLog capacity must be a positive integer');
   }
 
   /** Records a request on arrival; the caller fills in `status` when the response ends. */
@@ -26,7 +27,8 @@ export class RequestLog {
     const entry: RequestLogEntry = { time, method, path, status: 0 };
     this.entries.push(entry);
     // Trim in batches so recording stays O(1) amortised.
-    if (this.entries.length >= 2 * this.capacity) this.entries = this.entries.slice(-this.capacity);
+    if (this.entries.length >= 2 * this.capacity)
+      this.entries = this.entries.slice(-this.capacity);
     return entry;
   }
 

@@ -19,23 +19,36 @@ export function servesPodResize(gitVersion: string): boolean {
   return major > 1 || (major === 1 && minor >= 33);
 }
 
-type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
+type Resources = {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+};
 
 function quantity(value: unknown, field: string): number {
   try {
     return parseQuantity(String(value));
   } catch {
-    throw badRequest(`${field}: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+    throw badRequest(
+      `${field}: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    );
   }
 }
 
-function checkResources(name: string, resources: Resources, index: number): void {
+function checkResources(
+  name: string,
+  resources: Resources,
+  index: number,
+): void {
   for (const r of ['cpu', 'memory']) {
     const request = resources.requests?.[r];
     const limit = resources.limits?.[r];
     const base = `spec.containers[${index}].resources`;
-    const req = request === undefined ? undefined : quantity(request, `${base}.requests.${r}`);
-    const lim = limit === undefined ? undefined : quantity(limit, `${base}.limits.${r}`);
+    const req =
+      request === undefined
+        ? undefined
+        : quantity(request, `${base}.requests.${r}`);
+    const lim =
+      limit === undefined ? undefined : quantity(limit, `${base}.limits.${r}`);
     if (req !== undefined && lim !== undefined && req > lim + 1e-12) {
       throw new ApiError(
         422,
@@ -61,37 +74,60 @@ export async function handleResize(ctx: HandlerContext): Promise<void> {
   let desired: KObject;
   if (verb === 'update') {
     desired = (await readJson(ctx.req)) as KObject;
-    if (!desired || typeof desired !== 'object') throw badRequest('the request body must be a Pod');
+    if (!desired || typeof desired !== 'object')
+      throw badRequest('the request body must be a Pod');
   } else if (verb === 'patch') {
     const type = patchTypeOf(ctx.req.headers['content-type']);
     if (!type) {
-      throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+      );
     }
     desired = applyPatch(type, current, await readJson(ctx.req)) as KObject;
   } else {
-    throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
   }
   const pre = desired.metadata?.resourceVersion;
   if (verb === 'update' && pre && pre !== current.metadata.resourceVersion) {
     throw conflict('pods', name, '', 'pods');
   }
   // Only the containers' resources change through this subresource.
-  const wanted: Array<{ name?: string; resources?: Resources }> = desired.spec?.containers ?? [];
-  const containers = (current.spec?.containers ?? []).map((c: { name: string; resources?: Resources }, i: number) => {
-    const w = wanted.find(x => x?.name === c.name);
-    if (!w) return c;
-    const resources = w.resources ?? {};
-    checkResources(name, resources, i);
-    return { ...c, resources: structuredClone(resources) };
-  });
+  const wanted: Array<{ name?: string; resources?: Resources }> =
+    desired.spec?.containers ?? [];
+  const containers = (current.spec?.containers ?? []).map(
+    (c: { name: string; resources?: Resources }, i: number) => {
+      const w = wanted.find(x => x?.name === c.name);
+      if (!w) return c;
+      const resources = w.resources ?? {};
+      checkResources(name, resources, i);
+      return { ...c, resources: structuredClone(resources) };
+    },
+  );
   for (const w of wanted) {
-    if (!(current.spec?.containers ?? []).some((c: { name: string }) => c.name === w?.name)) {
-      throw new ApiError(422, 'Invalid', `Pod "${name}" is invalid: spec.containers: Forbidden: containers may not be added or removed by a resize (no container "${w?.name}")`);
+    if (
+      !(current.spec?.containers ?? []).some(
+        (c: { name: string }) => c.name === w?.name,
+      )
+    ) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        `Pod "${name}" is invalid: spec.containers: Forbidden: containers may not be added or removed by a resize (no container "${w?.name}")`,
+      );
     }
   }
   const next: KObject = {
     ...current,
-    metadata: { ...current.metadata, resourceVersion: pre || current.metadata.resourceVersion },
+    metadata: {
+      ...current.metadata,
+      resourceVersion: pre || current.metadata.resourceVersion,
+    },
     spec: { ...current.spec, containers },
   };
   if (ctx.query.getAll('dryRun').includes('All')) {

@@ -6,7 +6,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterSim } from '../sim/cluster';
 import { qualifiedResource, ResourceDef, resourceKey } from '../api/resources';
-import { ApiError, badRequest, conflict, notFound, statusBody } from '../api/status';
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  notFound,
+  statusBody,
+} from '../api/status';
 import type { KObject } from '../api/types';
 import {
   FieldSelector,
@@ -38,10 +44,16 @@ export interface HandlerContext {
 const nameRng = createRng(0x6e616d65);
 const LIST_CHUNK = 500;
 
-function selectors(ctx: HandlerContext): { labels: LabelSelector; fields: FieldSelector } {
+function selectors(ctx: HandlerContext): {
+  labels: LabelSelector;
+  fields: FieldSelector;
+} {
   return {
     labels: parseLabelSelector(ctx.query.get('labelSelector')),
-    fields: parseFieldSelector(ctx.query.get('fieldSelector'), ctx.def.resource),
+    fields: parseFieldSelector(
+      ctx.query.get('fieldSelector'),
+      ctx.def.resource,
+    ),
   };
 }
 
@@ -49,7 +61,12 @@ function tableOptions(ctx: HandlerContext) {
   const version = wantsTable(ctx.req.headers.accept);
   if (!version) return undefined;
   const inc = (ctx.query.get('includeObject') ?? 'Metadata') as IncludeObject;
-  return { version, includeObject: ['None', 'Metadata', 'Object'].includes(inc) ? inc : 'Metadata' as IncludeObject };
+  return {
+    version,
+    includeObject: ['None', 'Metadata', 'Object'].includes(inc)
+      ? inc
+      : ('Metadata' as IncludeObject),
+  };
 }
 
 function listKind(def: ResourceDef) {
@@ -81,7 +98,14 @@ export function handleGet(ctx: HandlerContext): void {
     return;
   }
   if (table) {
-    sendJson(ctx.res, 200, toTable(ctx.def.kind, [obj], ctx.sim.now(), { ...table, resourceVersion: obj.metadata.resourceVersion }));
+    sendJson(
+      ctx.res,
+      200,
+      toTable(ctx.def.kind, [obj], ctx.sim.now(), {
+        ...table,
+        resourceVersion: obj.metadata.resourceVersion,
+      }),
+    );
     return;
   }
   sendJson(ctx.res, 200, ctx.sim.store.json(resourceKey(ctx.def), obj));
@@ -98,7 +122,8 @@ export function handleList(ctx: HandlerContext): void {
   const store = ctx.sim.store;
   const rv = store.resourceVersion();
   const filter = (o: KObject) =>
-    (labels.length === 0 || matchesLabels(labels, o.metadata.labels)) && (fields.length === 0 || matchesFields(fields, o));
+    (labels.length === 0 || matchesLabels(labels, o.metadata.labels)) &&
+    (fields.length === 0 || matchesFields(fields, o));
   const limit = Number(ctx.query.get('limit') ?? 0);
   const cont = ctx.query.get('continue');
   const table = tableOptions(ctx);
@@ -114,38 +139,64 @@ export function handleList(ctx: HandlerContext): void {
       } catch {
         throw badRequest('invalid continue token');
       }
-      all = all.filter(o => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > token.after);
+      all = all.filter(
+        o => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > token.after,
+      );
     }
     if (limit > 0 && all.length > limit) {
       objects = all.slice(0, limit);
       const last = objects[objects.length - 1];
       continueToken = Buffer.from(
-        JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` } satisfies ContinueToken),
+        JSON.stringify({
+          rv,
+          after: `${last.metadata.namespace ?? ''}/${last.metadata.name}`,
+        } satisfies ContinueToken),
       ).toString('base64url');
       remaining = all.length - limit;
     } else objects = all;
   }
   if (table) {
     const objs = objects ?? store.list(key, ctx.info.namespace).filter(filter);
-    sendJson(ctx.res, 200, toTable(ctx.def.kind, objs, ctx.sim.now(), { ...table, resourceVersion: rv, continueToken }));
+    sendJson(
+      ctx.res,
+      200,
+      toTable(ctx.def.kind, objs, ctx.sim.now(), {
+        ...table,
+        resourceVersion: rv,
+        continueToken,
+      }),
+    );
     return;
   }
-  const items = objects ? objects.map(o => store.json(key, o)) : store.listJson(key, ctx.info.namespace, labels.length || fields.length ? filter : undefined);
+  const items = objects
+    ? objects.map(o => store.json(key, o))
+    : store.listJson(
+        key,
+        ctx.info.namespace,
+        labels.length || fields.length ? filter : undefined,
+      );
   const meta: Record<string, unknown> = { resourceVersion: rv };
   if (continueToken) {
     meta.continue = continueToken;
     meta.remainingItemCount = remaining;
   }
-  const head = `{"kind":"${listKind(ctx.def)}","apiVersion":"${apiVersionOf(ctx.def)}","metadata":${JSON.stringify(meta)},"items":[`;
+  const head = `{"kind":"${listKind(ctx.def)}","apiVersion":"${apiVersionOf(
+    ctx.def,
+  )}","metadata":${JSON.stringify(meta)},"items":[`;
   if (items.length <= LIST_CHUNK) {
     sendJson(ctx.res, 200, `${head}${items.join(',')}]}`);
     return;
   }
   // Large lists: stream in chunks instead of building one huge string.
-  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  ctx.res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+  });
   ctx.res.write(head);
   for (let i = 0; i < items.length; i += LIST_CHUNK) {
-    ctx.res.write(`${i === 0 ? '' : ','}${items.slice(i, i + LIST_CHUNK).join(',')}`);
+    ctx.res.write(
+      `${i === 0 ? '' : ','}${items.slice(i, i + LIST_CHUNK).join(',')}`,
+    );
   }
   ctx.res.end(']}');
 }
@@ -167,23 +218,43 @@ export function handleWatch(ctx: HandlerContext): void {
   let backlog: StoreEvent[] | undefined;
   if (rvParam && rvParam !== '0') {
     const rv = Number(rvParam);
-    if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${rvParam}"`);
+    if (!Number.isInteger(rv) || rv < 0)
+      throw badRequest(`invalid resourceVersion "${rvParam}"`);
     backlog = store.eventsSince(rv);
   }
   const res = ctx.res;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
   const write = (type: string, obj: KObject | Record<string, unknown>) => {
     let payload: string;
     if (type === 'ERROR' || type === 'BOOKMARK' || !table) {
-      payload = type !== 'ERROR' && type !== 'BOOKMARK' ? store.json(key, obj as KObject) : JSON.stringify(obj);
+      payload =
+        type !== 'ERROR' && type !== 'BOOKMARK'
+          ? store.json(key, obj as KObject)
+          : JSON.stringify(obj);
     } else {
-      payload = JSON.stringify(toTable(ctx.def.kind, [obj as KObject], ctx.sim.now(), { ...table, columns: true }));
+      payload = JSON.stringify(
+        toTable(ctx.def.kind, [obj as KObject], ctx.sim.now(), {
+          ...table,
+          columns: true,
+        }),
+      );
     }
     res.write(`{"type":"${type}","object":${payload}}\n`);
   };
   if (rvParam && rvParam !== '0' && backlog === undefined) {
-    write('ERROR', statusBody(410, 'Expired', `too old resource version: ${rvParam} (${store.resourceVersion()})`));
+    write(
+      'ERROR',
+      statusBody(
+        410,
+        'Expired',
+        `too old resource version: ${rvParam} (${store.resourceVersion()})`,
+      ),
+    );
     res.end();
     return;
   }
@@ -194,7 +265,11 @@ export function handleWatch(ctx: HandlerContext): void {
   const deliver = (e: StoreEvent): void => {
     if (e.key !== key) return;
     const now = matches(e.obj);
-    if (e.type === 'MODIFIED' && e.prevLabels !== undefined && labels.length > 0) {
+    if (
+      e.type === 'MODIFIED' &&
+      e.prevLabels !== undefined &&
+      labels.length > 0
+    ) {
       // An object whose labels moved it in or out of the selection is ADDED / DELETED for us.
       const before = matches(e.obj, e.prevLabels);
       if (before && !now) {
@@ -213,7 +288,11 @@ export function handleWatch(ctx: HandlerContext): void {
   let bookmarkTimer: NodeJS.Timeout | undefined;
   if (ctx.query.get('allowWatchBookmarks') === 'true') {
     bookmarkTimer = setInterval(() => {
-      write('BOOKMARK', { kind: ctx.def.kind, apiVersion: apiVersionOf(ctx.def), metadata: { resourceVersion: store.resourceVersion() } });
+      write('BOOKMARK', {
+        kind: ctx.def.kind,
+        apiVersion: apiVersionOf(ctx.def),
+        metadata: { resourceVersion: store.resourceVersion() },
+      });
     }, 10_000);
     bookmarkTimer.unref();
   }
@@ -237,56 +316,105 @@ export function handleWatch(ctx: HandlerContext): void {
 }
 
 /** Prepares a written object: kind/apiVersion, namespace and name consistent with the URL. */
-function normaliseBody(ctx: HandlerContext, body: unknown, nameFromUrl?: string): KObject {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the request body must be a JSON object');
+function normaliseBody(
+  ctx: HandlerContext,
+  body: unknown,
+  nameFromUrl?: string,
+): KObject {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('the request body must be a JSON object');
   const obj = structuredClone(body) as KObject;
   const av = apiVersionOf(ctx.def);
   if (obj.kind !== undefined && obj.kind !== ctx.def.kind) {
-    throw badRequest(`the API version in the data (${obj.apiVersion}) and kind (${obj.kind}) do not match the request (${av}, ${ctx.def.kind})`);
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) and kind (${obj.kind}) do not match the request (${av}, ${ctx.def.kind})`,
+    );
   }
   if (obj.apiVersion !== undefined && obj.apiVersion !== av) {
-    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${av})`);
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${av})`,
+    );
   }
   obj.kind = ctx.def.kind;
   obj.apiVersion = av;
   obj.metadata = { ...(obj.metadata ?? {}) };
   if (ctx.def.namespaced) {
-    if (obj.metadata.namespace && ctx.info.namespace && obj.metadata.namespace !== ctx.info.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (
+      obj.metadata.namespace &&
+      ctx.info.namespace &&
+      obj.metadata.namespace !== ctx.info.namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     obj.metadata.namespace = ctx.info.namespace ?? obj.metadata.namespace;
-    if (!obj.metadata.namespace) throw badRequest('a namespace is required for a namespaced resource');
+    if (!obj.metadata.namespace)
+      throw badRequest('a namespace is required for a namespaced resource');
   } else delete obj.metadata.namespace;
-  if (nameFromUrl !== undefined && obj.metadata.name !== undefined && obj.metadata.name !== nameFromUrl) {
-    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${nameFromUrl})`);
+  if (
+    nameFromUrl !== undefined &&
+    obj.metadata.name !== undefined &&
+    obj.metadata.name !== nameFromUrl
+  ) {
+    throw badRequest(
+      `the name of the object (${obj.metadata.name}) does not match the name on the URL (${nameFromUrl})`,
+    );
   }
   if (nameFromUrl !== undefined) obj.metadata.name = nameFromUrl;
   return obj;
 }
 
 function requireNamespace(ctx: HandlerContext, ns: string | undefined): void {
-  if (ctx.def.namespaced && ns && !ctx.sim.store.get('namespaces', undefined, ns)) {
+  if (
+    ctx.def.namespaced &&
+    ns &&
+    !ctx.sim.store.get('namespaces', undefined, ns)
+  ) {
     throw notFound('namespaces', ns, '', 'namespaces');
   }
 }
 
-const dryRun = (ctx: HandlerContext) => ctx.query.getAll('dryRun').includes('All');
+const dryRun = (ctx: HandlerContext) =>
+  ctx.query.getAll('dryRun').includes('All');
 
 function hasStatus(def: ResourceDef) {
   return (def.subresources ?? []).some(s => s.name === 'status');
 }
 
 export async function handleCreate(ctx: HandlerContext): Promise<void> {
-  if (ctx.info.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (ctx.info.name)
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
   const obj = normaliseBody(ctx, await readJson(ctx.req));
   if (!obj.metadata.name && obj.metadata.generateName) {
-    do obj.metadata.name = `${obj.metadata.generateName}${randomSuffix(nameRng)}`;
-    while (ctx.sim.store.get(resourceKey(ctx.def), obj.metadata.namespace, obj.metadata.name));
+    do
+      obj.metadata.name = `${obj.metadata.generateName}${randomSuffix(
+        nameRng,
+      )}`;
+    while (
+      ctx.sim.store.get(
+        resourceKey(ctx.def),
+        obj.metadata.namespace,
+        obj.metadata.name,
+      )
+    );
   }
-  for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'deletionTimestamp']) delete obj.metadata[f];
+  for (const f of [
+    'uid',
+    'resourceVersion',
+    'creationTimestamp',
+    'generation',
+    'deletionTimestamp',
+  ])
+    delete obj.metadata[f];
   requireNamespace(ctx, obj.metadata.namespace);
   // Status is the controllers' business: reset it (pods get theirs from the lifecycle).
-  if (hasStatus(ctx.def)) obj.status = ctx.def.kind === 'Namespace' ? { phase: 'Active' } : {};
+  if (hasStatus(ctx.def))
+    obj.status = ctx.def.kind === 'Namespace' ? { phase: 'Active' } : {};
   if (ctx.def.kind === 'Pod') delete obj.status;
   validateAndDefault(ctx.def, obj);
   if (dryRun(ctx)) {
@@ -295,22 +423,46 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   }
   const created = ctx.sim.store.create(resourceKey(ctx.def), obj);
   ctx.sim.reconcile();
-  sendJson(ctx.res, 201, ctx.sim.store.get(resourceKey(ctx.def), created.metadata.namespace, created.metadata.name!) ?? created);
+  sendJson(
+    ctx.res,
+    201,
+    ctx.sim.store.get(
+      resourceKey(ctx.def),
+      created.metadata.namespace,
+      created.metadata.name!,
+    ) ?? created,
+  );
 }
 
 /** Writes `next` over `current`, keeping the other half when writing to the main resource or /status. */
-function writeOver(ctx: HandlerContext, current: KObject, input: KObject, code: number): void {
+function writeOver(
+  ctx: HandlerContext,
+  current: KObject,
+  input: KObject,
+  code: number,
+): void {
   const key = resourceKey(ctx.def);
   let next = input;
   if (ctx.info.subresource === 'status') {
-    next = { ...current, metadata: { ...current.metadata, resourceVersion: input.metadata.resourceVersion }, status: input.status };
+    next = {
+      ...current,
+      metadata: {
+        ...current.metadata,
+        resourceVersion: input.metadata.resourceVersion,
+      },
+      status: input.status,
+    };
   } else if (hasStatus(ctx.def)) {
     next.status = current.status;
   }
-  for (const f of ['uid', 'creationTimestamp']) next.metadata[f] = current.metadata[f];
+  for (const f of ['uid', 'creationTimestamp'])
+    next.metadata[f] = current.metadata[f];
   if (ctx.info.subresource !== 'status') validateAndDefault(ctx.def, next);
   if (dryRun(ctx)) {
-    if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
+    if (
+      next.metadata.resourceVersion &&
+      next.metadata.resourceVersion !== current.metadata.resourceVersion
+    ) {
       const e = errName(ctx.def);
       throw conflict(e.q, current.metadata.name!, e.group, e.kind);
     }
@@ -323,29 +475,56 @@ function writeOver(ctx: HandlerContext, current: KObject, input: KObject, code: 
 }
 
 export async function handleUpdate(ctx: HandlerContext): Promise<void> {
-  if (!ctx.info.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (!ctx.info.name)
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
   const body = normaliseBody(ctx, await readJson(ctx.req), ctx.info.name);
   const current = getOr404(ctx, ctx.info.name);
   writeOver(ctx, current, body, 200);
 }
 
 export async function handlePatch(ctx: HandlerContext): Promise<void> {
-  if (!ctx.info.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (!ctx.info.name)
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
   const type = patchTypeOf(ctx.req.headers['content-type']);
   if (!type) {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+    );
   }
   const patch = await readJson(ctx.req);
   const current = getOr404(ctx, ctx.info.name);
   const patched = applyPatch(type, current, patch) as KObject;
-  if (!patched || typeof patched !== 'object') throw badRequest('the patch did not produce an object');
-  const next = normaliseBody(ctx, { ...patched, metadata: { ...(patched.metadata ?? {}), namespace: current.metadata.namespace } }, ctx.info.name);
+  if (!patched || typeof patched !== 'object')
+    throw badRequest('the patch did not produce an object');
+  const next = normaliseBody(
+    ctx,
+    {
+      ...patched,
+      metadata: {
+        ...(patched.metadata ?? {}),
+        namespace: current.metadata.namespace,
+      },
+    },
+    ctx.info.name,
+  );
   writeOver(ctx, current, next, 200);
 }
 
 function deleteOptions(body: unknown): { precondition?: string; uid?: string } {
   if (!body || typeof body !== 'object') return {};
-  const pre = (body as { preconditions?: { resourceVersion?: string; uid?: string } }).preconditions;
+  const pre = (
+    body as { preconditions?: { resourceVersion?: string; uid?: string } }
+  ).preconditions;
   return { precondition: pre?.resourceVersion, uid: pre?.uid };
 }
 
@@ -365,14 +544,22 @@ export async function handleDelete(ctx: HandlerContext): Promise<void> {
   const current = getOr404(ctx, name);
   const opts = deleteOptions(body);
   const e = errName(ctx.def);
-  if ((opts.precondition && opts.precondition !== current.metadata.resourceVersion) || (opts.uid && opts.uid !== current.metadata.uid)) {
+  if (
+    (opts.precondition &&
+      opts.precondition !== current.metadata.resourceVersion) ||
+    (opts.uid && opts.uid !== current.metadata.uid)
+  ) {
     throw conflict(e.q, name, e.group, e.kind);
   }
   if (dryRun(ctx)) {
     sendJson(ctx.res, 200, current);
     return;
   }
-  const deleted = ctx.sim.store.delete(resourceKey(ctx.def), ctx.info.namespace, name);
+  const deleted = ctx.sim.store.delete(
+    resourceKey(ctx.def),
+    ctx.info.namespace,
+    name,
+  );
   ctx.sim.reconcile();
   if (ctx.def.kind === 'Pod' || ctx.def.kind === 'Namespace') {
     sendJson(ctx.res, 200, deleted);
@@ -383,21 +570,39 @@ export async function handleDelete(ctx: HandlerContext): Promise<void> {
     apiVersion: 'v1',
     metadata: {},
     status: 'Success',
-    details: { name, group: ctx.def.group || undefined, kind: ctx.def.resource, uid: deleted.metadata.uid },
+    details: {
+      name,
+      group: ctx.def.group || undefined,
+      kind: ctx.def.resource,
+      uid: deleted.metadata.uid,
+    },
   });
 }
 
-export async function handleDeleteCollection(ctx: HandlerContext): Promise<void> {
+export async function handleDeleteCollection(
+  ctx: HandlerContext,
+): Promise<void> {
   const { labels, fields } = selectors(ctx);
   const key = resourceKey(ctx.def);
   const victims = ctx.sim.store
     .list(key, ctx.info.namespace)
-    .filter(o => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+    .filter(
+      o => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o),
+    );
   if (!dryRun(ctx)) {
     for (const v of victims) {
-      if (ctx.sim.store.get(key, v.metadata.namespace, v.metadata.name!)) ctx.sim.store.delete(key, v.metadata.namespace, v.metadata.name!);
+      if (ctx.sim.store.get(key, v.metadata.namespace, v.metadata.name!))
+        ctx.sim.store.delete(key, v.metadata.namespace, v.metadata.name!);
     }
     ctx.sim.reconcile();
   }
-  sendJson(ctx.res, 200, `{"kind":"${listKind(ctx.def)}","apiVersion":"${apiVersionOf(ctx.def)}","metadata":{"resourceVersion":"${ctx.sim.store.resourceVersion()}"},"items":${JSON.stringify(victims)}}`);
+  sendJson(
+    ctx.res,
+    200,
+    `{"kind":"${listKind(ctx.def)}","apiVersion":"${apiVersionOf(
+      ctx.def,
+    )}","metadata":{"resourceVersion":"${ctx.sim.store.resourceVersion()}"},"items":${JSON.stringify(
+      victims,
+    )}}`,
+  );
 }

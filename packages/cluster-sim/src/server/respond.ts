@@ -4,16 +4,34 @@ import { ApiError, badRequest, statusBody } from '../api/status';
 
 const MAX_BODY = 8 * 1024 * 1024;
 
-export function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  sendRaw(res, code, typeof body === 'string' ? body : JSON.stringify(body), 'application/json');
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+): void {
+  sendRaw(
+    res,
+    code,
+    typeof body === 'string' ? body : JSON.stringify(body),
+    'application/json',
+  );
 }
 
-export function sendRaw(res: ServerResponse, code: number, body: string, contentType: string): void {
+export function sendRaw(
+  res: ServerResponse,
+  code: number,
+  body: string,
+  contentType: string,
+): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(body);
 }
 
@@ -23,7 +41,11 @@ export function sendError(res: ServerResponse, err: unknown): void {
     return;
   }
   const message = err instanceof Error ? err.message : String(err);
-  sendJson(res, 500, statusBody(500, 'InternalError', `Internal error occurred: ${message}`));
+  sendJson(
+    res,
+    500,
+    statusBody(500, 'InternalError', `Internal error occurred: ${message}`),
+  );
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -31,7 +53,8 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ApiError(413, 'BadRequest', 'request entity too large');
+    if (size > MAX_BODY)
+      throw new ApiError(413, 'BadRequest', 'request entity too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -43,6 +66,8 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw badRequest(`the request body is not valid JSON: ${(e as Error).message}`);
+    throw badRequest(
+      `the request body is not valid JSON: ${(e as Error).message}`,
+    );
   }
 }

@@ -22,14 +22,26 @@ export function scaleOf(obj: KObject): KObject {
     spec: { replicas: obj.spec?.replicas ?? 0 },
     status: {
       replicas: obj.status?.replicas ?? 0,
-      selector: formatLabelSelector(fromLabelSelectorObject(obj.spec?.selector)),
+      selector: formatLabelSelector(
+        fromLabelSelectorObject(obj.spec?.selector),
+      ),
     },
   };
 }
 
 function target(ctx: HandlerContext): KObject {
-  const obj = ctx.sim.store.get(resourceKey(ctx.def), ctx.info.namespace, ctx.info.name!);
-  if (!obj) throw notFound(qualifiedResource(ctx.def), ctx.info.name!, ctx.def.group, ctx.def.resource);
+  const obj = ctx.sim.store.get(
+    resourceKey(ctx.def),
+    ctx.info.namespace,
+    ctx.info.name!,
+  );
+  if (!obj)
+    throw notFound(
+      qualifiedResource(ctx.def),
+      ctx.info.name!,
+      ctx.def.group,
+      ctx.def.resource,
+    );
   return obj;
 }
 
@@ -43,32 +55,70 @@ export async function handleScale(ctx: HandlerContext): Promise<void> {
   let desired: KObject;
   if (verb === 'update') {
     const body = (await readJson(ctx.req)) as KObject;
-    if (!body || typeof body !== 'object') throw badRequest('the request body must be a Scale object');
-    if (body.kind !== undefined && body.kind !== 'Scale') throw badRequest(`expected kind Scale, got ${body.kind}`);
+    if (!body || typeof body !== 'object')
+      throw badRequest('the request body must be a Scale object');
+    if (body.kind !== undefined && body.kind !== 'Scale')
+      throw badRequest(`expected kind Scale, got ${body.kind}`);
     desired = body;
   } else if (verb === 'patch') {
     const type = patchTypeOf(ctx.req.headers['content-type']);
-    if (!type) throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
-    desired = applyPatch(type, scaleOf(current), await readJson(ctx.req)) as KObject;
+    if (!type)
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+      );
+    desired = applyPatch(
+      type,
+      scaleOf(current),
+      await readJson(ctx.req),
+    ) as KObject;
   } else {
-    throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      `the server does not allow this method on the requested resource`,
+    );
   }
-  if (desired.metadata?.name !== undefined && desired.metadata.name !== current.metadata.name) {
-    throw badRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
+  if (
+    desired.metadata?.name !== undefined &&
+    desired.metadata.name !== current.metadata.name
+  ) {
+    throw badRequest(
+      `the name of the object (${desired.metadata.name}) does not match the name on the URL (${current.metadata.name})`,
+    );
   }
   const replicas = desired.spec?.replicas;
-  validateReplicasValue(replicas, 'Scale', current.metadata.name!, 'autoscaling', 'spec.replicas');
+  validateReplicasValue(
+    replicas,
+    'Scale',
+    current.metadata.name!,
+    'autoscaling',
+    'spec.replicas',
+  );
   const pre = desired.metadata?.resourceVersion;
   if (pre && pre !== current.metadata.resourceVersion) {
-    throw conflict(qualifiedResource(ctx.def), current.metadata.name!, ctx.def.group, ctx.def.resource);
+    throw conflict(
+      qualifiedResource(ctx.def),
+      current.metadata.name!,
+      ctx.def.group,
+      ctx.def.resource,
+    );
   }
   if (ctx.query.getAll('dryRun').includes('All')) {
-    sendJson(ctx.res, 200, scaleOf({ ...current, spec: { ...current.spec, replicas } }));
+    sendJson(
+      ctx.res,
+      200,
+      scaleOf({ ...current, spec: { ...current.spec, replicas } }),
+    );
     return;
   }
   const written = ctx.sim.store.update(resourceKey(ctx.def), {
     ...current,
-    metadata: { ...current.metadata, resourceVersion: pre || current.metadata.resourceVersion },
+    metadata: {
+      ...current.metadata,
+      resourceVersion: pre || current.metadata.resourceVersion,
+    },
     spec: { ...current.spec, replicas },
   });
   ctx.sim.reconcile();

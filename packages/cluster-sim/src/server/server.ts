@@ -3,7 +3,12 @@
  * after authentication, authorisation and fault injection. `/version`, `/healthz`, `/livez`,
  * `/readyz`, `/metrics` and the Prometheus API under `/prometheus` need no token.
  */
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ServingCert } from './tls';
 import type { AddressInfo } from 'node:net';
@@ -46,7 +51,12 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-const notFoundResource = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+const notFoundResource = () =>
+  new ApiError(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+  );
 
 export function prometheusText(sim: ClusterSim): string {
   const replicas: WorkloadReplicas[] = [];
@@ -65,7 +75,10 @@ export function prometheusText(sim: ClusterSim): string {
   const mode = sim.config.metrics.timestamps;
   const timestamps =
     mode === 'always' ||
-    (mode === 'auto' && (sim.clock.factor !== 1 || !sim.clock.running || Math.abs(sim.now() - Date.now()) > 2000));
+    (mode === 'auto' &&
+      (sim.clock.factor !== 1 ||
+        !sim.clock.running ||
+        Math.abs(sim.now() - Date.now()) > 2000));
   return renderExposition({
     workloads: sim.models.values(),
     replicas,
@@ -87,7 +100,11 @@ async function handleResource(ctx: HandlerContext): Promise<void> {
     if (info.verb === 'get') return handleGet(ctx);
     if (info.verb === 'update') return handleUpdate(ctx);
     if (info.verb === 'patch') return handlePatch(ctx);
-    throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
   }
   switch (info.verb) {
     case 'get':
@@ -107,11 +124,21 @@ async function handleResource(ctx: HandlerContext): Promise<void> {
     case 'deletecollection':
       return handleDeleteCollection(ctx);
     default:
-      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
   }
 }
 
-const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+const WRITE_VERBS = new Set([
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+]);
 
 export async function startServer(
   sim: ClusterSim,
@@ -124,7 +151,10 @@ export async function startServer(
     return () => watches.delete(close);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const query = url.searchParams;
@@ -134,7 +164,12 @@ export async function startServer(
 
     // Unauthenticated endpoints.
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
-      sendRaw(res, sim.faults.current.api.outage ? 503 : 200, sim.faults.current.api.outage ? 'outage' : 'ok', 'text/plain');
+      sendRaw(
+        res,
+        sim.faults.current.api.outage ? 503 : 200,
+        sim.faults.current.api.outage ? 'outage' : 'ok',
+        'text/plain',
+      );
       return;
     }
     if (path === '/metrics') {
@@ -142,11 +177,19 @@ export async function startServer(
         sendRaw(res, 503, 'metrics outage (fault injection)\n', 'text/plain');
         return;
       }
-      sendRaw(res, 200, prometheusText(sim), 'text/plain; version=0.0.4; charset=utf-8');
+      sendRaw(
+        res,
+        200,
+        prometheusText(sim),
+        'text/plain; version=0.0.4; charset=utf-8',
+      );
       return;
     }
     // Read-only metrics, unauthenticated like /metrics (what a Prometheus without auth offers).
-    if (path === PROMETHEUS_PREFIX || path.startsWith(`${PROMETHEUS_PREFIX}/`)) {
+    if (
+      path === PROMETHEUS_PREFIX ||
+      path.startsWith(`${PROMETHEUS_PREFIX}/`)
+    ) {
       await handlePrometheusApi(sim, req, res, path, query);
       return;
     }
@@ -168,25 +211,52 @@ export async function startServer(
     }
 
     const info = parseRequestInfo(req.method ?? 'GET', path, query);
-    const decision = sim.faults.decideApi(info.type === 'resource' && WRITE_VERBS.has(info.verb));
+    const decision = sim.faults.decideApi(
+      info.type === 'resource' && WRITE_VERBS.has(info.verb),
+    );
     const latency = sim.faults.apiLatencyMs();
     if (latency > 0) await new Promise(r => setTimeout(r, latency));
-    if (decision.kind === 'outage') throw new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request (fault injection: outage)');
-    if (decision.kind === 'error') throw new ApiError(500, 'InternalError', 'Internal error occurred: fault injection');
+    if (decision.kind === 'outage')
+      throw new ApiError(
+        503,
+        'ServiceUnavailable',
+        'the server is currently unable to handle the request (fault injection: outage)',
+      );
+    if (decision.kind === 'error')
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: fault injection',
+      );
 
     if (info.type === 'discovery') {
-      sendJson(res, 200, discovery(info, `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`));
+      sendJson(
+        res,
+        200,
+        discovery(
+          info,
+          `${req.socket.localAddress ?? '127.0.0.1'}:${
+            req.socket.localPort ?? 0
+          }`,
+        ),
+      );
       return;
     }
     if (info.type === 'other') {
-      if (path === '/openapi/v2' || path.startsWith('/openapi/v3')) throw notFoundResource();
+      if (path === '/openapi/v2' || path.startsWith('/openapi/v3'))
+        throw notFoundResource();
       throw notFoundResource();
     }
     const def = findResource(info.group, info.version, info.resource);
     if (!def) throw notFoundResource();
-    if (info.namespace !== undefined && !def.namespaced) throw notFoundResource();
+    if (info.namespace !== undefined && !def.namespaced)
+      throw notFoundResource();
     if (!def.verbs.includes(info.verb) && !info.subresource) {
-      throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource`,
+      );
     }
     sim.authorizer.authorize(user, {
       verb: info.verb,
@@ -198,19 +268,36 @@ export async function startServer(
     });
     if (decision.kind === 'conflict' && info.name) {
       const q = def.group ? `${def.resource}.${def.group}` : def.resource;
-      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${q} "${info.name}": the object has been modified; please apply your changes to the latest version and try again (fault injection)`, {
-        name: info.name,
-        group: def.group || undefined,
-        kind: def.resource,
-      });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${q} "${info.name}": the object has been modified; please apply your changes to the latest version and try again (fault injection)`,
+        {
+          name: info.name,
+          group: def.group || undefined,
+          kind: def.resource,
+        },
+      );
     }
-    const ctx: HandlerContext = { sim, req, res, query, info: info as ResourceRequest, def, trackWatch };
+    const ctx: HandlerContext = {
+      sim,
+      req,
+      res,
+      query,
+      info: info as ResourceRequest,
+      def,
+      trackWatch,
+    };
     await handleResource(ctx);
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (options.requestLog) {
-      const entry = options.requestLog.start(sim.now(), req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+      const entry = options.requestLog.start(
+        sim.now(),
+        req.method ?? 'GET',
+        (req.url ?? '/').split('?')[0],
+      );
       res.once('close', () => {
         entry.status = res.statusCode;
       });
@@ -226,7 +313,9 @@ export async function startServer(
   const ports: number[] = [];
   try {
     for (const l of listeners) {
-      const server: Server = l.tls ? createHttpsServer({ cert: l.tls.cert, key: l.tls.key }, onRequest) : createServer(onRequest);
+      const server: Server = l.tls
+        ? createHttpsServer({ cert: l.tls.cert, key: l.tls.key }, onRequest)
+        : createServer(onRequest);
       server.keepAliveTimeout = 30_000;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -235,7 +324,11 @@ export async function startServer(
       servers.push(server);
       const addr = server.address() as AddressInfo;
       ports.push(addr.port);
-      urls.push(`${l.tls ? 'https' : 'http'}://${l.host.includes(':') ? `[${l.host}]` : l.host}:${addr.port}`);
+      urls.push(
+        `${l.tls ? 'https' : 'http'}://${
+          l.host.includes(':') ? `[${l.host}]` : l.host
+        }:${addr.port}`,
+      );
     }
   } catch (e) {
     for (const s of servers) s.close();

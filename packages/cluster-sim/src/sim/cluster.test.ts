@@ -15,11 +15,25 @@ describe('ClusterSim controllers', () => {
   it('creates a ReplicaSet and Ready pods for a configured deployment (warm start)', () => {
     const sim = newSim();
     const d = sim.store.get('apps/deployments', 'shop', 'web')!;
-    expect(d.status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2, observedGeneration: 1 });
-    expect(d.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`)).toEqual(['Available=True', 'Progressing=True']);
+    expect(d.status).toMatchObject({
+      replicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      updatedReplicas: 2,
+      observedGeneration: 1,
+    });
+    expect(
+      d.status.conditions.map(
+        (c: { type: string; status: string }) => `${c.type}=${c.status}`,
+      ),
+    ).toEqual(['Available=True', 'Progressing=True']);
     const rs = sim.store.list('apps/replicasets', 'shop');
     expect(rs).toHaveLength(1);
-    expect(rs[0].metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'web', uid: d.metadata.uid });
+    expect(rs[0].metadata.ownerReferences?.[0]).toMatchObject({
+      kind: 'Deployment',
+      name: 'web',
+      uid: d.metadata.uid,
+    });
     const webPods = pods(sim, 'shop', 'web');
     expect(webPods).toHaveLength(2);
     for (const p of webPods) {
@@ -33,35 +47,72 @@ describe('ClusterSim controllers', () => {
   it('brings new pods to Ready only after the start-up delay and reports it in the status', () => {
     const sim = newSim();
     const d = sim.store.get('apps/deployments', 'shop', 'web')!;
-    sim.store.update('apps/deployments', { ...d, spec: { ...d.spec, replicas: 5 } });
+    sim.store.update('apps/deployments', {
+      ...d,
+      spec: { ...d.spec, replicas: 5 },
+    });
     sim.reconcile();
     let cur = sim.store.get('apps/deployments', 'shop', 'web')!;
     expect(cur.metadata.generation).toBe(2);
-    expect(cur.status).toMatchObject({ observedGeneration: 2, replicas: 5, readyReplicas: 2, unavailableReplicas: 3 });
-    expect(cur.status.conditions[0]).toMatchObject({ type: 'Available', status: 'False' });
+    expect(cur.status).toMatchObject({
+      observedGeneration: 2,
+      replicas: 5,
+      readyReplicas: 2,
+      unavailableReplicas: 3,
+    });
+    expect(cur.status.conditions[0]).toMatchObject({
+      type: 'Available',
+      status: 'False',
+    });
     sim.advance(29);
-    expect(sim.store.get('apps/deployments', 'shop', 'web')!.status.readyReplicas).toBe(2);
+    expect(
+      sim.store.get('apps/deployments', 'shop', 'web')!.status.readyReplicas,
+    ).toBe(2);
     sim.advance(1);
     cur = sim.store.get('apps/deployments', 'shop', 'web')!;
-    expect(cur.status).toMatchObject({ replicas: 5, readyReplicas: 5, availableReplicas: 5 });
-    expect(cur.status.conditions[1]).toMatchObject({ reason: 'NewReplicaSetAvailable' });
+    expect(cur.status).toMatchObject({
+      replicas: 5,
+      readyReplicas: 5,
+      availableReplicas: 5,
+    });
+    expect(cur.status.conditions[1]).toMatchObject({
+      reason: 'NewReplicaSetAvailable',
+    });
     // the new pods' Ready transition is stamped at exactly start + 30 s
     const ready = pods(sim, 'shop', 'web')
-      .map(p => p.status.conditions.find((c: { type: string }) => c.type === 'Ready').lastTransitionTime)
+      .map(
+        p =>
+          p.status.conditions.find((c: { type: string }) => c.type === 'Ready')
+            .lastTransitionTime,
+      )
       .sort();
-    expect(ready[ready.length - 1]).toBe(new Date(START + 30_000).toISOString().replace('.000', ''));
+    expect(ready[ready.length - 1]).toBe(
+      new Date(START + 30_000).toISOString().replace('.000', ''),
+    );
   });
 
   it('scales in newest/not-ready pods first and garbage-collects on delete', () => {
     const sim = newSim();
     const d = sim.store.get('apps/deployments', 'shop', 'web')!;
-    const original = pods(sim, 'shop', 'web').map(p => p.metadata.name).sort();
-    sim.store.update('apps/deployments', { ...d, spec: { ...d.spec, replicas: 4 } });
+    const original = pods(sim, 'shop', 'web')
+      .map(p => p.metadata.name)
+      .sort();
+    sim.store.update('apps/deployments', {
+      ...d,
+      spec: { ...d.spec, replicas: 4 },
+    });
     sim.reconcile();
     const d2 = sim.store.get('apps/deployments', 'shop', 'web')!;
-    sim.store.update('apps/deployments', { ...d2, spec: { ...d2.spec, replicas: 2 } });
+    sim.store.update('apps/deployments', {
+      ...d2,
+      spec: { ...d2.spec, replicas: 2 },
+    });
     sim.reconcile();
-    expect(pods(sim, 'shop', 'web').map(p => p.metadata.name).sort()).toEqual(original);
+    expect(
+      pods(sim, 'shop', 'web')
+        .map(p => p.metadata.name)
+        .sort(),
+    ).toEqual(original);
     sim.store.delete('apps/deployments', 'shop', 'web');
     sim.reconcile();
     expect(sim.store.list('apps/replicasets', 'shop')).toHaveLength(0);
@@ -81,29 +132,58 @@ describe('ClusterSim controllers', () => {
   it('creates StatefulSet pods in order, each after the previous one is Ready', () => {
     const sim = newSim();
     const s = sim.store.get('apps/statefulsets', 'shop', 'db')!;
-    expect(pods(sim, 'shop', 'db').map(p => p.metadata.name).sort()).toEqual(['db-0', 'db-1']);
-    sim.store.update('apps/statefulsets', { ...s, spec: { ...s.spec, replicas: 4 } });
+    expect(
+      pods(sim, 'shop', 'db')
+        .map(p => p.metadata.name)
+        .sort(),
+    ).toEqual(['db-0', 'db-1']);
+    sim.store.update('apps/statefulsets', {
+      ...s,
+      spec: { ...s.spec, replicas: 4 },
+    });
     sim.reconcile();
-    expect(pods(sim, 'shop', 'db').map(p => p.metadata.name).sort()).toEqual(['db-0', 'db-1', 'db-2']);
+    expect(
+      pods(sim, 'shop', 'db')
+        .map(p => p.metadata.name)
+        .sort(),
+    ).toEqual(['db-0', 'db-1', 'db-2']);
     sim.advance(10);
-    expect(pods(sim, 'shop', 'db').map(p => p.metadata.name).sort()).toEqual(['db-0', 'db-1', 'db-2', 'db-3']);
+    expect(
+      pods(sim, 'shop', 'db')
+        .map(p => p.metadata.name)
+        .sort(),
+    ).toEqual(['db-0', 'db-1', 'db-2', 'db-3']);
     sim.advance(10);
-    expect(sim.store.get('apps/statefulsets', 'shop', 'db')!.status).toMatchObject({ replicas: 4, readyReplicas: 4 });
+    expect(
+      sim.store.get('apps/statefulsets', 'shop', 'db')!.status,
+    ).toMatchObject({ replicas: 4, readyReplicas: 4 });
   });
 
   it('leaves pods Pending (Unschedulable) when no node fits, and schedules them when capacity appears', () => {
     const sim = newSim({ nodes: [{ count: 1, cpu: '2', memory: '8Gi' }] });
     const d = sim.store.get('apps/deployments', 'shop', 'web')!;
-    sim.store.update('apps/deployments', { ...d, spec: { ...d.spec, replicas: 6 } });
+    sim.store.update('apps/deployments', {
+      ...d,
+      spec: { ...d.spec, replicas: 6 },
+    });
     sim.reconcile();
     const pending = pods(sim, 'shop', 'web').filter(p => !p.spec.nodeName);
     expect(pending.length).toBeGreaterThan(0);
-    expect(pending[0].status.conditions[0]).toMatchObject({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' });
+    expect(pending[0].status.conditions[0]).toMatchObject({
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+    });
     expect(pending[0].status.conditions[0].message).toMatch(/Insufficient cpu/);
     const node = sim.store.list('nodes')[0];
-    sim.store.create('nodes', { ...node, metadata: { name: 'extra', labels: {} } });
+    sim.store.create('nodes', {
+      ...node,
+      metadata: { name: 'extra', labels: {} },
+    });
     sim.advance(1);
-    expect(pods(sim, 'shop', 'web').filter(p => !p.spec.nodeName)).toHaveLength(0);
+    expect(pods(sim, 'shop', 'web').filter(p => !p.spec.nodeName)).toHaveLength(
+      0,
+    );
   });
 
   it('serves the configured demand: request counters grow by demand × time', () => {
@@ -111,7 +191,11 @@ describe('ClusterSim controllers', () => {
     const count = () =>
       [...sim.lifecycle.pods.values()]
         .filter(p => p.workload.name === 'web')
-        .reduce((s, p) => s + p.load.requestsOk + p.load.requestsError + p.load.requestsShed, 0);
+        .reduce(
+          (s, p) =>
+            s + p.load.requestsOk + p.load.requestsError + p.load.requestsShed,
+          0,
+        );
     const before = count();
     sim.advance(120);
     expect(count() - before).toBeCloseTo(60 * 120, 6);

@@ -17,7 +17,12 @@ import { modelFromConfig, WorkloadModel, workloadKey } from './workloadModel';
 import { namespaceObject, nodeObjects, workloadObject } from './objects';
 import { maxServeRps } from '../load/podModel';
 import { simulatePast } from '../load/history';
-import { DEFAULT_HISTORY_OPTIONS, MetricHistory, SampleValues, WorkloadRef } from '../metrics/workloadHistory';
+import {
+  DEFAULT_HISTORY_OPTIONS,
+  MetricHistory,
+  SampleValues,
+  WorkloadRef,
+} from '../metrics/workloadHistory';
 import type { Series } from '../prometheus/evaluate';
 
 const DAY_MS = 86_400_000;
@@ -57,13 +62,23 @@ export class ClusterSim {
   constructor(readonly config: ClusterSimConfig, readonly clock: SimClock) {
     this.simTime = clock.now();
     this.tickMs = config.clock.tickSeconds * 1000;
-    this.store = new ObjectStore({ now: () => this.simTime, seed: config.seed });
+    this.store = new ObjectStore({
+      now: () => this.simTime,
+      seed: config.seed,
+    });
     this.faults = new FaultInjector(config.faults);
     this.authorizer = new Authorizer(config.tokens);
     this.lifecycle = new PodLifecycle(this.store, this.scheduler, this.faults, {
       enforceMemoryLimits: config.cluster.enforceMemoryLimits,
     });
-    this.controllers = new Controllers(this.store, this.lifecycle, this.scheduler, this.models, () => this.simTime, config.seed);
+    this.controllers = new Controllers(
+      this.store,
+      this.lifecycle,
+      this.scheduler,
+      this.models,
+      () => this.simTime,
+      config.seed,
+    );
     this.history = new MetricHistory({
       ...DEFAULT_HISTORY_OPTIONS,
       coarseRetentionSeconds: Math.max(14, config.history.days) * 86_400,
@@ -99,7 +114,11 @@ export class ClusterSim {
   /** The live values of a workload's metrics now (undefined for bare pods and ReplicaSets). */
   private liveSample(m: WorkloadModel): SampleValues | undefined {
     if (m.kind !== 'Deployment' && m.kind !== 'StatefulSet') return undefined;
-    const obj = this.store.get(m.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments', m.namespace, m.name);
+    const obj = this.store.get(
+      m.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments',
+      m.namespace,
+      m.name,
+    );
     if (!obj) return undefined;
     let ready = 0;
     for (const p of m.pods) if (p.ready) ready++;
@@ -138,12 +157,20 @@ export class ClusterSim {
   }
 
   private bootstrap(startReplicas: Map<string, number>): void {
-    for (const ns of this.config.namespaces) this.store.create('namespaces', namespaceObject(ns));
-    for (const n of nodeObjects(this.config.nodePools, this.config.cluster.gitVersion)) this.store.create('nodes', n);
+    for (const ns of this.config.namespaces)
+      this.store.create('namespaces', namespaceObject(ns));
+    for (const n of nodeObjects(
+      this.config.nodePools,
+      this.config.cluster.gitVersion,
+    ))
+      this.store.create('nodes', n);
     for (const w of this.config.workloads) {
-      const key = w.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments';
+      const key =
+        w.kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments';
       const obj = workloadObject(w);
-      const replicas = startReplicas.get(workloadKey(w.kind, w.namespace, w.name));
+      const replicas = startReplicas.get(
+        workloadKey(w.kind, w.namespace, w.name),
+      );
       if (replicas !== undefined) obj.spec = { ...obj.spec, replicas };
       validateAndDefault(byKey(key), obj);
       this.store.create(key, obj);
@@ -151,13 +178,18 @@ export class ClusterSim {
     for (const o of this.config.objects) {
       const obj = structuredClone(o) as unknown as KObject;
       const def = findByKind(obj.apiVersion, obj.kind);
-      if (!def || def.virtual) throw new Error(`objects: ${obj.apiVersion} ${obj.kind} is not a kind cluster-sim serves`);
+      if (!def || def.virtual)
+        throw new Error(
+          `objects: ${obj.apiVersion} ${obj.kind} is not a kind cluster-sim serves`,
+        );
       obj.metadata = { ...(obj.metadata ?? {}) };
       if (def.namespaced) obj.metadata.namespace ??= 'default';
       try {
         validateAndDefault(def, obj);
       } catch (e) {
-        throw new Error(`objects: ${obj.kind} ${obj.metadata.name}: ${(e as Error).message}`);
+        throw new Error(
+          `objects: ${obj.kind} ${obj.metadata.name}: ${(e as Error).message}`,
+        );
       }
       this.store.create(resourceKey(def), obj);
     }
@@ -165,7 +197,8 @@ export class ClusterSim {
     if (this.config.warmStart) {
       // Start as a cluster that was already running: configured pods are Ready at once
       // (StatefulSets with OrderedReady need one round per ordinal).
-      for (let i = 0; i < 1000 && this.lifecycle.warmUp(this.simTime) > 0; i++) this.reconcile();
+      for (let i = 0; i < 1000 && this.lifecycle.warmUp(this.simTime) > 0; i++)
+        this.reconcile();
     }
   }
 
@@ -202,21 +235,35 @@ export class ClusterSim {
       this.reconcile();
       let step = Math.min(this.tickMs, target - this.simTime);
       const next = this.lifecycle.nextTransitionAfter(this.simTime);
-      if (next !== undefined && next < this.simTime + step) step = next - this.simTime;
+      if (next !== undefined && next < this.simTime + step)
+        step = next - this.simTime;
       this.lifecycle.integrate(this.models.values(), this.simTime, step);
       this.simTime += step;
-      if (this.history.due(this.simTime, this.lastRecordedMs)) this.recordHistory();
+      if (this.history.due(this.simTime, this.lastRecordedMs))
+        this.recordHistory();
     }
     this.reconcile();
   }
 
-  private findModel(namespace: string, name: string, kind?: string): WorkloadModel | undefined {
+  private findModel(
+    namespace: string,
+    name: string,
+    kind?: string,
+  ): WorkloadModel | undefined {
     if (kind) return this.models.get(workloadKey(kind, namespace, name));
-    return this.models.get(workloadKey('Deployment', namespace, name)) ?? this.models.get(workloadKey('StatefulSet', namespace, name));
+    return (
+      this.models.get(workloadKey('Deployment', namespace, name)) ??
+      this.models.get(workloadKey('StatefulSet', namespace, name))
+    );
   }
 
   /** Overrides a workload's demand (rps) until cleared with `undefined`. Returns false if unknown. */
-  setDemandOverride(namespace: string, name: string, rps: number | undefined, kind?: string): boolean {
+  setDemandOverride(
+    namespace: string,
+    name: string,
+    rps: number | undefined,
+    kind?: string,
+  ): boolean {
     this.sync();
     const m = this.findModel(namespace, name, kind);
     if (!m) return false;
@@ -269,6 +316,8 @@ export class ClusterSim {
         unservedRequests: m.unservedRequests,
       });
     }
-    return out.sort((a, b) => (a.namespace + a.name).localeCompare(b.namespace + b.name));
+    return out.sort((a, b) =>
+      (a.namespace + a.name).localeCompare(b.namespace + b.name),
+    );
   }
 }

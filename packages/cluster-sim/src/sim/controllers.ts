@@ -12,7 +12,12 @@ import { parseQuantity } from '../util/quantity';
 import { isoSeconds, ownerRef, podFromTemplate, templateHash } from './objects';
 import type { PodLifecycle } from './podLifecycle';
 import type { Scheduler } from './scheduler';
-import { modelFromObject, PodRuntime, WorkloadModel, workloadKey } from './workloadModel';
+import {
+  modelFromObject,
+  PodRuntime,
+  WorkloadModel,
+  workloadKey,
+} from './workloadModel';
 
 const RS = 'apps/replicasets';
 const DEPLOY = 'apps/deployments';
@@ -44,7 +49,10 @@ export class Controllers {
   private readonly deletedNamespaces: string[] = [];
   private readonly rng: Rng;
   /** Per HPA: its last sync and the recommendations of the scale-down window. */
-  private readonly hpaSyncs = new Map<string, { atMs: number; recommendations: Array<{ atMs: number; replicas: number }> }>();
+  private readonly hpaSyncs = new Map<
+    string,
+    { atMs: number; recommendations: Array<{ atMs: number; replicas: number }> }
+  >();
 
   constructor(
     private readonly store: ObjectStore,
@@ -70,9 +78,11 @@ export class Controllers {
         if (!deps) this.dependents.set(o.uid, (deps = new Map()));
         deps.set(refId(ref), ref);
       }
-      if (e.type === 'DELETED' && deps?.size === 0) this.dependents.delete(o.uid);
+      if (e.type === 'DELETED' && deps?.size === 0)
+        this.dependents.delete(o.uid);
     }
-    if (e.type === 'DELETED' && m.uid && this.dependents.has(m.uid)) this.gcQueue.push(m.uid);
+    if (e.type === 'DELETED' && m.uid && this.dependents.has(m.uid))
+      this.gcQueue.push(m.uid);
     const owner = m.ownerReferences?.find(o => o.controller);
     switch (e.key) {
       case 'pods':
@@ -90,7 +100,8 @@ export class Controllers {
         else {
           const k = workloadKey(e.obj.kind, ns, ref.name);
           const model = this.models.get(k);
-          if (model && !model.configured && model.pods.size === 0) this.models.delete(k);
+          if (model && !model.configured && model.pods.size === 0)
+            this.models.delete(k);
         }
         break;
       case 'nodes':
@@ -106,28 +117,43 @@ export class Controllers {
   }
 
   private markOwner(kind: string, ns: string, name: string): void {
-    if (kind === 'ReplicaSet') this.dirty.add(refId({ key: RS, namespace: ns, name }));
-    else if (kind === 'Deployment') this.dirty.add(refId({ key: DEPLOY, namespace: ns, name }));
-    else if (kind === 'StatefulSet') this.dirty.add(refId({ key: STS, namespace: ns, name }));
+    if (kind === 'ReplicaSet')
+      this.dirty.add(refId({ key: RS, namespace: ns, name }));
+    else if (kind === 'Deployment')
+      this.dirty.add(refId({ key: DEPLOY, namespace: ns, name }));
+    else if (kind === 'StatefulSet')
+      this.dirty.add(refId({ key: STS, namespace: ns, name }));
   }
 
   /** Marks every workload dirty (e.g. after start-up). */
   markAll(): void {
     for (const key of [DEPLOY, STS, RS]) {
       for (const o of this.store.list(key)) {
-        this.dirty.add(refId({ key, namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' }));
+        this.dirty.add(
+          refId({
+            key,
+            namespace: o.metadata.namespace ?? '',
+            name: o.metadata.name ?? '',
+          }),
+        );
       }
     }
   }
 
   hasWork(): boolean {
-    return this.dirty.size > 0 || this.gcQueue.length > 0 || this.enrolQueue.length > 0 || this.deletedNamespaces.length > 0;
+    return (
+      this.dirty.size > 0 ||
+      this.gcQueue.length > 0 ||
+      this.enrolQueue.length > 0 ||
+      this.deletedNamespaces.length > 0
+    );
   }
 
   /** Runs until nothing is left to do (bounded). */
   reconcile(): void {
     for (let round = 0; round < 50 && this.hasWork(); round++) {
-      while (this.deletedNamespaces.length) this.deleteNamespaceContents(this.deletedNamespaces.shift()!);
+      while (this.deletedNamespaces.length)
+        this.deleteNamespaceContents(this.deletedNamespaces.shift()!);
       while (this.gcQueue.length) this.collect(this.gcQueue.shift()!);
       while (this.enrolQueue.length) this.enrolPod(this.enrolQueue.shift()!);
       const batch = [...this.dirty];
@@ -153,7 +179,8 @@ export class Controllers {
       if (!def.namespaced || def.virtual) continue;
       const key = resourceKey(def);
       for (const o of this.store.list(key, ns)) {
-        if (this.store.get(key, ns, o.metadata.name!)) this.store.delete(key, ns, o.metadata.name!);
+        if (this.store.get(key, ns, o.metadata.name!))
+          this.store.delete(key, ns, o.metadata.name!);
       }
     }
   }
@@ -171,7 +198,11 @@ export class Controllers {
   }
 
   private modelFor(obj: KObject): WorkloadModel {
-    const k = workloadKey(obj.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    const k = workloadKey(
+      obj.kind,
+      obj.metadata.namespace ?? '',
+      obj.metadata.name ?? '',
+    );
     let m = this.models.get(k);
     if (!m) {
       m = modelFromObject(obj);
@@ -186,7 +217,9 @@ export class Controllers {
     const owner = pod.metadata.ownerReferences?.find(o => o.controller);
     if (owner?.kind === 'ReplicaSet') {
       const rs = this.store.get(RS, ns, owner.name);
-      const dOwner = rs?.metadata.ownerReferences?.find(o => o.controller && o.kind === 'Deployment');
+      const dOwner = rs?.metadata.ownerReferences?.find(
+        o => o.controller && o.kind === 'Deployment',
+      );
       const d = dOwner && this.store.get(DEPLOY, ns, dOwner.name);
       if (d) return this.modelFor(d);
       if (rs) return this.modelFor(rs);
@@ -221,16 +254,32 @@ export class Controllers {
     return this.lifecycle.get(pod.metadata.namespace!, pod.metadata.name!);
   }
 
-  private createPod(owner: KObject, name: string, template: unknown, labels: Record<string, string>): void {
-    const pod = this.store.create('pods', podFromTemplate(template, name, owner.metadata.namespace!, owner, labels));
+  private createPod(
+    owner: KObject,
+    name: string,
+    template: unknown,
+    labels: Record<string, string>,
+  ): void {
+    const pod = this.store.create(
+      'pods',
+      podFromTemplate(template, name, owner.metadata.namespace!, owner, labels),
+    );
     this.lifecycle.enrol(pod, this.workloadOfPod(pod), this.now());
   }
 
-  private writeStatus(key: string, obj: KObject, status: Record<string, unknown>): void {
+  private writeStatus(
+    key: string,
+    obj: KObject,
+    status: Record<string, unknown>,
+  ): void {
     const cur = JSON.stringify(obj.status ?? {});
     const clean = JSON.parse(JSON.stringify(status));
     if (JSON.stringify(clean) === cur) return;
-    this.store.update(key, { ...obj, metadata: { ...obj.metadata, resourceVersion: undefined }, status: clean });
+    this.store.update(key, {
+      ...obj,
+      metadata: { ...obj.metadata, resourceVersion: undefined },
+      status: clean,
+    });
   }
 
   private reconcileDeployment(ref: Ref): void {
@@ -240,33 +289,59 @@ export class Controllers {
     const desired: number = d.spec?.replicas ?? 1;
     const hash = templateHash(d.spec?.template);
     const owned = this.ownedBy(RS, d);
-    let current = owned.find(rs => rs.metadata.labels?.['pod-template-hash'] === hash);
+    let current = owned.find(
+      rs => rs.metadata.labels?.['pod-template-hash'] === hash,
+    );
     const paused = d.spec?.paused === true;
     if (!current && !paused) {
       const revision =
-        Math.max(0, ...owned.map(rs => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0))) + 1;
+        Math.max(
+          0,
+          ...owned.map(rs =>
+            Number(
+              rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ??
+                0,
+            ),
+          ),
+        ) + 1;
       const template = structuredClone(d.spec?.template ?? {});
-      template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash } };
+      template.metadata = {
+        ...(template.metadata ?? {}),
+        labels: {
+          ...(template.metadata?.labels ?? {}),
+          'pod-template-hash': hash,
+        },
+      };
       current = this.store.create(RS, {
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
         metadata: {
           name: `${d.metadata.name}-${hash}`,
           namespace: d.metadata.namespace,
-          labels: { ...(d.spec?.template?.metadata?.labels ?? {}), 'pod-template-hash': hash },
+          labels: {
+            ...(d.spec?.template?.metadata?.labels ?? {}),
+            'pod-template-hash': hash,
+          },
           annotations: {
             'deployment.kubernetes.io/desired-replicas': String(desired),
-            'deployment.kubernetes.io/max-replicas': String(desired + Math.ceil(desired * 0.25)),
+            'deployment.kubernetes.io/max-replicas': String(
+              desired + Math.ceil(desired * 0.25),
+            ),
             'deployment.kubernetes.io/revision': String(revision),
           },
           ownerReferences: [ownerRef(d)],
         },
         spec: {
           // Rolling from older ReplicaSets: the new one grows as `rollingReplicas` allows.
-          replicas: owned.some(rs => (rs.spec?.replicas ?? 0) > 0) ? 0 : desired,
+          replicas: owned.some(rs => (rs.spec?.replicas ?? 0) > 0)
+            ? 0
+            : desired,
           selector: {
             ...d.spec?.selector,
-            matchLabels: { ...(d.spec?.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
+            matchLabels: {
+              ...(d.spec?.selector?.matchLabels ?? {}),
+              'pod-template-hash': hash,
+            },
           },
           template,
         },
@@ -283,7 +358,10 @@ export class Controllers {
             metadata: {
               ...rs.metadata,
               resourceVersion: undefined,
-              annotations: { ...(rs.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(desired) },
+              annotations: {
+                ...(rs.metadata.annotations ?? {}),
+                'deployment.kubernetes.io/desired-replicas': String(desired),
+              },
             },
             spec: { ...rs.spec, replicas: want },
           });
@@ -297,24 +375,42 @@ export class Controllers {
     for (const rs of this.ownedBy(RS, d)) {
       for (const p of this.ownedBy('pods', rs)) {
         replicas++;
-        if (rs === current || rs.metadata.name === current?.metadata.name) updated++;
+        if (rs === current || rs.metadata.name === current?.metadata.name)
+          updated++;
         if (this.podRuntime(p)?.ready) ready++;
       }
     }
     const maxUnavailable = Math.floor(desired * 0.25);
     const availableOk = ready >= desired - maxUnavailable;
-    const complete = updated === desired && ready === desired && replicas === desired;
+    const complete =
+      updated === desired && ready === desired && replicas === desired;
     const now = isoSeconds(this.now());
-    const prev: { type: string; status: string; reason: string; lastUpdateTime: string; lastTransitionTime: string; message: string }[] =
-      d.status?.conditions ?? [];
-    const cond = (type: string, status: string, reason: string, message: string) => {
+    const prev: {
+      type: string;
+      status: string;
+      reason: string;
+      lastUpdateTime: string;
+      lastTransitionTime: string;
+      message: string;
+    }[] = d.status?.conditions ?? [];
+    const cond = (
+      type: string,
+      status: string,
+      reason: string,
+      message: string,
+    ) => {
       const p = prev.find(c => c.type === type);
-      const same = p && p.status === status && p.reason === reason && p.message === message;
+      const same =
+        p &&
+        p.status === status &&
+        p.reason === reason &&
+        p.message === message;
       return {
         type,
         status,
         lastUpdateTime: same ? p!.lastUpdateTime : now,
-        lastTransitionTime: p && p.status === status ? p.lastTransitionTime : now,
+        lastTransitionTime:
+          p && p.status === status ? p.lastTransitionTime : now,
         reason,
         message,
       };
@@ -329,18 +425,42 @@ export class Controllers {
       ...(desired - ready > 0 ? { unavailableReplicas: desired - ready } : {}),
       conditions: [
         availableOk
-          ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
-          : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
+          ? cond(
+              'Available',
+              'True',
+              'MinimumReplicasAvailable',
+              'Deployment has minimum availability.',
+            )
+          : cond(
+              'Available',
+              'False',
+              'MinimumReplicasUnavailable',
+              'Deployment does not have minimum availability.',
+            ),
         complete
-          ? cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`)
-          : cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`),
+          ? cond(
+              'Progressing',
+              'True',
+              'NewReplicaSetAvailable',
+              `ReplicaSet "${rsName}" has successfully progressed.`,
+            )
+          : cond(
+              'Progressing',
+              'True',
+              'ReplicaSetUpdated',
+              `ReplicaSet "${rsName}" is progressing.`,
+            ),
       ],
     };
     if (replicas === 0 && !status.readyReplicas) {
       delete (status as Record<string, unknown>).readyReplicas;
       delete (status as Record<string, unknown>).availableReplicas;
     }
-    this.writeStatus(DEPLOY, this.store.get(DEPLOY, ref.namespace, ref.name)!, status);
+    this.writeStatus(
+      DEPLOY,
+      this.store.get(DEPLOY, ref.namespace, ref.name)!,
+      status,
+    );
   }
 
   /**
@@ -350,33 +470,58 @@ export class Controllers {
    * the new ReplicaSet grows as far as the surge allows and the old ones shrink as far as the
    * Ready pods allow (their not-Ready pods first). `Recreate` replaces them all at once.
    */
-  private rollingReplicas(d: KObject, current: KObject, owned: KObject[], desired: number): Map<string, number> {
+  private rollingReplicas(
+    d: KObject,
+    current: KObject,
+    owned: KObject[],
+    desired: number,
+  ): Map<string, number> {
     const wants = new Map<string, number>();
-    const old = owned.filter(rs => rs.metadata.name !== current.metadata.name && (rs.spec?.replicas ?? 0) > 0);
+    const old = owned.filter(
+      rs =>
+        rs.metadata.name !== current.metadata.name &&
+        (rs.spec?.replicas ?? 0) > 0,
+    );
     if (old.length === 0 || d.spec?.strategy?.type === 'Recreate') {
       wants.set(current.metadata.name!, desired);
       return wants;
     }
     const rolling = d.spec?.strategy?.rollingUpdate ?? {};
     let maxSurge = intOrPercent(rolling.maxSurge ?? '25%', desired, Math.ceil);
-    const maxUnavailable = intOrPercent(rolling.maxUnavailable ?? '25%', desired, Math.floor);
+    const maxUnavailable = intOrPercent(
+      rolling.maxUnavailable ?? '25%',
+      desired,
+      Math.floor,
+    );
     if (maxSurge === 0 && maxUnavailable === 0) maxSurge = 1;
     // Ready pods a ReplicaSet keeps (pods above its replicas are about to go).
     const readyOf = (rs: KObject) =>
-      Math.min(rs.spec?.replicas ?? 0, this.ownedBy('pods', rs).filter(p => this.podRuntime(p)?.ready).length);
+      Math.min(
+        rs.spec?.replicas ?? 0,
+        this.ownedBy('pods', rs).filter(p => this.podRuntime(p)?.ready).length,
+      );
     const oldTotal = old.reduce((sum, rs) => sum + (rs.spec?.replicas ?? 0), 0);
     const newNow = Math.min(current.spec?.replicas ?? 0, desired);
-    const newWant = Math.min(desired, Math.max(newNow, desired + maxSurge - oldTotal));
+    const newWant = Math.min(
+      desired,
+      Math.max(newNow, desired + maxSurge - oldTotal),
+    );
     wants.set(current.metadata.name!, newWant);
     // Old pods may go while the Ready pods stay at desired - maxUnavailable or more.
-    const ready = readyOf(current) + old.reduce((sum, rs) => sum + readyOf(rs), 0);
+    const ready =
+      readyOf(current) + old.reduce((sum, rs) => sum + readyOf(rs), 0);
     let removable = Math.max(0, ready - (desired - maxUnavailable));
     // Not-Ready old pods do not count as available: they can always go.
-    for (const rs of old) removable += Math.max(0, (rs.spec?.replicas ?? 0) - readyOf(rs));
+    for (const rs of old)
+      removable += Math.max(0, (rs.spec?.replicas ?? 0) - readyOf(rs));
     const oldest = [...old].sort(
       (a, b) =>
-        Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) -
-        Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0),
+        Number(
+          a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0,
+        ) -
+        Number(
+          b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0,
+        ),
     );
     // Never fewer pods than desired - maxUnavailable, counting the new ones asked for.
     let excess = Math.max(0, oldTotal + newWant - (desired - maxUnavailable));
@@ -421,7 +566,10 @@ export class Controllers {
         this.createPod(rs, name, rs.spec?.template, {});
       }
     } else if (pods.length > desired) {
-      for (const p of this.deletionOrder(pods).slice(0, pods.length - desired)) {
+      for (const p of this.deletionOrder(pods).slice(
+        0,
+        pods.length - desired,
+      )) {
         this.store.delete('pods', ref.namespace, p.metadata.name!);
       }
     }
@@ -430,7 +578,9 @@ export class Controllers {
     const selector = fromLabelSelectorObject(rs.spec?.selector);
     this.writeStatus(RS, rs, {
       replicas: pods.length,
-      fullyLabeledReplicas: pods.filter(p => matchesLabels(selector, p.metadata.labels)).length,
+      fullyLabeledReplicas: pods.filter(p =>
+        matchesLabels(selector, p.metadata.labels),
+      ).length,
       ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
       observedGeneration: rs.metadata.generation,
     });
@@ -443,14 +593,17 @@ export class Controllers {
     const name = s.metadata.name!;
     const desired: number = s.spec?.replicas ?? 1;
     const revision = `${name}-${templateHash(s.spec?.template)}`;
-    const ordered = (s.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+    const ordered =
+      (s.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
     const byOrdinal = new Map<number, KObject>();
     for (const p of this.ownedBy('pods', s)) {
       const ord = Number(p.metadata.name!.slice(name.length + 1));
       if (Number.isInteger(ord)) byOrdinal.set(ord, p);
     }
     // scale in: highest ordinals first (deletion is immediate here)
-    for (const [ord, p] of [...byOrdinal.entries()].sort((a, b) => b[0] - a[0])) {
+    for (const [ord, p] of [...byOrdinal.entries()].sort(
+      (a, b) => b[0] - a[0],
+    )) {
       if (ord >= desired) {
         this.store.delete('pods', ref.namespace, p.metadata.name!);
         byOrdinal.delete(ord);
@@ -501,66 +654,110 @@ export class Controllers {
     const now = this.now();
     for (const h of this.store.list(HPA)) {
       const ref = h.spec?.scaleTargetRef ?? {};
-      const key = ({ StatefulSet: STS, Deployment: DEPLOY } as Record<string, string | undefined>)[ref.kind];
+      const key = (
+        { StatefulSet: STS, Deployment: DEPLOY } as Record<
+          string,
+          string | undefined
+        >
+      )[ref.kind];
       let target = key && this.store.get(key, h.metadata.namespace, ref.name);
       if (!key || !target) continue;
-      const uid = h.metadata.uid ?? `${h.metadata.namespace}/${h.metadata.name}`;
+      const uid =
+        h.metadata.uid ?? `${h.metadata.namespace}/${h.metadata.name}`;
       const last = this.hpaSyncs.get(uid);
       if (!last || now - last.atMs >= HPA_SYNC_MS) {
         const current = target.spec?.replicas ?? 0;
         // As the real controller: a new HPA's window starts with the current replicas.
-        const recommendations = (last?.recommendations ?? [{ atMs: now, replicas: current }]).filter(
-          r => now - r.atMs < HPA_DOWNSCALE_WINDOW_MS,
-        );
+        const recommendations = (
+          last?.recommendations ?? [{ atMs: now, replicas: current }]
+        ).filter(r => now - r.atMs < HPA_DOWNSCALE_WINDOW_MS);
         const wanted = this.hpaRecommendation(h, target, current);
         let desired = current;
         if (wanted !== undefined && current > 0) {
           recommendations.push({ atMs: now, replicas: wanted });
           // Scale-down stabilisation: the highest recommendation of the window.
           desired = Math.max(...recommendations.map(r => r.replicas));
-          desired = Math.min(h.spec?.maxReplicas ?? desired, Math.max(h.spec?.minReplicas ?? 1, desired));
+          desired = Math.min(
+            h.spec?.maxReplicas ?? desired,
+            Math.max(h.spec?.minReplicas ?? 1, desired),
+          );
         }
         this.hpaSyncs.set(uid, { atMs: now, recommendations });
         if (desired !== current) {
-          this.store.update(key, { ...target, spec: { ...target.spec, replicas: desired } });
+          this.store.update(key, {
+            ...target,
+            spec: { ...target.spec, replicas: desired },
+          });
           target = this.store.get(key, h.metadata.namespace, ref.name)!;
         }
       }
       const current = target.status?.replicas ?? 0;
       const desired = target.spec?.replicas ?? current;
-      if (h.status?.currentReplicas === current && h.status?.desiredReplicas === desired && h.status?.observedGeneration === h.metadata.generation) continue;
-      this.writeStatus(HPA, h, { ...(h.status ?? {}), observedGeneration: h.metadata.generation, currentReplicas: current, desiredReplicas: desired });
+      if (
+        h.status?.currentReplicas === current &&
+        h.status?.desiredReplicas === desired &&
+        h.status?.observedGeneration === h.metadata.generation
+      )
+        continue;
+      this.writeStatus(HPA, h, {
+        ...(h.status ?? {}),
+        observedGeneration: h.metadata.generation,
+        currentReplicas: current,
+        desiredReplicas: desired,
+      });
     }
   }
 
   /** Replicas a CPU-utilisation HPA asks for now; undefined without such a metric or ready pods. */
-  private hpaRecommendation(h: KObject, target: KObject, current: number): number | undefined {
+  private hpaRecommendation(
+    h: KObject,
+    target: KObject,
+    current: number,
+  ): number | undefined {
     const metric = (h.spec?.metrics ?? []).find(
-      (m: { type?: string; resource?: { name?: string; target?: { type?: string } } }) =>
-        m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization',
+      (m: {
+        type?: string;
+        resource?: { name?: string; target?: { type?: string } };
+      }) =>
+        m.type === 'Resource' &&
+        m.resource?.name === 'cpu' &&
+        m.resource?.target?.type === 'Utilization',
     );
-    const targetUtilization = Number(metric?.resource?.target?.averageUtilization);
+    const targetUtilization = Number(
+      metric?.resource?.target?.averageUtilization,
+    );
     if (!(targetUtilization > 0)) return undefined;
     const selector = fromLabelSelectorObject(target.spec?.selector ?? {});
     let used = 0;
     let requested = 0;
     for (const pod of this.store.list('pods', target.metadata.namespace)) {
-      if (!matchesLabels(selector, pod.metadata.labels) || pod.metadata.deletionTimestamp) continue;
+      if (
+        !matchesLabels(selector, pod.metadata.labels) ||
+        pod.metadata.deletionTimestamp
+      )
+        continue;
       const rt = this.podRuntime(pod);
       if (!rt?.ready) continue;
       used += rt.load.cpuCores;
-      requested += parseQuantity(pod.spec?.containers?.[0]?.resources?.requests?.cpu ?? 0);
+      requested += parseQuantity(
+        pod.spec?.containers?.[0]?.resources?.requests?.cpu ?? 0,
+      );
     }
     if (!(requested > 0)) return undefined;
-    const ratio = (used / requested) * 100 / targetUtilization;
+    const ratio = ((used / requested) * 100) / targetUtilization;
     if (Math.abs(ratio - 1) <= HPA_TOLERANCE) return current;
     return Math.ceil(ratio * current);
   }
 }
 
 /** `maxSurge` / `maxUnavailable`: an integer, or a percentage of `desired` rounded as given. */
-function intOrPercent(value: unknown, desired: number, round: (x: number) => number): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, Math.floor(value));
+function intOrPercent(
+  value: unknown,
+  desired: number,
+  round: (x: number) => number,
+): number {
+  if (typeof value === 'number' && Number.isFinite(value))
+    return Math.max(0, Math.floor(value));
   const m = /^(\d+)%$/.exec(String(value));
   return m ? Math.max(0, round((Number(m[1]) * desired) / 100)) : 0;
 }

@@ -8,7 +8,8 @@ function newSim() {
   return new ClusterSim(config, createManualClock(START));
 }
 
-const replicas = (sim: ClusterSim) => sim.store.get('apps/deployments', 'shop', 'web')!.spec.replicas;
+const replicas = (sim: ClusterSim) =>
+  sim.store.get('apps/deployments', 'shop', 'web')!.spec.replicas;
 
 function hpa(targetUtilization: number, min = 1, max = 10) {
   return {
@@ -16,10 +17,25 @@ function hpa(targetUtilization: number, min = 1, max = 10) {
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: 'web', namespace: 'shop' },
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      scaleTargetRef: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'web',
+      },
       minReplicas: min,
       maxReplicas: max,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: targetUtilization } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: {
+              type: 'Utilization',
+              averageUtilization: targetUtilization,
+            },
+          },
+        },
+      ],
     },
   };
 }
@@ -35,7 +51,11 @@ describe('the simulated HPA controller', () => {
     expect(replicas(sim)).toBeGreaterThan(2);
     for (let s = 0; s < 120; s += 15) sim.advance(15);
     expect(replicas(sim)).toBe(5); // capped at maxReplicas
-    const status = sim.store.get('autoscaling/horizontalpodautoscalers', 'shop', 'web')!.status;
+    const status = sim.store.get(
+      'autoscaling/horizontalpodautoscalers',
+      'shop',
+      'web',
+    )!.status;
     expect(status).toMatchObject({ desiredReplicas: 5 });
 
     // Demand falls to almost nothing: the HPA holds for the stabilisation window, then scales in.

@@ -1,5 +1,9 @@
 /** Builders for the objects the simulator creates (pure: inputs in, JSON out). */
-import type { NamespaceConfig, NodePoolConfig, WorkloadConfig } from '../config/types';
+import type {
+  NamespaceConfig,
+  NodePoolConfig,
+  WorkloadConfig,
+} from '../config/types';
 import type { KObject, OwnerReference } from '../api/types';
 import { hashString } from '../util/rng';
 
@@ -13,13 +17,19 @@ export function namespaceObject(ns: NamespaceConfig): KObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: ns.name, labels: { 'kubernetes.io/metadata.name': ns.name, ...ns.labels } },
+    metadata: {
+      name: ns.name,
+      labels: { 'kubernetes.io/metadata.name': ns.name, ...ns.labels },
+    },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   };
 }
 
-export function nodeObjects(pools: NodePoolConfig[], gitVersion: string): KObject[] {
+export function nodeObjects(
+  pools: NodePoolConfig[],
+  gitVersion: string,
+): KObject[] {
   const out: KObject[] = [];
   let ipIndex = 10;
   for (const pool of pools) {
@@ -85,8 +95,11 @@ export function nodeObjects(pools: NodePoolConfig[], gitVersion: string): KObjec
 
 /** The Deployment or StatefulSet manifest for a configured workload. */
 export function workloadObject(w: WorkloadConfig): KObject {
-  const resources: Record<string, Record<string, string>> = { requests: { ...w.resources.requests } };
-  if (Object.keys(w.resources.limits).length > 0) resources.limits = { ...w.resources.limits };
+  const resources: Record<string, Record<string, string>> = {
+    requests: { ...w.resources.requests },
+  };
+  if (Object.keys(w.resources.limits).length > 0)
+    resources.limits = { ...w.resources.limits };
   const template = {
     metadata: { labels: { ...w.labels } },
     spec: {
@@ -94,7 +107,9 @@ export function workloadObject(w: WorkloadConfig): KObject {
         {
           name: w.containerName,
           image: w.image,
-          ports: [{ name: 'http', containerPort: w.containerPort, protocol: 'TCP' }],
+          ports: [
+            { name: 'http', containerPort: w.containerPort, protocol: 'TCP' },
+          ],
           resources,
           readinessProbe: {
             httpGet: { path: '/healthz', port: w.containerPort },
@@ -132,7 +147,10 @@ export function workloadObject(w: WorkloadConfig): KObject {
     spec: {
       replicas: w.replicas,
       selector,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      },
       template,
     },
   };
@@ -181,7 +199,9 @@ export function podFromTemplate(
       name,
       namespace,
       labels: { ...(template?.metadata?.labels ?? {}), ...extraLabels },
-      ...(template?.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+      ...(template?.metadata?.annotations
+        ? { annotations: { ...template.metadata.annotations } }
+        : {}),
       ownerReferences: [ownerRef(owner)],
     },
     spec: {
@@ -206,7 +226,12 @@ export function qosClass(spec: any): string {
     const req = c.resources?.requests ?? {};
     const lim = c.resources?.limits ?? {};
     if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    if (!lim.cpu || !lim.memory || (req.cpu && req.cpu !== lim.cpu) || (req.memory && req.memory !== lim.memory)) {
+    if (
+      !lim.cpu ||
+      !lim.memory ||
+      (req.cpu && req.cpu !== lim.cpu) ||
+      (req.memory && req.memory !== lim.memory)
+    ) {
       guaranteed = false;
     }
   }
@@ -226,14 +251,23 @@ export interface PodPhaseInfo {
   ready: boolean;
   /** Of the first container: restarts and its last termination (e.g. OOMKilled). */
   restartCount?: number;
-  lastTermination?: { reason: string; exitCode: number; startedAtMs?: number; finishedAtMs: number };
+  lastTermination?: {
+    reason: string;
+    exitCode: number;
+    startedAtMs?: number;
+    finishedAtMs: number;
+  };
   /** Why the last in-place resize could not be applied (`PodResizePending`, Infeasible). */
   resizeInfeasible?: string;
 }
 
 /** The pod's status for its lifecycle stage. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function podStatus(pod: KObject, info: PodPhaseInfo, nowMs: number): any {
+export function podStatus(
+  pod: KObject,
+  info: PodPhaseInfo,
+  nowMs: number,
+): any {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const containers: any[] = pod.spec?.containers ?? [];
   const t = (ms?: number) => (ms === undefined ? undefined : isoSeconds(ms));
@@ -254,30 +288,89 @@ export function podStatus(pod: KObject, info: PodPhaseInfo, nowMs: number): any 
     };
   }
   const readyStatus = info.ready ? 'True' : 'False';
-  const readyReason = info.ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.map(c => c.name).join(' ')}]` };
+  const readyReason = info.ready
+    ? {}
+    : {
+        reason: 'ContainersNotReady',
+        message: `containers with unready status: [${containers
+          .map(c => c.name)
+          .join(' ')}]`,
+      };
   const readyTime = info.ready ? info.readyAtMs : info.scheduledAtMs;
   return {
     phase: info.started ? 'Running' : 'Pending',
     qosClass: pod.status?.qosClass,
     hostIP: info.hostIP,
     hostIPs: info.hostIP ? [{ ip: info.hostIP }] : undefined,
-    ...(info.started ? { podIP: info.podIP, podIPs: [{ ip: info.podIP }] } : {}),
+    ...(info.started
+      ? { podIP: info.podIP, podIPs: [{ ip: info.podIP }] }
+      : {}),
     startTime: t(info.scheduledAtMs),
     conditions: [
-      { type: 'PodReadyToStartContainers', status: info.started ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t(info.started ? info.startedAtMs : info.scheduledAtMs) },
-      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: t(info.scheduledAtMs) },
-      { type: 'Ready', status: readyStatus, lastProbeTime: null, lastTransitionTime: t(readyTime), ...readyReason },
-      { type: 'ContainersReady', status: readyStatus, lastProbeTime: null, lastTransitionTime: t(readyTime), ...readyReason },
-      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t(info.scheduledAtMs) },
+      {
+        type: 'PodReadyToStartContainers',
+        status: info.started ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: t(
+          info.started ? info.startedAtMs : info.scheduledAtMs,
+        ),
+      },
+      {
+        type: 'Initialized',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: t(info.scheduledAtMs),
+      },
+      {
+        type: 'Ready',
+        status: readyStatus,
+        lastProbeTime: null,
+        lastTransitionTime: t(readyTime),
+        ...readyReason,
+      },
+      {
+        type: 'ContainersReady',
+        status: readyStatus,
+        lastProbeTime: null,
+        lastTransitionTime: t(readyTime),
+        ...readyReason,
+      },
+      {
+        type: 'PodScheduled',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: t(info.scheduledAtMs),
+      },
       ...(info.resizeInfeasible
-        ? [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: info.resizeInfeasible, lastProbeTime: null, lastTransitionTime: t(nowMs) }]
+        ? [
+            {
+              type: 'PodResizePending',
+              status: 'True',
+              reason: 'Infeasible',
+              message: info.resizeInfeasible,
+              lastProbeTime: null,
+              lastTransitionTime: t(nowMs),
+            },
+          ]
         : []),
     ],
     containerStatuses: containers.map((c, i) => ({
       name: c.name,
       image: c.image,
-      imageID: `${c.image}@sha256:${hashString(String(c.image)).toString(16).padStart(8, '0').repeat(8)}`,
-      ...(info.started ? { containerID: `containerd://${hashString(`${pod.metadata.uid}/${c.name}`).toString(16).padStart(8, '0').repeat(8)}` } : {}),
+      imageID: `${c.image}@sha256:${hashString(String(c.image))
+        .toString(16)
+        .padStart(8, '0')
+        .repeat(8)}`,
+      ...(info.started
+        ? {
+            containerID: `containerd://${hashString(
+              `${pod.metadata.uid}/${c.name}`,
+            )
+              .toString(16)
+              .padStart(8, '0')
+              .repeat(8)}`,
+          }
+        : {}),
       ready: info.ready,
       started: info.started,
       restartCount: i === 0 ? info.restartCount ?? 0 : 0,

@@ -20,11 +20,18 @@ describe('memory limits', () => {
     sim.setDemandOverride('shop', 'web', 2000);
     sim.advance(2);
     const pods = webPods(sim);
-    const killed = pods.filter(p => p.status.containerStatuses[0].restartCount > 0);
+    const killed = pods.filter(
+      p => p.status.containerStatuses[0].restartCount > 0,
+    );
     expect(killed.length).toBeGreaterThan(0);
     const status = killed[0].status.containerStatuses[0];
-    expect(status.lastState.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
-    expect(Date.parse(status.lastState.terminated.finishedAt)).toBeLessThanOrEqual(sim.now());
+    expect(status.lastState.terminated).toMatchObject({
+      reason: 'OOMKilled',
+      exitCode: 137,
+    });
+    expect(
+      Date.parse(status.lastState.terminated.finishedAt),
+    ).toBeLessThanOrEqual(sim.now());
     expect(status.ready).toBe(false);
     expect(killed[0].spec.containers[0].resources).toEqual({
       requests: { cpu: '500m', memory: '256Mi' },
@@ -35,7 +42,9 @@ describe('memory limits', () => {
     sim.advance(31);
     const again = sim.store.get('pods', 'shop', killed[0].metadata.name!)!;
     expect(again.status.containerStatuses[0].ready).toBe(true);
-    expect(again.status.containerStatuses[0].lastState.terminated.reason).toBe('OOMKilled');
+    expect(again.status.containerStatuses[0].lastState.terminated.reason).toBe(
+      'OOMKilled',
+    );
   });
 
   it('kills nothing unless cluster.enforceMemoryLimits is on', () => {
@@ -43,7 +52,10 @@ describe('memory limits', () => {
     sim.setDemandOverride('shop', 'web', 2000);
     sim.advance(5);
     for (const p of webPods(sim)) {
-      expect(p.status.containerStatuses[0]).toMatchObject({ restartCount: 0, lastState: {} });
+      expect(p.status.containerStatuses[0]).toMatchObject({
+        restartCount: 0,
+        lastState: {},
+      });
     }
   });
 });

@@ -5,11 +5,21 @@
 import type { KObject } from '../api/types';
 import type { ObjectStore } from '../store/store';
 import type { FaultInjector } from '../faults/faults';
-import { newPodLoadState, stepIdlePod, stepReadyPods, type LoadParams, type PodLoadState } from '../load/podModel';
+import {
+  newPodLoadState,
+  stepIdlePod,
+  stepReadyPods,
+  type LoadParams,
+  type PodLoadState,
+} from '../load/podModel';
 import { podRequests, Scheduler } from './scheduler';
 import { podStatus } from './objects';
 import { parseQuantity } from '../util/quantity';
-import { podParams, type PodRuntime, type WorkloadModel } from './workloadModel';
+import {
+  podParams,
+  type PodRuntime,
+  type WorkloadModel,
+} from './workloadModel';
 
 /** Seconds from scheduling to a running container (image pull + sandbox), capped by start-up. */
 const CONTAINER_START_SECONDS = 2;
@@ -78,7 +88,8 @@ export class PodLifecycle {
     rt.nodeName = node;
     rt.hostIP = this.scheduler.nodeIp(node);
     rt.scheduledAtMs = nowMs;
-    rt.startedAtMs = nowMs + Math.min(CONTAINER_START_SECONDS, rt.startupSeconds) * 1000;
+    rt.startedAtMs =
+      nowMs + Math.min(CONTAINER_START_SECONDS, rt.startupSeconds) * 1000;
     rt.readyAtMs = nowMs + rt.startupSeconds * 1000;
     rt.unschedulableMessage = undefined;
   }
@@ -155,7 +166,11 @@ export class PodLifecycle {
   }
 
   /** Integrates the load of every workload over [tMs, tMs + dtMs). */
-  integrate(workloads: Iterable<WorkloadModel>, tMs: number, dtMs: number): void {
+  integrate(
+    workloads: Iterable<WorkloadModel>,
+    tMs: number,
+    dtMs: number,
+  ): void {
     const dt = dtMs / 1000;
     const mid = tMs + dtMs / 2;
     for (const w of workloads) {
@@ -175,13 +190,20 @@ export class PodLifecycle {
           if (group) group.push(p.load);
           else ready.set(p.params, [p.load]);
           readyCount++;
-        } else if (p.started) w.totals.cpuSeconds += stepIdlePod(p.params, p.load, dt);
+        } else if (p.started)
+          w.totals.cpuSeconds += stepIdlePod(p.params, p.load, dt);
       }
       if (readyCount === 0) w.unservedRequests += demand * dt;
       else {
         const faults = this.faults.forWorkload(w.namespace, w.name);
         for (const [params, loads] of ready) {
-          const t = stepReadyPods(params, (demand * loads.length) / readyCount, loads, dt, faults);
+          const t = stepReadyPods(
+            params,
+            (demand * loads.length) / readyCount,
+            loads,
+            dt,
+            faults,
+          );
           w.totals.ok += t.ok;
           w.totals.error += t.error;
           w.totals.shed += t.shed;
@@ -217,7 +239,9 @@ export class PodLifecycle {
         const cpu = usage.cpu - rt.requests.cpu + requests.cpu;
         const memory = usage.memory - rt.requests.memory + requests.memory;
         if (cpu > capacity.cpu + 1e-9 || memory > capacity.memory + 1e-3) {
-          const message = `Node didn't have enough capacity: ${cpu > capacity.cpu + 1e-9 ? 'cpu' : 'memory'}`;
+          const message = `Node didn't have enough capacity: ${
+            cpu > capacity.cpu + 1e-9 ? 'cpu' : 'memory'
+          }`;
           rt.resizeInfeasible = message;
           this.writeStatus(rt, nowMs);
           return { applied: false, message };
@@ -245,7 +269,12 @@ export class PodLifecycle {
    */
   private oomKill(rt: PodRuntime, nowMs: number): void {
     rt.restartCount = (rt.restartCount ?? 0) + 1;
-    rt.lastTermination = { reason: 'OOMKilled', exitCode: 137, startedAtMs: rt.startedAtMs, finishedAtMs: nowMs };
+    rt.lastTermination = {
+      reason: 'OOMKilled',
+      exitCode: 137,
+      startedAtMs: rt.startedAtMs,
+      finishedAtMs: nowMs,
+    };
     rt.ready = false;
     rt.startedAtMs = nowMs;
     rt.readyAtMs = nowMs + rt.startupSeconds * 1000;
@@ -267,7 +296,10 @@ function cpuOf(spec: any): { cpuRequest?: number; cpuLimit?: number } {
       return undefined;
     }
   };
-  return { cpuRequest: q(resources.requests?.cpu), cpuLimit: q(resources.limits?.cpu) };
+  return {
+    cpuRequest: q(resources.requests?.cpu),
+    cpuLimit: q(resources.limits?.cpu),
+  };
 }
 
 /** The memory limit of a pod's first container, bytes (undefined without one). */

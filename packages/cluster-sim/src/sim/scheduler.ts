@@ -43,10 +43,15 @@ export class Scheduler {
     const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
     const prev = this.nodes.get(name);
     const ip =
-      (node.status?.addresses ?? []).find((a: { type: string }) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
+      (node.status?.addresses ?? []).find(
+        (a: { type: string }) => a.type === 'InternalIP',
+      )?.address ?? '10.0.0.1';
     const ready =
       !node.spec?.unschedulable &&
-      (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+      (node.status?.conditions ?? []).some(
+        (c: { type: string; status: string }) =>
+          c.type === 'Ready' && c.status === 'True',
+      );
     const safe = (q: unknown, d: number) => {
       try {
         return q === undefined ? d : parseQuantity(q as string);
@@ -103,7 +108,10 @@ export class Scheduler {
         n.cpu > 0 ? (n.usedCpu + req.cpu) / n.cpu : 1,
         n.memory > 0 ? (n.usedMemory + req.memory) / n.memory : 1,
       );
-      if (score < bestScore || (score === bestScore && best && n.name < best.name)) {
+      if (
+        score < bestScore ||
+        (score === bestScore && best && n.name < best.name)
+      ) {
         best = n;
         bestScore = score;
       }
@@ -118,7 +126,9 @@ export class Scheduler {
     if (podsShort) parts.push(`${podsShort} Too many pods`);
     if (notReady) parts.push(`${notReady} node(s) were not ready`);
     return {
-      reason: `0/${this.nodes.size} nodes are available: ${parts.join(', ') || 'no nodes'}.`,
+      reason: `0/${this.nodes.size} nodes are available: ${
+        parts.join(', ') || 'no nodes'
+      }.`,
     };
   }
 
@@ -138,7 +148,9 @@ export class Scheduler {
     n.usedPods = Math.max(0, n.usedPods - 1);
   }
 
-  usage(nodeName: string): { cpu: number; memory: number; pods: number } | undefined {
+  usage(
+    nodeName: string,
+  ): { cpu: number; memory: number; pods: number } | undefined {
     const n = this.nodes.get(nodeName);
     return n && { cpu: n.usedCpu, memory: n.usedMemory, pods: n.usedPods };
   }

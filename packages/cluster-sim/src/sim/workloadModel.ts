@@ -1,7 +1,12 @@
 /** Per-workload load model: the serving parameters, start-up delay and demand of its pods. */
 import type { DemandConfig, WorkloadConfig } from '../config/types';
 import type { KObject } from '../api/types';
-import { constantDemand, DemandModel, syntheticDemand, traceDemand } from '../load/demand';
+import {
+  constantDemand,
+  DemandModel,
+  syntheticDemand,
+  traceDemand,
+} from '../load/demand';
 import { LoadParams, PodLoadState, StepTotals } from '../load/podModel';
 import { parseQuantity } from '../util/quantity';
 import { ANNOTATION_PREFIX } from './objects';
@@ -35,7 +40,12 @@ export interface PodRuntime {
   memoryLimitBytes?: number;
   /** Restarts of that container, and its last termination (an OOM kill over the limit). */
   restartCount?: number;
-  lastTermination?: { reason: string; exitCode: number; startedAtMs?: number; finishedAtMs: number };
+  lastTermination?: {
+    reason: string;
+    exitCode: number;
+    startedAtMs?: number;
+    finishedAtMs: number;
+  };
   /** In-place resizes applied (the `pods/resize` subresource); none restart the container. */
   resizes?: number;
   /** The last resize that could not be applied (node too small), until one is. */
@@ -67,7 +77,8 @@ export interface WorkloadModel {
   totals: StepTotals;
 }
 
-export const workloadKey = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+export const workloadKey = (kind: string, namespace: string, name: string) =>
+  `${kind}/${namespace}/${name}`;
 
 export function demandModel(d: DemandConfig): DemandModel {
   switch (d.type) {
@@ -110,7 +121,10 @@ const num = (v: string | undefined, d: number) => {
 export function modelFromObject(obj: KObject): WorkloadModel {
   const ann = obj.metadata.annotations ?? {};
   const a = (k: string) => ann[`${ANNOTATION_PREFIX}${k}`];
-  const container = obj.spec?.template?.spec?.containers?.[0] ?? obj.spec?.containers?.[0] ?? {};
+  const container =
+    obj.spec?.template?.spec?.containers?.[0] ??
+    obj.spec?.containers?.[0] ??
+    {};
   const q = (v: unknown, d: number) => {
     try {
       return v === undefined ? d : parseQuantity(v as string);
@@ -119,10 +133,16 @@ export function modelFromObject(obj: KObject): WorkloadModel {
     }
   };
   const cpuRequest = q(container.resources?.requests?.cpu, 0.1) || 0.1;
-  const cpuLimit = container.resources?.limits?.cpu ? q(container.resources.limits.cpu, cpuRequest) : undefined;
+  const cpuLimit = container.resources?.limits?.cpu
+    ? q(container.resources.limits.cpu, cpuRequest)
+    : undefined;
   const memRequest = q(container.resources?.requests?.memory, 128 * 1024 ** 2);
   return {
-    key: workloadKey(obj.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? ''),
+    key: workloadKey(
+      obj.kind,
+      obj.metadata.namespace ?? '',
+      obj.metadata.name ?? '',
+    ),
     kind: obj.kind,
     namespace: obj.metadata.namespace ?? '',
     name: obj.metadata.name ?? '',
@@ -158,12 +178,17 @@ export function podParams(
 ): LoadParams {
   const request = resources.cpuRequest ?? workload.cpuRequestCores;
   const limit = resources.cpuLimit;
-  if (request === workload.cpuRequestCores && limit === workload.cpuLimitCores) return workload;
-  const coresPerRps = workload.capacityPerPod > 0 ? workload.cpuRequestCores / workload.capacityPerPod : 0;
+  if (request === workload.cpuRequestCores && limit === workload.cpuLimitCores)
+    return workload;
+  const coresPerRps =
+    workload.capacityPerPod > 0
+      ? workload.cpuRequestCores / workload.capacityPerPod
+      : 0;
   return {
     ...workload,
     cpuRequestCores: request,
     cpuLimitCores: limit,
-    capacityPerPod: coresPerRps > 0 ? request / coresPerRps : workload.capacityPerPod,
+    capacityPerPod:
+      coresPerRps > 0 ? request / coresPerRps : workload.capacityPerPod,
   };
 }

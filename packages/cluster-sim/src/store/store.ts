@@ -63,8 +63,13 @@ export class ObjectStore {
 
   /** A deterministic UUID (v4 format) from the store's seed. */
   uid(): string {
-    const hex = (n: number) => Math.floor(this.rng() * 16 ** n).toString(16).padStart(n, '0');
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(this.rng() * 4)).toString(16)}${hex(3)}-${hex(6)}${hex(6)}`;
+    const hex = (n: number) =>
+      Math.floor(this.rng() * 16 ** n)
+        .toString(16)
+        .padStart(n, '0');
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${(
+      8 + Math.floor(this.rng() * 4)
+    ).toString(16)}${hex(3)}-${hex(6)}${hex(6)}`;
   }
 
   subscribe(listener: (e: StoreEvent) => void): () => void {
@@ -81,8 +86,15 @@ export class ObjectStore {
     return b;
   }
 
-  get(key: string, namespace: string | undefined, name: string): KObject | undefined {
-    return this.buckets.get(key)?.byNs.get(namespace ?? '')?.get(name)?.obj;
+  get(
+    key: string,
+    namespace: string | undefined,
+    name: string,
+  ): KObject | undefined {
+    return this.buckets
+      .get(key)
+      ?.byNs.get(namespace ?? '')
+      ?.get(name)?.obj;
   }
 
   count(key: string, namespace?: string): number {
@@ -98,7 +110,11 @@ export class ObjectStore {
   }
 
   /** Objects with their cached JSON, for serialising lists. */
-  listJson(key: string, namespace: string | undefined, filter?: (o: KObject) => boolean): string[] {
+  listJson(
+    key: string,
+    namespace: string | undefined,
+    filter?: (o: KObject) => boolean,
+  ): string[] {
     const out: string[] = [];
     for (const e of this.entries(key, namespace)) {
       if (filter && !filter(e.obj)) continue;
@@ -109,7 +125,10 @@ export class ObjectStore {
 
   /** Cached JSON of a stored object (or of any object). */
   json(key: string, obj: KObject): string {
-    const e = this.buckets.get(key)?.byNs.get(obj.metadata.namespace ?? '')?.get(obj.metadata.name ?? '');
+    const e = this.buckets
+      .get(key)
+      ?.byNs.get(obj.metadata.namespace ?? '')
+      ?.get(obj.metadata.name ?? '');
     if (e && e.obj === obj) return (e.json ??= JSON.stringify(obj));
     return JSON.stringify(obj);
   }
@@ -126,7 +145,10 @@ export class ObjectStore {
       return s;
     };
     const out: Entry[] = [];
-    const namespaces = namespace !== undefined ? [namespace] : (b.sortedNs ??= [...b.byNs.keys()].sort());
+    const namespaces =
+      namespace !== undefined
+        ? [namespace]
+        : (b.sortedNs ??= [...b.byNs.keys()].sort());
     for (const ns of namespaces) {
       const m = b.byNs.get(ns);
       if (!m) continue;
@@ -168,7 +190,8 @@ export class ObjectStore {
 
   create(key: string, input: KObject): KObject {
     const name = input.metadata.name;
-    if (!name) throw new ApiError(500, 'InternalError', 'store: create without a name');
+    if (!name)
+      throw new ApiError(500, 'InternalError', 'store: create without a name');
     const ns = input.metadata.namespace ?? '';
     const b = this.bucket(key);
     let m = b.byNs.get(ns);
@@ -183,7 +206,9 @@ export class ObjectStore {
         ...input.metadata,
         uid: this.uid(),
         resourceVersion: String(rv),
-        creationTimestamp: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        creationTimestamp: new Date(this.now())
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
         ...(input.spec !== undefined ? { generation: 1 } : {}),
       },
     };
@@ -214,7 +239,8 @@ export class ObjectStore {
     if (!entry || !b) throw notFound(e.q, name, e.group, e.kind);
     const cur = entry.obj;
     const precondition = input.metadata.resourceVersion;
-    if (precondition && precondition !== cur.metadata.resourceVersion) throw conflict(e.q, name, e.group, e.kind);
+    if (precondition && precondition !== cur.metadata.resourceVersion)
+      throw conflict(e.q, name, e.group, e.kind);
     const specOf = (o: KObject) => {
       const { metadata: _m, status: _s, ...rest } = o;
       return JSON.stringify(rest);
@@ -228,7 +254,10 @@ export class ObjectStore {
         creationTimestamp: cur.metadata.creationTimestamp,
         resourceVersion: cur.metadata.resourceVersion,
         ...(cur.metadata.generation !== undefined
-          ? { generation: (cur.metadata.generation ?? 0) + (specChanged ? 1 : 0) }
+          ? {
+              generation:
+                (cur.metadata.generation ?? 0) + (specChanged ? 1 : 0),
+            }
           : {}),
       },
     };
@@ -237,7 +266,13 @@ export class ObjectStore {
     const rv = ++this.rv;
     next.metadata.resourceVersion = String(rv);
     b.byNs.get(ns)!.set(name, { obj: next });
-    this.emit({ type: 'MODIFIED', rv, key, obj: next, prevLabels: cur.metadata.labels });
+    this.emit({
+      type: 'MODIFIED',
+      rv,
+      key,
+      obj: next,
+      prevLabels: cur.metadata.labels,
+    });
     return next;
   }
 

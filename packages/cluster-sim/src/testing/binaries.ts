@@ -4,7 +4,9 @@ import { delimiter, join } from 'node:path';
 import { createServer } from 'node:net';
 
 export function requireBinary(name: string): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin'])) {
+  for (const dir of (process.env.PATH ?? '')
+    .split(delimiter)
+    .concat(['/usr/bin', '/usr/local/bin'])) {
     const p = join(dir, name);
     try {
       accessSync(p, constants.X_OK);
@@ -13,7 +15,9 @@ export function requireBinary(name: string): string {
       // keep looking
     }
   }
-  throw new Error(`${name} is not installed (not on PATH). Run scripts/ci-deps.sh to install the test dependencies.`);
+  throw new Error(
+    `${name} is not installed (not on PATH). Run scripts/ci-deps.sh to install the test dependencies.`,
+  );
 }
 
 export function freePort(): Promise<number> {

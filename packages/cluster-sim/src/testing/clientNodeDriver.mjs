@@ -19,7 +19,10 @@ function kubeConfig(token) {
   return kc;
 }
 
-const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const merge = k8s.setHeaderOptions(
+  'Content-Type',
+  k8s.PatchStrategy.MergePatch,
+);
 
 async function failure(promise) {
   try {
@@ -35,10 +38,18 @@ const scenarios = {
   async listGet() {
     const core = kubeConfig('readonly-token').makeApiClient(k8s.CoreV1Api);
     const apps = kubeConfig('readonly-token').makeApiClient(k8s.AppsV1Api);
-    const pods = await core.listPodForAllNamespaces({ labelSelector: 'backstage.io/kubernetes-id=web' });
-    const one = await core.readNamespacedPod({ name: pods.items[0].metadata.name, namespace: 'shop' });
+    const pods = await core.listPodForAllNamespaces({
+      labelSelector: 'backstage.io/kubernetes-id=web',
+    });
+    const one = await core.readNamespacedPod({
+      name: pods.items[0].metadata.name,
+      namespace: 'shop',
+    });
     const deps = await apps.listNamespacedDeployment({ namespace: 'shop' });
-    const web = await apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    const web = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+    });
     const nodes = await core.listNode();
     return {
       podNames: pods.items.map(p => p.metadata.name),
@@ -52,68 +63,121 @@ const scenarios = {
 
   async scalePatch() {
     const apps = kubeConfig('scaler-token').makeApiClient(k8s.AppsV1Api);
-    const scale = await apps.readNamespacedDeploymentScale({ name: 'web', namespace: 'shop' });
+    const scale = await apps.readNamespacedDeploymentScale({
+      name: 'web',
+      namespace: 'shop',
+    });
     const rv = scale.metadata.resourceVersion;
     const patched = await apps.patchNamespacedDeploymentScale(
-      { name: 'web', namespace: 'shop', body: { metadata: { resourceVersion: rv }, spec: { replicas: 5 } } },
+      {
+        name: 'web',
+        namespace: 'shop',
+        body: { metadata: { resourceVersion: rv }, spec: { replicas: 5 } },
+      },
       merge,
     );
     const stale = await failure(
       apps.patchNamespacedDeploymentScale(
-        { name: 'web', namespace: 'shop', body: { metadata: { resourceVersion: rv }, spec: { replicas: 6 } } },
+        {
+          name: 'web',
+          namespace: 'shop',
+          body: { metadata: { resourceVersion: rv }, spec: { replicas: 6 } },
+        },
         merge,
       ),
     );
     const sts = await apps.replaceNamespacedStatefulSetScale({
       name: 'db',
       namespace: 'shop',
-      body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'db', namespace: 'shop' }, spec: { replicas: 3 } },
+      body: {
+        apiVersion: 'autoscaling/v1',
+        kind: 'Scale',
+        metadata: { name: 'db', namespace: 'shop' },
+        spec: { replicas: 3 },
+      },
     });
-    const d = await apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    const d = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+    });
     return {
       before: scale.spec.replicas,
       selector: scale.status.selector,
       patched: patched.spec.replicas,
       stale,
       statefulSet: sts.spec.replicas,
-      deployment: { replicas: d.spec.replicas, generation: d.metadata.generation, observedGeneration: d.status.observedGeneration },
+      deployment: {
+        replicas: d.spec.replicas,
+        generation: d.metadata.generation,
+        observedGeneration: d.status.observedGeneration,
+      },
     };
   },
 
   async staleUpdate() {
     const apps = kubeConfig('admin-token').makeApiClient(k8s.AppsV1Api);
-    const d = await apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    const d = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+    });
     d.metadata.labels = { ...d.metadata.labels, team: 'one' };
-    const updated = await apps.replaceNamespacedDeployment({ name: 'web', namespace: 'shop', body: d });
+    const updated = await apps.replaceNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+      body: d,
+    });
     d.metadata.labels = { ...d.metadata.labels, team: 'two' };
-    const conflict = await failure(apps.replaceNamespacedDeployment({ name: 'web', namespace: 'shop', body: d }));
+    const conflict = await failure(
+      apps.replaceNamespacedDeployment({
+        name: 'web',
+        namespace: 'shop',
+        body: d,
+      }),
+    );
     return { updatedTeam: updated.metadata.labels.team, conflict };
   },
 
   async errors() {
-    const unauth = await failure(kubeConfig('nope').makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: 'shop' }));
+    const unauth = await failure(
+      kubeConfig('nope')
+        .makeApiClient(k8s.CoreV1Api)
+        .listNamespacedPod({ namespace: 'shop' }),
+    );
     // The generated client drops 401 bodies; read it the way raw-fetch users (the Backstage
     // Kubernetes plugin) do, with the KubeConfig's fetch options.
     const opts = await kubeConfig('nope').applyToFetchOptions({});
-    const raw = await fetch(`${url}/api/v1/namespaces/shop/pods`, { headers: opts.headers });
+    const raw = await fetch(`${url}/api/v1/namespaces/shop/pods`, {
+      headers: opts.headers,
+    });
     unauth.body = await raw.json();
     unauth.rawStatus = raw.status;
     const ro = kubeConfig('readonly-token').makeApiClient(k8s.AppsV1Api);
     const forbidden = await failure(
-      ro.patchNamespacedDeploymentScale({ name: 'web', namespace: 'shop', body: { spec: { replicas: 9 } } }, merge),
+      ro.patchNamespacedDeploymentScale(
+        { name: 'web', namespace: 'shop', body: { spec: { replicas: 9 } } },
+        merge,
+      ),
     );
-    const missing = await failure(ro.readNamespacedDeployment({ name: 'ghost', namespace: 'shop' }));
+    const missing = await failure(
+      ro.readNamespacedDeployment({ name: 'ghost', namespace: 'shop' }),
+    );
     return { unauth, forbidden, missing };
   },
 
   async watch() {
     const kc = kubeConfig('readonly-token');
-    const list = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: 'shop', labelSelector: 'app=web' });
+    const list = await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .listNamespacedPod({ namespace: 'shop', labelSelector: 'app=web' });
     const events = [];
     let waiter;
     const waitFor = pred =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out; events: ${JSON.stringify(events)}`)), 10_000);
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`timed out; events: ${JSON.stringify(events)}`)),
+          10_000,
+        );
         waiter = () => {
           if (pred()) {
             clearTimeout(timer);
@@ -124,32 +188,61 @@ const scenarios = {
       });
     const req = await new k8s.Watch(kc).watch(
       '/api/v1/namespaces/shop/pods',
-      { labelSelector: 'app=web', resourceVersion: list.metadata.resourceVersion },
+      {
+        labelSelector: 'app=web',
+        resourceVersion: list.metadata.resourceVersion,
+      },
       (type, obj) => {
-        const ready = (obj.status?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True');
-        events.push({ type, name: obj.metadata.name, ready, resourceVersion: obj.metadata.resourceVersion });
+        const ready = (obj.status?.conditions ?? []).some(
+          c => c.type === 'Ready' && c.status === 'True',
+        );
+        events.push({
+          type,
+          name: obj.metadata.name,
+          ready,
+          resourceVersion: obj.metadata.resourceVersion,
+        });
         waiter?.();
       },
       () => undefined,
     );
     await kubeConfig('admin-token')
       .makeApiClient(k8s.AppsV1Api)
-      .patchNamespacedDeploymentScale({ name: 'web', namespace: 'shop', body: { spec: { replicas: 3 } } }, merge);
+      .patchNamespacedDeploymentScale(
+        { name: 'web', namespace: 'shop', body: { spec: { replicas: 3 } } },
+        merge,
+      );
     await waitFor(() => events.some(e => e.type === 'ADDED'));
     const added = events.find(e => e.type === 'ADDED');
     const addedReady = added.ready;
     // Move simulated time past the start-up delay through the admin endpoint.
     const adv = await fetch(`${url}/sim/clock/advance`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer admin-token', 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: 'Bearer admin-token',
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify({ seconds: 30 }),
     });
     if (!adv.ok) throw new Error(`advance failed: ${adv.status}`);
-    await waitFor(() => events.some(e => e.type === 'MODIFIED' && e.name === added.name && e.ready));
-    await kubeConfig('admin-token').makeApiClient(k8s.CoreV1Api).deleteNamespacedPod({ name: added.name, namespace: 'shop' });
-    await waitFor(() => events.some(e => e.type === 'DELETED' && e.name === added.name));
+    await waitFor(() =>
+      events.some(
+        e => e.type === 'MODIFIED' && e.name === added.name && e.ready,
+      ),
+    );
+    await kubeConfig('admin-token')
+      .makeApiClient(k8s.CoreV1Api)
+      .deleteNamespacedPod({ name: added.name, namespace: 'shop' });
+    await waitFor(() =>
+      events.some(e => e.type === 'DELETED' && e.name === added.name),
+    );
     req.abort();
-    return { listResourceVersion: list.metadata.resourceVersion, addedReady, added: added.name, events };
+    return {
+      listResourceVersion: list.metadata.resourceVersion,
+      addedReady,
+      added: added.name,
+      events,
+    };
   },
 };
 
@@ -161,13 +254,18 @@ scenarios.kubeconfigFile = async () => {
   const cluster = kc.getCurrentCluster();
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const deps = await apps.listDeploymentForAllNamespaces();
-  const scaled = await apps.patchNamespacedDeploymentScale({ name: 'web', namespace: 'shop', body: { spec: { replicas: 3 } } }, merge);
+  const scaled = await apps.patchNamespacedDeploymentScale(
+    { name: 'web', namespace: 'shop', body: { spec: { replicas: 3 } } },
+    merge,
+  );
   return {
     server: cluster.server,
     skipTLSVerify: Boolean(cluster.skipTLSVerify),
     hasCaData: Boolean(cluster.caData),
     user: kc.getCurrentUser().name,
-    deployments: deps.items.map(d => `${d.metadata.namespace}/${d.metadata.name}`).sort(),
+    deployments: deps.items
+      .map(d => `${d.metadata.namespace}/${d.metadata.name}`)
+      .sort(),
     scaledTo: scaled.spec.replicas,
   };
 };

@@ -3,22 +3,35 @@ import { startClusterSim, RunningClusterSim, StartOptions } from '../start';
 
 export const START = Date.UTC(2025, 0, 6, 12, 0, 0); // a Monday, noon UTC
 
-export function testConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function testConfig(
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     cluster: { name: 'test' },
     clock: { start: new Date(START).toISOString(), tickSeconds: 1 },
     seed: 42,
     tokens: [
-      { token: 'admin-token', user: 'admin', rules: [{ verbs: ['*'], resources: ['*'] }] },
+      {
+        token: 'admin-token',
+        user: 'admin',
+        rules: [{ verbs: ['*'], resources: ['*'] }],
+      },
       {
         token: 'scaler-token',
         user: 'scaler',
         rules: [
           { verbs: ['get', 'list', 'watch'], resources: ['*'] },
-          { verbs: ['get', 'update', 'patch'], resources: ['deployments/scale', 'statefulsets/scale'] },
+          {
+            verbs: ['get', 'update', 'patch'],
+            resources: ['deployments/scale', 'statefulsets/scale'],
+          },
         ],
       },
-      { token: 'readonly-token', user: 'viewer', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['*'] }] },
+      {
+        token: 'readonly-token',
+        user: 'viewer',
+        rules: [{ verbs: ['get', 'list', 'watch'], resources: ['*'] }],
+      },
     ],
     nodes: [{ count: 3, cpu: '8', memory: '32Gi' }],
     namespaces: [{ name: 'shop', labels: { tenant: 'acme' } }, 'other'],
@@ -30,7 +43,10 @@ export function testConfig(overrides: Record<string, unknown> = {}): Record<stri
         labels: { app: 'web', 'backstage.io/kubernetes-id': 'web' },
         capacityPerPod: 50,
         startupSeconds: 30,
-        resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        resources: {
+          requests: { cpu: '500m', memory: '256Mi' },
+          limits: { cpu: '500m', memory: '512Mi' },
+        },
         demand: { constant: 60 },
       },
       {
@@ -57,7 +73,11 @@ export async function startTestSim(
   overrides: Record<string, unknown> = {},
   options: Partial<StartOptions> = {},
 ): Promise<RunningClusterSim> {
-  return startClusterSim({ config: testConfig(overrides), clock: 'manual', ...options });
+  return startClusterSim({
+    config: testConfig(overrides),
+    clock: 'manual',
+    ...options,
+  });
 }
 
 export interface HttpResult {
@@ -73,17 +93,26 @@ export async function call(
   sim: { url: string },
   method: string,
   path: string,
-  opts: { token?: string | null; body?: unknown; contentType?: string; accept?: string } = {},
+  opts: {
+    token?: string | null;
+    body?: unknown;
+    contentType?: string;
+    accept?: string;
+  } = {},
 ): Promise<HttpResult> {
   const headers: Record<string, string> = {};
   const token = opts.token === undefined ? 'admin-token' : opts.token;
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (opts.body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
+  if (opts.body !== undefined)
+    headers['Content-Type'] = opts.contentType ?? 'application/json';
   if (opts.accept) headers.Accept = opts.accept;
   const res = await fetch(`${sim.url}${path}`, {
     method,
     headers,
-    body: typeof opts.body === 'string' || opts.body === undefined ? opts.body : JSON.stringify(opts.body),
+    body:
+      typeof opts.body === 'string' || opts.body === undefined
+        ? opts.body
+        : JSON.stringify(opts.body),
   });
   const text = await res.text();
   let body: unknown;

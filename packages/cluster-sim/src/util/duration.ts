@@ -9,12 +9,20 @@ export function parseDurationSeconds(d: string | number): number {
   const re = /([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)/g;
   let total = 0;
   let consumed = 0;
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  const unit: Record<string, number> = {
+    ms: 0.001,
+    s: 1,
+    m: 60,
+    h: 3600,
+    d: 86400,
+    w: 604800,
+  };
   for (const m of s.matchAll(re)) {
     total += Number(m[1]) * unit[m[2]];
     consumed += m[0].length;
   }
-  if (consumed !== s.length || consumed === 0) throw new Error(`invalid duration "${d}"`);
+  if (consumed !== s.length || consumed === 0)
+    throw new Error(`invalid duration "${d}"`);
   return total;
 }
 

@@ -27,7 +27,9 @@ export function parseQuantity(q: string | number): number {
     if (!Number.isFinite(q)) throw new Error(`invalid quantity ${q}`);
     return q;
   }
-  const m = /^([+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
+  const m = /^([+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(
+    q.trim(),
+  );
   if (!m) throw new Error(`invalid quantity "${q}"`);
   const value = Number(m[1]);
   const suffix = m[2];

@@ -14,7 +14,7 @@ export function hashString(s: string): number {
 export function mixSeed(...parts: number[]): number {
   let h = 0x9e3779b9;
   for (const p of parts) {
-    h ^= Math.imul((p | 0) ^ (p / 4294967296) | 0, 0x85ebca6b);
+    h ^= Math.imul(((p | 0) ^ (p / 4294967296)) | 0, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     h ^= h >>> 16;
   }
@@ -52,6 +52,7 @@ export function normalAt(seed: number, index: number): number {
 export function randomSuffix(rng: Rng, length = 5): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let s = '';
-  for (let i = 0; i < length; i++) s += alphabet[Math.floor(rng() * alphabet.length)];
+  for (let i = 0; i < length; i++)
+    s += alphabet[Math.floor(rng() * alphabet.length)];
   return s;
 }

@@ -63,17 +63,27 @@ export function tenantInfoOf(group: Entity): TenantInfo {
     name: group.metadata.name,
     entityRef: stringifyEntityRef(group),
     tier: tier && TIERS.includes(tier) ? tier : DEFAULT_TIER,
-    replicaQuota: annotationNumber(annotations[TENANT_REPLICA_QUOTA_ANNOTATION]),
-    monthlyBudget: annotationNumber(annotations[TENANT_MONTHLY_BUDGET_ANNOTATION]),
+    replicaQuota: annotationNumber(
+      annotations[TENANT_REPLICA_QUOTA_ANNOTATION],
+    ),
+    monthlyBudget: annotationNumber(
+      annotations[TENANT_MONTHLY_BUDGET_ANNOTATION],
+    ),
   };
 }
 
 /** The tenant a service belongs to: its annotation, else its catalog namespace. */
 export function serviceTenantNameOf(component: Entity): string {
-  return annotationsOf(component)[TENANT_ANNOTATION] ?? component.metadata.namespace ?? 'default';
+  return (
+    annotationsOf(component)[TENANT_ANNOTATION] ??
+    component.metadata.namespace ??
+    'default'
+  );
 }
 
 /** The environment a service runs in: its annotation, else production. */
 export function serviceEnvironmentOf(component: Entity): string {
-  return annotationsOf(component)[ENVIRONMENT_ANNOTATION] ?? DEFAULT_ENVIRONMENT;
+  return (
+    annotationsOf(component)[ENVIRONMENT_ANNOTATION] ?? DEFAULT_ENVIRONMENT
+  );
 }

@@ -16,7 +16,11 @@ describe('readClusters', () => {
                 serviceAccountToken: 't0k3n',
                 caData: 'Y2E=',
               },
-              { name: 'dev', url: 'https://dev.example.com', authProvider: 'google' },
+              {
+                name: 'dev',
+                url: 'https://dev.example.com',
+                authProvider: 'google',
+              },
             ],
           },
           { type: 'gke', projectId: 'p' },
@@ -40,10 +44,16 @@ describe('readClusters', () => {
   });
 
   it('rejects duplicate cluster names', () => {
-    const cluster = { name: 'a', url: 'http://x', authProvider: 'serviceAccount' };
+    const cluster = {
+      name: 'a',
+      url: 'http://x',
+      authProvider: 'serviceAccount',
+    };
     const config = new ConfigReader({
       kubernetes: {
-        clusterLocatorMethods: [{ type: 'config', clusters: [cluster, cluster] }],
+        clusterLocatorMethods: [
+          { type: 'config', clusters: [cluster, cluster] },
+        ],
       },
     });
     expect(() => readClusters(config)).toThrow(/Duplicate cluster name 'a'/);

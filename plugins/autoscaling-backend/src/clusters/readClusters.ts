@@ -41,7 +41,9 @@ export function readClusters(config: Config): {
         continue;
       }
       if (clusters.some(c => c.name === name)) {
-        throw new InputError(`Duplicate cluster name '${name}' in kubernetes.clusterLocatorMethods`);
+        throw new InputError(
+          `Duplicate cluster name '${name}' in kubernetes.clusterLocatorMethods`,
+        );
       }
       clusters.push({
         name,

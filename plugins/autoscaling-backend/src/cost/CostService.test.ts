@@ -132,7 +132,12 @@ describe('CostService.verticalRecommendations', () => {
     }
     const w = checkout();
     w.state.containers = {
-      app: { vertical, requests: { cpu: 0.5, memory: GIB }, limits: { memory: GIB }, oomKills: 0 },
+      app: {
+        vertical,
+        requests: { cpu: 0.5, memory: GIB },
+        limits: { memory: GIB },
+        oomKills: 0,
+      },
     };
     const rightSizing: RightSizingPolicy = {
       vertical: {
@@ -148,16 +153,20 @@ describe('CostService.verticalRecommendations', () => {
     w.state.rightSizing = rightSizing;
     const priced = service().verticalRecommendations(w)!;
     // Memory is not controlled; CPU stops at minAllowed 0.45 (the recommender says ~0.25).
-    expect(priced.rows.map(r => [r.container, r.resource, r.current, r.target])).toEqual([
-      ['app', 'cpu', 0.5, 0.45],
-    ]);
+    expect(
+      priced.rows.map(r => [r.container, r.resource, r.current, r.target]),
+    ).toEqual([['app', 'cpu', 0.5, 0.45]]);
     expect(priced.rows[0].currentLimit).toBeNull();
     // 0.05 cores × 4 replicas × 730 h × 0.04 = 5.84, the price the cost card uses.
     expect(priced.rows[0].monthlySavings).toBeCloseTo(5.84, 6);
     expect(priced.total).toBeCloseTo(5.84, 6);
-    const card = service().workloadCost(w).savings.find(s => s.kind === 'vertical')!;
+    const card = service()
+      .workloadCost(w)
+      .savings.find(s => s.kind === 'vertical')!;
     expect(card.monthly).toBeCloseTo(5.84, 6);
-    expect(card.description).toMatch(/app CPU 0.500 → 0.450 cores\) on 4 replicas/);
+    expect(card.description).toMatch(
+      /app CPU 0.500 → 0.450 cores\) on 4 replicas/,
+    );
 
     rightSizing.vertical = {
       mode: 'Off',
@@ -166,7 +175,9 @@ describe('CostService.verticalRecommendations', () => {
       controlledResources: ['cpu', 'memory'],
     };
     const rows = service().verticalRecommendations(w)!.rows;
-    expect(rows.find(r => r.resource === 'memory')!.target).toBeLessThanOrEqual(0.75 * GIB);
+    expect(rows.find(r => r.resource === 'memory')!.target).toBeLessThanOrEqual(
+      0.75 * GIB,
+    );
   });
 });
 
@@ -290,9 +301,15 @@ describe('CostService.replicaHourly (the one cost model of guardrails and backte
     const w = checkout();
     // 0.5 core × 0.04 + 1 GiB × 0.005 = 0.025 a replica-hour; 4 replicas = the card's 0.10/h.
     expect(cost.replicaHourly(w)).toBeCloseTo(0.025, 10);
-    expect(cost.replicaHourly(w)! * 4).toBeCloseTo(cost.workloadCost(w).hourly, 10);
+    expect(cost.replicaHourly(w)! * 4).toBeCloseTo(
+      cost.workloadCost(w).hourly,
+      10,
+    );
     // db: 1 core, 2 GiB = 0.05 a replica-hour; 2 replicas = its 0.10/h.
-    expect(cost.replicaHourly(db())! * 2).toBeCloseTo(cost.workloadCost(db()).hourly, 10);
+    expect(cost.replicaHourly(db())! * 2).toBeCloseTo(
+      cost.workloadCost(db()).hourly,
+      10,
+    );
   });
 
   it("prices replicas and usage as the month accumulator does: at the last sample it is the card's hourly", () => {
@@ -301,13 +318,15 @@ describe('CostService.replicaHourly (the one cost model of guardrails and backte
     // The last sample: 4 replicas using 1 core and 2 GiB, i.e. 0.5 GiB a replica.
     expect(cost.memoryPerReplica(w)).toBe(GIB / 2);
     expect(
-      cost.hourlyAt(w, 4, { cpuCores: 1, memoryBytes: cost.memoryPerReplica(w)! * 4 }),
+      cost.hourlyAt(w, 4, {
+        cpuCores: 1,
+        memoryBytes: cost.memoryPerReplica(w)! * 4,
+      }),
     ).toBeCloseTo(cost.workloadCost(w).hourly, 10);
     // Usage above the requests is charged: 6 cores and 12 GiB on 4 × (0.5 core, 1 GiB).
-    expect(cost.hourlyAt(w, 4, { cpuCores: 6, memoryBytes: 12 * GIB })).toBeCloseTo(
-      6 * 0.04 + 12 * 0.005,
-      10,
-    );
+    expect(
+      cost.hourlyAt(w, 4, { cpuCores: 6, memoryBytes: 12 * GIB }),
+    ).toBeCloseTo(6 * 0.04 + 12 * 0.005, 10);
   });
 
   it('prices from the pod requests before the first cost sample, at spot prices on a spot cluster', () => {

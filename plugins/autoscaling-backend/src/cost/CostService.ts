@@ -182,7 +182,8 @@ export class CostService {
     };
     const last = isCostState(engine.cost) ? engine.cost.last : undefined;
     const cpuCores = last?.cpuRequestCores ?? engine.podCpuRequest ?? 0;
-    const memoryBytes = last?.memoryRequestBytes ?? engine.podMemoryRequest ?? 0;
+    const memoryBytes =
+      last?.memoryRequestBytes ?? engine.podMemoryRequest ?? 0;
     if (!(cpuCores > 0) && !(memoryBytes > 0)) return null;
     return allocateCost(
       {
@@ -371,7 +372,8 @@ export class CostService {
     const rows = containerRecommendations(
       {
         ...engine,
-        podCpuRequest: engine.podCpuRequest ?? (last?.cpuRequestCores || undefined),
+        podCpuRequest:
+          engine.podCpuRequest ?? (last?.cpuRequestCores || undefined),
         podMemoryRequest:
           engine.podMemoryRequest ?? (last?.memoryRequestBytes || undefined),
       },

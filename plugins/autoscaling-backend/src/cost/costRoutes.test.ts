@@ -74,7 +74,10 @@ describe('cost routes', () => {
     const a = res.body.find((c: { cluster: string }) => c.cluster === 'a');
     expect(a.hourly.capacity).toBeCloseTo(0.48, 6);
     expect(a.idleFraction).toBeGreaterThan(0);
-    expect(a.hourly.idle).toBeCloseTo(a.hourly.capacity - a.hourly.allocated, 6);
+    expect(a.hourly.idle).toBeCloseTo(
+      a.hourly.capacity - a.hourly.allocated,
+      6,
+    );
     const b = res.body.find((c: { cluster: string }) => c.cluster === 'b');
     expect(b.hourly).toMatchObject({ capacity: null, idle: null });
     expect(authorize).toHaveBeenCalledTimes(1);

@@ -21,7 +21,10 @@ export interface CostRoutesOptions {
    * its cost and budget (`autoscaling.cost.read`, docs/governance.md). Absent: everyone who
    * may read autoscaling state may.
    */
-  canReadCost?: (req: express.Request, entityRefs: string[]) => Promise<boolean[]>;
+  canReadCost?: (
+    req: express.Request,
+    entityRefs: string[],
+  ) => Promise<boolean[]>;
   /** Now, in ms (tests); Date.now by default. */
   clock?: () => number;
 }
@@ -104,10 +107,19 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
     const sinceMs = nowMs - hours * 3600_000;
     const stored = await store.listWorkloads({ tenant: name });
     const workloads = await Promise.all(
-      stored.map(async w => ({ stored: w, points: await store.listMetricPoints(w.id, sinceMs) })),
+      stored.map(async w => ({
+        stored: w,
+        points: await store.listMetricPoints(w.id, sinceMs),
+      })),
     );
     res.json(
-      tenantTrends({ tenant, workloads, nowMs, hours, cost: allowed ? costService : null }),
+      tenantTrends({
+        tenant,
+        workloads,
+        nowMs,
+        hours,
+        cost: allowed ? costService : null,
+      }),
     );
   });
 
@@ -116,7 +128,8 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
     parseQuery(z.strictObject({}), req.query);
     const workloads = await store.listWorkloads();
     const names =
-      options.clusters?.() ?? [...new Set(workloads.map(w => w.cluster))].sort();
+      options.clusters?.() ??
+      [...new Set(workloads.map(w => w.cluster))].sort();
     res.json(names.map(name => costService.clusterCost(name, workloads)));
   });
 

@@ -44,7 +44,11 @@ describe('GET /tenants/:name/trends', () => {
   });
 
   beforeAll(async () => {
-    knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
     await migrate(knex);
     store = new EngineStore(knex);
     const save = (w: StoredWorkload) => {
@@ -75,26 +79,48 @@ describe('GET /tenants/:name/trends', () => {
       replicaQuota: 40,
       monthlyBudget: 150,
     });
-    const at = (ms: number) => res.body.points.find((p: any) => p.at === new Date(ms).toISOString());
+    const at = (ms: number) =>
+      res.body.points.find((p: any) => p.at === new Date(ms).toISOString());
     // checkout alone at requests: 4 × 0.025 = 0.10/h → 73 a month.
-    expect(at(NOW - 3 * HOUR + 60_000)).toEqual({ at: expect.any(String), replicas: 4, monthlyRate: 73 });
+    expect(at(NOW - 3 * HOUR + 60_000)).toEqual({
+      at: expect.any(String),
+      replicas: 4,
+      monthlyRate: 73,
+    });
     // With db (2 × 0.05 = 0.10/h): 146 a month.
-    expect(at(NOW - 90 * 60_000)).toMatchObject({ replicas: 6, monthlyRate: 146 });
+    expect(at(NOW - 90 * 60_000)).toMatchObject({
+      replicas: 6,
+      monthlyRate: 146,
+    });
     // checkout uses 6 cores on 8 × 0.5 requested: 6 × 0.04 + 8 × 0.005 = 0.28/h, + db 0.10 → 277.4.
     const last = res.body.points[res.body.points.length - 1];
-    expect(last).toEqual({ at: new Date(NOW).toISOString(), replicas: 10, monthlyRate: 277.4 });
+    expect(last).toEqual({
+      at: new Date(NOW).toISOString(),
+      replicas: 10,
+      monthlyRate: 277.4,
+    });
     expect(res.body.points).toHaveLength(180);
     // Exactly the documented fields.
     const schema = spec.components.schemas.TenantTrends;
     expect(Object.keys(res.body).sort()).toEqual([...schema.required].sort());
-    expect(Object.keys(last).sort()).toEqual([...spec.components.schemas.TenantTrendPoint.required].sort());
+    expect(Object.keys(last).sort()).toEqual(
+      [...spec.components.schemas.TenantTrendPoint.required].sort(),
+    );
   });
 
   it('leaves out the spend and the budget for a caller without autoscaling.cost.read (replicas stay)', async () => {
     const res = await request(app(false)).get('/tenants/acme/trends?hours=3');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ currency: null, monthlyBudget: null, replicaQuota: 40 });
-    expect(res.body.points.every((p: any) => p.monthlyRate === null && p.replicas > 0)).toBe(true);
+    expect(res.body).toMatchObject({
+      currency: null,
+      monthlyBudget: null,
+      replicaQuota: 40,
+    });
+    expect(
+      res.body.points.every(
+        (p: any) => p.monthlyRate === null && p.replicas > 0,
+      ),
+    ).toBe(true);
   });
 
   it('names the field of a bad query and answers 404 for an unknown tenant', async () => {
@@ -106,6 +132,8 @@ describe('GET /tenants/:name/trends', () => {
     const words = await request(app()).get('/tenants/acme/trends?hours=many');
     expect(words.status).toBe(400);
     expect(words.body.error.message).toMatch(/hours/);
-    expect((await request(app()).get('/tenants/nobody/trends')).status).toBe(404);
+    expect((await request(app()).get('/tenants/nobody/trends')).status).toBe(
+      404,
+    );
   });
 });

@@ -31,18 +31,27 @@ export interface TrendsInput {
 export function tenantTrends(input: TrendsInput): TenantTrends {
   const { tenant, nowMs, hours, cost } = input;
   const spanMs = hours * 3600_000;
-  const stepMs = Math.max(60_000, Math.ceil(spanMs / MAX_POINTS / 60_000) * 60_000);
+  const stepMs = Math.max(
+    60_000,
+    Math.ceil(spanMs / MAX_POINTS / 60_000) * 60_000,
+  );
   const startMs = Math.floor((nowMs - spanMs) / stepMs) * stepMs;
   const series = input.workloads.map(w => ({
     stored: w.stored,
     points: w.points
-      .map(p => ({ atMs: Date.parse(p.at), replicas: p.replicas, demand: p.demand }))
+      .map(p => ({
+        atMs: Date.parse(p.at),
+        replicas: p.replicas,
+        demand: p.demand,
+      }))
       .filter(p => Number.isFinite(p.atMs))
       .sort((a, b) => a.atMs - b.atMs),
     next: 0,
     last: undefined as { replicas: number; demand: number | null } | undefined,
   }));
-  const firstMs = Math.min(...series.flatMap(s => (s.points.length ? [s.points[0].atMs] : [])));
+  const firstMs = Math.min(
+    ...series.flatMap(s => (s.points.length ? [s.points[0].atMs] : [])),
+  );
   const points: TenantTrendPoint[] = [];
   for (let t = startMs + stepMs; t <= nowMs + stepMs - 1; t += stepMs) {
     const at = Math.min(t, nowMs);
@@ -63,7 +72,8 @@ export function tenantTrends(input: TrendsInput): TenantTrends {
         const perReplica = cost.memoryPerReplica(s.stored);
         const h = cost.hourlyAt(s.stored, s.last.replicas, {
           cpuCores: s.last.demand,
-          memoryBytes: perReplica === null ? null : perReplica * s.last.replicas,
+          memoryBytes:
+            perReplica === null ? null : perReplica * s.last.replicas,
         });
         if (h !== null) hourly += h;
       }
@@ -71,7 +81,10 @@ export function tenantTrends(input: TrendsInput): TenantTrends {
     points.push({
       at: new Date(at).toISOString(),
       replicas,
-      monthlyRate: hourly === null ? null : Math.round(hourly * HOURS_PER_MONTH * 100) / 100,
+      monthlyRate:
+        hourly === null
+          ? null
+          : Math.round(hourly * HOURS_PER_MONTH * 100) / 100,
     });
   }
   return {

@@ -35,7 +35,8 @@ export interface RightSizingPolicy {
 export function rightSizingPolicyOf(policy: ScalingPolicy): RightSizingPolicy {
   const utilization: RightSizingPolicy['utilization'] = [];
   for (const metric of policy.metrics) {
-    if (metric.type !== 'Resource' || metric.target.type !== 'Utilization') continue;
+    if (metric.type !== 'Resource' || metric.target.type !== 'Utilization')
+      continue;
     utilization.push({
       resource: metric.resource,
       ...(metric.container ? { container: metric.container } : {}),
@@ -65,7 +66,10 @@ export interface RightSizingState {
 }
 
 /** One row per container and controlled resource, without prices. */
-export type UnpricedRecommendation = Omit<VerticalRecommendation, 'monthlySavings'>;
+export type UnpricedRecommendation = Omit<
+  VerticalRecommendation,
+  'monthlySavings'
+>;
 
 /**
  * The recommendations of every container, within the stored policy. A state from before
@@ -133,7 +137,10 @@ export function horizontalWithRecommendations(input: {
   /** Per container: total usage of all pods at the last tick, and the template's requests. */
   containers: Record<
     string,
-    { usage?: { cpu: number; memory: number }; requests: { cpu?: number; memory?: number } }
+    {
+      usage?: { cpu: number; memory: number };
+      requests: { cpu?: number; memory?: number };
+    }
   >;
 }): {
   minReplicas: number;
@@ -144,12 +151,14 @@ export function horizontalWithRecommendations(input: {
 } | null {
   const { policy, rows, containers } = input;
   const newRequest = (container: string, resource: 'cpu' | 'memory') =>
-    rows.find(r => r.container === container && r.resource === resource)?.target ??
-    containers[container]?.requests[resource];
+    rows.find(r => r.container === container && r.resource === resource)
+      ?.target ?? containers[container]?.requests[resource];
   const reasons: Reason[] = [];
   let wanted: number | undefined;
   for (const metric of policy.utilization) {
-    const names = metric.container ? [metric.container] : Object.keys(containers);
+    const names = metric.container
+      ? [metric.container]
+      : Object.keys(containers);
     let used = 0;
     let request = 0;
     let known = names.length > 0;
@@ -164,8 +173,12 @@ export function horizontalWithRecommendations(input: {
     }
     if (!known || request <= 0) continue;
     // Per pod request × target utilisation is what one replica serves.
-    const replicas = Math.ceil(used / ((request * metric.averageUtilization) / 100) - 1e-9);
-    const scope = metric.container ? `container ${metric.container}` : 'the pod';
+    const replicas = Math.ceil(
+      used / ((request * metric.averageUtilization) / 100) - 1e-9,
+    );
+    const scope = metric.container
+      ? `container ${metric.container}`
+      : 'the pod';
     reasons.push({
       code: 'RecommendedRequests',
       message: `${metric.resource} at ${metric.averageUtilization}% of ${scope}'s recommended request needs ${replicas} replica(s)`,
@@ -173,7 +186,10 @@ export function horizontalWithRecommendations(input: {
     wanted = Math.max(wanted ?? 0, replicas);
   }
   if (wanted === undefined) return null;
-  const replicas = Math.min(Math.max(wanted, policy.minReplicas), policy.maxReplicas);
+  const replicas = Math.min(
+    Math.max(wanted, policy.minReplicas),
+    policy.maxReplicas,
+  );
   if (replicas !== wanted) {
     reasons.push({
       code: replicas > wanted ? 'MinReplicasLimited' : 'MaxReplicasLimited',

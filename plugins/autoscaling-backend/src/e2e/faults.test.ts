@@ -32,7 +32,10 @@ const CROWD_RPS = 1500;
  * re-read decided to hold; anything else failed with the error). A tick that evaluated the
  * workload and decided to scale without writing (circuit open) has its row too.
  */
-async function expectNoLostDecision(b: SimBackend, tick: Tick): Promise<Decision[]> {
+async function expectNoLostDecision(
+  b: SimBackend,
+  tick: Tick,
+): Promise<Decision[]> {
   const writes = b.requestsAt(tick.at).filter(isScaleWrite);
   const rows = await b.decisionsAt(tick.at);
   if (writes.length > 0) {
@@ -45,7 +48,11 @@ async function expectNoLostDecision(b: SimBackend, tick: Tick): Promise<Decision
     } else if (last === 409) {
       expect(['conflict', 'unchanged']).toContain(row.outcome);
     } else {
-      expect(row).toMatchObject({ kind: 'scale', outcome: 'failed', error: expect.any(String) });
+      expect(row).toMatchObject({
+        kind: 'scale',
+        outcome: 'failed',
+        error: expect.any(String),
+      });
     }
     // A 409 is re-read and re-decided once; nothing is retried blindly.
     expect(writes.length).toBeLessThanOrEqual(2);
@@ -92,7 +99,10 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
   it('full API outage: the circuit opens at the threshold, notifies once, blocks writes and closes after recovery', async () => {
     const { threshold } = b.health;
     expect(threshold).toBeGreaterThan(1);
-    expect((await b.engineStatus()).clusters[0]).toMatchObject({ circuit: 'closed', consecutiveFailures: 0 });
+    expect((await b.engineStatus()).clusters[0]).toMatchObject({
+      circuit: 'closed',
+      consecutiveFailures: 0,
+    });
 
     b.sim.setFaults({ api: { outage: true } });
     for (let i = 1; i <= threshold + 3; i++) {
@@ -113,7 +123,10 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     }
     expect(b.circuitNotifications()[0]).toMatchObject({
       recipients: { type: 'entity', entityRef: 'group:default/platform-team' },
-      payload: { title: expect.stringContaining('sim-e2e'), topic: 'autoscaling-circuit' },
+      payload: {
+        title: expect.stringContaining('sim-e2e'),
+        topic: 'autoscaling-circuit',
+      },
     });
 
     // Recovery: the first tick reads again and closes the circuit, but the write it wants
@@ -122,7 +135,11 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     const recovered = await b.tick();
     expect(recovered).toMatchObject({ evaluated: 1, failures: 0 });
     const [blocked] = await expectNoLostDecision(b, recovered);
-    expect(blocked).toMatchObject({ kind: 'scale', outcome: 'failed', error: expect.stringMatching(/circuit open/) });
+    expect(blocked).toMatchObject({
+      kind: 'scale',
+      outcome: 'failed',
+      error: expect.stringMatching(/circuit open/),
+    });
     expect(b.requestsAt(recovered.at).filter(isScaleWrite)).toEqual([]);
     expect((await b.engineStatus()).clusters[0]).toMatchObject({
       circuit: 'closed',
@@ -132,7 +149,12 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
 
     // And the next tick writes again.
     const [next] = await ticks(1);
-    expect(b.requestsAt(next.at).filter(isScaleWrite).map(r => r.status)).toEqual([200]);
+    expect(
+      b
+        .requestsAt(next.at)
+        .filter(isScaleWrite)
+        .map(r => r.status),
+    ).toEqual([200]);
     expect(b.specReplicas()).toBeGreaterThan(2);
     expect(b.circuitNotifications()).toHaveLength(1);
   });
@@ -155,16 +177,25 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
       // writes is open, a tick that wrote nothing neither fails nor closes it.
       const writes = b.requestsAt(tick.at).filter(isScaleWrite);
       const lastWrite = writes[writes.length - 1];
-      const writeFailed = !!lastWrite && lastWrite.status !== 200 && lastWrite.status !== 409;
+      const writeFailed =
+        !!lastWrite && lastWrite.status !== 200 && lastWrite.status !== 409;
       if (tick.failures > 0 || writeFailed) {
         consecutive += 1;
         openedBy = tick.failures > 0 ? 'read' : 'write';
         if (consecutive === threshold) openings += 1;
-      } else if (!(writes.length === 0 && consecutive >= threshold && openedBy === 'write')) {
+      } else if (
+        !(
+          writes.length === 0 &&
+          consecutive >= threshold &&
+          openedBy === 'write'
+        )
+      ) {
         consecutive = 0;
       }
       expect(b.health.consecutiveFailures).toBe(consecutive);
-      expect(b.health.circuit).toBe(consecutive >= threshold ? 'open' : 'closed');
+      expect(b.health.circuit).toBe(
+        consecutive >= threshold ? 'open' : 'closed',
+      );
       sawOpen ||= b.health.circuit === 'open';
       // One notification per opening, none while it stays open.
       expect(b.circuitNotifications()).toHaveLength(openings);
@@ -178,13 +209,19 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     expect(failedWrites.length).toBeGreaterThan(0);
     for (const tick of failedWrites) {
       const [row] = await b.decisionsAt(tick.at);
-      expect(row).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/500|Internal/i) });
+      expect(row).toMatchObject({
+        outcome: 'failed',
+        error: expect.stringMatching(/500|Internal/i),
+      });
     }
 
     b.sim.clearFaults();
     const [first] = await ticks(2);
     expect(first).toMatchObject({ evaluated: 1, failures: 0 });
-    expect((await b.engineStatus()).clusters[0]).toMatchObject({ circuit: 'closed', consecutiveFailures: 0 });
+    expect((await b.engineStatus()).clusters[0]).toMatchObject({
+      circuit: 'closed',
+      consecutiveFailures: 0,
+    });
     expect(b.circuitNotifications()).toHaveLength(openings);
   });
 
@@ -196,7 +233,8 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 120);
     await expectNoLostDecision(b, first);
     const rest = await ticks(3);
-    for (const tick of [first, ...rest]) expect(tick).toMatchObject({ evaluated: 1, failures: 0 });
+    for (const tick of [first, ...rest])
+      expect(tick).toMatchObject({ evaluated: 1, failures: 0 });
     // (A new pod's CPU only counts once it is past its initialization, as with the HPA, so the
     // engine holds for a while after each scale-up.)
     const applied = (await b.decisions()).filter(d => d.outcome === 'applied');
@@ -215,18 +253,35 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
       // Between the two writes the scale subresource was read again.
       const requests = b.requestsAt(tick.at);
       const firstWrite = requests.findIndex(isScaleWrite);
-      const secondWrite = requests.findIndex((r, i) => i > firstWrite && isScaleWrite(r));
+      const secondWrite = requests.findIndex(
+        (r, i) => i > firstWrite && isScaleWrite(r),
+      );
       expect(
-        requests.slice(firstWrite + 1, secondWrite).some(r => r.method === 'GET' && r.path.endsWith(`/deployments/${WORKLOAD}/scale`)),
+        requests
+          .slice(firstWrite + 1, secondWrite)
+          .some(
+            r =>
+              r.method === 'GET' &&
+              r.path.endsWith(`/deployments/${WORKLOAD}/scale`),
+          ),
       ).toBe(true);
       const [row] = await b.decisionsAt(tick.at);
-      expect(row).toMatchObject({ kind: 'scale', outcome: 'conflict', error: expect.stringMatching(/409/) });
+      expect(row).toMatchObject({
+        kind: 'scale',
+        outcome: 'conflict',
+        error: expect.stringMatching(/409/),
+      });
     }
     expect(b.specReplicas()).toBe(2);
 
     b.sim.clearFaults();
     const [recovered] = await ticks(1);
-    expect(b.requestsAt(recovered.at).filter(isScaleWrite).map(w => w.status)).toEqual([200]);
+    expect(
+      b
+        .requestsAt(recovered.at)
+        .filter(isScaleWrite)
+        .map(w => w.status),
+    ).toEqual([200]);
     expect(b.specReplicas()).toBeGreaterThan(2);
   });
 
@@ -236,8 +291,15 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     // The combination happened: a 409, then re-reading the workload failed in the same tick.
     const conflictThenError = all.filter(t => {
       const requests = b.requestsAt(t.at);
-      const conflict = requests.findIndex(r => isScaleWrite(r) && r.status === 409);
-      return conflict >= 0 && requests.slice(conflict + 1).some(r => r.method === 'GET' && r.status === 500);
+      const conflict = requests.findIndex(
+        r => isScaleWrite(r) && r.status === 409,
+      );
+      return (
+        conflict >= 0 &&
+        requests
+          .slice(conflict + 1)
+          .some(r => r.method === 'GET' && r.status === 500)
+      );
     });
     expect(conflictThenError.length).toBeGreaterThan(0);
     for (const tick of conflictThenError) {
@@ -254,9 +316,18 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
     for (let i = 1; i <= threshold; i++) {
       const [tick] = await ticks(1);
       expect(tick).toMatchObject({ evaluated: 1 });
-      expect(b.requestsAt(tick.at).filter(isScaleWrite).map(w => w.status)).toEqual([403]);
+      expect(
+        b
+          .requestsAt(tick.at)
+          .filter(isScaleWrite)
+          .map(w => w.status),
+      ).toEqual([403]);
       const [row] = await b.decisionsAt(tick.at);
-      expect(row).toMatchObject({ kind: 'scale', outcome: 'failed', error: expect.stringMatching(/403|forbidden/i) });
+      expect(row).toMatchObject({
+        kind: 'scale',
+        outcome: 'failed',
+        error: expect.stringMatching(/403|forbidden/i),
+      });
       expect(b.health.circuit).toBe(i < threshold ? 'closed' : 'open');
     }
     expect(b.specReplicas()).toBe(2);
@@ -273,9 +344,16 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
 
     // The token is fixed; after the cool-off the trial write succeeds and closes the circuit.
     b.useToken('scaler-token');
-    const [recovered] = await b.tick(Math.ceil(coolOffMs / 1000)).then(t => [t]);
+    const [recovered] = await b
+      .tick(Math.ceil(coolOffMs / 1000))
+      .then(t => [t]);
     await expectNoLostDecision(b, recovered);
-    expect(b.requestsAt(recovered.at).filter(isScaleWrite).map(w => w.status)).toEqual([200]);
+    expect(
+      b
+        .requestsAt(recovered.at)
+        .filter(isScaleWrite)
+        .map(w => w.status),
+    ).toEqual([200]);
     expect(b.specReplicas()).toBeGreaterThan(2);
     expect(b.health.circuit).toBe('closed');
     expect(b.circuitNotifications()).toHaveLength(1);
@@ -300,30 +378,52 @@ describe('fault injection against the real evaluator and cluster-sim', () => {
 
     b.useToken('scaler-token');
     await ticks(1);
-    expect((await b.engineStatus()).clusters[0]).toMatchObject({ circuit: 'closed', consecutiveFailures: 0 });
+    expect((await b.engineStatus()).clusters[0]).toMatchObject({
+      circuit: 'closed',
+      consecutiveFailures: 0,
+    });
   });
 
   it('metrics outage: no scaling on missing metrics, a recorded reason, no circuit trip; scaling resumes after', async () => {
     const [before] = await ticks(1);
-    expect(b.requestsAt(before.at).filter(isScaleWrite).map(r => r.status)).toEqual([200]);
+    expect(
+      b
+        .requestsAt(before.at)
+        .filter(isScaleWrite)
+        .map(r => r.status),
+    ).toEqual([200]);
     const replicas = b.specReplicas();
     b.sim.setFaults({ metricsOutage: true });
     const during = await ticks(6);
     for (const tick of during) {
       expect(tick).toMatchObject({ evaluated: 1, failures: 0 });
       expect(b.requestsAt(tick.at).filter(isScaleWrite)).toEqual([]);
-      expect(b.requestsAt(tick.at).some(r => r.path.startsWith('/apis/metrics.k8s.io') && r.status === 503)).toBe(true);
+      expect(
+        b
+          .requestsAt(tick.at)
+          .some(
+            r => r.path.startsWith('/apis/metrics.k8s.io') && r.status === 503,
+          ),
+      ).toBe(true);
     }
     expect(b.specReplicas()).toBe(replicas);
-    const rows = (await b.decisions()).filter(d => Date.parse(d.at) >= during[0].at);
+    const rows = (await b.decisions()).filter(
+      d => Date.parse(d.at) >= during[0].at,
+    );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every(d => d.kind !== 'scale')).toBe(true);
-    expect(rows[0].reasons.map(r => `${r.code} ${r.message}`).join('\n')).toMatch(/metrics\.k8s\.io|FailedGet/);
+    expect(
+      rows[0].reasons.map(r => `${r.code} ${r.message}`).join('\n'),
+    ).toMatch(/metrics\.k8s\.io|FailedGet/);
     expect(b.health.circuit).toBe('closed');
 
     b.sim.clearFaults();
     const after = await ticks(2);
-    expect(after.some(t => b.requestsAt(t.at).some(r => isScaleWrite(r) && r.status === 200))).toBe(true);
+    expect(
+      after.some(t =>
+        b.requestsAt(t.at).some(r => isScaleWrite(r) && r.status === 200),
+      ),
+    ).toBe(true);
     expect(b.specReplicas()).toBeGreaterThan(replicas);
   });
 });

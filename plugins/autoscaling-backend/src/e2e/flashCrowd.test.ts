@@ -41,7 +41,11 @@ const POLICY = {
   maxReplicas: 20,
   mode: 'auto',
   metrics: [
-    { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+    {
+      type: 'Resource',
+      resource: 'cpu',
+      target: { type: 'Utilization', averageUtilization: 70 },
+    },
   ],
   behavior: {
     scaleDown: {
@@ -64,7 +68,11 @@ describe('flash crowd on a demo service, end to end with the simulator', () => {
   });
 
   it('scales up within 30 simulated seconds, back down after the stabilization window, and explains why', async () => {
-    knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
     const config = mockServices.rootConfig({
       data: {
         kubernetes: {
@@ -88,7 +96,11 @@ describe('flash crowd on a demo service, end to end with the simulator', () => {
     });
     const catalog = catalogServiceMock({
       entities: [
-        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+        serviceComponent({
+          name: 'checkout-api',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
         ACME_TENANT,
       ],
     });
@@ -152,7 +164,9 @@ describe('flash crowd on a demo service, end to end with the simulator', () => {
     const response = await request(app).get(`/workloads/${id}/history?hours=2`);
     expect(response.status).toBe(200);
     const history = response.body as WorkloadHistory;
-    const scales = history.decisions.filter(d => d.kind === 'scale' && d.outcome === 'applied');
+    const scales = history.decisions.filter(
+      d => d.kind === 'scale' && d.outcome === 'applied',
+    );
     expect(scales.some(d => d.to > d.from)).toBe(true);
     expect(scales.some(d => d.to < d.from)).toBe(true);
     for (const decision of scales) {

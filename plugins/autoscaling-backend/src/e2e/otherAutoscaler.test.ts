@@ -26,11 +26,21 @@ function hpa() {
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: 'checkout-api-hpa', namespace: NAMESPACE },
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: WORKLOAD },
+      scaleTargetRef: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: WORKLOAD,
+      },
       minReplicas: 2,
       maxReplicas: 9,
       metrics: [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 60 },
+          },
+        },
       ],
     },
   };
@@ -60,14 +70,17 @@ describe('a workload another autoscaler also scales', () => {
     // further, and never back down during the crowd (no tug of war).
     expect(b.kubernetesWrites()).toEqual([]);
     expect(replicas[replicas.length - 1]).toBe(9);
-    for (let i = 1; i < replicas.length; i++) expect(replicas[i]).toBeGreaterThanOrEqual(replicas[i - 1]);
+    for (let i = 1; i < replicas.length; i++)
+      expect(replicas[i]).toBeGreaterThanOrEqual(replicas[i - 1]);
 
     const decisions = await b.decisions();
     const blocked = decisions.filter(d => d.outcome === 'other-autoscaler');
     expect(blocked.length).toBeGreaterThan(0);
     expect(blocked[0].reasons).toContainEqual({
       code: 'OtherAutoscaler',
-      message: expect.stringContaining(`HorizontalPodAutoscaler ${NAMESPACE}/checkout-api-hpa also scales this Deployment`),
+      message: expect.stringContaining(
+        `HorizontalPodAutoscaler ${NAMESPACE}/checkout-api-hpa also scales this Deployment`,
+      ),
     });
     const status = (await b.service.store.getWorkload(WORKLOAD_ID))!.status!;
     expect(status.otherAutoscaler).toEqual({
@@ -79,14 +92,28 @@ describe('a workload another autoscaler also scales', () => {
     });
 
     // Its settings, read live from the cluster, as the service's policy override.
-    const proposal = await request(b.app).get(`/workloads/${encodeURIComponent(WORKLOAD_ID)}/other-autoscaler`);
+    const proposal = await request(b.app).get(
+      `/workloads/${encodeURIComponent(WORKLOAD_ID)}/other-autoscaler`,
+    );
     expect(proposal.status).toBe(200);
     expect(proposal.body).toEqual({
-      autoscaler: { kind: 'HorizontalPodAutoscaler', namespace: NAMESPACE, name: 'checkout-api-hpa', minReplicas: 2, maxReplicas: 9 },
+      autoscaler: {
+        kind: 'HorizontalPodAutoscaler',
+        namespace: NAMESPACE,
+        name: 'checkout-api-hpa',
+        minReplicas: 2,
+        maxReplicas: 9,
+      },
       override: {
         minReplicas: 2,
         maxReplicas: 9,
-        metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } }],
+        metrics: [
+          {
+            type: 'Resource',
+            resource: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 60 },
+          },
+        ],
       },
       notes: [],
       deleteCommand: `kubectl delete hpa -n ${NAMESPACE} checkout-api-hpa`,
@@ -100,10 +127,14 @@ describe('a workload another autoscaler also scales', () => {
       wrote = b.requestsAt(tick.at).some(isScaleWrite);
     }
     expect(wrote).toBe(true);
-    expect((await b.service.store.getWorkload(WORKLOAD_ID))!.status!.otherAutoscaler).toBeNull();
+    expect(
+      (await b.service.store.getWorkload(WORKLOAD_ID))!.status!.otherAutoscaler,
+    ).toBeNull();
     // With the error handler a backend plugin gets: a NotFoundError is a 404.
     const app = express().use(b.service.router).use(mockErrorHandler());
-    const gone = await request(app).get(`/workloads/${encodeURIComponent(WORKLOAD_ID)}/other-autoscaler`);
+    const gone = await request(app).get(
+      `/workloads/${encodeURIComponent(WORKLOAD_ID)}/other-autoscaler`,
+    );
     expect(gone.status).toBe(404);
   });
 });

@@ -3,7 +3,11 @@
  * passed in, ticks every 60 simulated seconds), the real backend and store, the real Kubernetes
  * client. The forecast comes from the engine's shared predictive path.
  */
-import type { Decision, WorkloadForecast, WorkloadHistory } from '@internal/plugin-autoscaling-common';
+import type {
+  Decision,
+  WorkloadForecast,
+  WorkloadHistory,
+} from '@internal/plugin-autoscaling-common';
 import type { RunningClusterSim } from '@internal/cluster-sim';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
@@ -27,7 +31,11 @@ const isScaleWrite = (r: { method: string; path: string }) =>
 const REACTIVE_THRESHOLD = (TARGET / 100) * 1.1;
 
 const memoryKnex = () =>
-  knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+  knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
 
 describe('predictive scaling live against cluster-sim', () => {
   let sim: RunningClusterSim | undefined;
@@ -79,7 +87,8 @@ describe('predictive scaling live against cluster-sim', () => {
       await tick();
       const w = workload();
       ready.push({ t: sim.now(), ready: w.readyPods });
-      const utilisation = w.demandRps / (Math.max(1, w.readyPods) * CAPACITY_RPS);
+      const utilisation =
+        w.demandRps / (Math.max(1, w.readyPods) * CAPACITY_RPS);
       if (utilisation > REACTIVE_THRESHOLD) {
         overloaded.push({ at: new Date(sim.now()).toISOString(), utilisation });
       }
@@ -91,7 +100,10 @@ describe('predictive scaling live against cluster-sim', () => {
       .requests()
       .filter(r => isScaleWrite(r) && r.time > rampStart && r.status < 300);
     const reactiveUps = (
-      await reactive.service.store.listDecisions(WORKLOAD_ID, { sinceMs: rampStart, limit: 10_000 })
+      await reactive.service.store.listDecisions(WORKLOAD_ID, {
+        sinceMs: rampStart,
+        limit: 10_000,
+      })
     ).filter(d => d.outcome === 'applied' && d.to > d.from);
     expect(reactiveWrites.length).toBeGreaterThanOrEqual(5);
     const ahead: string[] = [];
@@ -110,7 +122,10 @@ describe('predictive scaling live against cluster-sim', () => {
     // (A purely reactive cluster is never ahead of its own asks: with predictive off, 0.)
     expect(ahead.length).toBeGreaterThanOrEqual(5);
     // On failure the diff shows which asks were not covered.
-    expect({ twoThirdsAhead: ahead.length * 3 >= reactiveUps.length * 2, late }).toMatchObject({
+    expect({
+      twoThirdsAhead: ahead.length * 3 >= reactiveUps.length * 2,
+      late,
+    }).toMatchObject({
       twoThirdsAhead: true,
     });
     expect(overloaded).toEqual([]);
@@ -120,16 +135,21 @@ describe('predictive scaling live against cluster-sim', () => {
       .requests()
       .filter(r => isScaleWrite(r) && r.time > rampStart && r.status < 300);
     const decisions: Decision[] = (
-      await backend.service.store.listDecisions(WORKLOAD_ID, { sinceMs: rampStart, limit: 10_000 })
+      await backend.service.store.listDecisions(WORKLOAD_ID, {
+        sinceMs: rampStart,
+        limit: 10_000,
+      })
     ).filter(d => d.kind === 'scale' && d.outcome === 'applied');
     expect(decisions.length).toBe(scaleUps.length);
     const ups = decisions.filter(d => d.to > d.from);
     expect(ups.length).toBeGreaterThanOrEqual(3);
-    const raised = ups.filter(d => d.reasons.some(r => r.code === 'PredictiveFloor'));
-    expect(raised.length).toBeGreaterThanOrEqual(Math.ceil(ups.length * 0.8));
-    expect(raised[0].reasons.find(r => r.code === 'PredictiveFloor')!.message).toMatch(
-      /peak forecast [\d.]+/,
+    const raised = ups.filter(d =>
+      d.reasons.some(r => r.code === 'PredictiveFloor'),
     );
+    expect(raised.length).toBeGreaterThanOrEqual(Math.ceil(ups.length * 0.8));
+    expect(
+      raised[0].reasons.find(r => r.code === 'PredictiveFloor')!.message,
+    ).toMatch(/peak forecast [\d.]+/);
     expect(workload().readyPods).toBeGreaterThanOrEqual(10);
 
     const response = await request(backend.app).get(
@@ -140,7 +160,9 @@ describe('predictive scaling live against cluster-sim', () => {
     expect(forecast.unit).toBe('cores');
     expect(forecast.model).toEqual(expect.any(String));
     expect(forecast.points).toHaveLength(288);
-    const banded = forecast.points.filter(p => p.lower !== null && p.upper !== null);
+    const banded = forecast.points.filter(
+      p => p.lower !== null && p.upper !== null,
+    );
     expect(banded.length).toBe(288);
     for (const p of banded) {
       expect(p.lower!).toBeLessThanOrEqual(p.forecast + 1e-9);
@@ -177,29 +199,43 @@ describe('predictive scaling live against cluster-sim', () => {
     );
     expect(history.status).toBe(200);
     const points = (history.body as WorkloadHistory).points;
-    const spanDays = (Date.parse(points[points.length - 1].at) - Date.parse(points[0].at)) / 86_400_000;
+    const spanDays =
+      (Date.parse(points[points.length - 1].at) - Date.parse(points[0].at)) /
+      86_400_000;
     expect(spanDays).toBeGreaterThan(13.9);
-    expect(points.filter(p => Date.parse(p.at) < startedAt).length).toBeGreaterThan(3900);
+    expect(
+      points.filter(p => Date.parse(p.at) < startedAt).length,
+    ).toBeGreaterThan(3900);
 
-    const writes = sim.requests().filter(r => r.method !== 'GET' && !r.path.startsWith('/sim'));
+    const writes = sim
+      .requests()
+      .filter(r => r.method !== 'GET' && !r.path.startsWith('/sim'));
     expect(writes).toEqual([]);
     const forecast = (
-      await request(backend.app).get(`/workloads/${encodeURIComponent(WORKLOAD_ID)}/forecast`)
+      await request(backend.app).get(
+        `/workloads/${encodeURIComponent(WORKLOAD_ID)}/forecast`,
+      )
     ).body as WorkloadForecast;
     expect(forecast.model).toEqual(expect.any(String));
     expect(forecast.floor.status).toBe('reported');
     expect(forecast.floor.replicas).toBeGreaterThan(2);
     expect(forecast.floor.reasons.map(r => r.code)).toContain('ForecastOnly');
     // The decision records what the floor would have done.
-    const decisions = await backend.service.store.listDecisions(WORKLOAD_ID, { limit: 1000 });
-    const reported = decisions.filter(d => d.reasons.some(r => r.code === 'ForecastOnly'));
-    expect(reported.length).toBeGreaterThan(0);
-    expect(reported[0].reasons.find(r => r.code === 'ForecastOnly')!.message).toMatch(
-      /would raise the floor to \d+/,
+    const decisions = await backend.service.store.listDecisions(WORKLOAD_ID, {
+      limit: 1000,
+    });
+    const reported = decisions.filter(d =>
+      d.reasons.some(r => r.code === 'ForecastOnly'),
     );
+    expect(reported.length).toBeGreaterThan(0);
+    expect(
+      reported[0].reasons.find(r => r.code === 'ForecastOnly')!.message,
+    ).toMatch(/would raise the floor to \d+/);
     const spec = sim.sim.store
       .list('apps/deployments')
-      .find(o => o.metadata.namespace === NAMESPACE && o.metadata.name === WORKLOAD);
+      .find(
+        o => o.metadata.namespace === NAMESPACE && o.metadata.name === WORKLOAD,
+      );
     expect(spec?.spec?.replicas).toBe(2);
   });
 
@@ -215,11 +251,15 @@ describe('predictive scaling live against cluster-sim', () => {
     const result = await backend.tick(60);
     expect(result).toEqual({ evaluated: 1, failures: 0 });
     const forecast = (
-      await request(backend.app).get(`/workloads/${encodeURIComponent(WORKLOAD_ID)}/forecast`)
+      await request(backend.app).get(
+        `/workloads/${encodeURIComponent(WORKLOAD_ID)}/forecast`,
+      )
     ).body as WorkloadForecast;
     expect(forecast.model).toBeNull();
     expect(forecast.reasons[0].code).toBe('InsufficientHistory');
     // One day of history is needed from the first sample: the card can say when.
-    expect(forecast.firstForecastAt).toBe(new Date(sim.now() + 86_400_000).toISOString());
+    expect(forecast.firstForecastAt).toBe(
+      new Date(sim.now() + 86_400_000).toISOString(),
+    );
   });
 });

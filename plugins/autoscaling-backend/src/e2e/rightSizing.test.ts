@@ -51,9 +51,17 @@ const POLICY = {
   maxReplicas: 20,
   mode: 'dry-run',
   metrics: [
-    { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+    {
+      type: 'Resource',
+      resource: 'cpu',
+      target: { type: 'Utilization', averageUtilization: 70 },
+    },
   ],
-  vertical: { mode: 'Off', minAllowed: { cpu: '150m' }, maxAllowed: { memory: '400Mi' } },
+  vertical: {
+    mode: 'Off',
+    minAllowed: { cpu: '150m' },
+    maxAllowed: { memory: '400Mi' },
+  },
 };
 
 describe('right-sizing end to end with the simulator', () => {
@@ -69,7 +77,11 @@ describe('right-sizing end to end with the simulator', () => {
   });
 
   it('reports the template requests as current and recommends within the policy, priced', async () => {
-    knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
     const config = mockServices.rootConfig({
       data: {
         kubernetes: {
@@ -93,8 +105,16 @@ describe('right-sizing end to end with the simulator', () => {
     });
     const catalog = catalogServiceMock({
       entities: [
-        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
-        serviceComponent({ name: 'orders-worker', namespace: 'acme-production', environment: 'production' }),
+        serviceComponent({
+          name: 'checkout-api',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
+        serviceComponent({
+          name: 'orders-worker',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
         ACME_TENANT,
       ],
     });
@@ -111,10 +131,13 @@ describe('right-sizing end to end with the simulator', () => {
       await evaluator.tick(sim.now());
       // One burst past orders-worker's 300Mi limit (128Mi + 512Ki per rps): an OOM kill.
       if (i === 60) sim.setDemand('acme-production', 'orders-worker', 500);
-      if (i === 61) sim.setDemand('acme-production', 'orders-worker', undefined);
+      if (i === 61)
+        sim.setDemand('acme-production', 'orders-worker', undefined);
     }
 
-    const id = encodeURIComponent('sim-rs/acme-production/Deployment/checkout-api');
+    const id = encodeURIComponent(
+      'sim-rs/acme-production/Deployment/checkout-api',
+    );
     const response = await request(express().use(service.router)).get(
       `/workloads/${id}/recommendations`,
     );
@@ -122,8 +145,16 @@ describe('right-sizing end to end with the simulator', () => {
     const body = response.body as WorkloadRecommendations;
     const cpu = body.vertical.find(r => r.resource === 'cpu')!;
     const memory = body.vertical.find(r => r.resource === 'memory')!;
-    expect(cpu).toMatchObject({ current: 0.5, currentLimit: null, oomKills: 0 });
-    expect(memory).toMatchObject({ current: 512 * MIB, currentLimit: 768 * MIB, oomKills: 0 });
+    expect(cpu).toMatchObject({
+      current: 0.5,
+      currentLimit: null,
+      oomKills: 0,
+    });
+    expect(memory).toMatchObject({
+      current: 512 * MIB,
+      currentLimit: 768 * MIB,
+      oomKills: 0,
+    });
     expect(cpu.container).toBe(memory.container);
     // Within minAllowed / maxAllowed, bounds included.
     expect(cpu.target).toBeGreaterThanOrEqual(0.15);
@@ -133,12 +164,20 @@ describe('right-sizing end to end with the simulator', () => {
     // Two hours of history: low confidence on the stated scale, c / (1 + c).
     expect(cpu.confidenceLevel).toBe('low');
     expect(cpu.confidenceDays).toBeGreaterThan(1.5 / 24);
-    expect(cpu.confidence).toBeCloseTo(cpu.confidenceDays / (1 + cpu.confidenceDays), 6);
+    expect(cpu.confidence).toBeCloseTo(
+      cpu.confidenceDays / (1 + cpu.confidenceDays),
+      6,
+    );
     // Over-requested: lowering the requests saves money at the cost card's prices.
     expect(cpu.target).toBeLessThan(0.5);
     expect(cpu.monthlySavings).toBeGreaterThan(0);
-    expect(body.monthlySavings).toBeCloseTo((cpu.monthlySavings ?? 0) + (memory.monthlySavings ?? 0), 2);
-    const cost = await request(express().use(service.router)).get(`/workloads/${id}/cost`);
+    expect(body.monthlySavings).toBeCloseTo(
+      (cpu.monthlySavings ?? 0) + (memory.monthlySavings ?? 0),
+      2,
+    );
+    const cost = await request(express().use(service.router)).get(
+      `/workloads/${id}/cost`,
+    );
     expect(body.currency).toBe(cost.body.currency);
     expect(body.horizontal).not.toBeNull();
     expect(body.horizontal!.currentReplicas).toBe(2);
@@ -148,7 +187,9 @@ describe('right-sizing end to end with the simulator', () => {
     // still within maxAllowed.
     const orders = (
       await request(express().use(service.router)).get(
-        `/workloads/${encodeURIComponent('sim-rs/acme-production/Deployment/orders-worker')}/recommendations`,
+        `/workloads/${encodeURIComponent(
+          'sim-rs/acme-production/Deployment/orders-worker',
+        )}/recommendations`,
       )
     ).body as WorkloadRecommendations;
     const ordersMemory = orders.vertical.find(r => r.resource === 'memory')!;

@@ -20,7 +20,9 @@ jest.setTimeout(60_000);
 /** 1,500 rps on pods that serve 100 rps each: the engine wants more pods on every tick. */
 const CROWD_RPS = 1500;
 
-async function startWithCrowd(mode: 'auto' | 'dry-run' | 'forecast-only'): Promise<SimBackend> {
+async function startWithCrowd(
+  mode: 'auto' | 'dry-run' | 'forecast-only',
+): Promise<SimBackend> {
   const b = await startSimBackend({ mode });
   // The first tick only sees pods that just became Ready (no usable CPU metric yet).
   await b.tick();
@@ -38,7 +40,12 @@ describe('modes that must never write, asserted from the simulator request log',
   it('control: in auto mode the same crowd is written through the scale subresource', async () => {
     b = await startWithCrowd('auto');
     const tick = await b.tick();
-    expect(b.requestsAt(tick.at).filter(isScaleWrite).map(r => r.status)).toEqual([200]);
+    expect(
+      b
+        .requestsAt(tick.at)
+        .filter(isScaleWrite)
+        .map(r => r.status),
+    ).toEqual([200]);
     expect(b.kubernetesWrites().length).toBeGreaterThan(0);
     expect(b.specReplicas()).toBeGreaterThan(2);
   });
@@ -55,7 +62,13 @@ describe('modes that must never write, asserted from the simulator request log',
       for (const tick of ticks) {
         expect(tick).toMatchObject({ evaluated: 1, failures: 0 });
         const reads = backend.requestsAt(tick.at);
-        expect(reads.some(r => r.method === 'GET' && r.path.endsWith(`/deployments/${WORKLOAD}/scale`))).toBe(true);
+        expect(
+          reads.some(
+            r =>
+              r.method === 'GET' &&
+              r.path.endsWith(`/deployments/${WORKLOAD}/scale`),
+          ),
+        ).toBe(true);
       }
       // ...and not one request of it was a write.
       expect(backend.kubernetesWrites()).toEqual([]);
@@ -66,7 +79,12 @@ describe('modes that must never write, asserted from the simulator request log',
       for (const tick of ticks) {
         const rows = await backend.decisionsAt(tick.at);
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ kind: 'scale', mode, outcome: mode, from: 2 });
+        expect(rows[0]).toMatchObject({
+          kind: 'scale',
+          mode,
+          outcome: mode,
+          from: 2,
+        });
         expect(rows[0].to).toBeGreaterThan(2);
         expect(rows[0].reasons).toContainEqual({
           code: 'NotApplied',
@@ -74,7 +92,8 @@ describe('modes that must never write, asserted from the simulator request log',
         });
       }
       // The state shows what it would have done.
-      const status = (await backend.service.store.getWorkload(WORKLOAD_ID))!.status!;
+      const status = (await backend.service.store.getWorkload(WORKLOAD_ID))!
+        .status!;
       expect(status).toMatchObject({ mode, currentReplicas: 2 });
       expect(status.desiredReplicas).toBeGreaterThan(2);
     },
@@ -93,16 +112,24 @@ describe('the global kill switch, asserted from the simulator request log', () =
   const flip = async (enabled: boolean) => {
     const response = await request(b.app)
       .put('/engine/kill-switch')
-      .send({ enabled, reason: enabled ? 'incident 4711: stop all scaling' : 'incident over' });
+      .send({
+        enabled,
+        reason: enabled ? 'incident 4711: stop all scaling' : 'incident over',
+      });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ enabled });
   };
-  const writesAt = (at: number) => b.requestsAt(at).filter(r => r.method !== 'GET');
+  const writesAt = (at: number) =>
+    b.requestsAt(at).filter(r => r.method !== 'GET');
 
   it('flipped between ticks: the next tick sends no write and records why; turning it off resumes', async () => {
     await flip(true);
-    const status = (await request(b.app).get('/engine/status')).body as EngineStatus;
-    expect(status.killSwitch).toMatchObject({ enabled: true, reason: 'incident 4711: stop all scaling' });
+    const status = (await request(b.app).get('/engine/status'))
+      .body as EngineStatus;
+    expect(status.killSwitch).toMatchObject({
+      enabled: true,
+      reason: 'incident 4711: stop all scaling',
+    });
 
     const during = [];
     for (let i = 0; i < 5; i++) during.push(await b.tick());
@@ -110,10 +137,16 @@ describe('the global kill switch, asserted from the simulator request log', () =
       expect(tick).toMatchObject({ evaluated: 1, failures: 0 });
       expect(writesAt(tick.at)).toEqual([]);
       const [row] = await b.decisionsAt(tick.at);
-      expect(row).toMatchObject({ kind: 'scale', outcome: 'kill-switch', from: 2, to: 3 });
+      expect(row).toMatchObject({
+        kind: 'scale',
+        outcome: 'kill-switch',
+        from: 2,
+        to: 3,
+      });
       expect(row.reasons).toContainEqual({
         code: 'KillSwitch',
-        message: 'not applied: the global kill switch is on (incident 4711: stop all scaling)',
+        message:
+          'not applied: the global kill switch is on (incident 4711: stop all scaling)',
       });
     }
     expect(b.kubernetesWrites()).toEqual([]);
@@ -122,21 +155,32 @@ describe('the global kill switch, asserted from the simulator request log', () =
     // Off again: the very next tick writes the decision it has been holding back.
     await flip(false);
     const after = await b.tick();
-    expect(writesAt(after.at).filter(isScaleWrite).map(r => r.status)).toEqual([200]);
-    expect(await b.decisionsAt(after.at)).toMatchObject([{ kind: 'scale', outcome: 'applied', to: 3 }]);
+    expect(
+      writesAt(after.at)
+        .filter(isScaleWrite)
+        .map(r => r.status),
+    ).toEqual([200]);
+    expect(await b.decisionsAt(after.at)).toMatchObject([
+      { kind: 'scale', outcome: 'applied', to: 3 },
+    ]);
     expect(b.specReplicas()).toBe(3);
   });
 
   it('flipped while a tick is in flight: at most that tick writes, none after it', async () => {
     // Writes flow before the flip.
     const before = await b.tick();
-    expect(writesAt(before.at).filter(isScaleWrite).map(r => r.status)).toEqual([200]);
+    expect(
+      writesAt(before.at)
+        .filter(isScaleWrite)
+        .map(r => r.status),
+    ).toEqual([200]);
 
     // Slow every API response so the flip lands while the tick is still talking to the cluster.
     b.sim.setFaults({ api: { latencyMs: 80 } });
     const inFlight = b.tick();
     const at = b.sim.now();
-    while (b.requestsAt(at).length === 0) await new Promise(r => setTimeout(r, 5));
+    while (b.requestsAt(at).length === 0)
+      await new Promise(r => setTimeout(r, 5));
     await flip(true);
     const flippedTick = await inFlight;
     expect(flippedTick).toMatchObject({ at, evaluated: 1, failures: 0 });
@@ -154,7 +198,9 @@ describe('the global kill switch, asserted from the simulator request log', () =
     }
     expect(b.kubernetesWrites()).toHaveLength(writesBeforeNext);
     expect(b.specReplicas()).toBe(replicas);
-    const held = (await b.decisions()).filter(d => Date.parse(d.at) > at && d.outcome === 'kill-switch');
+    const held = (await b.decisions()).filter(
+      d => Date.parse(d.at) > at && d.outcome === 'kill-switch',
+    );
     expect(held.length).toBeGreaterThan(0);
   });
 });

@@ -41,7 +41,9 @@ const ALONE_TICKS = 6;
 
 const simConfig = (cluster: string) => `
 cluster: { name: ${cluster} }
-clock: { factor: 1, start: '${new Date(Date.now() - 15 * 60_000).toISOString()}' }
+clock: { factor: 1, start: '${new Date(
+  Date.now() - 15 * 60_000,
+).toISOString()}' }
 tokens:
   - token: scaler-token
     user: system:serviceaccount:autoscaling:scaler
@@ -71,18 +73,37 @@ const POLICY = {
   maxReplicas: 12,
   mode: 'auto',
   metrics: [
-    { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+    {
+      type: 'Resource',
+      resource: 'cpu',
+      target: { type: 'Utilization', averageUtilization: 50 },
+    },
   ],
   behavior: {
-    scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 400, periodSeconds: 1 }] },
-    scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 1 }] },
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      policies: [{ type: 'Percent', value: 400, periodSeconds: 1 }],
+    },
+    scaleDown: {
+      stabilizationWindowSeconds: 0,
+      policies: [{ type: 'Percent', value: 100, periodSeconds: 1 }],
+    },
   },
 };
 
 const component = (name: string): Entity =>
-  serviceComponent({ name, namespace: NAMESPACE, environment: 'staging', owner: 'group:default/acme-web' });
+  serviceComponent({
+    name,
+    namespace: NAMESPACE,
+    environment: 'staging',
+    owner: 'group:default/acme-web',
+  });
 
-const ENTITIES: Entity[] = [component('web-auto'), component('web-dry'), ACME_TENANT];
+const ENTITIES: Entity[] = [
+  component('web-auto'),
+  component('web-dry'),
+  ACME_TENANT,
+];
 
 interface Run {
   backend: string;
@@ -109,7 +130,9 @@ function observedScheduler(backend: string, runs: Run[]) {
     },
     factory(deps): SchedulerService {
       const real = DefaultSchedulerService.create(deps);
-      const scheduleTask = (task: Parameters<SchedulerService['scheduleTask']>[0]) =>
+      const scheduleTask = (
+        task: Parameters<SchedulerService['scheduleTask']>[0],
+      ) =>
         real.scheduleTask({
           ...task,
           fn: async signal => {
@@ -138,7 +161,12 @@ function observedScheduler(backend: string, runs: Run[]) {
   });
 }
 
-function startReplica(name: string, knex: Knex, sims: RunningClusterSim[], runs: Run[]) {
+function startReplica(
+  name: string,
+  knex: Knex,
+  sims: RunningClusterSim[],
+  runs: Run[],
+) {
   return startTestBackend({
     features: [
       autoscalingPlugin,
@@ -178,7 +206,11 @@ function startReplica(name: string, knex: Knex, sims: RunningClusterSim[], runs:
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs: number) {
+async function waitFor(
+  what: string,
+  condition: () => boolean,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -187,7 +219,9 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 }
 
 describe('two backend replicas on one PostgreSQL database', () => {
-  const database = `autoscaling_two_backends_${process.pid}_${Date.now().toString(36)}`;
+  const database = `autoscaling_two_backends_${
+    process.pid
+  }_${Date.now().toString(36)}`;
   let admin: Knex | undefined;
   const clients: Knex[] = [];
   const sims: RunningClusterSim[] = [];
@@ -197,13 +231,21 @@ describe('two backend replicas on one PostgreSQL database', () => {
   const connect = () => {
     const url = new URL(PG_URL);
     url.pathname = `/${database}`;
-    const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 5 } });
+    const knex = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 0, max: 5 },
+    });
     clients.push(knex);
     return knex;
   };
 
   beforeAll(async () => {
-    admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
+    admin = knexFactory({
+      client: 'pg',
+      connection: PG_URL,
+      pool: { min: 0, max: 1 },
+    });
     await admin.raw(`CREATE DATABASE ??`, [database]);
     for (const cluster of CLUSTERS) {
       const sim = await startClusterSim({ config: simConfig(cluster) });
@@ -250,31 +292,58 @@ describe('two backend replicas on one PostgreSQL database', () => {
     let high = false;
     toggle = setInterval(() => {
       high = !high;
-      for (const sim of sims) sim.setDemand(NAMESPACE, 'web-auto', high ? 450 : 60);
+      for (const sim of sims)
+        sim.setDemand(NAMESPACE, 'web-auto', high ? 450 : 60);
     }, 2_500);
 
     const evaluations = (backend: string) =>
-      runs.filter(r => r.backend === backend && r.taskId.startsWith('autoscaling-evaluate-')).length;
+      runs.filter(
+        r =>
+          r.backend === backend && r.taskId.startsWith('autoscaling-evaluate-'),
+      ).length;
     const ticksOf = (cluster: string, since = 0) =>
-      runs.filter(r => r.taskId === `autoscaling-evaluate-${cluster}` && r.start >= since && r.end).length;
+      runs.filter(
+        r =>
+          r.taskId === `autoscaling-evaluate-${cluster}` &&
+          r.start >= since &&
+          r.end,
+      ).length;
 
     // Both replicas up: they share one schedule.
-    await waitFor('shared ticks', () => CLUSTERS.every(c => ticksOf(c) >= SHARED_TICKS), 120_000);
+    await waitFor(
+      'shared ticks',
+      () => CLUSTERS.every(c => ticksOf(c) >= SHARED_TICKS),
+      120_000,
+    );
     // The busier replica stops (a rolling restart); the other carries on alone.
     const [stopped, survivor] =
-      evaluations('first') >= evaluations('second') ? ['first', 'second'] : ['second', 'first'];
+      evaluations('first') >= evaluations('second')
+        ? ['first', 'second']
+        : ['second', 'first'];
     const stoppedIndex = stopped === 'first' ? 0 : 1;
     await backends[stoppedIndex]!.stop();
     backends[stoppedIndex] = undefined;
-    await waitFor('the stopped replica', () => runs.every(r => r.backend !== stopped || r.end !== undefined), 30_000);
+    await waitFor(
+      'the stopped replica',
+      () => runs.every(r => r.backend !== stopped || r.end !== undefined),
+      30_000,
+    );
     const stoppedAt = Date.now();
-    await waitFor('ticks after the stop', () => CLUSTERS.every(c => ticksOf(c, stoppedAt) >= ALONE_TICKS), 90_000);
+    await waitFor(
+      'ticks after the stop',
+      () => CLUSTERS.every(c => ticksOf(c, stoppedAt) >= ALONE_TICKS),
+      90_000,
+    );
 
     clearInterval(toggle);
     toggle = undefined;
     await backends[1 - stoppedIndex]!.stop();
     backends[1 - stoppedIndex] = undefined;
-    await waitFor('the last runs', () => runs.every(r => r.end !== undefined), 30_000);
+    await waitFor(
+      'the last runs',
+      () => runs.every(r => r.end !== undefined),
+      30_000,
+    );
 
     // Both replicas evaluated (the one stopped was the busier one).
     expect(evaluations(stopped)).toBeGreaterThan(0);
@@ -288,27 +357,46 @@ describe('two backend replicas on one PostgreSQL database', () => {
       expect(clusterRuns.filter(r => r.error)).toEqual([]);
 
       // Many ticks; the survivor took the cluster over after the stop.
-      expect(clusterRuns.length).toBeGreaterThanOrEqual(SHARED_TICKS + ALONE_TICKS);
-      const byBackend = (name: string) => clusterRuns.filter(r => r.backend === name);
-      expect(byBackend(survivor).filter(r => r.start >= stoppedAt).length).toBeGreaterThanOrEqual(ALONE_TICKS);
+      expect(clusterRuns.length).toBeGreaterThanOrEqual(
+        SHARED_TICKS + ALONE_TICKS,
+      );
+      const byBackend = (name: string) =>
+        clusterRuns.filter(r => r.backend === name);
+      expect(
+        byBackend(survivor).filter(r => r.start >= stoppedAt).length,
+      ).toBeGreaterThanOrEqual(ALONE_TICKS);
       expect(byBackend(stopped).filter(r => r.start > stoppedAt)).toEqual([]);
 
       // Never two runs of one cluster at once, across both replicas.
       for (let k = 1; k < clusterRuns.length; k++) {
-        expect(clusterRuns[k].start).toBeGreaterThanOrEqual(clusterRuns[k - 1].end!);
+        expect(clusterRuns[k].start).toBeGreaterThanOrEqual(
+          clusterRuns[k - 1].end!,
+        );
       }
       // At most one run per period: the schedule advances by the interval after each run
       // (two replicas each running every period would give about twice as many).
-      const span = clusterRuns[clusterRuns.length - 1].start - clusterRuns[0].start;
-      expect(clusterRuns.length).toBeLessThanOrEqual(Math.floor(span / (INTERVAL_SECONDS * 1000)) + 2);
+      const span =
+        clusterRuns[clusterRuns.length - 1].start - clusterRuns[0].start;
+      expect(clusterRuns.length).toBeLessThanOrEqual(
+        Math.floor(span / (INTERVAL_SECONDS * 1000)) + 2,
+      );
 
       // The store holds exactly one tick record per run: the dry-run decision of that tick.
       const dryId = `${cluster}/${NAMESPACE}/Deployment/web-dry`;
-      const ticks = (await db('decisions').where({ workload_id: dryId }).orderBy('at'))
-        .map(row => ({ at: Number(row.at), kind: row.kind, outcome: row.outcome }));
+      const ticks = (
+        await db('decisions').where({ workload_id: dryId }).orderBy('at')
+      ).map(row => ({
+        at: Number(row.at),
+        kind: row.kind,
+        outcome: row.outcome,
+      }));
       expect(ticks.length).toBe(clusterRuns.length);
       for (const [k, tick] of ticks.entries()) {
-        expect(tick).toEqual({ at: expect.any(Number), kind: 'scale', outcome: 'dry-run' });
+        expect(tick).toEqual({
+          at: expect.any(Number),
+          kind: 'scale',
+          outcome: 'dry-run',
+        });
         expect(tick.at).toBeGreaterThanOrEqual(clusterRuns[k].start);
         expect(tick.at).toBeLessThanOrEqual(clusterRuns[k].end!);
       }
@@ -318,27 +406,37 @@ describe('two backend replicas on one PostgreSQL database', () => {
       // auto service exactly one successful scale write per applied decision. A 409 (the
       // simulator's controllers bump the resourceVersion as pods become ready) is followed
       // by a re-read, never by a blind retry.
-      const scalePath = (name: string) => `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}/scale`;
+      const scalePath = (name: string) =>
+        `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}/scale`;
       const log = sims[i].requests();
-      const writesTo = (name: string) => log.filter(r => r.method !== 'GET' && r.path === scalePath(name));
+      const writesTo = (name: string) =>
+        log.filter(r => r.method !== 'GET' && r.path === scalePath(name));
       expect(writesTo('web-dry')).toEqual([]);
       const autoLog = log.filter(r => r.path === scalePath('web-auto'));
       const writes = writesTo('web-auto');
-      expect(writes.filter(r => r.status !== 200 && r.status !== 409)).toEqual([]);
+      expect(writes.filter(r => r.status !== 200 && r.status !== 409)).toEqual(
+        [],
+      );
       const afterConflicts = autoLog.flatMap((entry, k) =>
-        entry.method !== 'GET' && entry.status === 409 ? [autoLog[k + 1]?.method] : [],
+        entry.method !== 'GET' && entry.status === 409
+          ? [autoLog[k + 1]?.method]
+          : [],
       );
       expect(afterConflicts.every(method => method === 'GET')).toBe(true);
 
       const autoId = `${cluster}/${NAMESPACE}/Deployment/web-auto`;
-      const autoDecisions = await db('decisions').where({ workload_id: autoId }).orderBy('at');
+      const autoDecisions = await db('decisions')
+        .where({ workload_id: autoId })
+        .orderBy('at');
       const applied = autoDecisions.filter(d => d.outcome === 'applied');
       expect(autoDecisions.filter(d => d.outcome === 'failed')).toEqual([]);
       expect(applied.length).toBeGreaterThanOrEqual(3);
       expect(writes.filter(r => r.status === 200).length).toBe(applied.length);
       // At most one decision per tick, and every applied one moved the workload from where
       // the previous one left it (no write repeated or raced another).
-      expect(new Set(autoDecisions.map(d => String(d.at))).size).toBe(autoDecisions.length);
+      expect(new Set(autoDecisions.map(d => String(d.at))).size).toBe(
+        autoDecisions.length,
+      );
       for (let k = 1; k < applied.length; k++) {
         expect(applied[k].from_replicas).toBe(applied[k - 1].to_replicas);
         expect(applied[k].to_replicas).not.toBe(applied[k].from_replicas);
@@ -346,12 +444,17 @@ describe('two backend replicas on one PostgreSQL database', () => {
       const deployment = sims[i].sim.store
         .list('apps/deployments')
         .find(o => o.metadata.name === 'web-auto')!;
-      expect(deployment.spec?.replicas).toBe(applied[applied.length - 1].to_replicas);
+      expect(deployment.spec?.replicas).toBe(
+        applied[applied.length - 1].to_replicas,
+      );
 
       // Each applied decision was audited once by the replica that made it.
-      const audits = await db('audit_events').where({ action: 'engine.actuate' });
+      const audits = await db('audit_events').where({
+        action: 'engine.actuate',
+      });
       expect(
-        audits.filter(a => JSON.parse(a.before_json).workload === autoId).length,
+        audits.filter(a => JSON.parse(a.before_json).workload === autoId)
+          .length,
       ).toBe(applied.length);
     }
   });

@@ -43,7 +43,9 @@ const HISTORY_TICKS = 75;
 
 const SIM_CONFIG = `
 cluster: { name: ${CLUSTER} }
-clock: { factor: 1, start: '${new Date(Date.now() - 15 * 60_000).toISOString()}' }
+clock: { factor: 1, start: '${new Date(
+  Date.now() - 15 * 60_000,
+).toISOString()}' }
 tokens:
   - token: scaler-token
     user: system:serviceaccount:autoscaling:scaler
@@ -66,13 +68,22 @@ const POLICY = {
   maxReplicas: 12,
   mode: 'auto',
   metrics: [
-    { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+    {
+      type: 'Resource',
+      resource: 'cpu',
+      target: { type: 'Utilization', averageUtilization: 50 },
+    },
   ],
   vertical: { mode: 'Off' },
 };
 
 const ENTITIES = [
-  serviceComponent({ name: 'web-vpa', namespace: NAMESPACE, environment: 'staging', owner: 'group:default/acme-web' }),
+  serviceComponent({
+    name: 'web-vpa',
+    namespace: NAMESPACE,
+    environment: 'staging',
+    owner: 'group:default/acme-web',
+  }),
   ACME_TENANT,
 ];
 
@@ -118,8 +129,15 @@ function startReplica(knex: Knex, sim: RunningClusterSim) {
       }),
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: clusters(sim) }] },
-          autoscaling: { evaluationIntervalSeconds: 1, policies: { globalDefault: POLICY } },
+          kubernetes: {
+            clusterLocatorMethods: [
+              { type: 'config', clusters: clusters(sim) },
+            ],
+          },
+          autoscaling: {
+            evaluationIntervalSeconds: 1,
+            policies: { globalDefault: POLICY },
+          },
         },
       }),
     ],
@@ -129,7 +147,9 @@ function startReplica(knex: Knex, sim: RunningClusterSim) {
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
-  const database = `autoscaling_two_vertical_${process.pid}_${Date.now().toString(36)}`;
+  const database = `autoscaling_two_vertical_${
+    process.pid
+  }_${Date.now().toString(36)}`;
   let admin: Knex | undefined;
   const clients: Knex[] = [];
   let sim: RunningClusterSim | undefined;
@@ -138,13 +158,21 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
   const connect = () => {
     const url = new URL(PG_URL);
     url.pathname = `/${database}`;
-    const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 5 } });
+    const knex = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 0, max: 5 },
+    });
     clients.push(knex);
     return knex;
   };
 
   beforeAll(async () => {
-    admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
+    admin = knexFactory({
+      client: 'pg',
+      connection: PG_URL,
+      pool: { min: 0, max: 1 },
+    });
     await admin.raw(`CREATE DATABASE ??`, [database]);
     sim = await startClusterSim({ config: SIM_CONFIG });
     sim.advance(60);
@@ -169,7 +197,11 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
       ...mockAutoscalingDependencies(),
       config: mockServices.rootConfig({
         data: {
-          kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: clusters(sim!) }] },
+          kubernetes: {
+            clusterLocatorMethods: [
+              { type: 'config', clusters: clusters(sim!) },
+            ],
+          },
           autoscaling: { policies: { globalDefault: POLICY } },
         },
       }),
@@ -181,12 +213,18 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
       now = start + i * 60_000;
       await history.evaluators.get(CLUSTER)!.tick(now);
     }
-    const before = (await history.store.getWorkload(WORKLOAD_ID))!.state as WorkloadEngineState;
+    const before = (await history.store.getWorkload(WORKLOAD_ID))!
+      .state as WorkloadEngineState;
     expect(before.verticalApply?.history ?? []).toEqual([]);
     const vpaPatches = () =>
       sim!
         .requests()
-        .filter(r => r.method === 'PATCH' && r.path === `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/web-vpa`);
+        .filter(
+          r =>
+            r.method === 'PATCH' &&
+            r.path ===
+              `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/web-vpa`,
+        );
     expect(vpaPatches()).toEqual([]);
 
     // vertical Auto for the service, then both replicas.
@@ -204,13 +242,19 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
     backends.push(await startReplica(connect(), sim!));
 
     const applied = async () => {
-      const state = (await db('workloads').where({ id: WORKLOAD_ID }).first())?.state_json;
-      const parsed = (typeof state === 'string' ? JSON.parse(state) : state) as WorkloadEngineState;
-      return (parsed?.verticalApply?.history ?? []).filter(a => a.outcome === 'applied');
+      const state = (await db('workloads').where({ id: WORKLOAD_ID }).first())
+        ?.state_json;
+      const parsed = (
+        typeof state === 'string' ? JSON.parse(state) : state
+      ) as WorkloadEngineState;
+      return (parsed?.verticalApply?.history ?? []).filter(
+        a => a.outcome === 'applied',
+      );
     };
     const deadline = Date.now() + 60_000;
     while ((await applied()).length === 0) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the vertical decision');
+      if (Date.now() > deadline)
+        throw new Error('timed out waiting for the vertical decision');
       await sleep(200);
     }
     // More ticks of both replicas after the decision: neither writes it again.
@@ -219,17 +263,29 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
 
     const decisions = await applied();
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ mode: 'Auto', method: 'rolling-update' });
+    expect(decisions[0]).toMatchObject({
+      mode: 'Auto',
+      method: 'rolling-update',
+    });
     const patches = vpaPatches();
-    expect(patches.filter(p => p.status === 200)).toHaveLength(decisions.length);
+    expect(patches.filter(p => p.status === 200)).toHaveLength(
+      decisions.length,
+    );
     expect(patches.filter(p => p.status !== 200)).toEqual([]);
-    const template = sim!.sim.store.get('apps/deployments', NAMESPACE, 'web-vpa')!.spec.template.spec
-      .containers[0].resources.requests;
+    const template = sim!.sim.store.get(
+      'apps/deployments',
+      NAMESPACE,
+      'web-vpa',
+    )!.spec.template.spec.containers[0].resources.requests;
     const cpu = decisions[0].changes.find(c => c.resource === 'cpu')!;
     expect(template.cpu).toBe(`${Math.round(cpu.to * 1000)}m`);
-    const audits = (await db('audit_events').where({ action: 'engine.actuate' })).filter(a => {
+    const audits = (
+      await db('audit_events').where({ action: 'engine.actuate' })
+    ).filter(a => {
       const after = JSON.parse(a.after_json);
-      return after.workload === WORKLOAD_ID && after.method === 'rolling-update';
+      return (
+        after.workload === WORKLOAD_ID && after.method === 'rolling-update'
+      );
     });
     expect(audits).toHaveLength(decisions.length);
   });

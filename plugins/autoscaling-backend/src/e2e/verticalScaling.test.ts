@@ -94,7 +94,11 @@ function policy(options: { mode?: string; vertical: JsonObject }): JsonObject {
     maxReplicas: 20,
     mode: options.mode ?? 'auto',
     metrics: [
-      { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: 70 },
+      },
     ],
     vertical: options.vertical,
   };
@@ -109,8 +113,14 @@ interface Harness {
   /** One evaluation tick without moving time. */
   tickNow: () => Promise<void>;
   state: (name: string, namespace: string) => Promise<WorkloadEngineState>;
-  pods: (name: string, namespace: string) => Array<{ uid: string; cpu: string; memory: string; restarts: number }>;
-  template: (name: string, namespace: string) => { cpu: string; memory: string; memoryLimit?: string };
+  pods: (
+    name: string,
+    namespace: string,
+  ) => Array<{ uid: string; cpu: string; memory: string; restarts: number }>;
+  template: (
+    name: string,
+    namespace: string,
+  ) => { cpu: string; memory: string; memoryLimit?: string };
   writes: () => Array<{ method: string; path: string }>;
 }
 
@@ -121,8 +131,15 @@ async function start(options: {
   policy: JsonObject;
   entities: Entity[];
 }): Promise<Harness> {
-  const sim = await startClusterSim({ config: simConfig(options.version, options.workloads, options.writeRule), clock: 'manual' });
-  const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+  const sim = await startClusterSim({
+    config: simConfig(options.version, options.workloads, options.writeRule),
+    clock: 'manual',
+  });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
   const config = mockServices.rootConfig({
     data: {
       kubernetes: {
@@ -148,7 +165,9 @@ async function start(options: {
     ...mockAutoscalingDependencies(),
     config,
     database: { getClient: async () => knex },
-    catalog: catalogServiceMock({ entities: [...options.entities, ACME_TENANT] }),
+    catalog: catalogServiceMock({
+      entities: [...options.entities, ACME_TENANT],
+    }),
     clock: () => sim.now(),
   });
   const evaluator = service.evaluators.get(CLUSTER)!;
@@ -174,11 +193,15 @@ async function start(options: {
       await evaluator.tick(sim.now());
     },
     state: async (name, namespace) =>
-      ((await service.store.getWorkload(`${CLUSTER}/${namespace}/Deployment/${name}`))?.state ??
-        {}) as WorkloadEngineState,
+      ((
+        await service.store.getWorkload(
+          `${CLUSTER}/${namespace}/Deployment/${name}`,
+        )
+      )?.state ?? {}) as WorkloadEngineState,
     pods: podsOf,
     template: (name, namespace) => {
-      const c = sim.sim.store.get('apps/deployments', namespace, name)!.spec.template.spec.containers[0];
+      const c = sim.sim.store.get('apps/deployments', namespace, name)!.spec
+        .template.spec.containers[0];
       return {
         cpu: c.resources.requests.cpu,
         memory: c.resources.requests.memory,
@@ -208,17 +231,33 @@ describe('vertical Auto in place over three simulated days', () => {
   it('right-sizes the over-requested workload within the bounds and the interval, raises the OOM-killed one, and asks before a production raise over +50%', async () => {
     h = await start({
       version: 'v1.33.1',
-      workloads: `${CHECKOUT}${oomWorker('orders-worker', 'acme-staging')}${oomWorker(
-        'billing-worker',
-        'acme-production',
-      )}`,
+      workloads: `${CHECKOUT}${oomWorker(
+        'orders-worker',
+        'acme-staging',
+      )}${oomWorker('billing-worker', 'acme-production')}`,
       policy: policy({
-        vertical: { mode: 'Auto', minAllowed: { cpu: '150m' }, maxAllowed: { memory: '400Mi' } },
+        vertical: {
+          mode: 'Auto',
+          minAllowed: { cpu: '150m' },
+          maxAllowed: { memory: '400Mi' },
+        },
       }),
       entities: [
-        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
-        serviceComponent({ name: 'orders-worker', namespace: 'acme-staging', environment: 'staging' }),
-        serviceComponent({ name: 'billing-worker', namespace: 'acme-production', environment: 'production' }),
+        serviceComponent({
+          name: 'checkout-api',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
+        serviceComponent({
+          name: 'orders-worker',
+          namespace: 'acme-staging',
+          environment: 'staging',
+        }),
+        serviceComponent({
+          name: 'billing-worker',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
       ],
     });
     const checkoutPods = h.pods('checkout-api', 'acme-production');
@@ -237,19 +276,27 @@ describe('vertical Auto in place over three simulated days', () => {
 
     // checkout-api: lowered in place, within minAllowed (cpu ≥ 150m) and maxAllowed (memory ≤ 400Mi).
     const checkout = await h.state('checkout-api', 'acme-production');
-    const applied = checkout.verticalApply!.history.filter(a => a.outcome === 'applied');
+    const applied = checkout.verticalApply!.history.filter(
+      a => a.outcome === 'applied',
+    );
     expect(applied.length).toBeGreaterThanOrEqual(1);
     expect(applied.every(a => a.method === 'in-place')).toBe(true);
     // Right-sized on the first day, as soon as the recommendation had an hour of confidence.
     const first = applied[applied.length - 1];
-    expect(Date.parse(first.at) - Date.parse('2026-01-05T09:00:00Z')).toBeLessThan(24 * 3600_000);
+    expect(
+      Date.parse(first.at) - Date.parse('2026-01-05T09:00:00Z'),
+    ).toBeLessThan(24 * 3600_000);
     const times = applied.map(a => Date.parse(a.at)).sort((a, b) => a - b);
     for (let i = 1; i < times.length; i++) {
-      expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(VERTICAL_MIN_INTERVAL_MS);
+      expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(
+        VERTICAL_MIN_INTERVAL_MS,
+      );
     }
     const pods = h.pods('checkout-api', 'acme-production');
     // The same pods, resized in place, never restarted.
-    expect(pods.map(p => p.uid).sort()).toEqual(checkoutPods.map(p => p.uid).sort());
+    expect(pods.map(p => p.uid).sort()).toEqual(
+      checkoutPods.map(p => p.uid).sort(),
+    );
     for (const pod of pods) {
       expect(pod.restarts).toBe(0);
       expect(cores(pod.cpu)).toBeLessThan(0.5 * (1 - VERTICAL_AUTO_THRESHOLD));
@@ -261,30 +308,53 @@ describe('vertical Auto in place over three simulated days', () => {
     expect(checkout.podCpuRequest).toBeCloseTo(cores(pods[0].cpu), 6);
     // The recommendations route says what Auto did, and current is what the pods now run.
     const route = await request(express().use(h.service.router)).get(
-      `/workloads/${encodeURIComponent(`${CLUSTER}/acme-production/Deployment/checkout-api`)}/recommendations`,
+      `/workloads/${encodeURIComponent(
+        `${CLUSTER}/acme-production/Deployment/checkout-api`,
+      )}/recommendations`,
     );
     const body = route.body as WorkloadRecommendations;
     expect(body.mode).toBe('Auto');
-    expect(body.actions[0]).toMatchObject({ outcome: 'applied', method: 'in-place', pods: 2 });
-    expect(body.vertical.find(v => v.resource === 'cpu')!.current).toBeCloseTo(cores(pods[0].cpu), 6);
+    expect(body.actions[0]).toMatchObject({
+      outcome: 'applied',
+      method: 'in-place',
+      pods: 2,
+    });
+    expect(body.vertical.find(v => v.resource === 'cpu')!.current).toBeCloseTo(
+      cores(pods[0].cpu),
+      6,
+    );
     // The template is not touched by an in-place change.
-    expect(h.template('checkout-api', 'acme-production')).toMatchObject({ cpu: '500m', memory: '512Mi' });
+    expect(h.template('checkout-api', 'acme-production')).toMatchObject({
+      cpu: '500m',
+      memory: '512Mi',
+    });
     // Horizontal and vertical agree: the CPU request keeps the 70% target at 2 replicas.
-    const scale = h.sim.sim.store.get('apps/deployments', 'acme-production', 'checkout-api')!.spec.replicas;
+    const scale = h.sim.sim.store.get(
+      'apps/deployments',
+      'acme-production',
+      'checkout-api',
+    )!.spec.replicas;
     expect(scale).toBe(2);
     // Every write audited: one engine.actuate row per applied vertical action or resize round.
-    const audit = await h.service.governance.auditLog.query({ action: 'engine.actuate' });
+    const audit = await h.service.governance.auditLog.query({
+      action: 'engine.actuate',
+    });
     const resizeWrites = h.writes().filter(w => w.path.endsWith('/resize'));
     expect(resizeWrites.length).toBeGreaterThan(0);
-    expect(audit.filter(e => (e.after as { method?: string }).method === 'in-place').length).toBeGreaterThanOrEqual(
-      applied.length,
-    );
+    expect(
+      audit.filter(e => (e.after as { method?: string }).method === 'in-place')
+        .length,
+    ).toBeGreaterThanOrEqual(applied.length);
 
     // orders-worker (staging): OOM-killed at its 300Mi limit, memory raised above it, ≤ 400Mi.
     const orders = await h.state('orders-worker', 'acme-staging');
-    expect(orders.containers!['orders-worker'].oomKills).toBeGreaterThanOrEqual(1);
+    expect(orders.containers!['orders-worker'].oomKills).toBeGreaterThanOrEqual(
+      1,
+    );
     const raised = orders.verticalApply!.history.find(
-      a => a.outcome === 'applied' && a.changes.some(c => c.resource === 'memory' && c.to > c.from!),
+      a =>
+        a.outcome === 'applied' &&
+        a.changes.some(c => c.resource === 'memory' && c.to > c.from!),
     );
     expect(raised).toBeDefined();
     for (const pod of h.pods('orders-worker', 'acme-staging')) {
@@ -294,12 +364,21 @@ describe('vertical Auto in place over three simulated days', () => {
 
     // billing-worker (production): the same raise crosses the guardrail: one change request.
     const billing = await h.state('billing-worker', 'acme-production');
-    const requests = billing.verticalApply!.history.filter(a => a.outcome === 'change-request');
+    const requests = billing.verticalApply!.history.filter(
+      a => a.outcome === 'change-request',
+    );
     expect(requests).toHaveLength(1);
-    const stored = await h.knex('change_requests').where({ id: requests[0].changeRequestId });
+    const stored = await h
+      .knex('change_requests')
+      .where({ id: requests[0].changeRequestId });
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ status: 'pending', requested_by: 'autoscaling-engine' });
-    expect(JSON.parse(stored[0].proposed_json).vertical.minAllowed.memory).toMatch(/Mi$/);
+    expect(stored[0]).toMatchObject({
+      status: 'pending',
+      requested_by: 'autoscaling-engine',
+    });
+    expect(
+      JSON.parse(stored[0].proposed_json).vertical.minAllowed.memory,
+    ).toMatch(/Mi$/);
     for (const pod of h.pods('billing-worker', 'acme-production')) {
       expect(pod.memory).toBe('256Mi');
     }
@@ -314,22 +393,35 @@ describe('vertical Auto without pods/resize', () => {
     h = await start({
       version: 'v1.31.2',
       workloads: checkoutWorkload(', limits: { memory: 768Mi }'),
-      policy: policy({ vertical: { mode: 'Auto', minAllowed: { cpu: '150m' } } }),
+      policy: policy({
+        vertical: { mode: 'Auto', minAllowed: { cpu: '150m' } },
+      }),
       entities: [
-        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+        serviceComponent({
+          name: 'checkout-api',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
       ],
     });
-    const before = new Set(h.pods('checkout-api', 'acme-production').map(p => p.uid));
+    const before = new Set(
+      h.pods('checkout-api', 'acme-production').map(p => p.uid),
+    );
     for (let i = 0; i < SHORT_TICKS + 6; i++) await h.tick(SHORT_TICK_SECONDS);
     const state = await h.state('checkout-api', 'acme-production');
-    const applied = state.verticalApply!.history.filter(a => a.outcome === 'applied');
+    const applied = state.verticalApply!.history.filter(
+      a => a.outcome === 'applied',
+    );
     expect(applied.length).toBeGreaterThanOrEqual(1);
     expect(applied[0].method).toBe('rolling-update');
     expect(h.writes().some(w => w.path.endsWith('/resize'))).toBe(false);
     const template = h.template('checkout-api', 'acme-production');
     expect(cores(template.cpu)).toBeLessThan(0.45);
     // The 768Mi limit keeps its ratio to the lowered request.
-    expect(bytes(template.memoryLimit!) / bytes(template.memory)).toBeCloseTo(1.5, 1);
+    expect(bytes(template.memoryLimit!) / bytes(template.memory)).toBeCloseTo(
+      1.5,
+      1,
+    );
     const pods = h.pods('checkout-api', 'acme-production');
     expect(pods.length).toBeGreaterThanOrEqual(2);
     for (const pod of pods) {
@@ -347,9 +439,15 @@ describe('vertical Initial', () => {
     h = await start({
       version: 'v1.33.1',
       workloads: CHECKOUT,
-      policy: policy({ vertical: { mode: 'Initial', minAllowed: { cpu: '150m' } } }),
+      policy: policy({
+        vertical: { mode: 'Initial', minAllowed: { cpu: '150m' } },
+      }),
       entities: [
-        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+        serviceComponent({
+          name: 'checkout-api',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
       ],
     });
     const running = h.pods('checkout-api', 'acme-production');
@@ -357,11 +455,16 @@ describe('vertical Initial', () => {
     // A recommendation well below 500m with an hour's confidence: still nothing written.
     expect(h.writes().filter(w => !w.path.endsWith('/scale'))).toEqual([]);
     expect(h.pods('checkout-api', 'acme-production')).toEqual(running);
-    const waiting = (await h.state('checkout-api', 'acme-production')).verticalApply!.waiting!;
+    const waiting = (await h.state('checkout-api', 'acme-production'))
+      .verticalApply!.waiting!;
     expect(waiting.some(c => c.resource === 'cpu' && c.to < 0.5)).toBe(true);
 
     // Someone rolls the workload (a new image): the engine puts its requests on that rollout.
-    const d = h.sim.sim.store.get('apps/deployments', 'acme-production', 'checkout-api')!;
+    const d = h.sim.sim.store.get(
+      'apps/deployments',
+      'acme-production',
+      'checkout-api',
+    )!;
     h.sim.sim.store.update('apps/deployments', {
       ...d,
       metadata: { ...d.metadata, resourceVersion: undefined },
@@ -371,7 +474,12 @@ describe('vertical Initial', () => {
           ...d.spec.template,
           spec: {
             ...d.spec.template.spec,
-            containers: [{ ...d.spec.template.spec.containers[0], image: 'ghcr.io/acme/checkout-api:2.15.0' }],
+            containers: [
+              {
+                ...d.spec.template.spec.containers[0],
+                image: 'ghcr.io/acme/checkout-api:2.15.0',
+              },
+            ],
           },
         },
       },
@@ -389,7 +497,11 @@ describe('vertical Initial', () => {
       expect(pod.cpu).toBe(template.cpu);
     }
     const state = await h.state('checkout-api', 'acme-production');
-    expect(state.verticalApply!.history[0]).toMatchObject({ mode: 'Initial', method: 'template', outcome: 'applied' });
+    expect(state.verticalApply!.history[0]).toMatchObject({
+      mode: 'Initial',
+      method: 'template',
+      outcome: 'applied',
+    });
     expect(h.writes().some(w => w.path.endsWith('/resize'))).toBe(false);
   });
 });
@@ -401,7 +513,11 @@ describe('vertical Auto under dry-run and the kill switch', () => {
     h = undefined;
   });
   const entities = [
-    serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+    serviceComponent({
+      name: 'checkout-api',
+      namespace: 'acme-production',
+      environment: 'production',
+    }),
   ];
 
   it('writes nothing in dry-run and records the decision once', async () => {
@@ -416,10 +532,16 @@ describe('vertical Auto under dry-run and the kill switch', () => {
     expect(h.writes()).toEqual([]);
     expect(h.pods('checkout-api', 'acme-production')).toEqual(running);
     const state = await h.state('checkout-api', 'acme-production');
-    expect(state.verticalApply!.history[0]).toMatchObject({ outcome: 'dry-run' });
-    expect(state.verticalApply!.history[0].changes.some(c => c.resource === 'cpu')).toBe(true);
+    expect(state.verticalApply!.history[0]).toMatchObject({
+      outcome: 'dry-run',
+    });
+    expect(
+      state.verticalApply!.history[0].changes.some(c => c.resource === 'cpu'),
+    ).toBe(true);
     // One row for the decision, not one a tick.
-    expect(state.verticalApply!.history.filter(a => a.outcome === 'dry-run')).toHaveLength(1);
+    expect(
+      state.verticalApply!.history.filter(a => a.outcome === 'dry-run'),
+    ).toHaveLength(1);
   });
 
   it('writes nothing in Auto with the kill switch on, and says why', async () => {
@@ -435,9 +557,13 @@ describe('vertical Auto under dry-run and the kill switch', () => {
     expect(h.writes()).toEqual([]);
     expect(h.pods('checkout-api', 'acme-production')).toEqual(running);
     const state = await h.state('checkout-api', 'acme-production');
-    expect(state.verticalApply!.history[0]).toMatchObject({ outcome: 'kill-switch' });
+    expect(state.verticalApply!.history[0]).toMatchObject({
+      outcome: 'kill-switch',
+    });
     expect(state.verticalApply!.history[0].reason).toMatch(/incident 42/);
-    const audit = await h.service.governance.auditLog.query({ action: 'engine.actuate' });
+    const audit = await h.service.governance.auditLog.query({
+      action: 'engine.actuate',
+    });
     expect(audit).toEqual([]);
   });
 });
@@ -450,20 +576,32 @@ describe('vertical Auto without RBAC to write the template', () => {
     h = await start({
       version: 'v1.31.2',
       workloads: CHECKOUT,
-      writeRule: '{ verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale] }',
+      writeRule:
+        '{ verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale] }',
       policy: policy({ vertical: { mode: 'Auto' } }),
       entities: [
-        serviceComponent({ name: 'checkout-api', namespace: 'acme-production', environment: 'production' }),
+        serviceComponent({
+          name: 'checkout-api',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
       ],
     });
     for (let i = 0; i < SHORT_TICKS + 10; i++) await h.tick(SHORT_TICK_SECONDS);
     const state = await h.state('checkout-api', 'acme-production');
-    const failed = state.verticalApply!.history.filter(a => a.outcome === 'failed');
+    const failed = state.verticalApply!.history.filter(
+      a => a.outcome === 'failed',
+    );
     expect(failed).toHaveLength(1);
     expect(failed[0].error).toMatch(/403|forbidden/i);
-    const patches = h.writes().filter(w => w.method === 'PATCH' && !w.path.endsWith('/scale'));
+    const patches = h
+      .writes()
+      .filter(w => w.method === 'PATCH' && !w.path.endsWith('/scale'));
     expect(patches).toHaveLength(1);
-    expect(h.template('checkout-api', 'acme-production')).toMatchObject({ cpu: '500m', memory: '512Mi' });
+    expect(h.template('checkout-api', 'acme-production')).toMatchObject({
+      cpu: '500m',
+      memory: '512Mi',
+    });
     expect(h.service.health.get(CLUSTER)!.circuit).toBe('closed');
   });
 });

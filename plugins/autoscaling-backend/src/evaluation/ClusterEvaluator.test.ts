@@ -1,7 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
-import type { KillSwitchState, ScalingPolicy } from '@internal/plugin-autoscaling-common';
-import { resolvePolicy, type PodObservation } from '@internal/plugin-autoscaling-engine';
+import type {
+  KillSwitchState,
+  ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
+import {
+  resolvePolicy,
+  type PodObservation,
+} from '@internal/plugin-autoscaling-engine';
 import {
   ClusterClient,
   OtherAutoscaler,
@@ -13,7 +19,10 @@ import {
 } from '../kubernetes/types';
 import { EngineStore, WorkloadRecord } from '../store/EngineStore';
 import { migrate } from '../store/migrate';
-import type { WorkloadDiscovery, TenantInfo } from '../workloads/WorkloadDiscovery';
+import type {
+  WorkloadDiscovery,
+  TenantInfo,
+} from '../workloads/WorkloadDiscovery';
 import { ClusterEvaluator } from './ClusterEvaluator';
 import { ClusterHealth } from './ClusterHealth';
 import type { AuditEntry } from './types';
@@ -30,16 +39,25 @@ class FakeCluster implements ClusterClient {
     return [];
   }
   async getScale(): Promise<ScaleState> {
-    return { replicas: this.replicas, statusReplicas: this.replicas, resourceVersion: String(this.resourceVersion) };
+    return {
+      replicas: this.replicas,
+      statusReplicas: this.replicas,
+      resourceVersion: String(this.resourceVersion),
+    };
   }
-  async replaceScale(_w: WorkloadCoordinates, replicas: number, rv: string): Promise<ScaleState> {
+  async replaceScale(
+    _w: WorkloadCoordinates,
+    replicas: number,
+    rv: string,
+  ): Promise<ScaleState> {
     if (this.conflictsToInject > 0) {
       this.conflictsToInject -= 1;
       // Someone else scaled to 3 meanwhile.
       this.replicas = 3;
       this.resourceVersion += 1;
     }
-    if (rv !== String(this.resourceVersion)) throw new ScaleConflictError('409 Conflict');
+    if (rv !== String(this.resourceVersion))
+      throw new ScaleConflictError('409 Conflict');
     this.replicas = replicas;
     this.resourceVersion += 1;
     this.writes.push(replicas);
@@ -57,7 +75,8 @@ class FakeCluster implements ClusterClient {
   }
   async podMetrics(): Promise<Record<string, PodUsage>> {
     const usage: Record<string, PodUsage> = {};
-    for (let i = 0; i < this.replicas; i++) usage[`pod-${i}`] = { cpu: this.cpuPerPod, memory: 300 * 2 ** 20 };
+    for (let i = 0; i < this.replicas; i++)
+      usage[`pod-${i}`] = { cpu: this.cpuPerPod, memory: 300 * 2 ** 20 };
     return usage;
   }
   /** HPAs on the cluster, or the error listing them fails with. */
@@ -88,7 +107,13 @@ function policy(overrides: Record<string, unknown> = {}): ScalingPolicy {
         minReplicas: 1,
         maxReplicas: 20,
         mode: 'auto',
-        metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } }],
+        metrics: [
+          {
+            type: 'Resource',
+            resource: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 50 },
+          },
+        ],
         ...overrides,
       },
     },
@@ -106,14 +131,32 @@ describe('ClusterEvaluator', () => {
   let tenants: Map<string, TenantInfo>;
 
   beforeEach(async () => {
-    knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
     await migrate(knex);
     store = new EngineStore(knex);
     cluster = new FakeCluster();
     audit = [];
-    killSwitch = { enabled: false, changedBy: null, changedAt: null, reason: null };
+    killSwitch = {
+      enabled: false,
+      changedBy: null,
+      changedAt: null,
+      reason: null,
+    };
     tenants = new Map([
-      ['acme', { name: 'acme', entityRef: 'group:default/acme', tier: 'enterprise', replicaQuota: 60, monthlyBudget: null }],
+      [
+        'acme',
+        {
+          name: 'acme',
+          entityRef: 'group:default/acme',
+          tier: 'enterprise',
+          replicaQuota: 60,
+          monthlyBudget: null,
+        },
+      ],
     ]);
   });
   afterEach(async () => {
@@ -159,25 +202,47 @@ describe('ClusterEvaluator', () => {
     // 2 pods at 90% of a 50% target: ceil(2 * 90/50) = 4
     expect(cluster.writes).toEqual([4]);
     const [decision] = await store.listDecisions(record.id);
-    expect(decision).toMatchObject({ kind: 'scale', from: 2, to: 4, outcome: 'applied', mode: 'auto' });
+    expect(decision).toMatchObject({
+      kind: 'scale',
+      from: 2,
+      to: 4,
+      outcome: 'applied',
+      mode: 'auto',
+    });
     expect(decision.reasons.length).toBeGreaterThan(0);
     expect(audit).toEqual([
-      expect.objectContaining({ action: 'engine.actuate', actor: 'autoscaling-engine', target: record.entityRef }),
+      expect.objectContaining({
+        action: 'engine.actuate',
+        actor: 'autoscaling-engine',
+        target: record.entityRef,
+      }),
     ]);
     const stored = await store.getWorkload(record.id);
-    expect(stored?.status).toMatchObject({ currentReplicas: 4, desiredReplicas: 4, cpuUtilization: 90 });
+    expect(stored?.status).toMatchObject({
+      currentReplicas: 4,
+      desiredReplicas: 4,
+      cpuUtilization: 90,
+    });
   });
 
-  it.each(['dry-run', 'forecast-only'] as const)('never writes in %s mode, but records what it would do', async mode => {
-    await evaluator(policy({ mode })).tick(NOW);
-    expect(cluster.writes).toEqual([]);
-    const [decision] = await store.listDecisions(record.id);
-    expect(decision).toMatchObject({ kind: 'scale', to: 4, outcome: mode });
-    expect(audit).toEqual([]);
-  });
+  it.each(['dry-run', 'forecast-only'] as const)(
+    'never writes in %s mode, but records what it would do',
+    async mode => {
+      await evaluator(policy({ mode })).tick(NOW);
+      expect(cluster.writes).toEqual([]);
+      const [decision] = await store.listDecisions(record.id);
+      expect(decision).toMatchObject({ kind: 'scale', to: 4, outcome: mode });
+      expect(audit).toEqual([]);
+    },
+  );
 
   it('stops all writes while the kill switch is on', async () => {
-    killSwitch = { enabled: true, changedBy: 'user:default/pat', changedAt: null, reason: 'incident' };
+    killSwitch = {
+      enabled: true,
+      changedBy: 'user:default/pat',
+      changedAt: null,
+      reason: 'incident',
+    };
     await evaluator(policy()).tick(NOW);
     expect(cluster.writes).toEqual([]);
     const [decision] = await store.listDecisions(record.id);
@@ -194,14 +259,27 @@ describe('ClusterEvaluator', () => {
       minReplicas: 2,
       maxReplicas: 10,
     };
-    cluster.others = [hpa, { ...hpa, name: 'other', target: { kind: 'StatefulSet', name: record.name } }];
+    cluster.others = [
+      hpa,
+      {
+        ...hpa,
+        name: 'other',
+        target: { kind: 'StatefulSet', name: record.name },
+      },
+    ];
     const engine = evaluator(policy());
     await engine.tick(NOW);
     expect(cluster.writes).toEqual([]);
     const [decision] = await store.listDecisions(record.id);
-    expect(decision).toMatchObject({ kind: 'scale', to: 4, outcome: 'other-autoscaler' });
+    expect(decision).toMatchObject({
+      kind: 'scale',
+      to: 4,
+      outcome: 'other-autoscaler',
+    });
     expect(decision.reasons.map(r => r.code)).toContain('OtherAutoscaler');
-    expect((await store.getWorkload(record.id))?.status?.otherAutoscaler).toMatchObject({
+    expect(
+      (await store.getWorkload(record.id))?.status?.otherAutoscaler,
+    ).toMatchObject({
       kind: 'HorizontalPodAutoscaler',
       name: 'checkout-api',
     });
@@ -215,7 +293,9 @@ describe('ClusterEvaluator', () => {
     cluster.others = [];
     await engine.tick(NOW + 30_000);
     expect(cluster.writes).toEqual([4]);
-    expect((await store.getWorkload(record.id))?.status?.otherAutoscaler).toBeNull();
+    expect(
+      (await store.getWorkload(record.id))?.status?.otherAutoscaler,
+    ).toBeNull();
   });
 
   it('re-reads and re-decides after a 409 instead of retrying the stale write', async () => {
@@ -234,7 +314,12 @@ describe('ClusterEvaluator', () => {
     const [decision] = await store.listDecisions(record.id);
     expect(decision.to).toBe(3);
     expect(decision.reasons.map(r => r.message).join(' ')).toMatch(/quota/i);
-    expect(decision.clamp).toEqual({ by: 'quota', limit: 3, wanted: 4, also: [] });
+    expect(decision.clamp).toEqual({
+      by: 'quota',
+      limit: 3,
+      wanted: 4,
+      also: [],
+    });
     const stored = await store.getWorkload(record.id);
     expect(stored?.status?.lastDecision?.clamp).toEqual(decision.clamp);
   });
@@ -243,7 +328,11 @@ describe('ClusterEvaluator', () => {
     // 2 pods at 90% of 50% ask for 4; the maximum is 2.
     await evaluator(policy({ maxReplicas: 2 })).tick(NOW);
     const [held] = await store.listDecisions(record.id);
-    expect(held).toMatchObject({ kind: 'hold', to: 2, clamp: { by: 'max', limit: 2, wanted: 4 } });
+    expect(held).toMatchObject({
+      kind: 'hold',
+      to: 2,
+      clamp: { by: 'max', limit: 2, wanted: 4 },
+    });
     await evaluator(policy({ maxReplicas: 2 })).tick(NOW + 15_000);
     expect(await store.listDecisions(record.id)).toHaveLength(1);
     await evaluator(policy({ maxReplicas: 20 })).tick(NOW + 30_000);

@@ -62,7 +62,10 @@ import {
   rightSizingPolicyOf,
   type RightSizingPolicy,
 } from '../cost/verticalRecommendations';
-import { VerticalActuator, type VerticalChangeRequester } from './verticalActuator';
+import {
+  VerticalActuator,
+  type VerticalChangeRequester,
+} from './verticalActuator';
 import type { VerticalApplyState } from './verticalActuation';
 import {
   createLiveForecastState,
@@ -93,7 +96,12 @@ export interface WorkloadEngineState {
    */
   lastForecast?: {
     generatedAt: string;
-    points: Array<{ at: string; forecast: number; lower: number; upper: number }>;
+    points: Array<{
+      at: string;
+      forecast: number;
+      lower: number;
+      upper: number;
+    }>;
   };
   /** Sum of one pod's container CPU requests, cores (for backtests and cost). */
   podCpuRequest?: number;
@@ -212,18 +220,23 @@ export class ClusterEvaluator {
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const plans: Plan[] = [];
     let failures = 0;
-    const planned = await mapConcurrent(discovered, concurrency, w => this.plan(w, nowMs));
+    const planned = await mapConcurrent(discovered, concurrency, w =>
+      this.plan(w, nowMs),
+    );
     planned.forEach((result, i) => {
       if (result.status === 'fulfilled') {
         plans.push(result.value);
       } else {
         failures += 1;
-        logger.warn(`Evaluation of ${discovered[i].record.id} failed: ${result.reason}`);
+        logger.warn(
+          `Evaluation of ${discovered[i].record.id} failed: ${result.reason}`,
+        );
       }
     });
 
     const others = await this.otherAutoscalers();
-    for (const p of plans) p.otherAutoscaler = others.get(workloadKey(p.discovered.record));
+    for (const p of plans)
+      p.otherAutoscaler = others.get(workloadKey(p.discovered.record));
 
     this.allocate(plans, tenants, nowMs);
     await this.applyBudgetCaps(plans, tenants, nowMs);
@@ -237,18 +250,24 @@ export class ClusterEvaluator {
     actuated.forEach((result, i) => {
       if (result.status === 'rejected') {
         failures += 1;
-        logger.warn(`Actuation of ${plans[i].discovered.record.id} failed: ${result.reason}`);
+        logger.warn(
+          `Actuation of ${plans[i].discovered.record.id} failed: ${result.reason}`,
+        );
         return;
       }
       const { outcome, wrote, error, vertical } = result.value;
       if (wrote) writes += 1;
-      if (wrote && outcome === 'failed') failedWrites.push(error ?? 'write failed');
+      if (wrote && outcome === 'failed')
+        failedWrites.push(error ?? 'write failed');
       if (vertical.wrote) writes += 1;
       if (vertical.wrote && vertical.error) failedWrites.push(vertical.error);
     });
 
     if (failures > 0 && failures >= discovered.length) {
-      await this.recordClusterFailure(nowMs, `all ${failures} workloads failed`);
+      await this.recordClusterFailure(
+        nowMs,
+        `all ${failures} workloads failed`,
+      );
     } else if (writes > 0 && failedWrites.length === writes) {
       // Reads work but every write is refused (a token that lost `deployments/scale`, a
       // webhook rejecting it): that is a cluster failure too, or nobody would hear of it.
@@ -276,10 +295,19 @@ export class ClusterEvaluator {
     try {
       const found = await client.listOtherAutoscalers();
       this.lastOtherAutoscalers = new Map(
-        found.map(o => [workloadKey({ namespace: o.namespace, kind: o.target.kind, name: o.target.name }), o]),
+        found.map(o => [
+          workloadKey({
+            namespace: o.namespace,
+            kind: o.target.kind,
+            name: o.target.name,
+          }),
+          o,
+        ]),
       );
     } catch (error) {
-      logger.warn(`Listing other autoscalers on cluster ${cluster.name} failed (keeping the last list): ${error}`);
+      logger.warn(
+        `Listing other autoscalers on cluster ${cluster.name} failed (keeping the last list): ${error}`,
+      );
     }
     return this.lastOtherAutoscalers;
   }
@@ -314,11 +342,18 @@ export class ClusterEvaluator {
 
     // Demand is the workload's CPU use in cores: every workload has it, and one pod's
     // capacity at the policy's target follows from its request.
-    const usage = podUsage instanceof Error ? undefined : Object.values(podUsage);
+    const usage =
+      podUsage instanceof Error ? undefined : Object.values(podUsage);
     const demand = usage ? usage.reduce((sum, u) => sum + u.cpu, 0) : null;
-    const memoryUsage = usage ? usage.reduce((sum, u) => sum + u.memory, 0) : null;
+    const memoryUsage = usage
+      ? usage.reduce((sum, u) => sum + u.memory, 0)
+      : null;
     const cpuUtilization = utilizationOf(usage, pods);
-    const vertical = observeVertical(prior.vertical ?? emptyVerticalState(), usage, nowMs);
+    const vertical = observeVertical(
+      prior.vertical ?? emptyVerticalState(),
+      usage,
+      nowMs,
+    );
     const containers = observeContainers(prior.containers, {
       template: object.containers,
       usage: usage?.map(u => u.containers ?? {}),
@@ -327,10 +362,17 @@ export class ClusterEvaluator {
     });
 
     // One forecasting path with the replay: the engine's predictive state, fed every tick.
-    const forecastState = carried ?? (await this.forecastStateOf(discovered, nowMs));
+    const forecastState =
+      carried ?? (await this.forecastStateOf(discovered, nowMs));
     const podCapacity = object.podRequests.cpu;
-    const startupSeconds = this.options.startupSeconds ?? DEFAULT_STARTUP_SECONDS;
-    const history = refitDue(forecastState, nowMs, record.id, this.options.refitEverySeconds)
+    const startupSeconds =
+      this.options.startupSeconds ?? DEFAULT_STARTUP_SECONDS;
+    const history = refitDue(
+      forecastState,
+      nowMs,
+      record.id,
+      this.options.refitEverySeconds,
+    )
       ? await this.demandHistoryOf(record.id, policy, nowMs, demand)
       : undefined;
     const { plan: predictivePlan } = predictiveStep(forecastState, {
@@ -351,7 +393,11 @@ export class ClusterEvaluator {
 
     const result = decideHorizontal({
       policy,
-      workload: { currentReplicas: scale.replicas, statusReplicas: scale.statusReplicas, pods },
+      workload: {
+        currentReplicas: scale.replicas,
+        statusReplicas: scale.statusReplicas,
+        pods,
+      },
       samples,
       // None yet: decideHorizontal seeds it with the current count (recordInitialRecommendation).
       state: prior.horizontal ?? undefined,
@@ -380,10 +426,15 @@ export class ClusterEvaluator {
   }
 
   /** Tenant quotas and the global maximum, by tier, never below any minimum. */
-  private allocate(plans: Plan[], tenants: Map<string, TenantInfo>, nowMs: number) {
+  private allocate(
+    plans: Plan[],
+    tenants: Map<string, TenantInfo>,
+    nowMs: number,
+  ) {
     const tenantQuotas: Record<string, number> = {};
     for (const tenant of tenants.values()) {
-      if (tenant.replicaQuota !== null) tenantQuotas[tenant.name] = tenant.replicaQuota;
+      if (tenant.replicaQuota !== null)
+        tenantQuotas[tenant.name] = tenant.replicaQuota;
     }
     const { allocations } = allocateTenantReplicas(
       plans.map(plan => ({
@@ -398,8 +449,14 @@ export class ClusterEvaluator {
     const byWorkload = new Map(allocations.map(a => [a.workload, a]));
     for (const plan of plans) {
       const allocation = byWorkload.get(plan.discovered.record.id);
-      if (!allocation || allocation.grantedReplicas >= plan.result.desiredReplicas) continue;
-      const reason = allocation.reasons.find(r => r.code !== 'Granted') ?? allocation.reasons[0];
+      if (
+        !allocation ||
+        allocation.grantedReplicas >= plan.result.desiredReplicas
+      )
+        continue;
+      const reason =
+        allocation.reasons.find(r => r.code !== 'Granted') ??
+        allocation.reasons[0];
       plan.limit = {
         maxReplicas: allocation.grantedReplicas,
         code: reason?.code ?? 'TenantQuotaLimited',
@@ -465,14 +522,23 @@ export class ClusterEvaluator {
       const left = from === 'emergency' && budget.status !== 'emergency';
       if (!entered && !left) continue;
       try {
-        await onBudgetStatusChanged?.({ tenant, from, to: budget.status, budget });
+        await onBudgetStatusChanged?.({
+          tenant,
+          from,
+          to: budget.status,
+          budget,
+        });
       } catch (error) {
         logger.warn(`Budget notification for tenant ${name} failed: ${error}`);
       }
     }
   }
 
-  private redecide(plan: Plan, scale: ScaleState, nowMs: number): HorizontalResult {
+  private redecide(
+    plan: Plan,
+    scale: ScaleState,
+    nowMs: number,
+  ): HorizontalResult {
     if (plan.limit && plan.predictivePlan.decisionInput) {
       // The tenant allocation or budget caps the forecast too, and the plan says so.
       const replanned = planPredictive(plan.forecastState.predictive, {
@@ -492,7 +558,11 @@ export class ClusterEvaluator {
     }
     return decideHorizontal({
       policy: plan.policy,
-      workload: { currentReplicas: scale.replicas, statusReplicas: scale.statusReplicas, pods: plan.pods },
+      workload: {
+        currentReplicas: scale.replicas,
+        statusReplicas: scale.statusReplicas,
+        pods: plan.pods,
+      },
       samples: plan.samples,
       state: plan.prior.horizontal ?? undefined,
       nowMs,
@@ -536,7 +606,11 @@ export class ClusterEvaluator {
           if (result.decision.kind !== 'scale') break;
           try {
             wrote = true;
-            await client.replaceScale(record, result.desiredReplicas, scale.resourceVersion);
+            await client.replaceScale(
+              record,
+              result.desiredReplicas,
+              scale.resourceVersion,
+            );
             outcome = 'applied';
             error = undefined;
             break;
@@ -550,16 +624,23 @@ export class ClusterEvaluator {
             error = e.message;
             let fresh: Plan;
             try {
-              fresh = await this.plan(plan.discovered, nowMs, plan.forecastState);
+              fresh = await this.plan(
+                plan.discovered,
+                nowMs,
+                plan.forecastState,
+              );
             } catch (reread) {
               // Nothing was written; still record the decision and why it was not applied.
-              error = `${e.message}; re-reading it failed: ${(reread as Error).message ?? reread}`;
+              error = `${e.message}; re-reading it failed: ${
+                (reread as Error).message ?? reread
+              }`;
               break;
             }
             fresh.limit = plan.limit;
             fresh.allocationReasons = plan.allocationReasons;
             fresh.budgetReason = plan.budgetReason;
-            if (fresh.limit) fresh.result = this.redecide(fresh, fresh.scale, nowMs);
+            if (fresh.limit)
+              fresh.result = this.redecide(fresh, fresh.scale, nowMs);
             plan = fresh;
             ({ result, scale } = plan);
             if (result.decision.kind !== 'scale') outcome = 'unchanged';
@@ -575,7 +656,10 @@ export class ClusterEvaluator {
     if (plan.limit && !reasons.some(r => r.code === plan.limit!.code)) {
       reasons.push({ code: plan.limit.code, message: plan.limit.message });
     }
-    if (plan.budgetReason && !reasons.some(r => r.message === plan.budgetReason!.message)) {
+    if (
+      plan.budgetReason &&
+      !reasons.some(r => r.message === plan.budgetReason!.message)
+    ) {
       reasons.push(plan.budgetReason);
     }
     if (plan.otherAutoscaler) {
@@ -586,14 +670,26 @@ export class ClusterEvaluator {
       });
     }
     if (outcome === 'kill-switch') {
-      reasons.push({ code: 'KillSwitch', message: `not applied: the global kill switch is on (${killSwitch.reason ?? 'no reason given'})` });
+      reasons.push({
+        code: 'KillSwitch',
+        message: `not applied: the global kill switch is on (${
+          killSwitch.reason ?? 'no reason given'
+        })`,
+      });
     } else if (outcome === 'dry-run' || outcome === 'forecast-only') {
-      reasons.push({ code: 'NotApplied', message: `not applied: the workload is in ${outcome} mode` });
+      reasons.push({
+        code: 'NotApplied',
+        message: `not applied: the workload is in ${outcome} mode`,
+      });
     }
-    if (plan.predictivePlan.status === 'reported' && plan.policy.predictive.enabled) {
+    if (
+      plan.predictivePlan.status === 'reported' &&
+      plan.policy.predictive.enabled
+    ) {
       // forecast-only: the floor is computed and recorded (ForecastOnly), never applied.
       for (const r of plan.predictivePlan.reasons) {
-        if (!reasons.some(x => x.code === r.code)) reasons.push({ code: r.code, message: r.message });
+        if (!reasons.some(x => x.code === r.code))
+          reasons.push({ code: r.code, message: r.message });
       }
     }
 
@@ -603,8 +699,10 @@ export class ClusterEvaluator {
         ? result.state
         : {
             ...result.state,
-            scaleUpEvents: (plan.prior.horizontal ?? emptyHorizontalState()).scaleUpEvents,
-            scaleDownEvents: (plan.prior.horizontal ?? emptyHorizontalState()).scaleDownEvents,
+            scaleUpEvents: (plan.prior.horizontal ?? emptyHorizontalState())
+              .scaleUpEvents,
+            scaleDownEvents: (plan.prior.horizontal ?? emptyHorizontalState())
+              .scaleDownEvents,
             lastScaleMs: plan.prior.horizontal?.lastScaleMs,
           };
 
@@ -612,7 +710,10 @@ export class ClusterEvaluator {
     const previous = await store.lastDecision(record.id);
     let decisionDto: DecisionDto | null = previous ?? null;
     // A tick that sent a write always leaves its row, even when a 409 re-decision holds.
-    if (wrote || shouldRecord(decided.kind, outcome, reasons, previous, decided.clamp)) {
+    if (
+      wrote ||
+      shouldRecord(decided.kind, outcome, reasons, previous, decided.clamp)
+    ) {
       decisionDto = await store.recordDecision({
         workloadId: record.id,
         at,
@@ -651,26 +752,39 @@ export class ClusterEvaluator {
     const current = outcome === 'applied' ? to : scale.replicas;
     // What the pods request: the template's, or what vertical Auto set in place.
     const podRequests = verticalStep.state.applied
-      ? podRequestsOf(verticalStep.containers, plan.discovered.object.podRequests)
+      ? podRequestsOf(
+          verticalStep.containers,
+          plan.discovered.object.podRequests,
+        )
       : plan.discovered.object.podRequests;
-    const cost = this.options.cost?.accumulate(record.cluster, plan.prior.cost, {
-      nowMs,
-      replicas: current,
-      cpuRequestCores: podRequests.cpu ?? 0,
-      memoryRequestBytes: podRequests.memory ?? 0,
-      cpuUsageCores: plan.demand,
-      memoryUsageBytes: plan.memoryUsage,
-    });
+    const cost = this.options.cost?.accumulate(
+      record.cluster,
+      plan.prior.cost,
+      {
+        nowMs,
+        replicas: current,
+        cpuRequestCores: podRequests.cpu ?? 0,
+        memoryRequestBytes: podRequests.memory ?? 0,
+        cpuUsageCores: plan.demand,
+        memoryUsageBytes: plan.memoryUsage,
+      },
+    );
     const status: WorkloadState = {
       id: record.id,
-      ref: { cluster: record.cluster, namespace: record.namespace, kind: record.kind, name: record.name },
+      ref: {
+        cluster: record.cluster,
+        namespace: record.namespace,
+        kind: record.kind,
+        name: record.name,
+      },
       entityRef: record.entityRef,
       tenant: record.tenant,
       environment: record.environment,
       tier: record.tier,
       mode,
       currentReplicas: current,
-      readyReplicas: plan.pods.filter(p => p.phase === 'Running' && p.ready).length,
+      readyReplicas: plan.pods.filter(p => p.phase === 'Running' && p.ready)
+        .length,
       // In dry-run and forecast-only the engine keeps `desiredReplicas` at current;
       // show what it would have done.
       desiredReplicas: to,
@@ -704,7 +818,12 @@ export class ClusterEvaluator {
       podMemoryRequest: podRequests.memory,
       ...(cost ? { cost } : {}),
     };
-    await store.upsertWorkload(record, state as Record<string, unknown>, status, nowMs);
+    await store.upsertWorkload(
+      record,
+      state as Record<string, unknown>,
+      status,
+      nowMs,
+    );
     await store.saveForecastState(
       record.id,
       plan.forecastState as unknown as Record<string, unknown>,
@@ -736,12 +855,15 @@ export class ClusterEvaluator {
   ): Promise<LiveForecastState> {
     const { store, demandHistory, logger } = this.options;
     const { record } = discovered;
-    const stored = liveForecastStateOf((await store.getForecastState(record.id))?.state);
+    const stored = liveForecastStateOf(
+      (await store.getForecastState(record.id))?.state,
+    );
     if (stored) return stored;
     if (demandHistory) {
       try {
         const past = await demandHistory.read(record, nowMs);
-        const since = nowMs - (this.options.historyRetentionDays ?? 14) * 86_400_000;
+        const since =
+          nowMs - (this.options.historyRetentionDays ?? 14) * 86_400_000;
         const points = past.points.filter(p => {
           const at = Date.parse(p.at);
           return at >= since && at < nowMs;
@@ -785,8 +907,11 @@ export class ClusterEvaluator {
     kind: 'read' | 'write' = 'read',
   ) {
     const opened = this.options.health.recordFailure(nowMs, message, kind);
-    this.options.logger.warn(`Cluster ${this.options.cluster.name}: ${message}`);
-    if (opened) await this.options.onCircuitOpened?.(this.options.cluster.name, message);
+    this.options.logger.warn(
+      `Cluster ${this.options.cluster.name}: ${message}`,
+    );
+    if (opened)
+      await this.options.onCircuitOpened?.(this.options.cluster.name, message);
   }
 }
 
@@ -799,7 +924,8 @@ function markDisabled(state: LiveForecastState, policy: ScalingPolicy) {
     ...plan.reasons,
     {
       code: 'PredictiveDisabled',
-      message: 'predictive scaling is off in the policy: the floor is shown, not applied',
+      message:
+        'predictive scaling is off in the policy: the floor is shown, not applied',
     },
   ];
 }
@@ -811,7 +937,10 @@ function hourlyForecastOf(
 ): WorkloadEngineState['lastForecast'] {
   const forecaster = state.predictive.forecaster;
   if (!forecaster) return undefined;
-  const targets = Array.from({ length: 24 }, (_, i) => nowMs + (i + 1) * HOUR_MS);
+  const targets = Array.from(
+    { length: 24 },
+    (_, i) => nowMs + (i + 1) * HOUR_MS,
+  );
   const points = forecastAt(forecaster, targets, 0.8).flatMap(p =>
     Number.isFinite(p.forecast)
       ? [
@@ -853,11 +982,18 @@ function shouldRecord(
   if (previous.kind !== kind || previous.outcome !== outcome) return true;
   // A clamp that starts, ends or changes what binds it is news.
   if ((previous.clamp?.by ?? null) !== (clamp?.by ?? null)) return true;
-  const codes = (rs: Reason[]) => rs.map(r => r.code).sort().join(',');
+  const codes = (rs: Reason[]) =>
+    rs
+      .map(r => r.code)
+      .sort()
+      .join(',');
   return codes(previous.reasons) !== codes(reasons);
 }
 
-function utilizationOf(usage: PodUsage[] | undefined, pods: PodObservation[]): number | null {
+function utilizationOf(
+  usage: PodUsage[] | undefined,
+  pods: PodObservation[],
+): number | null {
   if (!usage) return null;
   const requested = pods.reduce((sum, p) => sum + (p.requests?.cpu ?? 0), 0);
   if (requested <= 0) return null;
@@ -882,7 +1018,10 @@ function toMetricStatus(_policy: ScalingPolicy) {
   return (metric: HorizontalResult['metrics'][number]): MetricStatusDto => {
     const current = metric.current;
     const value =
-      current?.averageUtilization ?? current?.averageValue ?? current?.value ?? null;
+      current?.averageUtilization ??
+      current?.averageValue ??
+      current?.value ??
+      null;
     return {
       name: metric.name,
       current: value,
@@ -894,14 +1033,16 @@ function toMetricStatus(_policy: ScalingPolicy) {
 
 function targetOf(policy: ScalingPolicy, name: string): number {
   for (const metric of policy.metrics) {
-    const key = metric.type === 'Resource' ? metric.name ?? metric.resource : metric.name;
+    const key =
+      metric.type === 'Resource' ? metric.name ?? metric.resource : metric.name;
     if (key !== name) continue;
     const target = metric.target as {
       averageUtilization?: number;
       averageValue?: unknown;
       value?: unknown;
     };
-    const raw = target.averageUtilization ?? target.averageValue ?? target.value;
+    const raw =
+      target.averageUtilization ?? target.averageValue ?? target.value;
     return typeof raw === 'number' ? raw : parseQuantity(String(raw)) ?? 0;
   }
   return 0;

@@ -11,10 +11,7 @@ export class ClusterHealth {
   lastTickAtMs: number | null = null;
   lastError: string | null = null;
 
-  constructor(
-    readonly threshold = 5,
-    readonly coolOffMs = 60_000,
-  ) {}
+  constructor(readonly threshold = 5, readonly coolOffMs = 60_000) {}
 
   get consecutiveFailures(): number {
     return this.failures;
@@ -26,7 +23,9 @@ export class ClusterHealth {
 
   /** Whether writes are allowed now (closed, or open long enough for a trial). */
   allowsWrites(nowMs: number): boolean {
-    return this.openedAtMs === null || nowMs - this.openedAtMs >= this.coolOffMs;
+    return (
+      this.openedAtMs === null || nowMs - this.openedAtMs >= this.coolOffMs
+    );
   }
 
   /** What opened the circuit, while it is open. */
@@ -48,7 +47,11 @@ export class ClusterHealth {
   }
 
   /** Returns true when this failure opened the circuit (so the caller notifies once). */
-  recordFailure(nowMs: number, error: string, kind: 'read' | 'write' = 'read'): boolean {
+  recordFailure(
+    nowMs: number,
+    error: string,
+    kind: 'read' | 'write' = 'read',
+  ): boolean {
     this.failures += 1;
     this.failureKind = kind;
     this.lastError = error;

@@ -42,7 +42,10 @@ async function sampleOf(
 ): Promise<MetricSample> {
   if (metric.type === 'Resource') {
     if (context.podUsage instanceof Error) {
-      return { type: 'error', message: `metrics.k8s.io: ${context.podUsage.message}` };
+      return {
+        type: 'error',
+        message: `metrics.k8s.io: ${context.podUsage.message}`,
+      };
     }
     const values: Record<string, number> = {};
     for (const [pod, usage] of Object.entries(context.podUsage)) {
@@ -51,13 +54,22 @@ async function sampleOf(
     return { type: 'pods', values, timestampMs: context.nowMs };
   }
 
-  const query = 'ref' in metric.query ? policy.queries[metric.query.ref] : metric.query;
+  const query =
+    'ref' in metric.query ? policy.queries[metric.query.ref] : metric.query;
   if (!query) {
-    return { type: 'error', message: `query '${(metric.query as { ref: string }).ref}' is not defined` };
+    return {
+      type: 'error',
+      message: `query '${
+        (metric.query as { ref: string }).ref
+      }' is not defined`,
+    };
   }
   const source = context.sources.get(query.source);
   if (!source) {
-    return { type: 'error', message: `metric source '${query.source}' is not registered` };
+    return {
+      type: 'error',
+      message: `metric source '${query.source}' is not registered`,
+    };
   }
   try {
     const result = await source.query({
@@ -76,6 +88,9 @@ async function sampleOf(
     }
     return { type: 'value', value: result.map(series => series.value) };
   } catch (error) {
-    return { type: 'error', message: `${query.source}: ${(error as Error).message}` };
+    return {
+      type: 'error',
+      message: `${query.source}: ${(error as Error).message}`,
+    };
   }
 }

@@ -13,7 +13,10 @@ describe('withForecastCap', () => {
       {
         status: 'capped',
         reasons: [
-          { code: 'PredictiveFloorCapped', message: 'floor capped at 12 by maxReplicas 12' },
+          {
+            code: 'PredictiveFloorCapped',
+            message: 'floor capped at 12 by maxReplicas 12',
+          },
           floorReason,
         ],
       },
@@ -29,7 +32,8 @@ describe('withForecastCap', () => {
         reasons: [
           {
             code: 'PredictiveFloorCapped',
-            message: 'floor capped at 6 by maxReplicas 12 and quota 6 (runaway bound: …)',
+            message:
+              'floor capped at 6 by maxReplicas 12 and quota 6 (runaway bound: …)',
           },
           floorReason,
         ],
@@ -40,8 +44,12 @@ describe('withForecastCap', () => {
 
   it('leaves an uncapped forecast (or none) as it is', () => {
     const applied = { floorReplicas: 8 };
-    expect(withForecastCap(applied, { status: 'applied', reasons: [floorReason] })).toBe(applied);
-    expect(withForecastCap(undefined, { status: 'capped', reasons: [] })).toBeUndefined();
+    expect(
+      withForecastCap(applied, { status: 'applied', reasons: [floorReason] }),
+    ).toBe(applied);
+    expect(
+      withForecastCap(undefined, { status: 'capped', reasons: [] }),
+    ).toBeUndefined();
   });
 
   it('does not invent what the forecast wanted when its sentence does not say', () => {
@@ -49,7 +57,12 @@ describe('withForecastCap', () => {
       { floorReplicas: 12 },
       {
         status: 'capped',
-        reasons: [{ code: 'PredictiveFloorCapped', message: 'floor capped at 12 by maxReplicas 12' }],
+        reasons: [
+          {
+            code: 'PredictiveFloorCapped',
+            message: 'floor capped at 12 by maxReplicas 12',
+          },
+        ],
       },
     );
     expect(predictive?.capped).toEqual({ by: 'max', wanted: null });

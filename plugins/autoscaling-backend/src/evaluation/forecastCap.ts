@@ -26,10 +26,16 @@ export function withForecastCap(
   if (plan.status !== 'capped' || !cap) return predictive;
   const caps = CAPPED.exec(cap.message)?.[1] ?? '';
   const by = /quota/.test(caps) ? 'quota' : 'max';
-  const floor = plan.reasons.find(r => r.code === 'PredictiveFloor' && WANTED.test(r.message));
+  const floor = plan.reasons.find(
+    r => r.code === 'PredictiveFloor' && WANTED.test(r.message),
+  );
   const wanted = floor ? Number(WANTED.exec(floor.message)![1]) : null;
   return {
     ...predictive,
-    capped: { by, wanted: wanted !== null && wanted > predictive.floorReplicas ? wanted : null },
+    capped: {
+      by,
+      wanted:
+        wanted !== null && wanted > predictive.floorReplicas ? wanted : null,
+    },
   };
 }

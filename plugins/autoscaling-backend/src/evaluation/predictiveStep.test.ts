@@ -26,7 +26,11 @@ const policy = (mode: 'auto' | 'forecast-only') =>
     maxReplicas: 40,
     mode,
     metrics: [
-      { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: 70 },
+      },
     ],
     predictive: { enabled: true, leadTimeSeconds: 300 },
   });
@@ -55,14 +59,19 @@ describe('predictiveStep', () => {
       const nowMs = timeMs[i];
       const fromReplay = replay({
         nowMs,
-        history: { timeMs: timeMs.subarray(0, i + 1), demand: demand.subarray(0, i + 1) },
+        history: {
+          timeMs: timeMs.subarray(0, i + 1),
+          demand: demand.subarray(0, i + 1),
+        },
         stepSeconds: STEP_S,
         capacityPerPod: POD_CORES,
         startupSeconds: STARTUP_S,
         policy: p,
         currentReplicas: 2,
       });
-      replayFloors.push(typeof fromReplay === 'number' ? fromReplay : fromReplay?.floorReplicas);
+      replayFloors.push(
+        typeof fromReplay === 'number' ? fromReplay : fromReplay?.floorReplicas,
+      );
 
       // The evaluator loads history only when a refit is due: stored points plus now's sample.
       const history = refitDue(live, nowMs, key)
@@ -92,8 +101,12 @@ describe('predictiveStep', () => {
     // which ticks those are (undefined above) and on every floor they apply.
     expect(applied.length).toBeGreaterThan(50);
     expect(replay.stats.untrusted).toBeGreaterThan(0);
-    expect(replay.state.accuracy.comparisons).toBe(live.predictive.accuracy.comparisons);
-    expect(live.predictive.forecaster?.fit.chosen).toBe(replay.state.forecaster?.fit.chosen);
+    expect(replay.state.accuracy.comparisons).toBe(
+      live.predictive.accuracy.comparisons,
+    );
+    expect(live.predictive.forecaster?.fit.chosen).toBe(
+      replay.state.forecaster?.fit.chosen,
+    );
   });
 
   it('in forecast-only reports the would-be floor and gives the decision nothing to apply', () => {
@@ -117,7 +130,10 @@ describe('predictiveStep', () => {
     expect(plan.decisionInput).toBeUndefined();
     expect(plan.wouldBeReplicas).toBeGreaterThanOrEqual(1);
     expect(plan.reasons.map(r => r.code)).toContain('ForecastOnly');
-    expect(live.lastPlan).toMatchObject({ status: 'reported', replicas: plan.wouldBeReplicas });
+    expect(live.lastPlan).toMatchObject({
+      status: 'reported',
+      replicas: plan.wouldBeReplicas,
+    });
   });
 
   it('without enough history stays reactive and says why', () => {
@@ -147,7 +163,11 @@ describe('predictiveStep', () => {
   it('keeps its extra state bounded', () => {
     const live = createLiveForecastState();
     for (let i = 0; i < 2 * MAX_ANOMALIES; i++) {
-      live.anomalies.push({ atMs: START + 8 * 86_400_000 + i, value: 1, score: 9 });
+      live.anomalies.push({
+        atMs: START + 8 * 86_400_000 + i,
+        value: 1,
+        score: 9,
+      });
     }
     live.anomalies.unshift({ atMs: START, value: 1, score: 9 });
     predictiveStep(live, {
@@ -172,7 +192,9 @@ describe('demandSeriesOf', () => {
       { atMs: 420_000, demand: 8 },
     ]);
     expect(series.stepSeconds).toBe(60);
-    expect(Array.from(series.timeMs)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map(k => k * 60_000));
+    expect(Array.from(series.timeMs)).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7].map(k => k * 60_000),
+    );
     expect(Array.from(series.values)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(demandSeriesOf([]).values).toHaveLength(0);
   });

@@ -8,7 +8,10 @@
  * on a refit, every held sample not yet observed goes through `observeDemand` first, then the
  * model is fitted on the whole history; so replay and live give the same floors on one series.
  */
-import type { Reason, ScalingPolicy } from '@internal/plugin-autoscaling-common';
+import type {
+  Reason,
+  ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
 import {
   createPredictiveState,
   forecastAt,
@@ -79,7 +82,9 @@ export function createLiveForecastState(): LiveForecastState {
 }
 
 /** A stored row, or a fresh state when it is missing or of another version. */
-export function liveForecastStateOf(raw: unknown): LiveForecastState | undefined {
+export function liveForecastStateOf(
+  raw: unknown,
+): LiveForecastState | undefined {
   const state = raw as LiveForecastState | undefined;
   if (!state || state.version !== 1 || !state.predictive) return undefined;
   return state;
@@ -133,8 +138,11 @@ export function predictiveStep(
   const observe = (timeMs: number, value: number) => {
     if (!Number.isFinite(value) || value < 0) return;
     scoreBands(state, timeMs, value);
-    if (state.firstSampleMs === null || timeMs < state.firstSampleMs) state.firstSampleMs = timeMs;
-    const { anomaly } = observeDemand(state.predictive, timeMs, value, { leadSeconds });
+    if (state.firstSampleMs === null || timeMs < state.firstSampleMs)
+      state.firstSampleMs = timeMs;
+    const { anomaly } = observeDemand(state.predictive, timeMs, value, {
+      leadSeconds,
+    });
     if (anomaly) {
       state.anomalies.push({
         atMs: anomaly.startMs,
@@ -145,13 +153,19 @@ export function predictiveStep(
   };
 
   let refitted = false;
-  if (input.history && refitDue(state, nowMs, input.key, input.refitEverySeconds)) {
+  if (
+    input.history &&
+    refitDue(state, nowMs, input.key, input.refitEverySeconds)
+  ) {
     const { timeMs, values } = input.history;
     const seen = state.predictive.lastObservedMs ?? -Infinity;
     for (let i = 0; i < values.length; i++) {
       if (timeMs[i] > seen && timeMs[i] <= nowMs) observe(timeMs[i], values[i]);
     }
-    if (values.length > 0 && (state.firstSampleMs === null || timeMs[0] < state.firstSampleMs)) {
+    if (
+      values.length > 0 &&
+      (state.firstSampleMs === null || timeMs[0] < state.firstSampleMs)
+    ) {
       state.firstSampleMs = timeMs[0];
     }
     const fit = refitPredictive(state.predictive, input.history, nowMs, {
@@ -191,7 +205,9 @@ export function storedPlanOf(plan: PredictivePlan, nowMs: number): StoredPlan {
     strategy: plan.strategy,
     status: plan.status,
     replicas: plan.floorReplicas ?? plan.wouldBeReplicas ?? null,
-    peak: plan.peak ? { timeMs: plan.peak.timeMs, demand: round4(plan.peak.demand) } : null,
+    peak: plan.peak
+      ? { timeMs: plan.peak.timeMs, demand: round4(plan.peak.demand) }
+      : null,
     leadTimeSeconds: plan.leadTimeSeconds,
     reasons: plan.reasons.map(r => ({ code: r.code, message: r.message })),
   };
@@ -209,7 +225,11 @@ function scoreBands(state: LiveForecastState, timeMs: number, value: number) {
 }
 
 /** One band forecast per minute at the lead horizon: at most lead/60 entries. */
-function recordBand(state: LiveForecastState, nowMs: number, leadSeconds: number) {
+function recordBand(
+  state: LiveForecastState,
+  nowMs: number,
+  leadSeconds: number,
+) {
   const forecaster = state.predictive.forecaster;
   if (!forecaster) return;
   const target = nowMs + leadSeconds * 1000;
@@ -222,9 +242,10 @@ function recordBand(state: LiveForecastState, nowMs: number, leadSeconds: number
 
 function pruneAnomalies(state: LiveForecastState, nowMs: number) {
   const since = nowMs - 7 * DAY_MS;
-  state.anomalies = state.anomalies.filter(a => a.atMs >= since).slice(-MAX_ANOMALIES);
+  state.anomalies = state.anomalies
+    .filter(a => a.atMs >= since)
+    .slice(-MAX_ANOMALIES);
 }
-
 
 /**
  * Stored points (any spacing: 5-minute backfill, one-minute live points) as a regular series of
@@ -235,7 +256,10 @@ export function demandSeriesOf(
   stepSeconds = 60,
 ): DemandSeries {
   const sorted = points
-    .filter(p => Number.isFinite(p.atMs) && Number.isFinite(p.demand) && p.demand >= 0)
+    .filter(
+      p =>
+        Number.isFinite(p.atMs) && Number.isFinite(p.demand) && p.demand >= 0,
+    )
     .sort((a, b) => a.atMs - b.atMs);
   if (sorted.length === 0) return { timeMs: [], values: [], stepSeconds };
   const stepMs = stepSeconds * 1000;

@@ -8,7 +8,11 @@ export interface PolicyProvider {
 
 export interface AuditEntry {
   actor: string;
-  action: 'engine.actuate' | 'workload.scale' | 'workload.rollback' | 'engine.kill-switch';
+  action:
+    | 'engine.actuate'
+    | 'workload.scale'
+    | 'workload.rollback'
+    | 'engine.kill-switch';
   target: string;
   before: unknown;
   after: unknown;

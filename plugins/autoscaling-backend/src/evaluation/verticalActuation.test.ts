@@ -1,5 +1,8 @@
 import { scalingPolicySchema } from '@internal/plugin-autoscaling-common';
-import { emptyVerticalState, type ContainerVerticalState } from '@internal/plugin-autoscaling-engine';
+import {
+  emptyVerticalState,
+  type ContainerVerticalState,
+} from '@internal/plugin-autoscaling-engine';
 import type { UnpricedRecommendation } from '../cost/verticalRecommendations';
 import {
   planVertical,
@@ -16,13 +19,22 @@ function policy(vertical: Record<string, unknown>, utilization = 70) {
   return scalingPolicySchema.parse({
     maxReplicas: 10,
     metrics: [
-      { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: utilization } },
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: utilization },
+      },
     ],
     vertical,
   });
 }
 
-function row(resource: 'cpu' | 'memory', current: number | null, target: number, level: UnpricedRecommendation['confidenceLevel'] = 'medium'): UnpricedRecommendation {
+function row(
+  resource: 'cpu' | 'memory',
+  current: number | null,
+  target: number,
+  level: UnpricedRecommendation['confidenceLevel'] = 'medium',
+): UnpricedRecommendation {
   return {
     container: 'app',
     resource,
@@ -38,7 +50,9 @@ function row(resource: 'cpu' | 'memory', current: number | null, target: number,
   };
 }
 
-const container = (overrides: Partial<ContainerVerticalState> = {}): ContainerVerticalState => ({
+const container = (
+  overrides: Partial<ContainerVerticalState> = {},
+): ContainerVerticalState => ({
   vertical: emptyVerticalState(),
   requests: { cpu: 0.5, memory: 512 * MIB },
   limits: {},
@@ -61,31 +75,54 @@ function input(overrides: Partial<VerticalPlanInput>): VerticalPlanInput {
 
 describe('planVertical', () => {
   it('writes nothing in Off, or without an hour of history', () => {
-    expect(planVertical(input({ policy: policy({ mode: 'Off' }), rows: [row('cpu', 0.5, 0.2)] })).changes).toEqual([]);
+    expect(
+      planVertical(
+        input({
+          policy: policy({ mode: 'Off' }),
+          rows: [row('cpu', 0.5, 0.2)],
+        }),
+      ).changes,
+    ).toEqual([]);
     const none = planVertical(input({ rows: [row('cpu', 0.5, 0.2, 'none')] }));
     expect(none.changes).toEqual([]);
     expect(none.notes[0]).toMatch(/less than an hour of history/);
   });
 
   it('changes a request only when it moves by more than 10%, and at most once an hour', () => {
-    expect(planVertical(input({ rows: [row('memory', 512 * MIB, 480 * MIB)] })).changes).toEqual([]);
-    const plan = planVertical(input({ rows: [row('memory', 512 * MIB, 300 * MIB)] }));
-    expect(plan.changes).toEqual([{ container: 'app', resource: 'memory', from: 512 * MIB, to: 300 * MIB }]);
+    expect(
+      planVertical(input({ rows: [row('memory', 512 * MIB, 480 * MIB)] }))
+        .changes,
+    ).toEqual([]);
+    const plan = planVertical(
+      input({ rows: [row('memory', 512 * MIB, 300 * MIB)] }),
+    );
+    expect(plan.changes).toEqual([
+      { container: 'app', resource: 'memory', from: 512 * MIB, to: 300 * MIB },
+    ]);
     const soon = planVertical(
       input({
         rows: [row('memory', 512 * MIB, 300 * MIB)],
-        prior: { history: [], lastAppliedMs: NOW - VERTICAL_MIN_INTERVAL_MS + 60_000 },
+        prior: {
+          history: [],
+          lastAppliedMs: NOW - VERTICAL_MIN_INTERVAL_MS + 60_000,
+        },
       }),
     );
     expect(soon.changes).toEqual([]);
     expect(soon.notes[0]).toMatch(/one vertical change an hour/);
     const failed = planVertical(
-      input({ rows: [row('memory', 512 * MIB, 300 * MIB)], prior: { history: [], lastFailedMs: NOW - 60_000 } }),
+      input({
+        rows: [row('memory', 512 * MIB, 300 * MIB)],
+        prior: { history: [], lastFailedMs: NOW - 60_000 },
+      }),
     );
     expect(failed.changes).toEqual([]);
     expect(failed.notes[0]).toMatch(/the last vertical write failed/);
     const later = planVertical(
-      input({ rows: [row('memory', 512 * MIB, 300 * MIB)], prior: { history: [], lastAppliedMs: NOW - VERTICAL_MIN_INTERVAL_MS } }),
+      input({
+        rows: [row('memory', 512 * MIB, 300 * MIB)],
+        prior: { history: [], lastAppliedMs: NOW - VERTICAL_MIN_INTERVAL_MS },
+      }),
     );
     expect(later.changes).toHaveLength(1);
   });
@@ -95,7 +132,10 @@ describe('planVertical', () => {
     const plan = planVertical(input({ rows: [row('cpu', 0.5, 0.1)] }));
     expect(plan.changes[0].to).toBeCloseTo(0.143, 3);
     const capped = planVertical(
-      input({ policy: policy({ mode: 'Auto', maxAllowed: { cpu: '120m' } }), rows: [row('cpu', 0.5, 0.1)] }),
+      input({
+        policy: policy({ mode: 'Auto', maxAllowed: { cpu: '120m' } }),
+        rows: [row('cpu', 0.5, 0.1)],
+      }),
     );
     expect(capped.changes[0].to).toBeCloseTo(0.12, 6);
   });
@@ -108,43 +148,95 @@ describe('planVertical', () => {
       }),
     );
     expect(plan.updates).toEqual([
-      { name: 'app', requests: { cpu: 0.5, memory: 300 * MIB }, limits: { memory: 450 * MIB } },
+      {
+        name: 'app',
+        requests: { cpu: 0.5, memory: 300 * MIB },
+        limits: { memory: 450 * MIB },
+      },
     ]);
   });
 
   it('guards a production raise over +50% unless the policy minimum asks for it', () => {
     const raise = [row('memory', 256 * MIB, 400 * MIB)];
-    expect(planVertical(input({ rows: raise, production: false })).changes).toHaveLength(1);
+    expect(
+      planVertical(input({ rows: raise, production: false })).changes,
+    ).toHaveLength(1);
     const guarded = planVertical(input({ rows: raise, production: true }));
     expect(guarded.changes).toEqual([]);
-    expect(guarded.guarded).toEqual([{ container: 'app', resource: 'memory', from: 256 * MIB, to: 400 * MIB }]);
+    expect(guarded.guarded).toEqual([
+      { container: 'app', resource: 'memory', from: 256 * MIB, to: 400 * MIB },
+    ]);
     const approved = planVertical(
-      input({ policy: policy({ mode: 'Auto', minAllowed: { memory: '400Mi' } }), rows: raise, production: true }),
+      input({
+        policy: policy({ mode: 'Auto', minAllowed: { memory: '400Mi' } }),
+        rows: raise,
+        production: true,
+      }),
     );
     expect(approved.changes).toHaveLength(1);
     expect(approved.guarded).toEqual([]);
     // +40% is within the guardrail.
-    expect(planVertical(input({ rows: [row('memory', 256 * MIB, 358 * MIB)], production: true })).changes).toHaveLength(1);
+    expect(
+      planVertical(
+        input({
+          rows: [row('memory', 256 * MIB, 358 * MIB)],
+          production: true,
+        }),
+      ).changes,
+    ).toHaveLength(1);
   });
 });
 
 describe('proposeMinAllowed and podsToResize', () => {
   it('proposes the raised request as minAllowed, keeping the rest of the document', () => {
     expect(
-      proposeMinAllowed({ maxReplicas: 12, vertical: { mode: 'Auto', minAllowed: { cpu: '100m' } } }, [
-        { container: 'app', resource: 'memory', from: 256 * MIB, to: 400 * MIB },
-      ]),
-    ).toEqual({ maxReplicas: 12, vertical: { mode: 'Auto', minAllowed: { cpu: '100m', memory: '400Mi' } } });
+      proposeMinAllowed(
+        {
+          maxReplicas: 12,
+          vertical: { mode: 'Auto', minAllowed: { cpu: '100m' } },
+        },
+        [
+          {
+            container: 'app',
+            resource: 'memory',
+            from: 256 * MIB,
+            to: 400 * MIB,
+          },
+        ],
+      ),
+    ).toEqual({
+      maxReplicas: 12,
+      vertical: { mode: 'Auto', minAllowed: { cpu: '100m', memory: '400Mi' } },
+    });
   });
 
   it('finds running pods whose requests differ from the applied ones', () => {
     const pods = [
-      { name: 'a', phase: 'Running' as const, containerRequests: { app: { cpu: 0.15, memory: 300 * MIB } } },
-      { name: 'b', phase: 'Running' as const, containerRequests: { app: { cpu: 0.5, memory: 512 * MIB } } },
-      { name: 'c', phase: 'Pending' as const, containerRequests: { app: { cpu: 0.5, memory: 512 * MIB } } },
-      { name: 'd', phase: 'Running' as const, deleting: true, containerRequests: { app: { cpu: 0.5 } } },
+      {
+        name: 'a',
+        phase: 'Running' as const,
+        containerRequests: { app: { cpu: 0.15, memory: 300 * MIB } },
+      },
+      {
+        name: 'b',
+        phase: 'Running' as const,
+        containerRequests: { app: { cpu: 0.5, memory: 512 * MIB } },
+      },
+      {
+        name: 'c',
+        phase: 'Pending' as const,
+        containerRequests: { app: { cpu: 0.5, memory: 512 * MIB } },
+      },
+      {
+        name: 'd',
+        phase: 'Running' as const,
+        deleting: true,
+        containerRequests: { app: { cpu: 0.5 } },
+      },
     ];
-    const applied = { app: { name: 'app', requests: { cpu: 0.15, memory: 300 * MIB } } };
+    const applied = {
+      app: { name: 'app', requests: { cpu: 0.15, memory: 300 * MIB } },
+    };
     expect(podsToResize(pods, applied).map(p => p.name)).toEqual(['b']);
   });
 });

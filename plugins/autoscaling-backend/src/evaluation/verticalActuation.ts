@@ -33,7 +33,10 @@ import {
   type VerticalActionRecord,
   type VerticalChangeRecord,
 } from '@internal/plugin-autoscaling-common';
-import type { ContainerVerticalState, PodObservation } from '@internal/plugin-autoscaling-engine';
+import type {
+  ContainerVerticalState,
+  PodObservation,
+} from '@internal/plugin-autoscaling-engine';
 import type { UnpricedRecommendation } from '../cost/verticalRecommendations';
 import type { ContainerResourcesUpdate } from '../kubernetes/types';
 
@@ -99,7 +102,10 @@ function rounded(resource: 'cpu' | 'memory', value: number): number {
 }
 
 /** The CPU request that keeps the horizontal engine's utilisation target at today's replicas. */
-function horizontalFloor(input: VerticalPlanInput, container: string): number | undefined {
+function horizontalFloor(
+  input: VerticalPlanInput,
+  container: string,
+): number | undefined {
   const usage = input.containers[container]?.lastUsage?.cpu;
   if (usage === undefined || input.pods <= 0) return undefined;
   let floor: number | undefined;
@@ -117,26 +123,45 @@ function horizontalFloor(input: VerticalPlanInput, container: string): number | 
 /** What `vertical.mode` Auto or Initial would write now (pure). */
 export function planVertical(input: VerticalPlanInput): VerticalPlan {
   const { policy, nowMs, prior } = input;
-  const plan: VerticalPlan = { changes: [], guarded: [], updates: [], notes: [] };
+  const plan: VerticalPlan = {
+    changes: [],
+    guarded: [],
+    updates: [],
+    notes: [],
+  };
   const mode = policy.vertical.mode;
   if (mode === 'Off') return plan;
-  if (prior?.lastAppliedMs !== undefined && nowMs - prior.lastAppliedMs < VERTICAL_MIN_INTERVAL_MS) {
-    const next = new Date(prior.lastAppliedMs + VERTICAL_MIN_INTERVAL_MS).toISOString();
+  if (
+    prior?.lastAppliedMs !== undefined &&
+    nowMs - prior.lastAppliedMs < VERTICAL_MIN_INTERVAL_MS
+  ) {
+    const next = new Date(
+      prior.lastAppliedMs + VERTICAL_MIN_INTERVAL_MS,
+    ).toISOString();
     plan.notes.push(`one vertical change an hour: the next from ${next}`);
     return plan;
   }
   // A refused write (RBAC, a webhook) is not retried every tick: it would only fail again and
   // count against the cluster's circuit breaker.
-  if (prior?.lastFailedMs !== undefined && nowMs - prior.lastFailedMs < VERTICAL_MIN_INTERVAL_MS) {
-    const next = new Date(prior.lastFailedMs + VERTICAL_MIN_INTERVAL_MS).toISOString();
-    plan.notes.push(`the last vertical write failed: the next try from ${next}`);
+  if (
+    prior?.lastFailedMs !== undefined &&
+    nowMs - prior.lastFailedMs < VERTICAL_MIN_INTERVAL_MS
+  ) {
+    const next = new Date(
+      prior.lastFailedMs + VERTICAL_MIN_INTERVAL_MS,
+    ).toISOString();
+    plan.notes.push(
+      `the last vertical write failed: the next try from ${next}`,
+    );
     return plan;
   }
   const minAllowed = policy.vertical.minAllowed as Record<string, unknown>;
   const maxAllowed = policy.vertical.maxAllowed as Record<string, unknown>;
   for (const row of input.rows) {
     if (row.confidenceLevel === 'none') {
-      plan.notes.push(`${row.container} ${row.resource}: less than an hour of history`);
+      plan.notes.push(
+        `${row.container} ${row.resource}: less than an hour of history`,
+      );
       continue;
     }
     let to = row.target;
@@ -148,8 +173,14 @@ export function planVertical(input: VerticalPlanInput): VerticalPlan {
     if (max !== undefined) to = Math.min(to, max);
     to = rounded(row.resource, to);
     const from = row.current;
-    if (from !== null && Math.abs(to - from) <= VERTICAL_AUTO_THRESHOLD * from) continue;
-    const change: VerticalChange = { container: row.container, resource: row.resource, from, to };
+    if (from !== null && Math.abs(to - from) <= VERTICAL_AUTO_THRESHOLD * from)
+      continue;
+    const change: VerticalChange = {
+      container: row.container,
+      resource: row.resource,
+      from,
+      to,
+    };
     const floorAllowed = quantityOf(minAllowed[row.resource]);
     const crossing =
       input.production &&
@@ -161,7 +192,10 @@ export function planVertical(input: VerticalPlanInput): VerticalPlan {
   }
   const byContainer = new Map<string, VerticalChange[]>();
   for (const change of plan.changes) {
-    byContainer.set(change.container, [...(byContainer.get(change.container) ?? []), change]);
+    byContainer.set(change.container, [
+      ...(byContainer.get(change.container) ?? []),
+      change,
+    ]);
   }
   for (const [name, changes] of byContainer) {
     const container = input.containers[name];
@@ -176,7 +210,10 @@ export function planVertical(input: VerticalPlanInput): VerticalPlan {
       if (limit !== undefined) {
         // Same limit-to-request ratio; never below the new request.
         const scaled = change.from ? (limit * change.to) / change.from : limit;
-        limits[change.resource] = rounded(change.resource, Math.max(scaled, change.to));
+        limits[change.resource] = rounded(
+          change.resource,
+          Math.max(scaled, change.to),
+        );
       }
     }
     plan.updates.push({
@@ -195,7 +232,11 @@ export function lowersMemoryLimit(
 ): boolean {
   return updates.some(u => {
     const before = containers[u.name]?.limits.memory;
-    return u.limits?.memory !== undefined && before !== undefined && u.limits.memory < before;
+    return (
+      u.limits?.memory !== undefined &&
+      before !== undefined &&
+      u.limits.memory < before
+    );
   });
 }
 
@@ -205,14 +246,17 @@ export function podsToResize(
   applied: Readonly<Record<string, ContainerResourcesUpdate>>,
 ): PodObservation[] {
   const close = (a: number | undefined, b: number | undefined) =>
-    a === undefined || b === undefined ? a === b : Math.abs(a - b) <= Math.max(1e-6, b * 1e-6);
+    a === undefined || b === undefined
+      ? a === b
+      : Math.abs(a - b) <= Math.max(1e-6, b * 1e-6);
   return pods.filter(pod => {
     if (pod.deleting || pod.phase !== 'Running') return false;
     return Object.values(applied).some(update => {
       const current = pod.containerRequests?.[update.name];
       if (!current) return false;
       return (
-        !close(current.cpu, update.requests.cpu) || !close(current.memory, update.requests.memory)
+        !close(current.cpu, update.requests.cpu) ||
+        !close(current.memory, update.requests.memory)
       );
     });
   });
@@ -226,11 +270,16 @@ export function describeChange(change: VerticalChange): string {
       ? `${Math.round(value * 1000)}m`
       : `${Math.round(value / MIB)}Mi`;
   };
-  return `${change.container} ${change.resource} ${format(change.from)} → ${format(change.to)}`;
+  return `${change.container} ${change.resource} ${format(
+    change.from,
+  )} → ${format(change.to)}`;
 }
 
 /** The quantity a change request proposes as `minAllowed` (`160m`, `410Mi`). */
-export function quantityText(resource: 'cpu' | 'memory', value: number): string {
+export function quantityText(
+  resource: 'cpu' | 'memory',
+  value: number,
+): string {
   return resource === 'cpu'
     ? `${Math.ceil(value * 1000 - 1e-9)}m`
     : `${Math.ceil(value / MIB - 1e-9)}Mi`;
@@ -245,12 +294,14 @@ export function proposeMinAllowed(
   changes: readonly VerticalChange[],
 ): PolicyOverride {
   const minAllowed: Record<string, string> = {
-    ...((current.vertical?.minAllowed as Record<string, string> | undefined) ?? {}),
+    ...((current.vertical?.minAllowed as Record<string, string> | undefined) ??
+      {}),
   };
   for (const change of changes) {
     const proposed = quantityText(change.resource, change.to);
     const existing = quantityOf(minAllowed[change.resource]);
-    if (existing === undefined || existing < change.to) minAllowed[change.resource] = proposed;
+    if (existing === undefined || existing < change.to)
+      minAllowed[change.resource] = proposed;
   }
   return { ...current, vertical: { ...(current.vertical ?? {}), minAllowed } };
 }
@@ -259,5 +310,8 @@ export function withAction(
   state: VerticalApplyState,
   action: VerticalAction,
 ): VerticalApplyState {
-  return { ...state, history: [action, ...state.history].slice(0, VERTICAL_HISTORY) };
+  return {
+    ...state,
+    history: [action, ...state.history].slice(0, VERTICAL_HISTORY),
+  };
 }

@@ -3,8 +3,14 @@
  * `pods/resize`, by a template update, or as a change request; under the policy's mode, the
  * kill switch and the circuit breaker; every write audited.
  */
-import type { KillSwitchState, ScalingPolicy } from '@internal/plugin-autoscaling-common';
-import type { ContainerVerticalState, PodObservation } from '@internal/plugin-autoscaling-engine';
+import type {
+  KillSwitchState,
+  ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
+import type {
+  ContainerVerticalState,
+  PodObservation,
+} from '@internal/plugin-autoscaling-engine';
 import {
   containerRecommendations,
   rightSizingPolicyOf,
@@ -78,7 +84,10 @@ export class VerticalActuator {
   private async supportsResize(nowMs: number): Promise<boolean> {
     const { client } = this.options;
     if (!client.supportsPodResize || !client.resizePod) return false;
-    if (this.resizeSupport && nowMs - this.resizeSupport.checkedMs < RESIZE_SUPPORT_CHECK_MS) {
+    if (
+      this.resizeSupport &&
+      nowMs - this.resizeSupport.checkedMs < RESIZE_SUPPORT_CHECK_MS
+    ) {
       return this.resizeSupport.supported;
     }
     let supported = false;
@@ -97,7 +106,11 @@ export class VerticalActuator {
     const mode = policy.vertical.mode;
     // Pods run with what the engine set in place, not with the template's requests.
     const containers = withApplied(input.containers, prior.applied);
-    const unchanged: VerticalStepResult = { state: prior, containers, wrote: false };
+    const unchanged: VerticalStepResult = {
+      state: prior,
+      containers,
+      wrote: false,
+    };
     if (mode === 'Off') {
       return { ...unchanged, state: { ...prior, waiting: undefined } };
     }
@@ -106,7 +119,9 @@ export class VerticalActuator {
       { containers, rightSizing: rightSizingPolicyOf(policy) },
       object.containers[0]?.name ?? record.name,
     );
-    const running = input.pods.filter(p => p.phase === 'Running' && !p.deleting);
+    const running = input.pods.filter(
+      p => p.phase === 'Running' && !p.deleting,
+    );
     const plan = planVertical({
       policy,
       rows,
@@ -121,9 +136,15 @@ export class VerticalActuator {
     });
 
     let state = prior;
-    if (plan.guarded.length > 0) state = await this.requestChanges(state, input, plan.guarded);
+    if (plan.guarded.length > 0)
+      state = await this.requestChanges(state, input, plan.guarded);
 
-    const blocked = this.blockedOutcome(policy, input.killSwitch, record.cluster, nowMs);
+    const blocked = this.blockedOutcome(
+      policy,
+      input.killSwitch,
+      record.cluster,
+      nowMs,
+    );
     const inPlace =
       mode === 'Auto' &&
       (await this.supportsResize(nowMs)) &&
@@ -134,18 +155,34 @@ export class VerticalActuator {
       if (mode === 'Auto' && prior.applied && !blocked.outcome && inPlace) {
         const stale = podsToResize(running, prior.applied);
         if (stale.length > 0) {
-          return this.resizeStale(state, input, stale, prior.applied, containers);
+          return this.resizeStale(
+            state,
+            input,
+            stale,
+            prior.applied,
+            containers,
+          );
         }
       }
-      return { state: { ...state, waiting: undefined }, containers, wrote: false };
+      return {
+        state: { ...state, waiting: undefined },
+        containers,
+        wrote: false,
+      };
     }
 
     if (mode === 'Initial' && !object.rolling) {
       // Written when the workload next rolls; running pods keep theirs.
-      return { state: { ...state, waiting: plan.changes }, containers, wrote: false };
+      return {
+        state: { ...state, waiting: plan.changes },
+        containers,
+        wrote: false,
+      };
     }
 
-    let method: VerticalAction['method'] = inPlace ? 'in-place' : 'rolling-update';
+    let method: VerticalAction['method'] = inPlace
+      ? 'in-place'
+      : 'rolling-update';
     if (mode === 'Initial') method = 'template';
     const reason = reasonOf(plan.changes, method, policy);
     if (blocked.outcome) {
@@ -177,8 +214,13 @@ export class VerticalActuator {
           podsResized += 1;
         }
       } else {
-        if (!client.patchTemplateResources) throw new Error('this cluster client cannot write pod templates');
-        await client.patchTemplateResources(record, plan.updates, object.resourceVersion);
+        if (!client.patchTemplateResources)
+          throw new Error('this cluster client cannot write pod templates');
+        await client.patchTemplateResources(
+          record,
+          plan.updates,
+          object.resourceVersion,
+        );
       }
     } catch (e) {
       outcome = e instanceof ScaleConflictError ? 'conflict' : 'failed';
@@ -205,7 +247,10 @@ export class VerticalActuator {
         lastFailedMs: undefined,
         waiting: undefined,
         // In place, pods are kept at these; through the template, the template has them.
-        applied: method === 'in-place' ? mergeApplied(prior.applied, plan.updates) : undefined,
+        applied:
+          method === 'in-place'
+            ? mergeApplied(prior.applied, plan.updates)
+            : undefined,
       };
       await audit.append({
         actor: ENGINE_ACTOR,
@@ -213,21 +258,29 @@ export class VerticalActuator {
         target: record.entityRef,
         before: {
           workload: record.id,
-          requests: Object.fromEntries(plan.changes.map(c => [`${c.container}.${c.resource}`, c.from])),
+          requests: Object.fromEntries(
+            plan.changes.map(c => [`${c.container}.${c.resource}`, c.from]),
+          ),
         },
         after: {
           workload: record.id,
-          requests: Object.fromEntries(plan.changes.map(c => [`${c.container}.${c.resource}`, c.to])),
+          requests: Object.fromEntries(
+            plan.changes.map(c => [`${c.container}.${c.resource}`, c.to]),
+          ),
           method,
           ...(method === 'in-place' ? { pods: podsResized } : {}),
         },
         reason,
       });
     }
-    const after = outcome === 'applied' ? withApplied(input.containers, next.applied) : containers;
+    const after =
+      outcome === 'applied'
+        ? withApplied(input.containers, next.applied)
+        : containers;
     return {
       state: next,
-      containers: method === 'in-place' && outcome === 'applied' ? after : containers,
+      containers:
+        method === 'in-place' && outcome === 'applied' ? after : containers,
       wrote: true,
       ...(outcome === 'applied' ? {} : { error }),
     };
@@ -239,15 +292,22 @@ export class VerticalActuator {
     cluster: string,
     nowMs: number,
   ): { outcome?: VerticalOutcome; why?: string; error?: string } {
-    if (policy.mode === 'off') return { outcome: 'off', why: 'the policy mode is off' };
-    if (policy.mode === 'dry-run') return { outcome: 'dry-run', why: 'the workload is in dry-run mode' };
+    if (policy.mode === 'off')
+      return { outcome: 'off', why: 'the policy mode is off' };
+    if (policy.mode === 'dry-run')
+      return { outcome: 'dry-run', why: 'the workload is in dry-run mode' };
     if (policy.mode === 'forecast-only') {
-      return { outcome: 'forecast-only', why: 'the workload is in forecast-only mode' };
+      return {
+        outcome: 'forecast-only',
+        why: 'the workload is in forecast-only mode',
+      };
     }
     if (killSwitch.enabled) {
       return {
         outcome: 'kill-switch',
-        why: `the global kill switch is on (${killSwitch.reason ?? 'no reason given'})`,
+        why: `the global kill switch is on (${
+          killSwitch.reason ?? 'no reason given'
+        })`,
       };
     }
     if (!this.options.health.allowsWrites(nowMs)) {
@@ -270,7 +330,11 @@ export class VerticalActuator {
     let error: string | undefined;
     for (const pod of stale) {
       try {
-        await this.options.client.resizePod!(record.namespace, pod.name, updates);
+        await this.options.client.resizePod!(
+          record.namespace,
+          pod.name,
+          updates,
+        );
         resized += 1;
       } catch (e) {
         error = String((e as Error).message ?? e);
@@ -282,11 +346,21 @@ export class VerticalActuator {
         action: 'engine.actuate',
         target: record.entityRef,
         before: { workload: record.id, pods: stale.map(p => p.name) },
-        after: { workload: record.id, method: 'in-place', pods: resized, requests: applied },
+        after: {
+          workload: record.id,
+          method: 'in-place',
+          pods: resized,
+          requests: applied,
+        },
         reason: `${resized} new pod(s) resized in place to the requests applied earlier`,
       });
     }
-    return { state, containers, wrote: true, ...(resized === 0 && error ? { error } : {}) };
+    return {
+      state,
+      containers,
+      wrote: true,
+      ...(resized === 0 && error ? { error } : {}),
+    };
   }
 
   private async requestChanges(
@@ -299,19 +373,31 @@ export class VerticalActuator {
     const requested = { ...(state.requested ?? {}) };
     const due = guarded.filter(change => {
       const last = requested[`${change.container}/${change.resource}`];
-      return !last || input.nowMs - last.atMs >= VERTICAL_CHANGE_REQUEST_EVERY_MS;
+      return (
+        !last || input.nowMs - last.atMs >= VERTICAL_CHANGE_REQUEST_EVERY_MS
+      );
     });
     if (due.length === 0 || !requestChange) return state;
-    const reason = `vertical right-sizing wants ${due.map(describeChange).join(', ')}: more than +${Math.round(
+    const reason = `vertical right-sizing wants ${due
+      .map(describeChange)
+      .join(', ')}: more than +${Math.round(
       VERTICAL_GUARDRAIL_INCREASE * 100,
     )}% of the requests of a production service needs an approval`;
     const at = new Date(input.nowMs).toISOString();
     let action: VerticalAction;
     try {
-      const id = await requestChange({ entityRef: record.entityRef, changes: due, reason });
+      const id = await requestChange({
+        entityRef: record.entityRef,
+        changes: due,
+        reason,
+      });
       const known = Object.values(requested).some(r => r.id === id);
       for (const change of due) {
-        requested[`${change.container}/${change.resource}`] = { id, atMs: input.nowMs, to: change.to };
+        requested[`${change.container}/${change.resource}`] = {
+          id,
+          atMs: input.nowMs,
+          to: change.to,
+        };
       }
       // Still the request filed earlier (pending): nothing new to record.
       if (known) return { ...state, requested };
@@ -392,10 +478,14 @@ function reasonOf(
     'rolling-update': 'by a rolling update of the pod template',
     template: 'on the pod template of the rollout under way (Initial)',
   }[method];
-  return `requests ${changes.map(describeChange).join(', ')} ${how}: the recommendation moved by more than ${Math.round(
+  return `requests ${changes
+    .map(describeChange)
+    .join(', ')} ${how}: the recommendation moved by more than ${Math.round(
     VERTICAL_AUTO_THRESHOLD * 100,
   )}%, within the policy's bounds${
-    Object.keys(policy.vertical.minAllowed).length + Object.keys(policy.vertical.maxAllowed).length > 0
+    Object.keys(policy.vertical.minAllowed).length +
+      Object.keys(policy.vertical.maxAllowed).length >
+    0
       ? ` (${boundsText(policy)})`
       : ''
   }`;
@@ -403,15 +493,21 @@ function reasonOf(
 
 function boundsText(policy: ScalingPolicy): string {
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(policy.vertical.minAllowed)) parts.push(`min ${key} ${value}`);
-  for (const [key, value] of Object.entries(policy.vertical.maxAllowed)) parts.push(`max ${key} ${value}`);
+  for (const [key, value] of Object.entries(policy.vertical.minAllowed))
+    parts.push(`min ${key} ${value}`);
+  for (const [key, value] of Object.entries(policy.vertical.maxAllowed))
+    parts.push(`max ${key} ${value}`);
   return parts.join(', ');
 }
 
 /** A blocked action the same as the newest one is not recorded again (one row per decision). */
-function sameAsLast(state: VerticalApplyState, action: VerticalAction): boolean {
+function sameAsLast(
+  state: VerticalApplyState,
+  action: VerticalAction,
+): boolean {
   const last = state.history[0];
-  if (!last || last.outcome !== action.outcome || last.method !== action.method) return false;
+  if (!last || last.outcome !== action.outcome || last.method !== action.method)
+    return false;
   if (last.changes.length !== action.changes.length) return false;
   return last.changes.every((c, i) => {
     const d = action.changes[i];

@@ -128,21 +128,33 @@ export class GovernanceService implements PolicyService {
   }
 
   /** Everything about a proposed override without saving it. */
-  evaluate(context: TargetContext, override: unknown): Promise<PolicyEvaluation> {
+  evaluate(
+    context: TargetContext,
+    override: unknown,
+  ): Promise<PolicyEvaluation> {
     return this.documents.evaluate(context, override);
   }
 
-  validate(context: TargetContext, override: unknown): Promise<PolicyValidationResult> {
+  validate(
+    context: TargetContext,
+    override: unknown,
+  ): Promise<PolicyValidationResult> {
     return this.documents.validate(context, override);
   }
 
-  update(context: TargetContext, input: UpdateInput, actor: Actor): Promise<PolicyUpdateResult> {
+  update(
+    context: TargetContext,
+    input: UpdateInput,
+    actor: Actor,
+  ): Promise<PolicyUpdateResult> {
     return this.documents.update(context, input, actor);
   }
 
   // ------------------------------------------------------------------ change requests
 
-  listChangeRequests(query: ChangeRequestQuery): Promise<GovernanceChangeRequest[]> {
+  listChangeRequests(
+    query: ChangeRequestQuery,
+  ): Promise<GovernanceChangeRequest[]> {
     return this.workflow.list(query);
   }
 
@@ -150,7 +162,11 @@ export class GovernanceService implements PolicyService {
     return this.workflow.get(id);
   }
 
-  approve(id: string, actor: Actor, comment: string | null): Promise<GovernanceChangeRequest> {
+  approve(
+    id: string,
+    actor: Actor,
+    comment: string | null,
+  ): Promise<GovernanceChangeRequest> {
     return this.workflow.approve(id, actor, comment);
   }
 
@@ -181,7 +197,9 @@ export class GovernanceService implements PolicyService {
     const override = input.propose(document.override);
     const evaluation = await this.documents.evaluate(context, override);
     if (evaluation.issues.length > 0) {
-      throw new InputError(evaluation.issues.map(i => `${i.path}: ${i.message}`).join('; '));
+      throw new InputError(
+        evaluation.issues.map(i => `${i.path}: ${i.message}`).join('; '),
+      );
     }
     return this.workflow.create(
       context,
@@ -192,7 +210,11 @@ export class GovernanceService implements PolicyService {
   }
 
   /** Rejects a pending request (the requester may withdraw their own). */
-  reject(id: string, actor: Actor, comment: string): Promise<GovernanceChangeRequest> {
+  reject(
+    id: string,
+    actor: Actor,
+    comment: string,
+  ): Promise<GovernanceChangeRequest> {
     return this.workflow.reject(id, actor, comment);
   }
 }

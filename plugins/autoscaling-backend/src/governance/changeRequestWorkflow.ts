@@ -6,9 +6,16 @@
  * was made against; otherwise the request is superseded.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { PolicyDocument, PolicyOverride } from '@internal/plugin-autoscaling-common';
+import type {
+  PolicyDocument,
+  PolicyOverride,
+} from '@internal/plugin-autoscaling-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AuditLog } from './audit/AuditLog';
@@ -18,7 +25,11 @@ import {
   type ChangeRequestQuery,
   type GovernanceChangeRequest,
 } from './changes/ChangeRequestStore';
-import { supersededComment, supersededNotification, VERSION_CHECK_ACTOR } from './changes/supersede';
+import {
+  supersededComment,
+  supersededNotification,
+  VERSION_CHECK_ACTOR,
+} from './changes/supersede';
 import type { GovernanceConfig } from './config';
 import { replicaPricingOf, type GuardrailPricing } from './pricing';
 import type { PolicyStore } from './policies/PolicyStore';
@@ -99,8 +110,12 @@ export class ChangeRequestWorkflow {
         backtest = outcome.backtest;
         backtestNote = outcome.note;
       } catch (error) {
-        this.options.logger.warn(`Backtest for ${context.entityRef} failed: ${error}`);
-        backtestNote = `the backtest could not run: ${(error as Error).message}`;
+        this.options.logger.warn(
+          `Backtest for ${context.entityRef} failed: ${error}`,
+        );
+        backtestNote = `the backtest could not run: ${
+          (error as Error).message
+        }`;
       }
     }
     const request: GovernanceChangeRequest = {
@@ -145,7 +160,9 @@ export class ChangeRequestWorkflow {
       { type: 'entity', entityRef: this.options.config.approverGroup },
       {
         title: `Approval needed: ${context.target.level} policy ${context.target.name}`,
-        description: `${actor.ref} asks to change the policy: ${request.guardrails
+        description: `${
+          actor.ref
+        } asks to change the policy: ${request.guardrails
           .map(g => g.message)
           .join('; ')}. Reason: ${input.reason}`,
         link: `/autoscaling/change-requests/${request.id}`,
@@ -167,12 +184,20 @@ export class ChangeRequestWorkflow {
     return request;
   }
 
-  approve(id: string, actor: Actor, comment: string | null): Promise<GovernanceChangeRequest> {
+  approve(
+    id: string,
+    actor: Actor,
+    comment: string | null,
+  ): Promise<GovernanceChangeRequest> {
     return this.decide(id, actor, { outcome: 'applied', comment });
   }
 
   /** Rejects a pending request (the requester may withdraw their own). */
-  reject(id: string, actor: Actor, comment: string): Promise<GovernanceChangeRequest> {
+  reject(
+    id: string,
+    actor: Actor,
+    comment: string,
+  ): Promise<GovernanceChangeRequest> {
     return this.decide(id, actor, { outcome: 'rejected', comment });
   }
 
@@ -220,7 +245,10 @@ export class ChangeRequestWorkflow {
           decidedAt: at,
           comment: decision.comment,
         });
-        if (!moved) throw new ConflictError(`Change request ${id} was decided by someone else meanwhile`);
+        if (!moved)
+          throw new ConflictError(
+            `Change request ${id} was decided by someone else meanwhile`,
+          );
         await this.options.auditLog.append(
           document
             ? {
@@ -236,7 +264,11 @@ export class ChangeRequestWorkflow {
                 actor: actor.ref,
                 action: 'change.reject',
                 target: request.entityRef,
-                before: { changeRequestId: id, status: 'pending', proposed: request.proposed },
+                before: {
+                  changeRequestId: id,
+                  status: 'pending',
+                  proposed: request.proposed,
+                },
                 after: { changeRequestId: id, status: 'rejected' },
                 reason: decision.comment ?? '',
                 request: actor.request,
@@ -246,25 +278,36 @@ export class ChangeRequestWorkflow {
         return document;
       });
     } catch (error) {
-      if (approving && error instanceof ConflictError && /changed since version/.test(error.message)) {
+      if (
+        approving &&
+        error instanceof ConflictError &&
+        /changed since version/.test(error.message)
+      ) {
         const now = await this.options.documents.getDocument(request.target);
         return this.supersede(request, actor, now.version, decision.comment);
       }
       throw error;
     }
     if (request.requestedBy !== actor.ref) {
-      await this.notify({ type: 'entity', entityRef: request.requestedBy }, {
-        title: `${written ? 'Approved' : 'Rejected'}: ${request.target.level} policy ${request.target.name}`,
-        description: written
-          ? `${actor.ref} approved your change; version ${written.version} is live.${
-              decision.comment ? ` Comment: ${decision.comment}` : ''
-            }`
-          : `${actor.ref} rejected your change: ${decision.comment}`,
-        link: `/autoscaling/change-requests/${id}`,
-        severity: 'normal',
-        topic: 'autoscaling-change-request',
-        scope: `autoscaling-change-request:${id}`,
-      });
+      await this.notify(
+        { type: 'entity', entityRef: request.requestedBy },
+        {
+          title: `${written ? 'Approved' : 'Rejected'}: ${
+            request.target.level
+          } policy ${request.target.name}`,
+          description: written
+            ? `${actor.ref} approved your change; version ${
+                written.version
+              } is live.${
+                decision.comment ? ` Comment: ${decision.comment}` : ''
+              }`
+            : `${actor.ref} rejected your change: ${decision.comment}`,
+          link: `/autoscaling/change-requests/${id}`,
+          severity: 'normal',
+          topic: 'autoscaling-change-request',
+          scope: `autoscaling-change-request:${id}`,
+        },
+      );
     }
     return this.get(id);
   }
@@ -278,15 +321,25 @@ export class ChangeRequestWorkflow {
     actor: Actor,
     comment: string | null,
   ): Promise<PolicyDocument> {
-    const context = await this.options.contexts.contextFor(request.target.level, request.target.name);
+    const context = await this.options.contexts.contextFor(
+      request.target.level,
+      request.target.name,
+    );
     const current = await this.options.documents.getDocument(request.target);
     if (current.version !== request.baseVersion) {
       return this.supersede(request, actor, current.version, comment);
     }
-    const evaluation = await this.options.documents.evaluate(context, request.proposed);
+    const evaluation = await this.options.documents.evaluate(
+      context,
+      request.proposed,
+    );
     if (evaluation.issues.length > 0) {
       throw new ConflictError(
-        `Change request ${request.id} no longer resolves to a valid policy: ${issueText(evaluation.issues)}`,
+        `Change request ${
+          request.id
+        } no longer resolves to a valid policy: ${issueText(
+          evaluation.issues,
+        )}`,
       );
     }
     return current;
@@ -325,8 +378,16 @@ export class ChangeRequestWorkflow {
           actor: actor.ref,
           action: 'change.approve',
           target: request.entityRef,
-          before: { changeRequestId: request.id, status: 'pending', baseVersion: request.baseVersion },
-          after: { changeRequestId: request.id, status: 'superseded', currentVersion },
+          before: {
+            changeRequestId: request.id,
+            status: 'pending',
+            baseVersion: request.baseVersion,
+          },
+          after: {
+            changeRequestId: request.id,
+            status: 'superseded',
+            currentVersion,
+          },
           reason: `refused: the policy changed since the request (version ${request.baseVersion} → ${currentVersion})`,
           request: actor.request,
         },

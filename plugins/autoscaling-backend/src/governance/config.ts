@@ -38,7 +38,11 @@ export interface GuardrailConfig {
 export interface GovernanceConfig {
   guardrails: GuardrailConfig;
   approverGroup: string;
-  backtest: { capacityPerPod: number; startupSeconds: number; maxSteps: number };
+  backtest: {
+    capacityPerPod: number;
+    startupSeconds: number;
+    maxSteps: number;
+  };
   globalDefault: PolicyOverride;
   targetCacheSeconds: number;
 }
@@ -65,28 +69,36 @@ export function readGovernanceConfig(config?: Config): GovernanceConfig {
   if (!config) return d;
   const g = config.getOptionalConfig('autoscaling.guardrails');
   const b = config.getOptionalConfig('autoscaling.backtest');
-  const globalDefault = config.getOptional<PolicyOverride>('autoscaling.policies.globalDefault');
+  const globalDefault = config.getOptional<PolicyOverride>(
+    'autoscaling.policies.globalDefault',
+  );
   return {
     guardrails: {
-      tenantQuota: g?.getOptionalBoolean('tenantQuota') ?? d.guardrails.tenantQuota,
+      tenantQuota:
+        g?.getOptionalBoolean('tenantQuota') ?? d.guardrails.tenantQuota,
       productionBoundsChangeRatio:
         g?.getOptionalNumber('productionBoundsChangeRatio') ??
         d.guardrails.productionBoundsChangeRatio,
       productionDisable:
-        g?.getOptionalBoolean('productionDisable') ?? d.guardrails.productionDisable,
+        g?.getOptionalBoolean('productionDisable') ??
+        d.guardrails.productionDisable,
       monthlyCostIncreaseThreshold:
         g?.getOptionalNumber('monthlyCostIncreaseThreshold') ??
         d.guardrails.monthlyCostIncreaseThreshold,
-      podHourlyPrice: g?.getOptionalNumber('podHourlyPrice') ?? d.guardrails.podHourlyPrice,
+      podHourlyPrice:
+        g?.getOptionalNumber('podHourlyPrice') ?? d.guardrails.podHourlyPrice,
       productionEnvironments:
         g?.getOptionalStringArray('productionEnvironments') ??
         d.guardrails.productionEnvironments,
     },
     approverGroup:
-      config.getOptionalString('autoscaling.approvals.approverGroup') ?? d.approverGroup,
+      config.getOptionalString('autoscaling.approvals.approverGroup') ??
+      d.approverGroup,
     backtest: {
-      capacityPerPod: b?.getOptionalNumber('capacityPerPod') ?? d.backtest.capacityPerPod,
-      startupSeconds: b?.getOptionalNumber('startupSeconds') ?? d.backtest.startupSeconds,
+      capacityPerPod:
+        b?.getOptionalNumber('capacityPerPod') ?? d.backtest.capacityPerPod,
+      startupSeconds:
+        b?.getOptionalNumber('startupSeconds') ?? d.backtest.startupSeconds,
       maxSteps: b?.getOptionalNumber('maxSteps') ?? d.backtest.maxSteps,
     },
     globalDefault: globalDefault ?? d.globalDefault,

@@ -3,7 +3,10 @@
  * any recursive code (schema, diffOverrides, canonical JSON) runs, and the event loop stays
  * responsive while such requests arrive.
  */
-import { mockCredentials, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { assertJsonShape, jsonShapeProblem } from '../util/jsonShape';
 import { canonicalJson } from './audit/canonical';
@@ -13,11 +16,13 @@ import { governanceTestFeatures } from './__testUtils__/testPlugin';
 
 jest.setTimeout(120_000);
 
-const as = (user: string) => mockCredentials.user.header(`user:default/${user}`);
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
 const enc = encodeURIComponent;
 
 /** `{"a":{"a":...{}}}` nested `levels` deep, as raw JSON text. */
-const deepObject = (levels: number) => `${'{"a":'.repeat(levels)}{}${'}'.repeat(levels)}`;
+const deepObject = (levels: number) =>
+  `${'{"a":'.repeat(levels)}{}${'}'.repeat(levels)}`;
 
 describe('deep and huge JSON', () => {
   it('checks shape iteratively and names the path', () => {
@@ -29,19 +34,23 @@ describe('deep and huge JSON', () => {
     expect(() => assertJsonShape({ override: deep }, '')).toThrow(
       /^override\.a\.a\.a\.…: is nested more than 32 levels deep$/,
     );
-    expect(() => assertJsonShape({ list: Array.from({ length: 30_000 }, () => 1) }, '')).toThrow(
-      /^request body: has more than 2000 values$/,
-    );
+    expect(() =>
+      assertJsonShape({ list: Array.from({ length: 30_000 }, () => 1) }, ''),
+    ).toThrow(/^request body: has more than 2000 values$/);
     expect(jsonShapeProblem({ a: [1, { b: 'x' }], c: null })).toBeUndefined();
   });
 
   it('answers 400 naming the field on validate and update, never a 500, and keeps /validate fast', async () => {
-    const backend = await startTestBackend({ features: governanceTestFeatures() });
+    const backend = await startTestBackend({
+      features: governanceTestFeatures(),
+    });
     const server = backend.server;
     try {
       const base = `/api/autoscaling/policies/service/${enc(CHECKOUT)}`;
       const body = (levels: number) =>
-        `{"override":{"maxReplicas":5,"extra":${deepObject(levels)}},"version":0,"reason":"deep"}`;
+        `{"override":{"maxReplicas":5,"extra":${deepObject(
+          levels,
+        )}},"version":0,"reason":"deep"}`;
       for (const [method, path] of [
         ['post', `${base}/validate`],
         ['put', base],
@@ -52,16 +61,22 @@ describe('deep and huge JSON', () => {
           .set('Content-Type', 'application/json')
           .send(body(10_000));
         expect([path, res.status]).toEqual([path, 400]);
-        expect(res.body.error.message).toMatch(/^override\.extra\.a\.a\.…: is nested more than 32 levels deep/);
+        expect(res.body.error.message).toMatch(
+          /^override\.extra\.a\.a\.…: is nested more than 32 levels deep/,
+        );
       }
       // Deep arrays as well.
       const arrays = await request(server)
         .post(`${base}/validate`)
         .set('Authorization', as('bob'))
         .set('Content-Type', 'application/json')
-        .send(`{"override":{"schedules":${'['.repeat(5000)}${']'.repeat(5000)}}}`);
+        .send(
+          `{"override":{"schedules":${'['.repeat(5000)}${']'.repeat(5000)}}}`,
+        );
       expect(arrays.status).toBe(400);
-      expect(arrays.body.error.message).toMatch(/^override\.schedules\.0\.0\.…: is nested/);
+      expect(arrays.body.error.message).toMatch(
+        /^override\.schedules\.0\.0\.…: is nested/,
+      );
 
       // Twenty 50 KB requests at once are all refused.
       const all = await Promise.all(
@@ -90,7 +105,11 @@ describe('deep and huge JSON', () => {
 describe('recursive helpers refuse deep values instead of overflowing the stack', () => {
   it('diffOverrides and canonicalJson', () => {
     const deep = JSON.parse(deepObject(10_000));
-    expect(() => diffOverrides({}, { extra: deep })).toThrow(/^override\.extra\.a\.a\.a\.…: is nested more than 32 levels deep$/);
-    expect(() => canonicalJson(deep)).toThrow(/nested more than 256 levels deep/);
+    expect(() => diffOverrides({}, { extra: deep })).toThrow(
+      /^override\.extra\.a\.a\.a\.…: is nested more than 32 levels deep$/,
+    );
+    expect(() => canonicalJson(deep)).toThrow(
+      /nested more than 256 levels deep/,
+    );
   });
 });

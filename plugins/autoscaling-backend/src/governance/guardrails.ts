@@ -22,7 +22,11 @@ export interface GuardrailContext {
   name: string;
   /** The service's environment (service level only). */
   environment?: string;
-  tenant?: { name: string; replicaQuota: number | null; monthlyBudget: number | null };
+  tenant?: {
+    name: string;
+    replicaQuota: number | null;
+    monthlyBudget: number | null;
+  };
   config: GuardrailConfig;
   /**
    * How a replica is priced: the service's prices (the cost card's model) or the configured
@@ -60,14 +64,16 @@ export function reachesProduction(context: GuardrailContext): boolean {
   const production = context.config.productionEnvironments;
   switch (context.level) {
     case 'service':
-      return context.environment !== undefined && production.includes(context.environment);
+      return (
+        context.environment !== undefined &&
+        production.includes(context.environment)
+      );
     case 'environment':
       return production.includes(context.name);
     default:
       return true;
   }
 }
-
 
 /** Pinned minimums, computed once per policy object. */
 const pinnedCache = new WeakMap<ScalingPolicy, PinnedMinimum>();
@@ -85,8 +91,13 @@ function pinnedOf(policy: ScalingPolicy): PinnedMinimum {
  * schedules pin for most of the week, which is minReplicas unless a schedule (nearly) always
  * open raises it.
  */
-function boundOf(policy: ScalingPolicy, field: 'minReplicas' | 'maxReplicas'): number {
-  return field === 'minReplicas' ? pinnedOf(policy).minReplicas : policy.maxReplicas;
+function boundOf(
+  policy: ScalingPolicy,
+  field: 'minReplicas' | 'maxReplicas',
+): number {
+  return field === 'minReplicas'
+    ? pinnedOf(policy).minReplicas
+    : policy.maxReplicas;
 }
 
 /** Only `auto` acts on workloads; off, dry-run and forecast-only change nothing. */
@@ -118,7 +129,9 @@ export function evaluateGuardrails(
     findings.push({
       code: 'ABOVE_TENANT_QUOTA',
       path: 'maxReplicas',
-      message: `maxReplicas ${after.maxReplicas} is above tenant ${tenant!.name}'s replica quota of ${quota}`,
+      message: `maxReplicas ${after.maxReplicas} is above tenant ${
+        tenant!.name
+      }'s replica quota of ${quota}`,
     });
   }
 
@@ -127,7 +140,9 @@ export function evaluateGuardrails(
   const reference = context.baseline?.policy ?? before;
   /** Names the baseline in a message when it is not simply the current value. */
   const since = (old: number, current: number | undefined) =>
-    context.baseline && old !== current ? `, measured from ${context.baseline.source}` : '';
+    context.baseline && old !== current
+      ? `, measured from ${context.baseline.source}`
+      : '';
   if (production && reference) {
     for (const field of ['minReplicas', 'maxReplicas'] as const) {
       const next = boundOf(after, field);
@@ -146,7 +161,9 @@ export function evaluateGuardrails(
             before ? boundOf(before, field) : undefined,
           )}${
             bySchedules
-              ? ` (schedule ${pinned!.schedules.map(n => `"${n}"`).join(', ')} keeps at least ${next} replicas ${Math.round(
+              ? ` (schedule ${pinned!.schedules
+                  .map(n => `"${n}"`)
+                  .join(', ')} keeps at least ${next} replicas ${Math.round(
                   pinned!.share * 100,
                 )}% of the week)`
               : ''
@@ -178,19 +195,28 @@ export function evaluateGuardrails(
 
   const estimate =
     context.estimateMonthlyCost ??
-    ((p: ScalingPolicy) => ceilingMonthlyCost(p, pricing.replicaHourly, pricing.workloads));
-  const model = context.estimateMonthlyCost ? '' : ` ${describePricing(pricing)}`;
+    ((p: ScalingPolicy) =>
+      ceilingMonthlyCost(p, pricing.replicaHourly, pricing.workloads));
+  const model = context.estimateMonthlyCost
+    ? ''
+    : ` ${describePricing(pricing)}`;
   const costCurrent = before ? estimate(before) : 0;
   const costBefore = reference ? estimate(reference) : 0;
   const costAfter = estimate(after);
   const increase = costAfter - costBefore;
-  if (increase > config.monthlyCostIncreaseThreshold && costAfter > costCurrent) {
+  if (
+    increase > config.monthlyCostIncreaseThreshold &&
+    costAfter > costCurrent
+  ) {
     findings.push({
       code: 'COST_INCREASE',
       path: 'maxReplicas',
-      message: `projected monthly cost at the maximum replicas rises by ${money(increase)} (from ${money(
+      message: `projected monthly cost at the maximum replicas rises by ${money(
+        increase,
+      )} (from ${money(costBefore)} to ${money(costAfter)}${since(
         costBefore,
-      )} to ${money(costAfter)}${since(costBefore, costCurrent)})${model}, more than the threshold of ${money(
+        costCurrent,
+      )})${model}, more than the threshold of ${money(
         config.monthlyCostIncreaseThreshold,
       )}`,
     });
@@ -200,9 +226,11 @@ export function evaluateGuardrails(
     findings.push({
       code: 'ABOVE_BUDGET',
       path: 'maxReplicas',
-      message: `projected monthly cost at the maximum replicas ${money(costAfter)}${model} is above tenant ${
-        tenant!.name
-      }'s monthly budget of ${money(budget)}`,
+      message: `projected monthly cost at the maximum replicas ${money(
+        costAfter,
+      )}${model} is above tenant ${tenant!.name}'s monthly budget of ${money(
+        budget,
+      )}`,
     });
   }
   return findings;
@@ -216,7 +244,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * Throws InputError for values deeper than 32 levels or bigger than 20,000 values, checked
  * without recursion before the recursive walk.
  */
-export function diffOverrides(before: unknown, after: unknown): PolicyDiffEntry[] {
+export function diffOverrides(
+  before: unknown,
+  after: unknown,
+): PolicyDiffEntry[] {
   assertJsonShape(before, 'before');
   assertJsonShape(after, 'override');
   const out: PolicyDiffEntry[] = [];

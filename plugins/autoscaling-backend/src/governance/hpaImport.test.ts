@@ -17,15 +17,31 @@ describe('policyFromOtherAutoscaler', () => {
         minReplicas: 3,
         maxReplicas: 40,
         metrics: [
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } },
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 65 },
+            },
+          },
           {
             type: 'ContainerResource',
-            containerResource: { name: 'memory', container: 'app', target: { type: 'AverageValue', averageValue: '600Mi' } },
+            containerResource: {
+              name: 'memory',
+              container: 'app',
+              target: { type: 'AverageValue', averageValue: '600Mi' },
+            },
           },
         ],
         behavior: {
-          scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
-          scaleUp: { selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }] },
+          scaleDown: {
+            stabilizationWindowSeconds: 600,
+            policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
+          },
+          scaleUp: {
+            selectPolicy: 'Max',
+            policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }],
+          },
         },
       }),
     );
@@ -34,12 +50,27 @@ describe('policyFromOtherAutoscaler', () => {
       minReplicas: 3,
       maxReplicas: 40,
       metrics: [
-        { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } },
-        { type: 'Resource', resource: 'memory', container: 'app', target: { type: 'AverageValue', averageValue: '600Mi' } },
+        {
+          type: 'Resource',
+          resource: 'cpu',
+          target: { type: 'Utilization', averageUtilization: 65 },
+        },
+        {
+          type: 'Resource',
+          resource: 'memory',
+          container: 'app',
+          target: { type: 'AverageValue', averageValue: '600Mi' },
+        },
       ],
       behavior: {
-        scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
-        scaleUp: { selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }] },
+        scaleDown: {
+          stabilizationWindowSeconds: 600,
+          policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
+        },
+        scaleUp: {
+          selectPolicy: 'Max',
+          policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }],
+        },
       },
     });
     expect(policyOverrideSchema.safeParse(override).success).toBe(true);
@@ -50,7 +81,13 @@ describe('policyFromOtherAutoscaler', () => {
     expect(override).toEqual({
       minReplicas: 1,
       maxReplicas: 10,
-      metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: 'cpu',
+          target: { type: 'Utilization', averageUtilization: 80 },
+        },
+      ],
     });
   });
 
@@ -59,10 +96,24 @@ describe('policyFromOtherAutoscaler', () => {
       hpa({
         maxReplicas: 10,
         metrics: [
-          { type: 'External', external: { metric: { name: 'queue_depth' }, target: { type: 'Value', value: '30' } } },
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+          {
+            type: 'External',
+            external: {
+              metric: { name: 'queue_depth' },
+              target: { type: 'Value', value: '30' },
+            },
+          },
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 70 },
+            },
+          },
         ],
-        behavior: { scaleUp: { stabilizationWindowSeconds: 0, surprise: true } },
+        behavior: {
+          scaleUp: { stabilizationWindowSeconds: 0, surprise: true },
+        },
       }),
     );
     expect(override.metrics).toHaveLength(1);
@@ -70,7 +121,12 @@ describe('policyFromOtherAutoscaler', () => {
       'metrics[0]: External metric queue_depth is not imported: the portal reads it through a metric source; add it in the policy form with its query',
       'behavior.scaleUp.surprise is not imported',
     ]);
-    const scaled = policyFromOtherAutoscaler({ ...hpa({}), kind: 'ScaledObject', minReplicas: undefined, maxReplicas: 20 });
+    const scaled = policyFromOtherAutoscaler({
+      ...hpa({}),
+      kind: 'ScaledObject',
+      minReplicas: undefined,
+      maxReplicas: 20,
+    });
     expect(scaled.override).toEqual({ minReplicas: 0, maxReplicas: 20 });
     expect(scaled.notes[0]).toMatch(/KEDA's triggers are not imported/);
   });

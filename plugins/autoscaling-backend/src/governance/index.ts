@@ -51,7 +51,11 @@ export {
   type GovernanceConfig,
   type GuardrailConfig,
 } from './config';
-export { evaluateGuardrails, ceilingMonthlyCost, diffOverrides } from './guardrails';
+export {
+  evaluateGuardrails,
+  ceilingMonthlyCost,
+  diffOverrides,
+} from './guardrails';
 
 export interface GovernanceOptions {
   /** Plugin database; the migrations directory must already be applied. */
@@ -67,7 +71,9 @@ export interface GovernanceOptions {
   auditor: AuditorService;
   notifications?: NotificationService;
   /** Recent demand (rps) of a service for backtests; `t` in epoch ms. */
-  demandHistory: (entityRef: string) => Promise<Array<{ t: number; value: number }>>;
+  demandHistory: (
+    entityRef: string,
+  ) => Promise<Array<{ t: number; value: number }>>;
   /** The cost card's pricing of replicas, for guardrail costs and backtests. */
   pricing?: GuardrailPricing;
   clock?: () => Date;
@@ -90,12 +96,20 @@ export interface Governance {
    * Throws NotAllowedError unless the request's principal holds the resource permission on
    * the entity (e.g. `autoscalingManualScalePermission` for a manual scale).
    */
-  authorizeTarget(req: Request, permission: TargetPermission, entityRef: string): Promise<void>;
+  authorizeTarget(
+    req: Request,
+    permission: TargetPermission,
+    entityRef: string,
+  ): Promise<void>;
   /**
    * For each entity ref, whether the request's principal holds the resource permission on it
    * (one decision, applied to each target), e.g. `autoscalingCostReadPermission` for cost rows.
    */
-  allowedOnTargets(req: Request, permission: TargetPermission, entityRefs: string[]): Promise<boolean[]>;
+  allowedOnTargets(
+    req: Request,
+    permission: TargetPermission,
+    entityRefs: string[],
+  ): Promise<boolean[]>;
   /** Same check for credentials the caller already has. */
   authorizeCredentials(
     credentials: BackstageCredentials,
@@ -104,7 +118,9 @@ export interface Governance {
   ): Promise<void>;
 }
 
-export async function createGovernance(options: GovernanceOptions): Promise<Governance> {
+export async function createGovernance(
+  options: GovernanceOptions,
+): Promise<Governance> {
   const config = readGovernanceConfig(options.config);
   const targets = new CatalogTargetResolver({
     catalog: options.catalog,

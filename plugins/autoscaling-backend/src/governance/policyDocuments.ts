@@ -31,7 +31,11 @@ import type { Knex } from 'knex';
 import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText } from '../util/text';
 import type { AuditLog } from './audit/AuditLog';
-import { DEFAULT_REFUSAL_LIMITS, digestOf, RefusalLimiter } from './audit/refusals';
+import {
+  DEFAULT_REFUSAL_LIMITS,
+  digestOf,
+  RefusalLimiter,
+} from './audit/refusals';
 import type { GovernanceChangeRequest } from './changes/ChangeRequestStore';
 import type { GovernanceConfig } from './config';
 import { diffOverrides, evaluateGuardrails } from './guardrails';
@@ -53,7 +57,9 @@ export interface UpdateInput {
 /** Issues shown in one error message; the rest are counted. */
 const ISSUES_SHOWN = 20;
 
-export function issueText(issues: Array<{ path: string; message: string }>): string {
+export function issueText(
+  issues: Array<{ path: string; message: string }>,
+): string {
   const shown = issues
     .slice(0, ISSUES_SHOWN)
     .map(i => (i.path ? `${i.path}: ${i.message}` : i.message))
@@ -69,7 +75,9 @@ export function resolutionIssues(
   return resolution.issues.map(issue => ({
     path: formatPolicyPath(issue.path),
     message: issue.level
-      ? `${issue.message} (set at ${issue.level}${issue.levelName ? ` ${issue.levelName}` : ''})`
+      ? `${issue.message} (set at ${issue.level}${
+          issue.levelName ? ` ${issue.levelName}` : ''
+        })`
       : issue.message,
   }));
 }
@@ -117,7 +125,10 @@ export class PolicyDocuments {
 
   private withGlobalDefault(doc: PolicyDocument): PolicyDocument {
     if (doc.version === 0 && doc.target.level === 'global') {
-      return { ...doc, override: structuredClone(this.options.config.globalDefault) };
+      return {
+        ...doc,
+        override: structuredClone(this.options.config.globalDefault),
+      };
     }
     return doc;
   }
@@ -127,18 +138,24 @@ export class PolicyDocuments {
     const stored = await this.policies.getMany(targets);
     return targets.map(t =>
       this.withGlobalDefault(
-        stored.find(d => d.target.level === t.level && d.target.name === t.name) ??
-          emptyDocument(t),
+        stored.find(
+          d => d.target.level === t.level && d.target.name === t.name,
+        ) ?? emptyDocument(t),
       ),
     );
   }
 
-  resolve(documents: PolicyDocument[], override?: { target: PolicyTarget; value: unknown }) {
+  resolve(
+    documents: PolicyDocument[],
+    override?: { target: PolicyTarget; value: unknown },
+  ) {
     const layers: PolicyLayer[] = documents.map(doc => ({
       level: doc.target.level,
       name: doc.target.name,
       policy:
-        override && override.target.level === doc.target.level && override.target.name === doc.target.name
+        override &&
+        override.target.level === doc.target.level &&
+        override.target.name === doc.target.name
           ? override.value
           : doc.override,
     }));
@@ -147,18 +164,28 @@ export class PolicyDocuments {
 
   async getEffectivePolicy(entityRef: string): Promise<EffectivePolicy> {
     const context = await this.options.contexts.contextForEntity(entityRef);
-    const documents = await this.documentsOf([...context.parents, context.target]);
+    const documents = await this.documentsOf([
+      ...context.parents,
+      context.target,
+    ]);
     const resolution = this.resolve(documents);
     if (!resolution.ok) {
       throw new ConflictError(
-        `The policy of ${context.entityRef} does not resolve: ${issueText(resolutionIssues(resolution))}`,
+        `The policy of ${context.entityRef} does not resolve: ${issueText(
+          resolutionIssues(resolution),
+        )}`,
       );
     }
     const provenance: EffectivePolicy['provenance'] = {};
     for (const [path, source] of Object.entries(resolution.provenance)) {
       provenance[path] = source.level;
     }
-    return { entityRef: context.entityRef, policy: resolution.policy, provenance, documents };
+    return {
+      entityRef: context.entityRef,
+      policy: resolution.policy,
+      provenance,
+      documents,
+    };
   }
 
   // ------------------------------------------------------------------ validation
@@ -222,7 +249,14 @@ export class PolicyDocuments {
         : undefined,
       config: this.options.config.guardrails,
     });
-    return { current, before, after: afterResolution.policy, issues: [], guardrails, diff };
+    return {
+      current,
+      before,
+      after: afterResolution.policy,
+      issues: [],
+      guardrails,
+      diff,
+    };
   }
 
   /**
@@ -257,10 +291,15 @@ export class PolicyDocuments {
       value: override,
     });
     if (resolution.ok) return { policy: resolution.policy, source };
-    return before ? { policy: before, source: 'the current policy' } : undefined;
+    return before
+      ? { policy: before, source: 'the current policy' }
+      : undefined;
   }
 
-  async validate(context: TargetContext, override: unknown): Promise<PolicyValidationResult> {
+  async validate(
+    context: TargetContext,
+    override: unknown,
+  ): Promise<PolicyValidationResult> {
     const result = await this.evaluate(context, override);
     return {
       valid: result.issues.length === 0,
@@ -331,7 +370,12 @@ export class PolicyDocuments {
     const result = await this.evaluate(context, input.override);
     if (result.issues.length > 0) {
       throw new InputError(
-        issueText(result.issues.map(i => ({ path: `override.${i.path}`, message: i.message }))),
+        issueText(
+          result.issues.map(i => ({
+            path: `override.${i.path}`,
+            message: i.message,
+          })),
+        ),
       );
     }
     const override = input.override as PolicyOverride;
@@ -347,7 +391,12 @@ export class PolicyDocuments {
     }
 
     if (result.guardrails.length > 0) {
-      const request = await this.options.requestChange(context, input, actor, result);
+      const request = await this.options.requestChange(
+        context,
+        input,
+        actor,
+        result,
+      );
       return { status: 'pending-approval', changeRequest: request };
     }
 
@@ -378,7 +427,8 @@ export class PolicyDocuments {
       });
       return { status: 'applied', document };
     } catch (error) {
-      if (error instanceof ConflictError) return this.refuseStale(context, actor, input, error);
+      if (error instanceof ConflictError)
+        return this.refuseStale(context, actor, input, error);
       throw error;
     }
   }

@@ -31,9 +31,17 @@ export async function replicaPricingOf(
   flatHourly: number,
 ): Promise<ReplicaPricing> {
   const currency = pricing?.currency ?? 'USD';
-  const prices = pricing && entityRef ? (await pricing.replicaHourly(entityRef)).filter(p => p > 0) : [];
+  const prices =
+    pricing && entityRef
+      ? (await pricing.replicaHourly(entityRef)).filter(p => p > 0)
+      : [];
   if (prices.length === 0) {
-    return { currency, replicaHourly: flatHourly, workloads: 1, source: 'flat' };
+    return {
+      currency,
+      replicaHourly: flatHourly,
+      workloads: 1,
+      source: 'flat',
+    };
   }
   return {
     currency,
@@ -46,7 +54,8 @@ export async function replicaPricingOf(
 /** "at $0.0125 per replica-hour" (", across 2 workloads"; "the configured price of …"). */
 export function describePricing(pricing: ReplicaPricing): string {
   const price = formatReplicaHour(pricing.replicaHourly, pricing.currency);
-  const across = pricing.workloads > 1 ? `, across ${pricing.workloads} workloads` : '';
+  const across =
+    pricing.workloads > 1 ? `, across ${pricing.workloads} workloads` : '';
   return pricing.source === 'prices'
     ? `at ${price}${across}`
     : `at the configured estimate of ${price}`;

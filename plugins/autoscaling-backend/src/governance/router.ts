@@ -26,7 +26,11 @@ import { prototypeKeyPath } from '../service/validation';
 import { assertJsonShape } from '../util/jsonShape';
 import { checkAuditText, textProblem } from '../util/text';
 import { formatAnchor, parseAnchor } from './audit/anchors';
-import { AUDIT_ACTIONS, auditEventsToCsv, type AuditLog } from './audit/AuditLog';
+import {
+  AUDIT_ACTIONS,
+  auditEventsToCsv,
+  type AuditLog,
+} from './audit/AuditLog';
 import type { GovernanceChangeRequest } from './changes/ChangeRequestStore';
 import type { GovernanceService, TargetContext } from './GovernanceService';
 import { normaliseEntityRef, quoteForMessage } from './targets';
@@ -50,18 +54,27 @@ export function actorOf(credentials: BackstageCredentials): string {
 }
 
 /** Parses with zod; a failure is a 400 naming the field. */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix = '',
+): z.output<T> {
   // Depth and size first, without recursion: everything below walks the value recursively.
   assertJsonShape(value, prefix);
   // An own `__proto__` key (JSON.parse keeps it) would become the prototype of the
   // object a zod record copies it into: refuse it before parsing.
   const reserved = prototypeKeyPath(value);
-  if (reserved) throw new InputError(`${[prefix, reserved].filter(Boolean).join('.')}: is a reserved key`);
+  if (reserved)
+    throw new InputError(
+      `${[prefix, reserved].filter(Boolean).join('.')}: is a reserved key`,
+    );
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues
     .map(issue => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      const path = [prefix, ...issue.path.map(String)]
+        .filter(Boolean)
+        .join('.');
       return path ? `${path}: ${issue.message}` : issue.message;
     })
     .join('; ');
@@ -70,7 +83,9 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefi
 
 const isoTime = z
   .string()
-  .refine(v => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO-8601 time' })
+  .refine(v => !Number.isNaN(Date.parse(v)), {
+    message: 'must be an ISO-8601 time',
+  })
   .transform(v => new Date(v).toISOString());
 
 const entityRefParam = z
@@ -82,7 +97,9 @@ const entityRefParam = z
     } catch (error) {
       ctx.addIssue({
         code: 'custom',
-        message: `${quoteForMessage(value)} is not an entity ref: ${(error as Error).message}`,
+        message: `${quoteForMessage(value)} is not an entity ref: ${
+          (error as Error).message
+        }`,
       });
       return z.NEVER;
     }
@@ -93,14 +110,16 @@ const entityRefParam = z
  * something visible when required (util/text.ts); otherwise a 400 naming the field.
  */
 const auditText = (required: boolean) =>
-  z.string({ error: required ? 'is required' : 'must be a string' }).transform((value, ctx) => {
-    const checked = checkAuditText(value, { required, maxLength: 2000 });
-    if (!checked.ok) {
-      ctx.addIssue({ code: 'custom', message: checked.message });
-      return z.NEVER;
-    }
-    return checked.value;
-  });
+  z
+    .string({ error: required ? 'is required' : 'must be a string' })
+    .transform((value, ctx) => {
+      const checked = checkAuditText(value, { required, maxLength: 2000 });
+      if (!checked.ok) {
+        ctx.addIssue({ code: 'custom', message: checked.message });
+        return z.NEVER;
+      }
+      return checked.value;
+    });
 
 const updateBody = z.strictObject({
   override: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
@@ -145,7 +164,10 @@ const verifyQuery = z.object({
       if (value === undefined) return undefined;
       const parsed = parseAnchor(value);
       if (!parsed) {
-        ctx.addIssue({ code: 'custom', message: 'must be <row id>:<64 hex digits> (an X-Audit-Anchor value)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be <row id>:<64 hex digits> (an X-Audit-Anchor value)',
+        });
         return z.NEVER;
       }
       return parsed;
@@ -167,25 +189,47 @@ export async function createGovernanceRouter(
   const credentialsOf = (req: express.Request) => httpAuth.credentials(req);
 
   /** policy.read on an entity level; for platform-wide levels, any policy.read grant. */
-  async function requireRead(credentials: BackstageCredentials, context: TargetContext) {
+  async function requireRead(
+    credentials: BackstageCredentials,
+    context: TargetContext,
+  ) {
     if (context.isEntity) {
-      await authorizer.requireOnTarget(credentials, autoscalingPolicyReadPermission, context.entityRef);
+      await authorizer.requireOnTarget(
+        credentials,
+        autoscalingPolicyReadPermission,
+        context.entityRef,
+      );
       return;
     }
-    const { some } = await authorizer.isAllowedOnSome(credentials, autoscalingPolicyReadPermission);
-    if (!some) throw new NotAllowedError(`Missing permission ${autoscalingPolicyReadPermission.name}`);
+    const { some } = await authorizer.isAllowedOnSome(
+      credentials,
+      autoscalingPolicyReadPermission,
+    );
+    if (!some)
+      throw new NotAllowedError(
+        `Missing permission ${autoscalingPolicyReadPermission.name}`,
+      );
   }
 
   /**
    * policy.update on the service or tenant entity (rules: tenant admin, service owner);
    * environment, tier and global documents apply to every tenant and need engine administration.
    */
-  async function requireUpdate(credentials: BackstageCredentials, context: TargetContext) {
+  async function requireUpdate(
+    credentials: BackstageCredentials,
+    context: TargetContext,
+  ) {
     if (context.isEntity) {
-      await authorizer.requireOnTarget(credentials, autoscalingPolicyUpdatePermission, context.entityRef);
+      await authorizer.requireOnTarget(
+        credentials,
+        autoscalingPolicyUpdatePermission,
+        context.entityRef,
+      );
       return;
     }
-    if (!(await authorizer.isAllowed(credentials, autoscalingAdminPermission))) {
+    if (
+      !(await authorizer.isAllowed(credentials, autoscalingAdminPermission))
+    ) {
       throw new NotAllowedError(
         `Changing the ${context.target.level} policy needs ${autoscalingAdminPermission.name}: it applies to every tenant`,
       );
@@ -205,7 +249,11 @@ export async function createGovernanceRouter(
       r.target.level === 'service' || r.target.level === 'tenant';
     const entityRefs = requests.filter(onEntity).map(r => r.entityRef);
     const [allowed, anywhere] = await Promise.all([
-      authorizer.allowedOnTargets(credentials, autoscalingCostReadPermission, entityRefs),
+      authorizer.allowedOnTargets(
+        credentials,
+        autoscalingCostReadPermission,
+        entityRefs,
+      ),
       authorizer.isAllowedOnSome(credentials, autoscalingCostReadPermission),
     ]);
     const byRef = new Map(entityRefs.map((ref, i) => [ref, allowed[i]]));
@@ -221,28 +269,44 @@ export async function createGovernanceRouter(
 
   router.get('/policies/effective', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const { entityRef } = parseInput(z.object({ entityRef: entityRefParam }), req.query);
-    await authorizer.requireOnTarget(credentials, autoscalingPolicyReadPermission, entityRef);
+    const { entityRef } = parseInput(
+      z.object({ entityRef: entityRefParam }),
+      req.query,
+    );
+    await authorizer.requireOnTarget(
+      credentials,
+      autoscalingPolicyReadPermission,
+      entityRef,
+    );
     res.json(await governance.getEffectivePolicy(entityRef));
   });
 
   router.get('/policies/:level/:name', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const context = await governance.contextFor(req.params.level, req.params.name);
+    const context = await governance.contextFor(
+      req.params.level,
+      req.params.name,
+    );
     await requireRead(credentials, context);
     res.json(await governance.getDocument(context.target));
   });
 
   router.get('/policies/:level/:name/history', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const context = await governance.contextFor(req.params.level, req.params.name);
+    const context = await governance.contextFor(
+      req.params.level,
+      req.params.name,
+    );
     await requireRead(credentials, context);
     res.json(await governance.policies.history(context.target));
   });
 
   router.post('/policies/:level/:name/validate', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const context = await governance.contextFor(req.params.level, req.params.name);
+    const context = await governance.contextFor(
+      req.params.level,
+      req.params.name,
+    );
     await requireRead(credentials, context);
     const body = parseInput(validateBody, req.body);
     res.json(await governance.validate(context, body.override));
@@ -250,7 +314,10 @@ export async function createGovernanceRouter(
 
   router.put('/policies/:level/:name', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const context = await governance.contextFor(req.params.level, req.params.name);
+    const context = await governance.contextFor(
+      req.params.level,
+      req.params.name,
+    );
     await requireUpdate(credentials, context);
     const body = parseInput(updateBody, req.body);
     const result = await governance.update(context, body, {
@@ -264,14 +331,26 @@ export async function createGovernanceRouter(
 
   router.get('/permissions', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const { entityRef } = parseInput(z.object({ entityRef: entityRefParam }), req.query);
-    const [canEditPolicy, canScale, canApprove, canAdminister, canReadAudit] = await Promise.all([
-      authorizer.isAllowedOnTarget(credentials, autoscalingPolicyUpdatePermission, entityRef),
-      authorizer.isAllowedOnTarget(credentials, autoscalingManualScalePermission, entityRef),
-      authorizer.isAllowed(credentials, autoscalingChangeApprovePermission),
-      authorizer.isAllowed(credentials, autoscalingAdminPermission),
-      authorizer.isAllowed(credentials, autoscalingAuditReadPermission),
-    ]);
+    const { entityRef } = parseInput(
+      z.object({ entityRef: entityRefParam }),
+      req.query,
+    );
+    const [canEditPolicy, canScale, canApprove, canAdminister, canReadAudit] =
+      await Promise.all([
+        authorizer.isAllowedOnTarget(
+          credentials,
+          autoscalingPolicyUpdatePermission,
+          entityRef,
+        ),
+        authorizer.isAllowedOnTarget(
+          credentials,
+          autoscalingManualScalePermission,
+          entityRef,
+        ),
+        authorizer.isAllowed(credentials, autoscalingChangeApprovePermission),
+        authorizer.isAllowed(credentials, autoscalingAdminPermission),
+        authorizer.isAllowed(credentials, autoscalingAuditReadPermission),
+      ]);
     const body: TargetPermissions = {
       canEditPolicy,
       canScale,
@@ -326,7 +405,11 @@ export async function createGovernanceRouter(
     await authorizer.require(credentials, autoscalingChangeApprovePermission);
     const body = parseInput(rejectBody, req.body ?? {});
     res.json(
-      await governance.reject(req.params.id, { ref: actorOf(credentials), request: req }, body.comment),
+      await governance.reject(
+        req.params.id,
+        { ref: actorOf(credentials), request: req },
+        body.comment,
+      ),
     );
   });
 
@@ -375,11 +458,17 @@ export async function createGovernanceRouter(
     });
     if (query.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', 'attachment; filename="autoscaling-audit.csv"');
+      res.setHeader(
+        'Content-Disposition',
+        'attachment; filename="autoscaling-audit.csv"',
+      );
       res.send(auditEventsToCsv(events));
       return;
     }
-    res.setHeader('Content-Disposition', 'attachment; filename="autoscaling-audit.json"');
+    res.setHeader(
+      'Content-Disposition',
+      'attachment; filename="autoscaling-audit.json"',
+    );
     res.json(events);
   });
 

@@ -10,7 +10,10 @@
  * towards asking); an expression this parser does not understand (`L`, `W`, `#`) counts as
  * always open for the same reason.
  */
-import type { ScalingPolicy, Schedule } from '@internal/plugin-autoscaling-common';
+import type {
+  ScalingPolicy,
+  Schedule,
+} from '@internal/plugin-autoscaling-common';
 
 export const MINUTES_PER_WEEK = 7 * 24 * 60;
 
@@ -20,7 +23,20 @@ export const PINNED_SHARE = 0.5;
 /** More schedules than this that raise the minimum are taken as always open (bounded work). */
 const MAX_SCHEDULES = 100;
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTHS = [
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 const MACROS: Record<string, string> = {
@@ -66,7 +82,13 @@ function fieldValues(
       from = value(range);
       to = stepText === undefined ? from : max;
     }
-    if (from === undefined || to === undefined || from < min || to > max || from > to) {
+    if (
+      from === undefined ||
+      to === undefined ||
+      from < min ||
+      to > max ||
+      from > to
+    ) {
       return undefined;
     }
     for (let v = from; v <= to; v += step) values.add(v);
@@ -136,8 +158,15 @@ function offsetMinutes(timeZone: string, atMs: number): number {
   if (!formatter) return 0;
   try {
     const parts = formatter.formatToParts(new Date(atMs));
-    const get = (type: string) => Number(parts.find(p => p.type === type)?.value);
-    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+    const get = (type: string) =>
+      Number(parts.find(p => p.type === type)?.value);
+    const local = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+    );
     return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
   } catch {
     return 0;
@@ -148,12 +177,16 @@ function offsetMinutes(timeZone: string, atMs: number): number {
  * Which minutes of a UTC week (Sunday 00:00 UTC = 0) the schedule is open, or undefined when
  * its expressions are beyond this parser.
  */
-export function weeklyOpenMinutes(schedule: Schedule, atMs = Date.now()): Uint8Array | undefined {
+export function weeklyOpenMinutes(
+  schedule: Schedule,
+  atMs = Date.now(),
+): Uint8Array | undefined {
   const starts = weeklyFireMinutes(schedule.cron);
   if (!starts) return undefined;
   const shift = -offsetMinutes(schedule.timezone ?? 'UTC', atMs);
   const utc = (minute: number) =>
-    (((minute + shift) % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+    (((minute + shift) % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) %
+    MINUTES_PER_WEEK;
   const open = new Uint8Array(MINUTES_PER_WEEK);
   if (schedule.durationMinutes !== undefined) {
     // Windows laid over two weeks, folded: a window may run past the end of the week.
@@ -204,11 +237,18 @@ export interface PinnedMinimum {
  * schedules that are open at least half the week raise it (capped at maxReplicas, as the
  * engine caps it).
  */
-export function pinnedMinimum(policy: ScalingPolicy, atMs = Date.now()): PinnedMinimum {
+export function pinnedMinimum(
+  policy: ScalingPolicy,
+  atMs = Date.now(),
+): PinnedMinimum {
   const raising = policy.schedules.filter(
     s => s.minReplicas !== undefined && s.minReplicas > policy.minReplicas,
   );
-  const base: PinnedMinimum = { minReplicas: policy.minReplicas, schedules: [], share: 1 };
+  const base: PinnedMinimum = {
+    minReplicas: policy.minReplicas,
+    schedules: [],
+    share: 1,
+  };
   if (raising.length === 0) return base;
   const floor = new Int32Array(MINUTES_PER_WEEK).fill(policy.minReplicas);
   const contributors = new Map<number, string[]>();
@@ -218,22 +258,37 @@ export function pinnedMinimum(policy: ScalingPolicy, atMs = Date.now()): PinnedM
     const target = Math.min(schedule.minReplicas!, policy.maxReplicas);
     let open: Uint8Array | undefined;
     if (i < MAX_SCHEDULES) {
-      const key = [schedule.cron, schedule.end, schedule.durationMinutes, schedule.timezone].join('\u0000');
-      if (!windows.has(key)) windows.set(key, weeklyOpenMinutes(schedule, atMs));
+      const key = [
+        schedule.cron,
+        schedule.end,
+        schedule.durationMinutes,
+        schedule.timezone,
+      ].join('\u0000');
+      if (!windows.has(key))
+        windows.set(key, weeklyOpenMinutes(schedule, atMs));
       open = windows.get(key);
     }
     for (let t = 0; t < MINUTES_PER_WEEK; t++) {
-      if ((open === undefined || open[t]) && floor[t] < target) floor[t] = target;
+      if ((open === undefined || open[t]) && floor[t] < target)
+        floor[t] = target;
     }
-    contributors.set(target, [...(contributors.get(target) ?? []), schedule.name]);
+    contributors.set(target, [
+      ...(contributors.get(target) ?? []),
+      schedule.name,
+    ]);
   }
   // Ascending typed sort: the value with PINNED_SHARE of the week at or above it.
   const sorted = floor.slice().sort();
-  const pinned = sorted[MINUTES_PER_WEEK - Math.ceil(PINNED_SHARE * MINUTES_PER_WEEK)];
+  const pinned =
+    sorted[MINUTES_PER_WEEK - Math.ceil(PINNED_SHARE * MINUTES_PER_WEEK)];
   if (pinned <= policy.minReplicas) return base;
   const held = floor.reduce((n, value) => n + (value >= pinned ? 1 : 0), 0);
   const names = [...contributors.entries()]
     .filter(([target]) => target >= pinned)
     .flatMap(([, scheduleNames]) => scheduleNames);
-  return { minReplicas: pinned, schedules: names, share: held / MINUTES_PER_WEEK };
+  return {
+    minReplicas: pinned,
+    schedules: names,
+    share: held / MINUTES_PER_WEEK,
+  };
 }

@@ -56,22 +56,29 @@ export class TargetContexts {
   async contextFor(level: string, name: string): Promise<TargetContext> {
     if (!POLICY_LEVEL_NAMES.includes(level as PolicyLevel)) {
       throw new InputError(
-        `level: must be one of ${POLICY_LEVEL_NAMES.join(', ')} (got "${level}")`,
+        `level: must be one of ${POLICY_LEVEL_NAMES.join(
+          ', ',
+        )} (got "${level}")`,
       );
     }
     const global: PolicyTarget = { level: 'global', name: 'default' };
     switch (level as PolicyLevel) {
       case 'global':
-        if (name !== 'default') throw new InputError('name: the global policy is named "default"');
+        if (name !== 'default')
+          throw new InputError('name: the global policy is named "default"');
         return this.platformContext(global, []);
       case 'environment':
         if (!ENVIRONMENT_NAME.test(name)) {
-          throw new InputError(`name: "${name}" is not an environment name (lower-case letters, digits, -)`);
+          throw new InputError(
+            `name: "${name}" is not an environment name (lower-case letters, digits, -)`,
+          );
         }
         return this.platformContext({ level: 'environment', name }, [global]);
       case 'tier':
         if (!TIERS.includes(name as TenantTier)) {
-          throw new InputError(`name: tier must be one of ${TIERS.join(', ')} (got "${name}")`);
+          throw new InputError(
+            `name: tier must be one of ${TIERS.join(', ')} (got "${name}")`,
+          );
         }
         return this.platformContext({ level: 'tier', name }, [global]);
       case 'tenant': {
@@ -84,17 +91,23 @@ export class TargetContexts {
           // names no tenant group.
           if (!PRINTABLE_ASCII.test(name)) {
             throw new InputError(
-              `name: ${quoteForMessage(name)} is not a tenant name: ${(error as Error).message}`,
+              `name: ${quoteForMessage(name)} is not a tenant name: ${
+                (error as Error).message
+              }`,
             );
           }
           throw new NotFoundError(
-            `No tenant group ${quoteForMessage(name)} in the catalog: ${(error as Error).message}`,
+            `No tenant group ${quoteForMessage(name)} in the catalog: ${
+              (error as Error).message
+            }`,
           );
         }
         const resolved = await this.targets.resolve(ref);
-        if (!resolved?.tenant) throw new NotFoundError(`No tenant group ${ref} in the catalog`);
+        if (!resolved?.tenant)
+          throw new NotFoundError(`No tenant group ${ref} in the catalog`);
         const parents: PolicyTarget[] = [global];
-        if (resolved.tenant.tier) parents.push({ level: 'tier', name: resolved.tenant.tier });
+        if (resolved.tenant.tier)
+          parents.push({ level: 'tier', name: resolved.tenant.tier });
         return {
           target: { level: 'tenant', name: resolved.tenant.name },
           entityRef: ref,
@@ -115,7 +128,10 @@ export class TargetContexts {
     return this.serviceContext(entityRef);
   }
 
-  private platformContext(target: PolicyTarget, parents: PolicyTarget[]): TargetContext {
+  private platformContext(
+    target: PolicyTarget,
+    parents: PolicyTarget[],
+  ): TargetContext {
     return {
       target,
       entityRef: `${target.level}:${target.name}`,
@@ -132,7 +148,9 @@ export class TargetContexts {
       ref = normaliseEntityRef(entityRef);
     } catch (error) {
       throw new InputError(
-        `name: ${quoteForMessage(entityRef)} is not an entity ref (e.g. component:default/checkout-api): ${
+        `name: ${quoteForMessage(
+          entityRef,
+        )} is not an entity ref (e.g. component:default/checkout-api): ${
           (error as Error).message
         }`,
       );
@@ -140,13 +158,19 @@ export class TargetContexts {
     const resolved = await this.targets.resolve(ref);
     if (!resolved) throw new NotFoundError(`No entity ${ref} in the catalog`);
     if (resolved.target.kind === 'group') {
-      if (!resolved.tenant) throw new InputError(`entityRef: ${ref} is neither a service nor a tenant`);
+      if (!resolved.tenant)
+        throw new InputError(
+          `entityRef: ${ref} is neither a service nor a tenant`,
+        );
       return this.contextFor('tenant', resolved.tenant.name);
     }
     const parents: PolicyTarget[] = [{ level: 'global', name: 'default' }];
-    if (resolved.environment) parents.push({ level: 'environment', name: resolved.environment });
-    if (resolved.tenant?.tier) parents.push({ level: 'tier', name: resolved.tenant.tier });
-    if (resolved.tenant) parents.push({ level: 'tenant', name: resolved.tenant.name });
+    if (resolved.environment)
+      parents.push({ level: 'environment', name: resolved.environment });
+    if (resolved.tenant?.tier)
+      parents.push({ level: 'tier', name: resolved.tenant.tier });
+    if (resolved.tenant)
+      parents.push({ level: 'tenant', name: resolved.tenant.name });
     return {
       target: { level: 'service', name: ref },
       entityRef: ref,

@@ -22,7 +22,10 @@ import {
   type TenantInfo,
 } from '../catalog/catalogModel';
 
-export { ENVIRONMENT_ANNOTATION, TENANT_ANNOTATION } from '../catalog/catalogModel';
+export {
+  ENVIRONMENT_ANNOTATION,
+  TENANT_ANNOTATION,
+} from '../catalog/catalogModel';
 export type { TenantInfo } from '../catalog/catalogModel';
 
 export interface ResolvedTarget {
@@ -41,7 +44,9 @@ export interface TargetResolver {
   /** The tenant Group by name or ref, or undefined. */
   tenant(nameOrRef: string): Promise<TenantInfo | undefined>;
   /** For the permissions registry: resources in the order of the refs. */
-  resolveResources(refs: string[]): Promise<Array<AutoscalingTarget | undefined>>;
+  resolveResources(
+    refs: string[],
+  ): Promise<Array<AutoscalingTarget | undefined>>;
 }
 
 const validators = makeValidator();
@@ -57,16 +62,24 @@ export function quoteForMessage(value: string): string {
  */
 function checkedRef(ref: CompoundEntityRef): string {
   if (!validators.isValidKind(ref.kind)) {
-    throw new Error(`kind ${quoteForMessage(ref.kind)} is not an entity kind (letters and digits)`);
+    throw new Error(
+      `kind ${quoteForMessage(
+        ref.kind,
+      )} is not an entity kind (letters and digits)`,
+    );
   }
   if (!validators.isValidNamespace(ref.namespace)) {
     throw new Error(
-      `namespace ${quoteForMessage(ref.namespace)} is not an entity namespace (a-z, 0-9 and -, at most 63)`,
+      `namespace ${quoteForMessage(
+        ref.namespace,
+      )} is not an entity namespace (a-z, 0-9 and -, at most 63)`,
     );
   }
   if (!validators.isValidEntityName(ref.name)) {
     throw new Error(
-      `name ${quoteForMessage(ref.name)} is not an entity name (letters, digits and - _ ., at most 63)`,
+      `name ${quoteForMessage(
+        ref.name,
+      )} is not an entity name (letters, digits and - _ ., at most 63)`,
     );
   }
   return stringifyEntityRef(ref);
@@ -75,7 +88,10 @@ function checkedRef(ref: CompoundEntityRef): string {
 /** `acme` or `group:default/acme` → `group:default/acme`; throws on malformed refs. */
 export function tenantRefOf(nameOrRef: string): string {
   return checkedRef(
-    parseEntityRef(nameOrRef, { defaultKind: 'group', defaultNamespace: 'default' }),
+    parseEntityRef(nameOrRef, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    }),
   );
 }
 
@@ -122,7 +138,10 @@ function childGroupRefs(group: Entity): string[] {
 }
 
 export class CatalogTargetResolver implements TargetResolver {
-  private readonly cache = new Map<string, { at: number; value: Entity | undefined }>();
+  private readonly cache = new Map<
+    string,
+    { at: number; value: Entity | undefined }
+  >();
 
   constructor(
     private readonly options: {
@@ -143,7 +162,9 @@ export class CatalogTargetResolver implements TargetResolver {
     const hit = this.cache.get(ref);
     if (hit && ttl > 0 && this.now() - hit.at < ttl) return hit.value;
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    const value = await this.options.catalog.getEntityByRef(ref, { credentials });
+    const value = await this.options.catalog.getEntityByRef(ref, {
+      credentials,
+    });
     if (ttl > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(ref, { at: this.now(), value });
@@ -170,7 +191,11 @@ export class CatalogTargetResolver implements TargetResolver {
   private async tenantMemberRefs(tenant: Entity): Promise<string[]> {
     const seen = new Set([stringifyEntityRef(tenant)]);
     let level: Entity[] = [tenant];
-    for (let depth = 0; depth < MEMBER_GROUP_DEPTH && level.length > 0; depth++) {
+    for (
+      let depth = 0;
+      depth < MEMBER_GROUP_DEPTH && level.length > 0;
+      depth++
+    ) {
       const next = level
         .flatMap(childGroupRefs)
         .filter(ref => !seen.has(ref))
@@ -203,13 +228,17 @@ export class CatalogTargetResolver implements TargetResolver {
           entityRef: ref,
           kind: 'group',
           tenantRef: tenant ? ref : undefined,
-          tenantMemberRefs: tenant ? await this.tenantMemberRefs(entity) : undefined,
+          tenantMemberRefs: tenant
+            ? await this.tenantMemberRefs(entity)
+            : undefined,
         },
       };
     }
     if (kind !== 'component') return undefined;
     const tenant = (await this.tenant(serviceTenantNameOf(entity))) ?? null;
-    const tenantEntity = tenant ? await this.entity(tenant.entityRef) : undefined;
+    const tenantEntity = tenant
+      ? await this.entity(tenant.entityRef)
+      : undefined;
     const owner = (entity.spec as any)?.owner;
     let ownerRef: string | undefined;
     if (typeof owner === 'string' && owner) {
@@ -234,12 +263,18 @@ export class CatalogTargetResolver implements TargetResolver {
         kind: 'component',
         tenantRef: tenant?.entityRef,
         ownerRef,
-        tenantMemberRefs: tenantEntity ? await this.tenantMemberRefs(tenantEntity) : undefined,
+        tenantMemberRefs: tenantEntity
+          ? await this.tenantMemberRefs(tenantEntity)
+          : undefined,
       },
     };
   }
 
-  async resolveResources(refs: string[]): Promise<Array<AutoscalingTarget | undefined>> {
-    return Promise.all(refs.map(async ref => (await this.resolve(ref))?.target));
+  async resolveResources(
+    refs: string[],
+  ): Promise<Array<AutoscalingTarget | undefined>> {
+    return Promise.all(
+      refs.map(async ref => (await this.resolve(ref))?.target),
+    );
   }
 }

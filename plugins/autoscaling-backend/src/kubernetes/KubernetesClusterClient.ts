@@ -51,7 +51,9 @@ export class KubernetesClusterClient implements ClusterClient {
         },
       ],
       users: [{ name: 'autoscaling', token: cluster.serviceAccountToken }],
-      contexts: [{ name: cluster.name, cluster: cluster.name, user: 'autoscaling' }],
+      contexts: [
+        { name: cluster.name, cluster: cluster.name, user: 'autoscaling' },
+      ],
       currentContext: cluster.name,
     });
     this.apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
@@ -75,19 +77,23 @@ export class KubernetesClusterClient implements ClusterClient {
     labelSelector: string;
   }): Promise<WorkloadObject[]> {
     const { namespace, labelSelector } = options;
-    const [deployments, statefulSets] = await this.call('listing workloads', () =>
-      Promise.all([
-        namespace
-          ? this.apps.listNamespacedDeployment({ namespace, labelSelector })
-          : this.apps.listDeploymentForAllNamespaces({ labelSelector }),
-        namespace
-          ? this.apps.listNamespacedStatefulSet({ namespace, labelSelector })
-          : this.apps.listStatefulSetForAllNamespaces({ labelSelector }),
-      ]),
+    const [deployments, statefulSets] = await this.call(
+      'listing workloads',
+      () =>
+        Promise.all([
+          namespace
+            ? this.apps.listNamespacedDeployment({ namespace, labelSelector })
+            : this.apps.listDeploymentForAllNamespaces({ labelSelector }),
+          namespace
+            ? this.apps.listNamespacedStatefulSet({ namespace, labelSelector })
+            : this.apps.listStatefulSetForAllNamespaces({ labelSelector }),
+        ]),
     );
     const toWorkload = (
       kind: 'Deployment' | 'StatefulSet',
-      item: (typeof deployments.items)[number] | (typeof statefulSets.items)[number],
+      item:
+        | (typeof deployments.items)[number]
+        | (typeof statefulSets.items)[number],
     ): WorkloadObject => {
       const containers = (item.spec?.template.spec?.containers ?? []).map(
         containerRequests,
@@ -104,7 +110,8 @@ export class KubernetesClusterClient implements ClusterClient {
         readyReplicas: item.status?.readyReplicas ?? 0,
         resourceVersion: item.metadata?.resourceVersion,
         rolling:
-          (item.status?.observedGeneration ?? 0) < (item.metadata?.generation ?? 0) ||
+          (item.status?.observedGeneration ?? 0) <
+            (item.metadata?.generation ?? 0) ||
           (item.status?.updatedReplicas ?? 0) < (item.spec?.replicas ?? 1) ||
           (item.status?.replicas ?? 0) > (item.status?.updatedReplicas ?? 0),
         podRequests: sumRequests(containers),
@@ -125,7 +132,10 @@ export class KubernetesClusterClient implements ClusterClient {
       kind: 'HorizontalPodAutoscaler',
       namespace: h.metadata?.namespace ?? 'default',
       name: h.metadata?.name ?? '',
-      target: { kind: h.spec?.scaleTargetRef.kind ?? '', name: h.spec?.scaleTargetRef.name ?? '' },
+      target: {
+        kind: h.spec?.scaleTargetRef.kind ?? '',
+        name: h.spec?.scaleTargetRef.name ?? '',
+      },
       minReplicas: h.spec?.minReplicas,
       maxReplicas: h.spec?.maxReplicas,
       metrics: h.spec?.metrics ?? [],
@@ -142,7 +152,11 @@ export class KubernetesClusterClient implements ClusterClient {
     } catch (error) {
       // No KEDA on this cluster (its CRD is not served): no ScaledObjects.
       if (!isApiError(error) || error.code !== 404) {
-        throw clusterError(error, this.clusterName, 'listing KEDA ScaledObjects');
+        throw clusterError(
+          error,
+          this.clusterName,
+          'listing KEDA ScaledObjects',
+        );
       }
     }
     for (const o of scaledObjects.items ?? []) {
@@ -151,7 +165,10 @@ export class KubernetesClusterClient implements ClusterClient {
         namespace: o.metadata?.namespace ?? 'default',
         name: o.metadata?.name ?? '',
         // KEDA's scaleTargetRef.kind defaults to Deployment.
-        target: { kind: o.spec?.scaleTargetRef?.kind ?? 'Deployment', name: o.spec?.scaleTargetRef?.name ?? '' },
+        target: {
+          kind: o.spec?.scaleTargetRef?.kind ?? 'Deployment',
+          name: o.spec?.scaleTargetRef?.name ?? '',
+        },
         minReplicas: o.spec?.minReplicaCount,
         maxReplicas: o.spec?.maxReplicaCount,
       });
@@ -209,7 +226,10 @@ export class KubernetesClusterClient implements ClusterClient {
     }
   }
 
-  async listPods(namespace: string, labelSelector: string): Promise<PodObservation[]> {
+  async listPods(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<PodObservation[]> {
     const pods = await this.call(`listing the pods of ${namespace}`, () =>
       this.core.listNamespacedPod({ namespace, labelSelector }),
     );
@@ -220,25 +240,32 @@ export class KubernetesClusterClient implements ClusterClient {
     namespace: string,
     labelSelector: string,
   ): Promise<Record<string, PodUsage>> {
-    const list = (await this.call(`reading metrics.k8s.io pod metrics of ${namespace}`, () =>
-      this.custom.listNamespacedCustomObject({
-        group: 'metrics.k8s.io',
-        version: 'v1beta1',
-        namespace,
-        plural: 'pods',
-        labelSelector,
-      }),
+    const list = (await this.call(
+      `reading metrics.k8s.io pod metrics of ${namespace}`,
+      () =>
+        this.custom.listNamespacedCustomObject({
+          group: 'metrics.k8s.io',
+          version: 'v1beta1',
+          namespace,
+          plural: 'pods',
+          labelSelector,
+        }),
     )) as {
       items?: Array<{
         metadata: { name: string };
-        containers: Array<{ name?: string; usage: { cpu?: string; memory?: string } }>;
+        containers: Array<{
+          name?: string;
+          usage: { cpu?: string; memory?: string };
+        }>;
       }>;
     };
     return podUsageOf(list.items ?? []);
   }
 
   async supportsPodResize(): Promise<boolean> {
-    const info = await this.call('reading the server version', () => this.version.getCode());
+    const info = await this.call('reading the server version', () =>
+      this.version.getCode(),
+    );
     return servesPodResize(info.major, info.minor);
   }
 
@@ -250,8 +277,15 @@ export class KubernetesClusterClient implements ClusterClient {
     const k8s = loadClientNode();
     await this.call(`resizing pod ${namespace}/${pod} in place`, () =>
       this.core.patchNamespacedPodResize(
-        { name: pod, namespace, body: { spec: { containers: containers.map(resourcesPatch) } } },
-        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+        {
+          name: pod,
+          namespace,
+          body: { spec: { containers: containers.map(resourcesPatch) } },
+        },
+        k8s.setHeaderOptions(
+          'Content-Type',
+          k8s.PatchStrategy.StrategicMergePatch,
+        ),
       ),
     );
   }
@@ -264,12 +298,18 @@ export class KubernetesClusterClient implements ClusterClient {
     const k8s = loadClientNode();
     const body = {
       metadata: resourceVersion ? { resourceVersion } : {},
-      spec: { template: { spec: { containers: containers.map(resourcesPatch) } } },
+      spec: {
+        template: { spec: { containers: containers.map(resourcesPatch) } },
+      },
     };
     const params = { name: workload.name, namespace: workload.namespace, body };
-    const options = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
+    const options = k8s.setHeaderOptions(
+      'Content-Type',
+      k8s.PatchStrategy.StrategicMergePatch,
+    );
     try {
-      if (workload.kind === 'Deployment') await this.apps.patchNamespacedDeployment(params, options);
+      if (workload.kind === 'Deployment')
+        await this.apps.patchNamespacedDeployment(params, options);
       else await this.apps.patchNamespacedStatefulSet(params, options);
     } catch (error) {
       if (isApiError(error) && error.code === 409) {
@@ -298,9 +338,12 @@ export function servesPodResize(major: string, minor: string): boolean {
 
 /** A strategic-merge-patch container entry: requests and the given limits, as quantities. */
 function resourcesPatch(container: ContainerResourcesUpdate) {
-  const quantities = (values: { cpu?: number; memory?: number } | undefined) => {
+  const quantities = (
+    values: { cpu?: number; memory?: number } | undefined,
+  ) => {
     const out: Record<string, string> = {};
-    if (values?.cpu !== undefined) out.cpu = `${Math.max(1, Math.round(values.cpu * 1000))}m`;
+    if (values?.cpu !== undefined)
+      out.cpu = `${Math.max(1, Math.round(values.cpu * 1000))}m`;
     if (values?.memory !== undefined) {
       const bytes = Math.max(1, Math.round(values.memory));
       out.memory = bytes % MIB === 0 ? `${bytes / MIB}Mi` : String(bytes);
@@ -318,14 +361,21 @@ function resourcesPatch(container: ContainerResourcesUpdate) {
 }
 
 function isApiError(error: unknown): error is { code: number } {
-  return typeof error === 'object' && error !== null && typeof (error as any).code === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as any).code === 'number'
+  );
 }
 
 /** metrics.k8s.io PodMetrics items as usage per pod, summed and per container. */
 export function podUsageOf(
   items: Array<{
     metadata: { name: string };
-    containers: Array<{ name?: string; usage: { cpu?: string; memory?: string } }>;
+    containers: Array<{
+      name?: string;
+      usage: { cpu?: string; memory?: string };
+    }>;
   }>,
 ): Record<string, PodUsage> {
   const usage: Record<string, PodUsage> = {};
@@ -346,7 +396,9 @@ export function podUsageOf(
 }
 
 function quantityOf(value: unknown): number | undefined {
-  return value !== undefined && value !== null ? parseQuantity(String(value)) : undefined;
+  return value !== undefined && value !== null
+    ? parseQuantity(String(value))
+    : undefined;
 }
 
 function containerRequests(container: V1Container) {
@@ -410,7 +462,9 @@ export function toPodObservation(pod: V1Pod): PodObservation {
     phase: (pod.status?.phase as PodObservation['phase']) ?? 'Unknown',
     ready: ready ? ready.status === 'True' : undefined,
     deleting: Boolean(pod.metadata?.deletionTimestamp),
-    startTimeMs: pod.status?.startTime ? new Date(pod.status.startTime).getTime() : undefined,
+    startTimeMs: pod.status?.startTime
+      ? new Date(pod.status.startTime).getTime()
+      : undefined,
     readyTransitionMs: ready?.lastTransitionTime
       ? new Date(ready.lastTransitionTime).getTime()
       : undefined,

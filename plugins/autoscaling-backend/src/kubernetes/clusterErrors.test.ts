@@ -19,14 +19,22 @@ jest.setTimeout(60_000);
 const SECRET = 'upstream-s3cr3t-value';
 
 /** A fake API server that answers every request with `status` and revealing headers. */
-async function fakeApiServer(status: number): Promise<{ url: string; close: () => Promise<void> }> {
+async function fakeApiServer(
+  status: number,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((_req, res) => {
     res.writeHead(status, {
       'Content-Type': 'application/json',
       'X-Upstream-Secret': SECRET,
       'Audit-Id': 'abc-123',
     });
-    res.end(JSON.stringify({ kind: 'Status', message: `internal detail ${SECRET}`, code: status }));
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        message: `internal detail ${SECRET}`,
+        code: status,
+      }),
+    );
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -66,7 +74,10 @@ function app(url: string) {
   const scaler = new ManualScaler(
     {} as any,
     () => client,
-    { effectivePolicy: async () => scalingPolicySchema.parse({ minReplicas: 1, maxReplicas: 20 }) },
+    {
+      effectivePolicy: async () =>
+        scalingPolicySchema.parse({ minReplicas: 1, maxReplicas: 20 }),
+    },
     audit,
     async () => false,
   );
@@ -100,23 +111,34 @@ function expectNothingRaw(res: request.Response) {
 
 describe('Kubernetes API outages during a manual scale', () => {
   it.each([
-    [503, 503, /^Kubernetes API of cluster "prod-eu" failed reading the scale of Deployment acme\/checkout-api: it answered 503 Service Unavailable; try again shortly$/],
+    [
+      503,
+      503,
+      /^Kubernetes API of cluster "prod-eu" failed reading the scale of Deployment acme\/checkout-api: it answered 503 Service Unavailable; try again shortly$/,
+    ],
     [500, 502, /it answered 500 Internal Server Error$/],
     [403, 502, /it answered 403 Forbidden$/],
-    [404, 404, /^reading the scale of Deployment acme\/checkout-api in cluster "prod-eu": not found \(404\)$/],
-  ])('upstream %p is answered with %p and a clear message', async (upstream, expected, message) => {
-    const api = await fakeApiServer(upstream);
-    try {
-      const { router, audit } = app(api.url);
-      const res = await request(router).post('/scale');
-      expect(res.status).toBe(expected);
-      expect(res.body.error.message).toMatch(message);
-      expectNothingRaw(res);
-      expect(audit.append).not.toHaveBeenCalled();
-    } finally {
-      await api.close();
-    }
-  });
+    [
+      404,
+      404,
+      /^reading the scale of Deployment acme\/checkout-api in cluster "prod-eu": not found \(404\)$/,
+    ],
+  ])(
+    'upstream %p is answered with %p and a clear message',
+    async (upstream, expected, message) => {
+      const api = await fakeApiServer(upstream);
+      try {
+        const { router, audit } = app(api.url);
+        const res = await request(router).post('/scale');
+        expect(res.status).toBe(expected);
+        expect(res.body.error.message).toMatch(message);
+        expectNothingRaw(res);
+        expect(audit.append).not.toHaveBeenCalled();
+      } finally {
+        await api.close();
+      }
+    },
+  );
 
   it('an unreachable API server is a 503', async () => {
     const { router } = app(await closedPortUrl());
@@ -125,7 +147,8 @@ describe('Kubernetes API outages during a manual scale', () => {
     expect(res.body.error).toEqual(
       expect.objectContaining({
         name: 'ClusterApiError',
-        message: 'Kubernetes API of cluster "prod-eu" is unreachable reading the scale of Deployment acme/checkout-api (ECONNREFUSED); try again shortly',
+        message:
+          'Kubernetes API of cluster "prod-eu" is unreachable reading the scale of Deployment acme/checkout-api (ECONNREFUSED); try again shortly',
       }),
     );
     expect(res.body.error.message).not.toContain('127.0.0.1');
@@ -133,10 +156,13 @@ describe('Kubernetes API outages during a manual scale', () => {
   });
 
   it('keeps the original error off the serialised error', () => {
-    const raw = Object.assign(new Error(`HTTP-Code: 502 Headers: {"x": "${SECRET}"}`), {
-      code: 502,
-      headers: { x: SECRET },
-    });
+    const raw = Object.assign(
+      new Error(`HTTP-Code: 502 Headers: {"x": "${SECRET}"}`),
+      {
+        code: 502,
+        headers: { x: SECRET },
+      },
+    );
     const error = clusterError(raw, 'c', 'doing x') as ClusterApiError;
     expect(error.statusCode).toBe(502);
     expect(Object.keys(error)).not.toContain('original');

@@ -33,12 +33,20 @@ export class ClusterApiError extends CustomErrorBase {
   /** The upstream HTTP status, when the API server answered. */
   readonly upstreamStatus?: number;
 
-  constructor(message: string, statusCode: 502 | 503, upstreamStatus?: number, original?: unknown) {
+  constructor(
+    message: string,
+    statusCode: 502 | 503,
+    upstreamStatus?: number,
+    original?: unknown,
+  ) {
     super(message);
     this.statusCode = statusCode;
     this.upstreamStatus = upstreamStatus;
     // Kept for server-side debugging only: not enumerable, so never serialised into a response.
-    Object.defineProperty(this, 'original', { value: original, enumerable: false });
+    Object.defineProperty(this, 'original', {
+      value: original,
+      enumerable: false,
+    });
   }
 }
 
@@ -46,14 +54,21 @@ export class ClusterApiError extends CustomErrorBase {
 export function upstreamStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
+  return typeof code === 'number' && code >= 100 && code <= 599
+    ? code
+    : undefined;
 }
 
 /** A node/node-fetch system error code such as ECONNREFUSED, or undefined. */
 function networkCodeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, name, type } = error as { code?: unknown; name?: unknown; type?: unknown };
-  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
+  const { code, name, type } = error as {
+    code?: unknown;
+    name?: unknown;
+    type?: unknown;
+  };
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code))
+    return code;
   if (name === 'AbortError' || type === 'request-timeout') return 'TIMEOUT';
   return undefined;
 }
@@ -62,11 +77,18 @@ function networkCodeOf(error: unknown): string | undefined {
  * The error to throw for a failed call of `operation` (e.g. `reading the scale of
  * Deployment acme/checkout-api`) on `cluster`. Errors that are already ours pass through.
  */
-export function clusterError(error: unknown, cluster: string, operation: string): Error {
-  if (error instanceof ClusterApiError || error instanceof NotFoundError) return error;
+export function clusterError(
+  error: unknown,
+  cluster: string,
+  operation: string,
+): Error {
+  if (error instanceof ClusterApiError || error instanceof NotFoundError)
+    return error;
   const status = upstreamStatusOf(error);
   if (status === 404) {
-    return new NotFoundError(`${operation} in cluster "${cluster}": not found (404)`);
+    return new NotFoundError(
+      `${operation} in cluster "${cluster}": not found (404)`,
+    );
   }
   if (status !== undefined) {
     const unavailable = status === 429 || status === 503 || status === 504;

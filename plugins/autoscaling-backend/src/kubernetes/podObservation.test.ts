@@ -9,7 +9,13 @@ describe('reading containers from the cluster', () => {
       metadata: { name: 'api-1' },
       spec: {
         containers: [
-          { name: 'app', resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '768Mi' } } },
+          {
+            name: 'app',
+            resources: {
+              requests: { cpu: '500m', memory: '512Mi' },
+              limits: { memory: '768Mi' },
+            },
+          },
           { name: 'sidecar', resources: { requests: { cpu: '50m' } } },
         ],
       },
@@ -36,7 +42,13 @@ describe('reading containers from the cluster', () => {
             imageID: 'x',
             ready: true,
             restartCount: 1,
-            lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date() } },
+            lastState: {
+              terminated: {
+                exitCode: 1,
+                reason: 'Error',
+                finishedAt: new Date(),
+              },
+            },
           },
         ],
       },
@@ -54,7 +66,12 @@ describe('reading containers from the cluster', () => {
       app: { cpu: 0.5, memory: 512 * MIB },
       sidecar: { cpu: 0.05, memory: undefined },
     });
-    expect(toPodObservation({ metadata: { name: 'b' }, status: { phase: 'Running' } }).oomKills).toBeUndefined();
+    expect(
+      toPodObservation({
+        metadata: { name: 'b' },
+        status: { phase: 'Running' },
+      }).oomKills,
+    ).toBeUndefined();
   });
 
   it('keeps metrics.k8s.io usage per container as well as per pod', () => {

@@ -99,14 +99,21 @@ export interface ClusterClient {
    */
   listOtherAutoscalers(): Promise<OtherAutoscaler[]>;
   /** metrics.k8s.io pod usage, by pod name. */
-  podMetrics(namespace: string, labelSelector: string): Promise<Record<string, PodUsage>>;
+  podMetrics(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<Record<string, PodUsage>>;
   /**
    * Whether the cluster serves the `pods/resize` subresource (in-place pod resize, beta and on
    * by default from Kubernetes 1.33). Optional: a client without it never resizes in place.
    */
   supportsPodResize?(): Promise<boolean>;
   /** Resizes one running pod's containers in place through `pods/resize` (no restart). */
-  resizePod?(namespace: string, pod: string, containers: ContainerResourcesUpdate[]): Promise<void>;
+  resizePod?(
+    namespace: string,
+    pod: string,
+    containers: ContainerResourcesUpdate[],
+  ): Promise<void>;
   /**
    * Sets containers' resources on the workload's pod template (strategic merge patch,
    * conditional on `resourceVersion` when given: 409 becomes ScaleConflictError). The

@@ -79,33 +79,70 @@ describe('PrometheusHistory', () => {
         expect(Number(q.get('end'))).toBe(end);
         expect(Number(q.get('start'))).toBe(end - 86400);
         expect(q.get('step')).toBe('300');
-        expect(q.get('query')).toContain('namespace="acme-production",deployment="checkout-api"');
+        expect(q.get('query')).toContain(
+          'namespace="acme-production",deployment="checkout-api"',
+        );
       }
       expect(past.demand.map(d => d.value)).toEqual([0.5, 1.5, 2.5]);
-      expect(past.points).toEqual([0, 1, 2].map(i => ({
-        at: new Date((end - 86400 + i * STEP) * 1000).toISOString(),
-        replicas: 3,
-        readyReplicas: 2,
-        desiredReplicas: 3,
-        demand: 0.5 + i,
-        cpuUtilization: null,
-      })));
+      expect(past.points).toEqual(
+        [0, 1, 2].map(i => ({
+          at: new Date((end - 86400 + i * STEP) * 1000).toISOString(),
+          replicas: 3,
+          readyReplicas: 2,
+          desiredReplicas: 3,
+          demand: 0.5 + i,
+          cpuUtilization: null,
+        })),
+      );
     } finally {
       await server.close();
     }
   });
 
   it.each([
-    ['a 500', (res: http.ServerResponse) => { res.statusCode = 500; res.end('boom'); }, /answered 500/],
-    ['a 400', (res: http.ServerResponse) => { res.statusCode = 400; res.end('{"status":"error","error":"bad query"}'); }, /answered 400/],
-    ['a body that is not JSON', (res: http.ServerResponse) => res.end('<html>'), /not JSON/],
-    ['an error status', (res: http.ServerResponse) => res.end('{"status":"error","error":"parse error"}'), /parse error/],
-    ['a vector instead of a matrix', (res: http.ServerResponse) => res.end('{"status":"success","data":{"resultType":"vector","result":[]}}'), /expected a matrix/],
+    [
+      'a 500',
+      (res: http.ServerResponse) => {
+        res.statusCode = 500;
+        res.end('boom');
+      },
+      /answered 500/,
+    ],
+    [
+      'a 400',
+      (res: http.ServerResponse) => {
+        res.statusCode = 400;
+        res.end('{"status":"error","error":"bad query"}');
+      },
+      /answered 400/,
+    ],
+    [
+      'a body that is not JSON',
+      (res: http.ServerResponse) => res.end('<html>'),
+      /not JSON/,
+    ],
+    [
+      'an error status',
+      (res: http.ServerResponse) =>
+        res.end('{"status":"error","error":"parse error"}'),
+      /parse error/,
+    ],
+    [
+      'a vector instead of a matrix',
+      (res: http.ServerResponse) =>
+        res.end(
+          '{"status":"success","data":{"resultType":"vector","result":[]}}',
+        ),
+      /expected a matrix/,
+    ],
   ])('fails with a clear error on %s', async (_name, reply, message) => {
     const server = await startServer((_url, res) => reply(res));
     try {
       await expect(
-        new PrometheusHistory(configFor(server.url)).read({ namespace: 'a', name: 'b' }, NOW),
+        new PrometheusHistory(configFor(server.url)).read(
+          { namespace: 'a', name: 'b' },
+          NOW,
+        ),
       ).rejects.toThrow(message);
     } finally {
       await server.close();
@@ -117,21 +154,36 @@ describe('PrometheusHistory', () => {
     const url = server.url;
     await server.close();
     await expect(
-      new PrometheusHistory(configFor(url)).read({ namespace: 'a', name: 'b' }, NOW),
+      new PrometheusHistory(configFor(url)).read(
+        { namespace: 'a', name: 'b' },
+        NOW,
+      ),
     ).rejects.toThrow();
   });
 
   it('reads its config with defaults, and names the field it rejects', () => {
-    expect(readPrometheusHistoryConfig(new ConfigReader({ autoscaling: {} }))).toBeUndefined();
+    expect(
+      readPrometheusHistoryConfig(new ConfigReader({ autoscaling: {} })),
+    ).toBeUndefined();
     const config = readPrometheusHistoryConfig(
-      new ConfigReader({ autoscaling: { demandHistory: { prometheus: { baseUrl: 'http://p' } } } }),
+      new ConfigReader({
+        autoscaling: { demandHistory: { prometheus: { baseUrl: 'http://p' } } },
+      }),
     );
-    expect(config).toMatchObject({ baseUrl: 'http://p', days: 14, stepSeconds: 300 });
+    expect(config).toMatchObject({
+      baseUrl: 'http://p',
+      days: 14,
+      stepSeconds: 300,
+    });
     expect(config?.queries.demand).toBe(DEFAULT_HISTORY_QUERIES.demand);
     expect(() =>
       readPrometheusHistoryConfig(
         new ConfigReader({
-          autoscaling: { demandHistory: { prometheus: { baseUrl: 'http://p', stepSeconds: 1 } } },
+          autoscaling: {
+            demandHistory: {
+              prometheus: { baseUrl: 'http://p', stepSeconds: 1 },
+            },
+          },
         }),
       ),
     ).toThrow(/stepSeconds/);

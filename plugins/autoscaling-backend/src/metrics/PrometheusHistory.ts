@@ -13,7 +13,8 @@ export interface PrometheusHistoryConfig {
 export const DEFAULT_HISTORY_QUERIES = {
   demand:
     'sum(rate(container_cpu_usage_seconds_total{namespace="$namespace",deployment="$workload"}[5m]))',
-  replicas: 'sum(kube_deployment_spec_replicas{namespace="$namespace",deployment="$workload"})',
+  replicas:
+    'sum(kube_deployment_spec_replicas{namespace="$namespace",deployment="$workload"})',
   readyReplicas:
     'sum(kube_deployment_status_replicas_ready{namespace="$namespace",deployment="$workload"})',
 };
@@ -22,12 +23,16 @@ export const DEFAULT_HISTORY_QUERIES = {
 export function readPrometheusHistoryConfig(
   config: Config,
 ): PrometheusHistoryConfig | undefined {
-  const block = config.getOptionalConfig('autoscaling.demandHistory.prometheus');
+  const block = config.getOptionalConfig(
+    'autoscaling.demandHistory.prometheus',
+  );
   if (!block) return undefined;
   const days = block.getOptionalNumber('days') ?? 14;
   const stepSeconds = block.getOptionalNumber('stepSeconds') ?? 300;
   if (!(days > 0 && days <= 90)) {
-    throw new Error('autoscaling.demandHistory.prometheus.days: must be between 0 and 90');
+    throw new Error(
+      'autoscaling.demandHistory.prometheus.days: must be between 0 and 90',
+    );
   }
   if (!(stepSeconds >= 15 && stepSeconds <= 3600)) {
     throw new Error(
@@ -40,10 +45,14 @@ export function readPrometheusHistoryConfig(
     days,
     stepSeconds,
     queries: {
-      demand: queries?.getOptionalString('demand') ?? DEFAULT_HISTORY_QUERIES.demand,
-      replicas: queries?.getOptionalString('replicas') ?? DEFAULT_HISTORY_QUERIES.replicas,
+      demand:
+        queries?.getOptionalString('demand') ?? DEFAULT_HISTORY_QUERIES.demand,
+      replicas:
+        queries?.getOptionalString('replicas') ??
+        DEFAULT_HISTORY_QUERIES.replicas,
       readyReplicas:
-        queries?.getOptionalString('readyReplicas') ?? DEFAULT_HISTORY_QUERIES.readyReplicas,
+        queries?.getOptionalString('readyReplicas') ??
+        DEFAULT_HISTORY_QUERIES.readyReplicas,
     },
     timeoutMs: block.getOptionalNumber('timeoutSeconds')
       ? block.getNumber('timeoutSeconds') * 1000
@@ -58,7 +67,10 @@ export interface WorkloadPast {
   points: HistoryPoint[];
 }
 
-type Matrix = Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+type Matrix = Array<{
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}>;
 
 /**
  * Reads a workload's past through the Prometheus HTTP API (`/api/v1/query_range`): demand,
@@ -75,7 +87,10 @@ export class PrometheusHistory {
     return this.config.stepSeconds;
   }
 
-  async read(workload: { namespace: string; name: string }, nowMs: number): Promise<WorkloadPast> {
+  async read(
+    workload: { namespace: string; name: string },
+    nowMs: number,
+  ): Promise<WorkloadPast> {
     const { queries, stepSeconds } = this.config;
     const stepMs = stepSeconds * 1000;
     // Aligned to the step so repeated reads ask Prometheus for the same samples.
@@ -91,7 +106,9 @@ export class PrometheusHistory {
     const readySeries = sumSeries(ready);
     const points: HistoryPoint[] = [];
     const out: WorkloadPast['demand'] = [];
-    for (const [atMs, value] of [...demandSeries.entries()].sort((a, b) => a[0] - b[0])) {
+    for (const [atMs, value] of [...demandSeries.entries()].sort(
+      (a, b) => a[0] - b[0],
+    )) {
       out.push({ atMs, value });
       const count = replicaSeries.get(atMs);
       if (count === undefined) continue;
@@ -124,22 +141,38 @@ export class PrometheusHistory {
       end: String(endMs / 1000),
       step: String(this.config.stepSeconds),
     });
-    const url = `${this.config.baseUrl.replace(/\/$/, '')}/api/v1/query_range?${params}`;
+    const url = `${this.config.baseUrl.replace(
+      /\/$/,
+      '',
+    )}/api/v1/query_range?${params}`;
     const response = await this.fetchFn(url, {
       signal: AbortSignal.timeout(this.config.timeoutMs),
     });
     const text = await response.text();
     if (!response.ok) {
-      throw new Error(`Prometheus answered ${response.status} for ${query}: ${text.slice(0, 200)}`);
+      throw new Error(
+        `Prometheus answered ${response.status} for ${query}: ${text.slice(
+          0,
+          200,
+        )}`,
+      );
     }
-    let body: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
+    let body: {
+      status?: string;
+      error?: string;
+      data?: { resultType?: string; result?: unknown };
+    };
     try {
       body = JSON.parse(text);
     } catch {
-      throw new Error(`Prometheus returned a body that is not JSON for ${query}`);
+      throw new Error(
+        `Prometheus returned a body that is not JSON for ${query}`,
+      );
     }
     if (body.status !== 'success' || !body.data) {
-      throw new Error(`Prometheus query failed for ${query}: ${body.error ?? 'no data'}`);
+      throw new Error(
+        `Prometheus query failed for ${query}: ${body.error ?? 'no data'}`,
+      );
     }
     if (body.data.resultType !== 'matrix' || !Array.isArray(body.data.result)) {
       throw new Error(

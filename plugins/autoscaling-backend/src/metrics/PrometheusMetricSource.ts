@@ -20,10 +20,15 @@ export class PrometheusMetricSource implements MetricSource {
     const query = request.query
       .replaceAll('$namespace', request.namespace)
       .replaceAll('$workload', request.workload);
-    const url = `${this.baseUrl.replace(/\/$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`;
+    const url = `${this.baseUrl.replace(
+      /\/$/,
+      '',
+    )}/api/v1/query?query=${encodeURIComponent(query)}`;
     const response = await this.fetchFn(url);
     if (!response.ok) {
-      throw new Error(`Prometheus ${this.id} answered ${response.status} for ${query}`);
+      throw new Error(
+        `Prometheus ${this.id} answered ${response.status} for ${query}`,
+      );
     }
     const body = (await response.json()) as {
       status: string;
@@ -31,21 +36,30 @@ export class PrometheusMetricSource implements MetricSource {
       data?: { resultType: string; result: any };
     };
     if (body.status !== 'success' || !body.data) {
-      throw new Error(`Prometheus ${this.id} query failed: ${body.error ?? 'unknown error'}`);
+      throw new Error(
+        `Prometheus ${this.id} query failed: ${body.error ?? 'unknown error'}`,
+      );
     }
     const { resultType, result } = body.data;
     if (resultType === 'scalar') return Number(result[1]);
     if (resultType === 'vector') {
       if (result.length === 0) {
-        throw new Error(`Prometheus ${this.id} returned no series for ${query}`);
+        throw new Error(
+          `Prometheus ${this.id} returned no series for ${query}`,
+        );
       }
       return result.map(
-        (series: { metric: Record<string, string>; value: [number, string] }) => ({
+        (series: {
+          metric: Record<string, string>;
+          value: [number, string];
+        }) => ({
           labels: series.metric,
           value: Number(series.value[1]),
         }),
       );
     }
-    throw new Error(`Prometheus ${this.id} returned an unsupported ${resultType} result`);
+    throw new Error(
+      `Prometheus ${this.id} returned an unsupported ${resultType} result`,
+    );
   }
 }

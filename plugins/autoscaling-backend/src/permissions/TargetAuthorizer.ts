@@ -28,10 +28,14 @@ import {
   type AutoscalingTarget,
 } from '@internal/plugin-autoscaling-node';
 
-export type TargetPermission = ResourcePermission<typeof AUTOSCALING_TARGET_RESOURCE_TYPE>;
+export type TargetPermission = ResourcePermission<
+  typeof AUTOSCALING_TARGET_RESOURCE_TYPE
+>;
 
 export interface TargetLookup {
-  resolveResources(refs: string[]): Promise<Array<AutoscalingTarget | undefined>>;
+  resolveResources(
+    refs: string[],
+  ): Promise<Array<AutoscalingTarget | undefined>>;
 }
 
 /** Registers the resource type, its permissions and rules with the permissions registry. */
@@ -60,9 +64,12 @@ export class TargetAuthorizer {
     credentials: BackstageCredentials,
     permission: BasicPermission,
   ): Promise<boolean> {
-    const [decision] = await this.options.permissions.authorize([{ permission }], {
-      credentials,
-    });
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission }],
+      {
+        credentials,
+      },
+    );
     return decision.result === AuthorizeResult.ALLOW;
   }
 
@@ -84,7 +91,9 @@ export class TargetAuthorizer {
     const [resource] = await this.options.targets.resolveResources([entityRef]);
     if (!resource) return false;
     const authorize = createConditionAuthorizer(
-      this.options.permissionsRegistry.getPermissionRuleset(autoscalingTargetResourceRef),
+      this.options.permissionsRegistry.getPermissionRuleset(
+        autoscalingTargetResourceRef,
+      ),
     );
     return authorize(decision, resource);
   }
@@ -109,7 +118,9 @@ export class TargetAuthorizer {
     const unique = [...new Set(entityRefs)];
     const resources = await this.options.targets.resolveResources(unique);
     const authorize = createConditionAuthorizer(
-      this.options.permissionsRegistry.getPermissionRuleset(autoscalingTargetResourceRef),
+      this.options.permissionsRegistry.getPermissionRuleset(
+        autoscalingTargetResourceRef,
+      ),
     );
     const allowed = new Map(
       unique.map((ref, i) => {
@@ -135,7 +146,10 @@ export class TargetAuthorizer {
     };
   }
 
-  async require(credentials: BackstageCredentials, permission: BasicPermission) {
+  async require(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
     if (!(await this.isAllowed(credentials, permission))) {
       throw new NotAllowedError(`Missing permission ${permission.name}`);
     }
@@ -147,7 +161,9 @@ export class TargetAuthorizer {
     entityRef: string,
   ) {
     if (!(await this.isAllowedOnTarget(credentials, permission, entityRef))) {
-      throw new NotAllowedError(`Missing permission ${permission.name} on ${entityRef}`);
+      throw new NotAllowedError(
+        `Missing permission ${permission.name} on ${entityRef}`,
+      );
     }
   }
 }

@@ -21,12 +21,18 @@ export class KillSwitch {
         enabled: this.defaultEnabled,
         changedBy: null,
         changedAt: null,
-        reason: this.defaultEnabled ? 'autoscaling.killSwitch is true in config' : null,
+        reason: this.defaultEnabled
+          ? 'autoscaling.killSwitch is true in config'
+          : null,
       }
     );
   }
 
-  async set(enabled: boolean, actor: string, reason: string): Promise<KillSwitchState> {
+  async set(
+    enabled: boolean,
+    actor: string,
+    reason: string,
+  ): Promise<KillSwitchState> {
     const before = await this.get();
     const now = this.clock();
     const after: KillSwitchState = {

@@ -30,7 +30,11 @@ export class ManualScaler {
   }
 
   /** Manual scale and rollback both stay within the policy's min and max. */
-  private async checkBounds(workload: StoredWorkload, replicas: number, what: string) {
+  private async checkBounds(
+    workload: StoredWorkload,
+    replicas: number,
+    what: string,
+  ) {
     const policy = await this.policies.effectivePolicy(workload);
     if (replicas < policy.minReplicas || replicas > policy.maxReplicas) {
       throw new InputError(
@@ -40,9 +44,17 @@ export class ManualScaler {
   }
 
   /** Back to the replica count before the last applied change. */
-  async rollback(workload: StoredWorkload, actor: string, reason: string): Promise<Decision> {
-    const decisions = await this.store.listDecisions(workload.id, { limit: 200 });
-    const last = decisions.find(d => d.outcome === 'applied' && d.from !== d.to);
+  async rollback(
+    workload: StoredWorkload,
+    actor: string,
+    reason: string,
+  ): Promise<Decision> {
+    const decisions = await this.store.listDecisions(workload.id, {
+      limit: 200,
+    });
+    const last = decisions.find(
+      d => d.outcome === 'applied' && d.from !== d.to,
+    );
     if (!last) {
       throw new InputError('workload: there is no applied change to roll back');
     }
@@ -58,7 +70,9 @@ export class ManualScaler {
     action: 'workload.scale' | 'workload.rollback',
   ): Promise<Decision> {
     if (await this.killSwitchEnabled()) {
-      throw new ConflictError('The global kill switch is on: no writes to clusters');
+      throw new ConflictError(
+        'The global kill switch is on: no writes to clusters',
+      );
     }
     const client = this.clientFor(workload.cluster);
     const scale = await client.getScale(workload);
@@ -82,7 +96,9 @@ export class ManualScaler {
       reasons: [
         {
           code: action === 'workload.scale' ? 'ManualScale' : 'Rollback',
-          message: `${action === 'workload.scale' ? 'manual scale' : 'rollback'} by ${actor}: ${reason}`,
+          message: `${
+            action === 'workload.scale' ? 'manual scale' : 'rollback'
+          } by ${actor}: ${reason}`,
         },
       ],
     });

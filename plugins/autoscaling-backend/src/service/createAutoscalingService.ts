@@ -79,7 +79,9 @@ export interface AutoscalingServiceOptions {
 }
 
 /** Builds the whole backend from Backstage services; plugin.ts only wires it in. */
-export async function createAutoscalingService(options: AutoscalingServiceOptions) {
+export async function createAutoscalingService(
+  options: AutoscalingServiceOptions,
+) {
   const { logger, config, httpAuth, permissions } = options;
   const clock = options.clock ?? Date.now;
   const knex = await options.database.getClient();
@@ -87,7 +89,8 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
 
   const store = new EngineStore(knex);
   const { clusters, skipped } = readClusters(config);
-  for (const s of skipped) logger.warn(`Cluster ${s.name} is not managed: ${s.reason}`);
+  for (const s of skipped)
+    logger.warn(`Cluster ${s.name} is not managed: ${s.reason}`);
 
   // One cost model: the cost card, the guardrails' cost ceilings and the backtests price a
   // replica the same way (governance/pricing.ts).
@@ -131,16 +134,25 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
   );
 
   const metricSources = new Map<string, MetricSource>();
-  for (const source of config.getOptionalConfigArray('autoscaling.metricSources') ?? []) {
+  for (const source of config.getOptionalConfigArray(
+    'autoscaling.metricSources',
+  ) ?? []) {
     if (source.getString('type') === 'prometheus') {
       const id = source.getString('id');
-      metricSources.set(id, new PrometheusMetricSource(id, source.getString('url')));
+      metricSources.set(
+        id,
+        new PrometheusMetricSource(id, source.getString('url')),
+      );
     }
   }
-  for (const source of options.extraMetricSources ?? []) metricSources.set(source.id, source);
+  for (const source of options.extraMetricSources ?? [])
+    metricSources.set(source.id, source);
 
   const clients = new Map<string, ClusterClient>(
-    clusters.map(c => [c.name, options.clientFactory?.(c) ?? new KubernetesClusterClient(c)]),
+    clusters.map(c => [
+      c.name,
+      options.clientFactory?.(c) ?? new KubernetesClusterClient(c),
+    ]),
   );
   const clientFor = (name: string) => {
     const client = clients.get(name);
@@ -153,14 +165,19 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     }
     return client;
   };
-  const discovery = new WorkloadDiscovery(options.catalog, options.auth, logger);
+  const discovery = new WorkloadDiscovery(
+    options.catalog,
+    options.auth,
+    logger,
+  );
   const { approverGroup } = governance;
   const governanceSettings = readGovernanceConfig(config);
   const historyConfig = readPrometheusHistoryConfig(config);
   const demandHistory = historyConfig
     ? new PrometheusHistory(historyConfig, options.fetch ?? fetch)
     : undefined;
-  const retentionDays = config.getOptionalNumber('autoscaling.historyRetentionDays') ?? 14;
+  const retentionDays =
+    config.getOptionalNumber('autoscaling.historyRetentionDays') ?? 14;
   const health = new Map(clusters.map(c => [c.name, new ClusterHealth()]));
   const evaluators = new Map(
     clusters.map(cluster => [
@@ -174,16 +191,25 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
         audit,
         metricSources,
         demandHistory,
-        startupSeconds: config.getOptionalNumber('autoscaling.predictive.startupSeconds'),
-        refitEverySeconds: config.getOptionalNumber('autoscaling.predictive.refitEverySeconds'),
+        startupSeconds: config.getOptionalNumber(
+          'autoscaling.predictive.startupSeconds',
+        ),
+        refitEverySeconds: config.getOptionalNumber(
+          'autoscaling.predictive.refitEverySeconds',
+        ),
         historyRetentionDays: retentionDays,
         health: health.get(cluster.name)!,
         logger: logger.child({ cluster: cluster.name }),
         killSwitch: () => killSwitch.get(),
-        globalMaxReplicas: config.getOptionalNumber('autoscaling.globalMaxReplicas'),
+        globalMaxReplicas: config.getOptionalNumber(
+          'autoscaling.globalMaxReplicas',
+        ),
         cost: costService,
-        concurrency: config.getOptionalNumber('autoscaling.evaluationConcurrency'),
-        productionEnvironments: governanceSettings.guardrails.productionEnvironments,
+        concurrency: config.getOptionalNumber(
+          'autoscaling.evaluationConcurrency',
+        ),
+        productionEnvironments:
+          governanceSettings.guardrails.productionEnvironments,
         requestVerticalChange: async ({ entityRef, changes, reason }) => {
           const request = await governance.requestEngineChange({
             entityRef,
@@ -193,7 +219,9 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
               code: 'PRODUCTION_BOUNDS_CHANGE',
               message: `vertical raise of more than +${Math.round(
                 VERTICAL_GUARDRAIL_INCREASE * 100,
-              )}% of a production service's requests: ${changes.map(describeChange).join(', ')}`,
+              )}% of a production service's requests: ${changes
+                .map(describeChange)
+                .join(', ')}`,
               path: `vertical.minAllowed.${changes[0].resource}`,
             },
             propose: current => proposeMinAllowed(current, changes),
@@ -205,7 +233,10 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
           const spend = formatMoney(budget.projectedMonth, budget.currency);
           const limit = formatMoney(budget.monthlyBudget ?? 0, budget.currency);
           await options.notifications?.send({
-            recipients: { type: 'entity', entityRef: [tenant.entityRef, approverGroup] },
+            recipients: {
+              type: 'entity',
+              entityRef: [tenant.entityRef, approverGroup],
+            },
             payload: {
               title: emergency
                 ? `Tenant ${tenant.name} is over its budget: scale-up is capped`
@@ -275,7 +306,11 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       },
       // Cost and budget: the tenant's members, the service's owners, the platform team.
       canReadCost: (req, entityRefs) =>
-        governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
+        governance.allowedOnTargets(
+          req,
+          autoscalingCostReadPermission,
+          entityRefs,
+        ),
       clock,
     }),
   );
@@ -292,7 +327,11 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
         );
       },
       canReadCost: (req, entityRefs) =>
-        governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
+        governance.allowedOnTargets(
+          req,
+          autoscalingCostReadPermission,
+          entityRefs,
+        ),
       clock,
     }),
   );
@@ -311,7 +350,11 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
       clock,
       costService,
       canReadCost: (req, entityRefs) =>
-        governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
+        governance.allowedOnTargets(
+          req,
+          autoscalingCostReadPermission,
+          entityRefs,
+        ),
     }),
   );
 
@@ -320,10 +363,19 @@ export async function createAutoscalingService(options: AutoscalingServiceOption
     logger,
     evaluators,
     store,
-    intervalSeconds: config.getOptionalNumber('autoscaling.evaluationIntervalSeconds') ?? 15,
+    intervalSeconds:
+      config.getOptionalNumber('autoscaling.evaluationIntervalSeconds') ?? 15,
     retentionDays,
     clock,
   });
 
-  return { router, store, evaluators, killSwitch, health, governance, costService };
+  return {
+    router,
+    store,
+    evaluators,
+    killSwitch,
+    health,
+    governance,
+    costService,
+  };
 }

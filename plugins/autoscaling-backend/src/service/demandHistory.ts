@@ -20,7 +20,10 @@ export async function demandHistoryFor(
   if (!workload) return [];
   const request = (workload.state as WorkloadEngineState).podCpuRequest;
   if (!request || request <= 0) return [];
-  const points = await store.listMetricPoints(workload.id, nowMs - days * 86_400_000);
+  const points = await store.listMetricPoints(
+    workload.id,
+    nowMs - days * 86_400_000,
+  );
   return points
     .filter(p => p.demand !== null)
     .map(p => ({

@@ -58,7 +58,10 @@ export interface EngineRoutesOptions {
    * Whether the user may read cost (autoscaling.cost.read) on each entity; without it the
    * recommendations' savings are null, like the cost routes answer 403.
    */
-  canReadCost?: (req: express.Request, entityRefs: string[]) => Promise<boolean[]>;
+  canReadCost?: (
+    req: express.Request,
+    entityRefs: string[],
+  ) => Promise<boolean[]>;
 }
 
 const reason = z
@@ -67,9 +70,17 @@ const reason = z
   .min(3, 'give a reason of at least 3 characters')
   .max(2000, 'must be at most 2000 characters');
 const killSwitchBody = z.strictObject({ enabled: z.boolean(), reason });
-const scaleBody = z.strictObject({ replicas: z.number().int().min(0).max(10_000), reason });
+const scaleBody = z.strictObject({
+  replicas: z.number().int().min(0).max(10_000),
+  reason,
+});
 const rollbackBody = z.strictObject({ reason });
-const hoursQuery = z.coerce.number().int().min(1).max(24 * 14).default(24);
+const hoursQuery = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 14)
+  .default(24);
 const workloadsQuery = z.object({
   tenant: z.string().max(255).optional(),
   cluster: z.string().max(255).optional(),
@@ -77,7 +88,9 @@ const workloadsQuery = z.object({
 const entityValidators = makeValidator();
 
 /** State, history, forecast, recommendations, engine status and the write actions. */
-export function createEngineRoutes(options: EngineRoutesOptions): express.Router {
+export function createEngineRoutes(
+  options: EngineRoutesOptions,
+): express.Router {
   const { store, httpAuth, permissions } = options;
   const clock = options.clock ?? Date.now;
   const router = Router();
@@ -105,18 +118,27 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
         circuit: health?.circuit ?? 'closed',
         consecutiveFailures: health?.consecutiveFailures ?? 0,
         workloads: counts.get(cluster.name) ?? 0,
-        lastTickAt: health?.lastTickAtMs ? new Date(health.lastTickAtMs).toISOString() : null,
+        lastTickAt: health?.lastTickAtMs
+          ? new Date(health.lastTickAtMs).toISOString()
+          : null,
         lastError: health?.lastError ?? null,
       };
     });
-    const body: EngineStatus = { killSwitch: await options.killSwitch.get(), clusters };
+    const body: EngineStatus = {
+      killSwitch: await options.killSwitch.get(),
+      clusters,
+    };
     res.json(body);
   });
 
   router.get('/clusters', async (req, res) => {
     await requireBasic(req, autoscalingStateReadPermission);
     res.json(
-      options.clusters.map(c => ({ name: c.name, title: c.title ?? c.name, url: c.url })),
+      options.clusters.map(c => ({
+        name: c.name,
+        title: c.title ?? c.name,
+        url: c.url,
+      })),
     );
   });
 
@@ -137,11 +159,13 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
   router.get('/entities/:namespace/:kind/:name/state', async (req, res) => {
     await requireBasic(req, autoscalingStateReadPermission);
     const { namespace, kind, name } = req.params;
-    if (!entityValidators.isValidKind(kind)) throw new InputError('kind: must be an entity kind');
+    if (!entityValidators.isValidKind(kind))
+      throw new InputError('kind: must be an entity kind');
     if (!entityValidators.isValidNamespace(namespace)) {
       throw new InputError('namespace: must be an entity namespace');
     }
-    if (!entityValidators.isValidEntityName(name)) throw new InputError('name: must be an entity name');
+    if (!entityValidators.isValidEntityName(name))
+      throw new InputError('name: must be an entity name');
     const entityRef = `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
     const workloads = await store.listWorkloads({ entityRef });
     const body: EntityScalingState = {
@@ -155,12 +179,16 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
     await requireBasic(req, autoscalingStateReadPermission);
     const workload = await workloadOr404(req.params.id);
     const parsed = hoursQuery.safeParse(req.query.hours ?? undefined);
-    if (!parsed.success) throw new InputError('hours: must be an integer between 1 and 336');
+    if (!parsed.success)
+      throw new InputError('hours: must be an integer between 1 and 336');
     const sinceMs = clock() - parsed.data * 3600_000;
     const body: WorkloadHistory = {
       workloadId: workload.id,
       points: await store.listMetricPoints(workload.id, sinceMs),
-      decisions: await store.listDecisions(workload.id, { sinceMs, limit: 100 }),
+      decisions: await store.listDecisions(workload.id, {
+        sinceMs,
+        limit: 100,
+      }),
     };
     res.json(body);
   });
@@ -171,7 +199,12 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
     const [costAllowed] = options.canReadCost
       ? await options.canReadCost(req, [workload.entityRef])
       : [true];
-    res.json(recommendationsOf(workload, costAllowed ? options.costService : undefined));
+    res.json(
+      recommendationsOf(
+        workload,
+        costAllowed ? options.costService : undefined,
+      ),
+    );
   });
 
   // The HPA or ScaledObject that also scales the workload, read live, and its settings as the
@@ -181,13 +214,22 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
     const workload = await workloadOr404(req.params.id);
     const seen = workload.status?.otherAutoscaler;
     if (!seen) {
-      throw new NotFoundError(`No HPA or KEDA ScaledObject targets '${workload.id}' (as of its last evaluation)`);
+      throw new NotFoundError(
+        `No HPA or KEDA ScaledObject targets '${workload.id}' (as of its last evaluation)`,
+      );
     }
-    const found = (await options.clientFor(workload.cluster).listOtherAutoscalers()).find(
-      o => o.kind === seen.kind && o.namespace === seen.namespace && o.name === seen.name,
+    const found = (
+      await options.clientFor(workload.cluster).listOtherAutoscalers()
+    ).find(
+      o =>
+        o.kind === seen.kind &&
+        o.namespace === seen.namespace &&
+        o.name === seen.name,
     );
     if (!found) {
-      throw new NotFoundError(`${seen.kind} ${seen.namespace}/${seen.name} no longer exists on cluster ${workload.cluster}`);
+      throw new NotFoundError(
+        `${seen.kind} ${seen.namespace}/${seen.name} no longer exists on cluster ${workload.cluster}`,
+      );
     }
     const { override, notes } = policyFromOtherAutoscaler(found);
     res.json({
@@ -200,27 +242,46 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
       },
       override,
       notes,
-      deleteCommand: `kubectl delete ${found.kind === 'HorizontalPodAutoscaler' ? 'hpa' : 'scaledobject'} -n ${found.namespace} ${found.name}`,
+      deleteCommand: `kubectl delete ${
+        found.kind === 'HorizontalPodAutoscaler' ? 'hpa' : 'scaledobject'
+      } -n ${found.namespace} ${found.name}`,
     });
   });
 
   router.post('/workloads/:id/scale', async (req, res) => {
     const workload = await workloadOr404(req.params.id);
-    await options.authorizeTarget(req, autoscalingManualScalePermission, workload.entityRef);
+    await options.authorizeTarget(
+      req,
+      autoscalingManualScalePermission,
+      workload.entityRef,
+    );
     const body = parseBody(scaleBody, req.body);
     const credentials = await httpAuth.credentials(req);
     res.json(
-      await options.manualScaler.scale(workload, body.replicas, httpAuthActor(credentials), body.reason),
+      await options.manualScaler.scale(
+        workload,
+        body.replicas,
+        httpAuthActor(credentials),
+        body.reason,
+      ),
     );
   });
 
   router.post('/workloads/:id/rollback', async (req, res) => {
     const workload = await workloadOr404(req.params.id);
-    await options.authorizeTarget(req, autoscalingManualScalePermission, workload.entityRef);
+    await options.authorizeTarget(
+      req,
+      autoscalingManualScalePermission,
+      workload.entityRef,
+    );
     const body = parseBody(rollbackBody, req.body);
     const credentials = await httpAuth.credentials(req);
     res.json(
-      await options.manualScaler.rollback(workload, httpAuthActor(credentials), body.reason),
+      await options.manualScaler.rollback(
+        workload,
+        httpAuthActor(credentials),
+        body.reason,
+      ),
     );
   });
 
@@ -228,7 +289,11 @@ export function createEngineRoutes(options: EngineRoutesOptions): express.Router
 }
 
 function httpAuthActor(credentials: { principal: unknown }): string {
-  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
   return principal.userEntityRef ?? principal.subject ?? principal.type;
 }
 
@@ -257,13 +322,17 @@ export function recommendationsOf(
   const priced = costService?.verticalRecommendations(workload);
   const vertical =
     priced?.rows ??
-    containerRecommendations(state, workload.name).map(r => ({ ...r, monthlySavings: null }));
+    containerRecommendations(state, workload.name).map(r => ({
+      ...r,
+      monthlySavings: null,
+    }));
   const priceable = Boolean(costService && state.cost?.last);
   const horizontal =
     state.rightSizing && state.containers
       ? horizontalWithRecommendations({
           policy: state.rightSizing,
-          currentReplicas: workload.status?.currentReplicas ?? state.cost?.last.replicas ?? 0,
+          currentReplicas:
+            workload.status?.currentReplicas ?? state.cost?.last.replicas ?? 0,
           rows: vertical,
           containers: Object.fromEntries(
             Object.entries(state.containers).map(([name, c]) => [

@@ -20,7 +20,10 @@ export interface ForecastRoutesOptions {
    * Whether the caller may read cost (`autoscaling.cost.read`) on each entity; without it the
    * tenant forecast has its replicas but no cost. Absent: everyone may.
    */
-  canReadCost?: (req: express.Request, entityRefs: string[]) => Promise<boolean[]>;
+  canReadCost?: (
+    req: express.Request,
+    entityRefs: string[],
+  ) => Promise<boolean[]>;
   clock?: () => number;
 }
 
@@ -31,7 +34,9 @@ const tenantName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a catalog entity name');
 
 /** `GET /workloads/:id/forecast` and `GET /tenants/:name/forecast`. */
-export function createForecastRoutes(options: ForecastRoutesOptions): express.Router {
+export function createForecastRoutes(
+  options: ForecastRoutesOptions,
+): express.Router {
   const { store, authorize } = options;
   const clock = options.clock ?? Date.now;
   const router = Router();
@@ -39,21 +44,26 @@ export function createForecastRoutes(options: ForecastRoutesOptions): express.Ro
   router.get('/workloads/:id/forecast', async (req, res) => {
     await authorize(req);
     const workload = await store.getWorkload(req.params.id);
-    if (!workload) throw new NotFoundError(`No managed workload '${req.params.id}'`);
+    if (!workload)
+      throw new NotFoundError(`No managed workload '${req.params.id}'`);
     const row = await store.getForecastState(workload.id);
     res.json(workloadForecastOf(workload.id, liveForecastStateOf(row?.state)));
   });
 
   router.get('/tenants/:name/forecast', async (req, res) => {
     await authorize(req);
-    const { name } = parseQuery(z.strictObject({ name: tenantName }), { name: req.params.name });
+    const { name } = parseQuery(z.strictObject({ name: tenantName }), {
+      name: req.params.name,
+    });
     const tenant = (await options.tenants()).get(name);
     if (!tenant) throw new NotFoundError(`No tenant '${name}' in the catalog`);
     const [costAllowed] = options.canReadCost
       ? await options.canReadCost(req, [tenant.entityRef])
       : [true];
     const workloads = await store.listWorkloads({ tenant: name });
-    const rows = await Promise.all(workloads.map(w => store.getForecastState(w.id)));
+    const rows = await Promise.all(
+      workloads.map(w => store.getForecastState(w.id)),
+    );
     res.json(
       tenantForecastOf({
         tenant: name,

@@ -12,7 +12,10 @@ import type {
   WorkloadForecast,
 } from '@internal/plugin-autoscaling-common';
 import { forecastAt, trustOf } from '@internal/plugin-autoscaling-engine';
-import { BAND_COVERAGE, type LiveForecastState } from '../evaluation/predictiveStep';
+import {
+  BAND_COVERAGE,
+  type LiveForecastState,
+} from '../evaluation/predictiveStep';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3600_000;
@@ -27,7 +30,9 @@ const RETRY_MS = HOUR_MS;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const finite = (x: number) => (Number.isFinite(x) ? round3(x) : null);
 const replicasFor = (demand: number | null, perPod: number | null) =>
-  demand === null || !perPod || perPod <= 0 ? null : Math.ceil(demand / perPod - 1e-9);
+  demand === null || !perPod || perPod <= 0
+    ? null
+    : Math.ceil(demand / perPod - 1e-9);
 
 export function workloadForecastOf(
   workloadId: string,
@@ -41,9 +46,13 @@ export function workloadForecastOf(
     ? {
         strategy: plan.strategy,
         status: plan.status,
-        replicas: plan.status === 'reactive' && !forecaster ? null : plan.replicas,
+        replicas:
+          plan.status === 'reactive' && !forecaster ? null : plan.replicas,
         peak: plan.peak
-          ? { at: new Date(plan.peak.timeMs).toISOString(), demand: plan.peak.demand }
+          ? {
+              at: new Date(plan.peak.timeMs).toISOString(),
+              demand: plan.peak.demand,
+            }
           : null,
         leadTimeSeconds,
         reasons: plan.reasons,
@@ -96,7 +105,8 @@ export function workloadForecastOf(
         live.band.total >= MIN_COVERAGE_SAMPLES
           ? round3(live.band.inside / live.band.total)
           : null,
-      liveRelativeError: trust.relativeError === null ? null : finite(trust.relativeError),
+      liveRelativeError:
+        trust.relativeError === null ? null : finite(trust.relativeError),
       liveComparisons: trust.comparisons,
     };
     reasons.push({
@@ -108,7 +118,10 @@ export function workloadForecastOf(
               fit.historySeconds / 3600,
             )} h of history`,
     });
-    reasons.push({ code: trust.trusted ? 'Trusted' : 'NotTrusted', message: trust.message });
+    reasons.push({
+      code: trust.trusted ? 'Trusted' : 'NotTrusted',
+      message: trust.message,
+    });
   } else {
     reasons.push({
       code: 'InsufficientHistory',
@@ -141,11 +154,16 @@ export function workloadForecastOf(
 }
 
 /** The backtest's MASE horizon closest to the lead time (keys are seconds). */
-function nearestHorizon(mase: Record<string, number>, leadSeconds: number): string | undefined {
+function nearestHorizon(
+  mase: Record<string, number>,
+  leadSeconds: number,
+): string | undefined {
   const keys = Object.keys(mase).filter(k => Number.isFinite(mase[k]));
   if (keys.length === 0) return undefined;
   return keys.reduce((best, k) =>
-    Math.abs(Number(k) - leadSeconds) < Math.abs(Number(best) - leadSeconds) ? k : best,
+    Math.abs(Number(k) - leadSeconds) < Math.abs(Number(best) - leadSeconds)
+      ? k
+      : best,
   );
 }
 
@@ -154,7 +172,8 @@ function nearestHorizon(mase: Record<string, number>, leadSeconds: number): stri
  * from the last attempt (the engine retries a missing model hourly).
  */
 export function firstForecastAtOf(live: LiveForecastState): string | null {
-  if (live.firstSampleMs === null || live.minHistorySeconds === null) return null;
+  if (live.firstSampleMs === null || live.minHistorySeconds === null)
+    return null;
   const ready = live.firstSampleMs + live.minHistorySeconds * 1000;
   const attempt = live.predictive.lastAttemptMs;
   if (attempt === null) return new Date(ready).toISOString();
@@ -187,7 +206,10 @@ export function tenantForecastOf(input: {
   workloads: TenantForecastWorkload[];
 }): TenantForecast {
   const start = Math.floor(input.nowMs / HOUR_MS) * HOUR_MS;
-  const targets = Array.from({ length: 24 }, (_, i) => start + (i + 1) * HOUR_MS);
+  const targets = Array.from(
+    { length: 24 },
+    (_, i) => start + (i + 1) * HOUR_MS,
+  );
   const points: TenantForecastPoint[] = targets.map(t => ({
     at: new Date(t).toISOString(),
     replicas: 0,
@@ -200,7 +222,9 @@ export function tenantForecastOf(input: {
     const forecaster = w.live?.predictive.forecaster;
     const perPod = w.live?.perPodTarget ?? null;
     const clamp = (r: number | null) =>
-      r === null ? w.currentReplicas : Math.min(w.maxReplicas, Math.max(w.minReplicas, r));
+      r === null
+        ? w.currentReplicas
+        : Math.min(w.maxReplicas, Math.max(w.minReplicas, r));
     const rows =
       forecaster && perPod
         ? forecastAt(forecaster, targets, BAND_COVERAGE).map(p => {
@@ -224,7 +248,9 @@ export function tenantForecastOf(input: {
       point.replicasLower += row.lower;
       point.replicasUpper += row.upper;
       if (w.costPerReplicaHour !== null) {
-        point.hourlyCost = round3((point.hourlyCost ?? 0) + row.replicas * w.costPerReplicaHour);
+        point.hourlyCost = round3(
+          (point.hourlyCost ?? 0) + row.replicas * w.costPerReplicaHour,
+        );
       }
     });
   }

@@ -7,8 +7,15 @@
  * Every answer must be a 4xx (never a 5xx), a 400 must name the offending field, and the
  * database must be exactly as it was before (every table, every row).
  */
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import type { Knex } from 'knex';
@@ -24,7 +31,8 @@ jest.setTimeout(300_000);
 const API = '/api/autoscaling';
 const WORKLOAD = 'sim/acme-production/Deployment/checkout-api';
 const enc = encodeURIComponent;
-const as = (user: string) => mockCredentials.user.header(`user:default/${user}`);
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
 
 // ------------------------------------------------------------------ the table
 
@@ -70,8 +78,23 @@ const SQL = [
   '1; DELETE FROM audit_events',
   "' UNION SELECT * FROM engine_settings --",
 ];
-const TRAVERSAL = ['../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', '..\\..\\windows\\win.ini', '/./././'];
-const WEIRD = ['', ' ', '\u0000', '💥'.repeat(50), '<script>alert(1)</script>', '${jndi:ldap://x/a}', '%00', 'null', 'undefined'];
+const TRAVERSAL = [
+  '../../etc/passwd',
+  '..%2F..%2Fetc%2Fpasswd',
+  '..\\..\\windows\\win.ini',
+  '/./././',
+];
+const WEIRD = [
+  '',
+  ' ',
+  '\u0000',
+  '💥'.repeat(50),
+  '<script>alert(1)</script>',
+  '${jndi:ldap://x/a}',
+  '%00',
+  'null',
+  'undefined',
+];
 
 /** Values that no field of this kind accepts. */
 function invalidValues(field: FieldSpec): Array<[string, unknown]> {
@@ -91,8 +114,13 @@ function invalidValues(field: FieldSpec): Array<[string, unknown]> {
         ['unsafe integer', 2 ** 60],
         ['sql string', SQL[1]],
       ];
-      if (field.min !== undefined) values.push(['below minimum', field.min - 1], ['very negative', -1e12]);
-      if (field.max !== undefined) values.push(['above maximum', field.max + 1], ['far above maximum', field.max * 1000]);
+      if (field.min !== undefined)
+        values.push(['below minimum', field.min - 1], ['very negative', -1e12]);
+      if (field.max !== undefined)
+        values.push(
+          ['above maximum', field.max + 1],
+          ['far above maximum', field.max * 1000],
+        );
       return values;
     }
     case 'string': {
@@ -102,14 +130,34 @@ function invalidValues(field: FieldSpec): Array<[string, unknown]> {
         ['boolean', false],
         ['object with toString', { toString: 'x' }],
       ];
-      if (field.minLength) values.push(['too short', 'x'.repeat(field.minLength - 1)], ['blank', '          ']);
-      if (field.maxLength) values.push(['too long', 'x'.repeat(field.maxLength + 1)], ['huge', HUGE_STRING]);
+      if (field.minLength)
+        values.push(
+          ['too short', 'x'.repeat(field.minLength - 1)],
+          ['blank', '          '],
+        );
+      if (field.maxLength)
+        values.push(
+          ['too long', 'x'.repeat(field.maxLength + 1)],
+          ['huge', HUGE_STRING],
+        );
       return values;
     }
     case 'bool':
-      return [...common, ['string', 'true'], ['number', 1], ['zero', 0], ['empty string', '']];
+      return [
+        ...common,
+        ['string', 'true'],
+        ['number', 1],
+        ['zero', 0],
+        ['empty string', ''],
+      ];
     case 'record':
-      return [['null', null], ['array', []], ['string', 'x'], ['number', 1], ['boolean', true]];
+      return [
+        ['null', null],
+        ['array', []],
+        ['string', 'x'],
+        ['number', 1],
+        ['boolean', true],
+      ];
     default:
       return [];
   }
@@ -140,26 +188,71 @@ function bodyCases(options: {
   for (const field of fields) {
     if (field.required) {
       const { [field.name]: _omitted, ...rest } = valid;
-      add(`${field.name} missing`, { body: rest }, { status: 400, field: fieldName(field.name) });
+      add(
+        `${field.name} missing`,
+        { body: rest },
+        { status: 400, field: fieldName(field.name) },
+      );
     }
     for (const [label, value] of invalidValues(field)) {
-      add(`${field.name} ${label}`, { body: { ...valid, [field.name]: value } }, { status: 400, field: fieldName(field.name) });
+      add(
+        `${field.name} ${label}`,
+        { body: { ...valid, [field.name]: value } },
+        { status: 400, field: fieldName(field.name) },
+      );
     }
   }
   const text = JSON.stringify(valid);
-  const withKey = (key: string, value: string) => `{"${key}":${value},${text.slice(1)}`;
-  add('unknown field', { body: { ...valid, extra: 1 } }, { status: 400, field: 'extra' });
-  add('unknown field with SQL', { body: { ...valid, [SQL[0]]: 'x' } }, { status: 400, field: 'DROP TABLE' });
-  add('__proto__ key', { raw: withKey('__proto__', '{"polluted":true}') }, { status: 400, field: '__proto__' });
-  add('constructor.prototype key', { raw: withKey('constructor', '{"prototype":{"polluted":true}}') }, { status: 400, field: 'constructor' });
-  add('body is an array', { body: [valid] }, { status: 400, field: options.notObject });
+  const withKey = (key: string, value: string) =>
+    `{"${key}":${value},${text.slice(1)}`;
+  add(
+    'unknown field',
+    { body: { ...valid, extra: 1 } },
+    { status: 400, field: 'extra' },
+  );
+  add(
+    'unknown field with SQL',
+    { body: { ...valid, [SQL[0]]: 'x' } },
+    { status: 400, field: 'DROP TABLE' },
+  );
+  add(
+    '__proto__ key',
+    { raw: withKey('__proto__', '{"polluted":true}') },
+    { status: 400, field: '__proto__' },
+  );
+  add(
+    'constructor.prototype key',
+    { raw: withKey('constructor', '{"prototype":{"polluted":true}}') },
+    { status: 400, field: 'constructor' },
+  );
+  add(
+    'body is an array',
+    { body: [valid] },
+    { status: 400, field: options.notObject },
+  );
   add('body is a string', { raw: '"x"' }, { status: 400, field: /./ });
   add('body is a number', { raw: '42' }, { status: 400, field: /./ });
   add('body is null', { raw: 'null' }, { status: 400, field: /./ });
-  add('malformed JSON', { raw: `${text.slice(0, -3)}` }, { status: 400, field: /JSON|Unexpected|Expected/i });
-  add('deeply nested JSON', { raw: withKey('extra', `${'['.repeat(3000)}${']'.repeat(3000)}`) }, { status: 400, field: 'extra' });
-  add('body too large', { raw: withKey('extra', JSON.stringify('y'.repeat(2_000_000))) }, { status: 413 });
-  add('text/plain body', { raw: text, contentType: 'text/plain' }, { status: 400, field: fieldName(fields.find(f => f.required)?.name ?? '') });
+  add(
+    'malformed JSON',
+    { raw: `${text.slice(0, -3)}` },
+    { status: 400, field: /JSON|Unexpected|Expected/i },
+  );
+  add(
+    'deeply nested JSON',
+    { raw: withKey('extra', `${'['.repeat(3000)}${']'.repeat(3000)}`) },
+    { status: 400, field: 'extra' },
+  );
+  add(
+    'body too large',
+    { raw: withKey('extra', JSON.stringify('y'.repeat(2_000_000))) },
+    { status: 413 },
+  );
+  add(
+    'text/plain body',
+    { raw: text, contentType: 'text/plain' },
+    { status: 400, field: fieldName(fields.find(f => f.required)?.name ?? '') },
+  );
   return cases;
 }
 
@@ -174,10 +267,15 @@ function queryCases(options: {
   for (const [param, values] of Object.entries(options.params)) {
     for (const value of values) {
       const query = new URLSearchParams({ ...options.valid });
-      const raw = value.startsWith('&') ? value.slice(1) : `${param}=${enc(value)}`;
+      const raw = value.startsWith('&')
+        ? value.slice(1)
+        : `${param}=${enc(value)}`;
       const qs = [query.toString(), raw].filter(Boolean).join('&');
       cases.push({
-        name: `${options.route}: ${param}=${JSON.stringify(value).slice(0, 40)}`,
+        name: `${options.route}: ${param}=${JSON.stringify(value).slice(
+          0,
+          40,
+        )}`,
         method: 'get',
         path: `${options.path}?${qs}`,
         expect: { status: 400, field: param },
@@ -214,7 +312,13 @@ const badEnum = (param: string, sample: string) => [
   `&${param}[]=${sample}`,
   `&${param}[$ne]=x`,
 ];
-const badIsoTimes = ['yesterday', '2026-13-45T99:99:99Z', 'NaN', SQL[1], TRAVERSAL[0]];
+const badIsoTimes = [
+  'yesterday',
+  '2026-13-45T99:99:99Z',
+  'NaN',
+  SQL[1],
+  TRAVERSAL[0],
+];
 const badEntityRefs = (param: string) => [
   '',
   ':',
@@ -240,10 +344,14 @@ function junkStrings(seed: number, count: number): string[] {
   for (let i = 0; i < count; i++) {
     const length = 1 + Math.floor(next() * 40);
     let s = '';
-    for (let j = 0; j < length; j++) s += alphabet[Math.floor(next() * alphabet.length)];
+    for (let j = 0; j < length; j++)
+      s += alphabet[Math.floor(next() * alphabet.length)];
     // At least one character no name, level or tier may contain.
     const at = Math.floor(next() * (s.length + 1));
-    s = s.slice(0, at) + forbidden[Math.floor(next() * forbidden.length)] + s.slice(at);
+    s =
+      s.slice(0, at) +
+      forbidden[Math.floor(next() * forbidden.length)] +
+      s.slice(at);
     out.push(s);
   }
   return out;
@@ -263,7 +371,13 @@ function buildCases(changeRequestId: string): Case[] {
       valid: { enabled: true, reason: 'maintenance window' },
       fields: [
         { name: 'enabled', kind: 'bool', required: true },
-        { name: 'reason', kind: 'string', required: true, minLength: 3, maxLength: 2000 },
+        {
+          name: 'reason',
+          kind: 'string',
+          required: true,
+          minLength: 3,
+          maxLength: 2000,
+        },
       ],
       ...engineBody,
     }),
@@ -274,7 +388,13 @@ function buildCases(changeRequestId: string): Case[] {
       valid: { replicas: 4, reason: 'load test' },
       fields: [
         { name: 'replicas', kind: 'int', required: true, min: 0, max: 10_000 },
-        { name: 'reason', kind: 'string', required: true, minLength: 3, maxLength: 2000 },
+        {
+          name: 'reason',
+          kind: 'string',
+          required: true,
+          minLength: 3,
+          maxLength: 2000,
+        },
       ],
       ...engineBody,
     }),
@@ -283,22 +403,44 @@ function buildCases(changeRequestId: string): Case[] {
       method: 'post',
       path: `/workloads/${W}/rollback`,
       valid: { reason: 'undo the last change' },
-      fields: [{ name: 'reason', kind: 'string', required: true, minLength: 3, maxLength: 2000 }],
+      fields: [
+        {
+          name: 'reason',
+          kind: 'string',
+          required: true,
+          minLength: 3,
+          maxLength: 2000,
+        },
+      ],
       ...engineBody,
     }),
-    ...queryCases({ route: 'history', path: `/workloads/${W}/history`, params: { hours: badInts('hours', 1, 336) } }),
+    ...queryCases({
+      route: 'history',
+      path: `/workloads/${W}/history`,
+      params: { hours: badInts('hours', 1, 336) },
+    }),
     ...queryCases({
       route: 'workloads',
       path: '/workloads',
       params: {
-        tenant: ['&tenant[]=acme', '&tenant[$ne]=x', '&tenant[__proto__]=x', HUGE_STRING.slice(0, 8000)],
+        tenant: [
+          '&tenant[]=acme',
+          '&tenant[$ne]=x',
+          '&tenant[__proto__]=x',
+          HUGE_STRING.slice(0, 8000),
+        ],
         cluster: ['&cluster[]=sim', '&cluster[$gt]=', 'x'.repeat(300)],
       },
     }),
     ...injectionFilterCases('workloads', '/workloads', ['tenant', 'cluster']),
   );
   // Unknown workloads (path traversal, SQL, junk) are 404 on every workload route.
-  for (const id of [...TRAVERSAL, ...SQL, 'sim/acme-production/Deployment/nope', 'x'.repeat(2000)]) {
+  for (const id of [
+    ...TRAVERSAL,
+    ...SQL,
+    'sim/acme-production/Deployment/nope',
+    'x'.repeat(2000),
+  ]) {
     for (const [method, suffix, body] of [
       ['get', 'history', undefined],
       ['get', 'forecast', undefined],
@@ -316,7 +458,14 @@ function buildCases(changeRequestId: string): Case[] {
       });
     }
   }
-  const badSegments = [...TRAVERSAL, ...SQL, '💥', 'x'.repeat(300), 'a b', '<b>'];
+  const badSegments = [
+    ...TRAVERSAL,
+    ...SQL,
+    '💥',
+    'x'.repeat(300),
+    'a b',
+    '<b>',
+  ];
   for (const [i, segment] of ['namespace', 'kind', 'name'].entries()) {
     for (const value of badSegments) {
       const parts = ['default', 'component', 'checkout-api'];
@@ -331,14 +480,22 @@ function buildCases(changeRequestId: string): Case[] {
   }
 
   // ---------------------------------------------------------------- cost
-  for (const name of [...TRAVERSAL, ...SQL, ...WEIRD.filter(Boolean), 'x'.repeat(64), ...junkStrings(7, 20)]) {
+  for (const name of [
+    ...TRAVERSAL,
+    ...SQL,
+    ...WEIRD.filter(Boolean),
+    'x'.repeat(64),
+    ...junkStrings(7, 20),
+  ]) {
     // A well-formed name that is no tenant is a 404; anything else a 400.
     const wellFormed = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name);
     cases.push({
       name: `tenant summary: ${JSON.stringify(name).slice(0, 30)}`,
       method: 'get',
       path: `/tenants/${enc(name)}/summary`,
-      expect: wellFormed ? { status: 404, names: `No tenant '${name}'` } : { status: 400, field: 'name' },
+      expect: wellFormed
+        ? { status: 404, names: `No tenant '${name}'` }
+        : { status: 400, field: 'name' },
     });
   }
   cases.push(
@@ -347,25 +504,51 @@ function buildCases(changeRequestId: string): Case[] {
       path: '/cost/export',
       params: {
         format: badEnum('format', 'csv'),
-        tenant: ['', 'x'.repeat(64), ...SQL, ...TRAVERSAL.slice(0, 2), '&tenant[]=acme'],
+        tenant: [
+          '',
+          'x'.repeat(64),
+          ...SQL,
+          ...TRAVERSAL.slice(0, 2),
+          '&tenant[]=acme',
+        ],
         extra: ['1', SQL[0]],
         __proto__: ['x'],
       },
     }),
-    ...queryCases({ route: 'cost clusters', path: '/cost/clusters', params: { extra: ['1', SQL[0], TRAVERSAL[0]] } }),
+    ...queryCases({
+      route: 'cost clusters',
+      path: '/cost/clusters',
+      params: { extra: ['1', SQL[0], TRAVERSAL[0]] },
+    }),
   );
 
   // ---------------------------------------------------------------- governance: policies
-  const levels = [...junkStrings(11, 15), 'planet', 'GLOBAL', 'service ', ...SQL.slice(0, 2), TRAVERSAL[0], '__proto__', 'constructor'];
+  const levels = [
+    ...junkStrings(11, 15),
+    'planet',
+    'GLOBAL',
+    'service ',
+    ...SQL.slice(0, 2),
+    TRAVERSAL[0],
+    '__proto__',
+    'constructor',
+  ];
   for (const level of levels) {
     for (const [method, suffix, body] of [
       ['get', '', undefined],
       ['get', '/history', undefined],
       ['post', '/validate', { override: { maxReplicas: 5 } }],
-      ['put', '', { override: { maxReplicas: 5 }, version: 0, reason: 'hostile' }],
+      [
+        'put',
+        '',
+        { override: { maxReplicas: 5 }, version: 0, reason: 'hostile' },
+      ],
     ] as const) {
       cases.push({
-        name: `policy ${method} ${suffix}: level ${JSON.stringify(level).slice(0, 30)}`,
+        name: `policy ${method} ${suffix}: level ${JSON.stringify(level).slice(
+          0,
+          30,
+        )}`,
         method,
         path: `/policies/${enc(level)}/default${suffix}`,
         body,
@@ -397,7 +580,11 @@ function buildCases(changeRequestId: string): Case[] {
   for (const [level, name] of badNames) {
     for (const [method, suffix, body] of [
       ['get', '', undefined],
-      ['put', '', { override: { maxReplicas: 5 }, version: 0, reason: 'hostile' }],
+      [
+        'put',
+        '',
+        { override: { maxReplicas: 5 }, version: 0, reason: 'hostile' },
+      ],
     ] as const) {
       cases.push({
         name: `policy ${method}: ${level}/${name.slice(0, 30)}`,
@@ -415,11 +602,21 @@ function buildCases(changeRequestId: string): Case[] {
       route: 'policy update',
       method: 'put',
       path: servicePolicy,
-      valid: { override: { cooldownSeconds: 45 }, version: 1, reason: 'hostile' },
+      valid: {
+        override: { cooldownSeconds: 45 },
+        version: 1,
+        reason: 'hostile',
+      },
       fields: [
         { name: 'override', kind: 'record', required: true },
         { name: 'version', kind: 'int', required: true, min: 0 },
-        { name: 'reason', kind: 'string', required: true, minLength: 1, maxLength: 2000 },
+        {
+          name: 'reason',
+          kind: 'string',
+          required: true,
+          minLength: 1,
+          maxLength: 2000,
+        },
       ],
       ...governanceBody,
     }),
@@ -455,17 +652,101 @@ function buildCases(changeRequestId: string): Case[] {
     ['cooldown string', { cooldownSeconds: '30' }, 'cooldownSeconds'],
     ['metrics object', { metrics: { type: 'Resource' } }, 'metrics'],
     ['metrics item bogus type', { metrics: [{ type: 'Bogus' }] }, 'metrics'],
-    ['metrics resource bogus', { metrics: [{ type: 'Resource', resource: 'gpu', target: { type: 'Utilization', averageUtilization: 50 } }] }, 'metrics'],
-    ['metrics utilization zero', { metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 0 } }] }, 'metrics'],
-    ['metrics utilization string', { metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: '50' } }] }, 'metrics'],
-    ['metrics target unknown key', { metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 50, extra: 1 } }] }, 'extra'],
+    [
+      'metrics resource bogus',
+      {
+        metrics: [
+          {
+            type: 'Resource',
+            resource: 'gpu',
+            target: { type: 'Utilization', averageUtilization: 50 },
+          },
+        ],
+      },
+      'metrics',
+    ],
+    [
+      'metrics utilization zero',
+      {
+        metrics: [
+          {
+            type: 'Resource',
+            resource: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 0 },
+          },
+        ],
+      },
+      'metrics',
+    ],
+    [
+      'metrics utilization string',
+      {
+        metrics: [
+          {
+            type: 'Resource',
+            resource: 'cpu',
+            target: { type: 'Utilization', averageUtilization: '50' },
+          },
+        ],
+      },
+      'metrics',
+    ],
+    [
+      'metrics target unknown key',
+      {
+        metrics: [
+          {
+            type: 'Resource',
+            resource: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 50, extra: 1 },
+          },
+        ],
+      },
+      'extra',
+    ],
     ['behavior string', { behavior: 'fast' }, 'behavior'],
-    ['behavior period zero', { behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 0 }] } } }, 'behavior'],
-    ['behavior period huge', { behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 99_999 }] } } }, 'behavior'],
-    ['behavior selectPolicy bogus', { behavior: { scaleDown: { selectPolicy: 'Sometimes' } } }, 'behavior'],
-    ['behavior policy type bogus', { behavior: { scaleDown: { policies: [{ type: 'Replicas', value: 1, periodSeconds: 15 }] } } }, 'behavior'],
+    [
+      'behavior period zero',
+      {
+        behavior: {
+          scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 0 }] },
+        },
+      },
+      'behavior',
+    ],
+    [
+      'behavior period huge',
+      {
+        behavior: {
+          scaleUp: {
+            policies: [{ type: 'Pods', value: 1, periodSeconds: 99_999 }],
+          },
+        },
+      },
+      'behavior',
+    ],
+    [
+      'behavior selectPolicy bogus',
+      { behavior: { scaleDown: { selectPolicy: 'Sometimes' } } },
+      'behavior',
+    ],
+    [
+      'behavior policy type bogus',
+      {
+        behavior: {
+          scaleDown: {
+            policies: [{ type: 'Replicas', value: 1, periodSeconds: 15 }],
+          },
+        },
+      },
+      'behavior',
+    ],
     ['predictive string', { predictive: 'yes' }, 'predictive'],
-    ['predictive enabled string', { predictive: { enabled: 'true' } }, 'predictive'],
+    [
+      'predictive enabled string',
+      { predictive: { enabled: 'true' } },
+      'predictive',
+    ],
     ['unknown key', { extra: 1 }, 'extra'],
     ['unknown SQL key', { [SQL[0]]: 1 }, 'DROP TABLE'],
     ['nested unknown key', { behavior: { scaleUp: { turbo: true } } }, 'turbo'],
@@ -506,15 +787,26 @@ function buildCases(changeRequestId: string): Case[] {
         method: 'post',
         path: `${servicePolicy}/validate`,
         raw: `{"override":{"${key}":${value}}}`,
-        expect: key === '__proto__' ? { status: 400, field: 'override.__proto__' } : { status: 200, issue: key },
+        expect:
+          key === '__proto__'
+            ? { status: 400, field: 'override.__proto__' }
+            : { status: 200, issue: key },
       },
     );
   }
 
   // ---------------------------------------------------------------- governance: the rest
   cases.push(
-    ...queryCases({ route: 'effective policy', path: '/policies/effective', params: { entityRef: badEntityRefs('entityRef') } }),
-    ...queryCases({ route: 'permissions', path: '/permissions', params: { entityRef: badEntityRefs('entityRef') } }),
+    ...queryCases({
+      route: 'effective policy',
+      path: '/policies/effective',
+      params: { entityRef: badEntityRefs('entityRef') },
+    }),
+    ...queryCases({
+      route: 'permissions',
+      path: '/permissions',
+      params: { entityRef: badEntityRefs('entityRef') },
+    }),
     ...queryCases({
       route: 'change requests',
       path: '/change-requests',
@@ -536,7 +828,11 @@ function buildCases(changeRequestId: string): Case[] {
         target: ['', '&target[$ne]=x'],
       },
     }),
-    ...injectionFilterCases('audit', '/audit', ['actor', 'target', 'entityRef']),
+    ...injectionFilterCases('audit', '/audit', [
+      'actor',
+      'target',
+      'entityRef',
+    ]),
     ...queryCases({
       route: 'audit export',
       path: '/audit/export',
@@ -546,14 +842,41 @@ function buildCases(changeRequestId: string): Case[] {
         from: badIsoTimes.slice(0, 2),
       },
     }),
-    { name: 'effective policy: no entityRef', method: 'get', path: '/policies/effective', expect: { status: 400, field: 'entityRef' } },
-    { name: 'permissions: no entityRef', method: 'get', path: '/permissions', expect: { status: 400, field: 'entityRef' } },
+    {
+      name: 'effective policy: no entityRef',
+      method: 'get',
+      path: '/policies/effective',
+      expect: { status: 400, field: 'entityRef' },
+    },
+    {
+      name: 'permissions: no entityRef',
+      method: 'get',
+      path: '/permissions',
+      expect: { status: 400, field: 'entityRef' },
+    },
   );
   for (const id of [...TRAVERSAL, ...SQL, 'x'.repeat(500), 'nope']) {
     cases.push(
-      { name: `change request: unknown ${id.slice(0, 30)}`, method: 'get', path: `/change-requests/${enc(id)}`, expect: { status: 404, names: /change request/i } },
-      { name: `approve: unknown ${id.slice(0, 30)}`, method: 'post', path: `/change-requests/${enc(id)}/approve`, body: { comment: 'ok' }, expect: { status: 404, names: /change request/i } },
-      { name: `reject: unknown ${id.slice(0, 30)}`, method: 'post', path: `/change-requests/${enc(id)}/reject`, body: { comment: 'no' }, expect: { status: 404, names: /change request/i } },
+      {
+        name: `change request: unknown ${id.slice(0, 30)}`,
+        method: 'get',
+        path: `/change-requests/${enc(id)}`,
+        expect: { status: 404, names: /change request/i },
+      },
+      {
+        name: `approve: unknown ${id.slice(0, 30)}`,
+        method: 'post',
+        path: `/change-requests/${enc(id)}/approve`,
+        body: { comment: 'ok' },
+        expect: { status: 404, names: /change request/i },
+      },
+      {
+        name: `reject: unknown ${id.slice(0, 30)}`,
+        method: 'post',
+        path: `/change-requests/${enc(id)}/reject`,
+        body: { comment: 'no' },
+        expect: { status: 404, names: /change request/i },
+      },
     );
   }
   const cr = `/change-requests/${enc(changeRequestId)}`;
@@ -563,7 +886,9 @@ function buildCases(changeRequestId: string): Case[] {
       method: 'post',
       path: `${cr}/approve`,
       valid: { comment: 'looks fine' },
-      fields: [{ name: 'comment', kind: 'string', required: false, maxLength: 2000 }],
+      fields: [
+        { name: 'comment', kind: 'string', required: false, maxLength: 2000 },
+      ],
       ...governanceBody,
     }).filter(c => !c.name.endsWith('text/plain body')),
     ...bodyCases({
@@ -571,7 +896,15 @@ function buildCases(changeRequestId: string): Case[] {
       method: 'post',
       path: `${cr}/reject`,
       valid: { comment: 'not now' },
-      fields: [{ name: 'comment', kind: 'string', required: true, minLength: 1, maxLength: 2000 }],
+      fields: [
+        {
+          name: 'comment',
+          kind: 'string',
+          required: true,
+          minLength: 1,
+          maxLength: 2000,
+        },
+      ],
       ...governanceBody,
     }),
   );
@@ -579,7 +912,11 @@ function buildCases(changeRequestId: string): Case[] {
 }
 
 /** SQL and traversal strings in free-text filters: answered, and matching nothing. */
-function injectionFilterCases(route: string, path: string, params: string[]): Case[] {
+function injectionFilterCases(
+  route: string,
+  path: string,
+  params: string[],
+): Case[] {
   return params.flatMap(param =>
     [...SQL, ...TRAVERSAL, "x' OR 1=1 --", '%', '_', '*'].map(value => ({
       name: `${route}: ${param}=${JSON.stringify(value)} matches nothing`,
@@ -593,9 +930,13 @@ function injectionFilterCases(route: string, path: string, params: string[]): Ca
 // ------------------------------------------------------------------ checking
 
 async function send(server: any, c: Case) {
-  let req = request(server)[c.method](`${API}${c.path}`).set('Authorization', as('pat'));
+  let req = request(server)
+    [c.method](`${API}${c.path}`)
+    .set('Authorization', as('pat'));
   if (c.raw !== undefined) {
-    req = req.set('Content-Type', c.contentType ?? 'application/json').send(c.raw);
+    req = req
+      .set('Content-Type', c.contentType ?? 'application/json')
+      .send(c.raw);
   } else if (c.body !== undefined) {
     req = req.send(c.body as object);
   }
@@ -609,15 +950,21 @@ function problemOf(c: Case, res: request.Response): string | undefined {
     typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
   if (res.status >= 500) return `${c.name}: server error ${got}`;
   const expected = c.expect;
-  if (res.status !== expected.status) return `${c.name}: expected ${expected.status}, got ${got}`;
+  if (res.status !== expected.status)
+    return `${c.name}: expected ${expected.status}, got ${got}`;
   if (expected.status === 400) {
-    if (res.body?.error?.name === undefined) return `${c.name}: no error body: ${got}`;
-    if (!matches(expected.field, message)) return `${c.name}: message does not name ${expected.field}: ${got}`;
+    if (res.body?.error?.name === undefined)
+      return `${c.name}: no error body: ${got}`;
+    if (!matches(expected.field, message))
+      return `${c.name}: message does not name ${expected.field}: ${got}`;
   } else if ('empty' in expected) {
-    if (!Array.isArray(res.body) || res.body.length !== 0) return `${c.name}: expected no match, got ${got}`;
+    if (!Array.isArray(res.body) || res.body.length !== 0)
+      return `${c.name}: expected no match, got ${got}`;
   } else if (expected.status === 200) {
-    const issues: Array<{ path: string; message: string }> = res.body?.issues ?? [];
-    if (res.body?.valid !== false) return `${c.name}: validate says valid: ${got}`;
+    const issues: Array<{ path: string; message: string }> =
+      res.body?.issues ?? [];
+    if (res.body?.valid !== false)
+      return `${c.name}: validate says valid: ${got}`;
     if (!issues.some(i => matches(expected.issue, `${i.path}: ${i.message}`))) {
       return `${c.name}: no issue names ${expected.issue}: ${got}`;
     }
@@ -631,12 +978,17 @@ function problemOf(c: Case, res: request.Response): string | undefined {
 async function snapshot(knex: Knex): Promise<Record<string, string[]>> {
   const client = String(knex.client.config.client);
   const tables: string[] = client.includes('sqlite')
-    ? (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map(
-        (r: { name: string }) => r.name,
-      )
+    ? (
+        await knex.raw(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+        )
+      ).map((r: { name: string }) => r.name)
     : (
         await knex('information_schema.tables')
-          .where({ table_schema: knex.raw('current_schema()'), table_type: 'BASE TABLE' })
+          .where({
+            table_schema: knex.raw('current_schema()'),
+            table_type: 'BASE TABLE',
+          })
           .select('table_name')
       ).map((r: { table_name: string }) => r.table_name);
   const result: Record<string, string[]> = {};
@@ -651,119 +1003,156 @@ async function snapshot(knex: Knex): Promise<Record<string, string[]>> {
 
 const databases = createTestDatabases();
 
-describe.each(databases.eachSupportedId())('hostile requests on %p', databaseId => {
-  let knex: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let changeRequestId: string;
+describe.each(databases.eachSupportedId())(
+  'hostile requests on %p',
+  databaseId => {
+    let knex: Knex;
+    let backend: Awaited<ReturnType<typeof startTestBackend>>;
+    let changeRequestId: string;
 
-  beforeAll(async () => {
-    knex = await databases.init(databaseId);
-    backend = await startTestBackend({
-      features: [
-        autoscalingPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({ entities: testEntities }),
-        createServiceFactory({ service: notificationService, deps: {}, factory: () => ({ send: async () => {} }) }),
-        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => rolePolicyPermissions() }),
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            autoscaling: { policies: { globalDefault: { minReplicas: 2, maxReplicas: 10 } } },
-          },
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      backend = await startTestBackend({
+        features: [
+          autoscalingPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+          catalogServiceMock.factory({ entities: testEntities }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({ send: async () => {} }),
+          }),
+          createServiceFactory({
+            service: coreServices.permissions,
+            deps: {},
+            factory: () => rolePolicyPermissions(),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              permission: { enabled: true },
+              autoscaling: {
+                policies: {
+                  globalDefault: { minReplicas: 2, maxReplicas: 10 },
+                },
+              },
+            },
+          }),
+        ],
+      });
+      const server = backend.server;
+
+      // Something in every table: a policy, a pending change request, the kill switch, audit
+      // rows (all through the API), and a workload with decisions and history (the engine's).
+      const put = (user: string, body: object) =>
+        request(server)
+          .put(`${API}/policies/service/${enc(CHECKOUT)}`)
+          .set('Authorization', as(user))
+          .send(body);
+      const seeded = (res: request.Response, status: number) => {
+        if (res.status !== status)
+          throw new Error(`seeding failed: ${res.status} ${res.text}`);
+        return res;
+      };
+      seeded(
+        await put('bob', {
+          override: { cooldownSeconds: 30 },
+          version: 0,
+          reason: 'calmer',
         }),
-      ],
+        200,
+      );
+      const pending = seeded(
+        await put('alice', {
+          override: { cooldownSeconds: 30, maxReplicas: 75 },
+          version: 1,
+          reason: 'launch',
+        }),
+        202,
+      );
+      changeRequestId = pending.body.changeRequest.id;
+      seeded(
+        await request(server)
+          .put(`${API}/engine/kill-switch`)
+          .set('Authorization', as('pat'))
+          .send({ enabled: false, reason: 'seeded state' }),
+        200,
+      );
+
+      const store = new EngineStore(knex);
+      const now = Date.now();
+      const [cluster, namespace, , name] = WORKLOAD.split('/');
+      const record = {
+        id: WORKLOAD,
+        entityRef: CHECKOUT,
+        cluster,
+        namespace,
+        kind: 'Deployment' as const,
+        name,
+        tenant: 'acme',
+        environment: 'production',
+        tier: 'enterprise' as const,
+      };
+      await store.upsertWorkload(record, { podCpuRequest: 0.5 }, null, now);
+      for (const [i, [from, to]] of [
+        [2, 4],
+        [4, 3],
+      ].entries()) {
+        await store.recordDecision({
+          workloadId: WORKLOAD,
+          at: new Date(now - (10 - i) * 60_000).toISOString(),
+          kind: 'scale',
+          from,
+          to,
+          mode: 'auto',
+          outcome: 'applied',
+          reasons: [
+            { code: 'MetricsProposal', message: `cpu asks for ${to} replicas` },
+          ],
+        });
+        await store.recordMetricPoint(WORKLOAD, {
+          at: new Date(now - (10 - i) * 60_000).toISOString(),
+          replicas: to,
+          readyReplicas: to,
+          desiredReplicas: to,
+          demand: 1.2,
+          cpuUtilization: 60,
+        });
+      }
     });
-    const server = backend.server;
 
-    // Something in every table: a policy, a pending change request, the kill switch, audit
-    // rows (all through the API), and a workload with decisions and history (the engine's).
-    const put = (user: string, body: object) =>
-      request(server).put(`${API}/policies/service/${enc(CHECKOUT)}`).set('Authorization', as(user)).send(body);
-    const seeded = (res: request.Response, status: number) => {
-      if (res.status !== status) throw new Error(`seeding failed: ${res.status} ${res.text}`);
-      return res;
-    };
-    seeded(await put('bob', { override: { cooldownSeconds: 30 }, version: 0, reason: 'calmer' }), 200);
-    const pending = seeded(
-      await put('alice', { override: { cooldownSeconds: 30, maxReplicas: 75 }, version: 1, reason: 'launch' }),
-      202,
-    );
-    changeRequestId = pending.body.changeRequest.id;
-    seeded(
-      await request(server)
-        .put(`${API}/engine/kill-switch`)
-        .set('Authorization', as('pat'))
-        .send({ enabled: false, reason: 'seeded state' }),
-      200,
-    );
+    afterAll(async () => {
+      await backend?.stop();
+      await knex?.destroy();
+    });
 
-    const store = new EngineStore(knex);
-    const now = Date.now();
-    const [cluster, namespace, , name] = WORKLOAD.split('/');
-    const record = {
-      id: WORKLOAD,
-      entityRef: CHECKOUT,
-      cluster,
-      namespace,
-      kind: 'Deployment' as const,
-      name,
-      tenant: 'acme',
-      environment: 'production',
-      tier: 'enterprise' as const,
-    };
-    await store.upsertWorkload(record, { podCpuRequest: 0.5 }, null, now);
-    for (const [i, [from, to]] of [[2, 4], [4, 3]].entries()) {
-      await store.recordDecision({
-        workloadId: WORKLOAD,
-        at: new Date(now - (10 - i) * 60_000).toISOString(),
-        kind: 'scale',
-        from,
-        to,
-        mode: 'auto',
-        outcome: 'applied',
-        reasons: [{ code: 'MetricsProposal', message: `cpu asks for ${to} replicas` }],
-      });
-      await store.recordMetricPoint(WORKLOAD, {
-        at: new Date(now - (10 - i) * 60_000).toISOString(),
-        replicas: to,
-        readyReplicas: to,
-        desiredReplicas: to,
-        demand: 1.2,
-        cpuUtilization: 60,
-      });
-    }
-  });
+    it('answers every hostile request with a 4xx that names the field, and changes nothing', async () => {
+      const cases = buildCases(changeRequestId);
+      expect(
+        cases.filter(c => c.expect.status !== 200).length,
+      ).toBeGreaterThanOrEqual(500);
+      const before = await snapshot(knex);
+      expect(before.decisions).toHaveLength(2);
+      expect(before.change_requests).toHaveLength(1);
+      expect(before.audit_events.length).toBeGreaterThanOrEqual(3);
 
-  afterAll(async () => {
-    await backend?.stop();
-    await knex?.destroy();
-  });
+      const problems: string[] = [];
+      for (const c of cases) {
+        const problem = problemOf(c, await send(backend.server, c));
+        if (problem) problems.push(problem);
+      }
+      expect(problems).toEqual([]);
 
-  it('answers every hostile request with a 4xx that names the field, and changes nothing', async () => {
-    const cases = buildCases(changeRequestId);
-    expect(cases.filter(c => c.expect.status !== 200).length).toBeGreaterThanOrEqual(500);
-    const before = await snapshot(knex);
-    expect(before.decisions).toHaveLength(2);
-    expect(before.change_requests).toHaveLength(1);
-    expect(before.audit_events.length).toBeGreaterThanOrEqual(3);
+      expect(await snapshot(knex)).toEqual(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty('minReplicas');
 
-    const problems: string[] = [];
-    for (const c of cases) {
-      const problem = problemOf(c, await send(backend.server, c));
-      if (problem) problems.push(problem);
-    }
-    expect(problems).toEqual([]);
-
-    expect(await snapshot(knex)).toEqual(before);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.prototype).not.toHaveProperty('minReplicas');
-
-    // Still serving: the seeded state reads back.
-    const history = await request(backend.server)
-      .get(`${API}/workloads/${enc(WORKLOAD)}/history?hours=1`)
-      .set('Authorization', as('pat'));
-    expect(history.status).toBe(200);
-    expect(history.body.decisions).toHaveLength(2);
-  });
-});
+      // Still serving: the seeded state reads back.
+      const history = await request(backend.server)
+        .get(`${API}/workloads/${enc(WORKLOAD)}/history?hours=1`)
+        .set('Authorization', as('pat'));
+      expect(history.status).toBe(200);
+      expect(history.body.decisions).toHaveLength(2);
+    });
+  },
+);

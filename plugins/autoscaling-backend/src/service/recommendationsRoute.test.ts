@@ -24,14 +24,19 @@ const spec = YAML.parse(
 function expectDocumented(value: any, name: string) {
   const schema = spec.components.schemas[name];
   expect(Object.keys(value).sort()).toEqual([...schema.required].sort());
-  expect(Object.keys(schema.properties).sort()).toEqual([...schema.required].sort());
+  expect(Object.keys(schema.properties).sort()).toEqual(
+    [...schema.required].sort(),
+  );
 }
 
 function appFor(
   workload: ReturnType<typeof checkout>,
   canReadCost?: () => Promise<boolean[]>,
 ) {
-  const store: any = { getWorkload: async (id: string) => (id === workload.id ? workload : undefined) };
+  const store: any = {
+    getWorkload: async (id: string) =>
+      id === workload.id ? workload : undefined,
+  };
   return express()
     .use(
       createEngineRoutes({
@@ -57,20 +62,42 @@ function appFor(
 describe('GET /workloads/:id/recommendations', () => {
   it('answers current → recommended within the policy, the savings and the replicas with the new requests', async () => {
     // Two days of 4 pods using 0.1 core and 300 MiB each, asking 500m / 512Mi (limit 768Mi).
-    const template = [{ name: 'app', cpu: 0.5, memory: 512 * MIB, limits: { memory: 768 * MIB } }];
-    let containers = observeContainers(undefined, { template, nowMs: NOW - 2 * 86_400_000 });
+    const template = [
+      {
+        name: 'app',
+        cpu: 0.5,
+        memory: 512 * MIB,
+        limits: { memory: 768 * MIB },
+      },
+    ];
+    let containers = observeContainers(undefined, {
+      template,
+      nowMs: NOW - 2 * 86_400_000,
+    });
     for (let t = NOW - 2 * 86_400_000; t <= NOW; t += 60_000) {
       containers = observeContainers(containers, {
         template,
-        usage: Array.from({ length: 4 }, () => ({ app: { cpu: 0.1, memory: 300 * MIB } })),
+        usage: Array.from({ length: 4 }, () => ({
+          app: { cpu: 0.1, memory: 300 * MIB },
+        })),
         nowMs: t,
       });
     }
     const policy = scalingPolicySchema.parse({
       minReplicas: 2,
       maxReplicas: 10,
-      metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } }],
-      vertical: { mode: 'Off', minAllowed: { cpu: '200m' }, maxAllowed: { memory: '320Mi' } },
+      metrics: [
+        {
+          type: 'Resource',
+          resource: 'cpu',
+          target: { type: 'Utilization', averageUtilization: 70 },
+        },
+      ],
+      vertical: {
+        mode: 'Off',
+        minAllowed: { cpu: '200m' },
+        maxAllowed: { memory: '320Mi' },
+      },
     });
     const w = checkout();
     w.state.containers = containers;
@@ -83,8 +110,17 @@ describe('GET /workloads/:id/recommendations', () => {
     const body = response.body;
     const cpu = body.vertical.find((r: any) => r.resource === 'cpu');
     const memory = body.vertical.find((r: any) => r.resource === 'memory');
-    expect(cpu).toMatchObject({ container: 'app', current: 0.5, currentLimit: null, target: 0.2 });
-    expect(memory).toMatchObject({ container: 'app', current: 512 * MIB, currentLimit: 768 * MIB });
+    expect(cpu).toMatchObject({
+      container: 'app',
+      current: 0.5,
+      currentLimit: null,
+      target: 0.2,
+    });
+    expect(memory).toMatchObject({
+      container: 'app',
+      current: 512 * MIB,
+      currentLimit: 768 * MIB,
+    });
     // The recommender wants ~363 MiB (peaks of 300 MiB, P90 bucket × 1.15); maxAllowed caps it.
     expect(memory.target).toBe(320 * MIB);
     expect(memory.upperBound).toBeLessThanOrEqual(320 * MIB);
@@ -98,20 +134,31 @@ describe('GET /workloads/:id/recommendations', () => {
     expect(body.monthlySavings).toBeCloseTo(37.78, 2);
     expect(body.currency).toBe('EUR');
     // 0.4 cores in use at 70% of the new 0.2-core request: ceil(0.4 / 0.14) = 3 replicas.
-    expect(body.horizontal).toMatchObject({ minReplicas: 2, maxReplicas: 10, currentReplicas: 4, replicas: 3 });
+    expect(body.horizontal).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 10,
+      currentReplicas: 4,
+      replicas: 3,
+    });
     expect(body.horizontal.reasons[0].code).toBe('RecommendedRequests');
 
     expectDocumented(body, 'WorkloadRecommendations');
     expectDocumented(cpu, 'VerticalRecommendation');
     expect(Object.keys(body.horizontal).sort()).toEqual(
-      [...spec.components.schemas.WorkloadRecommendations.properties.horizontal.required].sort(),
+      [
+        ...spec.components.schemas.WorkloadRecommendations.properties.horizontal
+          .required,
+      ].sort(),
     );
     expect(GIB).toBe(1024 * MIB);
   });
 
   it('leaves out resources the policy does not control', async () => {
     const template = [{ name: 'app', cpu: 0.5, memory: 512 * MIB }];
-    let containers = observeContainers(undefined, { template, nowMs: NOW - 3_600_000 });
+    let containers = observeContainers(undefined, {
+      template,
+      nowMs: NOW - 3_600_000,
+    });
     containers = observeContainers(containers, {
       template,
       usage: [{ app: { cpu: 0.1, memory: 300 * MIB } }],
@@ -120,9 +167,17 @@ describe('GET /workloads/:id/recommendations', () => {
     const w = checkout();
     w.state.containers = containers;
     w.state.rightSizing = rightSizingPolicyOf(
-      scalingPolicySchema.parse({ minReplicas: 1, maxReplicas: 5, vertical: { controlledResources: ['memory'] } }),
+      scalingPolicySchema.parse({
+        minReplicas: 1,
+        maxReplicas: 5,
+        vertical: { controlledResources: ['memory'] },
+      }),
     );
-    const body = (await request(appFor(w)).get(`/workloads/${encodeURIComponent(w.id)}/recommendations`)).body;
+    const body = (
+      await request(appFor(w)).get(
+        `/workloads/${encodeURIComponent(w.id)}/recommendations`,
+      )
+    ).body;
     expect(body.vertical.map((r: any) => r.resource)).toEqual(['memory']);
     // One sample: no history span, so the level says so and the range collapses to the target.
     expect(body.vertical[0].confidenceLevel).toBe('none');
@@ -143,7 +198,9 @@ describe('GET /workloads/:id/recommendations', () => {
       )
     ).body;
     expect(body.vertical.length).toBeGreaterThan(0);
-    expect(body.vertical.every((r: any) => r.monthlySavings === null)).toBe(true);
+    expect(body.vertical.every((r: any) => r.monthlySavings === null)).toBe(
+      true,
+    );
     expect(body.monthlySavings).toBeNull();
     expect(body.vertical[0].current).toBe(0.5);
   });

@@ -6,10 +6,21 @@ import { z } from 'zod';
  * an own property; copying it into another object, as a zod record does, would set that
  * object's prototype instead). Looks `maxDepth` levels deep.
  */
-export function prototypeKeyPath(value: unknown, maxDepth = 64): string | undefined {
-  const walk = (v: unknown, path: string[], depth: number): string | undefined => {
-    if (depth > maxDepth || v === null || typeof v !== 'object') return undefined;
-    if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+export function prototypeKeyPath(
+  value: unknown,
+  maxDepth = 64,
+): string | undefined {
+  const walk = (
+    v: unknown,
+    path: string[],
+    depth: number,
+  ): string | undefined => {
+    if (depth > maxDepth || v === null || typeof v !== 'object')
+      return undefined;
+    if (
+      !Array.isArray(v) &&
+      Object.prototype.hasOwnProperty.call(v, '__proto__')
+    ) {
       return [...path, '__proto__'].join('.');
     }
     for (const [key, child] of Object.entries(v)) {
@@ -28,7 +39,8 @@ function parseWith<T extends z.ZodType>(
   top: string,
 ): z.output<T> {
   const reserved = prototypeKeyPath(value);
-  if (reserved) throw new InputError(`Invalid ${what}: ${reserved}: is a reserved key`);
+  if (reserved)
+    throw new InputError(`Invalid ${what}: ${reserved}: is a reserved key`);
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
     const details = parsed.error.issues
@@ -40,11 +52,17 @@ function parseWith<T extends z.ZodType>(
 }
 
 /** Parses a request body; the error names each bad field and why. */
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+export function parseBody<T extends z.ZodType>(
+  schema: T,
+  body: unknown,
+): z.output<T> {
   return parseWith(schema, body, 'request body', '(body)');
 }
 
 /** Parses query parameters; the error names each bad parameter and why. */
-export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
+export function parseQuery<T extends z.ZodType>(
+  schema: T,
+  query: unknown,
+): z.output<T> {
   return parseWith(schema, query, 'query', '(query)');
 }

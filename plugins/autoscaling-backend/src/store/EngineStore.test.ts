@@ -38,8 +38,18 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
 
   it('upserts workloads with their compact state', async () => {
     const store = await createStore();
-    await store.upsertWorkload(record, { horizontal: { events: [] } }, null, 1000);
-    await store.upsertWorkload(record, { horizontal: { events: [1] } }, null, 2000);
+    await store.upsertWorkload(
+      record,
+      { horizontal: { events: [] } },
+      null,
+      1000,
+    );
+    await store.upsertWorkload(
+      record,
+      { horizontal: { events: [1] } },
+      null,
+      2000,
+    );
     const stored = await store.getWorkload(record.id);
     expect(stored?.state).toEqual({ horizontal: { events: [1] } });
     expect(stored?.updatedAt).toBe(2000);
@@ -65,7 +75,10 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
     const decisions = await store.listDecisions(record.id);
     expect(decisions.map(d => d.to)).toEqual([5, 4, 3]);
     expect(decisions[0].reasons[0].message).toBe('step 2');
-    expect(await store.prune(base + 60_000)).toEqual({ decisions: 1, points: 0 });
+    expect(await store.prune(base + 60_000)).toEqual({
+      decisions: 1,
+      points: 0,
+    });
     expect(await store.listDecisions(record.id)).toHaveLength(2);
   });
 
@@ -74,7 +87,12 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
     await migrate(knex);
     const store = new EngineStore(knex);
     const at = '2026-12-03T08:00:00.000Z';
-    const clamp = { by: 'quota' as const, limit: 10, wanted: 28, also: ['max' as const] };
+    const clamp = {
+      by: 'quota' as const,
+      limit: 10,
+      wanted: 28,
+      also: ['max' as const],
+    };
     await store.recordDecision({
       workloadId: record.id,
       at,
@@ -95,7 +113,9 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
       to_replicas: 12,
       mode: 'auto',
       outcome: 'unchanged',
-      reasons_json: JSON.stringify([{ code: 'TooManyReplicas', message: 'old' }]),
+      reasons_json: JSON.stringify([
+        { code: 'TooManyReplicas', message: 'old' },
+      ]),
     });
     const [latest, old] = await store.listDecisions(record.id);
     expect(latest.clamp).toEqual(clamp);
@@ -129,14 +149,20 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
     expect(await store.getForecastState(record.id)).toBeUndefined();
     const state = fourteenDayState();
     await store.saveForecastState(record.id, state, 1000);
-    const row = await knex('workload_forecasts').where({ workload_id: record.id }).first();
+    const row = await knex('workload_forecasts')
+      .where({ workload_id: record.id })
+      .first();
     const bytes = Buffer.byteLength(row.state_json, 'utf8');
     expect(bytes).toBeLessThanOrEqual(16_000);
-    expect(bytes).toBeLessThan(Buffer.byteLength(JSON.stringify(state), 'utf8') / 2);
+    expect(bytes).toBeLessThan(
+      Buffer.byteLength(JSON.stringify(state), 'utf8') / 2,
+    );
     expect(row.state_json).toBe(encodeForecastRow(state));
     const stored = await store.getForecastState(record.id);
     expect(stored?.updatedAt).toBe(1000);
-    expect(stored?.state).toEqual(decodeForecastRow(encodeForecastRow(state), record.id));
+    expect(stored?.state).toEqual(
+      decodeForecastRow(encodeForecastRow(state), record.id),
+    );
     expect(stored?.state.anomalies).toEqual(state.anomalies);
   }, 60_000);
 
@@ -154,7 +180,9 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
     expect(legacy?.state).toEqual(JSON.parse(JSON.stringify(state)));
     // The next save writes it compact.
     await store.saveForecastState(record.id, legacy!.state, 1000);
-    const row = await knex('workload_forecasts').where({ workload_id: record.id }).first();
+    const row = await knex('workload_forecasts')
+      .where({ workload_id: record.id })
+      .first();
     expect(JSON.parse(row.state_json).$row).toBe(1);
   }, 60_000);
 
@@ -174,7 +202,10 @@ describe.each(databases.eachSupportedId())('EngineStore on %p', databaseId => {
 
 describe('embedded SQLite file database', () => {
   it('keeps data across a restart of the backend process', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'autoscaling-store-')), 'autoscaling.sqlite');
+    const file = join(
+      mkdtempSync(join(tmpdir(), 'autoscaling-store-')),
+      'autoscaling.sqlite',
+    );
     const open = () =>
       knexFactory({
         client: 'better-sqlite3',
@@ -184,7 +215,12 @@ describe('embedded SQLite file database', () => {
 
     const first = open();
     await migrate(first);
-    await new EngineStore(first).upsertWorkload(record, { kept: true }, null, 42);
+    await new EngineStore(first).upsertWorkload(
+      record,
+      { kept: true },
+      null,
+      42,
+    );
     await first.destroy();
 
     const second = open();

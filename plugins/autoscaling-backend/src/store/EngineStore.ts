@@ -78,12 +78,18 @@ export class EngineStore {
     return row ? toStoredWorkload(row) : undefined;
   }
 
-  async listWorkloads(filter: {
-    cluster?: string;
-    tenant?: string;
-    entityRef?: string;
-  } = {}): Promise<StoredWorkload[]> {
-    if (![filter.cluster, filter.tenant, filter.entityRef].every(v => v === undefined || storableText(v))) {
+  async listWorkloads(
+    filter: {
+      cluster?: string;
+      tenant?: string;
+      entityRef?: string;
+    } = {},
+  ): Promise<StoredWorkload[]> {
+    if (
+      ![filter.cluster, filter.tenant, filter.entityRef].every(
+        v => v === undefined || storableText(v),
+      )
+    ) {
       return [];
     }
     const query = this.knex('workloads').orderBy('id');
@@ -132,7 +138,10 @@ export class EngineStore {
   }
 
   /** Stores a chart point unless one was stored less than a minute ago. */
-  async recordMetricPoint(workloadId: string, point: HistoryPoint): Promise<boolean> {
+  async recordMetricPoint(
+    workloadId: string,
+    point: HistoryPoint,
+  ): Promise<boolean> {
     const atMs = Date.parse(point.at);
     const recent = await this.knex('metric_points')
       .where('workload_id', workloadId)
@@ -154,7 +163,10 @@ export class EngineStore {
     return true;
   }
 
-  async listMetricPoints(workloadId: string, sinceMs: number): Promise<HistoryPoint[]> {
+  async listMetricPoints(
+    workloadId: string,
+    sinceMs: number,
+  ): Promise<HistoryPoint[]> {
     const rows = await this.knex('metric_points')
       .where('workload_id', workloadId)
       .andWhere('at', '>=', sinceMs)
@@ -165,7 +177,8 @@ export class EngineStore {
       readyReplicas: row.ready_replicas,
       desiredReplicas: row.desired_replicas,
       demand: row.demand === null ? null : Number(row.demand),
-      cpuUtilization: row.cpu_utilization === null ? null : Number(row.cpu_utilization),
+      cpuUtilization:
+        row.cpu_utilization === null ? null : Number(row.cpu_utilization),
     }));
   }
 
@@ -173,12 +186,18 @@ export class EngineStore {
    * Stores past points in bulk (history at first sight): only points older than the oldest one
    * already stored, so live points keep their one-per-minute spacing; duplicates are ignored.
    */
-  async backfillMetricPoints(workloadId: string, points: HistoryPoint[]): Promise<number> {
+  async backfillMetricPoints(
+    workloadId: string,
+    points: HistoryPoint[],
+  ): Promise<number> {
     const oldest = await this.knex('metric_points')
       .where('workload_id', workloadId)
       .min({ at: 'at' })
       .first();
-    const before = oldest?.at === null || oldest?.at === undefined ? Infinity : Number(oldest.at);
+    const before =
+      oldest?.at === null || oldest?.at === undefined
+        ? Infinity
+        : Number(oldest.at);
     const rows = points
       .map(point => ({ point, atMs: Date.parse(point.at) }))
       .filter(({ atMs }) => Number.isFinite(atMs) && atMs < before)
@@ -205,10 +224,14 @@ export class EngineStore {
    * The workload's predictive state (`workload_forecasts`), undefined at first sight. Reads the
    * compact row and the plain JSON written before it (see `forecastRow.ts`).
    */
-  async getForecastState(workloadId: string): Promise<
+  async getForecastState(
+    workloadId: string,
+  ): Promise<
     { state: Record<string, unknown>; updatedAt: number } | undefined
   > {
-    const row = await this.knex('workload_forecasts').where({ workload_id: workloadId }).first();
+    const row = await this.knex('workload_forecasts')
+      .where({ workload_id: workloadId })
+      .first();
     return row
       ? {
           state: decodeForecastRow(row.state_json, workloadId),
@@ -224,26 +247,42 @@ export class EngineStore {
     nowMs: number,
   ): Promise<void> {
     await this.knex('workload_forecasts')
-      .insert({ workload_id: workloadId, state_json: encodeForecastRow(state), updated_at: nowMs })
+      .insert({
+        workload_id: workloadId,
+        state_json: encodeForecastRow(state),
+        updated_at: nowMs,
+      })
       .onConflict('workload_id')
       .merge();
   }
 
   /** Deletes decisions and metric points older than the retention. */
-  async prune(olderThanMs: number): Promise<{ decisions: number; points: number }> {
-    const decisions = await this.knex('decisions').where('at', '<', olderThanMs).delete();
-    const points = await this.knex('metric_points').where('at', '<', olderThanMs).delete();
+  async prune(
+    olderThanMs: number,
+  ): Promise<{ decisions: number; points: number }> {
+    const decisions = await this.knex('decisions')
+      .where('at', '<', olderThanMs)
+      .delete();
+    const points = await this.knex('metric_points')
+      .where('at', '<', olderThanMs)
+      .delete();
     return { decisions, points };
   }
 
   async getKillSwitch(): Promise<KillSwitchState | undefined> {
-    const row = await this.knex('engine_settings').where({ key: KILL_SWITCH_KEY }).first();
+    const row = await this.knex('engine_settings')
+      .where({ key: KILL_SWITCH_KEY })
+      .first();
     return row ? (JSON.parse(row.value_json) as KillSwitchState) : undefined;
   }
 
   async setKillSwitch(state: KillSwitchState, nowMs: number): Promise<void> {
     await this.knex('engine_settings')
-      .insert({ key: KILL_SWITCH_KEY, value_json: JSON.stringify(state), updated_at: nowMs })
+      .insert({
+        key: KILL_SWITCH_KEY,
+        value_json: JSON.stringify(state),
+        updated_at: nowMs,
+      })
       .onConflict('key')
       .merge();
   }

@@ -1,9 +1,13 @@
-import { createLiveForecastState, type LiveForecastState } from '../evaluation/predictiveStep';
+import {
+  createLiveForecastState,
+  type LiveForecastState,
+} from '../evaluation/predictiveStep';
 import { runLive } from './__testUtils__/liveForecastState';
 import { decodeForecastRow, encodeForecastRow } from './forecastRow';
 
 const ID = 'sim-local/acme-production/Deployment/checkout-api';
-const asRecord = (state: LiveForecastState) => state as unknown as Record<string, unknown>;
+const asRecord = (state: LiveForecastState) =>
+  state as unknown as Record<string, unknown>;
 
 describe('forecast state row', () => {
   it('stays ≤ 16 kB through 14 days written and read back, and plans as one kept in memory', () => {
@@ -15,7 +19,9 @@ describe('forecast state row', () => {
     expect(stored.refits).toBe(memory.refits);
     expect(stored.refits).toBeGreaterThanOrEqual(13);
     expect(memory.state.anomalies.length).toBeGreaterThan(20);
-    expect(memory.floors.filter(f => f !== undefined).length).toBeGreaterThan(10_000);
+    expect(memory.floors.filter(f => f !== undefined).length).toBeGreaterThan(
+      10_000,
+    );
 
     // Issue 12: every row written over the 14 days, including with the most anomalies.
     expect(stored.maxRowBytes).toBeLessThanOrEqual(16_000);
@@ -24,11 +30,15 @@ describe('forecast state row', () => {
     // Profiles are stored as 12-bit codes (≈ 1.2e-4 of their range): a forecast sitting on a
     // replica boundary can round to the other side, rarely and by one replica at most.
     expect(stored.floors).toHaveLength(memory.floors.length);
-    const differing = stored.floors.flatMap((f, i) => (f === memory.floors[i] ? [] : [i]));
+    const differing = stored.floors.flatMap((f, i) =>
+      f === memory.floors[i] ? [] : [i],
+    );
     expect(differing.length).toBeLessThanOrEqual(memory.floors.length / 1000);
     for (const i of differing) {
       expect([stored.floors[i], memory.floors[i]]).not.toContain(undefined);
-      expect(Math.abs(stored.floors[i]! - memory.floors[i]!)).toBeLessThanOrEqual(1);
+      expect(
+        Math.abs(stored.floors[i]! - memory.floors[i]!),
+      ).toBeLessThanOrEqual(1);
     }
     expect(stored.state.predictive.forecaster?.fit.chosen).toBe(
       memory.state.predictive.forecaster?.fit.chosen,
@@ -39,12 +49,14 @@ describe('forecast state row', () => {
       memory.state.anomalies.map(a => [a.atMs, a.value]),
     );
     anomalies.forEach((a, i) =>
-      expect(Math.abs(a.score - memory.state.anomalies[i].score)).toBeLessThanOrEqual(
-        0.02 * Math.abs(a.score) + 0.011,
-      ),
+      expect(
+        Math.abs(a.score - memory.state.anomalies[i].score),
+      ).toBeLessThanOrEqual(0.02 * Math.abs(a.score) + 0.011),
     );
     expect(stored.state.band.total).toBe(memory.state.band.total);
-    expect(stored.state.lastPlan?.replicas).toBe(memory.state.lastPlan?.replicas);
+    expect(stored.state.lastPlan?.replicas).toBe(
+      memory.state.lastPlan?.replicas,
+    );
   }, 120_000);
 
   it('writes the engine state compact and reads back every field', () => {
@@ -83,7 +95,9 @@ describe('forecast state row', () => {
     expect(back).toEqual(state);
     // Values no rounding explains stay plain numbers.
     state.anomalies[3].value = Math.PI;
-    expect(decodeForecastRow(encodeForecastRow(asRecord(state)), ID)).toEqual(state);
+    expect(decodeForecastRow(encodeForecastRow(asRecord(state)), ID)).toEqual(
+      state,
+    );
   });
 
   it('reads a row written as plain JSON before the compact format', () => {
@@ -93,18 +107,28 @@ describe('forecast state row', () => {
   });
 
   it('keeps any other record as it is', () => {
-    const record = { version: 2, predictive: { something: 'else' }, anomalies: [1, 2] };
+    const record = {
+      version: 2,
+      predictive: { something: 'else' },
+      anomalies: [1, 2],
+    };
     expect(decodeForecastRow(encodeForecastRow(record), ID)).toEqual(record);
   });
 
   it('refuses an unknown row format or a corrupt row, naming the workload', () => {
     const row = encodeForecastRow(asRecord(createLiveForecastState()));
-    expect(() => decodeForecastRow(row.replace('"$row":1', '"$row":9'), ID)).toThrow(
+    expect(() =>
+      decodeForecastRow(row.replace('"$row":1', '"$row":9'), ID),
+    ).toThrow(
       `Unreadable forecast state of workload ${ID} in workload_forecasts: row format 9 is not supported (this build reads format 1)`,
     );
-    expect(() => decodeForecastRow(row.replace('"ps":1', '"ps":2'), ID)).toThrow(
+    expect(() =>
+      decodeForecastRow(row.replace('"ps":1', '"ps":2'), ID),
+    ).toThrow(
       /Unreadable forecast state of workload .*: Cannot decode predictive state: envelope version 2 is not supported/,
     );
-    expect(() => decodeForecastRow(row.slice(0, 50), ID)).toThrow(/Unreadable forecast state/);
+    expect(() => decodeForecastRow(row.slice(0, 50), ID)).toThrow(
+      /Unreadable forecast state/,
+    );
   });
 });

@@ -71,22 +71,31 @@ export function encodeForecastRow(state: Record<string, unknown>): string {
  * The forecast state of a row (format 1, or the plain JSON written before it). Throws, naming
  * the workload, when the row is not JSON, of an unknown format, or corrupt.
  */
-export function decodeForecastRow(text: string, workloadId: string): Record<string, unknown> {
+export function decodeForecastRow(
+  text: string,
+  workloadId: string,
+): Record<string, unknown> {
   try {
     const row: unknown = JSON.parse(text);
     if (!isObject(row)) throw new Error('not a JSON object');
     if (!('$row' in row)) return row; // plain JSON, before the compact format
     if (row.$row !== FORECAST_ROW_VERSION) {
       throw new Error(
-        `row format ${JSON.stringify(row.$row)} is not supported (this build reads format ${FORECAST_ROW_VERSION})`,
+        `row format ${JSON.stringify(
+          row.$row,
+        )} is not supported (this build reads format ${FORECAST_ROW_VERSION})`,
       );
     }
     const { $row: _version, ...state } = row;
     if (isObject(state.predictive) && 'ps' in state.predictive) {
       state.predictive = fromPredictiveEnvelope(state.predictive);
     }
-    if (isObject(state.anomalies)) state.anomalies = anomaliesOf(state.anomalies as unknown as AnomalyColumns);
-    if (isObject(state.bandPending)) state.bandPending = bandsOf(state.bandPending as unknown as BandColumns);
+    if (isObject(state.anomalies))
+      state.anomalies = anomaliesOf(
+        state.anomalies as unknown as AnomalyColumns,
+      );
+    if (isObject(state.bandPending))
+      state.bandPending = bandsOf(state.bandPending as unknown as BandColumns);
     return state;
   } catch (error) {
     throw new Error(
@@ -136,26 +145,39 @@ function timeColumn(times: number[]): { t: number[]; unit: number } {
 
 function timesOf(column: { t: number[]; unit: number }): number[] {
   const times: number[] = [];
-  column.t.forEach((x, i) => times.push(i === 0 ? x : times[i - 1] + x * column.unit));
+  column.t.forEach((x, i) =>
+    times.push(i === 0 ? x : times[i - 1] + x * column.unit),
+  );
   return times;
 }
 
 /** 16-bit codes when they give back exactly `values` after `round`, else the plain values. */
-function packExact(values: number[], round: (x: number) => number): Packed | number[] {
+function packExact(
+  values: number[],
+  round: (x: number) => number,
+): Packed | number[] {
   if (values.length < 8) return values;
   const packed = packNumbers(values);
   const back = unpackNumbers(packed).map(round);
   return back.every((x, i) => Object.is(x, values[i])) ? packed : values;
 }
 
-const unpackRounded = (column: Packed | number[], round: (x: number) => number) =>
-  Array.isArray(column) ? column : unpackNumbers(column).map(round);
+const unpackRounded = (
+  column: Packed | number[],
+  round: (x: number) => number,
+) => (Array.isArray(column) ? column : unpackNumbers(column).map(round));
 
 function anomalyColumns(anomalies: Anomaly[]): AnomalyColumns {
   return {
     ...timeColumn(anomalies.map(a => a.atMs)),
-    v: packExact(anomalies.map(a => a.value), round5Significant),
-    s: packExact(anomalies.map(a => a.score), round2Decimals),
+    v: packExact(
+      anomalies.map(a => a.value),
+      round5Significant,
+    ),
+    s: packExact(
+      anomalies.map(a => a.score),
+      round2Decimals,
+    ),
   };
 }
 
@@ -179,7 +201,10 @@ function bandColumns(bands: Array<[number, number, number]>): BandColumns {
 
 function bandsOf(columns: BandColumns): Array<[number, number, number]> {
   const times = timesOf(columns);
-  if (columns.lo.length !== times.length || columns.hi.length !== times.length) {
+  if (
+    columns.lo.length !== times.length ||
+    columns.hi.length !== times.length
+  ) {
     throw new Error('band columns of different lengths');
   }
   return times.map((t, i) => [t, columns.lo[i], columns.hi[i]]);

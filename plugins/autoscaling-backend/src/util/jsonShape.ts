@@ -19,7 +19,10 @@ export interface JsonLimits {
  * (one schema issue each), so 20,000 values blocked the event loop for 200-400 ms (the API
  * fuzz test found it once bodies up to 256 KB were taken): 2,000 keeps it far below 100 ms.
  */
-export const REQUEST_JSON_LIMITS: JsonLimits = { maxDepth: 32, maxNodes: 2_000 };
+export const REQUEST_JSON_LIMITS: JsonLimits = {
+  maxDepth: 32,
+  maxNodes: 2_000,
+};
 
 /** Longest key shown in a path of an error message. */
 const KEY_SHOWN = 40;
@@ -68,7 +71,11 @@ export function jsonShapeProblem(
       return { path: [], message: `has more than ${limits.maxNodes} values` };
     }
     for (const [key, child] of entries) {
-      stack.push({ value: child, depth: item.depth + 1, path: [...item.path, key] });
+      stack.push({
+        value: child,
+        depth: item.depth + 1,
+        path: [...item.path, key],
+      });
     }
   }
   return undefined;

@@ -15,7 +15,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
  * Characters that render as nothing: white space, format characters (zero-width space and
  * joiners, BOM, bidi controls, ...) and the blank-looking fillers.
  */
-const INVISIBLE = /[\s\p{Cf}\p{Zs}\p{Zl}\p{Zp}\u115F\u1160\u2800\u3164\uFFA0]/gu;
+const INVISIBLE =
+  /[\s\p{Cf}\p{Zs}\p{Zl}\p{Zp}\u115F\u1160\u2800\u3164\uFFA0]/gu;
 
 /** The index of the first lone surrogate, or -1. */
 export function loneSurrogateIndex(value: string): number {
@@ -40,7 +41,11 @@ export function textProblem(value: string): string | undefined {
   if (lone >= 0) return `contains a lone UTF-16 surrogate at position ${lone}`;
   const control = CONTROL.exec(value);
   if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    const code = control[0]
+      .charCodeAt(0)
+      .toString(16)
+      .toUpperCase()
+      .padStart(4, '0');
     return `contains the control character U+${code} at position ${control.index}`;
   }
   return undefined;
@@ -70,7 +75,8 @@ export function checkAuditText(
   if (problem) return { ok: false, message: problem };
   const normalised = value.normalize('NFC').trim();
   const required = options.required ?? true;
-  if (required && normalised === '') return { ok: false, message: 'is required' };
+  if (required && normalised === '')
+    return { ok: false, message: 'is required' };
   if (required && isInvisible(normalised)) {
     return { ok: false, message: 'has no visible characters' };
   }

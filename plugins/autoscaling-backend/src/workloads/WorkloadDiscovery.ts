@@ -20,7 +20,10 @@ import type { ClusterClient } from '../kubernetes/types';
 import type { WorkloadObject } from '../kubernetes/types';
 import type { WorkloadRecord } from '../store/EngineStore';
 
-export { ENVIRONMENT_ANNOTATION, TENANT_ANNOTATION } from '../catalog/catalogModel';
+export {
+  ENVIRONMENT_ANNOTATION,
+  TENANT_ANNOTATION,
+} from '../catalog/catalogModel';
 export type { TenantInfo } from '../catalog/catalogModel';
 
 export interface DiscoveredWorkload {
@@ -33,7 +36,9 @@ export function labelSelectorOf(entity: Entity): string {
   const annotations = entity.metadata.annotations ?? {};
   return (
     annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION] ??
-    `${KUBERNETES_ID_ANNOTATION}=${annotations[KUBERNETES_ID_ANNOTATION] ?? entity.metadata.name}`
+    `${KUBERNETES_ID_ANNOTATION}=${
+      annotations[KUBERNETES_ID_ANNOTATION] ?? entity.metadata.name
+    }`
   );
 }
 
@@ -97,7 +102,9 @@ export class WorkloadDiscovery {
         });
       } catch (error) {
         this.logger.warn(
-          `Could not list workloads of ${stringifyEntityRef(entity)} on ${cluster}: ${error}`,
+          `Could not list workloads of ${stringifyEntityRef(
+            entity,
+          )} on ${cluster}: ${error}`,
         );
         throw error;
       }

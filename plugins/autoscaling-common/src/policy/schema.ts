@@ -24,7 +24,10 @@ export const quantitySchema = z
   .transform((input, ctx) => {
     if (typeof input === 'number') {
       if (input < 0) {
-        ctx.addIssue({ code: 'custom', message: 'Too small: expected number to be >=0' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Too small: expected number to be >=0',
+        });
         return z.NEVER;
       }
       return input;

@@ -122,7 +122,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     capacityPerPod,
     startupSeconds,
     // Issue 5: the forecaster's floor when the policy enables predictive scaling.
-    predictiveFloor: validation.policy.predictive.enabled ? createReplayFloorProvider() : undefined,
+    predictiveFloor: validation.policy.predictive.enabled
+      ? createReplayFloorProvider()
+      : undefined,
   });
   const csv = toCsv(result);
   if (values.out) await io.writeFile(values.out, csv);

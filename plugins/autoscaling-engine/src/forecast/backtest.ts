@@ -453,10 +453,16 @@ export function levelColumn(bands: BandTable, level: number): Float64Array {
   let columns = holder[LEVEL_COLUMNS];
   if (!columns) {
     columns = [];
-    Object.defineProperty(holder, LEVEL_COLUMNS, { value: columns, enumerable: false });
+    Object.defineProperty(holder, LEVEL_COLUMNS, {
+      value: columns,
+      enumerable: false,
+    });
   }
-  for (const cached of columns) if (cached.level === level) return cached.column;
-  const column = Float64Array.from(bands.relative, row => interpolate(bands.levels, row, level));
+  for (const cached of columns)
+    if (cached.level === level) return cached.column;
+  const column = Float64Array.from(bands.relative, row =>
+    interpolate(bands.levels, row, level),
+  );
   if (columns.length < 8) columns.push({ level, column });
   return column;
 }

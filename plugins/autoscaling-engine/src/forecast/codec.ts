@@ -58,7 +58,10 @@ export function isPacked(value: unknown): value is Packed {
  * Codes of an array on its own [min, max] range, −1 kept exactly: error ≤ range / 131070 at 16
  * bits, ≤ range / 8188 at 12.
  */
-export function packNumbers(values: readonly number[], bits: PackBits = 16): Packed {
+export function packNumbers(
+  values: readonly number[],
+  bits: PackBits = 16,
+): Packed {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -79,13 +82,18 @@ export function packNumbers(values: readonly number[], bits: PackBits = 16): Pac
   }
   let binary = '';
   if (bits === 16) {
-    for (const code of codes) binary += String.fromCharCode(code >> 8, code & 0xff);
+    for (const code of codes)
+      binary += String.fromCharCode(code >> 8, code & 0xff);
     return { $u16: btoa(binary), lo, hi };
   }
   for (let i = 0; i < codes.length; i += 2) {
     const a = codes[i];
     const b = i + 1 < codes.length ? codes[i + 1] : 0;
-    binary += String.fromCharCode(a >> 4, ((a & 0xf) << 4) | (b >> 8), b & 0xff);
+    binary += String.fromCharCode(
+      a >> 4,
+      ((a & 0xf) << 4) | (b >> 8),
+      b & 0xff,
+    );
   }
   return codes.length % 2 === 1
     ? { $u12: btoa(binary), lo, hi, n: codes.length }
@@ -101,7 +109,11 @@ export function unpackNumbers(packed: Packed): number[] {
       codes.push((binary.charCodeAt(i) << 8) | binary.charCodeAt(i + 1));
   } else {
     for (let i = 0; i + 2 < binary.length; i += 3) {
-      const [x, y, z] = [binary.charCodeAt(i), binary.charCodeAt(i + 1), binary.charCodeAt(i + 2)];
+      const [x, y, z] = [
+        binary.charCodeAt(i),
+        binary.charCodeAt(i + 1),
+        binary.charCodeAt(i + 2),
+      ];
       codes.push((x << 4) | (y >> 4), ((y & 0xf) << 8) | z);
     }
     if ('$u12' in packed && packed.n !== undefined) codes.length = packed.n;
@@ -140,7 +152,9 @@ export function encodeForecaster(forecaster: Forecaster): string {
   };
   return (
     PREFIX +
-    JSON.stringify(compact, (_, v) => (isPackable(v) ? packNumbers(v, FORECASTER_BITS) : v))
+    JSON.stringify(compact, (_, v) =>
+      isPackable(v) ? packNumbers(v, FORECASTER_BITS) : v,
+    )
   );
 }
 

@@ -76,7 +76,10 @@ export interface PredictiveFloorResult {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /** A floor reason whose message is formatted when read (see `LazyReason`). */
-export function lazyReason(code: FloorReasonCode, format: () => string): FloorReason {
+export function lazyReason(
+  code: FloorReasonCode,
+  format: () => string,
+): FloorReason {
   return new LazyReason(code, format);
 }
 
@@ -157,8 +160,12 @@ export function computePredictiveFloor(
   if (cappedByQuota) floor = Math.max(0, input.quotaMaxReplicas!);
   const chosen = input.forecaster.fit.chosen;
   const why = () =>
-    `peak forecast ${round(peak.demand)} (p${Math.round(input.quantile * 100)}) at ` +
-    `${isoTime(peak.timeMs)} within ${round(lead / 60)} min / ${round(perPod)} per pod = ${uncapped} replicas` +
+    `peak forecast ${round(peak.demand)} (p${Math.round(
+      input.quantile * 100,
+    )}) at ` +
+    `${isoTime(peak.timeMs)} within ${round(lead / 60)} min / ${round(
+      perPod,
+    )} per pod = ${uncapped} replicas` +
     ` (${chosen})`;
   if (cappedByMax || cappedByQuota) {
     const cappedAt = floor;
@@ -178,7 +185,10 @@ export function computePredictiveFloor(
   if (input.mode === 'forecast-only') {
     const wouldBe = floor;
     reasons.push(
-      lazyReason('ForecastOnly', () => `forecast-only: would raise the floor to ${wouldBe}: ${why()}`),
+      lazyReason(
+        'ForecastOnly',
+        () => `forecast-only: would raise the floor to ${wouldBe}: ${why()}`,
+      ),
     );
     return {
       wouldBeReplicas: floor,
@@ -250,7 +260,9 @@ export interface PathPeak {
 
 /** Scratch for `peaksOfPath` (synchronous, so one set serves every call). */
 const MAX_READS = 8;
-const readColumns: Array<Float64Array | undefined> = new Array(MAX_READS).fill(undefined);
+const readColumns: Array<Float64Array | undefined> = new Array(MAX_READS).fill(
+  undefined,
+);
 const readCounts = new Int32Array(MAX_READS);
 const bestDemand = new Float64Array(MAX_READS);
 const bestIndex = new Int32Array(MAX_READS);
@@ -277,7 +289,12 @@ function sameNumbers(a: number[], b: number[]): boolean {
   return true;
 }
 
-function horizonGrid(hs: number[], offsetMs: number, stepMs: number, points: number): typeof grid {
+function horizonGrid(
+  hs: number[],
+  offsetMs: number,
+  stepMs: number,
+  points: number,
+): typeof grid {
   if (
     grid.offsetMs === offsetMs &&
     grid.stepMs === stepMs &&
@@ -326,14 +343,23 @@ export function peaksOfPath(
   const n = Math.min(reads.length, MAX_READS);
   let points = 0;
   for (let r = 0; r < n; r++) {
-    readColumns[r] = hs.length > 0 ? levelColumn(bands, reads[r][1]) : undefined;
-    readCounts[r] = Math.min(path.point.length, Math.floor(reads[r][0] / path.stepSeconds + 1e-9));
+    readColumns[r] =
+      hs.length > 0 ? levelColumn(bands, reads[r][1]) : undefined;
+    readCounts[r] = Math.min(
+      path.point.length,
+      Math.floor(reads[r][0] / path.stepSeconds + 1e-9),
+    );
     if (readCounts[r] > points) points = readCounts[r];
     bestDemand[r] = -Infinity;
     bestIndex[r] = -1;
   }
   const stepMs = path.stepSeconds * 1000;
-  const { k: ks, w: ws } = horizonGrid(hs, path.startMs - forecaster.model.lastMs, stepMs, points);
+  const { k: ks, w: ws } = horizonGrid(
+    hs,
+    path.startMs - forecaster.model.lastMs,
+    stepMs,
+    points,
+  );
   for (let i = 0; i < points; i++) {
     const forecast = path.point[i];
     if (!Number.isFinite(forecast)) continue;
@@ -343,9 +369,12 @@ export function peaksOfPath(
       if (i >= readCounts[r]) continue;
       const column = readColumns[r];
       let q = NaN;
-      if (column) q = w > 0 ? column[k] * (1 - w) + column[k + 1] * w : column[k];
+      if (column)
+        q = w > 0 ? column[k] * (1 - w) + column[k + 1] * w : column[k];
       // As forecastQuantile: the band's relative quantile on the point forecast.
-      const demand = Number.isFinite(q) ? Math.max(0, forecast * (1 + q)) : forecast;
+      const demand = Number.isFinite(q)
+        ? Math.max(0, forecast * (1 + q))
+        : forecast;
       if (demand > bestDemand[r]) {
         bestDemand[r] = demand;
         bestIndex[r] = i;
@@ -356,13 +385,15 @@ export function peaksOfPath(
   for (let r = 0; r < reads.length; r++) {
     peaks.push(
       r < n && bestIndex[r] >= 0
-        ? { timeMs: path.startMs + (bestIndex[r] + 1) * stepMs, demand: bestDemand[r] }
+        ? {
+            timeMs: path.startMs + (bestIndex[r] + 1) * stepMs,
+            demand: bestDemand[r],
+          }
         : undefined,
     );
   }
   return peaks;
 }
-
 
 /**
  * Highest forecast at `quantile` over `[now, now + lead]`, read every minute (or third of the
@@ -374,7 +405,12 @@ export function peakForecast(
   leadSeconds: number,
   quantile: number,
 ): { timeMs: number; demand: number } | undefined {
-  return peakOfPath(forecaster, forecastPath(forecaster, nowMs, leadSeconds), leadSeconds, quantile);
+  return peakOfPath(
+    forecaster,
+    forecastPath(forecaster, nowMs, leadSeconds),
+    leadSeconds,
+    quantile,
+  );
 }
 
 /**

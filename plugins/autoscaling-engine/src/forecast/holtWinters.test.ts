@@ -5,11 +5,17 @@ import {
   updateHoltWinters,
   type HoltWintersParams,
 } from './holtWinters';
-import { createModel, DEFAULT_CANDIDATES, forecastModel, updateModel } from './model';
+import {
+  createModel,
+  DEFAULT_CANDIDATES,
+  forecastModel,
+  updateModel,
+} from './model';
 import { gaussian, MONDAY, seededRandom } from './testing';
 
 const DAY = 86400;
-const shape = (t: number) => 1000 + 400 * Math.sin((2 * Math.PI * (t - MONDAY)) / (DAY * 1000));
+const shape = (t: number) =>
+  1000 + 400 * Math.sin((2 * Math.PI * (t - MONDAY)) / (DAY * 1000));
 
 const params: HoltWintersParams = {
   seasonSeconds: DAY,
@@ -28,10 +34,15 @@ describe('Holt-Winters (additive, daily season)', () => {
     for (let i = 0; i < 720; i++) updateHoltWinters(s, t(i), shape(t(i)));
     expect(forecastHoltWinters(s, t(800))).toBeNaN(); // that minute not seen yet
     expect(forecastHoltWinters(s, t(1440 + 100))).toBeCloseTo(shape(t(100)), 6);
-    for (let i = 720; i < 3 * 1440; i++) updateHoltWinters(s, t(i), shape(t(i)));
-    expect(forecastHoltWinters(s, t(3 * 1440 + 59))).toBeCloseTo(shape(t(59)), 3);
+    for (let i = 720; i < 3 * 1440; i++)
+      updateHoltWinters(s, t(i), shape(t(i)));
+    expect(forecastHoltWinters(s, t(3 * 1440 + 59))).toBeCloseTo(
+      shape(t(59)),
+      3,
+    );
     // +200 for six hours: the level takes it, the daily shape stays.
-    for (let i = 3 * 1440; i < 3 * 1440 + 360; i++) updateHoltWinters(s, t(i), shape(t(i)) + 200);
+    for (let i = 3 * 1440; i < 3 * 1440 + 360; i++)
+      updateHoltWinters(s, t(i), shape(t(i)) + 200);
     const target = t(3 * 1440 + 360 + 60);
     expect(forecastHoltWinters(s, target)).toBeGreaterThan(shape(target) + 150);
     expect(forecastHoltWinters(s, target)).toBeLessThan(shape(target) + 250);
@@ -43,20 +54,29 @@ describe('Holt-Winters (additive, daily season)', () => {
     for (let i = 0; i < 2 * 1440; i++) {
       const t0 = MONDAY + i * 60_000;
       updateHoltWinters(a, t0, shape(t0));
-      for (let k = 0; k < 4; k++) updateHoltWinters(b, t0 + k * 15_000, shape(t0) + (k - 1.5) * 10);
+      for (let k = 0; k < 4; k++)
+        updateHoltWinters(b, t0 + k * 15_000, shape(t0) + (k - 1.5) * 10);
     }
     const target = MONDAY + (2 * 1440 + 30) * 60_000;
-    expect(forecastHoltWinters(b, target)).toBeCloseTo(forecastHoltWinters(a, target), 6);
+    expect(forecastHoltWinters(b, target)).toBeCloseTo(
+      forecastHoltWinters(a, target),
+      6,
+    );
   });
 
   it('fits α by one-step error: high on a wandering level, low on white noise around the season', () => {
     const normal = gaussian(seededRandom(5));
     const n = 4 * 1440;
-    const timeMs = Float64Array.from({ length: n }, (_, i) => MONDAY + i * 60_000);
+    const timeMs = Float64Array.from(
+      { length: n },
+      (_, i) => MONDAY + i * 60_000,
+    );
     let walk = 0;
     const wandering = timeMs.map(t => shape(t) + (walk += 5 * normal()));
     const noisy = timeMs.map(t => shape(t) + 50 * normal());
-    expect(fitHoltWinters(wandering, timeMs, 60).alpha).toBeGreaterThanOrEqual(0.7);
+    expect(fitHoltWinters(wandering, timeMs, 60).alpha).toBeGreaterThanOrEqual(
+      0.7,
+    );
     expect(fitHoltWinters(noisy, timeMs, 60).alpha).toBeLessThanOrEqual(0.05);
   });
 });
@@ -73,7 +93,9 @@ describe('forecast combination', () => {
       members.forEach(m => updateModel(m, t, shape(t)));
     }
     const target = MONDAY + (2 * 1440 + 45) * 60_000;
-    const mean = members.reduce((a, m) => a + forecastModel(m, target), 0) / members.length;
+    const mean =
+      members.reduce((a, m) => a + forecastModel(m, target), 0) /
+      members.length;
     expect(forecastModel(combo, target)).toBeCloseTo(mean, 9);
     expect(forecastModel(combo, target)).toBeCloseTo(shape(target), -1);
   });

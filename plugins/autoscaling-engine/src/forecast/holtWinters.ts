@@ -87,22 +87,38 @@ function coefficients(p: HoltWintersParams, stepSize: number): Coefficients {
   const hit = holder[COEFFICIENTS];
   if (hit !== undefined && hit.step === stepSize) return hit;
   const c = computeCoefficients(p, stepSize);
-  Object.defineProperty(holder, COEFFICIENTS, { value: c, writable: true, configurable: true });
+  Object.defineProperty(holder, COEFFICIENTS, {
+    value: c,
+    writable: true,
+    configurable: true,
+  });
   return c;
 }
 
-function computeCoefficients(p: HoltWintersParams, stepSize: number): Coefficients {
+function computeCoefficients(
+  p: HoltWintersParams,
+  stepSize: number,
+): Coefficients {
   return {
     step: stepSize,
     alpha: fromHalfLife(stepSize, p.levelHalfLifeSeconds),
-    beta: p.trendHalfLifeSeconds > 0 ? fromHalfLife(stepSize, p.trendHalfLifeSeconds) : 0,
-    phi: p.trendDampingSeconds > 0 ? Math.exp(-stepSize / p.trendDampingSeconds) : 1,
+    beta:
+      p.trendHalfLifeSeconds > 0
+        ? fromHalfLife(stepSize, p.trendHalfLifeSeconds)
+        : 0,
+    phi:
+      p.trendDampingSeconds > 0
+        ? Math.exp(-stepSize / p.trendDampingSeconds)
+        : 1,
     gamma: p.seasonGamma,
     lambda:
       p.deviationHalfLifeSeconds > 0
         ? fromHalfLife(stepSize, p.deviationHalfLifeSeconds)
         : 0,
-    stepDecay: p.deviationDecaySeconds > 0 ? Math.exp(-stepSize / p.deviationDecaySeconds) : 0,
+    stepDecay:
+      p.deviationDecaySeconds > 0
+        ? Math.exp(-stepSize / p.deviationDecaySeconds)
+        : 0,
   };
 }
 
@@ -111,7 +127,11 @@ export function createHoltWintersState(
   stepSeconds: number,
 ): HoltWintersState {
   const m = Math.round(params.seasonSeconds / stepSeconds);
-  if (!(stepSeconds > 0) || m < 2 || Math.abs(m * stepSeconds - params.seasonSeconds) > 1e-6) {
+  if (
+    !(stepSeconds > 0) ||
+    m < 2 ||
+    Math.abs(m * stepSeconds - params.seasonSeconds) > 1e-6
+  ) {
     throw new RangeError('Holt-Winters needs a step that divides the season');
   }
   return {
@@ -145,7 +165,12 @@ interface StepResult {
   seasonal: number;
 }
 /** `step`'s result: one object, read by the caller before the next step (no garbage per call). */
-const stepResult: StepResult = { level: 0, trend: 0, deviation: 0, seasonal: 0 };
+const stepResult: StepResult = {
+  level: 0,
+  trend: 0,
+  deviation: 0,
+  seasonal: 0,
+};
 
 /**
  * The state's scalars after slot `index` closes with mean `x` (pure: the caller stores them).
@@ -171,7 +196,8 @@ function step(
     );
   const old = s.season[mod(index, s.season.length)];
   const expected = level + c.phi * trend + old;
-  const nextLevel = c.alpha * (x - old) + (1 - c.alpha) * (level + c.phi * trend);
+  const nextLevel =
+    c.alpha * (x - old) + (1 - c.alpha) * (level + c.phi * trend);
   const nextTrend = c.beta * (nextLevel - level) + (1 - c.beta) * c.phi * trend;
   const seasonal = c.gamma * (x - nextLevel) + (1 - c.gamma) * old;
   // An exponential average of the one-step errors, fading between steps.
@@ -298,7 +324,8 @@ export function forecastHoltWinters(
   let value = level + damped * trend + season(mod(target, m));
   if (deviation !== 0 && s.params.deviationDecaySeconds > 0)
     value +=
-      deviation * Math.exp((-h * s.stepSeconds) / s.params.deviationDecaySeconds);
+      deviation *
+      Math.exp((-h * s.stepSeconds) / s.params.deviationDecaySeconds);
   return value > 0 ? value : 0;
 }
 
@@ -325,11 +352,18 @@ export function forecastHoltWintersPath(
   const slotMs = s.stepSeconds * 1000;
   const decaySeconds = s.params.deviationDecaySeconds;
   for (let i = 0; i < out.length; i++) {
-    const target = Math.max(Math.floor((startMs + (i + 1) * stepSeconds * 1000) / slotMs), s.slot + 1);
+    const target = Math.max(
+      Math.floor((startMs + (i + 1) * stepSeconds * 1000) / slotMs),
+      s.slot + 1,
+    );
     const h = target - s.slot;
-    const damped = c.phi === 1 ? h : (c.phi * (1 - Math.pow(c.phi, h))) / (1 - c.phi);
+    const damped =
+      c.phi === 1 ? h : (c.phi * (1 - Math.pow(c.phi, h))) / (1 - c.phi);
     const j = mod(target, m);
-    let value = next.level + damped * next.trend + (j === open ? next.seasonal : s.season[j]);
+    let value =
+      next.level +
+      damped * next.trend +
+      (j === open ? next.seasonal : s.season[j]);
     if (next.deviation !== 0 && decaySeconds > 0)
       value += next.deviation * Math.exp((-h * s.stepSeconds) / decaySeconds);
     out[i] = value > 0 ? value : 0;
@@ -357,7 +391,13 @@ export function fitHoltWinters(
   timeMs: ArrayLike<number>,
   stepSeconds: number,
   seasonSeconds = 86400,
-): { state: HoltWintersState; alpha: number; beta: number; gamma: number; sse: number } {
+): {
+  state: HoltWintersState;
+  alpha: number;
+  beta: number;
+  gamma: number;
+  sse: number;
+} {
   const m = Math.round(seasonSeconds / stepSeconds);
   const n = values.length;
   let best = { alpha: 0.2, beta: 0, gamma: 0.2, sse: Infinity };
@@ -382,7 +422,8 @@ export function fitHoltWinters(
             const old = season[j];
             const e = y - (level + phi * trend + old);
             sse += e * e;
-            const next = alpha * (y - old) + (1 - alpha) * (level + phi * trend);
+            const next =
+              alpha * (y - old) + (1 - alpha) * (level + phi * trend);
             trend = beta * (next - level) + (1 - beta) * phi * trend;
             level = next;
             season[j] = gamma * (y - level) + (1 - gamma) * old;

@@ -134,7 +134,6 @@ const SEASONAL_CANDIDATES: SingleSpec[] = [
   },
 ];
 
-
 /**
  * Additive Holt-Winters with a daily season at the fit step (1 minute): it keeps the day's
  * shape at full resolution, which the 5-minute profiles smear (sharp hourly jobs, smooth
@@ -250,7 +249,12 @@ export function createModel(
       kind: 'mean',
       version: 1,
       members: spec.members.map(
-        m => createModel(m, stepSeconds, config) as CombinationState['members'][number],
+        m =>
+          createModel(
+            m,
+            stepSeconds,
+            config,
+          ) as CombinationState['members'][number],
       ),
       lastMs: -Infinity,
     };
@@ -290,7 +294,8 @@ export function forecastModel(state: ModelState, targetMs: number): number {
     return sum / state.members.length;
   }
   if (state.kind === 'seasonal') return forecastSeasonal(state, targetMs);
-  if (state.kind === 'holt-winters') return forecastHoltWinters(state, targetMs);
+  if (state.kind === 'holt-winters')
+    return forecastHoltWinters(state, targetMs);
   return forecastNaive(state, targetMs);
 }
 
@@ -308,7 +313,8 @@ export function forecastModelPath(
   out: Float64Array,
 ): void {
   if (state.kind === 'mean') {
-    if (memberPath.length < out.length) memberPath = new Float64Array(out.length);
+    if (memberPath.length < out.length)
+      memberPath = new Float64Array(out.length);
     const member = memberPath.subarray(0, out.length);
     out.fill(0);
     for (const m of state.members) {

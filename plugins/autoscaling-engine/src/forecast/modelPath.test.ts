@@ -1,4 +1,10 @@
-import { createModel, DEFAULT_CANDIDATES, forecastModel, forecastModelPath, updateModel } from './model';
+import {
+  createModel,
+  DEFAULT_CANDIDATES,
+  forecastModel,
+  forecastModelPath,
+  updateModel,
+} from './model';
 import { MONDAY, syntheticSeries } from './testing';
 
 /** forecastModelPath is an optimisation of forecastModel on a grid: it must give the same values. */

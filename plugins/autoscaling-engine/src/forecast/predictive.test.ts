@@ -91,7 +91,8 @@ describe('planPredictive', () => {
           const bound = Math.max(
             1,
             Math.ceil(
-              (s.multiple * peak) / ((CAPACITY * s.targetUtilization) / 100) - 1e-9,
+              (s.multiple * peak) / ((CAPACITY * s.targetUtilization) / 100) -
+                1e-9,
             ),
           );
           for (const ahead of [0, 3600_000, 6 * 3600_000]) {
@@ -115,7 +116,9 @@ describe('planPredictive', () => {
 
   it('falls back to reactive, and says why, when the model is worse than seasonal naive', () => {
     const { state, now } = trained(
-      Array.from(syntheticSeries({ days: 2, seed: 3, stepSeconds: STEP_S }).values),
+      Array.from(
+        syntheticSeries({ days: 2, seed: 3, stepSeconds: STEP_S }).values,
+      ),
     );
     const input = {
       policy: planPolicy(),
@@ -140,7 +143,10 @@ describe('planPredictive', () => {
     expect(plan.reasons[0].message).toContain('reactive scaling only');
 
     // Too few live comparisons: the backtest's choice stands.
-    const early = { ...worse, accuracy: { ...worse.accuracy, comparisons: 10 } };
+    const early = {
+      ...worse,
+      accuracy: { ...worse.accuracy, comparisons: 10 },
+    };
     expect(planPredictive(early, input).status).toBe('applied');
   });
 
@@ -158,7 +164,12 @@ describe('planPredictive', () => {
   });
 
   it('plan replaces the reactive proposal and scales in ahead of a forecast fall; floor only raises', () => {
-    const series = syntheticSeries({ days: 3, seed: 7, noise: 0.02, stepSeconds: STEP_S });
+    const series = syntheticSeries({
+      days: 3,
+      seed: 7,
+      noise: 0.02,
+      stepSeconds: STEP_S,
+    });
     const values = Array.from(series.values);
     // Stop at 20:00 on day 3, where the diurnal curve falls towards the night.
     const end = 2 * PER_DAY + 20 * 60;
@@ -170,7 +181,11 @@ describe('planPredictive', () => {
       startupSeconds: STARTUP,
       observedDemand: observed,
     };
-    const plan = planPredictive(state, { ...base, policy: planPolicy(), currentReplicas: 40 });
+    const plan = planPredictive(state, {
+      ...base,
+      policy: planPolicy(),
+      currentReplicas: 40,
+    });
     const floor = planPredictive(state, {
       ...base,
       policy: planPolicy({ strategy: 'floor' }),
@@ -179,12 +194,19 @@ describe('planPredictive', () => {
     expect(floor.decisionInput?.replaceReactive).toBe(false);
     // 40 replicas are far more than the falling demand needs: the plan lets them go now.
     expect(plan.floorReplicas!).toBeLessThan(40);
-    expect(plan.floorReplicas!).toBeGreaterThanOrEqual(Math.ceil(observed / CAPACITY));
-    expect(plan.decisionInput?.explain?.()).toMatch(/within full capacity less [\d.]+% learned burst headroom/);
+    expect(plan.floorReplicas!).toBeGreaterThanOrEqual(
+      Math.ceil(observed / CAPACITY),
+    );
+    expect(plan.decisionInput?.explain?.()).toMatch(
+      /within full capacity less [\d.]+% learned burst headroom/,
+    );
   });
 
   it('hands a surprise above the band to the reactive path', () => {
-    const values = Array.from(syntheticSeries({ days: 2, seed: 5, noise: 0.02, stepSeconds: STEP_S }).values);
+    const values = Array.from(
+      syntheticSeries({ days: 2, seed: 5, noise: 0.02, stepSeconds: STEP_S })
+        .values,
+    );
     const { state, now } = trained(values);
     const plan = planPredictive(state, {
       policy: planPolicy(),
@@ -194,7 +216,9 @@ describe('planPredictive', () => {
       observedDemand: values[values.length - 1] * 5,
     });
     expect(plan.decisionInput?.replaceReactive).toBe(false);
-    expect(plan.reasons.map(r => r.message).join(' ')).toMatch(/above the band/);
+    expect(plan.reasons.map(r => r.message).join(' ')).toMatch(
+      /above the band/,
+    );
   });
 });
 
@@ -211,16 +235,25 @@ describe('planPredictive: burst headroom and rising demand', () => {
       observeDemand(state, t, minute < 10 ? 2600 : 1000, { leadSeconds: 120 });
     }
     expect(state.burst!.excess).toBeGreaterThan(0.31);
-    expect(learnedBurstHeadroom(state, p, CAPACITY)).toBeCloseTo(1 / 0.77 - 1, 6);
+    expect(learnedBurstHeadroom(state, p, CAPACITY)).toBeCloseTo(
+      1 / 0.77 - 1,
+      6,
+    );
     // Smooth demand keeps the little it learned.
     const smooth = createPredictiveState();
-    for (let k = 1; k <= 2000; k++) observeDemand(smooth, MONDAY + k * 15_000, 1000 + (k % 2) * 20, { leadSeconds: 120 });
+    for (let k = 1; k <= 2000; k++)
+      observeDemand(smooth, MONDAY + k * 15_000, 1000 + (k % 2) * 20, {
+        leadSeconds: 120,
+      });
     expect(learnedBurstHeadroom(smooth, p, CAPACITY)).toBeGreaterThan(0);
     expect(learnedBurstHeadroom(smooth, p, CAPACITY)).toBeLessThan(0.05);
   });
 
   it('sizes demand already on the rise for what it will be after a start-up', () => {
-    const values = Array.from(syntheticSeries({ days: 2, seed: 5, noise: 0, stepSeconds: STEP_S }).values);
+    const values = Array.from(
+      syntheticSeries({ days: 2, seed: 5, noise: 0, stepSeconds: STEP_S })
+        .values,
+    );
     const { state, now } = trained(values);
     const last = values[values.length - 1];
     const steady = planPredictive(state, {
@@ -248,7 +281,9 @@ describe('planPredictive: burst headroom and rising demand', () => {
       observedDemand: (demand + last) / 2,
     });
     const withoutSlope = Math.ceil(demand / (CAPACITY * 0.85));
-    expect(rising.floorReplicas!).toBeGreaterThan(Math.max(withoutSlope, steady.floorReplicas!));
+    expect(rising.floorReplicas!).toBeGreaterThan(
+      Math.max(withoutSlope, steady.floorReplicas!),
+    );
   });
 });
 
@@ -264,7 +299,11 @@ describe('isRefitDue', () => {
     });
     let busiest = 0;
     const refits = new Array(states.length).fill(0);
-    for (let t = fittedAt + 15_000; t <= fittedAt + 2 * 86400_000; t += 15_000) {
+    for (
+      let t = fittedAt + 15_000;
+      t <= fittedAt + 2 * 86400_000;
+      t += 15_000
+    ) {
       let due = 0;
       states.forEach((state, i) => {
         if (isRefitDue(state, t, { key: `workload-${i}` })) {
@@ -279,7 +318,9 @@ describe('isRefitDue', () => {
     expect(busiest).toBeLessThanOrEqual(5);
     // Each is refitted once or twice in two days (the first slot may come after half a day).
     for (const count of refits) expect([1, 2]).toContain(count);
-    expect(refitOffsetMs('a', 86400_000)).not.toBe(refitOffsetMs('b', 86400_000));
+    expect(refitOffsetMs('a', 86400_000)).not.toBe(
+      refitOffsetMs('b', 86400_000),
+    );
   });
 
   it('retries a missing model hourly, not every tick', () => {

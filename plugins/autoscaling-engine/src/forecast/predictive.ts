@@ -73,9 +73,19 @@ export interface PredictiveState {
   /** Forecasts made one lead time ago, awaiting their actual: [targetMs, forecast]. */
   pending: Array<[number, number]>;
   /** Decayed absolute errors at the lead horizon: model, daily seasonal naive, and weight. */
-  accuracy: { model: number; naive: number; weight: number; comparisons: number };
+  accuracy: {
+    model: number;
+    naive: number;
+    weight: number;
+    comparisons: number;
+  };
   /** Mean demand per 5-minute bucket of the last day, indexed by bucket of day (naive). */
-  dayRing: { bucketStartMs: number; sum: number; count: number; means: Array<number | null> };
+  dayRing: {
+    bucketStartMs: number;
+    sum: number;
+    count: number;
+    means: Array<number | null>;
+  };
   /** [day index, peak demand] of the last PEAK_DAYS days. */
   dailyPeaks: Array<[number, number]>;
   /**
@@ -150,7 +160,6 @@ export function observeDemand(
   return anomaly ? { anomaly } : NO_ANOMALY;
 }
 
-
 function scorePending(state: PredictiveState, timeMs: number, actual: number) {
   while (state.pending.length > 0 && state.pending[0][0] <= timeMs) {
     const [targetMs, predicted] = state.pending.shift()!;
@@ -158,7 +167,10 @@ function scorePending(state: PredictiveState, timeMs: number, actual: number) {
     if (naive === undefined || timeMs - targetMs > 5 * MINUTE_MS) continue;
     const acc = state.accuracy;
     const lastMs = state.lastObservedMs ?? timeMs;
-    const decay = Math.pow(0.5, Math.max(0, timeMs - lastMs) / ACCURACY_HALF_LIFE_MS);
+    const decay = Math.pow(
+      0.5,
+      Math.max(0, timeMs - lastMs) / ACCURACY_HALF_LIFE_MS,
+    );
     acc.model = acc.model * decay + Math.abs(actual - predicted);
     acc.naive = acc.naive * decay + Math.abs(actual - naive);
     acc.weight = acc.weight * decay + 1;
@@ -173,7 +185,10 @@ function naiveAt(state: PredictiveState, timeMs: number): number | undefined {
   // A slot holds the last closed bucket of its time of day. It is the one a day before the target
   // while that one is closed (before the open bucket) and the target's own is not (not before it).
   if (ring.bucketStartMs === 0) return undefined;
-  if (bucketStart - DAY_MS >= ring.bucketStartMs || bucketStart < ring.bucketStartMs)
+  if (
+    bucketStart - DAY_MS >= ring.bucketStartMs ||
+    bucketStart < ring.bucketStartMs
+  )
     return undefined;
   const value = ring.means[bucketIndex(bucketStart)];
   return value === null ? undefined : value;
@@ -188,13 +203,19 @@ function recordRing(state: PredictiveState, timeMs: number, demand: number) {
   const bucketStart = Math.floor(timeMs / NAIVE_BUCKET_MS) * NAIVE_BUCKET_MS;
   if (bucketStart !== ring.bucketStartMs) {
     if (ring.count > 0) {
-      ring.means[bucketIndex(ring.bucketStartMs)] = round4(ring.sum / ring.count);
+      ring.means[bucketIndex(ring.bucketStartMs)] = round4(
+        ring.sum / ring.count,
+      );
     }
     // Buckets skipped by a gap hold nothing any more.
     if (ring.bucketStartMs > 0) {
-      const gap = Math.min(NAIVE_BUCKETS, (bucketStart - ring.bucketStartMs) / NAIVE_BUCKET_MS);
+      const gap = Math.min(
+        NAIVE_BUCKETS,
+        (bucketStart - ring.bucketStartMs) / NAIVE_BUCKET_MS,
+      );
       for (let k = 1; k < gap; k++)
-        ring.means[bucketIndex(ring.bucketStartMs + k * NAIVE_BUCKET_MS)] = null;
+        ring.means[bucketIndex(ring.bucketStartMs + k * NAIVE_BUCKET_MS)] =
+          null;
     }
     ring.bucketStartMs = bucketStart;
     ring.sum = 0;
@@ -228,20 +249,26 @@ const SLOPE_SECONDS = 45;
 
 function recordBurst(state: PredictiveState, timeMs: number, demand: number) {
   const burst = (state.burst ??= { mean: demand, excess: 0 });
-  const dt = state.lastObservedMs === null ? 60 : (timeMs - state.lastObservedMs) / 1000;
+  const dt =
+    state.lastObservedMs === null ? 60 : (timeMs - state.lastObservedMs) / 1000;
   const alpha = 1 - Math.exp(-Math.max(0, dt) / 60);
   burst.mean += alpha * (demand - burst.mean);
   if (dt > 0 && state.lastDemand !== null) {
     const beta = 1 - Math.exp(-dt / SLOPE_SECONDS);
     const slope = burst.slope ?? 0;
-    burst.slope = round4(slope + beta * ((demand - state.lastDemand) / dt - slope));
+    burst.slope = round4(
+      slope + beta * ((demand - state.lastDemand) / dt - slope),
+    );
   }
   if (burst.mean <= 0) return;
   const excess = demand / burst.mean - 1;
   // Robbins-Monro: the estimate settles where P(excess > estimate) = 1 - level.
   burst.excess = Math.max(
     0,
-    round4(burst.excess + BURST_STEP * (excess > burst.excess ? BURST_LEVEL : BURST_LEVEL - 1)),
+    round4(
+      burst.excess +
+        BURST_STEP * (excess > burst.excess ? BURST_LEVEL : BURST_LEVEL - 1),
+    ),
   );
 }
 
@@ -252,7 +279,10 @@ const POWERS_OF_TEN = Array.from({ length: 601 }, (_, i) => 10 ** (i - 300));
 function round4(x: number): number {
   if (x === 0 || !Number.isFinite(x)) return x;
   const exponent = 4 - Math.floor(Math.log10(Math.abs(x)));
-  const scale = exponent >= -300 && exponent <= 300 ? POWERS_OF_TEN[exponent + 300] : 10 ** exponent;
+  const scale =
+    exponent >= -300 && exponent <= 300
+      ? POWERS_OF_TEN[exponent + 300]
+      : 10 ** exponent;
   return Math.round(x * scale) / scale;
 }
 
@@ -278,7 +308,11 @@ export interface Trust {
  */
 const earningTrustTexts = new Map<number, string>();
 const trustedTexts = new Map<number, string>();
-function memoText(memo: Map<number, string>, value: number, format: (value: number) => string): string {
+function memoText(
+  memo: Map<number, string>,
+  value: number,
+  format: (value: number) => string,
+): string {
   let text = memo.get(value);
   if (text === undefined) {
     text = format(value);
@@ -300,7 +334,8 @@ export function trustOf(state: PredictiveState): Trust {
       message: memoText(
         earningTrustTexts,
         acc.comparisons,
-        n => `chosen by backtest; ${n} of ${MIN_COMPARISONS} live comparisons with seasonal naive so far`,
+        n =>
+          `chosen by backtest; ${n} of ${MIN_COMPARISONS} live comparisons with seasonal naive so far`,
       ),
     };
   }
@@ -310,7 +345,11 @@ export function trustOf(state: PredictiveState): Trust {
         trusted: true,
         relativeError: ratio,
         comparisons: acc.comparisons,
-        message: memoText(trustedTexts, pct, p => `recent error ${p}% of seasonal naive's`),
+        message: memoText(
+          trustedTexts,
+          pct,
+          p => `recent error ${p}% of seasonal naive's`,
+        ),
       }
     : {
         trusted: false,
@@ -350,11 +389,16 @@ export function isRefitDue(
 ): boolean {
   const periodMs = (options.refitEverySeconds ?? 86400) * 1000;
   if (!state.forecaster) {
-    return state.lastAttemptMs === null || nowMs - state.lastAttemptMs >= RETRY_MS;
+    return (
+      state.lastAttemptMs === null || nowMs - state.lastAttemptMs >= RETRY_MS
+    );
   }
   const lastFit = state.lastFitMs ?? -Infinity;
-  const compared = state.forecaster.fit.scores.some(s => Number.isFinite(s.score));
-  if (!compared && nowMs - lastFit >= Math.min(periodMs, 6 * 3600_000)) return true;
+  const compared = state.forecaster.fit.scores.some(s =>
+    Number.isFinite(s.score),
+  );
+  if (!compared && nowMs - lastFit >= Math.min(periodMs, 6 * 3600_000))
+    return true;
   // This key's slot: the first of its daily instants at least half a period after the last fit,
   // so workloads first fitted together (a backend start) still spread their refits.
   const offset = refitOffsetMs(options.key, periodMs);
@@ -389,10 +433,17 @@ export function refitPredictive(
   state: PredictiveState,
   history: DemandSeries,
   nowMs: number,
-  options: { policy: ScalingPolicy; startupSeconds: number; forecaster?: Partial<ForecasterOptions> },
+  options: {
+    policy: ScalingPolicy;
+    startupSeconds: number;
+    forecaster?: Partial<ForecasterOptions>;
+  },
 ): { ok: boolean; message: string } {
   state.lastAttemptMs = nowMs;
-  const base = predictiveForecasterOptions(options.policy, options.startupSeconds);
+  const base = predictiveForecasterOptions(
+    options.policy,
+    options.startupSeconds,
+  );
   const fit = fitForecaster(
     fitSeries(history, options.policy.predictive.maxHistorySeconds),
     {
@@ -414,7 +465,10 @@ export function refitPredictive(
 }
 
 /** The history to fit on: the last `maxHistorySeconds`, as one-minute means if finer. */
-export function fitSeries(history: DemandSeries, maxHistorySeconds: number): DemandSeries {
+export function fitSeries(
+  history: DemandSeries,
+  maxHistorySeconds: number,
+): DemandSeries {
   const n = history.values.length;
   const step = history.stepSeconds;
   const keep = Math.min(n, Math.ceil(maxHistorySeconds / step));
@@ -433,7 +487,8 @@ export function fitSeries(history: DemandSeries, maxHistorySeconds: number): Dem
   const values = new Float64Array(blocks);
   for (let b = 0; b < blocks; b++) {
     let sum = 0;
-    for (let k = 0; k < factor; k++) sum += history.values[first + b * factor + k];
+    for (let k = 0; k < factor; k++)
+      sum += history.values[first + b * factor + k];
     // Stamped at the block's last sample, so the model's clock never runs ahead of the data.
     timeMs[b] = history.timeMs[first + b * factor + factor - 1];
     values[b] = sum / factor;
@@ -441,7 +496,11 @@ export function fitSeries(history: DemandSeries, maxHistorySeconds: number): Dem
   return { timeMs, values, stepSeconds: step * factor };
 }
 
-function slice(values: ArrayLike<number>, start: number, end: number): ArrayLike<number> {
+function slice(
+  values: ArrayLike<number>,
+  start: number,
+  end: number,
+): ArrayLike<number> {
   const typed = values as Float64Array;
   if (typeof typed.subarray === 'function') return typed.subarray(start, end);
   return Array.prototype.slice.call(values, start, end) as number[];
@@ -504,7 +563,9 @@ export function learnedBurstHeadroom(
   policy: ScalingPolicy,
   podCapacity: number,
 ): number {
-  const reactiveSizing = (perPodTargetFor(policy, podCapacity) ?? 0) * (1 + scaleUpTolerance(policy));
+  const reactiveSizing =
+    (perPodTargetFor(policy, podCapacity) ?? 0) *
+    (1 + scaleUpTolerance(policy));
   const cap = reactiveSizing > 0 ? podCapacity / reactiveSizing - 1 : Infinity;
   return Math.max(0, Math.min(cap, state.burst?.excess ?? 0));
 }
@@ -515,7 +576,11 @@ const readScratch: Array<[number, number]> = [
   [0, 0.5],
   [0, SCALE_IN_HOLD_QUANTILE],
 ];
-function planReads(lead: number, quantile: number, holdSpan: number): Array<[number, number]> {
+function planReads(
+  lead: number,
+  quantile: number,
+  holdSpan: number,
+): Array<[number, number]> {
   readScratch[0][0] = lead;
   readScratch[0][1] = quantile;
   readScratch[1][0] = lead;
@@ -538,7 +603,8 @@ export function planPredictive(
   // The plan holds the band's upper quantile within full capacity and the median at the target.
   // The plan sizes the band's upper quantile at full capacity less the learned burst headroom.
   const reactiveSizing = perPodTarget * (1 + scaleUpTolerance(policy));
-  const burstHeadroom = 1 + learnedBurstHeadroom(state, policy, input.podCapacity);
+  const burstHeadroom =
+    1 + learnedBurstHeadroom(state, policy, input.podCapacity);
   const sizing = plan ? input.podCapacity / burstHeadroom : perPodTarget;
   const medianSizing = Math.min(input.podCapacity * utilization, sizing);
   const peak = recentPeakDemand(state);
@@ -546,7 +612,12 @@ export function planPredictive(
   const boundSizing = plan ? input.podCapacity * utilization : perPodTarget;
   const bound =
     peak !== undefined && boundSizing > 0
-      ? Math.max(1, Math.ceil(((predictive.maxPeakMultiple ?? 1.5) * peak) / boundSizing - 1e-9))
+      ? Math.max(
+          1,
+          Math.ceil(
+            ((predictive.maxPeakMultiple ?? 1.5) * peak) / boundSizing - 1e-9,
+          ),
+        )
       : undefined;
   const quotaMax =
     bound === undefined
@@ -558,18 +629,29 @@ export function planPredictive(
   const holdSpan = lead + input.startupSeconds * SCALE_IN_HOLD_STARTUPS;
   const path =
     trust.trusted && state.forecaster
-      ? forecastPath(state.forecaster, input.nowMs, plan ? holdSpan : lead, peakStepSeconds(lead))
+      ? forecastPath(
+          state.forecaster,
+          input.nowMs,
+          plan ? holdSpan : lead,
+          peakStepSeconds(lead),
+        )
       : undefined;
   // The band over the lead, the median over the lead and the scale-in hold, read in one pass.
   const [bandPeak, medianPeak, holdPeak] =
     path && state.forecaster
-      ? peaksOfPath(state.forecaster, path, planReads(lead, predictive.quantile, holdSpan))
+      ? peaksOfPath(
+          state.forecaster,
+          path,
+          planReads(lead, predictive.quantile, holdSpan),
+        )
       : [];
   const floor = computePredictiveFloor({
     forecaster: trust.trusted ? state.forecaster ?? undefined : undefined,
     path,
     peak: bandPeak,
-    unavailableReason: trust.trusted ? state.unavailable ?? undefined : trust.message,
+    unavailableReason: trust.trusted
+      ? state.unavailable ?? undefined
+      : trust.message,
     nowMs: input.nowMs,
     leadTimeSeconds: predictive.leadTimeSeconds,
     startupSeconds: input.startupSeconds,
@@ -603,7 +685,11 @@ export function planPredictive(
         ? lazyReason(
             r.code,
             () =>
-              `${r.message} (runaway bound: ${predictive.maxPeakMultiple ?? 1.5} × the 7-day peak ${round1(peak!)} / ${round1(boundSizing)} per pod)`,
+              `${r.message} (runaway bound: ${
+                predictive.maxPeakMultiple ?? 1.5
+              } × the 7-day peak ${round1(peak!)} / ${round1(
+                boundSizing,
+              )} per pod)`,
           )
         : r,
     );
@@ -627,7 +713,11 @@ export function planPredictive(
     const atTarget = Math.max(median?.demand ?? 0, seen + rising);
     const forTarget = Math.ceil(atTarget / medianSizing - 1e-9);
     if (forTarget > planned) {
-      planned = Math.min(forTarget, quotaMax ?? Infinity, predictive.honorMaxReplicas ? policy.maxReplicas : Infinity);
+      planned = Math.min(
+        forTarget,
+        quotaMax ?? Infinity,
+        predictive.honorMaxReplicas ? policy.maxReplicas : Infinity,
+      );
     }
     // Scale-in is undone only after a start-up: a pod goes only when the band's high quantile
     // over the lead plus one start-up no longer needs it (hysteresis, without a fixed window).
@@ -647,20 +737,29 @@ export function planPredictive(
     // tolerance: where the band is wide (bursty, poorly forecast load) its upper quantile would
     // cost more than the HPA.
     if (reactiveSizing > 0) {
-      const reactiveForExpected = Math.max(forTarget, Math.ceil(atTarget / reactiveSizing - 1e-9));
+      const reactiveForExpected = Math.max(
+        forTarget,
+        Math.ceil(atTarget / reactiveSizing - 1e-9),
+      );
       if (planned > reactiveForExpected) planned = reactiveForExpected;
     }
   }
   if (plan && input.observedDemand !== undefined && state.forecaster) {
     const observed = input.observedDemand;
-    const upperNow = forecastQuantile(state.forecaster, input.nowMs, predictive.quantile);
+    const upperNow = forecastQuantile(
+      state.forecaster,
+      input.nowMs,
+      predictive.quantile,
+    );
     if (Number.isFinite(upperNow) && observed > upperNow) {
       replaceReactive = false;
       extra.push(
         lazyReason(
           'PredictiveFloor',
           () =>
-            `observed demand ${round1(observed)} is above the band (${round1(upperNow)}): the reactive path may raise replicas further`,
+            `observed demand ${round1(observed)} is above the band (${round1(
+              upperNow,
+            )}): the reactive path may raise replicas further`,
         ),
       );
     }
@@ -674,9 +773,17 @@ export function planPredictive(
     const all = reasons.map(r => r.message).join('; ');
     if (!plan) return all;
     const peakText = floor.peak
-      ? `peak forecast ${round1(floor.peak.demand)} at ${isoTime(floor.peak.timeMs)}`
+      ? `peak forecast ${round1(floor.peak.demand)} at ${isoTime(
+          floor.peak.timeMs,
+        )}`
       : 'forecast';
-    return `${peakText} (p${Math.round(predictive.quantile * 100)}) within full capacity less ${Math.round((burstHeadroom - 1) * 1000) / 10}% learned burst headroom, and the median at ${predictive.targetUtilization ?? 85}% = ${planned} replicas (${chosen}); ${all}`;
+    return `${peakText} (p${Math.round(
+      predictive.quantile * 100,
+    )}) within full capacity less ${
+      Math.round((burstHeadroom - 1) * 1000) / 10
+    }% learned burst headroom, and the median at ${
+      predictive.targetUtilization ?? 85
+    }% = ${planned} replicas (${chosen}); ${all}`;
   };
   result.decisionInput = {
     floorReplicas: planned,

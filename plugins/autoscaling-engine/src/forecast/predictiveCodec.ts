@@ -29,7 +29,12 @@
  * Decoding a different envelope version, or text that is neither an envelope nor a plain
  * `PredictiveState`, throws a `PredictiveStateCodecError` saying which.
  */
-import { decodeForecaster, encodeForecaster, packNumbers, unpackNumbers } from './codec';
+import {
+  decodeForecaster,
+  encodeForecaster,
+  packNumbers,
+  unpackNumbers,
+} from './codec';
 import type { Forecaster } from './forecaster';
 import type { PredictiveState } from './predictive';
 
@@ -90,9 +95,13 @@ export class PredictiveStateCodecError extends Error {
 }
 
 /** The state as the compact envelope object (what `encodePredictiveState` stringifies). */
-export function toPredictiveEnvelope(state: PredictiveState): PredictiveStateEnvelope {
+export function toPredictiveEnvelope(
+  state: PredictiveState,
+): PredictiveStateEnvelope {
   if (state.version !== 1) {
-    throw new Error(`Cannot encode predictive state of version ${String(state.version)}`);
+    throw new Error(
+      `Cannot encode predictive state of version ${String(state.version)}`,
+    );
   }
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(state)) {
@@ -126,7 +135,10 @@ export function toPredictiveEnvelope(state: PredictiveState): PredictiveStateEnv
       ring.bucketStartMs,
       ring.sum,
       ring.count,
-      packNumbers(ring.means.map(m => (m === null ? NO_MEAN : m)), 12),
+      packNumbers(
+        ring.means.map(m => (m === null ? NO_MEAN : m)),
+        12,
+      ),
     ],
     peaks: state.dailyPeaks.map(([day, peak]) => [day, peak]),
   };
@@ -136,27 +148,35 @@ export function toPredictiveEnvelope(state: PredictiveState): PredictiveStateEnv
 
 /** Inverse of `toPredictiveEnvelope`; throws a `PredictiveStateCodecError` on anything else. */
 export function fromPredictiveEnvelope(envelope: unknown): PredictiveState {
-  if (!isObject(envelope)) throw new PredictiveStateCodecError('not a JSON object');
+  if (!isObject(envelope))
+    throw new PredictiveStateCodecError('not a JSON object');
   if (!('ps' in envelope)) {
     throw new PredictiveStateCodecError('no envelope version (field "ps")');
   }
   if (envelope.ps !== PREDICTIVE_CODEC_VERSION) {
     throw new PredictiveStateCodecError(
-      `envelope version ${JSON.stringify(envelope.ps)} is not supported (this build reads version ${PREDICTIVE_CODEC_VERSION})`,
+      `envelope version ${JSON.stringify(
+        envelope.ps,
+      )} is not supported (this build reads version ${PREDICTIVE_CODEC_VERSION})`,
     );
   }
   const e = envelope as unknown as PredictiveStateEnvelope;
   try {
     const [bucketStartMs, sum, count, packedMeans] = e.ring;
-    const means = unpackNumbers(packedMeans).map(m => (m === NO_MEAN ? null : m));
+    const means = unpackNumbers(packedMeans).map(m =>
+      m === NO_MEAN ? null : m,
+    );
     if (means.length !== RING_BUCKETS) {
-      throw new Error(`day ring has ${means.length} buckets, expected ${RING_BUCKETS}`);
+      throw new Error(
+        `day ring has ${means.length} buckets, expected ${RING_BUCKETS}`,
+      );
     }
     const pending: Array<[number, number]> = [];
     if (e.pend) {
       const [first, deltas, packed] = e.pend;
       const values = unpackNumbers(packed);
-      if (values.length !== deltas.length + 1) throw new Error('pending forecasts do not match their targets');
+      if (values.length !== deltas.length + 1)
+        throw new Error('pending forecasts do not match their targets');
       let target = first;
       values.forEach((value, i) => {
         if (i > 0) target += deltas[i - 1];
@@ -181,7 +201,9 @@ export function fromPredictiveEnvelope(envelope: unknown): PredictiveState {
     return state;
   } catch (error) {
     if (error instanceof PredictiveStateCodecError) throw error;
-    throw new PredictiveStateCodecError(`corrupt version-1 envelope (${(error as Error).message})`);
+    throw new PredictiveStateCodecError(
+      `corrupt version-1 envelope (${(error as Error).message})`,
+    );
   }
 }
 
@@ -200,14 +222,18 @@ export function decodePredictiveState(text: string): PredictiveState {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new PredictiveStateCodecError(`not JSON (${(error as Error).message})`);
+    throw new PredictiveStateCodecError(
+      `not JSON (${(error as Error).message})`,
+    );
   }
   if (isPlainPredictiveState(parsed)) return parsed;
   return fromPredictiveEnvelope(parsed);
 }
 
 /** Whether a parsed value is a `PredictiveState` stored as plain JSON (no envelope). */
-export function isPlainPredictiveState(value: unknown): value is PredictiveState {
+export function isPlainPredictiveState(
+  value: unknown,
+): value is PredictiveState {
   return (
     isObject(value) &&
     !('ps' in value) &&
@@ -220,16 +246,21 @@ export function isPlainPredictiveState(value: unknown): value is PredictiveState
 function forecasterObject(forecaster: Forecaster): Record<string, unknown> {
   const text = encodeForecaster(forecaster);
   if (!text.startsWith(FORECASTER_PREFIX)) {
-    throw new Error(`encodeForecaster wrote an unexpected format (${text.slice(0, 8)}…)`);
+    throw new Error(
+      `encodeForecaster wrote an unexpected format (${text.slice(0, 8)}…)`,
+    );
   }
   const compact = JSON.parse(text.slice(FORECASTER_PREFIX.length));
-  if (isObject(compact.fit)) compact.fit.scores = scoresTable(compact.fit.scores);
+  if (isObject(compact.fit))
+    compact.fit.scores = scoresTable(compact.fit.scores);
   return compact;
 }
 
 function forecasterOf(compact: Record<string, unknown>): Forecaster {
   const fit = compact.fit;
-  const restored = isObject(fit) ? { ...compact, fit: { ...fit, scores: scoresOf(fit.scores) } } : compact;
+  const restored = isObject(fit)
+    ? { ...compact, fit: { ...fit, scores: scoresOf(fit.scores) } }
+    : compact;
   return decodeForecaster(FORECASTER_PREFIX + JSON.stringify(restored));
 }
 
@@ -243,9 +274,13 @@ interface ScoresTable {
 }
 
 function scoresTable(scores: unknown): unknown {
-  if (!Array.isArray(scores) || scores.length < 2 || !scores.every(isObject)) return scores;
+  if (!Array.isArray(scores) || scores.length < 2 || !scores.every(isObject))
+    return scores;
   const cols = Object.keys(scores[0]);
-  const h = Object.keys(scores.find(s => isObject(s.mase) && Object.keys(s.mase).length > 0)?.mase ?? {});
+  const h = Object.keys(
+    scores.find(s => isObject(s.mase) && Object.keys(s.mase).length > 0)
+      ?.mase ?? {},
+  );
   const sameKeys = (o: Record<string, unknown>, keys: string[]) =>
     Object.keys(o).length === keys.length && keys.every(k => k in o);
   const table: ScoresTable = {
@@ -255,7 +290,10 @@ function scoresTable(scores: unknown): unknown {
     rows: scores.map(s =>
       cols.map(k => {
         const cell = s[k];
-        return k === 'mase' && isObject(cell) && h.length > 0 && sameKeys(cell, h)
+        return k === 'mase' &&
+          isObject(cell) &&
+          h.length > 0 &&
+          sameKeys(cell, h)
           ? h.map(key => cell[key])
           : cell;
       }),

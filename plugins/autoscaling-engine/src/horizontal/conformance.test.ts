@@ -979,7 +979,10 @@ const CASES: Case[] = [
       policy: {
         behavior: {
           ...FREE_BEHAVIOR,
-          scaleDown: { ...FREE_BEHAVIOR.scaleDown, stabilizationWindowSeconds: 300 },
+          scaleDown: {
+            ...FREE_BEHAVIOR.scaleDown,
+            stabilizationWindowSeconds: 300,
+          },
         },
       },
     }),
@@ -989,14 +992,21 @@ const CASES: Case[] = [
     name: 'first evaluation without a scale-down window: the seed is outside the window, 5 → 1',
     upstream: `${HZ} recordInitialRecommendation; stabilizeRecommendationWithBehaviors reads only timestamps After(now - 0 s)`,
     input: cpuCase({
-      firstEvaluation: true, pods: readyPods(5), usage: 0.01 }),
+      firstEvaluation: true,
+      pods: readyPods(5),
+      usage: 0.01,
+    }),
     want: { replicas: 1, kind: 'scale' },
   },
   {
     name: 'first evaluation does not hold a scale-up: 2 pods at 90% of 50% → 4',
     upstream: `${HZ} recordInitialRecommendation; scale-up window 0 s by default (min over an empty window)`,
     input: cpuCase({
-      firstEvaluation: true, pods: readyPods(2), usage: 0.9, policy: { behavior: undefined } }),
+      firstEvaluation: true,
+      pods: readyPods(2),
+      usage: 0.9,
+      policy: { behavior: undefined },
+    }),
     want: { replicas: 4, kind: 'scale' },
   },
   {

@@ -371,7 +371,9 @@ describe('decideHorizontal', () => {
           policies: [{ type: 'Pods' as const, value: 1, periodSeconds: 60 }],
         },
       };
-      const result = decideHorizontal(input({ policy: capped({ behavior: slow }) }));
+      const result = decideHorizontal(
+        input({ policy: capped({ behavior: slow }) }),
+      );
       expect(result.decision).toMatchObject({ kind: 'scale', from: 4, to: 5 });
       expect(result.decision.clamp).toEqual({
         by: 'rate',
@@ -416,7 +418,12 @@ describe('decideHorizontal', () => {
       expect(
         decideHorizontal(
           input({
-            limit: { maxReplicas: 5, code: 'Other', message: 'x', by: 'budget' },
+            limit: {
+              maxReplicas: 5,
+              code: 'Other',
+              message: 'x',
+              by: 'budget',
+            },
           }),
         ).decision.clamp?.by,
       ).toBe('budget');

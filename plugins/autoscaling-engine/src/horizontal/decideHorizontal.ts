@@ -65,7 +65,9 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
   const controller = { ...DEFAULT_CONTROLLER_SETTINGS, ...input.controller };
   const current = workload.currentReplicas;
   // No state: the workload's first evaluation (or its state was lost), as upstream's nil entry.
-  const state = input.state ?? withInitialRecommendation(emptyHorizontalState(), current, nowMs);
+  const state =
+    input.state ??
+    withInitialRecommendation(emptyHorizontalState(), current, nowMs);
   const reasons: Reason[] = [];
 
   if (policy.mode === 'off') {
@@ -211,7 +213,10 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
     if (floor !== undefined) {
       // A capped forecast that sets the proposal (or ties it) held the decision.
       const capped = input.predictive?.capped;
-      if (capped && (floor.replace || floor.replicas >= (proposed ?? current))) {
+      if (
+        capped &&
+        (floor.replace || floor.replicas >= (proposed ?? current))
+      ) {
         clamps.push({
           by: capped.by,
           limit: floor.replicas,
@@ -220,7 +225,8 @@ export function decideHorizontal(input: HorizontalInput): HorizontalResult {
       }
       // A plan replaces a working reactive proposal; otherwise the forecast only raises it.
       if (floor.replace) proposed = floor.replicas;
-      else if (floor.replicas > (proposed ?? current)) proposed = floor.replicas;
+      else if (floor.replicas > (proposed ?? current))
+        proposed = floor.replicas;
     }
 
     if (proposed !== undefined) {
@@ -340,7 +346,10 @@ function predictiveFloor(
   // Formatted when read: the decision row is written only when its reason codes change.
   reasons.push(
     replace
-      ? new LazyReason('PredictivePlan', () => `the forecast plans ${replicas} replicas${why()}`)
+      ? new LazyReason(
+          'PredictivePlan',
+          () => `the forecast plans ${replicas} replicas${why()}`,
+        )
       : new LazyReason(
           'PredictiveFloor',
           () => `the forecast asks for at least ${replicas} replicas${why()}`,

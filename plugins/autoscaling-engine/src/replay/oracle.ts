@@ -15,7 +15,11 @@ export interface OracleSummary {
 
 export function oracleReplay(
   series: Series,
-  options: { capacityPerPod: number; startupSeconds: number; minReplicas: number },
+  options: {
+    capacityPerPod: number;
+    startupSeconds: number;
+    minReplicas: number;
+  },
 ): OracleSummary {
   const n = series.demand.length;
   const needed = new Float64Array(n);
@@ -25,7 +29,10 @@ export function oracleReplay(
       Math.ceil(series.demand[i] / options.capacityPerPod - 1e-9),
     );
   // Sliding maximum over [i, i + lead] with a monotone deque: O(n).
-  const lead = Math.max(0, Math.round(options.startupSeconds / series.stepSeconds));
+  const lead = Math.max(
+    0,
+    Math.round(options.startupSeconds / series.stepSeconds),
+  );
   const deque = new Int32Array(n);
   let head = 0;
   let tail = 0;

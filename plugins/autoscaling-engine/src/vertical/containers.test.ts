@@ -17,8 +17,14 @@ describe('observeContainers', () => {
       state = observeContainers(state, {
         template,
         usage: [
-          { app: { cpu: 0.2, memory: 200 * MIB }, sidecar: { cpu: 0.01, memory: 20 * MIB } },
-          { app: { cpu: 0.3, memory: 220 * MIB }, sidecar: { cpu: 0.01, memory: 20 * MIB } },
+          {
+            app: { cpu: 0.2, memory: 200 * MIB },
+            sidecar: { cpu: 0.01, memory: 20 * MIB },
+          },
+          {
+            app: { cpu: 0.3, memory: 220 * MIB },
+            sidecar: { cpu: 0.01, memory: 20 * MIB },
+          },
         ],
         nowMs: T0 + i * MIN,
       });
@@ -39,8 +45,15 @@ describe('observeContainers', () => {
     const usage = [{ app: { cpu: 0.2, memory: 500 * MIB } }];
     let state = observeContainers(undefined, { template, usage, nowMs: T0 });
     const before = recommendVertical(state.app.vertical).memory!.target;
-    const oomKills = [{ container: 'app', atMs: T0 + 30_000, memoryLimit: 512 * MIB }];
-    state = observeContainers(state, { template, usage, oomKills, nowMs: T0 + MIN });
+    const oomKills = [
+      { container: 'app', atMs: T0 + 30_000, memoryLimit: 512 * MIB },
+    ];
+    state = observeContainers(state, {
+      template,
+      usage,
+      oomKills,
+      nowMs: T0 + MIN,
+    });
     expect(state.app.oomKills).toBe(1);
     expect(state.app.lastOomMs).toBe(T0 + 30_000);
     // Killed at its 512 MiB limit: needed max(612 MiB, 614.4 MiB).
@@ -49,7 +62,12 @@ describe('observeContainers', () => {
     expect(after).toBeGreaterThan(before);
     expect(after).toBeGreaterThan(512 * MIB);
     // The same status seen on the next tick is not a new kill.
-    state = observeContainers(state, { template, usage, oomKills, nowMs: T0 + 2 * MIN });
+    state = observeContainers(state, {
+      template,
+      usage,
+      oomKills,
+      nowMs: T0 + 2 * MIN,
+    });
     expect(state.app.oomKills).toBe(1);
     expect(state.sidecar.oomKills).toBe(0);
   });
@@ -57,17 +75,28 @@ describe('observeContainers', () => {
   it('ignores OOM kills older than a day on first sight', () => {
     const state = observeContainers(undefined, {
       template,
-      oomKills: [{ container: 'app', atMs: T0 - 2 * 24 * 3600_000, memoryLimit: 512 * MIB }],
+      oomKills: [
+        {
+          container: 'app',
+          atMs: T0 - 2 * 24 * 3600_000,
+          memoryLimit: 512 * MIB,
+        },
+      ],
       nowMs: T0,
     });
     expect(state.app.oomKills).toBe(0);
   });
 
   it('keeps only the template containers, at most MAX_TRACKED_CONTAINERS', () => {
-    const many = Array.from({ length: MAX_TRACKED_CONTAINERS + 5 }, (_, i) => ({ name: `c${i}` }));
+    const many = Array.from({ length: MAX_TRACKED_CONTAINERS + 5 }, (_, i) => ({
+      name: `c${i}`,
+    }));
     let state = observeContainers(undefined, { template: many, nowMs: T0 });
     expect(Object.keys(state)).toHaveLength(MAX_TRACKED_CONTAINERS);
-    state = observeContainers(state, { template: [{ name: 'c1' }], nowMs: T0 + MIN });
+    state = observeContainers(state, {
+      template: [{ name: 'c1' }],
+      nowMs: T0 + MIN,
+    });
     expect(Object.keys(state)).toEqual(['c1']);
   });
 });

@@ -45,7 +45,9 @@ export interface ContainerObservation {
     limits?: ContainerResources;
   }>;
   /** metrics.k8s.io usage of each pod, by container name; undefined without metrics. */
-  usage?: ReadonlyArray<Readonly<Record<string, { cpu: number; memory: number }>>>;
+  usage?: ReadonlyArray<
+    Readonly<Record<string, { cpu: number; memory: number }>>
+  >;
   /** `lastState.terminated.reason: OOMKilled` of the pods' containers. */
   oomKills?: ReadonlyArray<{
     container: string;

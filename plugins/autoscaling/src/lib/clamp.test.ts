@@ -96,7 +96,10 @@ describe('clampOf on decisions stored before clamps were recorded (from the reas
     const capped: Decision = {
       ...base,
       reasons: [
-        { code: 'MetricsProposal', message: 'metrics ask for the current 12 replicas' },
+        {
+          code: 'MetricsProposal',
+          message: 'metrics ask for the current 12 replicas',
+        },
         {
           code: 'PredictiveFloor',
           message:
@@ -109,7 +112,9 @@ describe('clampOf on decisions stored before clamps were recorded (from the reas
     expect(clamp.requested).toBe(24);
     expect(clamp.holdsBack).toBe(true);
     expect(describeDecision(capped)).not.toMatch(/no change needed/);
-    expect(describeDecision(capped)).toMatch(/clamped by the maximum replicas; the engine asked for 24/);
+    expect(describeDecision(capped)).toMatch(
+      /clamped by the maximum replicas; the engine asked for 24/,
+    );
     expect(describeClamp(clamp)).toMatch(/the engine asked for 24/);
   });
 

@@ -149,7 +149,8 @@ function fromRecorded(clamp: DecisionClamp, decision: Decision): Clamp {
     requested: clamp.wanted,
     granted: clamp.limit,
     holdsBack:
-      clamp.by !== 'min' && (clamp.wanted === null || clamp.wanted > clamp.limit),
+      clamp.by !== 'min' &&
+      (clamp.wanted === null || clamp.wanted > clamp.limit),
   };
 }
 

@@ -65,7 +65,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           pluralTitle="My Groups"
           icon={GroupIcon}
         />
-        <SidebarItem icon={TrendingUpIcon} to="autoscaling" text="Autoscaling" />
+        <SidebarItem
+          icon={TrendingUpIcon}
+          to="autoscaling"
+          text="Autoscaling"
+        />
       </SidebarGroup>
       <SidebarSpace />
       <SidebarDivider />

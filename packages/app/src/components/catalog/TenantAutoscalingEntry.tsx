@@ -8,7 +8,11 @@ import {
 
 /** The tenant (Group) Autoscaling tab: shown only for groups of type tenant or with a tier. */
 export const TenantAutoscalingEntry = (
-  <EntityLayout.Route path="/autoscaling" title="Autoscaling" if={isTenantGroup}>
+  <EntityLayout.Route
+    path="/autoscaling"
+    title="Autoscaling"
+    if={isTenantGroup}
+  >
     <EntityTenantAutoscalingContent />
   </EntityLayout.Route>
 );

@@ -52,13 +52,20 @@ workloads:
       synthetic: { base: 400, dailyAmplitude: 0.8, peakHour: 14, weekly: [1, 1.08, 1.16, 1.24, 1.32, 1.4, 1.48], noise: 0.02, noiseInterval: 5m, seed: 7 }
 `;
 
-export function predictivePolicy(mode: 'auto' | 'forecast-only', predictive = true) {
+export function predictivePolicy(
+  mode: 'auto' | 'forecast-only',
+  predictive = true,
+) {
   return {
     minReplicas: 2,
     maxReplicas: 40,
     mode,
     metrics: [
-      { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: TARGET } },
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: TARGET },
+      },
     ],
     predictive: { enabled: predictive, leadTimeSeconds: 300 },
     behavior: {
@@ -77,7 +84,8 @@ export function predictivePolicy(mode: 'auto' | 'forecast-only', predictive = tr
 /** A Prometheus HTTP API stand-in serving the simulator's past demand, replicas and readiness. */
 export async function startPastServer(sim: RunningClusterSim) {
   const workload = sim.config.workloads[0];
-  if (workload.demand.type !== 'synthetic') throw new Error('needs a synthetic demand');
+  if (workload.demand.type !== 'synthetic')
+    throw new Error('needs a synthetic demand');
   const model = syntheticDemand(workload.demand.profile);
   const queries: string[] = [];
   const server = http.createServer((req, res) => {
@@ -95,7 +103,10 @@ export async function startPastServer(sim: RunningClusterSim) {
     const values: Array<[number, string]> = [];
     for (let t = start; t <= end; t += step) {
       const rps = model.at(t * 1000);
-      const pods = Math.max(2, Math.ceil(rps / (CAPACITY_RPS * (TARGET / 100))));
+      const pods = Math.max(
+        2,
+        Math.ceil(rps / (CAPACITY_RPS * (TARGET / 100))),
+      );
       const value = query.includes('container_cpu')
         ? (rps / CAPACITY_RPS) * CPU_REQUEST
         : pods;
@@ -155,12 +166,21 @@ export async function startPredictiveBackend(options: {
         ],
       },
       autoscaling: {
-        policies: { globalDefault: predictivePolicy(options.mode, options.predictive ?? true) },
+        policies: {
+          globalDefault: predictivePolicy(
+            options.mode,
+            options.predictive ?? true,
+          ),
+        },
         predictive: { startupSeconds: 120 },
         ...(options.prometheusUrl
           ? {
               demandHistory: {
-                prometheus: { baseUrl: options.prometheusUrl, days: 14, stepSeconds: 300 },
+                prometheus: {
+                  baseUrl: options.prometheusUrl,
+                  days: 14,
+                  stepSeconds: 300,
+                },
               },
             }
           : {}),
@@ -173,7 +193,11 @@ export async function startPredictiveBackend(options: {
     database: { getClient: async () => knex },
     catalog: catalogServiceMock({
       entities: [
-        serviceComponent({ name: WORKLOAD, namespace: NAMESPACE, environment: 'production' }),
+        serviceComponent({
+          name: WORKLOAD,
+          namespace: NAMESPACE,
+          environment: 'production',
+        }),
         ACME_TENANT,
       ],
     }),

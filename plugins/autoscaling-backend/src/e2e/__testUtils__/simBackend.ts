@@ -14,7 +14,10 @@ import {
   type RequestLogEntry,
   type RunningClusterSim,
 } from '@internal/cluster-sim';
-import type { Decision, EngineStatus } from '@internal/plugin-autoscaling-common';
+import type {
+  Decision,
+  EngineStatus,
+} from '@internal/plugin-autoscaling-common';
 import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
@@ -69,7 +72,11 @@ export function cpuPolicy(mode: 'auto' | 'dry-run' | 'forecast-only' | 'off') {
     maxReplicas: 40,
     mode,
     metrics: [
-      { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: 70 },
+      },
     ],
     behavior: {
       scaleUp: {
@@ -85,7 +92,11 @@ export function cpuPolicy(mode: 'auto' | 'dry-run' | 'forecast-only' | 'off') {
 }
 
 const ENTITIES: Entity[] = [
-  serviceComponent({ name: WORKLOAD, namespace: NAMESPACE, environment: 'production' }),
+  serviceComponent({
+    name: WORKLOAD,
+    namespace: NAMESPACE,
+    environment: 'production',
+  }),
   ACME_TENANT,
 ];
 
@@ -99,14 +110,21 @@ class TokenSwitchingClient implements ClusterClient {
     this.current = new KubernetesClusterClient(cluster);
   }
   useToken(token: string) {
-    this.current = new KubernetesClusterClient({ ...this.cluster, serviceAccountToken: token });
+    this.current = new KubernetesClusterClient({
+      ...this.cluster,
+      serviceAccountToken: token,
+    });
   }
-  listWorkloads: ClusterClient['listWorkloads'] = o => this.current.listWorkloads(o);
+  listWorkloads: ClusterClient['listWorkloads'] = o =>
+    this.current.listWorkloads(o);
   getScale: ClusterClient['getScale'] = w => this.current.getScale(w);
-  replaceScale: ClusterClient['replaceScale'] = (w, r, v) => this.current.replaceScale(w, r, v);
+  replaceScale: ClusterClient['replaceScale'] = (w, r, v) =>
+    this.current.replaceScale(w, r, v);
   listPods: ClusterClient['listPods'] = (n, s) => this.current.listPods(n, s);
-  podMetrics: ClusterClient['podMetrics'] = (n, s) => this.current.podMetrics(n, s);
-  listOtherAutoscalers: ClusterClient['listOtherAutoscalers'] = () => this.current.listOtherAutoscalers();
+  podMetrics: ClusterClient['podMetrics'] = (n, s) =>
+    this.current.podMetrics(n, s);
+  listOtherAutoscalers: ClusterClient['listOtherAutoscalers'] = () =>
+    this.current.listOtherAutoscalers();
 }
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
@@ -178,7 +196,8 @@ export async function startSimBackend(options: {
     /** Every notification the backend sent. */
     notifications: sent,
     /** The circuit breaker's notifications. */
-    circuitNotifications: () => sent.filter(n => n.payload.topic === 'autoscaling-circuit'),
+    circuitNotifications: () =>
+      sent.filter(n => n.payload.topic === 'autoscaling-circuit'),
     /** Swaps the ServiceAccount token the backend's client sends. */
     useToken: (token: string) => client!.useToken(token),
     /** Moves simulated time, then runs one evaluation tick at the new time. */
@@ -189,13 +208,18 @@ export async function startSimBackend(options: {
       return { at, ...result };
     },
     /** Requests the simulator received at simulated time `at`. */
-    requestsAt: (at: number): RequestLogEntry[] => sim.requests().filter(r => r.time === at),
+    requestsAt: (at: number): RequestLogEntry[] =>
+      sim.requests().filter(r => r.time === at),
     /** Writes (anything but GET) that reached the Kubernetes API, i.e. not the /sim admin API. */
     kubernetesWrites: (): RequestLogEntry[] =>
-      sim.requests().filter(r => r.method !== 'GET' && !r.path.startsWith('/sim')),
+      sim
+        .requests()
+        .filter(r => r.method !== 'GET' && !r.path.startsWith('/sim')),
     /** Decision rows of the workload, oldest first. */
     async decisions(): Promise<Decision[]> {
-      return (await service.store.listDecisions(WORKLOAD_ID, { limit: 10_000 })).reverse();
+      return (
+        await service.store.listDecisions(WORKLOAD_ID, { limit: 10_000 })
+      ).reverse();
     },
     async decisionsAt(at: number): Promise<Decision[]> {
       return (await this.decisions()).filter(d => d.at === isoOf(at));
@@ -204,12 +228,16 @@ export async function startSimBackend(options: {
     specReplicas(): number {
       const deployment = sim.sim.store
         .list('apps/deployments')
-        .find(o => o.metadata.namespace === NAMESPACE && o.metadata.name === WORKLOAD);
+        .find(
+          o =>
+            o.metadata.namespace === NAMESPACE && o.metadata.name === WORKLOAD,
+        );
       return deployment?.spec?.replicas as number;
     },
     async engineStatus(): Promise<EngineStatus> {
       const response = await request(app).get('/engine/status');
-      if (response.status !== 200) throw new Error(`GET /engine/status: ${response.status}`);
+      if (response.status !== 200)
+        throw new Error(`GET /engine/status: ${response.status}`);
       return response.body as EngineStatus;
     },
     async stop() {

@@ -1,6 +1,12 @@
 import type { Entity } from '@backstage/catalog-model';
 
-const tenant = (name: string, tier: string, quota: string, budget: string, members: string[]): Entity => ({
+const tenant = (
+  name: string,
+  tier: string,
+  quota: string,
+  budget: string,
+  members: string[],
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
   metadata: {
@@ -22,7 +28,12 @@ const team = (name: string, parent: string): Entity => ({
   spec: { type: 'team', parent, children: [] },
 });
 
-const service = (name: string, tenantName: string, environment: string, owner: string): Entity => ({
+const service = (
+  name: string,
+  tenantName: string,
+  environment: string,
+  owner: string,
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
@@ -34,7 +45,11 @@ const service = (name: string, tenantName: string, environment: string, owner: s
       'autoscaling.io/environment': environment,
     },
   },
-  spec: { type: 'service', lifecycle: 'production', owner: `group:default/${owner}` },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: `group:default/${owner}`,
+  },
 });
 
 /**
@@ -54,8 +69,13 @@ function withHierarchyRelations(entities: Entity[]): Entity[] {
     if (e.kind !== 'Group') return e;
     const parent = (e.spec as any)?.parent;
     const relations = [
-      ...(typeof parent === 'string' ? [{ type: 'childOf', targetRef: refOf(parent) }] : []),
-      ...(children.get(e.metadata.name) ?? []).map(c => ({ type: 'parentOf', targetRef: refOf(c) })),
+      ...(typeof parent === 'string'
+        ? [{ type: 'childOf', targetRef: refOf(parent) }]
+        : []),
+      ...(children.get(e.metadata.name) ?? []).map(c => ({
+        type: 'parentOf',
+        targetRef: refOf(c),
+      })),
     ];
     return relations.length ? { ...e, relations } : e;
   });

@@ -40,16 +40,30 @@ const PLATFORM_ONLY = new Set([
   autoscalingAuditReadPermission.name,
 ]);
 
-export function decide(permission: Permission, credentials: BackstageCredentials): PolicyDecision {
-  const principal = credentials.principal as { type: string; userEntityRef?: string };
+export function decide(
+  permission: Permission,
+  credentials: BackstageCredentials,
+): PolicyDecision {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+  };
   if (principal.type === 'service') return { result: AuthorizeResult.ALLOW };
   if (principal.type !== 'user') return { result: AuthorizeResult.DENY };
-  if (!permission.name.startsWith('autoscaling.')) return { result: AuthorizeResult.ALLOW };
-  const claims = ownership[principal.userEntityRef!] ?? [principal.userEntityRef!];
-  if (claims.includes(PLATFORM_TEAM_REF)) return { result: AuthorizeResult.ALLOW };
-  if (PLATFORM_ONLY.has(permission.name)) return { result: AuthorizeResult.DENY };
+  if (!permission.name.startsWith('autoscaling.'))
+    return { result: AuthorizeResult.ALLOW };
+  const claims = ownership[principal.userEntityRef!] ?? [
+    principal.userEntityRef!,
+  ];
+  if (claims.includes(PLATFORM_TEAM_REF))
+    return { result: AuthorizeResult.ALLOW };
+  if (PLATFORM_ONLY.has(permission.name))
+    return { result: AuthorizeResult.DENY };
   if (permission.name === autoscalingCostReadPermission.name) {
-    if (principal.userEntityRef === GUEST_REF || !isResourcePermission(permission, AUTOSCALING_TARGET_RESOURCE_TYPE)) {
+    if (
+      principal.userEntityRef === GUEST_REF ||
+      !isResourcePermission(permission, AUTOSCALING_TARGET_RESOURCE_TYPE)
+    ) {
       return { result: AuthorizeResult.DENY };
     }
     return createAutoscalingTargetConditionalDecision(permission, {
@@ -59,7 +73,8 @@ export function decide(permission: Permission, credentials: BackstageCredentials
       ],
     });
   }
-  if (permission.attributes.action === 'read') return { result: AuthorizeResult.ALLOW };
+  if (permission.attributes.action === 'read')
+    return { result: AuthorizeResult.ALLOW };
   if (isResourcePermission(permission, AUTOSCALING_TARGET_RESOURCE_TYPE)) {
     return createAutoscalingTargetConditionalDecision(permission, {
       anyOf: [
@@ -78,7 +93,12 @@ export function rolePolicyPermissions(): PermissionsService {
       // the code under test uses authorizeConditional for resource permissions.
       return requests.map(r => {
         const d = decide(r.permission, credentials);
-        return { result: d.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+        return {
+          result:
+            d.result === AuthorizeResult.ALLOW
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        };
       }) as any;
     },
     async authorizeConditional(requests, { credentials }) {

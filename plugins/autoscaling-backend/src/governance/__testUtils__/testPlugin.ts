@@ -21,7 +21,11 @@ import {
 } from '@internal/plugin-autoscaling-common';
 import type { Knex } from 'knex';
 import { createCostRoutes } from '../../cost/costRoutes';
-import { checkout, ledger, service as costService } from '../../cost/testFixtures';
+import {
+  checkout,
+  ledger,
+  service as costService,
+} from '../../cost/testFixtures';
 import { requireBasicPermission } from '../../service/requireBasicPermission';
 import { EngineStore, type StoredWorkload } from '../../store/EngineStore';
 import type { TenantInfo } from '../../workloads/WorkloadDiscovery';
@@ -68,7 +72,14 @@ async function mountCostRoutes(
   };
   const identity = (id: string, tenant: string) => {
     const [cluster, namespace, , name] = id.split('/');
-    return { id, cluster, namespace, name, tenant, entityRef: `component:default/${name}` };
+    return {
+      id,
+      cluster,
+      namespace,
+      name,
+      tenant,
+      entityRef: `component:default/${name}`,
+    };
   };
   await save({ ...checkout(), ...identity(CHECKOUT_WORKLOAD, 'acme') });
   await save({ ...ledger(), ...identity(LEDGER_WORKLOAD, 'globex') });
@@ -81,7 +92,11 @@ async function mountCostRoutes(
         await requireBasicPermission(deps, req, autoscalingStateReadPermission);
       },
       canReadCost: (req, entityRefs) =>
-        governance.allowedOnTargets(req, autoscalingCostReadPermission, entityRefs),
+        governance.allowedOnTargets(
+          req,
+          autoscalingCostReadPermission,
+          entityRefs,
+        ),
     }),
   );
 }
@@ -89,7 +104,9 @@ async function mountCostRoutes(
 export interface TestBackendOptions {
   knex?: Knex;
   notifications?: NotificationService;
-  demandHistory?: (entityRef: string) => Promise<Array<{ t: number; value: number }>>;
+  demandHistory?: (
+    entityRef: string,
+  ) => Promise<Array<{ t: number; value: number }>>;
   /** Use the demo role policy (default) or a fixed decision. */
   permissions?: 'roles' | 'allow' | 'deny';
   config?: Record<string, unknown>;
@@ -141,7 +158,9 @@ export function governanceTestFeatures(options: TestBackendOptions = {}) {
       deps: {},
       factory: () => options.notifications ?? { send: async () => {} },
     }),
-    mockServices.rootConfig.factory({ data: { permission: { enabled: true }, ...options.config } }),
+    mockServices.rootConfig.factory({
+      data: { permission: { enabled: true }, ...options.config },
+    }),
   ];
   if (options.knex) {
     features.push(mockServices.database.factory({ knex: options.knex }));

@@ -1,5 +1,11 @@
-import type { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import type { AuditEvent, AuditVerification } from '@internal/plugin-autoscaling-common';
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type {
+  AuditEvent,
+  AuditVerification,
+} from '@internal/plugin-autoscaling-common';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { sanitizeAuditText } from '../../util/text';
@@ -168,7 +174,10 @@ export class DatabaseAuditLog implements AuditLog {
   ) {
     const client = String(options.knex.client.config.client ?? '');
     this.isPostgres = client === 'pg' || client.includes('postgres');
-    this.checkpointPolicy = { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint };
+    this.checkpointPolicy = {
+      ...DEFAULT_CHECKPOINT_POLICY,
+      ...options.checkpoint,
+    };
   }
 
   private readonly checkpointPolicy: CheckpointPolicy;
@@ -192,7 +201,11 @@ export class DatabaseAuditLog implements AuditLog {
       this.preparing = (async () => {
         await ensureAnchorTable(this.options.knex);
         const latest = await latestAnchor(this.options.knex);
-        if (latest) this.lastAnchor = { lastId: latest.lastId, atMs: Date.parse(latest.at) };
+        if (latest)
+          this.lastAnchor = {
+            lastId: latest.lastId,
+            atMs: Date.parse(latest.at),
+          };
         this.anchorsReady = true;
       })().catch(error => {
         this.preparing = undefined;
@@ -241,7 +254,8 @@ export class DatabaseAuditLog implements AuditLog {
     let headQuery = trx('audit_chain_head').where({ id: 1 }).first();
     if (this.isPostgres) headQuery = headQuery.forUpdate();
     const head = await headQuery;
-    if (!head) throw new Error('audit_chain_head row is missing; were migrations run?');
+    if (!head)
+      throw new Error('audit_chain_head row is missing; were migrations run?');
     const id = Number(head.last_id) + 1;
     const before = normalise(entry.before);
     const after = normalise(entry.after);
@@ -269,8 +283,15 @@ export class DatabaseAuditLog implements AuditLog {
       prev_hash: head.last_hash,
       hash,
     });
-    await trx('audit_chain_head').where({ id: 1 }).update({ last_id: id, last_hash: hash });
-    const event: AuditEvent = { ...fields, action: entry.action, prevHash: head.last_hash, hash };
+    await trx('audit_chain_head')
+      .where({ id: 1 })
+      .update({ last_id: id, last_hash: hash });
+    const event: AuditEvent = {
+      ...fields,
+      action: entry.action,
+      prevHash: head.last_hash,
+      hash,
+    };
     // A periodic checkpoint, in the same transaction as the row it anchors.
     const nowMs = Date.parse(at);
     if (!this.checkpointDue(id, nowMs)) return { event };
@@ -283,25 +304,31 @@ export class DatabaseAuditLog implements AuditLog {
   async checkpoint(source: AnchorSource = 'manual'): Promise<AuditAnchor> {
     await this.prepare();
     const at = new Date(this.nowMs()).toISOString();
-    const { anchor, written } = await this.options.knex.transaction(async trx => {
-      let headQuery = trx('audit_chain_head').where({ id: 1 }).first();
-      if (this.isPostgres) headQuery = headQuery.forUpdate();
-      const head = await headQuery;
-      const lastId = Number(head?.last_id ?? 0);
-      const current: AuditAnchor = {
-        lastId,
-        hash: head?.last_hash ?? GENESIS_HASH,
-        at,
-        source,
-      };
-      if (lastId === 0) return { anchor: current, written: false };
-      const latest = await latestAnchor(trx);
-      if (latest && latest.lastId === lastId && latest.hash === current.hash) {
-        return { anchor: latest, written: false };
-      }
-      await insertAnchor(trx, current);
-      return { anchor: current, written: true };
-    });
+    const { anchor, written } = await this.options.knex.transaction(
+      async trx => {
+        let headQuery = trx('audit_chain_head').where({ id: 1 }).first();
+        if (this.isPostgres) headQuery = headQuery.forUpdate();
+        const head = await headQuery;
+        const lastId = Number(head?.last_id ?? 0);
+        const current: AuditAnchor = {
+          lastId,
+          hash: head?.last_hash ?? GENESIS_HASH,
+          at,
+          source,
+        };
+        if (lastId === 0) return { anchor: current, written: false };
+        const latest = await latestAnchor(trx);
+        if (
+          latest &&
+          latest.lastId === lastId &&
+          latest.hash === current.hash
+        ) {
+          return { anchor: latest, written: false };
+        }
+        await insertAnchor(trx, current);
+        return { anchor: current, written: true };
+      },
+    );
     if (written) {
       this.lastAnchor = { lastId: anchor.lastId, atMs: Date.parse(anchor.at) };
       await this.emitCheckpoint(anchor);
@@ -312,7 +339,9 @@ export class DatabaseAuditLog implements AuditLog {
   /** Sends a checkpoint to the auditor and the log, the copies outside the database. */
   private async emitCheckpoint(anchor: AuditAnchor) {
     this.options.logger?.info(
-      `Audit chain checkpoint (${anchor.source}): ${anchor.lastId} rows, head ${formatAnchor(anchor)}`,
+      `Audit chain checkpoint (${anchor.source}): ${
+        anchor.lastId
+      } rows, head ${formatAnchor(anchor)}`,
     );
     if (!this.options.auditor) return;
     try {
@@ -329,7 +358,9 @@ export class DatabaseAuditLog implements AuditLog {
       });
       await auditorEvent.success();
     } catch (error) {
-      this.options.logger?.warn(`Could not emit the audit checkpoint ${formatAnchor(anchor)}: ${error}`);
+      this.options.logger?.warn(
+        `Could not emit the audit checkpoint ${formatAnchor(anchor)}: ${error}`,
+      );
     }
   }
 
@@ -352,7 +383,9 @@ export class DatabaseAuditLog implements AuditLog {
       await auditorEvent.success();
     } catch (error) {
       // The row is committed; the auditor is a log sink and must not undo it.
-      this.options.logger?.warn(`Could not emit auditor event for audit row ${event.id}: ${error}`);
+      this.options.logger?.warn(
+        `Could not emit auditor event for audit row ${event.id}: ${error}`,
+      );
     }
   }
 
@@ -364,7 +397,9 @@ export class DatabaseAuditLog implements AuditLog {
     if (query.action) q = q.where('action', query.action);
     if (query.from) q = q.where('at', '>=', query.from);
     if (query.to) q = q.where('at', '<', query.to);
-    const rows = await q.orderBy('id', query.ascending ? 'asc' : 'desc').limit(limit);
+    const rows = await q
+      .orderBy('id', query.ascending ? 'asc' : 'desc')
+      .limit(limit);
     return rows.map(rowToEvent);
   }
 
@@ -375,7 +410,9 @@ export class DatabaseAuditLog implements AuditLog {
    * deleted row shows as a gap), and a chain head that does not match the last row (a deleted
    * tail). One bad row never hides a later one.
    */
-  async verify(options: AuditVerifyOptions = {}): Promise<AuditVerificationReport> {
+  async verify(
+    options: AuditVerifyOptions = {},
+  ): Promise<AuditVerificationReport> {
     const { knex } = this.options;
     await this.prepare();
     // Anchors by row id; the caller's external anchor is checked the same way.
@@ -386,10 +423,16 @@ export class DatabaseAuditLog implements AuditLog {
     }
     const expected = new Map<number, { hash: string; what: string }>();
     for (const anchor of anchors.values()) {
-      expected.set(anchor.lastId, { hash: anchor.hash, what: `the checkpoint of ${anchor.at}` });
+      expected.set(anchor.lastId, {
+        hash: anchor.hash,
+        what: `the checkpoint of ${anchor.at}`,
+      });
     }
     if (options.anchor) {
-      expected.set(options.anchor.lastId, { hash: options.anchor.hash, what: 'the given anchor' });
+      expected.set(options.anchor.lastId, {
+        hash: options.anchor.hash,
+        what: 'the given anchor',
+      });
     }
     let expectedId = 1;
     let prevHash = GENESIS_HASH;
@@ -413,12 +456,17 @@ export class DatabaseAuditLog implements AuditLog {
             expectedId,
             id - 1 === expectedId
               ? `audit row ${expectedId} is missing (next row is ${id})`
-              : `audit rows ${expectedId} to ${id - 1} are missing (next row is ${id})`,
+              : `audit rows ${expectedId} to ${
+                  id - 1
+                } are missing (next row is ${id})`,
           );
         }
         // After a gap the previous hash is unknown: the gap is the finding, not the link.
         if (!gap && row.prev_hash !== prevHash) {
-          report(id, `audit row ${id} does not link to the hash of row ${id - 1}`);
+          report(
+            id,
+            `audit row ${id} does not link to the hash of row ${id - 1}`,
+          );
         }
         let recomputed: string | undefined;
         try {
@@ -436,7 +484,10 @@ export class DatabaseAuditLog implements AuditLog {
           report(id, `audit row ${id} holds malformed JSON`);
         }
         if (recomputed !== undefined && recomputed !== row.hash) {
-          report(id, `audit row ${id} was modified: its hash does not match its content`);
+          report(
+            id,
+            `audit row ${id} was modified: its hash does not match its content`,
+          );
         }
         const anchored = expected.get(id);
         if (anchored && anchored.hash !== row.hash) {
@@ -471,12 +522,17 @@ export class DatabaseAuditLog implements AuditLog {
     if (furthest) {
       report(
         lastRow + 1,
-        `the log ends at row ${lastRow} but ${furthest.what} recorded row ${furthest.lastId}: rows ${
-          lastRow + 1
-        } to ${furthest.lastId} were removed (the tail was truncated)`,
+        `the log ends at row ${lastRow} but ${furthest.what} recorded row ${
+          furthest.lastId
+        }: rows ${lastRow + 1} to ${
+          furthest.lastId
+        } were removed (the tail was truncated)`,
       );
     }
-    return { ...verificationResult(checked, broken, brokenTotal), anchor: latest };
+    return {
+      ...verificationResult(checked, broken, brokenTotal),
+      anchor: latest,
+    };
   }
 }
 
@@ -490,7 +546,10 @@ function verificationResult(
       ok: true,
       checked,
       firstBrokenId: null,
-      message: checked === 0 ? 'the audit log is empty' : `all ${checked} audit rows verified`,
+      message:
+        checked === 0
+          ? 'the audit log is empty'
+          : `all ${checked} audit rows verified`,
       broken: [],
       brokenTotal: 0,
     };
@@ -503,7 +562,9 @@ function verificationResult(
     checked,
     firstBrokenId: Math.min(...broken.map(b => b.id)),
     message:
-      brokenTotal === 1 ? summary : `${brokenTotal} problems in the audit log: ${summary}`,
+      brokenTotal === 1
+        ? summary
+        : `${brokenTotal} problems in the audit log: ${summary}`,
     broken,
     brokenTotal,
   };
@@ -523,7 +584,8 @@ const CSV_COLUMNS = [
 ] as const;
 
 function csvCell(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  const text =
+    typeof value === 'string' ? value : JSON.stringify(value ?? null);
   // Neutralise spreadsheet formulas, then quote as RFC 4180 asks.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -63,7 +63,9 @@ export async function ensureAnchorTable(knex: Knex): Promise<void> {
   if (await knex.schema.hasTable(ANCHOR_TABLE)) return;
   try {
     await knex.schema.createTable(ANCHOR_TABLE, table => {
-      table.comment('Checkpoints of the audit chain head (also sent to the auditor log and exports)');
+      table.comment(
+        'Checkpoints of the audit chain head (also sent to the auditor log and exports)',
+      );
       table.increments('id').primary();
       table.string('at', 32).notNullable();
       table.bigInteger('last_id').notNullable().index();
@@ -77,7 +79,10 @@ export async function ensureAnchorTable(knex: Knex): Promise<void> {
 }
 
 export async function latestAnchor(db: Knex): Promise<AuditAnchor | undefined> {
-  const row = await db<AnchorRow>(ANCHOR_TABLE).orderBy('last_id', 'desc').orderBy('id', 'desc').first();
+  const row = await db<AnchorRow>(ANCHOR_TABLE)
+    .orderBy('last_id', 'desc')
+    .orderBy('id', 'desc')
+    .first();
   return row ? rowToAnchor(row) : undefined;
 }
 
@@ -87,7 +92,10 @@ export async function allAnchors(db: Knex): Promise<Map<number, AuditAnchor>> {
   return new Map(rows.map(row => [Number(row.last_id), rowToAnchor(row)]));
 }
 
-export async function insertAnchor(db: Knex, anchor: AuditAnchor): Promise<void> {
+export async function insertAnchor(
+  db: Knex,
+  anchor: AuditAnchor,
+): Promise<void> {
   await db(ANCHOR_TABLE).insert({
     at: anchor.at,
     last_id: anchor.lastId,
@@ -97,7 +105,9 @@ export async function insertAnchor(db: Knex, anchor: AuditAnchor): Promise<void>
 }
 
 /** Parses `<id>:<hash>` (what exports and checkpoint events carry). */
-export function parseAnchor(text: string): { lastId: number; hash: string } | undefined {
+export function parseAnchor(
+  text: string,
+): { lastId: number; hash: string } | undefined {
   const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
   if (!match) return undefined;
   return { lastId: Number(match[1]), hash: match[2] };

@@ -14,9 +14,12 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth > CANONICAL_MAX_DEPTH) {
-    throw new RangeError(`value is nested more than ${CANONICAL_MAX_DEPTH} levels deep`);
+    throw new RangeError(
+      `value is nested more than ${CANONICAL_MAX_DEPTH} levels deep`,
+    );
   }
-  if (Array.isArray(value)) return value.map(child => sortKeys(child, depth + 1));
+  if (Array.isArray(value))
+    return value.map(child => sortKeys(child, depth + 1));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value as object).sort()) {
     const child = (value as Record<string, unknown>)[key];
@@ -40,7 +43,10 @@ export interface HashedAuditFields {
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** sha256(prevHash + canonical JSON of the row fields), hex. */
-export function auditRowHash(prevHash: string, fields: HashedAuditFields): string {
+export function auditRowHash(
+  prevHash: string,
+  fields: HashedAuditFields,
+): string {
   const body = canonicalJson({
     id: fields.id,
     at: fields.at,

@@ -37,7 +37,9 @@ export class RefusalLimiter {
     { startedMs: number; written: number; suppressed: number }
   >();
 
-  constructor(private readonly limits: RefusalLimits = DEFAULT_REFUSAL_LIMITS) {}
+  constructor(
+    private readonly limits: RefusalLimits = DEFAULT_REFUSAL_LIMITS,
+  ) {}
 
   /**
    * `{ write: true, suppressedBefore }` when this refusal gets a row (with the number of
@@ -66,7 +68,11 @@ export class RefusalLimiter {
     }
     if (window.written >= this.limits.perWindow) {
       window.suppressed++;
-      return { write: false, suppressedBefore: 0, firstSuppressed: window.suppressed === 1 };
+      return {
+        write: false,
+        suppressedBefore: 0,
+        firstSuppressed: window.suppressed === 1,
+      };
     }
     window.written++;
     const suppressedBefore = window.suppressed;

@@ -49,7 +49,9 @@ function toChangeRequest(row: ChangeRequestRow): GovernanceChangeRequest {
     proposed: JSON.parse(row.proposed_json) as PolicyOverride,
     diff: JSON.parse(row.diff_json) as PolicyDiffEntry[],
     guardrails: JSON.parse(row.guardrails_json) as GuardrailFinding[],
-    backtest: row.backtest_json ? (JSON.parse(row.backtest_json) as Backtest) : null,
+    backtest: row.backtest_json
+      ? (JSON.parse(row.backtest_json) as Backtest)
+      : null,
     backtestNote: row.backtest_note,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
@@ -67,7 +69,10 @@ export interface ChangeRequestQuery {
 export class ChangeRequestStore {
   constructor(private readonly knex: Knex) {}
 
-  async create(request: GovernanceChangeRequest, db: Knex = this.knex): Promise<void> {
+  async create(
+    request: GovernanceChangeRequest,
+    db: Knex = this.knex,
+  ): Promise<void> {
     await db('change_requests').insert({
       id: request.id,
       level: request.target.level,
@@ -89,14 +94,21 @@ export class ChangeRequestStore {
     });
   }
 
-  async get(id: string, db: Knex = this.knex): Promise<GovernanceChangeRequest | undefined> {
+  async get(
+    id: string,
+    db: Knex = this.knex,
+  ): Promise<GovernanceChangeRequest | undefined> {
     // Ids are UUIDs; text PostgreSQL cannot even compare (NUL, lone surrogates) matches none.
     if (id.length > 64 || textProblem(id) !== undefined) return undefined;
-    const row = await db<ChangeRequestRow>('change_requests').where({ id }).first();
+    const row = await db<ChangeRequestRow>('change_requests')
+      .where({ id })
+      .first();
     return row ? toChangeRequest(row) : undefined;
   }
 
-  async list(query: ChangeRequestQuery = {}): Promise<GovernanceChangeRequest[]> {
+  async list(
+    query: ChangeRequestQuery = {},
+  ): Promise<GovernanceChangeRequest[]> {
     let q = this.knex<ChangeRequestRow>('change_requests');
     if (query.status) q = q.where('status', query.status);
     if (query.entityRef) q = q.where('entity_ref', query.entityRef);

@@ -2,8 +2,16 @@
  * Adapter from recent demand history to the engine's offline replay: runs the old and the new
  * policy on the same series and summarises both for a change request.
  */
-import type { Backtest, BacktestSummary, ScalingPolicy } from '@internal/plugin-autoscaling-common';
-import { replay, resampleTrace, type TracePoint } from '@internal/plugin-autoscaling-engine';
+import type {
+  Backtest,
+  BacktestSummary,
+  ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
+import {
+  replay,
+  resampleTrace,
+  type TracePoint,
+} from '@internal/plugin-autoscaling-engine';
 import { HOURS_PER_MONTH } from '../config';
 
 export interface DemandPoint {
@@ -27,7 +35,9 @@ export interface BacktestOptions {
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
-export type BacktestOutcome = { backtest: Backtest; note: null } | { backtest: null; note: string };
+export type BacktestOutcome =
+  | { backtest: Backtest; note: null }
+  | { backtest: null; note: string };
 
 export function runBacktest(
   history: DemandPoint[],
@@ -36,10 +46,15 @@ export function runBacktest(
   options: BacktestOptions,
 ): BacktestOutcome {
   if (!oldPolicy) {
-    return { backtest: null, note: 'the current policy does not resolve, so there is nothing to compare with' };
+    return {
+      backtest: null,
+      note: 'the current policy does not resolve, so there is nothing to compare with',
+    };
   }
   const points: TracePoint[] = history
-    .filter(p => Number.isFinite(p.t) && Number.isFinite(p.value) && p.value >= 0)
+    .filter(
+      p => Number.isFinite(p.t) && Number.isFinite(p.value) && p.value >= 0,
+    )
     .map(p => ({ timeMs: p.t < 1e11 ? p.t * 1000 : p.t, value: p.value }))
     .sort((a, b) => a.timeMs - b.timeMs);
   if (points.length < 2) {
@@ -51,8 +66,12 @@ export function runBacktest(
           : 'only one demand sample is recorded, too little for a backtest',
     };
   }
-  const spanSeconds = (points[points.length - 1].timeMs - points[0].timeMs) / 1000;
-  const stepSeconds = Math.max(15, Math.ceil(spanSeconds / Math.max(options.maxSteps, 1)));
+  const spanSeconds =
+    (points[points.length - 1].timeMs - points[0].timeMs) / 1000;
+  const stepSeconds = Math.max(
+    15,
+    Math.ceil(spanSeconds / Math.max(options.maxSteps, 1)),
+  );
   const series = resampleTrace(points, stepSeconds);
   const run = (policy: ScalingPolicy) =>
     replay({
@@ -67,7 +86,9 @@ export function runBacktest(
   const summarise = (summary: typeof oldRun.summary): BacktestSummary => ({
     overloadedSeconds: summary.overloadedSeconds,
     replicaHours: round(summary.replicaHours),
-    monthlyCost: round((summary.replicaHours / hours) * HOURS_PER_MONTH * options.podHourlyPrice),
+    monthlyCost: round(
+      (summary.replicaHours / hours) * HOURS_PER_MONTH * options.podHourlyPrice,
+    ),
   });
   const maxPoints = options.maxSeriesPoints ?? 288;
   const every = Math.max(1, Math.ceil(oldRun.rows.length / maxPoints));
@@ -86,10 +107,12 @@ export function runBacktest(
       to: new Date(series.timeMs[series.timeMs.length - 1]).toISOString(),
       old: summarise(oldRun.summary),
       new: summarise(newRun.summary),
-      pricing: { currency: options.currency ?? 'USD', replicaHourly: options.podHourlyPrice },
+      pricing: {
+        currency: options.currency ?? 'USD',
+        replicaHourly: options.podHourlyPrice,
+      },
       series: out,
     },
     note: null,
   };
 }
-

@@ -57,23 +57,32 @@ export interface PolicyWrite {
 export class PolicyStore {
   constructor(private readonly knex: Knex) {}
 
-  async get(target: PolicyTarget, db: Knex = this.knex): Promise<PolicyDocument | undefined> {
+  async get(
+    target: PolicyTarget,
+    db: Knex = this.knex,
+  ): Promise<PolicyDocument | undefined> {
     const row = await db<DocumentRow>('policy_documents')
       .where({ level: target.level, name: target.name })
       .first();
     return row ? toDocument(row) : undefined;
   }
 
-  async getOrEmpty(target: PolicyTarget, db: Knex = this.knex): Promise<PolicyDocument> {
+  async getOrEmpty(
+    target: PolicyTarget,
+    db: Knex = this.knex,
+  ): Promise<PolicyDocument> {
     return (await this.get(target, db)) ?? emptyDocument(target);
   }
 
   /** Several documents in one query; missing ones are absent from the result. */
   async getMany(targets: PolicyTarget[]): Promise<PolicyDocument[]> {
     if (targets.length === 0) return [];
-    const rows = await this.knex<DocumentRow>('policy_documents').where(builder => {
-      for (const t of targets) builder.orWhere({ level: t.level, name: t.name });
-    });
+    const rows = await this.knex<DocumentRow>('policy_documents').where(
+      builder => {
+        for (const t of targets)
+          builder.orWhere({ level: t.level, name: t.name });
+      },
+    );
     return rows.map(toDocument);
   }
 
@@ -98,19 +107,29 @@ export class PolicyStore {
    * The latest version written by an approved change request, or undefined when the document
    * never had one. Guardrails measure changes from it, so small unapproved steps add up.
    */
-  async lastApproved(target: PolicyTarget, db: Knex = this.knex): Promise<PolicyVersion | undefined> {
+  async lastApproved(
+    target: PolicyTarget,
+    db: Knex = this.knex,
+  ): Promise<PolicyVersion | undefined> {
     const row = await db('policy_versions')
       .where({ level: target.level, name: target.name })
       .whereNotNull('change_request_id')
       .orderBy('version', 'desc')
       .first();
     return row
-      ? { ...toDocument(row), reason: row.reason, changeRequestId: row.change_request_id }
+      ? {
+          ...toDocument(row),
+          reason: row.reason,
+          changeRequestId: row.change_request_id,
+        }
       : undefined;
   }
 
   /** Writes the next version inside `trx`; throws ConflictError on a stale version. */
-  async write(trx: Knex.Transaction, write: PolicyWrite): Promise<PolicyDocument> {
+  async write(
+    trx: Knex.Transaction,
+    write: PolicyWrite,
+  ): Promise<PolicyDocument> {
     const { target, expectedVersion } = write;
     const version = expectedVersion + 1;
     const values = {
@@ -122,21 +141,31 @@ export class PolicyStore {
     const stale = async () => {
       const current = await this.get(target, trx).catch(() => undefined);
       return new ConflictError(
-        `The ${target.level} policy "${target.name}" changed since version ${expectedVersion} (now version ${
+        `The ${target.level} policy "${
+          target.name
+        }" changed since version ${expectedVersion} (now version ${
           current?.version ?? 'unknown'
         }); reload it and apply your change again`,
       );
     };
     if (expectedVersion === 0) {
       try {
-        await trx('policy_documents').insert({ level: target.level, name: target.name, ...values });
+        await trx('policy_documents').insert({
+          level: target.level,
+          name: target.name,
+          ...values,
+        });
       } catch (error) {
         if (isDatabaseConflictError(error)) throw await stale();
         throw error;
       }
     } else {
       const updated = await trx('policy_documents')
-        .where({ level: target.level, name: target.name, version: expectedVersion })
+        .where({
+          level: target.level,
+          name: target.name,
+          version: expectedVersion,
+        })
         .update(values);
       if (updated !== 1) throw await stale();
     }

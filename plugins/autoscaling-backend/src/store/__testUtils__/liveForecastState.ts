@@ -3,7 +3,10 @@
  * `predictiveStep` every minute, stored points as the refit history, and (optionally) the state
  * written to and read back from the row codec, as the store does on every tick.
  */
-import { scalingPolicySchema, type ScalingPolicy } from '@internal/plugin-autoscaling-common';
+import {
+  scalingPolicySchema,
+  type ScalingPolicy,
+} from '@internal/plugin-autoscaling-common';
 import {
   createLiveForecastState,
   demandSeriesOf,
@@ -33,7 +36,10 @@ function random(seed: number) {
  * CPU demand in cores: diurnal (peak 14:00), quieter weekends, 3% noise, and a two-hour surge
  * every fourth day (so the state holds anomalies too).
  */
-export function demandSeries(days: number, seed = 5): Array<{ atMs: number; demand: number }> {
+export function demandSeries(
+  days: number,
+  seed = 5,
+): Array<{ atMs: number; demand: number }> {
   const next = random(seed);
   return Array.from({ length: days * 1440 }, (_, i) => {
     const atMs = START + i * 60_000;
@@ -41,18 +47,25 @@ export function demandSeries(days: number, seed = 5): Array<{ atMs: number; dema
     const hour = (i % 1440) / 60;
     const weekend = day % 7 >= 5 ? 0.7 : 1;
     const surge = day % 4 === 3 && hour >= 10 && hour < 12 ? 1.8 : 1;
-    const base = (3 + 2.5 * Math.cos((2 * Math.PI * (hour - 14)) / 24)) * weekend * surge;
+    const base =
+      (3 + 2.5 * Math.cos((2 * Math.PI * (hour - 14)) / 24)) * weekend * surge;
     return { atMs, demand: Math.max(0, base * (1 + 0.03 * (2 * next() - 1))) };
   });
 }
 
-export const forecastPolicy = (strategy: 'floor' | 'plan' = 'plan'): ScalingPolicy =>
+export const forecastPolicy = (
+  strategy: 'floor' | 'plan' = 'plan',
+): ScalingPolicy =>
   scalingPolicySchema.parse({
     minReplicas: 2,
     maxReplicas: 60,
     mode: 'auto',
     metrics: [
-      { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+      {
+        type: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', averageUtilization: 70 },
+      },
     ],
     predictive: { enabled: true, strategy, leadTimeSeconds: 600 },
   });
@@ -83,9 +96,14 @@ export function runLive(
   let refits = 0;
   for (let i = 0; i < points.length; i++) {
     const { atMs: nowMs, demand } = points[i];
-    if (options.throughRowEvery !== undefined && i % options.throughRowEvery === 0) {
+    if (
+      options.throughRowEvery !== undefined &&
+      i % options.throughRowEvery === 0
+    ) {
       // What the last tick saved, as the next tick loads it.
-      const row = encodeForecastRow(state as unknown as Record<string, unknown>);
+      const row = encodeForecastRow(
+        state as unknown as Record<string, unknown>,
+      );
       maxRowBytes = Math.max(maxRowBytes, Buffer.byteLength(row, 'utf8'));
       state = decodeForecastRow(row, KEY) as unknown as LiveForecastState;
     }

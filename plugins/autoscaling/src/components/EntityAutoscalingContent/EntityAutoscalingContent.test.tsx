@@ -300,9 +300,17 @@ describe('EntityAutoscalingContent', () => {
         override: {
           minReplicas: 2,
           maxReplicas: 9,
-          metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } }],
+          metrics: [
+            {
+              type: 'Resource',
+              resource: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 60 },
+            },
+          ],
         },
-        notes: ['metrics[1]: External metric queue_depth is not imported: the portal reads it through a metric source; add it in the policy form with its query'],
+        notes: [
+          'metrics[1]: External metric queue_depth is not imported: the portal reads it through a metric source; add it in the policy form with its query',
+        ],
         deleteCommand: 'kubectl delete hpa -n acme-production checkout-api-hpa',
       }),
       route('get', '/policies/service/:name', {
@@ -317,7 +325,10 @@ describe('EntityAutoscalingContent', () => {
         return HttpResponse.json({
           status: 'applied',
           document: {
-            target: { level: 'service', name: 'component:default/checkout-api' },
+            target: {
+              level: 'service',
+              name: 'component:default/checkout-api',
+            },
             version: 5,
             override: saved.override,
             updatedBy: 'user:default/alice',
@@ -332,7 +343,9 @@ describe('EntityAutoscalingContent', () => {
       entity: checkoutEntity,
     });
     const user = userEvent.setup();
-    const button = await screen.findByRole('button', { name: 'Import its settings' });
+    const button = await screen.findByRole('button', {
+      name: 'Import its settings',
+    });
     await waitFor(() => expect(button).toBeEnabled());
     await user.click(button);
     const dialog = await screen.findByRole('dialog');
@@ -342,8 +355,12 @@ describe('EntityAutoscalingContent', () => {
     expect(within(dialog).getByTestId('import-notes')).toHaveTextContent(
       'External metric queue_depth is not imported',
     );
-    await user.click(within(dialog).getByRole('button', { name: 'Import into the policy' }));
-    expect(await within(dialog).findByTestId('import-outcome')).toHaveTextContent(
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Import into the policy' }),
+    );
+    expect(
+      await within(dialog).findByTestId('import-outcome'),
+    ).toHaveTextContent(
       "Imported: this service's policy is now version 5. Delete the HorizontalPodAutoscaler so the engine can take over at its next evaluation: kubectl delete hpa -n acme-production checkout-api-hpa",
     );
     expect(saved).toEqual({
@@ -351,10 +368,17 @@ describe('EntityAutoscalingContent', () => {
         mode: 'dry-run',
         minReplicas: 2,
         maxReplicas: 9,
-        metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } }],
+        metrics: [
+          {
+            type: 'Resource',
+            resource: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 60 },
+          },
+        ],
       },
       version: 4,
-      reason: 'Imported from HorizontalPodAutoscaler acme-production/checkout-api-hpa',
+      reason:
+        'Imported from HorizontalPodAutoscaler acme-production/checkout-api-hpa',
     });
   });
 

@@ -27,7 +27,8 @@ import { PermissionButton } from '../common/PermissionButton';
 /** The imported settings as sentences: "Max replicas: 9", "Metrics: CPU at 60% utilisation". */
 function importedLines(override: PolicyOverride): string[] {
   return Object.entries(override).map(
-    ([key, value]) => `${policyFieldLabel(key)}: ${describePolicyValue(key, value)}`,
+    ([key, value]) =>
+      `${policyFieldLabel(key)}: ${describePolicyValue(key, value)}`,
   );
 }
 
@@ -100,15 +101,17 @@ export function ImportAutoscalerDialog(props: {
           Import {other.kind} {other.name} into this service's policy
         </DialogTitle>
         <DialogContent>
-          {proposal.isPending && <Typography>Reading {other.name} from the cluster…</Typography>}
+          {proposal.isPending && (
+            <Typography>Reading {other.name} from the cluster…</Typography>
+          )}
           {proposal.isError && (
             <Alert severity="error">{errorMessage(proposal.error)}</Alert>
           )}
           {proposal.data && (
             <>
               <Typography variant="body2" gutterBottom>
-                These settings become this service's policy (saved as any edit is, so a
-                guardrail may send it for approval):
+                These settings become this service's policy (saved as any edit
+                is, so a guardrail may send it for approval):
               </Typography>
               <ul data-testid="import-lines">
                 {importedLines(proposal.data.override).map(line => (
@@ -144,17 +147,22 @@ export function ImportAutoscalerDialog(props: {
             </Alert>
           )}
           {result?.status === 'applied' && proposal.data && (
-            <Alert severity="success" sx={{ mt: 1 }} data-testid="import-outcome">
-              Imported: this service's policy is now version {result.document.version}. Delete the{' '}
-              {other.kind} so the engine can take over at its next evaluation:{' '}
+            <Alert
+              severity="success"
+              sx={{ mt: 1 }}
+              data-testid="import-outcome"
+            >
+              Imported: this service's policy is now version{' '}
+              {result.document.version}. Delete the {other.kind} so the engine
+              can take over at its next evaluation:{' '}
               <code>{proposal.data.deleteCommand}</code>
             </Alert>
           )}
           {result?.status === 'pending-approval' && (
             <Alert severity="info" sx={{ mt: 1 }} data-testid="import-outcome">
-              The import crosses a guardrail: it waits for the platform team's approval as change
-              request {result.changeRequest.id} (Approvals tab). Keep the {other.kind} until it is
-              approved.
+              The import crosses a guardrail: it waits for the platform team's
+              approval as change request {result.changeRequest.id} (Approvals
+              tab). Keep the {other.kind} until it is approved.
             </Alert>
           )}
         </DialogContent>
@@ -164,7 +172,13 @@ export function ImportAutoscalerDialog(props: {
           <Button
             variant="contained"
             onClick={submit}
-            disabled={!proposal.data || !documentReady || !!reasonError || update.isPending || !!result}
+            disabled={
+              !proposal.data ||
+              !documentReady ||
+              !!reasonError ||
+              update.isPending ||
+              !!result
+            }
           >
             Import into the policy
           </Button>

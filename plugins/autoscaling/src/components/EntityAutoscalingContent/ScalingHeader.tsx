@@ -54,7 +54,11 @@ function modeChip(state: WorkloadState, killSwitchOn: boolean) {
   if (state.otherAutoscaler && writes) {
     return {
       label: `Mode: Held (${state.otherAutoscaler.kind} in charge)`,
-      tooltip: `The policy's mode is ${modeLabel(state.mode)}, but ${state.otherAutoscaler.kind} ${state.otherAutoscaler.name} also scales this workload: the engine writes nothing while it exists.`,
+      tooltip: `The policy's mode is ${modeLabel(state.mode)}, but ${
+        state.otherAutoscaler.kind
+      } ${
+        state.otherAutoscaler.name
+      } also scales this workload: the engine writes nothing while it exists.`,
       tone: 'warning' as const,
     };
   }
@@ -110,9 +114,10 @@ function OtherAutoscalerBanner({
       action={<ImportAutoscalerDialog state={state} other={other} />}
     >
       {other.kind} {other.namespace}/{other.name}
-      {bounds} also scales this workload, so the engine decides and records but writes nothing:
-      two controllers on one replica count pull it in opposite directions. Move its settings into
-      this service's policy, then delete the {other.kind}.
+      {bounds} also scales this workload, so the engine decides and records but
+      writes nothing: two controllers on one replica count pull it in opposite
+      directions. Move its settings into this service's policy, then delete the{' '}
+      {other.kind}.
     </Alert>
   );
 }
@@ -125,7 +130,9 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
   return (
     <Paper sx={{ p: 2 }} data-testid="scaling-header">
       {killSwitch?.enabled && <KillSwitchBanner killSwitch={killSwitch} />}
-      {state.otherAutoscaler && <OtherAutoscalerBanner state={state} other={state.otherAutoscaler} />}
+      {state.otherAutoscaler && (
+        <OtherAutoscalerBanner state={state} other={state.otherAutoscaler} />
+      )}
       <Box display="flex" flexWrap="wrap" alignItems="center" gap={3}>
         <Box>
           <Typography variant="h6" component="h2">

@@ -10,7 +10,20 @@ import Typography from '@mui/material/Typography';
 import { formatResource } from '../../lib/format';
 import { useApprovalsLink } from '../common/PendingChangesNotice';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
 
 /** "2 Dec, 14:05" (UTC, as the charts). */
 export function shortDateTime(iso: string): string {
@@ -22,12 +35,20 @@ export function shortDateTime(iso: string): string {
 }
 
 /** "cpu lowered from 500m to 280m" / "memory raised from 256 MiB to 400 MiB". */
-export function changeWords(change: VerticalChangeRecord, container?: string): string {
+export function changeWords(
+  change: VerticalChangeRecord,
+  container?: string,
+): string {
   const to = formatResource(change.resource, change.to);
-  const what = container ? `${change.container} ${change.resource}` : change.resource;
+  const what = container
+    ? `${change.container} ${change.resource}`
+    : change.resource;
   if (change.from === null) return `${what} set to ${to}`;
   const verb = change.to < change.from ? 'lowered' : 'raised';
-  return `${what} ${verb} from ${formatResource(change.resource, change.from)} to ${to}`;
+  return `${what} ${verb} from ${formatResource(
+    change.resource,
+    change.from,
+  )} to ${to}`;
 }
 
 const HOW: Record<VerticalActionRecord['method'], string> = {
@@ -49,7 +70,9 @@ const NOT_APPLIED: Partial<Record<VerticalActionRecord['outcome'], string>> = {
 export function actionWords(action: VerticalActionRecord): string {
   const containers = new Set(action.changes.map(c => c.container));
   const several = containers.size > 1;
-  const changes = action.changes.map(c => changeWords(c, several ? c.container : undefined)).join(', ');
+  const changes = action.changes
+    .map(c => changeWords(c, several ? c.container : undefined))
+    .join(', ');
   const when = shortDateTime(action.at);
   if (action.outcome === 'change-request') {
     return `${changes} needs an approval (more than +50% on a production service): change request filed on ${when}`;
@@ -62,19 +85,27 @@ export function actionWords(action: VerticalActionRecord): string {
     return `${changes} on ${when}, ${HOW[action.method]}${pods}`;
   }
   const why = NOT_APPLIED[action.outcome] ?? action.outcome;
-  return `Would have ${changes.replace(/ (lowered|raised|set)/, ' $1')} on ${when}, ${HOW[action.method]}; ${why}${
+  return `Would have ${changes.replace(
+    / (lowered|raised|set)/,
+    ' $1',
+  )} on ${when}, ${HOW[action.method]}; ${why}${
     action.error && action.outcome === 'failed' ? ` (${action.error})` : ''
   }`;
 }
 
 const MODE_WORDS: Record<WorkloadRecommendations['mode'], string> = {
   Off: 'Vertical mode Off: the recommendations are advice, nothing is written.',
-  Initial: 'Vertical mode Initial: requests are set on the pod template when the workload next rolls; running pods keep theirs.',
+  Initial:
+    'Vertical mode Initial: requests are set on the pod template when the workload next rolls; running pods keep theirs.',
   Auto: 'Vertical mode Auto: requests change when the recommendation moves by more than 10%, at most once an hour, in place where the cluster supports it.',
 };
 
 /** What vertical Initial/Auto did and when, and what waits for the next rollout. */
-export function VerticalActivity({ recommendations }: { recommendations: WorkloadRecommendations }) {
+export function VerticalActivity({
+  recommendations,
+}: {
+  recommendations: WorkloadRecommendations;
+}) {
   const { mode, actions, waiting } = recommendations;
   const approvals = useApprovalsLink();
   return (
@@ -86,14 +117,23 @@ export function VerticalActivity({ recommendations }: { recommendations: Workloa
         {MODE_WORDS[mode] ?? `Vertical mode ${mode}`}
       </Typography>
       {waiting.length > 0 && (
-        <Typography variant="body2" sx={{ mt: 1 }} data-testid="rightsizing-waiting">
-          Waiting for the next rollout: {waiting.map(c => changeWords(c, c.container)).join(', ')}.
+        <Typography
+          variant="body2"
+          sx={{ mt: 1 }}
+          data-testid="rightsizing-waiting"
+        >
+          Waiting for the next rollout:{' '}
+          {waiting.map(c => changeWords(c, c.container)).join(', ')}.
         </Typography>
       )}
       {actions.length > 0 ? (
         <List dense aria-label="Vertical actions" disablePadding>
           {actions.map(action => (
-            <ListItem key={`${action.at}-${action.outcome}`} disableGutters data-testid="rightsizing-action">
+            <ListItem
+              key={`${action.at}-${action.outcome}`}
+              disableGutters
+              data-testid="rightsizing-action"
+            >
               <Typography variant="body2">
                 {actionWords(action).replace(/^./, c => c.toUpperCase())}
                 {action.changeRequestId && (

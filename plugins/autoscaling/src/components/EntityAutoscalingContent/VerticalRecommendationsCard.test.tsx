@@ -66,7 +66,13 @@ describe('VerticalRecommendationsCard', () => {
         maxReplicas: 10,
         currentReplicas: 4,
         replicas: 6,
-        reasons: [{ code: 'RecommendedRequests', message: 'cpu at 70% of the pod\'s recommended request needs 6 replica(s)' }],
+        reasons: [
+          {
+            code: 'RecommendedRequests',
+            message:
+              "cpu at 70% of the pod's recommended request needs 6 replica(s)",
+          },
+        ],
       },
       monthlySavings: 25.7,
       currency: 'EUR',
@@ -89,7 +95,9 @@ describe('VerticalRecommendationsCard', () => {
     );
     expect(screen.queryByTestId('rightsizing-low-confidence')).toBeNull();
     expect(
-      screen.getByText(/horizontal engine would run 6 replicas \(now 4, bounds 2–10\)/),
+      screen.getByText(
+        /horizontal engine would run 6 replicas \(now 4, bounds 2–10\)/,
+      ),
     ).toBeInTheDocument();
     expect(table).not.toHaveTextContent('%');
   });
@@ -161,7 +169,12 @@ describe('VerticalRecommendationsCard', () => {
           pods: 2,
           changes: [
             { container: 'app', resource: 'cpu', from: 0.5, to: 0.28 },
-            { container: 'app', resource: 'memory', from: 512 * MIB, to: 300 * MIB },
+            {
+              container: 'app',
+              resource: 'memory',
+              from: 512 * MIB,
+              to: 300 * MIB,
+            },
           ],
           reason: 'requests app cpu 500m → 280m in place',
         },
@@ -171,7 +184,14 @@ describe('VerticalRecommendationsCard', () => {
           method: 'template',
           outcome: 'change-request',
           changeRequestId: 'cr-1',
-          changes: [{ container: 'app', resource: 'memory', from: 256 * MIB, to: 400 * MIB }],
+          changes: [
+            {
+              container: 'app',
+              resource: 'memory',
+              from: 256 * MIB,
+              to: 400 * MIB,
+            },
+          ],
           reason: 'over the guardrail',
         },
         {
@@ -184,7 +204,9 @@ describe('VerticalRecommendationsCard', () => {
         },
       ],
     });
-    expect(screen.getByTestId('rightsizing-mode')).toHaveTextContent('Vertical mode Auto');
+    expect(screen.getByTestId('rightsizing-mode')).toHaveTextContent(
+      'Vertical mode Auto',
+    );
     const actions = screen.getAllByTestId('rightsizing-action');
     expect(actions[0]).toHaveTextContent(
       'Cpu lowered from 500m to 280m, memory lowered from 512 MiB to 300 MiB on 2 Dec, 14:05 UTC, in place; 2 pods, no restart',
@@ -192,11 +214,12 @@ describe('VerticalRecommendationsCard', () => {
     expect(actions[1]).toHaveTextContent(
       'Memory raised from 256 MiB to 400 MiB needs an approval (more than +50% on a production service)',
     );
-    expect(within(actions[1]).getByRole('link', { name: 'open the approvals' })).toHaveAttribute(
-      'href',
-      '/autoscaling?view=approvals',
+    expect(
+      within(actions[1]).getByRole('link', { name: 'open the approvals' }),
+    ).toHaveAttribute('href', '/autoscaling?view=approvals');
+    expect(actions[2]).toHaveTextContent(
+      'not applied: the workload is in dry-run mode',
     );
-    expect(actions[2]).toHaveTextContent('not applied: the workload is in dry-run mode');
   });
 
   it('Initial: shows what waits for the next rollout', async () => {

@@ -77,7 +77,9 @@ export function VerticalRecommendationsCard({
         compact
         emptyTitle="No recommendations yet"
         emptyDescription="Requests are compared with usage after a day of samples."
-        isEmpty={r => r.vertical.length === 0 && !r.horizontal && r.actions.length === 0}
+        isEmpty={r =>
+          r.vertical.length === 0 && !r.horizontal && r.actions.length === 0
+        }
       >
         {r => {
           const currency = r.currency ?? 'USD';
@@ -158,9 +160,8 @@ export function VerticalRecommendationsCard({
                   sx={{ mt: 1 }}
                   data-testid="rightsizing-low-confidence"
                 >
-                  Low confidence: only {historyText(shortest)} of usage
-                  history. The
-                  recommendation can still move a lot, so no range is shown
+                  Low confidence: only {historyText(shortest)} of usage history.
+                  The recommendation can still move a lot, so no range is shown
                   yet; it appears after a day, when the upper bound is at most
                   twice the estimate, and narrows over a week.
                 </Typography>

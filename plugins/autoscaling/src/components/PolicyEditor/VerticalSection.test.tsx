@@ -53,9 +53,13 @@ describe('PolicyEditor: vertical right-sizing settings', () => {
   it('says what each mode does, with the documented threshold and interval', async () => {
     await editor();
     expect(
-      await screen.findByText(/Auto applies a change of more than 10% with at least an hour of history, at most once an hour/),
+      await screen.findByText(
+        /Auto applies a change of more than 10% with at least an hour of history, at most once an hour/,
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByText(/a raise of more than 50% waits for an approval/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/a raise of more than 50% waits for an approval/),
+    ).toBeInTheDocument();
   });
 
   it('refuses a bound that is not a quantity and a minimum above the maximum, on their fields', async () => {
@@ -63,13 +67,17 @@ describe('PolicyEditor: vertical right-sizing settings', () => {
     await setText('Min CPU', 'lots');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
     expect(
-      await screen.findByText('"lots" is not a Kubernetes quantity (e.g. 500m, 2, 256Mi)'),
+      await screen.findByText(
+        '"lots" is not a Kubernetes quantity (e.g. 500m, 2, 256Mi)',
+      ),
     ).toBeInTheDocument();
     await setText('Min CPU', '2');
     await setText('Max CPU', '500m');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
     expect(
-      await screen.findByText('vertical minAllowed.cpu (2) is above maxAllowed.cpu (0.5)'),
+      await screen.findByText(
+        'vertical minAllowed.cpu (2) is above maxAllowed.cpu (0.5)',
+      ),
     ).toBeInTheDocument();
     expect(screen.queryByRole('dialog')).toBeNull();
   });
@@ -78,15 +86,18 @@ describe('PolicyEditor: vertical right-sizing settings', () => {
     let validated: any;
     let put: any;
     server.use(
-      http.post(`${BASE_URL}/policies/service/:name/validate`, async ({ request }) => {
-        validated = await request.json();
-        return HttpResponse.json({
-          valid: true,
-          issues: [],
-          guardrails: [],
-          diff: [{ path: 'vertical.mode', before: 'Off', after: 'Auto' }],
-        });
-      }),
+      http.post(
+        `${BASE_URL}/policies/service/:name/validate`,
+        async ({ request }) => {
+          validated = await request.json();
+          return HttpResponse.json({
+            valid: true,
+            issues: [],
+            guardrails: [],
+            diff: [{ path: 'vertical.mode', before: 'Off', after: 'Auto' }],
+          });
+        },
+      ),
       http.put(`${BASE_URL}/policies/service/:name`, async ({ request }) => {
         put = await request.json();
         return HttpResponse.json({
@@ -97,10 +108,18 @@ describe('PolicyEditor: vertical right-sizing settings', () => {
     );
     await editor();
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('combobox', { name: 'Vertical mode' }));
-    await user.click(await screen.findByRole('option', { name: 'Auto (apply)' }));
-    await user.click(screen.getByRole('combobox', { name: 'Controlled resources' }));
-    await user.click(await screen.findByRole('option', { name: 'Memory only' }));
+    await user.click(
+      await screen.findByRole('combobox', { name: 'Vertical mode' }),
+    );
+    await user.click(
+      await screen.findByRole('option', { name: 'Auto (apply)' }),
+    );
+    await user.click(
+      screen.getByRole('combobox', { name: 'Controlled resources' }),
+    );
+    await user.click(
+      await screen.findByRole('option', { name: 'Memory only' }),
+    );
     await setText('Min memory', '256Mi');
     await setText('Max memory', '2Gi');
     fireEvent.click(screen.getByRole('button', { name: 'Review and save' }));
@@ -115,8 +134,12 @@ describe('PolicyEditor: vertical right-sizing settings', () => {
     fireEvent.change(within(dialog).getByLabelText('Reason for the change'), {
       target: { value: 'right-size memory' },
     });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Save and apply' }));
-    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(/version 4/);
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Save and apply' }),
+    );
+    expect(await screen.findByTestId('save-outcome')).toHaveTextContent(
+      /version 4/,
+    );
     expect(put.override.vertical).toEqual(vertical);
   });
 });

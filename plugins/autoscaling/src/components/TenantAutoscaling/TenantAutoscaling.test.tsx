@@ -186,7 +186,7 @@ describe('tenant autoscaling', () => {
     expect(rows[2]).not.toHaveTextContent('Clamped');
   });
 
-  it("tab: the services table reads the clamp the engine recorded, not only the sentences", async () => {
+  it('tab: the services table reads the clamp the engine recorded, not only the sentences', async () => {
     // Reasons that say nothing of a clamp: only the recorded clamp tells the budget held it.
     const recorded = {
       ...clampedState,
@@ -195,9 +195,17 @@ describe('tenant autoscaling', () => {
         from: 3,
         to: 3,
         reasons: [
-          { code: 'WithinTolerance', message: 'metrics ask for the current 3 replicas' },
+          {
+            code: 'WithinTolerance',
+            message: 'metrics ask for the current 3 replicas',
+          },
         ],
-        clamp: { by: 'budget' as const, limit: 3, wanted: 7, also: ['max' as const] },
+        clamp: {
+          by: 'budget' as const,
+          limit: 3,
+          wanted: 7,
+          also: ['max' as const],
+        },
       },
     };
     server.use(

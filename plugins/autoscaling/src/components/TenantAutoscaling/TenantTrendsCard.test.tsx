@@ -45,14 +45,18 @@ describe('TenantTrendsCard', () => {
       'Replicas: 44 now, at most 44 (quota 40; at most 110% of it).',
     );
     expect(
-      within(replicas).getByRole('figure', { name: 'Replicas against the quota' }),
+      within(replicas).getByRole('figure', {
+        name: 'Replicas against the quota',
+      }),
     ).toBeInTheDocument();
     const spend = screen.getByTestId('tenant-trends-spend');
     expect(spend).toHaveTextContent(
       'Spend rate: $1,606 a month now, at most $1,606 (above the monthly budget of $1,500 at its peak).',
     );
     expect(
-      within(spend).getByRole('figure', { name: 'Spend rate against the budget' }),
+      within(spend).getByRole('figure', {
+        name: 'Spend rate against the budget',
+      }),
     ).toBeInTheDocument();
     expect(screen.getByText(/The last 24 hours\./)).toBeInTheDocument();
   });
@@ -63,19 +67,27 @@ describe('TenantTrendsCard', () => {
         ...trends,
         currency: null,
         monthlyBudget: null,
-        points: trends.points.slice(0, 4).map(p => ({ ...p, monthlyRate: null })),
+        points: trends.points
+          .slice(0, 4)
+          .map(p => ({ ...p, monthlyRate: null })),
       }),
     );
     await render();
-    expect(await screen.findByTestId('tenant-trends-replicas')).toHaveTextContent(
+    expect(
+      await screen.findByTestId('tenant-trends-replicas'),
+    ).toHaveTextContent(
       'Replicas: 20 now, at most 20 (quota 40; at most 50% of it).',
     );
     expect(screen.getByTestId('tenant-trends-spend')).toHaveTextContent(
       "Spend is shown to the tenant's members and the platform team.",
     );
-    expect(screen.queryByRole('figure', { name: 'Spend rate against the budget' })).toBeNull();
+    expect(
+      screen.queryByRole('figure', { name: 'Spend rate against the budget' }),
+    ).toBeNull();
     // Three hours of history: the title does not claim a day.
-    expect(screen.getByText(/The last 3 h \(all the history so far\)\./)).toBeInTheDocument();
+    expect(
+      screen.getByText(/The last 3 h \(all the history so far\)\./),
+    ).toBeInTheDocument();
   });
 
   it('says when there is no history yet, and shows a failure with its cause', async () => {

@@ -45,7 +45,8 @@ export function trendsSentences(t: TenantTrends): {
   const rates = t.points
     .map(p => p.monthlyRate)
     .filter((r): r is number => r !== null);
-  if (t.currency === null || rates.length === 0) return { replicas, spend: null };
+  if (t.currency === null || rates.length === 0)
+    return { replicas, spend: null };
   const money = (v: number) => formatMoney(v, t.currency ?? 'USD');
   const current = rates[rates.length - 1];
   const top = maxOf(rates);
@@ -109,7 +110,9 @@ function TrendChart(props: {
           <YAxis
             allowDecimals={props.series !== 'replicas'}
             stroke={colors.text}
-            tickFormatter={props.format ? v => props.format!(Number(v)) : undefined}
+            tickFormatter={
+              props.format ? v => props.format!(Number(v)) : undefined
+            }
             width={props.format ? 72 : 48}
             label={{
               value: props.axis,
@@ -169,7 +172,9 @@ function TrendsView({ trends }: { trends: TenantTrends }) {
     <>
       <Typography variant="body2" color="text.secondary">
         The last {spanWords(first, last)}
-        {spanWords(first, last) === '24 hours' ? '' : ' (all the history so far)'}
+        {spanWords(first, last) === '24 hours'
+          ? ''
+          : ' (all the history so far)'}
         .
       </Typography>
       <Box data-testid="tenant-trends-replicas" sx={{ mt: 1 }}>
