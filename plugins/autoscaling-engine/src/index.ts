@@ -71,7 +71,9 @@ export {
 export type { HistogramState } from './vertical/histogram';
 export {
   observeContainers,
+  seedContainersFromHistory,
   MAX_TRACKED_CONTAINERS,
+  type PastCpuPoint,
   type ContainerVerticalState,
   type ContainerResources,
   type ContainerObservation,

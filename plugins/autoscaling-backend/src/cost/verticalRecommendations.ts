@@ -87,6 +87,7 @@ export function containerRecommendations(
     requests: { cpu?: number; memory?: number };
     limits: { cpu?: number; memory?: number };
     oomKills: number;
+    cpuHistoryUntilMs?: number;
   }> = state.containers
     ? Object.entries(state.containers).map(([name, c]) => ({ name, ...c }))
     : [];
@@ -100,8 +101,18 @@ export function containerRecommendations(
     });
   }
   return sources.flatMap(source => {
-    const rec = recommendVertical(source.vertical, settings);
+    const cpuRec = recommendVertical(source.vertical, settings);
+    // CPU seeded from the past (seedContainersFromHistory): memory has only live samples, so
+    // its bounds and confidence count from the end of the seeded past.
+    const memoryRec =
+      source.cpuHistoryUntilMs === undefined
+        ? cpuRec
+        : recommendVertical(
+            liveHistoryOf(source.vertical, source.cpuHistoryUntilMs),
+            settings,
+          );
     return (['cpu', 'memory'] as const).flatMap(resource => {
+      const rec = resource === 'cpu' ? cpuRec : memoryRec;
       const r = rec[resource];
       if (!r) return [];
       return [
@@ -122,6 +133,16 @@ export function containerRecommendations(
       ];
     });
   });
+}
+
+/** The recommender's state with its history span starting at `sinceMs` (live samples only). */
+function liveHistoryOf(
+  vertical: VerticalState,
+  sinceMs: number,
+): VerticalState {
+  const first = vertical.firstSampleMs;
+  if (first === undefined || first >= sinceMs) return vertical;
+  return { ...vertical, firstSampleMs: sinceMs };
 }
 
 /**

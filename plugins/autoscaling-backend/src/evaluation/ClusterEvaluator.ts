@@ -24,6 +24,9 @@ import {
   observeCpu,
   observeMemory,
   observeContainers,
+  seedContainersFromHistory,
+  confidenceDays,
+  type PastCpuPoint,
   type ContainerVerticalState,
   type HorizontalResult,
   type HorizontalState,
@@ -57,7 +60,10 @@ import { ClusterHealth } from './ClusterHealth';
 import { collectSamples } from './collectSamples';
 import { withForecastCap } from './forecastCap';
 import type { AuditSink, PolicyProvider } from './types';
-import type { PrometheusHistory } from '../metrics/PrometheusHistory';
+import type {
+  PrometheusHistory,
+  WorkloadPast,
+} from '../metrics/PrometheusHistory';
 import {
   rightSizingPolicyOf,
   type RightSizingPolicy,
@@ -354,16 +360,32 @@ export class ClusterEvaluator {
       usage,
       nowMs,
     );
-    const containers = observeContainers(prior.containers, {
+    // One forecasting path with the replay: the engine's predictive state, fed every tick. At
+    // first sight it reads the workload's past, which also seeds the right-sizing recommender.
+    const { state: forecastState, past } = carried
+      ? { state: carried, past: undefined }
+      : await this.forecastStateOf(discovered, nowMs);
+    const seeded =
+      prior.containers === undefined && past
+        ? seedContainersFromHistory(
+            object.containers,
+            pastCpuOf(past, nowMs),
+            (this.options.demandHistory?.stepSeconds ?? 300) * 1000,
+          )
+        : undefined;
+    if (seeded) {
+      this.options.logger.info(
+        `Workload ${record.id}: right-sizing seeded with ${Math.round(
+          confidenceDays(Object.values(seeded)[0].vertical) * 24,
+        )} h of past CPU use from Prometheus`,
+      );
+    }
+    const containers = observeContainers(prior.containers ?? seeded, {
       template: object.containers,
       usage: usage?.map(u => u.containers ?? {}),
       oomKills: pods.flatMap(p => p.oomKills ?? []),
       nowMs,
     });
-
-    // One forecasting path with the replay: the engine's predictive state, fed every tick.
-    const forecastState =
-      carried ?? (await this.forecastStateOf(discovered, nowMs));
     const podCapacity = object.podRequests.cpu;
     const startupSeconds =
       this.options.startupSeconds ?? DEFAULT_STARTUP_SECONDS;
@@ -852,16 +874,17 @@ export class ClusterEvaluator {
   private async forecastStateOf(
     discovered: DiscoveredWorkload,
     nowMs: number,
-  ): Promise<LiveForecastState> {
+  ): Promise<{ state: LiveForecastState; past?: WorkloadPast }> {
     const { store, demandHistory, logger } = this.options;
     const { record } = discovered;
     const stored = liveForecastStateOf(
       (await store.getForecastState(record.id))?.state,
     );
-    if (stored) return stored;
+    if (stored) return { state: stored };
+    let past: WorkloadPast | undefined;
     if (demandHistory) {
       try {
-        const past = await demandHistory.read(record, nowMs);
+        past = await demandHistory.read(record, nowMs);
         const since =
           nowMs - (this.options.historyRetentionDays ?? 14) * 86_400_000;
         const points = past.points.filter(p => {
@@ -879,7 +902,7 @@ export class ClusterEvaluator {
         );
       }
     }
-    return createLiveForecastState();
+    return { state: createLiveForecastState(), past };
   }
 
   /** Stored demand up to now (plus now's sample) as the regular series the fit reads. */
@@ -999,6 +1022,15 @@ function utilizationOf(
   if (requested <= 0) return null;
   const used = usage.reduce((sum, u) => sum + u.cpu, 0);
   return Math.round((used / requested) * 100);
+}
+
+/** The past's CPU use and ready pods per step, before now (for the right-sizing seed). */
+function pastCpuOf(past: WorkloadPast, nowMs: number): PastCpuPoint[] {
+  return past.points.flatMap(p => {
+    const atMs = Date.parse(p.at);
+    if (!(atMs < nowMs) || p.demand === null) return [];
+    return [{ atMs, cores: p.demand, pods: p.readyReplicas }];
+  });
 }
 
 function observeVertical(

@@ -1,5 +1,9 @@
-import { observeContainers, MAX_TRACKED_CONTAINERS } from './containers';
-import { recommendVertical } from './recommender';
+import {
+  observeContainers,
+  seedContainersFromHistory,
+  MAX_TRACKED_CONTAINERS,
+} from './containers';
+import { confidenceDays, recommendVertical } from './recommender';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -98,5 +102,59 @@ describe('observeContainers', () => {
       nowMs: T0 + MIN,
     });
     expect(Object.keys(state)).toEqual(['c1']);
+  });
+});
+
+describe('seedContainersFromHistory', () => {
+  const one = [{ name: 'app', cpu: 0.5, memory: 512 * MIB }];
+  const STEP = 5 * MIN;
+  /** Two days of 5-minute steps before T0: 3 pods using 0.3 cores together. */
+  const past = Array.from({ length: 2 * 288 }, (_, i) => ({
+    atMs: T0 - (2 * 288 - i) * STEP,
+    cores: 0.3,
+    pods: 3,
+  }));
+
+  it('gives a workload with history its confidence at first sight: one sample a minute per pod', () => {
+    const seeded = seedContainersFromHistory(one, past, STEP)!;
+    const app = seeded.app;
+    // 576 steps of 5 minutes, 3 pods each minute.
+    expect(app.vertical.sampleCount).toBe(576 * 5 * 3);
+    expect(app.vertical.lastSampleMs).toBe(past[past.length - 1].atMs);
+    expect(app.vertical.firstSampleMs).toBe(past[0].atMs - 4 * MIN);
+    expect(confidenceDays(app.vertical)).toBeCloseTo(2, 2);
+    expect(app.cpuHistoryUntilMs).toBe(app.vertical.lastSampleMs);
+    expect(app.requests).toEqual({ cpu: 0.5, memory: 512 * MIB });
+
+    const rec = recommendVertical(app.vertical);
+    expect(rec.confidenceLevel).toBe('medium');
+    // 0.1 core per pod × 1.15, up to the end of its histogram bucket.
+    expect(rec.cpu!.target).toBeGreaterThanOrEqual(0.1 * 1.15);
+    expect(rec.cpu!.target).toBeLessThan(0.1 * 1.15 * 1.12);
+
+    // The live path carries on from the seed and keeps the mark.
+    const live = observeContainers(seeded, {
+      template: one,
+      usage: [{ app: { cpu: 0.1, memory: 100 * MIB } }],
+      nowMs: T0,
+    });
+    expect(live.app.vertical.sampleCount).toBe(576 * 5 * 3 + 1);
+    expect(live.app.cpuHistoryUntilMs).toBe(app.cpuHistoryUntilMs);
+  });
+
+  it('skips steps without pods and seeds nothing without a usable past or with several containers', () => {
+    const gaps = past.map((p, i) => (i % 2 ? { ...p, pods: 0 } : p));
+    expect(
+      seedContainersFromHistory(one, gaps, STEP)!.app.vertical.sampleCount,
+    ).toBe(288 * 5 * 3);
+    expect(seedContainersFromHistory(one, [], STEP)).toBeUndefined();
+    expect(
+      seedContainersFromHistory(
+        one,
+        past.map(p => ({ ...p, pods: 0 })),
+        STEP,
+      ),
+    ).toBeUndefined();
+    expect(seedContainersFromHistory(template, past, STEP)).toBeUndefined();
   });
 });

@@ -16,6 +16,7 @@ import {
 
 export const MAX_TRACKED_CONTAINERS = 32;
 const DAY_MS = 24 * 3600 * 1000;
+const MINUTE_MS = 60_000;
 
 export interface ContainerResources {
   /** Cores. */
@@ -34,6 +35,11 @@ export interface ContainerVerticalState {
   lastOomMs?: number;
   /** Usage of all pods together at the last tick with metrics (cores, bytes). */
   lastUsage?: { cpu: number; memory: number };
+  /**
+   * Set when the CPU history was seeded from the workload's past (`seedContainersFromHistory`):
+   * the newest seeded sample. Memory has no past there, so its confidence counts from here.
+   */
+  cpuHistoryUntilMs?: number;
 }
 
 export interface ContainerObservation {
@@ -105,10 +111,70 @@ export function observeContainers(
       limits: { cpu: container.limits?.cpu, memory: container.limits?.memory },
       oomKills: (before?.oomKills ?? 0) + kills.length,
       ...(lastOomMs !== undefined ? { lastOomMs } : {}),
+      ...(before?.cpuHistoryUntilMs !== undefined
+        ? { cpuHistoryUntilMs: before.cpuHistoryUntilMs }
+        : {}),
       ...lastUsageOf(samples, before?.lastUsage),
     };
   }
   return next;
+}
+
+/** One step of a workload's past: its CPU use (cores, all pods) and its ready pods. */
+export interface PastCpuPoint {
+  /** End of the step (Prometheus' `rate(...[step])` at this time covers the step before it). */
+  atMs: number;
+  cores: number;
+  pods: number;
+}
+
+/**
+ * The recommender of a workload seen for the first time, seeded from its past CPU use (the
+ * Prometheus history read at first sight), so a workload with history has confidence from its
+ * first tick instead of after an hour of live samples.
+ *
+ * Each step of `stepMs` becomes one sample a minute over the step (the rate the confidence
+ * counts, `confidenceDays`), each minute with one sample per ready pod at the step's per-pod
+ * usage (cores / pods), through `observeCpuSamples` as live ticks are. Steps without pods are
+ * skipped. The past is the workload's total, so only a single-container template is seeded
+ * (several containers' shares are not known): otherwise, and without a usable past, nothing is
+ * seeded (undefined). Memory is not seeded (the past has no memory per container); the
+ * `cpuHistoryUntilMs` mark lets the memory recommendation count its confidence from live
+ * samples only.
+ */
+export function seedContainersFromHistory(
+  template: ContainerObservation['template'],
+  past: ReadonlyArray<PastCpuPoint>,
+  stepMs: number,
+): Record<string, ContainerVerticalState> | undefined {
+  if (template.length !== 1 || !(stepMs >= MINUTE_MS)) return undefined;
+  const [container] = template;
+  const minutes = Math.floor(stepMs / MINUTE_MS);
+  let vertical = emptyVerticalState();
+  const points = [...past].sort((a, b) => a.atMs - b.atMs);
+  for (const point of points) {
+    const pods = Math.round(point.pods);
+    if (!(pods >= 1) || !(point.cores >= 0)) continue;
+    const perPod = point.cores / pods;
+    const samples = new Array<number>(pods).fill(perPod);
+    for (let k = minutes - 1; k >= 0; k--) {
+      vertical = observeCpuSamples(
+        vertical,
+        samples,
+        point.atMs - k * MINUTE_MS,
+      );
+    }
+  }
+  if (vertical.lastSampleMs === undefined) return undefined;
+  return {
+    [container.name]: {
+      vertical,
+      requests: { cpu: container.cpu, memory: container.memory },
+      limits: { cpu: container.limits?.cpu, memory: container.limits?.memory },
+      oomKills: 0,
+      cpuHistoryUntilMs: vertical.lastSampleMs,
+    },
+  };
 }
 
 function lastUsageOf(
