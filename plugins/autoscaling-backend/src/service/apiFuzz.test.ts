@@ -15,8 +15,9 @@
  * Properties checked:
  * - no answer is a 5xx;
  * - the event loop is never blocked for more than 100 ms (perf_hooks monitorEventLoopDelay,
- *   reset around every request; a request over the limit is sent again and must be over it
- *   again to count, so a machine busy with something else does not fail the test);
+ *   reset around every request; a request over the limit is sent up to three times more and
+ *   counts when it is over the limit every time, so a machine busy with something else does not
+ *   fail the test);
  * - a rejected request (any 4xx) leaves every table as it was (row counts and a hash of the
  *   rows of each table, before and after) — except a stale-version policy write (409), which
  *   is audited by design (one audit_events row, openapi-governance.yaml `x-audit`);
@@ -58,6 +59,8 @@ jest.setTimeout(600_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 5000);
 const BLOCKED_MS = 100;
+/** Re-sends of a request over BLOCKED_MS before it counts as blocking. */
+const BLOCKED_RETRIES = 3;
 
 const API = '/api/autoscaling';
 const WORKLOAD = 'sim/acme-production/Deployment/checkout-api';
@@ -1092,12 +1095,13 @@ describe.each(databases.eachSupportedId())('API fuzz on %p', databaseId => {
       }
       before = after;
 
-      if (ms > BLOCKED_MS) {
-        // Again, to tell a request that blocks from a machine busy with something else.
+      // Again, up to three times, to tell a request that blocks (every time, on any machine) from
+      // a machine busy with something else (a pause now and then: CI runs test files in parallel).
+      for (let retry = 0; retry < BLOCKED_RETRIES && ms > BLOCKED_MS; retry++) {
         ({ res, ms } = await maxDelayOf(r));
-        if (ms > BLOCKED_MS) blocked.push(`${ms.toFixed(0)} ms ← ${r.what}`);
         before = await snapshot(knex, tables);
       }
+      if (ms > BLOCKED_MS) blocked.push(`${ms.toFixed(0)} ms ← ${r.what}`);
     }
     delay.disable();
 
