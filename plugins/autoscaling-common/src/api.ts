@@ -306,7 +306,9 @@ export interface VerticalActionRecord {
     | 'kill-switch'
     | 'failed'
     | 'conflict'
-    | 'change-request';
+    | 'change-request'
+    /** A rolling update waits: a PodDisruptionBudget allows no disruption now (in `error`). */
+    | 'disruption-budget';
   changes: VerticalChangeRecord[];
   /** In place: pods resized. */
   pods?: number;

@@ -23,6 +23,7 @@ const RS = 'apps/replicasets';
 const DEPLOY = 'apps/deployments';
 const STS = 'apps/statefulsets';
 const HPA = 'autoscaling/horizontalpodautoscalers';
+const PDB = 'policy/poddisruptionbudgets';
 /** kube-controller-manager's defaults: --horizontal-pod-autoscaler-sync-period, tolerance, downscale window. */
 const HPA_SYNC_MS = 15_000;
 const HPA_TOLERANCE = 0.1;
@@ -172,6 +173,44 @@ export class Controllers {
       }
     }
     this.reconcileHpas();
+    this.reconcileDisruptionBudgets();
+  }
+
+  /**
+   * PodDisruptionBudget status, as the disruption controller writes it: the pods it selects,
+   * how many are healthy (Ready), how many must stay healthy (`minAvailable`, or the expected
+   * pods less `maxUnavailable`; integers or percentages, rounded up) and so how many may be
+   * disrupted now. Evictions are not modelled; clients read `disruptionsAllowed`.
+   */
+  private reconcileDisruptionBudgets(): void {
+    for (const pdb of this.store.list(PDB)) {
+      const selector = fromLabelSelectorObject(pdb.spec?.selector ?? {});
+      const pods = this.store
+        .list('pods', pdb.metadata.namespace)
+        .filter(
+          p =>
+            !p.metadata.deletionTimestamp &&
+            matchesLabels(selector, p.metadata.labels),
+        );
+      const expected = pods.length;
+      const healthy = pods.filter(p => this.podRuntime(p)?.ready).length;
+      const up = (x: number) => Math.ceil(x);
+      const desired =
+        pdb.spec?.minAvailable !== undefined
+          ? intOrPercent(pdb.spec.minAvailable, expected, up)
+          : Math.max(
+              0,
+              expected -
+                intOrPercent(pdb.spec?.maxUnavailable ?? 0, expected, up),
+            );
+      this.writeStatus(PDB, pdb, {
+        observedGeneration: pdb.metadata.generation,
+        currentHealthy: healthy,
+        desiredHealthy: desired,
+        expectedPods: expected,
+        disruptionsAllowed: Math.max(0, healthy - desired),
+      });
+    }
   }
 
   private deleteNamespaceContents(ns: string): void {

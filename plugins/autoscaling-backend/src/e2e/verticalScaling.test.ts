@@ -431,6 +431,65 @@ describe('vertical Auto without pods/resize', () => {
   });
 });
 
+describe('vertical Auto and a PodDisruptionBudget', () => {
+  let h: Harness;
+  afterAll(() => stop(h));
+
+  it('waits while a PodDisruptionBudget allows no disruption, says which, and rolls once it does', async () => {
+    h = await start({
+      version: 'v1.31.2',
+      workloads: CHECKOUT,
+      policy: policy({
+        vertical: { mode: 'Auto', minAllowed: { cpu: '150m' } },
+      }),
+      entities: [
+        serviceComponent({
+          name: 'checkout-api',
+          namespace: 'acme-production',
+          environment: 'production',
+        }),
+      ],
+    });
+    const PDB = 'policy/poddisruptionbudgets';
+    h.sim.sim.store.create(PDB, {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'checkout-api', namespace: 'acme-production' },
+      spec: {
+        minAvailable: '100%',
+        selector: { matchLabels: { app: 'checkout-api' } },
+      },
+    });
+    for (let i = 0; i < SHORT_TICKS + 6; i++) await h.tick(SHORT_TICK_SECONDS);
+    let history = (await h.state('checkout-api', 'acme-production'))
+      .verticalApply!.history;
+    expect(history.some(a => a.outcome === 'applied')).toBe(false);
+    const waiting = history.filter(a => a.outcome === 'disruption-budget');
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    expect(waiting[0]).toMatchObject({ method: 'rolling-update' });
+    expect(waiting[0].error).toMatch(
+      /PodDisruptionBudget checkout-api allows no disruption now \(2 healthy, 2 required\)/,
+    );
+    expect(h.writes().filter(w => w.method === 'PATCH')).toEqual([]);
+
+    // The budget now allows one pod down: the next evaluation rolls the template.
+    const pdb = h.sim.sim.store.get(PDB, 'acme-production', 'checkout-api')!;
+    h.sim.sim.store.update(PDB, {
+      ...pdb,
+      spec: { ...pdb.spec, minAvailable: 1 },
+    });
+    for (let i = 0; i < 3; i++) await h.tick(SHORT_TICK_SECONDS);
+    history = (await h.state('checkout-api', 'acme-production')).verticalApply!
+      .history;
+    expect(history.filter(a => a.outcome === 'applied')).toEqual([
+      expect.objectContaining({ method: 'rolling-update' }),
+    ]);
+    expect(
+      cores(h.template('checkout-api', 'acme-production').cpu),
+    ).toBeLessThan(0.45);
+  });
+});
+
 describe('vertical Initial', () => {
   let h: Harness;
   afterAll(() => stop(h));

@@ -81,6 +81,9 @@ class FakeCluster implements ClusterClient {
   }
   /** HPAs on the cluster, or the error listing them fails with. */
   others: OtherAutoscaler[] | Error = [];
+  async disruptionBudgetsBlocking(): Promise<string[]> {
+    return [];
+  }
   async listOtherAutoscalers(): Promise<OtherAutoscaler[]> {
     if (this.others instanceof Error) throw this.others;
     return this.others;

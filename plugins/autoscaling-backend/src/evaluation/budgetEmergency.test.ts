@@ -75,6 +75,9 @@ class TwoWorkloadCluster implements ClusterClient {
     }
     return usage;
   }
+  async disruptionBudgetsBlocking(): Promise<string[]> {
+    return [];
+  }
   async listOtherAutoscalers() {
     return [];
   }

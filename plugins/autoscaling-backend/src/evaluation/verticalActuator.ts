@@ -204,6 +204,33 @@ export class VerticalActuator {
 
     const at = new Date(nowMs).toISOString();
     const { client, audit } = this.options;
+    if (method === 'rolling-update') {
+      // A new rollout replaces every pod: it waits while a PodDisruptionBudget allows no
+      // disruption (and when the budgets cannot be read), and is tried again next evaluation.
+      const budgets = await client
+        .disruptionBudgetsBlocking(record.namespace, object.podSelector)
+        .catch((e: Error) => [
+          `the PodDisruptionBudgets could not be read (${e.message ?? e})`,
+        ]);
+      if (budgets.length > 0) {
+        const waiting: VerticalAction = {
+          at,
+          mode,
+          method,
+          outcome: 'disruption-budget',
+          changes: plan.changes,
+          reason: `${reason}; not applied: ${budgets.join('; ')}`,
+          error: budgets.join('; '),
+        };
+        return {
+          state: sameAsLast(state, waiting)
+            ? state
+            : withAction(state, waiting),
+          containers,
+          wrote: false,
+        };
+      }
+    }
     let outcome: VerticalOutcome = 'applied';
     let error: string | undefined;
     let podsResized = 0;

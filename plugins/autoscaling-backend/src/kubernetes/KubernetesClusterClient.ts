@@ -3,6 +3,8 @@ import type {
   AutoscalingV2Api,
   CoreV1Api,
   CustomObjectsApi,
+  PolicyV1Api,
+  V1LabelSelector,
   V1Container,
   VersionApi,
   V1Pod,
@@ -33,6 +35,7 @@ export class KubernetesClusterClient implements ClusterClient {
   private readonly apps: AppsV1Api;
   private readonly autoscaling: AutoscalingV2Api;
   private readonly core: CoreV1Api;
+  private readonly policy: PolicyV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly version: VersionApi;
   private readonly clusterName: string;
@@ -59,6 +62,7 @@ export class KubernetesClusterClient implements ClusterClient {
     this.apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
     this.autoscaling = kubeConfig.makeApiClient(k8s.AutoscalingV2Api);
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.policy = kubeConfig.makeApiClient(k8s.PolicyV1Api);
     this.custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
     this.version = kubeConfig.makeApiClient(k8s.VersionApi);
   }
@@ -236,6 +240,33 @@ export class KubernetesClusterClient implements ClusterClient {
     return pods.items.map(toPodObservation);
   }
 
+  async disruptionBudgetsBlocking(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<string[]> {
+    const [budgets, pods] = await this.call(
+      `reading the PodDisruptionBudgets of ${namespace}`,
+      () =>
+        Promise.all([
+          this.policy.listNamespacedPodDisruptionBudget({ namespace }),
+          this.core.listNamespacedPod({ namespace, labelSelector }),
+        ]),
+    );
+    const labels = pods.items.map(p => p.metadata?.labels ?? {});
+    return budgets.items
+      .filter(
+        b =>
+          (b.status?.disruptionsAllowed ?? 0) < 1 &&
+          labels.some(l => selectorMatches(b.spec?.selector, l)),
+      )
+      .map(
+        b =>
+          `PodDisruptionBudget ${b.metadata?.name} allows no disruption now (${
+            b.status?.currentHealthy ?? '?'
+          } healthy, ${b.status?.desiredHealthy ?? '?'} required)`,
+      );
+  }
+
   async podMetrics(
     namespace: string,
     labelSelector: string,
@@ -358,6 +389,31 @@ function resourcesPatch(container: ContainerResourcesUpdate) {
       ...(Object.keys(limits).length > 0 ? { limits } : {}),
     },
   };
+}
+
+/**
+ * Whether a label selector selects these labels (matchLabels and matchExpressions). In
+ * policy/v1 an empty selector selects every pod of the namespace; an absent one selects none.
+ */
+export function selectorMatches(
+  selector: V1LabelSelector | undefined,
+  labels: Record<string, string>,
+): boolean {
+  if (!selector) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[key] !== value) return false;
+  }
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const values = e.values ?? [];
+    if (e.operator === 'In' && !(has && values.includes(labels[e.key])))
+      return false;
+    if (e.operator === 'NotIn' && has && values.includes(labels[e.key]))
+      return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
 }
 
 function isApiError(error: unknown): error is { code: number } {

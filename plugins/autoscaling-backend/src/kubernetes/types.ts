@@ -119,6 +119,15 @@ export interface ClusterClient {
    * conditional on `resourceVersion` when given: 409 becomes ScaleConflictError). The
    * Deployment then rolls within its maxSurge/maxUnavailable.
    */
+  /**
+   * The PodDisruptionBudgets of a namespace that select some of these pods and allow no
+   * disruption now (`status.disruptionsAllowed` < 1), in words: a rolling update of the
+   * template waits while there is one. Throws when they cannot be read.
+   */
+  disruptionBudgetsBlocking(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<string[]>;
   patchTemplateResources?(
     workload: WorkloadCoordinates,
     containers: ContainerResourcesUpdate[],

@@ -123,6 +123,10 @@ class TokenSwitchingClient implements ClusterClient {
   listPods: ClusterClient['listPods'] = (n, s) => this.current.listPods(n, s);
   podMetrics: ClusterClient['podMetrics'] = (n, s) =>
     this.current.podMetrics(n, s);
+  disruptionBudgetsBlocking: ClusterClient['disruptionBudgetsBlocking'] = (
+    n,
+    s,
+  ) => this.current.disruptionBudgetsBlocking(n, s);
   listOtherAutoscalers: ClusterClient['listOtherAutoscalers'] = () =>
     this.current.listOtherAutoscalers();
 }

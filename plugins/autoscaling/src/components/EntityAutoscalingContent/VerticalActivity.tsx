@@ -77,6 +77,11 @@ export function actionWords(action: VerticalActionRecord): string {
   if (action.outcome === 'change-request') {
     return `${changes} needs an approval (more than +50% on a production service): change request filed on ${when}`;
   }
+  if (action.outcome === 'disruption-budget') {
+    return `${changes} waits since ${when}: ${
+      action.error ?? 'a PodDisruptionBudget allows no disruption now'
+    }; tried again at the next evaluation`;
+  }
   if (action.outcome === 'applied') {
     const pods =
       action.method === 'in-place' && action.pods !== undefined
