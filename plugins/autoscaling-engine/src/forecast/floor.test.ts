@@ -72,6 +72,13 @@ describe('predictive floor', () => {
     });
     expect(quota.floorReplicas).toBe(20);
     expect(quota.reasons.map(r => r.code)).toContain('PredictiveFloorCapped');
+    // The cap as data too: what bound it and what the forecast asked for before it.
+    expect(capped.cap).toEqual({
+      by: 'max',
+      wantedReplicas: expect.any(Number),
+    });
+    expect(capped.cap!.wantedReplicas).toBeGreaterThan(50);
+    expect(quota.cap).toMatchObject({ by: 'quota' });
     const unhonoured = computePredictiveFloor({
       ...base,
       perPodTarget: 1,

@@ -71,17 +71,14 @@ export interface PredictiveFloorResult {
   leadTimeSeconds: number;
   peak?: { timeMs: number; demand: number };
   reasons: FloorReason[];
+  /**
+   * Set when maxReplicas or the quota headroom (which carries the runaway bound) capped the
+   * floor: the limit that binds last, and the replicas the forecast asked for before it.
+   */
+  cap?: { by: 'max' | 'quota'; wantedReplicas: number };
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
-
-/** A floor reason whose message is formatted when read (see `LazyReason`). */
-export function lazyReason(
-  code: FloorReasonCode,
-  format: () => string,
-): FloorReason {
-  return new LazyReason(code, format);
-}
 
 /**
  * `new Date(ms).toISOString()`, remembered for the last few instants: every workload of a tick
@@ -106,7 +103,7 @@ export function computePredictiveFloor(
   const lead = Math.max(input.leadTimeSeconds, input.startupSeconds);
   if (lead > input.leadTimeSeconds) {
     reasons.push(
-      lazyReason(
+      new LazyReason(
         'LeadTimeRaised',
         () =>
           `lead time raised from ${input.leadTimeSeconds} s to the pod start-up time of ${input.startupSeconds} s`,
@@ -170,7 +167,7 @@ export function computePredictiveFloor(
   if (cappedByMax || cappedByQuota) {
     const cappedAt = floor;
     reasons.push(
-      lazyReason('PredictiveFloorCapped', () => {
+      new LazyReason('PredictiveFloorCapped', () => {
         const caps: string[] = [];
         if (cappedByMax) caps.push(`maxReplicas ${input.maxReplicas}`);
         if (cappedByQuota) caps.push(`quota ${input.quotaMaxReplicas}`);
@@ -178,6 +175,13 @@ export function computePredictiveFloor(
       }),
     );
   }
+  const cap =
+    cappedByMax || cappedByQuota
+      ? {
+          by: cappedByQuota ? ('quota' as const) : ('max' as const),
+          wantedReplicas: uncapped,
+        }
+      : undefined;
   const combined =
     input.reactiveReplicas === undefined
       ? undefined
@@ -185,7 +189,7 @@ export function computePredictiveFloor(
   if (input.mode === 'forecast-only') {
     const wouldBe = floor;
     reasons.push(
-      lazyReason(
+      new LazyReason(
         'ForecastOnly',
         () => `forecast-only: would raise the floor to ${wouldBe}: ${why()}`,
       ),
@@ -197,9 +201,10 @@ export function computePredictiveFloor(
       leadTimeSeconds: lead,
       peak,
       reasons,
+      ...(cap ? { cap } : {}),
     };
   }
-  reasons.push(lazyReason('PredictiveFloor', why));
+  reasons.push(new LazyReason('PredictiveFloor', why));
   return {
     floorReplicas: floor,
     wouldBeReplicas: floor,
@@ -208,6 +213,7 @@ export function computePredictiveFloor(
     leadTimeSeconds: lead,
     peak,
     reasons,
+    ...(cap ? { cap } : {}),
   };
 }
 

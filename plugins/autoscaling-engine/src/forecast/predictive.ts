@@ -35,7 +35,6 @@ import {
   computePredictiveFloor,
   forecastPath,
   isoTime,
-  lazyReason,
   peaksOfPath,
   peakStepSeconds,
   perPodTargetFor,
@@ -43,6 +42,7 @@ import {
   type PredictiveFloorResult,
 } from './floor';
 import type { AnomalyFlag } from './seasonal';
+import { LazyReason } from '../explain';
 import type { PredictiveFloor } from '../horizontal/types';
 
 const MINUTE_MS = 60_000;
@@ -682,7 +682,7 @@ export function planPredictive(
   if (bound !== undefined && capped && replicas === bound) {
     result.reasons = floor.reasons.map(r =>
       r.code === 'PredictiveFloorCapped'
-        ? lazyReason(
+        ? new LazyReason(
             r.code,
             () =>
               `${r.message} (runaway bound: ${
@@ -754,7 +754,7 @@ export function planPredictive(
     if (Number.isFinite(upperNow) && observed > upperNow) {
       replaceReactive = false;
       extra.push(
-        lazyReason(
+        new LazyReason(
           'PredictiveFloor',
           () =>
             `observed demand ${round1(observed)} is above the band (${round1(
