@@ -2,6 +2,9 @@
 # System packages needed by packages/cluster-sim's integration tests:
 #   - prometheus (Debian's `prometheus`): a real Prometheus scrapes the simulator
 #   - kubectl (Debian's `kubernetes-client`, unless a kubectl is already on PATH)
+#   - dockerd and docker-compose (Debian's `docker.io`, `docker-compose`) and `busybox-static`
+#     for the Docker Compose target's tests (a private daemon, images built locally)
+#   - influxd (Debian's `influxdb`, 1.x) for the InfluxDB metric source's tests
 # Idempotent: installs only what is missing, and runs `apt-get update` only then.
 set -euo pipefail
 
@@ -19,8 +22,13 @@ if ! command -v kubectl >/dev/null 2>&1 || ! kubectl version --client >/dev/null
   missing+=(kubernetes-client)
 fi
 
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx sh && [ -e /usr/share/doc/busybox-static ] || missing+=(busybox-static)
+command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
+
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "[ci-deps] prometheus and kubectl already present" >&2
+  echo "[ci-deps] prometheus, kubectl, dockerd, docker-compose, busybox-static and influxd already present" >&2
   exit 0
 fi
 
@@ -32,4 +40,7 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
 # instance on free ports, so that service is not needed (and is absent without systemd).
 command -v prometheus >/dev/null 2>&1 || { echo "[ci-deps] prometheus still missing" >&2; exit 1; }
 command -v kubectl >/dev/null 2>&1 || { echo "[ci-deps] kubectl still missing" >&2; exit 1; }
+for tool in dockerd docker-compose influxd; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "[ci-deps] $tool still missing: the Docker Compose and InfluxDB tests need it" >&2; exit 1; }
+done
 echo "[ci-deps] done: $(prometheus --version 2>&1 | head -1)" >&2
