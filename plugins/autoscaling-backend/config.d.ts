@@ -29,6 +29,11 @@ export interface Config {
     governance?: {
       targetCacheSeconds?: number;
       /**
+       * Permission decisions cached per principal, seconds (default 10, 0 disables): a
+       * permission taken away takes effect within this time.
+       */
+      decisionCacheSeconds?: number;
+      /**
        * Who reads tenant cost, budget, spend export and change requests (autoscaling.cost.read
        * in the demo role policy): tenant (the tenant's members, the service's owners and the
        * platform team; default), all-users (every signed-in user but the guest), platform.

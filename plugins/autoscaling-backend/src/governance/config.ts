@@ -24,6 +24,7 @@ import type { PolicyOverride } from '@internal/plugin-autoscaling-common';
  *     globalDefault: { minReplicas: 1, maxReplicas: 10 }   # until a global document is saved
  *   governance:
  *     targetCacheSeconds: 30                # catalog lookups cached per entity
+ *     decisionCacheSeconds: 10              # permission decisions cached per principal
  * ```
  */
 export interface GuardrailConfig {
@@ -45,6 +46,8 @@ export interface GovernanceConfig {
   };
   globalDefault: PolicyOverride;
   targetCacheSeconds: number;
+  /** Permission decisions are cached per principal this long (0 disables; CachedPermissions). */
+  decisionCacheSeconds: number;
 }
 
 export const HOURS_PER_MONTH = 730;
@@ -62,6 +65,7 @@ export const DEFAULT_GOVERNANCE_CONFIG: GovernanceConfig = {
   backtest: { capacityPerPod: 100, startupSeconds: 60, maxSteps: 5760 },
   globalDefault: { minReplicas: 1, maxReplicas: 10 },
   targetCacheSeconds: 30,
+  decisionCacheSeconds: 10,
 };
 
 export function readGovernanceConfig(config?: Config): GovernanceConfig {
@@ -105,5 +109,8 @@ export function readGovernanceConfig(config?: Config): GovernanceConfig {
     targetCacheSeconds:
       config.getOptionalNumber('autoscaling.governance.targetCacheSeconds') ??
       d.targetCacheSeconds,
+    decisionCacheSeconds:
+      config.getOptionalNumber('autoscaling.governance.decisionCacheSeconds') ??
+      d.decisionCacheSeconds,
   };
 }

@@ -1,6 +1,7 @@
 import {
   AuditorService,
   AuthService,
+  CacheService,
   DatabaseService,
   HttpAuthService,
   LoggerService,
@@ -55,6 +56,8 @@ import {
   formatMoney,
 } from '@internal/plugin-autoscaling-common';
 import { requireBasicPermission } from './requireBasicPermission';
+import { CachedPermissions } from '../permissions/CachedPermissions';
+import { readGovernanceConfig } from '../governance/config';
 import { demandHistoryFor } from './demandHistory';
 
 export interface AutoscalingServiceOptions {
@@ -66,6 +69,8 @@ export interface AutoscalingServiceOptions {
   auth: AuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
+  /** Caches permission decisions per principal for a few seconds (CachedPermissions). */
+  cache?: CacheService;
   permissionsRegistry: PermissionsRegistryService;
   auditor: AuditorService;
   catalog: CatalogService;
@@ -82,7 +87,14 @@ export interface AutoscalingServiceOptions {
 export async function createAutoscalingService(
   options: AutoscalingServiceOptions,
 ) {
-  const { logger, config, httpAuth, permissions } = options;
+  const { logger, config, httpAuth } = options;
+  // The read routes ask for decisions on every request; a short per-principal cache keeps the
+  // permission backend's HTTP round trip off most of them (permissions/CachedPermissions.ts).
+  const permissions = options.cache
+    ? new CachedPermissions(options.permissions, options.cache, {
+        ttlMs: readGovernanceConfig(config).decisionCacheSeconds * 1000,
+      })
+    : options.permissions;
   const clock = options.clock ?? Date.now;
   const knex = await options.database.getClient();
   if (!options.database.migrations?.skip) await migrate(knex);
