@@ -22,6 +22,8 @@ export interface MetricSeries {
  */
 export interface MetricSource {
   readonly id: string;
+  /** What kind of source it is (`prometheus`, `influxdb`, ...), shown in the policy form's picker. */
+  readonly type?: string;
   /**
    * One value, or several series: the engine sums them for Object and External metrics
    * (as the HPA does) and reads them per `pod` label for Pods metrics.
