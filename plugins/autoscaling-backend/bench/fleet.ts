@@ -1,0 +1,769 @@
+/**
+ * Fleet benchmark of the autoscaling backend (issue 19): one cluster of 10,000 Deployments with
+ * 30,000 pods, the simulator in a process of its own (bench/simProcess.ts) as a real API server
+ * would be, the plugin in a Backstage backend in this process, on SQLite and on PostgreSQL.
+ *
+ * Per database it measures:
+ *  - coldTickMs: the first tick (no stored state; the watch caches fill);
+ *  - steadyTickMs {median, p95}: ticks started every `--interval` seconds (the scheduler's
+ *    cadence; a tick that runs over starts the next at once);
+ *  - kubernetesRequestsPerSteadyTick, scaleWritesPerSteadyTick: from the simulator's request
+ *    log, requests that arrived during the tick (open watches are counted when opened);
+ *  - databaseStatementsPerSteadyTick: knex `query` events during ticks without API load;
+ *  - reaction {p95Ms}: before each steady tick one workload's demand is multiplied by 3 at a
+ *    random moment of the interval; the reaction is the time from that step to the first
+ *    `PUT …/deployments/<name>/scale` of that workload in the simulator's request log;
+ *  - api: the scaling-state route (`GET /entities/default/component/<name>/state`) under an
+ *    open-loop load of `--rate` requests per second for `--api-seconds`, while ticks run
+ *    (latency from each request's scheduled send time, so a stalled server is not hidden);
+ *  - rssMb: the backend process's peak resident set (the simulator excluded).
+ *
+ *   npm run bench -- [--workloads 10000] [--pods 3] [--interval 10] [--steps 20] [--rate 200]
+ *                    [--api-seconds 60] [--db sqlite,postgres] [--pg postgresql://…]
+ *
+ * Writes artifacts/bench/autoscaling-backend.json.
+ */
+import type { Server } from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import knexFactory, { type Knex } from 'knex';
+import { autoscalingPlugin } from '../src/plugin';
+
+// ------------------------------------------------------------------ options
+
+const args = process.argv.slice(2);
+function option(name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+const WORKLOADS = Number(option('workloads') ?? 10_000);
+const PODS_PER_WORKLOAD = Number(option('pods') ?? 3);
+const INTERVAL_MS = Number(option('interval') ?? 10) * 1000;
+const STEPS = Number(option('steps') ?? 20);
+const API_RATE = Number(option('rate') ?? 200);
+const API_SECONDS = Number(option('api-seconds') ?? 60);
+/** A database's steady phase stops after this long even if steps are left (slow ticks). */
+const STEADY_BUDGET_MS = Number(option('steady-budget') ?? 600) * 1000;
+const DATABASES = (option('db') ?? 'sqlite,postgres').split(',');
+const PG_URL =
+  option('pg') ??
+  process.env.AUTOSCALING_BENCH_PG ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
+const CLUSTER = 'fleet';
+const TENANTS = [
+  { name: 'acme', tier: 'enterprise' },
+  { name: 'globex', tier: 'premium' },
+  { name: 'initech', tier: 'basic' },
+  { name: 'umbrella', tier: 'premium' },
+  { name: 'hooli', tier: 'basic' },
+];
+const NAMESPACES_PER_TENANT = 20;
+const CAPACITY_PER_POD = 50;
+
+const GOALS = {
+  steadyTickMedianMs: 5_000,
+  coldTickMs: 20_000,
+  reactionP95Ms: 15_000,
+  apiP99Ms: 50,
+  rssMb: 1_536,
+};
+
+const workloadNames = Array.from({ length: WORKLOADS }, (_, i) => `svc-${i}`);
+const tenantOf = (i: number) => TENANTS[i % TENANTS.length];
+const namespaceOf = (i: number) =>
+  `${tenantOf(i).name}-production-${
+    Math.floor(i / TENANTS.length) % NAMESPACES_PER_TENANT
+  }`;
+
+// ------------------------------------------------------------------ fixtures
+
+/** Demand around the 70% CPU target (from 90% to 110% of it): steady ticks write little. */
+function simConfig(): string {
+  const pods = WORKLOADS * PODS_PER_WORKLOAD;
+  const lines = [
+    `cluster: { name: ${CLUSTER} }`,
+    // Started six minutes ago and run up to now, so the pods are past the HPA's CPU
+    // initialisation period at the first tick; factor 1 keeps simulated time on the wall.
+    `clock: { factor: 1, tickSeconds: 5, start: '${new Date(
+      Date.now() - 6 * 60_000,
+    ).toISOString()}' }`,
+    'tokens:',
+    '  - token: scaler-token',
+    '    user: system:serviceaccount:autoscaling:scaler',
+    '    rules:',
+    "      - { verbs: [get, list, watch], resources: ['*'] }",
+    '      - { verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale] }',
+    'nodes:',
+    `  - { count: ${Math.ceil(
+      (pods * 3) / 100,
+    )}, cpu: '64', memory: 256Gi, maxPods: 110 }`,
+    'defaults:',
+    '  resources: { requests: { cpu: 250m, memory: 256Mi } }',
+    `  capacityPerPod: ${CAPACITY_PER_POD}`,
+    '  startupSeconds: 20',
+    'workloads:',
+  ];
+  workloadNames.forEach((name, i) => {
+    const base = Math.round(
+      0.7 *
+        CAPACITY_PER_POD *
+        PODS_PER_WORKLOAD *
+        (0.9 + ((i * 37) % 21) / 100),
+    );
+    lines.push(
+      `  - { name: ${name}, namespace: ${namespaceOf(
+        i,
+      )}, replicas: ${PODS_PER_WORKLOAD}, ` +
+        `labels: { backstage.io/kubernetes-id: ${name} }, ` +
+        `demand: { synthetic: { base: ${base}, dailyAmplitude: 0, noise: 0.02, seed: ${i} } } }`,
+    );
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function catalogEntities(): Entity[] {
+  const groups: Entity[] = TENANTS.map(t => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: {
+      name: t.name,
+      namespace: 'default',
+      annotations: {
+        'autoscaling.io/tier': t.tier,
+        'autoscaling.io/replica-quota': String(WORKLOADS * 20),
+      },
+    },
+    spec: { type: 'tenant', children: [] },
+  }));
+  const components: Entity[] = workloadNames.map((name, i) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/kubernetes-id': name,
+        'backstage.io/kubernetes-namespace': namespaceOf(i),
+        'autoscaling.io/tenant': tenantOf(i).name,
+        'autoscaling.io/environment': 'production',
+      },
+    },
+    spec: {
+      type: 'service',
+      owner: `group:default/${tenantOf(i).name}`,
+      lifecycle: 'production',
+    },
+  }));
+  return [...groups, ...components];
+}
+
+const POLICY = {
+  minReplicas: 2,
+  maxReplicas: 20,
+  mode: 'auto',
+  metrics: [
+    {
+      type: 'Resource',
+      resource: 'cpu',
+      target: { type: 'Utilization', averageUtilization: 70 },
+    },
+  ],
+};
+
+// ------------------------------------------------------------------ statistics
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(
+      sorted.length - 1,
+      Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
+    )
+  ];
+};
+const median = (values: number[]) => percentile(values, 50);
+const round = (n: number, digits = 1) =>
+  Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n;
+const sleep = (ms: number) =>
+  new Promise<void>(done => setTimeout(done, Math.max(0, ms)));
+
+// ------------------------------------------------------------------ the simulator's process
+
+interface RequestEntry {
+  time: number;
+  method: string;
+  path: string;
+  status: number;
+}
+
+class SimProcess {
+  private readonly child: ChildProcess;
+  private queue: Array<(message: any) => void> = [];
+  url = '';
+
+  constructor() {
+    this.child = fork(resolve(__dirname, 'simProcess.ts'), [], {
+      execArgv: [
+        '--max-old-space-size=8192',
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', message => {
+      // Backstage's node transform reports the files it loads over IPC; not ours.
+      if ((message as any).type === 'watch') return;
+      const next = this.queue.shift();
+      if ((message as any).type === 'error') {
+        console.error(`cluster-sim: ${(message as any).error}`);
+      }
+      next?.(message);
+    });
+  }
+
+  /** One request, one reply, in order. */
+  ask<T = any>(message: unknown): Promise<T> {
+    return new Promise(done => {
+      this.queue.push(done);
+      this.child.send(message as any);
+    });
+  }
+
+  async start(config: string) {
+    const started = await this.ask({ type: 'start', config });
+    this.url = started.url;
+    const now = Date.now();
+    // Run the simulated past up to the wall clock.
+    await this.ask({
+      type: 'advance',
+      seconds: Math.max(0, (now - started.now) / 1000),
+    });
+  }
+
+  requests(): Promise<RequestEntry[]> {
+    return this.ask({ type: 'requests' }).then(r => r.entries);
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise(done => this.child.once('exit', done));
+    this.child.send({ type: 'stop' });
+    await Promise.race([exited, sleep(5000)]);
+    this.child.kill();
+  }
+}
+
+// ------------------------------------------------------------------ the backend
+
+interface Backend {
+  baseUrl: string;
+  triggerTick: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** The plugin in a Backstage backend (as bench/backend.ts): real HTTP stack, mock auth. */
+async function startBackend(knex: Knex, simUrl: string): Promise<Backend> {
+  const scheduler = mockServices.scheduler();
+  let server: (Server & { port(): number }) | undefined;
+  const backend = createBackend();
+  backend.add(autoscalingPlugin);
+  backend.add(
+    mockServices.rootConfig.factory({
+      data: {
+        backend: {
+          baseUrl: 'http://127.0.0.1',
+          listen: { host: '127.0.0.1', port: 0 },
+        },
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: CLUSTER,
+                  url: simUrl,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'scaler-token',
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          ],
+        },
+        autoscaling: { policies: { globalDefault: POLICY } },
+      },
+    }),
+  );
+  backend.add(mockServices.rootLogger.factory({ level: 'warn' }));
+  backend.add(mockServices.auth.factory());
+  backend.add(mockServices.httpAuth.factory());
+  backend.add(mockServices.userInfo.factory());
+  backend.add(mockServices.discovery.factory());
+  backend.add(mockServices.database.factory({ knex }));
+  backend.add(
+    createServiceFactory({
+      service: coreServices.scheduler,
+      deps: {},
+      factory: () => scheduler,
+    }),
+  );
+  backend.add(catalogServiceMock.factory({ entities: catalogEntities() }));
+  backend.add(
+    rootHttpRouterServiceFactory({
+      configure: context => {
+        server = context.server as unknown as Server & { port(): number };
+        context.applyDefaults();
+      },
+    }),
+  );
+  await backend.start();
+  if (!server) throw new Error('the HTTP server was not created');
+  return {
+    baseUrl: `http://127.0.0.1:${server.port()}`,
+    triggerTick: () => scheduler.triggerTask(`autoscaling-evaluate-${CLUSTER}`),
+    stop: () => backend.stop(),
+  };
+}
+
+// ------------------------------------------------------------------ open-loop API load
+
+/**
+ * Open loop: request i is due at start + i / rate whatever the answers do; its latency runs
+ * from that due time, so a server that stalls is charged for the queue it causes. A worker
+ * thread, so the clients do not share the backend's event loop.
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { baseUrl, paths, rate, seconds, headers } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const latencies = [];
+const statuses = {};
+let errors = 0;
+function get(path) {
+  return new Promise(done => {
+    const req = http.request(baseUrl + path, { agent, headers, timeout: 10000 }, res => {
+      res.resume();
+      res.on('end', () => done(res.statusCode));
+      res.on('error', () => done(0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => done(0));
+    req.end();
+  });
+}
+const total = Math.round(rate * seconds);
+const t0 = performance.now() + 50;
+let sent = 0, finished = 0;
+function fire(i) {
+  const due = t0 + (i * 1000) / rate;
+  get(paths[(i * 7919) % paths.length]).then(status => {
+    latencies.push(performance.now() - due);
+    statuses[status] = (statuses[status] || 0) + 1;
+    if (status !== 200) errors += 1;
+    if (++finished === total) {
+      agent.destroy();
+      parentPort.postMessage({ latencies, statuses, errors, elapsedMs: performance.now() - t0 });
+    }
+  });
+}
+function pump() {
+  const now = performance.now();
+  while (sent < total && t0 + (sent * 1000) / rate <= now) fire(sent++);
+  if (sent < total) setTimeout(pump, 1);
+}
+setTimeout(pump, 50);
+`;
+
+async function openLoopLoad(baseUrl: string) {
+  const headers = {
+    Authorization: 'Bearer mock-user-token',
+    Accept: 'application/json',
+  };
+  const paths = workloadNames.map(
+    name => `/api/autoscaling/entities/default/component/${name}/state`,
+  );
+  const worker = new Worker(LOAD_WORKER, {
+    eval: true,
+    workerData: {
+      baseUrl,
+      paths,
+      rate: API_RATE,
+      seconds: API_SECONDS,
+      headers,
+    },
+  });
+  const result = await new Promise<{
+    latencies: number[];
+    statuses: Record<string, number>;
+    errors: number;
+    elapsedMs: number;
+  }>((ok, fail) => {
+    worker.once('message', ok);
+    worker.once('error', fail);
+  });
+  await worker.terminate();
+  return {
+    route: 'GET /api/autoscaling/entities/{namespace}/{kind}/{name}/state',
+    ratePerSecond: API_RATE,
+    seconds: API_SECONDS,
+    requests: result.latencies.length,
+    errors: result.errors,
+    statuses: result.statuses,
+    p50Ms: round(percentile(result.latencies, 50), 2),
+    p95Ms: round(percentile(result.latencies, 95), 2),
+    p99Ms: round(percentile(result.latencies, 99), 2),
+    maxMs: round(Math.max(...result.latencies), 2),
+  };
+}
+
+// ------------------------------------------------------------------ databases
+
+interface Database {
+  knex: Knex;
+  drop: () => Promise<void>;
+}
+
+function sqlite(): Database {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  return { knex, drop: () => knex.destroy() };
+}
+
+async function postgres(): Promise<Database> {
+  const admin = knexFactory({
+    client: 'pg',
+    connection: PG_URL,
+    pool: { min: 0, max: 1 },
+  });
+  const name = `autoscaling_fleet_${process.pid}_${Date.now()}`;
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({ client: 'pg', connection: url.toString() });
+  return {
+    knex,
+    drop: async () => {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
+// ------------------------------------------------------------------ one database
+
+interface TickWindow {
+  startMs: number;
+  endMs: number;
+  statements: number;
+  underApiLoad: boolean;
+}
+
+const scalePath = (namespace: string, name: string) =>
+  `/apis/apps/v1/namespaces/${namespace}/deployments/${name}/scale`;
+
+async function runOn(label: string, db: Database) {
+  console.log(
+    `\n${label}: ${WORKLOADS} Deployments, ${
+      WORKLOADS * PODS_PER_WORKLOAD
+    } pods`,
+  );
+  let peakRss = 0;
+  const rssTimer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 500);
+  const sim = new SimProcess();
+  let backend: Backend | undefined;
+  let statements = 0;
+  const onQuery = () => {
+    statements += 1;
+  };
+  db.knex.on('query', onQuery);
+  try {
+    let t = performance.now();
+    await sim.start(simConfig());
+    console.log(
+      `  cluster-sim started in ${((performance.now() - t) / 1000).toFixed(
+        1,
+      )} s`,
+    );
+    backend = await startBackend(db.knex, sim.url);
+
+    t = performance.now();
+    await backend.triggerTick();
+    const coldTickMs = performance.now() - t;
+    console.log(`  cold tick: ${(coldTickMs / 1000).toFixed(2)} s`);
+
+    // Steady phase: a tick every INTERVAL_MS; before each, a ×3 step on a fresh workload at a
+    // random moment of the interval; API load over the last API_SECONDS of the phase.
+    const ticks: TickWindow[] = [];
+    const steps: Array<{ name: string; namespace: string; atMs: number }> = [];
+    const stepTimers: Promise<void>[] = [];
+    const phaseStart = Date.now();
+    const tickCount = Math.max(
+      STEPS + 1,
+      Math.ceil((API_SECONDS * 1000) / INTERVAL_MS) + 3,
+    );
+    const apiStartTick = Math.max(
+      1,
+      tickCount - Math.ceil((API_SECONDS * 1000) / INTERVAL_MS) - 1,
+    );
+    let api: Awaited<ReturnType<typeof openLoopLoad>> | undefined;
+    let apiRun: Promise<void> | undefined;
+    let apiRunning = false;
+    for (let k = 0; k < tickCount; k++) {
+      const due = phaseStart + k * INTERVAL_MS;
+      await sleep(due - Date.now());
+      if (Date.now() - phaseStart > STEADY_BUDGET_MS) {
+        console.log(
+          `  steady phase stopped after ${k} ticks (budget ${
+            STEADY_BUDGET_MS / 1000
+          } s)`,
+        );
+        break;
+      }
+      if (k === apiStartTick) {
+        apiRunning = true;
+        apiRun = openLoopLoad(backend.baseUrl).then(r => {
+          api = r;
+          apiRunning = false;
+        });
+      }
+      if (k < STEPS) {
+        // Workloads far apart in the list, each stepped once.
+        const i = Math.floor(((k + 0.5) * WORKLOADS) / STEPS);
+        const target = { name: workloadNames[i], namespace: namespaceOf(i) };
+        const delay = Math.random() * INTERVAL_MS;
+        stepTimers.push(
+          sleep(delay).then(async () => {
+            const reply = await sim.ask({
+              type: 'demand',
+              ...target,
+              factor: 3,
+            });
+            steps.push({ ...target, atMs: reply.now });
+          }),
+        );
+      }
+      const window: TickWindow = {
+        startMs: Date.now(),
+        endMs: 0,
+        statements: 0,
+        underApiLoad: apiRunning,
+      };
+      statements = 0;
+      await backend.triggerTick();
+      window.endMs = Date.now();
+      window.statements = statements;
+      window.underApiLoad = window.underApiLoad || apiRunning;
+      ticks.push(window);
+      console.log(
+        `  tick ${k + 1}/${tickCount}: ${(
+          (window.endMs - window.startMs) /
+          1000
+        ).toFixed(2)} s, ${window.statements} statements${
+          window.underApiLoad ? ' (API load)' : ''
+        }`,
+      );
+    }
+    await Promise.all(stepTimers);
+    // Let the last steps be seen by one more tick.
+    await sleep(INTERVAL_MS);
+    await backend.triggerTick();
+    await apiRun;
+
+    const log = await sim.requests();
+    const inWindow = (w: TickWindow) =>
+      log.filter(e => e.time >= w.startMs && e.time <= w.endMs);
+    const kubeRequests = ticks.map(w => inWindow(w).length);
+    const scaleWrites = ticks.map(
+      w =>
+        inWindow(w).filter(e => e.method === 'PUT' && e.path.endsWith('/scale'))
+          .length,
+    );
+    const reactions = steps.map(step => {
+      const patched = log.find(
+        e =>
+          e.method === 'PUT' &&
+          e.path === scalePath(step.namespace, step.name) &&
+          e.time >= step.atMs,
+      );
+      return patched ? patched.time - step.atMs : Infinity;
+    });
+    const quiet = ticks.filter(w => !w.underApiLoad);
+    const durations = ticks.map(w => w.endMs - w.startMs);
+    return {
+      coldTickMs: round(coldTickMs),
+      steadyTickMs: {
+        median: round(median(durations)),
+        p95: round(percentile(durations, 95)),
+        ticks: durations.length,
+      },
+      kubernetesRequestsPerSteadyTick: median(kubeRequests),
+      scaleWritesPerSteadyTick: median(scaleWrites),
+      databaseStatementsPerSteadyTick: median(quiet.map(w => w.statements)),
+      databaseStatementsPerSteadyTickUnderApiLoad: median(
+        ticks.filter(w => w.underApiLoad).map(w => w.statements),
+      ),
+      rssMb: round(peakRss / 2 ** 20),
+      reaction: {
+        steps: reactions.length,
+        patched: reactions.filter(Number.isFinite).length,
+        p50Ms: round(percentile(reactions, 50)),
+        p95Ms: round(percentile(reactions, 95)),
+        maxMs: round(Math.max(...reactions)),
+      },
+      api,
+    };
+  } finally {
+    clearInterval(rssTimer);
+    db.knex.removeListener('query', onQuery);
+    await backend?.stop().catch(() => undefined);
+    await sim.stop();
+    await db.drop();
+  }
+}
+
+type Result = Awaited<ReturnType<typeof runOn>>;
+
+function goalsOf(r: Result) {
+  return {
+    steadyTick: r.steadyTickMs.median <= GOALS.steadyTickMedianMs,
+    coldTick: r.coldTickMs <= GOALS.coldTickMs,
+    reaction: r.reaction.p95Ms <= GOALS.reactionP95Ms,
+    api: !!r.api && r.api.p99Ms <= GOALS.apiP99Ms && r.api.errors === 0,
+    rss: r.rssMb <= GOALS.rssMb,
+  };
+}
+
+function printTable(results: Record<string, Result>) {
+  const names = Object.keys(results);
+  const line = (cells: string[]) => console.log(`| ${cells.join(' | ')} |`);
+  line(['figure', 'goal', ...names]);
+  line(['---', '---', ...names.map(() => '---:')]);
+  const row = (label: string, goal: string, f: (r: Result) => string) =>
+    line([label, goal, ...names.map(n => f(results[n]))]);
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  row(
+    'steady tick, median (p95)',
+    '≤ 5 s',
+    r => `${s(r.steadyTickMs.median)} (${s(r.steadyTickMs.p95)})`,
+  );
+  row('cold tick', '≤ 20 s', r => s(r.coldTickMs));
+  row(
+    'Kubernetes requests per steady tick (scale writes)',
+    'flat',
+    r => `${r.kubernetesRequestsPerSteadyTick} (${r.scaleWritesPerSteadyTick})`,
+  );
+  row('database statements per steady tick', '≤ 50 + c·writes', r =>
+    String(r.databaseStatementsPerSteadyTick),
+  );
+  row(
+    'reaction to a ×3 step, p95 (patched/steps)',
+    '≤ 15 s',
+    r => `${s(r.reaction.p95Ms)} (${r.reaction.patched}/${r.reaction.steps})`,
+  );
+  row(
+    `state route at ${API_RATE}/s open loop: p50 / p99 (errors)`,
+    'p99 ≤ 50 ms, 0',
+    r =>
+      r.api
+        ? `${r.api.p50Ms} / ${r.api.p99Ms} ms (${r.api.errors})`
+        : 'not run',
+  );
+  row('backend RSS, peak', '≤ 1.5 GiB', r => `${r.rssMb} MB`);
+}
+
+async function main() {
+  const started = performance.now();
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    loadAverageAtStart: loadavg().map(n => round(n, 2)),
+  };
+  console.log(
+    `fleet benchmark: ${WORKLOADS} Deployments × ${PODS_PER_WORKLOAD} pods, tick every ${
+      INTERVAL_MS / 1000
+    } s, ${STEPS} steps, ${API_RATE} req/s for ${API_SECONDS} s; ${
+      machine.cpus
+    } CPUs`,
+  );
+  const results: Record<string, Result> = {};
+  if (DATABASES.includes('sqlite')) {
+    results.SQLite = await runOn(
+      'SQLite (better-sqlite3, in memory)',
+      sqlite(),
+    );
+  }
+  if (DATABASES.includes('postgres')) {
+    results.PostgreSQL = await runOn(
+      'PostgreSQL (fresh database)',
+      await postgres(),
+    );
+  }
+  console.log('');
+  printTable(results);
+  const out = resolve(
+    __dirname,
+    '../../../artifacts/bench/autoscaling-backend.json',
+  );
+  mkdirSync(resolve(out, '..'), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        benchmark: '@internal/plugin-autoscaling-backend fleet (issue 19)',
+        at: new Date().toISOString(),
+        machine: {
+          ...machine,
+          loadAverageAtEnd: loadavg().map(n => round(n, 2)),
+        },
+        options: {
+          workloads: WORKLOADS,
+          pods: WORKLOADS * PODS_PER_WORKLOAD,
+          intervalSeconds: INTERVAL_MS / 1000,
+          steps: STEPS,
+          apiRatePerSecond: API_RATE,
+          apiSeconds: API_SECONDS,
+        },
+        goals: GOALS,
+        results: Object.fromEntries(
+          Object.entries(results).map(([db, r]) => [
+            db,
+            { ...r, goalsMet: goalsOf(r) },
+          ]),
+        ),
+        totalSeconds: round((performance.now() - started) / 1000),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`figures written to ${out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
