@@ -330,8 +330,12 @@ export class ClusterEvaluator {
     const stored = await store.getWorkload(record.id);
     const prior = (stored?.state ?? {}) as WorkloadEngineState;
 
-    const [scale, pods, podUsage] = await Promise.all([
-      client.getScale(record),
+    // The watched object stands in for the scale subresource (count, status count, version);
+    // the scale is read only where a write is due (below), after a 409 (`carried`: the
+    // re-plan), or when the client's objects do not carry the status count and version.
+    const watched = carried ? undefined : watchedScaleOf(object);
+    const [observedScale, pods, podUsage] = await Promise.all([
+      watched ?? client.getScale(record),
       client.listPods(record.namespace, object.podSelector),
       client
         .podMetrics(record.namespace, object.podSelector)
@@ -413,19 +417,38 @@ export class ClusterEvaluator {
       : undefined;
     const forecast = hourlyForecastOf(forecastState, nowMs);
 
-    const result = decideHorizontal({
-      policy,
-      workload: {
-        currentReplicas: scale.replicas,
-        statusReplicas: scale.statusReplicas,
-        pods,
-      },
-      samples,
-      // None yet: decideHorizontal seeds it with the current count (recordInitialRecommendation).
-      state: prior.horizontal ?? undefined,
-      nowMs,
-      predictive,
-    });
+    const decide = (current: ScaleState) =>
+      decideHorizontal({
+        policy,
+        workload: {
+          currentReplicas: current.replicas,
+          statusReplicas: current.statusReplicas,
+          pods,
+        },
+        samples,
+        // None yet: decideHorizontal seeds it with the current count (recordInitialRecommendation).
+        state: prior.horizontal ?? undefined,
+        nowMs,
+        predictive,
+      });
+    let scale = observedScale;
+    let result = decide(scale);
+    if (
+      watched &&
+      result.decision.kind === 'scale' &&
+      policy.mode === 'auto' &&
+      this.options.health.allowsWrites(nowMs) &&
+      !this.lastOtherAutoscalers.has(workloadKey(record))
+    ) {
+      // A write is due: the write is conditional on the scale's resourceVersion, so read it
+      // now, and decide again if the cache was behind.
+      scale = await client.getScale(record);
+      if (
+        scale.replicas !== watched.replicas ||
+        scale.statusReplicas !== watched.statusReplicas
+      )
+        result = decide(scale);
+    }
     return {
       discovered,
       policy,
@@ -1078,4 +1101,24 @@ function targetOf(policy: ScalingPolicy, name: string): number {
     return typeof raw === 'number' ? raw : parseQuantity(String(raw)) ?? 0;
   }
   return 0;
+}
+
+/**
+ * The scale subresource as the watched object shows it: spec and status replicas and the
+ * object's resourceVersion (the scale's is the object's). Undefined when the client's objects
+ * do not carry the status count or the version.
+ */
+function watchedScaleOf(object: {
+  replicas: number;
+  resourceVersion?: string;
+}): ScaleState | undefined {
+  const statusReplicas = (object as { statusReplicas?: unknown })
+    .statusReplicas;
+  if (typeof statusReplicas !== 'number' || !object.resourceVersion)
+    return undefined;
+  return {
+    replicas: object.replicas,
+    statusReplicas,
+    resourceVersion: object.resourceVersion,
+  };
 }
