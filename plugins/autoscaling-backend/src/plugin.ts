@@ -5,6 +5,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
+  ActuationTarget,
+  autoscalingActuationTargetsExtensionPoint,
   autoscalingMetricSourcesExtensionPoint,
   MetricSource,
 } from '@internal/plugin-autoscaling-node';
@@ -22,6 +24,12 @@ export const autoscalingPlugin = createBackendPlugin({
     env.registerExtensionPoint(autoscalingMetricSourcesExtensionPoint, {
       addMetricSource(source) {
         extraMetricSources.push(source);
+      },
+    });
+    const actuationTargets: ActuationTarget[] = [];
+    env.registerExtensionPoint(autoscalingActuationTargetsExtensionPoint, {
+      addActuationTarget(target) {
+        actuationTargets.push(target);
       },
     });
 
@@ -46,6 +54,7 @@ export const autoscalingPlugin = createBackendPlugin({
         const { router } = await createAutoscalingService({
           ...deps,
           extraMetricSources,
+          actuationTargets,
         });
         deps.httpRouter.use(router);
         deps.httpRouter.addAuthPolicy({

@@ -357,6 +357,8 @@ export interface TenantSummary {
 export interface ClusterStatus {
   name: string;
   url: string;
+  /** `kubernetes`, or the kind of a module's target such as `docker-compose`. */
+  kind?: string;
   circuit: 'closed' | 'open';
   consecutiveFailures: number;
   workloads: number;

@@ -10,6 +10,8 @@ export interface ClusterConfig {
   serviceAccountToken?: string;
   caData?: string;
   skipTLSVerify: boolean;
+  /** The target kind; absent for Kubernetes (`kubernetes`), e.g. `docker-compose` for a module's host. */
+  kind?: string;
 }
 
 /**

@@ -15,10 +15,14 @@ import { ConflictError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { HealthResponse } from '@internal/plugin-autoscaling-common';
-import type { MetricSource } from '@internal/plugin-autoscaling-node';
+import type {
+  ActuationTarget,
+  MetricSource,
+} from '@internal/plugin-autoscaling-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { readClusters } from '../clusters/readClusters';
+import { actuationTargetClusters } from '../clusters/actuationTargets';
 import { ClusterEvaluator } from '../evaluation/ClusterEvaluator';
 import { ClusterHealth } from '../evaluation/ClusterHealth';
 import { scheduleEvaluation } from '../evaluation/EvaluationScheduler';
@@ -76,6 +80,8 @@ export interface AutoscalingServiceOptions {
   catalog: CatalogService;
   notifications?: NotificationService;
   extraMetricSources?: MetricSource[];
+  /** Hosts of other target kinds (Docker Compose, ...), evaluated and listed like clusters. */
+  actuationTargets?: ActuationTarget[];
   /** Replaces the cluster client (tests inject one talking to the simulator). */
   clientFactory?: (cluster: { name: string; url: string }) => ClusterClient;
   /** Replaces fetch for the Prometheus history reader (tests). */
@@ -103,6 +109,11 @@ export async function createAutoscalingService(
   const { clusters, skipped } = readClusters(config);
   for (const s of skipped)
     logger.warn(`Cluster ${s.name} is not managed: ${s.reason}`);
+  const targets = actuationTargetClusters(
+    options.actuationTargets ?? [],
+    clusters,
+  );
+  clusters.push(...targets.clusters);
 
   // One cost model: the cost card, the guardrails' cost ceilings and the backtests price a
   // replica the same way (governance/pricing.ts).
@@ -163,7 +174,9 @@ export async function createAutoscalingService(
   const clients = new Map<string, ClusterClient>(
     clusters.map(c => [
       c.name,
-      options.clientFactory?.(c) ?? new KubernetesClusterClient(c),
+      targets.clients.get(c.name) ??
+        options.clientFactory?.(c) ??
+        new KubernetesClusterClient(c),
     ]),
   );
   const clientFor = (name: string) => {

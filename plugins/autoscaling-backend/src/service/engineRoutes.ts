@@ -115,6 +115,7 @@ export function createEngineRoutes(
       return {
         name: cluster.name,
         url: cluster.url,
+        kind: cluster.kind ?? 'kubernetes',
         circuit: health?.circuit ?? 'closed',
         consecutiveFailures: health?.consecutiveFailures ?? 0,
         workloads: counts.get(cluster.name) ?? 0,
@@ -138,6 +139,7 @@ export function createEngineRoutes(
         name: c.name,
         title: c.title ?? c.name,
         url: c.url,
+        kind: c.kind ?? 'kubernetes',
       })),
     );
   });

@@ -6,6 +6,7 @@ import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
 import type {
   ClusterCost,
   WorkloadSummary,
@@ -26,6 +27,11 @@ import { QueryState } from '../common/QueryState';
 import { TenantServicesTable } from '../TenantAutoscaling/TenantServicesTable';
 import { CARD_TITLE } from '../common/cardTitle';
 import { StatusChip } from '../common/StatusChip';
+
+/** How a target kind reads on the page (Kubernetes clusters carry no label). */
+const TARGET_KINDS: Record<string, string> = {
+  'docker-compose': 'Docker Compose host',
+};
 
 function byTenant(workloads: WorkloadSummary[]) {
   const groups = new Map<
@@ -90,7 +96,7 @@ export function FleetOverview() {
               <Table size="small" aria-label="Clusters">
                 <TableHead>
                   <TableRow>
-                    <TableCell>Cluster</TableCell>
+                    <TableCell>Cluster or host</TableCell>
                     <TableCell>Connection</TableCell>
                     <TableCell align="right">Workloads</TableCell>
                     <TableCell align="right">Cost / h</TableCell>
@@ -101,7 +107,18 @@ export function FleetOverview() {
                 <TableBody>
                   {s.clusters.map(c => (
                     <TableRow key={c.name}>
-                      <TableCell>{c.name}</TableCell>
+                      <TableCell>
+                        {c.name}
+                        {c.kind && c.kind !== 'kubernetes' ? (
+                          <Typography
+                            variant="caption"
+                            display="block"
+                            color="text.secondary"
+                          >
+                            {TARGET_KINDS[c.kind] ?? c.kind}
+                          </Typography>
+                        ) : null}
+                      </TableCell>
                       <TableCell>
                         <StatusChip
                           size="small"
