@@ -41,11 +41,16 @@ export interface Config {
        */
       costReadScope?: 'tenant' | 'all-users' | 'platform';
     };
-    /** Metric sources policies can name in their queries. */
+    /**
+     * Metric sources policies can name in their queries. Each entry is read by the backend
+     * module of its type: `prometheus` (autoscalingModulePrometheusMetricSource, `url`),
+     * `influxdb` (@internal/plugin-autoscaling-backend-module-influxdb, `url`, `database`, ...).
+     */
     metricSources?: Array<{
       id: string;
-      type: 'prometheus';
-      url: string;
+      type: string;
+      /** Prometheus HTTP API base (type prometheus), InfluxDB HTTP API base (type influxdb). */
+      url?: string;
     }>;
     /** Predictive scaling in the live backend (see the plugin README). */
     predictive?: {

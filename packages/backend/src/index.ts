@@ -4,6 +4,7 @@
  * Kubernetes plugin, and the autoscaling plugin itself.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { autoscalingModulePrometheusMetricSource } from '@internal/plugin-autoscaling-backend';
 import { demoAuthModule } from './modules/demoAuthProvider';
 import { autoscalingPermissionPolicyModule } from './modules/permissionPolicy';
 
@@ -29,5 +30,9 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-autoscaling-backend'));
+// Metric sources are backend modules on the plugin's extension point, each reading its
+// entries of autoscaling.metricSources[] (README: metric sources).
+backend.add(autoscalingModulePrometheusMetricSource);
+backend.add(import('@internal/plugin-autoscaling-backend-module-influxdb'));
 
 backend.start();

@@ -4,3 +4,7 @@
  * @packageDocumentation
  */
 export { autoscalingPlugin as default } from './plugin';
+export {
+  autoscalingModulePrometheusMetricSource,
+  readPrometheusSources,
+} from './metrics/prometheusModule';

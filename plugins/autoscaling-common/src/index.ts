@@ -5,6 +5,7 @@
  */
 export * from './annotations';
 export * from './api';
+export * from './metricSources';
 export * from './money';
 export * from './permissions';
 export * from './policy';

@@ -10,6 +10,8 @@ import type {
  * policy can serve many services.
  */
 export class PrometheusMetricSource implements MetricSource {
+  readonly type = 'prometheus';
+
   constructor(
     readonly id: string,
     private readonly baseUrl: string,

@@ -29,12 +29,13 @@ import { scheduleEvaluation } from '../evaluation/EvaluationScheduler';
 import type { AuditSink, PolicyProvider } from '../evaluation/types';
 import { KubernetesClusterClient } from '../kubernetes/KubernetesClusterClient';
 import type { ClusterClient } from '../kubernetes/types';
-import { PrometheusMetricSource } from '../metrics/PrometheusMetricSource';
+import { collectMetricSources } from '../metrics/collectMetricSources';
 import {
   PrometheusHistory,
   readPrometheusHistoryConfig,
 } from '../metrics/PrometheusHistory';
 import { createForecastRoutes } from './forecastRoutes';
+import { createMetricSourceRoutes } from './metricSourceRoutes';
 import { EngineStore } from '../store/EngineStore';
 import { migrate } from '../store/migrate';
 import { WorkloadDiscovery } from '../workloads/WorkloadDiscovery';
@@ -79,6 +80,7 @@ export interface AutoscalingServiceOptions {
   auditor: AuditorService;
   catalog: CatalogService;
   notifications?: NotificationService;
+  /** The sources backend modules added through the metric-source extension point. */
   extraMetricSources?: MetricSource[];
   /** Hosts of other target kinds (Docker Compose, ...), evaluated and listed like clusters. */
   actuationTargets?: ActuationTarget[];
@@ -156,20 +158,12 @@ export async function createAutoscalingService(
     clock,
   );
 
-  const metricSources = new Map<string, MetricSource>();
-  for (const source of config.getOptionalConfigArray(
-    'autoscaling.metricSources',
-  ) ?? []) {
-    if (source.getString('type') === 'prometheus') {
-      const id = source.getString('id');
-      metricSources.set(
-        id,
-        new PrometheusMetricSource(id, source.getString('url')),
-      );
-    }
-  }
-  for (const source of options.extraMetricSources ?? [])
-    metricSources.set(source.id, source);
+  // Every source (Prometheus included) comes from a backend module on the extension point.
+  const metricSources = collectMetricSources(
+    config,
+    options.extraMetricSources ?? [],
+    logger,
+  );
 
   const clients = new Map<string, ClusterClient>(
     clusters.map(c => [
@@ -380,6 +374,15 @@ export async function createAutoscalingService(
           autoscalingCostReadPermission,
           entityRefs,
         ),
+    }),
+  );
+
+  router.use(
+    createMetricSourceRoutes({
+      store,
+      sources: metricSources,
+      authorizeTarget: (req, permission, entityRef) =>
+        governance.authorizeTarget(req, permission, entityRef),
     }),
   );
 

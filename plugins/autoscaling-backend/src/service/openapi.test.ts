@@ -16,6 +16,7 @@ import { EngineStore, type WorkloadRecord } from '../store/EngineStore';
 import { migrate } from '../store/migrate';
 import { createEngineRoutes } from './engineRoutes';
 import { createForecastRoutes } from './forecastRoutes';
+import { createMetricSourceRoutes } from './metricSourceRoutes';
 
 const spec = YAML.parse(
   fs.readFileSync(path.resolve(__dirname, '../schema/openapi.yaml'), 'utf8'),
@@ -90,7 +91,7 @@ function expectMatches(value: unknown, schemaRef: any, at: string) {
 }
 
 describe('openapi.yaml', () => {
-  it('describes exactly the routes the engine, cost and forecast routers serve', () => {
+  it('describes exactly the routes the engine, cost, forecast and metric-source routers serve', () => {
     const documented = Object.entries(spec.paths as Record<string, object>)
       .flatMap(([p, ops]) =>
         Object.keys(ops)
@@ -105,6 +106,7 @@ describe('openapi.yaml', () => {
       ...routesOf(createEngineRoutes({ ...none, clusters: [] })),
       ...routesOf(createCostRoutes({ ...none })),
       ...routesOf(createForecastRoutes({ ...none })),
+      ...routesOf(createMetricSourceRoutes({ ...none })),
     ].sort();
     expect(documented).toEqual(served);
   });
