@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { emptyFaults, mergeFaults } from '../faults/faults';
 import { parseQuantity } from '../util/quantity';
 import { parseDurationSeconds } from '../util/duration';
+import type { GpuProfile } from '../metrics/gpu';
 import { FlashCrowd, parseTraceCsv, SyntheticProfile } from '../load/demand';
 import type {
   ClusterSimConfig,
@@ -460,6 +461,7 @@ const WORKLOAD_KEYS = [
   'memoryPerRps',
   'demand',
   'autoscaling',
+  'gpu',
 ];
 
 function parseWorkload(
@@ -565,6 +567,22 @@ function parseWorkload(
       `${p}.autoscaling`,
       replicas,
     ),
+    gpu: parseGpu(r, o.gpu, `${p}.gpu`),
+  };
+}
+
+function parseGpu(r: Reader, v: unknown, p: string): GpuProfile | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = r.obj(v, p);
+  if (!o) return undefined;
+  r.known(o, p, ['count', 'model', 'idleUtilization']);
+  return {
+    count: r.num(o.count, `${p}.count`, 1, { min: 1, max: 16, int: true }),
+    model: r.str(o.model, `${p}.model`, 'NVIDIA A100-SXM4-40GB')!,
+    idleUtilization: r.num(o.idleUtilization, `${p}.idleUtilization`, 0, {
+      min: 0,
+      max: 100,
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The simulator's resolved configuration (after parsing, validation and defaults). */
 import type { FaultSpec } from '../faults/faults';
 import type { LoadParams } from '../load/podModel';
+import type { GpuProfile } from '../metrics/gpu';
 import type {
   SyntheticProfile,
   TraceOptions,
@@ -80,6 +81,8 @@ export interface WorkloadConfig {
   startupSeconds: number;
   demand: DemandConfig;
   autoscaling: AutoscalingConfig;
+  /** GPUs per pod, exposed as the DCGM exporter's DCGM_FI_DEV_GPU_UTIL following load. */
+  gpu?: GpuProfile;
 }
 
 export type TimestampMode = 'auto' | 'always' | 'never';

@@ -5,6 +5,7 @@
  */
 import type { PodRuntime, WorkloadModel } from '../sim/workloadModel';
 import { LATENCY_BUCKETS } from '../load/podModel';
+import { DCGM_GPU_UTIL, gpuUtilLines } from './gpu';
 
 const esc = (v: string) =>
   v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
@@ -85,6 +86,8 @@ export function renderExposition(input: ExpositionInput): string {
     'counter',
     'Requests lost because the workload had no Ready pod.',
   );
+  // As NVIDIA's DCGM exporter names it (workloads with a `gpu` profile; ./gpu.ts).
+  const gpuUtil = fam(DCGM_GPU_UTIL, 'gauge', 'GPU utilization (in %).');
 
   const workloadLabel = (w: WorkloadModel) =>
     `namespace="${esc(w.namespace)}",${
@@ -113,6 +116,7 @@ export function renderExposition(input: ExpositionInput): string {
     const pods = [...w.pods]
       .filter((p: PodRuntime) => p.started)
       .sort((a, b) => (a.name < b.name ? -1 : 1));
+    gpuUtil.push(...gpuUtilLines(w, pods, num, ts));
     for (const p of pods) {
       const l = `${dep},pod="${esc(p.name)}"`;
       const s = p.load;

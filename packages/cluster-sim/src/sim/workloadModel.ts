@@ -10,6 +10,7 @@ import {
 import { LoadParams, PodLoadState, StepTotals } from '../load/podModel';
 import { parseQuantity } from '../util/quantity';
 import { ANNOTATION_PREFIX } from './objects';
+import type { GpuProfile } from '../metrics/gpu';
 
 export interface PodRuntime {
   /** "namespace/name" */
@@ -65,6 +66,8 @@ export interface WorkloadModel {
   override?: number;
   /** Defined by the config file (kept when the object is deleted and re-created). */
   configured: boolean;
+  /** GPUs of each pod (config `gpu`): DCGM_FI_DEV_GPU_UTIL follows the load (../metrics/gpu.ts). */
+  gpu?: GpuProfile;
   pods: Set<PodRuntime>;
   /** Requests that arrived while no pod was Ready (lost). */
   unservedRequests: number;
@@ -101,6 +104,7 @@ export function modelFromConfig(w: WorkloadConfig): WorkloadModel {
     startupSeconds: w.startupSeconds,
     demand: demandModel(w.demand),
     configured: true,
+    gpu: w.gpu,
     pods: new Set(),
     unservedRequests: 0,
     lastDemand: 0,
