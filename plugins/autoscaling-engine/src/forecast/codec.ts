@@ -144,9 +144,10 @@ export function encodeForecaster(forecaster: Forecaster): string {
         row.map(q => Math.round(q * 1e5) / 1e5),
       ),
     },
+    // Times (`…Ms`) stay exact: 3 significant digits of a timestamp are weeks.
     fit: JSON.parse(
-      JSON.stringify(forecaster.fit, (_, v) =>
-        typeof v === 'number' ? significant(v, 3) : v,
+      JSON.stringify(forecaster.fit, (key, v) =>
+        typeof v === 'number' && !key.endsWith('Ms') ? significant(v, 3) : v,
       ),
     ),
   };
