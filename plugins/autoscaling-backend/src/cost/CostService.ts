@@ -31,31 +31,16 @@ import {
   type TenantBudget,
 } from '@internal/plugin-autoscaling-engine';
 import type { StoredWorkload } from '../store/EngineStore';
-import {
-  containerRecommendations,
-  type RightSizingState,
-} from './verticalRecommendations';
+import type { WorkloadEngineState } from '../store/WorkloadEngineState';
+import { containerRecommendations } from './verticalRecommendations';
 import type { TenantInfo } from '../workloads/WorkloadDiscovery';
 import {
   DEFAULT_BUDGET_SETTINGS,
   type BudgetSettings,
 } from './readPriceCatalog';
 
-/** The parts of a workload's engine state the cost service reads. */
-export interface CostEngineState extends RightSizingState {
-  /** `accumulateCost` output, stored by the evaluator each tick. */
-  cost?: CostAccumulatorState;
-  lastForecast?: {
-    points: Array<{
-      at: string;
-      forecast: number;
-      lower: number;
-      upper: number;
-    }>;
-  };
-  /** Spot-readiness facts when something knows them (PDB, writable local volumes). */
-  spotReadiness?: { hasDisruptionBudget?: boolean; hasLocalState?: boolean };
-}
+/** The engine state the cost service reads (the one `WorkloadEngineState`). */
+export type CostEngineState = WorkloadEngineState;
 
 export interface CostServiceOptions {
   catalog: PriceCatalog;

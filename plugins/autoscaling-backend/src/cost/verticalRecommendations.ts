@@ -12,9 +12,9 @@ import type {
 } from '@internal/plugin-autoscaling-common';
 import {
   recommendVertical,
-  type ContainerVerticalState,
   type VerticalState,
 } from '@internal/plugin-autoscaling-engine';
+import type { WorkloadEngineState } from '../store/WorkloadEngineState';
 
 /** What right-sizing needs of the policy, stored with the engine state each tick. */
 export interface RightSizingPolicy {
@@ -57,13 +57,14 @@ export function rightSizingPolicyOf(policy: ScalingPolicy): RightSizingPolicy {
 }
 
 /** The parts of the engine state right-sizing reads. */
-export interface RightSizingState {
-  vertical?: VerticalState;
-  containers?: Record<string, ContainerVerticalState>;
-  rightSizing?: RightSizingPolicy;
-  podCpuRequest?: number;
-  podMemoryRequest?: number;
-}
+export type RightSizingState = Pick<
+  WorkloadEngineState,
+  | 'vertical'
+  | 'containers'
+  | 'rightSizing'
+  | 'podCpuRequest'
+  | 'podMemoryRequest'
+>;
 
 /** One row per container and controlled resource, without prices. */
 export type UnpricedRecommendation = Omit<

@@ -1,23 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  parseQuantity,
-  type BudgetStatus,
-  type Condition,
-  type Decision as DecisionDto,
-  type DecisionClamp,
-  type DecisionOutcome,
-  type KillSwitchState,
-  type MetricStatus as MetricStatusDto,
-  type Reason,
-  type ScalingPolicy,
-  type WorkloadState,
+import type {
+  BudgetStatus,
+  DecisionOutcome,
+  KillSwitchState,
+  ScalingPolicy,
 } from '@internal/plugin-autoscaling-common';
 import {
   allocateTenantReplicas,
   budgetLimit,
   tighterLimit,
   decideHorizontal,
-  emptyHorizontalState,
   forecastAt,
   planPredictive,
   emptyVerticalState,
@@ -27,15 +19,8 @@ import {
   seedContainersFromHistory,
   confidenceDays,
   type PastCpuPoint,
-  type ContainerVerticalState,
   type HorizontalResult,
-  type HorizontalState,
-  type MetricSample,
-  type CostAccumulatorState,
   type PodObservation,
-  type PredictiveFloor,
-  type PredictivePlan,
-  type ReplicaLimit,
   type TenantBudget,
   type VerticalState,
 } from '@internal/plugin-autoscaling-engine';
@@ -46,10 +31,15 @@ import {
   ClusterClient,
   OtherAutoscaler,
   PodUsage,
-  ScaleConflictError,
   ScaleState,
 } from '../kubernetes/types';
-import { EngineStore } from '../store/EngineStore';
+import {
+  EngineStore,
+  type TickReads,
+  type TickWorkloadWrite,
+  type WorkloadRecord,
+} from '../store/EngineStore';
+import type { WorkloadEngineState } from '../store/WorkloadEngineState';
 import {
   DiscoveredWorkload,
   TenantInfo,
@@ -65,83 +55,25 @@ import type {
   WorkloadPast,
 } from '../metrics/PrometheusHistory';
 import {
-  rightSizingPolicyOf,
-  type RightSizingPolicy,
-} from '../cost/verticalRecommendations';
-import {
   VerticalActuator,
   type VerticalChangeRequester,
 } from './verticalActuator';
-import type { VerticalApplyState } from './verticalActuation';
 import {
   createLiveForecastState,
   demandSeriesOf,
   liveForecastStateOf,
+  observeStoredDemand,
   predictiveStep,
   refitDue,
   storedPlanOf,
   type LiveForecastState,
 } from './predictiveStep';
+import type { Plan } from './plan';
+import { writeScale } from './scaleWrite';
+import { reasonsOf, tickRecordOf } from './tickRecord';
+import { writeGateOf } from './writeGate';
 
-/** What the engine keeps per workload between ticks (bounded size). */
-export interface WorkloadEngineState {
-  horizontal?: HorizontalState;
-  vertical?: VerticalState;
-  /**
-   * Per container of the pod template: the recommender (usage and OOM kills), the template's
-   * requests and limits (bounded, see `observeContainers`).
-   */
-  containers?: Record<string, ContainerVerticalState>;
-  /** What right-sizing reads of the policy at the last tick (`rightSizingPolicyOf`). */
-  rightSizing?: RightSizingPolicy;
-  /** What vertical `Initial`/`Auto` wrote and when (verticalActuation.ts). */
-  verticalApply?: VerticalApplyState;
-  /**
-   * The next 24 h of demand at hourly steps (cores), for the cost projection; the forecaster
-   * itself lives in `workload_forecasts`.
-   */
-  lastForecast?: {
-    generatedAt: string;
-    points: Array<{
-      at: string;
-      forecast: number;
-      lower: number;
-      upper: number;
-    }>;
-  };
-  /** Sum of one pod's container CPU requests, cores (for backtests and cost). */
-  podCpuRequest?: number;
-  podMemoryRequest?: number;
-  /** The month's cost so far (`CostService.accumulate`). */
-  cost?: CostAccumulatorState;
-}
-
-interface Plan {
-  discovered: DiscoveredWorkload;
-  policy: ScalingPolicy;
-  prior: WorkloadEngineState;
-  scale: ScaleState;
-  pods: PodObservation[];
-  samples: Record<string, MetricSample>;
-  demand: number | null;
-  /** Memory in use by all pods, bytes; null without metrics. */
-  memoryUsage: number | null;
-  cpuUtilization: number | null;
-  predictive?: PredictiveFloor;
-  /** The workload's forecaster state after this tick (saved with the tick). */
-  forecastState: LiveForecastState;
-  predictivePlan: PredictivePlan;
-  forecast: WorkloadEngineState['lastForecast'];
-  vertical: VerticalState;
-  containers: Record<string, ContainerVerticalState>;
-  result: HorizontalResult;
-  limit?: ReplicaLimit;
-  allocationReasons: Reason[];
-  /** Why the tenant's budget emergency caps (or, for enterprise, does not cap) this workload. */
-  budgetReason?: Reason;
-  /** An HPA or KEDA ScaledObject that also targets the workload: the engine writes nothing. */
-  otherAutoscaler?: OtherAutoscaler;
-}
+export type { WorkloadEngineState } from '../store/WorkloadEngineState';
 
 const workloadKey = (w: { namespace: string; kind: string; name: string }) =>
   `${w.namespace}/${w.kind}/${w.name}`;
@@ -184,11 +116,57 @@ export interface ClusterEvaluatorOptions {
   productionEnvironments?: readonly string[];
   /** Files a change request for a vertical raise over its guardrail. */
   requestVerticalChange?: VerticalChangeRequester;
+  /**
+   * How often each workload's forecaster is written to `workload_forecasts` (default 600 s,
+   * spread by workload); also on a refit, at first sight and when this process takes it over.
+   * Between checkpoints it lives in memory; a restart or another replica reads the checkpoint
+   * and catches up from the metric points stored since.
+   */
+  forecastCheckpointSeconds?: number;
 }
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_STARTUP_SECONDS = 60;
+const DEFAULT_CHECKPOINT_SECONDS = 600;
 const HOUR_MS = 3600_000;
+
+/** A workload's forecaster as a tick finds it (absent: first sight). */
+interface PreparedForecast {
+  state?: LiveForecastState;
+  /** The row could not be read (the workload fails this tick, naming it). */
+  error?: Error;
+  /** When it was last written (ms); undefined when read back from its row this tick. */
+  checkpointMs?: number;
+  /** Demand stored since the checkpoint, observed before this tick's sample. */
+  catchUp?: Array<{ atMs: number; demand: number }>;
+}
+
+/** What a tick read once for all its workloads. */
+interface TickContext {
+  reads: TickReads;
+  /** Effective policies by workload id, when the provider reads them in one go. */
+  policies?: Map<string, ScalingPolicy | Error>;
+  forecasts: Map<string, PreparedForecast>;
+}
+
+interface Actuated {
+  plan: Plan;
+  outcome: DecisionOutcome;
+  wrote: boolean;
+  error?: string;
+  vertical: { wrote: boolean; error?: string };
+  record: TickWorkloadWrite;
+}
+
+/** Spreads checkpoints of many workloads over the period (FNV-1a of the id). */
+function offsetOf(key: string, periodMs: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % periodMs;
+}
 
 /**
  * One evaluation tick of one cluster: observe every managed workload, decide, allocate
@@ -211,7 +189,9 @@ export class ClusterEvaluator {
     });
   }
 
-  async tick(nowMs: number): Promise<{ evaluated: number; failures: number }> {
+  async tick(
+    nowMs: number,
+  ): Promise<{ evaluated: number; failures: number; writes: number }> {
     const { cluster, client, discovery, health, logger } = this.options;
     let tenants: Map<string, TenantInfo>;
     let discovered: DiscoveredWorkload[];
@@ -220,14 +200,30 @@ export class ClusterEvaluator {
       discovered = await discovery.discover(cluster.name, client, tenants);
     } catch (error) {
       await this.recordClusterFailure(nowMs, `discovery failed: ${error}`);
-      return { evaluated: 0, failures: 1 };
+      return { evaluated: 0, failures: 1, writes: 0 };
+    }
+
+    const { store } = this.options;
+    let context: TickContext;
+    try {
+      const reads = await store.readTick(cluster.name, nowMs);
+      context = {
+        reads,
+        policies: await this.policiesOf(discovered),
+        forecasts: await this.forecastsOf(discovered, reads),
+      };
+    } catch (error) {
+      logger.warn(
+        `Cluster ${cluster.name}: reading the store failed: ${error}`,
+      );
+      return { evaluated: 0, failures: discovered.length, writes: 0 };
     }
 
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const plans: Plan[] = [];
     let failures = 0;
     const planned = await mapConcurrent(discovered, concurrency, w =>
-      this.plan(w, nowMs),
+      this.plan(w, nowMs, context),
     );
     planned.forEach((result, i) => {
       if (result.status === 'fulfilled') {
@@ -250,8 +246,9 @@ export class ClusterEvaluator {
     const killSwitch = await this.options.killSwitch();
     let writes = 0;
     const failedWrites: string[] = [];
+    const done: Actuated[] = [];
     const actuated = await mapConcurrent(plans, concurrency, plan =>
-      this.actuateAndRecord(plan, killSwitch, nowMs),
+      this.actuate(plan, killSwitch, nowMs, context),
     );
     actuated.forEach((result, i) => {
       if (result.status === 'rejected') {
@@ -261,6 +258,7 @@ export class ClusterEvaluator {
         );
         return;
       }
+      done.push(result.value);
       const { outcome, wrote, error, vertical } = result.value;
       if (wrote) writes += 1;
       if (wrote && outcome === 'failed')
@@ -268,6 +266,7 @@ export class ClusterEvaluator {
       if (vertical.wrote) writes += 1;
       if (vertical.wrote && vertical.error) failedWrites.push(vertical.error);
     });
+    failures += await this.record(done, context, nowMs);
 
     if (failures > 0 && failures >= discovered.length) {
       await this.recordClusterFailure(
@@ -288,7 +287,121 @@ export class ClusterEvaluator {
     } else {
       health.recordSuccess(nowMs);
     }
-    return { evaluated: plans.length, failures };
+    return { evaluated: plans.length, failures, writes };
+  }
+
+  /**
+   * Records every actuated workload of the tick in one transaction (`EngineStore.writeTick`),
+   * with the forecaster checkpoints due, and keeps the forecasters in memory. Returns the
+   * workloads that failed (all of them when the transaction does).
+   */
+  private async record(
+    done: Actuated[],
+    context: TickContext,
+    nowMs: number,
+  ): Promise<number> {
+    const { store, logger, cluster } = this.options;
+    const periodMs =
+      (this.options.forecastCheckpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS) *
+      1000;
+    const checkpoints = done.filter(({ plan }) => {
+      const id = plan.discovered.record.id;
+      const last = context.forecasts.get(id)?.checkpointMs;
+      if (last === undefined || plan.refitted) return true;
+      const offset = offsetOf(id, periodMs);
+      return (
+        Math.floor((nowMs - offset) / periodMs) >
+        Math.floor((last - offset) / periodMs)
+      );
+    });
+    try {
+      await store.writeTick(
+        {
+          workloads: done.map(d => d.record),
+          forecasts: checkpoints.map(({ plan }) => ({
+            workloadId: plan.discovered.record.id,
+            state: plan.forecastState as unknown as Record<string, unknown>,
+          })),
+          recentPointMs: context.reads.recentPointMs,
+        },
+        nowMs,
+      );
+    } catch (error) {
+      logger.warn(
+        `Cluster ${cluster.name}: recording the tick of ${done.length} workloads failed: ${error}`,
+      );
+      return done.length;
+    }
+    const written = new Set(checkpoints);
+    for (const d of done) {
+      const id = d.plan.discovered.record.id;
+      store.forecasts.set(id, {
+        state: d.plan.forecastState as unknown as Record<string, unknown>,
+        checkpointMs: written.has(d)
+          ? nowMs
+          : context.forecasts.get(id)?.checkpointMs ?? nowMs,
+      });
+    }
+    return 0;
+  }
+
+  /** Every workload's effective policy in one go, when the provider can (else per workload). */
+  private async policiesOf(
+    discovered: DiscoveredWorkload[],
+  ): Promise<Map<string, ScalingPolicy | Error> | undefined> {
+    const { policies } = this.options;
+    if (!policies.effectivePolicies || discovered.length === 0)
+      return undefined;
+    const records = discovered.map(d => d.record);
+    const found = await policies.effectivePolicies(records);
+    return new Map(records.map((r, i) => [r.id, found[i]]));
+  }
+
+  /**
+   * Each workload's forecaster: the one in memory when this process stepped it last (the
+   * workload's stored `forecastOwner`), else its checkpoint (one query for all) caught up with
+   * the demand stored since (one more); absent at first sight.
+   */
+  private async forecastsOf(
+    discovered: DiscoveredWorkload[],
+    reads: TickReads,
+  ): Promise<Map<string, PreparedForecast>> {
+    const { store } = this.options;
+    const prepared = new Map<string, PreparedForecast>();
+    const reload: string[] = [];
+    for (const { record } of discovered) {
+      const live = store.forecasts.get(record.id);
+      const owner = reads.workloads.get(record.id)?.state.forecastOwner;
+      const state =
+        live && owner === store.instanceId
+          ? liveForecastStateOf(live.state)
+          : undefined;
+      if (live && state) {
+        prepared.set(record.id, { state, checkpointMs: live.checkpointMs });
+      } else {
+        store.forecasts.delete(record.id);
+        reload.push(record.id);
+      }
+    }
+    if (reload.length === 0) return prepared;
+    const rows = await store.getForecastStates(reload);
+    const since = new Map<string, number>();
+    for (const [id, row] of rows) {
+      if (row instanceof Error) {
+        prepared.set(id, { error: row });
+        continue;
+      }
+      const state = liveForecastStateOf(row);
+      if (!state) continue; // another version: a fresh one, as at first sight
+      prepared.set(id, { state });
+      const seen = state.predictive.lastObservedMs;
+      if (seen !== null) since.set(id, seen);
+    }
+    if (since.size > 0) {
+      for (const [id, points] of await store.demandSince(since))
+        prepared.get(id)!.catchUp = points;
+    }
+    return prepared;
   }
 
   /**
@@ -322,13 +435,14 @@ export class ClusterEvaluator {
   private async plan(
     discovered: DiscoveredWorkload,
     nowMs: number,
+    context: TickContext,
     carried?: LiveForecastState,
   ): Promise<Plan> {
-    const { client, store, metricSources } = this.options;
+    const { client, metricSources } = this.options;
     const { record, object } = discovered;
-    const policy = await this.options.policies.effectivePolicy(record);
-    const stored = await store.getWorkload(record.id);
-    const prior = (stored?.state ?? {}) as WorkloadEngineState;
+    const policy = await this.policyOf(record, context);
+    const prior: WorkloadEngineState =
+      context.reads.workloads.get(record.id)?.state ?? {};
 
     // The watched object stands in for the scale subresource (count, status count, version);
     // the scale is read only where a write is due (below), after a 409 (`carried`: the
@@ -368,7 +482,7 @@ export class ClusterEvaluator {
     // first sight it reads the workload's past, which also seeds the right-sizing recommender.
     const { state: forecastState, past } = carried
       ? { state: carried, past: undefined }
-      : await this.forecastStateOf(discovered, nowMs);
+      : await this.forecastStateOf(discovered, nowMs, context);
     const seeded =
       prior.containers === undefined && past
         ? seedContainersFromHistory(
@@ -393,6 +507,15 @@ export class ClusterEvaluator {
     const podCapacity = object.podRequests.cpu;
     const startupSeconds =
       this.options.startupSeconds ?? DEFAULT_STARTUP_SECONDS;
+    const catchUp = carried
+      ? undefined
+      : context.forecasts.get(record.id)?.catchUp;
+    if (catchUp)
+      observeStoredDemand(forecastState, catchUp, {
+        nowMs,
+        policy,
+        startupSeconds,
+      });
     const history = refitDue(
       forecastState,
       nowMs,
@@ -401,7 +524,7 @@ export class ClusterEvaluator {
     )
       ? await this.demandHistoryOf(record.id, policy, nowMs, demand)
       : undefined;
-    const { plan: predictivePlan } = predictiveStep(forecastState, {
+    const { plan: predictivePlan, refitted } = predictiveStep(forecastState, {
       key: record.id,
       nowMs,
       demand,
@@ -461,6 +584,7 @@ export class ClusterEvaluator {
       cpuUtilization,
       predictive,
       forecastState,
+      refitted,
       predictivePlan,
       forecast,
       vertical,
@@ -468,6 +592,15 @@ export class ClusterEvaluator {
       result,
       allocationReasons: [],
     };
+  }
+
+  private async policyOf(
+    record: WorkloadRecord,
+    context: TickContext,
+  ): Promise<ScalingPolicy> {
+    const found = context.policies?.get(record.id);
+    if (found instanceof Error) throw found;
+    return found ?? this.options.policies.effectivePolicy(record);
   }
 
   /** Tenant quotas and the global maximum, by tier, never below any minimum. */
@@ -616,170 +749,50 @@ export class ClusterEvaluator {
     });
   }
 
-  private async actuateAndRecord(
+  /**
+   * One workload after its decision: whether to write (`writeGateOf`), writing the scale
+   * (`writeScale`, re-deciding after a 409), its audit event, the vertical step, and what to
+   * record (`tickRecordOf`; the store writes the tick's records together).
+   */
+  private async actuate(
     planned: Plan,
     killSwitch: KillSwitchState,
     nowMs: number,
-  ): Promise<{
-    outcome: DecisionOutcome;
-    wrote: boolean;
-    error?: string;
-    vertical: { wrote: boolean; error?: string };
-  }> {
-    let plan = planned;
-    const { store, audit, client, health } = this.options;
-    const { record } = plan.discovered;
-    let { result, scale } = plan;
-    let outcome: DecisionOutcome = 'unchanged';
-    let error: string | undefined;
-    let wrote = false;
-    const mode = plan.policy.mode;
+    context: TickContext,
+  ): Promise<Actuated> {
+    const { audit, client, health, store } = this.options;
+    const { record } = planned.discovered;
+    const gate = writeGateOf({
+      kind: planned.result.decision.kind,
+      mode: planned.policy.mode,
+      otherAutoscaler: planned.otherAutoscaler,
+      killSwitch,
+      writesAllowed: health.allowsWrites(nowMs),
+      cluster: record.cluster,
+    });
+    const written = gate.write
+      ? await writeScale(planned, client, plan =>
+          this.replan(plan, nowMs, context),
+        )
+      : {
+          plan: planned,
+          outcome: gate.outcome,
+          wrote: false,
+          error: gate.error,
+        };
+    const { plan, outcome, wrote, error } = written;
 
-    if (result.decision.kind === 'scale') {
-      if (mode === 'off') outcome = 'off';
-      else if (mode === 'dry-run') outcome = 'dry-run';
-      else if (mode === 'forecast-only') outcome = 'forecast-only';
-      else if (plan.otherAutoscaler) outcome = 'other-autoscaler';
-      else if (killSwitch.enabled) outcome = 'kill-switch';
-      else if (!health.allowsWrites(nowMs)) {
-        outcome = 'failed';
-        error = `circuit open for cluster ${record.cluster}`;
-      } else {
-        // A 409 means someone changed the workload since we read it: re-read, re-decide
-        // on the fresh count, and write once more; never blindly retry the old value.
-        for (let attempt = 0; attempt < 2; attempt++) {
-          if (result.decision.kind !== 'scale') break;
-          try {
-            wrote = true;
-            await client.replaceScale(
-              record,
-              result.desiredReplicas,
-              scale.resourceVersion,
-            );
-            outcome = 'applied';
-            error = undefined;
-            break;
-          } catch (e) {
-            if (!(e instanceof ScaleConflictError)) {
-              outcome = 'failed';
-              error = String((e as Error).message ?? e);
-              break;
-            }
-            outcome = 'conflict';
-            error = e.message;
-            let fresh: Plan;
-            try {
-              fresh = await this.plan(
-                plan.discovered,
-                nowMs,
-                plan.forecastState,
-              );
-            } catch (reread) {
-              // Nothing was written; still record the decision and why it was not applied.
-              error = `${e.message}; re-reading it failed: ${
-                (reread as Error).message ?? reread
-              }`;
-              break;
-            }
-            fresh.limit = plan.limit;
-            fresh.allocationReasons = plan.allocationReasons;
-            fresh.budgetReason = plan.budgetReason;
-            if (fresh.limit)
-              fresh.result = this.redecide(fresh, fresh.scale, nowMs);
-            plan = fresh;
-            ({ result, scale } = plan);
-            if (result.decision.kind !== 'scale') outcome = 'unchanged';
-          }
-        }
-      }
-    }
-
-    const decided = result.decision;
-    const from = decided.kind === 'scale' ? decided.from : decided.replicas;
-    const to = decided.kind === 'scale' ? decided.to : decided.replicas;
-    const reasons: Reason[] = [...decided.reasons];
-    if (plan.limit && !reasons.some(r => r.code === plan.limit!.code)) {
-      reasons.push({ code: plan.limit.code, message: plan.limit.message });
-    }
-    if (
-      plan.budgetReason &&
-      !reasons.some(r => r.message === plan.budgetReason!.message)
-    ) {
-      reasons.push(plan.budgetReason);
-    }
-    if (plan.otherAutoscaler) {
-      const o = plan.otherAutoscaler;
-      reasons.push({
-        code: 'OtherAutoscaler',
-        message: `${o.kind} ${o.namespace}/${o.name} also scales this ${record.kind}: the engine writes nothing while it exists (two controllers on one replica count oscillate). Import its spec as this service's policy, then delete it`,
-      });
-    }
-    if (outcome === 'kill-switch') {
-      reasons.push({
-        code: 'KillSwitch',
-        message: `not applied: the global kill switch is on (${
-          killSwitch.reason ?? 'no reason given'
-        })`,
-      });
-    } else if (outcome === 'dry-run' || outcome === 'forecast-only') {
-      reasons.push({
-        code: 'NotApplied',
-        message: `not applied: the workload is in ${outcome} mode`,
-      });
-    }
-    if (
-      plan.predictivePlan.status === 'reported' &&
-      plan.policy.predictive.enabled
-    ) {
-      // forecast-only: the floor is computed and recorded (ForecastOnly), never applied.
-      for (const r of plan.predictivePlan.reasons) {
-        if (!reasons.some(x => x.code === r.code))
-          reasons.push({ code: r.code, message: r.message });
-      }
-    }
-
-    // Scale events only count when the write happened (they drive the rate limits).
-    const horizontal: HorizontalState =
-      outcome === 'applied'
-        ? result.state
-        : {
-            ...result.state,
-            scaleUpEvents: (plan.prior.horizontal ?? emptyHorizontalState())
-              .scaleUpEvents,
-            scaleDownEvents: (plan.prior.horizontal ?? emptyHorizontalState())
-              .scaleDownEvents,
-            lastScaleMs: plan.prior.horizontal?.lastScaleMs,
-          };
-
-    const at = new Date(nowMs).toISOString();
-    const previous = await store.lastDecision(record.id);
-    let decisionDto: DecisionDto | null = previous ?? null;
-    // A tick that sent a write always leaves its row, even when a 409 re-decision holds.
-    if (
-      wrote ||
-      shouldRecord(decided.kind, outcome, reasons, previous, decided.clamp)
-    ) {
-      decisionDto = await store.recordDecision({
-        workloadId: record.id,
-        at,
-        kind: decided.kind,
-        from,
-        to,
-        mode,
-        outcome,
-        reasons,
-        ...(decided.clamp ? { clamp: decided.clamp } : {}),
-        ...(error ? { error } : {}),
-      });
-    }
-    if (outcome === 'applied') {
+    const decided = plan.result.decision;
+    if (outcome === 'applied' && decided.kind === 'scale') {
       await audit.append({
         actor: 'autoscaling-engine',
         action: 'engine.actuate',
         target: record.entityRef,
-        before: { workload: record.id, replicas: from },
-        after: { workload: record.id, replicas: to },
-        reason: reasons.map(r => r.message).join('; '),
+        before: { workload: record.id, replicas: decided.from },
+        after: { workload: record.id, replicas: decided.to },
+        reason: reasonsOf(plan, outcome, killSwitch)
+          .map(r => r.message)
+          .join('; '),
       });
     }
 
@@ -793,117 +806,67 @@ export class ClusterEvaluator {
       killSwitch,
       nowMs,
     });
-
-    const current = outcome === 'applied' ? to : scale.replicas;
-    // What the pods request: the template's, or what vertical Auto set in place.
-    const podRequests = verticalStep.state.applied
-      ? podRequestsOf(
-          verticalStep.containers,
-          plan.discovered.object.podRequests,
-        )
-      : plan.discovered.object.podRequests;
-    const cost = this.options.cost?.accumulate(
-      record.cluster,
-      plan.prior.cost,
-      {
-        nowMs,
-        replicas: current,
-        cpuRequestCores: podRequests.cpu ?? 0,
-        memoryRequestBytes: podRequests.memory ?? 0,
-        cpuUsageCores: plan.demand,
-        memoryUsageBytes: plan.memoryUsage,
-      },
-    );
-    const status: WorkloadState = {
-      id: record.id,
-      ref: {
-        cluster: record.cluster,
-        namespace: record.namespace,
-        kind: record.kind,
-        name: record.name,
-      },
-      entityRef: record.entityRef,
-      tenant: record.tenant,
-      environment: record.environment,
-      tier: record.tier,
-      mode,
-      currentReplicas: current,
-      readyReplicas: plan.pods.filter(p => p.phase === 'Running' && p.ready)
-        .length,
-      // In dry-run and forecast-only the engine keeps `desiredReplicas` at current;
-      // show what it would have done.
-      desiredReplicas: to,
-      minReplicas: plan.policy.minReplicas,
-      maxReplicas: plan.policy.maxReplicas,
-      cpuUtilization: plan.cpuUtilization,
-      hourlyCost: cost ? cost.hourly : null,
-      lastEvaluatedAt: at,
-      conditions: result.conditions as Condition[],
-      metrics: result.metrics.map(toMetricStatus(plan.policy)),
-      lastDecision: decisionDto,
-      predictiveFloor: plan.forecastState.lastPlan?.replicas ?? null,
-      otherAutoscaler: plan.otherAutoscaler
-        ? {
-            kind: plan.otherAutoscaler.kind,
-            namespace: plan.otherAutoscaler.namespace,
-            name: plan.otherAutoscaler.name,
-            minReplicas: plan.otherAutoscaler.minReplicas ?? null,
-            maxReplicas: plan.otherAutoscaler.maxReplicas ?? null,
-          }
-        : null,
-    };
-    const state: WorkloadEngineState = {
-      horizontal,
-      vertical: plan.vertical,
-      containers: verticalStep.containers,
-      rightSizing: rightSizingPolicyOf(plan.policy),
-      verticalApply: verticalStep.state,
-      lastForecast: plan.forecast,
-      podCpuRequest: podRequests.cpu,
-      podMemoryRequest: podRequests.memory,
-      ...(cost ? { cost } : {}),
-    };
-    await store.upsertWorkload(
-      record,
-      state as Record<string, unknown>,
-      status,
-      nowMs,
-    );
-    await store.saveForecastState(
-      record.id,
-      plan.forecastState as unknown as Record<string, unknown>,
-      nowMs,
-    );
-    await store.recordMetricPoint(record.id, {
-      at,
-      replicas: current,
-      readyReplicas: status.readyReplicas,
-      desiredReplicas: result.desiredReplicas,
-      demand: plan.demand,
-      cpuUtilization: plan.cpuUtilization,
-    });
+    const cost = this.options.cost;
     return {
+      plan,
       outcome,
       wrote,
       error,
       vertical: { wrote: verticalStep.wrote, error: verticalStep.error },
+      record: tickRecordOf({
+        plan,
+        outcome,
+        wrote,
+        error,
+        killSwitch,
+        previous: context.reads.lastDecisions.get(record.id),
+        vertical: {
+          containers: verticalStep.containers,
+          state: verticalStep.state,
+        },
+        accumulateCost: cost
+          ? (...args) => cost.accumulate(...args)
+          : undefined,
+        forecastOwner: store.instanceId,
+        nowMs,
+      }),
     };
   }
 
+  /** After a 409: observe and decide again on the fresh count, with the tick's limits. */
+  private async replan(
+    plan: Plan,
+    nowMs: number,
+    context: TickContext,
+  ): Promise<Plan> {
+    const fresh = await this.plan(
+      plan.discovered,
+      nowMs,
+      context,
+      plan.forecastState,
+    );
+    fresh.refitted = fresh.refitted || plan.refitted;
+    fresh.limit = plan.limit;
+    fresh.allocationReasons = plan.allocationReasons;
+    fresh.budgetReason = plan.budgetReason;
+    if (fresh.limit) fresh.result = this.redecide(fresh, fresh.scale, nowMs);
+    return fresh;
+  }
+
   /**
-   * The workload's stored forecaster state; at first sight a fresh one, and its past from
+   * The workload's forecaster (`forecastsOf`); at first sight a fresh one, and its past from
    * Prometheus (when configured) written as metric points, so charts and the first fit have it.
    */
   private async forecastStateOf(
     discovered: DiscoveredWorkload,
     nowMs: number,
+    context: TickContext,
   ): Promise<{ state: LiveForecastState; past?: WorkloadPast }> {
     const { store, demandHistory, logger } = this.options;
     const { record } = discovered;
-    const stored = liveForecastStateOf(
-      (await store.getForecastState(record.id))?.state,
-    );
-    if (stored) return { state: stored };
+    const prepared = context.forecasts.get(record.id);
+    if (prepared?.error) throw prepared.error;
+    if (prepared?.state) return { state: prepared.state };
     let past: WorkloadPast | undefined;
     if (demandHistory) {
       try {
@@ -1002,40 +965,6 @@ function hourlyForecastOf(
   return { generatedAt: new Date(nowMs).toISOString(), points };
 }
 
-/** One pod's requests summed over its containers' (effective) requests. */
-function podRequestsOf(
-  containers: Record<string, ContainerVerticalState>,
-  fallback: { cpu?: number; memory?: number },
-): { cpu?: number; memory?: number } {
-  const all = Object.values(containers);
-  if (all.length === 0) return fallback;
-  const sum = (resource: 'cpu' | 'memory') =>
-    all.some(c => c.requests[resource] !== undefined)
-      ? all.reduce((total, c) => total + (c.requests[resource] ?? 0), 0)
-      : fallback[resource];
-  return { cpu: sum('cpu'), memory: sum('memory') };
-}
-
-/** Keeps history meaningful: every scale and every change of what the engine says. */
-function shouldRecord(
-  kind: string,
-  outcome: DecisionOutcome,
-  reasons: Reason[],
-  previous: DecisionDto | undefined,
-  clamp?: DecisionClamp,
-): boolean {
-  if (kind === 'scale' || !previous) return true;
-  if (previous.kind !== kind || previous.outcome !== outcome) return true;
-  // A clamp that starts, ends or changes what binds it is news.
-  if ((previous.clamp?.by ?? null) !== (clamp?.by ?? null)) return true;
-  const codes = (rs: Reason[]) =>
-    rs
-      .map(r => r.code)
-      .sort()
-      .join(',');
-  return codes(previous.reasons) !== codes(reasons);
-}
-
 function utilizationOf(
   usage: PodUsage[] | undefined,
   pods: PodObservation[],
@@ -1067,40 +996,6 @@ function observeVertical(
     next = observeMemory(next, pod.memory, nowMs);
   }
   return next;
-}
-
-function toMetricStatus(_policy: ScalingPolicy) {
-  return (metric: HorizontalResult['metrics'][number]): MetricStatusDto => {
-    const current = metric.current;
-    const value =
-      current?.averageUtilization ??
-      current?.averageValue ??
-      current?.value ??
-      null;
-    return {
-      name: metric.name,
-      current: value,
-      target: targetOf(_policy, metric.name),
-      unit: current?.averageUtilization !== undefined ? '%' : '',
-    };
-  };
-}
-
-function targetOf(policy: ScalingPolicy, name: string): number {
-  for (const metric of policy.metrics) {
-    const key =
-      metric.type === 'Resource' ? metric.name ?? metric.resource : metric.name;
-    if (key !== name) continue;
-    const target = metric.target as {
-      averageUtilization?: number;
-      averageValue?: unknown;
-      value?: unknown;
-    };
-    const raw =
-      target.averageUtilization ?? target.averageValue ?? target.value;
-    return typeof raw === 'number' ? raw : parseQuantity(String(raw)) ?? 0;
-  }
-  return 0;
 }
 
 /**

@@ -135,22 +135,8 @@ export function predictiveStep(
 ): PredictiveStepResult {
   const { policy, nowMs } = input;
   const leadSeconds = leadSecondsOf(policy, input.startupSeconds);
-  const observe = (timeMs: number, value: number) => {
-    if (!Number.isFinite(value) || value < 0) return;
-    scoreBands(state, timeMs, value);
-    if (state.firstSampleMs === null || timeMs < state.firstSampleMs)
-      state.firstSampleMs = timeMs;
-    const { anomaly } = observeDemand(state.predictive, timeMs, value, {
-      leadSeconds,
-    });
-    if (anomaly) {
-      state.anomalies.push({
-        atMs: anomaly.startMs,
-        value: round4(anomaly.observed),
-        score: Math.round(anomaly.z * 100) / 100,
-      });
-    }
-  };
+  const observe = (timeMs: number, value: number) =>
+    observeSample(state, timeMs, value, leadSeconds);
 
   let refitted = false;
   if (
@@ -197,6 +183,50 @@ export function predictiveStep(
   recordBand(state, nowMs, leadSeconds);
   pruneAnomalies(state, nowMs);
   return { plan, refitted };
+}
+
+/** Feeds one sample to the forecaster, the band score and the anomaly list. */
+function observeSample(
+  state: LiveForecastState,
+  timeMs: number,
+  value: number,
+  leadSeconds: number,
+) {
+  if (!Number.isFinite(value) || value < 0) return;
+  scoreBands(state, timeMs, value);
+  if (state.firstSampleMs === null || timeMs < state.firstSampleMs)
+    state.firstSampleMs = timeMs;
+  const { anomaly } = observeDemand(state.predictive, timeMs, value, {
+    leadSeconds,
+  });
+  if (anomaly) {
+    state.anomalies.push({
+      atMs: anomaly.startMs,
+      value: round4(anomaly.observed),
+      score: Math.round(anomaly.z * 100) / 100,
+    });
+  }
+}
+
+/**
+ * Catches a state read back from its checkpoint up with the demand stored since (the chart
+ * points of the ticks after the checkpoint): each sample after the last one observed and
+ * before `nowMs` is observed as the tick that stored it observed it. Mutates `state`.
+ */
+export function observeStoredDemand(
+  state: LiveForecastState,
+  points: ReadonlyArray<{ atMs: number; demand: number }>,
+  input: { nowMs: number; policy: ScalingPolicy; startupSeconds: number },
+): number {
+  const leadSeconds = leadSecondsOf(input.policy, input.startupSeconds);
+  let observed = 0;
+  for (const p of points) {
+    const seen = state.predictive.lastObservedMs ?? -Infinity;
+    if (!(p.atMs > seen && p.atMs < input.nowMs)) continue;
+    observeSample(state, p.atMs, p.demand, leadSeconds);
+    observed++;
+  }
+  return observed;
 }
 
 export function storedPlanOf(plan: PredictivePlan, nowMs: number): StoredPlan {

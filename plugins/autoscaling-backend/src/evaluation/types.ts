@@ -4,6 +4,13 @@ import type { WorkloadRecord } from '../store/EngineStore';
 /** Resolves the effective policy of a workload (governance supplies the real one). */
 export interface PolicyProvider {
   effectivePolicy(record: WorkloadRecord): Promise<ScalingPolicy>;
+  /**
+   * The effective policies of many workloads at once (a tick asks for all of its cluster's),
+   * in the order of `records`; a workload whose policy does not resolve gets its error.
+   */
+  effectivePolicies?(
+    records: WorkloadRecord[],
+  ): Promise<Array<ScalingPolicy | Error>>;
 }
 
 export interface AuditEntry {

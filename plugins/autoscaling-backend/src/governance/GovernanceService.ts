@@ -50,6 +50,10 @@ export interface PolicyService {
    * unknown entity and ConflictError when the stored levels do not resolve to a valid policy.
    */
   getEffectivePolicy(entityRef: string): Promise<EffectivePolicy>;
+  /** Many at once, with one read of the documents; an entity that fails gets its error. */
+  getEffectivePolicies(
+    entityRefs: string[],
+  ): Promise<Array<EffectivePolicy | Error>>;
 }
 
 export interface GovernanceServiceOptions {
@@ -125,6 +129,12 @@ export class GovernanceService implements PolicyService {
 
   getEffectivePolicy(entityRef: string): Promise<EffectivePolicy> {
     return this.documents.getEffectivePolicy(entityRef);
+  }
+
+  getEffectivePolicies(
+    entityRefs: string[],
+  ): Promise<Array<EffectivePolicy | Error>> {
+    return this.documents.getEffectivePolicies(entityRefs);
   }
 
   /** Everything about a proposed override without saving it. */

@@ -42,6 +42,10 @@ import { diffOverrides, evaluateGuardrails } from './guardrails';
 import { replicaPricingOf, type GuardrailPricing } from './pricing';
 import { emptyDocument, PolicyStore } from './policies/PolicyStore';
 import type { TargetContext, TargetContexts } from './targetContexts';
+import { mapConcurrent } from '../util/mapConcurrent';
+
+const asError = (value: unknown): Error =>
+  value instanceof Error ? value : new Error(String(value));
 
 export interface Actor {
   ref: string;
@@ -168,6 +172,46 @@ export class PolicyDocuments {
       ...context.parents,
       context.target,
     ]);
+    return this.effectiveOf(context, documents);
+  }
+
+  /**
+   * The effective policies of many entities with one read of the policy documents (the
+   * evaluator asks for every workload of a cluster on every tick), in the order of
+   * `entityRefs`; an entity whose context or policy fails gets its error.
+   */
+  async getEffectivePolicies(
+    entityRefs: string[],
+  ): Promise<Array<EffectivePolicy | Error>> {
+    const contexts = await mapConcurrent(entityRefs, 16, ref =>
+      this.options.contexts.contextForEntity(ref),
+    );
+    const stored = new Map(
+      (await this.policies.list()).map(d => [
+        `${d.target.level}/${d.target.name}`,
+        d,
+      ]),
+    );
+    return contexts.map(settled => {
+      if (settled.status === 'rejected') return asError(settled.reason);
+      const context = settled.value;
+      const documents = [...context.parents, context.target].map(t =>
+        this.withGlobalDefault(
+          stored.get(`${t.level}/${t.name}`) ?? emptyDocument(t),
+        ),
+      );
+      try {
+        return this.effectiveOf(context, documents);
+      } catch (error) {
+        return asError(error);
+      }
+    });
+  }
+
+  private effectiveOf(
+    context: TargetContext,
+    documents: PolicyDocument[],
+  ): EffectivePolicy {
     const resolution = this.resolve(documents);
     if (!resolution.ok) {
       throw new ConflictError(

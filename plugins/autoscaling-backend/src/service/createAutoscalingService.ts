@@ -150,6 +150,13 @@ export async function createAutoscalingService(
   const policies: PolicyProvider = {
     effectivePolicy: async record =>
       (await governance.policies.getEffectivePolicy(record.entityRef)).policy,
+    // A tick reads its cluster's policies with one read of the documents.
+    effectivePolicies: async records =>
+      (
+        await governance.policies.getEffectivePolicies(
+          records.map(r => r.entityRef),
+        )
+      ).map(found => (found instanceof Error ? found : found.policy)),
   };
   const killSwitch = new KillSwitch(
     store,

@@ -6,7 +6,11 @@ import type {
   TenantTier,
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
+import { randomUUID } from 'node:crypto';
 import { decodeForecastRow, encodeForecastRow } from './forecastRow';
+import type { WorkloadEngineState } from './WorkloadEngineState';
+
+export type { WorkloadEngineState } from './WorkloadEngineState';
 
 /** Identity and placement of a managed workload. */
 export interface WorkloadRecord {
@@ -21,9 +25,6 @@ export interface WorkloadRecord {
   tier: TenantTier;
 }
 
-/** Compact engine state of one workload: bounded by windows and season length, not time. */
-export type WorkloadEngineState = Record<string, unknown>;
-
 export interface StoredWorkload extends WorkloadRecord {
   state: WorkloadEngineState;
   status: WorkloadState | null;
@@ -31,6 +32,46 @@ export interface StoredWorkload extends WorkloadRecord {
 }
 
 export type NewDecision = Omit<Decision, 'id'>;
+
+/** What one tick of one cluster read before deciding (`EngineStore.readTick`). */
+export interface TickReads {
+  /** The stored workloads of the cluster by id. */
+  workloads: Map<string, StoredWorkload>;
+  /** The newest decision of each of those workloads that has one. */
+  lastDecisions: Map<string, Decision>;
+  /** The newest metric point less than a minute before now, by workload. */
+  recentPointMs: Map<string, number>;
+}
+
+/** One workload's row of a tick's batch (`EngineStore.writeTick`). */
+export interface TickWorkloadWrite {
+  record: WorkloadRecord;
+  state: WorkloadEngineState;
+  /** The status; its `lastDecision` becomes `decision` (with its new id) when one is given. */
+  status: WorkloadState;
+  decision?: NewDecision;
+  /** A chart point, stored unless one is less than a minute old (`TickReads.recentPointMs`). */
+  point?: HistoryPoint;
+}
+
+/** A forecaster checkpoint to write with the tick. */
+export interface ForecastCheckpoint {
+  workloadId: string;
+  state: Record<string, unknown>;
+}
+
+/**
+ * Bound parameters per statement: SQLite (3.32 and later) refuses more than 32,766, PostgreSQL
+ * more than 65,535. Multi-row statements are cut into chunks of at most this many values.
+ */
+export const MAX_BINDINGS_PER_STATEMENT = 30_000;
+
+function chunks<T>(rows: T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
 
 const KILL_SWITCH_KEY = 'kill-switch';
 /** Chart resolution: at most one metric point per workload per minute. */
@@ -46,29 +87,189 @@ function storableText(value: string): boolean {
  * metric points pruned after the retention, so storage grows with workloads, not time.
  */
 export class EngineStore {
+  /**
+   * This process's name as a forecaster owner (`WorkloadEngineState.forecastOwner`): the
+   * evaluators of this store keep the forecasters they stepped in `forecasts` between ticks.
+   */
+  readonly instanceId = randomUUID();
+  /** Forecasters this process stepped last, by workload id (see `ClusterEvaluator`). */
+  readonly forecasts = new Map<
+    string,
+    { state: Record<string, unknown>; checkpointMs: number }
+  >();
+
   constructor(private readonly knex: Knex) {}
 
   async upsertWorkload(
     record: WorkloadRecord,
-    state: WorkloadEngineState,
+    state: WorkloadEngineState | Record<string, unknown>,
     status: WorkloadState | null,
     nowMs: number,
   ): Promise<void> {
-    const row = {
-      id: record.id,
-      entity_ref: record.entityRef,
-      cluster: record.cluster,
-      namespace: record.namespace,
-      kind: record.kind,
-      name: record.name,
-      tenant: record.tenant,
-      environment: record.environment,
-      tier: record.tier,
-      state_json: JSON.stringify(state),
-      status_json: status ? JSON.stringify(status) : null,
-      updated_at: nowMs,
+    await this.knex('workloads')
+      .insert(workloadRow(record, state, status, nowMs))
+      .onConflict('id')
+      .merge();
+  }
+
+  /**
+   * Everything a tick of `cluster` reads before deciding, in three statements whatever the
+   * number of workloads: the stored workloads, the newest decision of each, and which of them
+   * have a metric point less than a minute old.
+   */
+  async readTick(cluster: string, nowMs: number): Promise<TickReads> {
+    if (!storableText(cluster)) {
+      return {
+        workloads: new Map(),
+        lastDecisions: new Map(),
+        recentPointMs: new Map(),
+      };
+    }
+    const ofCluster = this.knex('workloads')
+      .select('id')
+      .where('cluster', cluster);
+    const [workloadRows, decisionRows, pointRows] = await Promise.all([
+      this.knex('workloads').where('cluster', cluster),
+      // Per workload of the cluster, its newest decision (index on workload_id, at).
+      this.knex('workloads as w')
+        .select('d.*')
+        .joinRaw(
+          'join decisions d on d.id = (select d2.id from decisions d2 where d2.workload_id = w.id order by d2.at desc, d2.id desc limit 1)',
+        )
+        .where('w.cluster', cluster),
+      this.knex('metric_points')
+        .select('workload_id')
+        .max({ at: 'at' })
+        .where('at', '>', nowMs - METRIC_POINT_INTERVAL_MS)
+        .whereIn('workload_id', ofCluster)
+        .groupBy('workload_id'),
+    ]);
+    return {
+      workloads: new Map(
+        workloadRows.map((row: any) => [row.id, toStoredWorkload(row)]),
+      ),
+      lastDecisions: new Map(
+        decisionRows.map((row: any) => [row.workload_id, toDecision(row)]),
+      ),
+      recentPointMs: new Map(
+        pointRows.map((row: any) => [row.workload_id, Number(row.at)]),
+      ),
     };
-    await this.knex('workloads').insert(row).onConflict('id').merge();
+  }
+
+  /**
+   * Writes one tick of one cluster in one transaction of multi-row statements (chunked under
+   * the databases' parameter limits): the decisions (their ids go into the statuses), the
+   * workloads' state and status, the forecaster checkpoints, and the chart points not within a
+   * minute of the last one. The number of statements grows with the rows only by the chunks.
+   */
+  async writeTick(
+    input: {
+      workloads: TickWorkloadWrite[];
+      forecasts: ForecastCheckpoint[];
+      recentPointMs: ReadonlyMap<string, number>;
+    },
+    nowMs: number,
+  ): Promise<void> {
+    const decided = input.workloads.filter(w => w.decision);
+    const points = input.workloads.flatMap(w => {
+      if (!w.point) return [];
+      const atMs = Date.parse(w.point.at);
+      const recent = input.recentPointMs.get(w.record.id);
+      if (recent !== undefined && recent > atMs - METRIC_POINT_INTERVAL_MS)
+        return [];
+      return [metricPointRow(w.record.id, w.point, atMs)];
+    });
+    const forecasts = input.forecasts.map(f => ({
+      workload_id: f.workloadId,
+      state_json: encodeForecastRow(f.state),
+      updated_at: nowMs,
+    }));
+    if (input.workloads.length === 0 && forecasts.length === 0) return;
+    await this.knex.transaction(async trx => {
+      const ids = new Map<string, string>();
+      for (const chunk of chunks(decided, 11)) {
+        const rows = await trx('decisions')
+          .insert(chunk.map(w => decisionRow(w.decision!)))
+          .returning(['id', 'workload_id']);
+        for (const row of rows) ids.set(row.workload_id, String(row.id));
+      }
+      const workloadRows = input.workloads.map(w => {
+        const id = w.decision ? ids.get(w.record.id) : undefined;
+        const status =
+          w.decision && id !== undefined
+            ? { ...w.status, lastDecision: { ...w.decision, id } }
+            : w.status;
+        return workloadRow(w.record, w.state, status, nowMs);
+      });
+      for (const chunk of chunks(workloadRows, 12))
+        await trx('workloads').insert(chunk).onConflict('id').merge();
+      for (const chunk of chunks(forecasts, 3)) {
+        await trx('workload_forecasts')
+          .insert(chunk)
+          .onConflict('workload_id')
+          .merge();
+      }
+      for (const chunk of chunks(points, 7)) {
+        await trx('metric_points')
+          .insert(chunk)
+          .onConflict(['workload_id', 'at'])
+          .ignore();
+      }
+    });
+  }
+
+  /**
+   * Forecast rows of `ids` (chunked `in` lists), decoded, or the error decoding one gave;
+   * missing ids are left out.
+   */
+  async getForecastStates(
+    ids: string[],
+  ): Promise<Map<string, Record<string, unknown> | Error>> {
+    const out = new Map<string, Record<string, unknown> | Error>();
+    for (const chunk of chunks(ids.filter(storableText), 1)) {
+      const rows = await this.knex('workload_forecasts').whereIn(
+        'workload_id',
+        chunk,
+      );
+      for (const row of rows) {
+        try {
+          out.set(
+            row.workload_id,
+            decodeForecastRow(row.state_json, row.workload_id),
+          );
+        } catch (error) {
+          out.set(row.workload_id, error as Error);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Demand of stored points after `sinceMs` per workload, oldest first (chunked `in` lists). */
+  async demandSince(
+    since: ReadonlyMap<string, number>,
+  ): Promise<Map<string, Array<{ atMs: number; demand: number }>>> {
+    const out = new Map<string, Array<{ atMs: number; demand: number }>>();
+    const ids = [...since.keys()].filter(storableText);
+    if (ids.length === 0) return out;
+    const oldest = Math.min(...ids.map(id => since.get(id)!));
+    for (const chunk of chunks(ids, 1)) {
+      const rows = await this.knex('metric_points')
+        .select('workload_id', 'at', 'demand')
+        .whereIn('workload_id', chunk)
+        .andWhere('at', '>', oldest)
+        .whereNotNull('demand')
+        .orderBy(['workload_id', 'at']);
+      for (const row of rows) {
+        const atMs = Number(row.at);
+        if (!(atMs > since.get(row.workload_id)!)) continue;
+        const list = out.get(row.workload_id) ?? [];
+        list.push({ atMs, demand: Number(row.demand) });
+        out.set(row.workload_id, list);
+      }
+    }
+    return out;
   }
 
   async getWorkload(id: string): Promise<StoredWorkload | undefined> {
@@ -101,19 +302,7 @@ export class EngineStore {
 
   async recordDecision(decision: NewDecision): Promise<Decision> {
     const [row] = await this.knex('decisions')
-      .insert({
-        workload_id: decision.workloadId,
-        at: Date.parse(decision.at),
-        kind: decision.kind,
-        from_replicas: decision.from,
-        to_replicas: decision.to,
-        mode: decision.mode,
-        outcome: decision.outcome,
-        reasons_json: JSON.stringify(decision.reasons),
-        clamp_json: decision.clamp ? JSON.stringify(decision.clamp) : null,
-        actor: decision.actor ?? null,
-        error: decision.error ?? null,
-      })
+      .insert(decisionRow(decision))
       .returning('id');
     const id = typeof row === 'object' ? row.id : row;
     return { ...decision, id: String(id) };
@@ -149,15 +338,7 @@ export class EngineStore {
       .first();
     if (recent) return false;
     await this.knex('metric_points')
-      .insert({
-        workload_id: workloadId,
-        at: atMs,
-        replicas: point.replicas,
-        ready_replicas: point.readyReplicas,
-        desired_replicas: point.desiredReplicas,
-        demand: point.demand,
-        cpu_utilization: point.cpuUtilization,
-      })
+      .insert(metricPointRow(workloadId, point, atMs))
       .onConflict(['workload_id', 'at'])
       .ignore();
     return true;
@@ -201,15 +382,7 @@ export class EngineStore {
     const rows = points
       .map(point => ({ point, atMs: Date.parse(point.at) }))
       .filter(({ atMs }) => Number.isFinite(atMs) && atMs < before)
-      .map(({ point, atMs }) => ({
-        workload_id: workloadId,
-        at: atMs,
-        replicas: point.replicas,
-        ready_replicas: point.readyReplicas,
-        desired_replicas: point.desiredReplicas,
-        demand: point.demand,
-        cpu_utilization: point.cpuUtilization,
-      }));
+      .map(({ point, atMs }) => metricPointRow(workloadId, point, atMs));
     // Chunks keep each statement under SQLite's bound-parameter limit.
     for (let i = 0; i < rows.length; i += 100) {
       await this.knex('metric_points')
@@ -229,6 +402,9 @@ export class EngineStore {
   ): Promise<
     { state: Record<string, unknown>; updatedAt: number } | undefined
   > {
+    // The forecaster this process steps is newer than its last checkpoint.
+    const live = this.forecasts.get(workloadId);
+    if (live) return { state: live.state, updatedAt: live.checkpointMs };
     const row = await this.knex('workload_forecasts')
       .where({ workload_id: workloadId })
       .first();
@@ -246,6 +422,7 @@ export class EngineStore {
     state: Record<string, unknown>,
     nowMs: number,
   ): Promise<void> {
+    this.forecasts.delete(workloadId);
     await this.knex('workload_forecasts')
       .insert({
         workload_id: workloadId,
@@ -286,6 +463,56 @@ export class EngineStore {
       .onConflict('key')
       .merge();
   }
+}
+
+function workloadRow(
+  record: WorkloadRecord,
+  state: WorkloadEngineState | Record<string, unknown>,
+  status: WorkloadState | null,
+  nowMs: number,
+) {
+  return {
+    id: record.id,
+    entity_ref: record.entityRef,
+    cluster: record.cluster,
+    namespace: record.namespace,
+    kind: record.kind,
+    name: record.name,
+    tenant: record.tenant,
+    environment: record.environment,
+    tier: record.tier,
+    state_json: JSON.stringify(state),
+    status_json: status ? JSON.stringify(status) : null,
+    updated_at: nowMs,
+  };
+}
+
+function decisionRow(decision: NewDecision) {
+  return {
+    workload_id: decision.workloadId,
+    at: Date.parse(decision.at),
+    kind: decision.kind,
+    from_replicas: decision.from,
+    to_replicas: decision.to,
+    mode: decision.mode,
+    outcome: decision.outcome,
+    reasons_json: JSON.stringify(decision.reasons),
+    clamp_json: decision.clamp ? JSON.stringify(decision.clamp) : null,
+    actor: decision.actor ?? null,
+    error: decision.error ?? null,
+  };
+}
+
+function metricPointRow(workloadId: string, point: HistoryPoint, atMs: number) {
+  return {
+    workload_id: workloadId,
+    at: atMs,
+    replicas: point.replicas,
+    ready_replicas: point.readyReplicas,
+    desired_replicas: point.desiredReplicas,
+    demand: point.demand,
+    cpu_utilization: point.cpuUtilization,
+  };
 }
 
 function toStoredWorkload(row: any): StoredWorkload {
