@@ -27,6 +27,9 @@ import type {
   WorkloadHistory,
   WorkloadRecommendations,
   WorkloadSummary,
+  MetricSourceDryRunRequest,
+  MetricSourceDryRunResult,
+  MetricSourcesResponse,
 } from '@internal/plugin-autoscaling-common';
 
 /** Filters of the audit log (`GET /audit`). */
@@ -81,6 +84,12 @@ export interface AutoscalingApi {
   getClusterCosts(): Promise<ClusterCost[]>;
   getEffectivePolicy(entityRef: string): Promise<EffectivePolicy>;
   getPolicy(level: PolicyLevel, name: string): Promise<PolicyDocument>;
+  /** The metric sources installed backend modules added (the policy form's picker). */
+  getMetricSources(entityRef: string): Promise<MetricSourcesResponse>;
+  /** Runs a query on a source for a workload of the entity: its current value or the error. */
+  dryRunMetricQuery(
+    body: MetricSourceDryRunRequest,
+  ): Promise<MetricSourceDryRunResult>;
   validatePolicy(
     level: PolicyLevel,
     name: string,

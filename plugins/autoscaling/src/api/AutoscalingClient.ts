@@ -28,6 +28,9 @@ import type {
   WorkloadHistory,
   WorkloadRecommendations,
   WorkloadSummary,
+  MetricSourceDryRunRequest,
+  MetricSourceDryRunResult,
+  MetricSourcesResponse,
 } from '@internal/plugin-autoscaling-common';
 import { AuditQuery, AutoscalingApi } from './AutoscalingApi';
 
@@ -157,6 +160,16 @@ export class AutoscalingClient implements AutoscalingApi {
 
   getPolicy(level: PolicyLevel, name: string): Promise<PolicyDocument> {
     return this.request(`/policies/${level}/${enc(name)}`);
+  }
+
+  getMetricSources(entityRef: string): Promise<MetricSourcesResponse> {
+    return this.request(`/metric-sources${queryString({ entityRef })}`);
+  }
+
+  dryRunMetricQuery(
+    body: MetricSourceDryRunRequest,
+  ): Promise<MetricSourceDryRunResult> {
+    return this.request('/metric-sources/dry-run', { method: 'POST', body });
   }
 
   validatePolicy(

@@ -15,6 +15,8 @@ export const queryKeys = {
   policy: (level: string, name: string) =>
     ['autoscaling', 'policy', level, name] as const,
   policies: ['autoscaling', 'policy'] as const,
+  metricSources: (entityRef: string) =>
+    ['autoscaling', 'metric-sources', entityRef] as const,
   changeRequests: (status?: string) =>
     ['autoscaling', 'change-requests', status ?? 'all'] as const,
   engineStatus: ['autoscaling', 'engine-status'] as const,

@@ -70,6 +70,7 @@ export function PolicyEditor(props: {
                 name={name}
                 document={doc}
                 effective={effective.data}
+                entityRef={entityRef}
                 readOnlyReason={readOnlyReason}
                 onSaved={setOutcome}
                 outcome={outcome}

@@ -45,6 +45,8 @@ export function PolicyForm(props: {
   name: string;
   document: PolicyDocument;
   effective?: EffectivePolicy;
+  /** The entity the policy belongs to (metric sources and query dry runs). */
+  entityRef?: string;
   readOnlyReason?: string;
   onSaved: (outcome: SaveOutcome) => void;
   onConflict: () => void;
@@ -71,8 +73,8 @@ export function PolicyForm(props: {
   }>();
   const [saveError, setSaveError] = useState<string>();
   const context = useMemo(
-    () => ({ readOnlyReason, effective }),
-    [readOnlyReason, effective],
+    () => ({ readOnlyReason, effective, entityRef: props.entityRef }),
+    [readOnlyReason, effective, props.entityRef],
   );
 
   const onSubmit = form.handleSubmit(async values => {

@@ -6,6 +6,8 @@ export interface PolicyFormContextValue {
   readOnlyReason?: string;
   /** The effective policy, to show what a blank field inherits. */
   effective?: EffectivePolicy;
+  /** The entity whose policy this is: the metric-source picker and dry runs are for it. */
+  entityRef?: string;
 }
 
 export const PolicyFormContext = createContext<PolicyFormContextValue>({});

@@ -6,6 +6,8 @@ import { NumberField } from '../fields/NumberField';
 import { SelectField, options } from '../fields/SelectField';
 import { TextInputField } from '../fields/TextInputField';
 import { usePolicyFormContext } from '../PolicyFormContext';
+import { MetricDryRun } from './MetricDryRun';
+import { MetricSourceField } from './MetricSourceField';
 
 const METRIC_TYPES = ['Resource', 'Pods', 'Object', 'External'] as const;
 type MetricType = (typeof METRIC_TYPES)[number];
@@ -154,11 +156,7 @@ export function MetricFields({ index }: { index: number }) {
           ) : (
             <>
               <Grid item xs={12} md={3}>
-                <TextInputField
-                  name={`${base}.query.source`}
-                  label="Metric source"
-                  placeholder="prometheus"
-                />
+                <MetricSourceField name={`${base}.query.source`} />
               </Grid>
               <Grid item xs={12} md={9}>
                 <TextInputField
@@ -195,6 +193,11 @@ export function MetricFields({ index }: { index: number }) {
           />
         )}
       </Grid>
+      {type !== 'Resource' && queryKind === 'source' && (
+        <Grid item xs={12} md={6}>
+          <MetricDryRun base={base} index={index} />
+        </Grid>
+      )}
     </Grid>
   );
 }

@@ -4,6 +4,7 @@ import { useFieldArray, useFormContext } from 'react-hook-form';
 import { TextInputField } from '../fields/TextInputField';
 import { usePolicyFormContext } from '../PolicyFormContext';
 import { ArrayFieldRow } from './ArrayFieldRow';
+import { MetricSourceField } from './MetricSourceField';
 import { Section } from './Section';
 
 /** Named queries that metrics can refer to. */
@@ -43,10 +44,7 @@ export function QueriesSection() {
               />
             </Grid>
             <Grid item xs={12} md={3}>
-              <TextInputField
-                name={`queries.${index}.source`}
-                label="Metric source"
-              />
+              <MetricSourceField name={`queries.${index}.source`} />
             </Grid>
             <Grid item xs={12} md={6}>
               <TextInputField name={`queries.${index}.query`} label="Query" />
