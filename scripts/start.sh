@@ -54,11 +54,45 @@ node packages/cluster-sim/bin/cluster-sim --config "$CLUSTER_SIM_CONFIG" \
   --write-kubeconfig "$PORTAL_KUBECONFIG" < /dev/null &
 pids+=($!)
 
+# InfluxDB (Debian's influxd, 1.x) for the demo's InfluxDB metric source, and a feeder that writes
+# points derived from the simulator's load into it (scripts/influx-feeder.mjs). Stopped with the
+# rest; the portal keeps running without them (a missing influxd is a warning).
+export INFLUXDB_PORT="${INFLUXDB_PORT:-8186}"
+export INFLUXDB_URL="${INFLUXDB_URL:-http://127.0.0.1:$INFLUXDB_PORT}"
+INFLUXD="$(command -v influxd || true)"
+if [ -n "$INFLUXD" ] && [ "${PORTAL_INFLUXDB:-1}" != 0 ]; then
+  INFLUX_DIR="${INFLUXDB_DATA_DIR:-$(dirname "${AUTOSCALING_DATA_DIR:-$ROOT/data/sqlite}")/influxdb}"
+  mkdir -p "$INFLUX_DIR"
+  cat > "$INFLUX_DIR/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$((INFLUXDB_PORT + 2))"
+[meta]
+  dir = "$INFLUX_DIR/meta"
+[data]
+  dir = "$INFLUX_DIR/data"
+  wal-dir = "$INFLUX_DIR/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:$INFLUXDB_PORT"
+  log-enabled = false
+CONF
+  "$INFLUXD" -config "$INFLUX_DIR/influxdb.conf" < /dev/null > "$INFLUX_DIR/influxd.log" 2>&1 &
+  pids+=($!)
+  node scripts/influx-feeder.mjs < /dev/null &
+  pids+=($!)
+else
+  echo "[portal] influxd not found (Debian package influxdb; scripts/ci-deps.sh installs it): the influxdb metric source has no server" >&2
+fi
+
 # backstage-cli repo start runs the app (webpack dev server, :3000) and the backend (:7007).
 "${DEV_COMMAND[@]}" "$@" < /dev/null &
 pids+=($!)
-# Returns when the first of them exits (or a trapped signal arrives); the EXIT trap stops the rest.
+# Returns when the simulator or the app and backend exit (or a trapped signal arrives); the EXIT
+# trap stops the rest.
 set +e
-wait -n "${pids[@]}"
+wait -n "${pids[0]}" "${pids[-1]}"
 status=$?
 exit "$status"
