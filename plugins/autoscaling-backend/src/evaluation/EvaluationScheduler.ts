@@ -14,6 +14,8 @@ export async function scheduleEvaluation(options: {
   intervalSeconds: number;
   retentionDays: number;
   clock?: () => number;
+  /** Runs after each cluster tick (the alert rules); a failure is logged, never the tick's. */
+  afterTick?: (cluster: string, nowMs: number) => Promise<void>;
 }): Promise<void> {
   const clock = options.clock ?? Date.now;
   for (const [cluster, evaluator] of options.evaluators) {
@@ -23,10 +25,18 @@ export async function scheduleEvaluation(options: {
       frequency: { seconds: options.intervalSeconds },
       timeout: { minutes: 2 },
       fn: async () => {
-        const { evaluated, failures } = await evaluator.tick(clock());
+        const nowMs = clock();
+        const { evaluated, failures } = await evaluator.tick(nowMs);
         options.logger.debug(
           `Evaluated ${evaluated} workloads on ${cluster} (${failures} failures)`,
         );
+        try {
+          await options.afterTick?.(cluster, nowMs);
+        } catch (error) {
+          options.logger.warn(
+            `Alert evaluation of ${cluster} failed: ${error}`,
+          );
+        }
       },
     });
   }

@@ -41,6 +41,7 @@ import {
   type UpdateInput,
 } from './policyDocuments';
 import type { TargetContext, TargetContexts } from './targetContexts';
+import { CHANGE_REQUEST_TOPICS } from '../alerts/rules';
 
 export interface ChangeRequestWorkflowOptions {
   knex: Knex;
@@ -167,7 +168,8 @@ export class ChangeRequestWorkflow {
           .join('; ')}. Reason: ${input.reason}`,
         link: `/autoscaling/change-requests/${request.id}`,
         severity: 'high',
-        topic: 'autoscaling-change-request',
+        // One topic per event (alert rules change-request-*): users pick channels per topic.
+        topic: CHANGE_REQUEST_TOPICS.created,
         scope: `autoscaling-change-request:${request.id}`,
       },
     );
@@ -304,7 +306,9 @@ export class ChangeRequestWorkflow {
             : `${actor.ref} rejected your change: ${decision.comment}`,
           link: `/autoscaling/change-requests/${id}`,
           severity: 'normal',
-          topic: 'autoscaling-change-request',
+          topic: written
+            ? CHANGE_REQUEST_TOPICS.approved
+            : CHANGE_REQUEST_TOPICS.rejected,
           scope: `autoscaling-change-request:${id}`,
         },
       );
@@ -398,7 +402,10 @@ export class ChangeRequestWorkflow {
     if (moved) {
       await this.notify(
         { type: 'entity', entityRef: request.requestedBy },
-        supersededNotification(request, currentVersion),
+        {
+          ...supersededNotification(request, currentVersion),
+          topic: CHANGE_REQUEST_TOPICS.superseded,
+        },
       );
     }
     throw new ConflictError(

@@ -26,6 +26,8 @@ import { actuationTargetClusters } from '../clusters/actuationTargets';
 import { ClusterEvaluator } from '../evaluation/ClusterEvaluator';
 import { ClusterHealth } from '../evaluation/ClusterHealth';
 import { scheduleEvaluation } from '../evaluation/EvaluationScheduler';
+import { AlertService } from '../alerts/AlertService';
+import { readAlertConfig } from '../alerts/config';
 import type { AuditSink, PolicyProvider } from '../evaluation/types';
 import { KubernetesClusterClient } from '../kubernetes/KubernetesClusterClient';
 import type { ClusterClient } from '../kubernetes/types';
@@ -58,7 +60,6 @@ import {
 import {
   autoscalingCostReadPermission,
   autoscalingStateReadPermission,
-  formatMoney,
 } from '@internal/plugin-autoscaling-common';
 import { requireBasicPermission } from './requireBasicPermission';
 import { CachedPermissions } from '../permissions/CachedPermissions';
@@ -124,6 +125,15 @@ export async function createAutoscalingService(
     budgets: readBudgetSettings(config),
     clock,
   });
+  const alertConfig = readAlertConfig(config);
+  // Change-request messages pass through the alert service (built below, once the clusters'
+  // health exists): per-event topics, and the approvers told when a request is decided.
+  const alertHolder: { service?: AlertService } = {};
+  const changeRequestNotifications: NotificationService = {
+    send: async request => {
+      await alertHolder.service?.changeRequestNotifications().send(request);
+    },
+  };
   const governance = await createGovernance({
     knex,
     logger,
@@ -135,7 +145,7 @@ export async function createAutoscalingService(
     userInfo: options.userInfo,
     auth: options.auth,
     auditor: options.auditor,
-    notifications: options.notifications,
+    notifications: changeRequestNotifications,
     demandHistory: entityRef => demandHistoryFor(store, entityRef, clock()),
     pricing: {
       currency: costService.currency,
@@ -205,6 +215,21 @@ export async function createAutoscalingService(
   const retentionDays =
     config.getOptionalNumber('autoscaling.historyRetentionDays') ?? 14;
   const health = new Map(clusters.map(c => [c.name, new ClusterHealth()]));
+  const alerts = new AlertService({
+    knex,
+    store,
+    config: alertConfig,
+    logger: logger.child({ task: 'alerts' }),
+    notifications: options.notifications,
+    approverGroup,
+    productionEnvironments:
+      governanceSettings.guardrails.productionEnvironments,
+    tenants: () => discovery.tenants(),
+    cost: costService,
+    health,
+    clock,
+  });
+  alertHolder.service = alerts;
   const evaluators = new Map(
     clusters.map(cluster => [
       cluster.name,
@@ -254,39 +279,10 @@ export async function createAutoscalingService(
           });
           return request.id;
         },
-        onBudgetStatusChanged: async ({ tenant, to, budget }) => {
-          const emergency = to === 'emergency';
-          const spend = formatMoney(budget.projectedMonth, budget.currency);
-          const limit = formatMoney(budget.monthlyBudget ?? 0, budget.currency);
-          await options.notifications?.send({
-            recipients: {
-              type: 'entity',
-              entityRef: [tenant.entityRef, approverGroup],
-            },
-            payload: {
-              title: emergency
-                ? `Tenant ${tenant.name} is over its budget: scale-up is capped`
-                : `Tenant ${tenant.name} is back within its budget`,
-              description: emergency
-                ? `Projected ${spend} this month against ${limit}. Basic-tier services hold their replicas, premium grows slowly, enterprise still scales.`
-                : `Projected ${spend} this month against ${limit}; the emergency caps are lifted.`,
-              severity: emergency ? 'critical' : 'normal',
-              topic: 'autoscaling-budget',
-              scope: `autoscaling-budget-${tenant.name}`,
-            },
-          });
-        },
+        // Budget thresholds are alert rules (budget-projected-100 and the others), evaluated
+        // after the tick; the circuit alert goes out in the tick that opens the breaker.
         onCircuitOpened: async (name, error) => {
-          await options.notifications?.send({
-            recipients: { type: 'entity', entityRef: approverGroup },
-            payload: {
-              title: `Autoscaling stopped writing to cluster ${name}`,
-              description: `The circuit breaker opened after repeated failures: ${error}`,
-              severity: 'high',
-              topic: 'autoscaling-circuit',
-              scope: `autoscaling-circuit-${name}`,
-            },
-          });
+          await alerts.circuitOpened(name, error);
         },
       }),
     ]),
@@ -402,6 +398,9 @@ export async function createAutoscalingService(
       config.getOptionalNumber('autoscaling.evaluationIntervalSeconds') ?? 15,
     retentionDays,
     clock,
+    afterTick: async (cluster, nowMs) => {
+      await alerts.evaluateCluster(cluster, nowMs);
+    },
   });
 
   return {
@@ -412,5 +411,6 @@ export async function createAutoscalingService(
     health,
     governance,
     costService,
+    alerts,
   };
 }
