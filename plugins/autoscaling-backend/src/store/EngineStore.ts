@@ -65,9 +65,20 @@ export interface ForecastCheckpoint {
  * more than 65,535. Multi-row statements are cut into chunks of at most this many values.
  */
 export const MAX_BINDINGS_PER_STATEMENT = 30_000;
+/**
+ * Rows per multi-row statement: knex writes a multi-row insert on SQLite as one compound
+ * `select … union all select …`, and SQLite refuses more than 500 terms in a compound select.
+ */
+export const MAX_ROWS_PER_STATEMENT = 500;
 
 function chunks<T>(rows: T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / columns));
+  const size = Math.max(
+    1,
+    Math.min(
+      MAX_ROWS_PER_STATEMENT,
+      Math.floor(MAX_BINDINGS_PER_STATEMENT / columns),
+    ),
+  );
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
