@@ -262,9 +262,24 @@ describe('alert rules', () => {
       'recovered:budget-projected-100',
     ]);
     apply(state, r);
+    // The 80% alerts recover when under 80%; the actual one never told, so it stays silent.
+    r = evaluateAlertRules(state, observe(T0 + 3 * MIN, budget(10, 10)));
+    expect(r.notices.map(n => `${n.kind}:${n.rule}`)).toEqual([
+      'recovered:budget-projected-80',
+    ]);
+    expect(r.removals.sort()).toEqual([
+      'budget-actual-80:acme',
+      'budget-projected-80:acme',
+    ]);
+    apply(state, r);
     // A tick that does not evaluate budgets leaves them alone.
-    r = evaluateAlertRules(state, observe(T0 + 3 * MIN));
+    apply(
+      state,
+      evaluateAlertRules(state, observe(T0 + 4 * MIN, budget(85, 0))),
+    );
+    r = evaluateAlertRules(state, observe(T0 + 5 * MIN));
     expect(r.removals).toEqual([]);
+    expect(state.has('budget-projected-80:acme')).toBe(true);
   });
 
   it('forecast anomaly: production only, folded while anomalies continue, recovers after the quiet window', () => {

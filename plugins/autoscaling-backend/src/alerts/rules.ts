@@ -498,7 +498,8 @@ function applyConditions(
     if (!c.holds) {
       if (!before) continue;
       result.removals.push(c.key);
-      if (before.status === 'firing') {
+      // A silent alert (its firing was folded into a bigger one) recovers silently too.
+      if (before.status === 'firing' && !before.detail.silent) {
         result.notices.push({
           kind: 'recovered',
           rule: c.rule,
@@ -520,7 +521,11 @@ function applyConditions(
         lastSeen: nowMs,
         count: before.count + (isNew ? 1 : 0),
         subject: c.subject,
-        detail: { ...c.detail, occurrence: c.occurrence },
+        detail: {
+          ...c.detail,
+          occurrence: c.occurrence,
+          ...(before.detail.silent ? { silent: true } : {}),
+        },
       });
       continue;
     }
@@ -590,13 +595,18 @@ export function evaluateAlertRules(
   );
 
   // A budget that jumps past 100% in one tick tells once: the 100% alert, not also the 80%.
+  // It is stored as firing but silent, so it recovers silently too.
   result.notices = result.notices.filter(n => {
     const m = /^budget-(projected|actual)-80:(.*)$/.exec(n.key);
-    return !(
+    const folded =
       n.kind === 'firing' &&
-      m &&
-      firingNow.has(`budget-${m[1]}-100:${m[2]}`)
-    );
+      m !== null &&
+      firingNow.has(`budget-${m[1]}-100:${m[2]}`);
+    if (folded) {
+      const record = result.upserts.find(u => u.key === n.key)!;
+      record.detail = { ...record.detail, silent: true };
+    }
+    return !folded;
   });
 
   // Stored alerts of this scope whose subject is gone (workload removed): recovered.
