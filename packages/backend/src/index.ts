@@ -34,5 +34,9 @@ backend.add(import('@internal/plugin-autoscaling-backend'));
 // entries of autoscaling.metricSources[] (README: metric sources).
 backend.add(autoscalingModulePrometheusMetricSource);
 backend.add(import('@internal/plugin-autoscaling-backend-module-influxdb'));
+// Docker hosts of autoscaling.dockerHosts[] as targets beside the clusters (Compose services).
+backend.add(
+  import('@internal/plugin-autoscaling-backend-module-docker-compose'),
+);
 
 backend.start();

@@ -1,0 +1,251 @@
+/**
+ * Two backend replicas on one PostgreSQL database, both with this module and the same Docker
+ * host, against a real dockerd: the load of a Compose service toggles, so the engine scales it
+ * up and down many times. Every container the daemon creates or destroys (its event stream) must
+ * belong to exactly one applied decision: one write per applied decision, never two replicas
+ * writing one service, including across a hand-over when one replica stops.
+ */
+import knexFactory, { type Knex } from 'knex';
+import {
+  burnerComposeFile,
+  startDockerDaemon,
+  type ComposeProject,
+  type DockerDaemon,
+} from './__testUtils__/dockerDaemon';
+import {
+  ACME_TENANT,
+  composeComponent,
+  HOST,
+  startComposeBackend,
+  waitFor,
+  type Run,
+} from './__testUtils__/composeBackend';
+
+jest.setTimeout(300_000);
+
+const PG_URL =
+  process.env.AUTOSCALING_TEST_POSTGRES_URL ??
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
+
+const PROJECT = 'duo';
+const SERVICE = 'api';
+const WORKLOAD_ID = `${HOST}/${PROJECT}/Deployment/${SERVICE}`;
+const TASK = `autoscaling-evaluate-${HOST}`;
+/** Applied decisions with both replicas up, then with the survivor alone. */
+const SHARED_APPLIED = 4;
+const ALONE_APPLIED = 2;
+
+interface ContainerEvent {
+  action: string;
+  name: string;
+}
+
+describe('two backend replicas scaling one Compose service on one PostgreSQL database', () => {
+  const database = `autoscaling_compose_two_${
+    process.pid
+  }_${Date.now().toString(36)}`;
+  let daemon: DockerDaemon | undefined;
+  let project: ComposeProject;
+  let admin: Knex | undefined;
+  const clients: Knex[] = [];
+  const backends: Array<{ stop(): Promise<void> } | undefined> = [];
+  const events: ContainerEvent[] = [];
+  let eventStream: NodeJS.ReadableStream | undefined;
+  let toggle: NodeJS.Timeout | undefined;
+
+  const connect = () => {
+    const url = new URL(PG_URL);
+    url.pathname = `/${database}`;
+    const knex = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 0, max: 5 },
+    });
+    clients.push(knex);
+    return knex;
+  };
+
+  beforeAll(async () => {
+    daemon = await startDockerDaemon();
+    project = await daemon.composeUp(
+      PROJECT,
+      burnerComposeFile({ service: SERVICE, cpus: 0.2 }),
+    );
+    admin = knexFactory({
+      client: 'pg',
+      connection: PG_URL,
+      pool: { min: 0, max: 1 },
+    });
+    await admin.raw(`CREATE DATABASE ??`, [database]);
+  });
+
+  afterAll(async () => {
+    if (toggle) clearInterval(toggle);
+    for (const backend of backends) await backend?.stop().catch(() => {});
+    (eventStream as unknown as { destroy?: () => void })?.destroy?.();
+    await daemon?.stop();
+    for (const knex of clients) await knex.destroy();
+    if (admin) {
+      await admin.raw(`DROP DATABASE IF EXISTS ?? WITH (FORCE)`, [database]);
+      await admin.destroy();
+    }
+  });
+
+  it('writes once per applied decision, from one replica at a time', async () => {
+    // Container creations and removals of the project, as the daemon reports them.
+    eventStream = (await daemon!.docker.getEvents({
+      filters: {
+        type: ['container'],
+        event: ['create', 'destroy'],
+        label: [`com.docker.compose.project=${PROJECT}`],
+      },
+    })) as NodeJS.ReadableStream;
+    let buffered = '';
+    eventStream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) {
+        const event = JSON.parse(line);
+        events.push({
+          action: event.Action ?? event.status,
+          name: event.Actor?.Attributes?.name,
+        });
+      }
+    });
+
+    const runs: Run[] = [];
+    const entities = [composeComponent(PROJECT, SERVICE), ACME_TENANT];
+    const first = await startComposeBackend({
+      name: 'first',
+      knex: connect(),
+      socketPath: daemon!.socketPath,
+      entities,
+      runs,
+    });
+    backends.push(first);
+    const second = await startComposeBackend({
+      name: 'second',
+      knex: connect(),
+      socketPath: daemon!.socketPath,
+      entities,
+      runs,
+    });
+    backends.push(second);
+
+    const db = clients[0];
+    const applied = async () =>
+      (
+        await db('decisions')
+          .where({ workload_id: WORKLOAD_ID, outcome: 'applied' })
+          .orderBy('at')
+      ).map(row => ({
+        at: Number(row.at),
+        from: row.from_replicas as number,
+        to: row.to_replicas as number,
+      }));
+
+    // Load on for 12 s, off for 12 s: up to 3 (max) under load, down to 1 (min) after the
+    // 5 s window without it.
+    let burning = true;
+    await project.setBurn(true);
+    toggle = setInterval(() => {
+      burning = !burning;
+      project.setBurn(burning).catch(() => {});
+    }, 12_000);
+
+    await waitFor(
+      'applied decisions with both replicas up',
+      async () => (await applied()).length >= SHARED_APPLIED,
+      150_000,
+    );
+    const evaluations = (backend: string) =>
+      runs.filter(r => r.backend === backend && r.taskId === TASK).length;
+    const [stopped, survivor] =
+      evaluations('first') >= evaluations('second')
+        ? ['first', 'second']
+        : ['second', 'first'];
+    const stoppedIndex = stopped === 'first' ? 0 : 1;
+    await backends[stoppedIndex]!.stop();
+    backends[stoppedIndex] = undefined;
+    const stoppedAt = Date.now();
+    const appliedBefore = (await applied()).length;
+    await waitFor(
+      'applied decisions by the survivor',
+      async () => (await applied()).length >= appliedBefore + ALONE_APPLIED,
+      120_000,
+    );
+
+    clearInterval(toggle);
+    toggle = undefined;
+    await backends[1 - stoppedIndex]!.stop();
+    backends[1 - stoppedIndex] = undefined;
+    await waitFor(
+      'the last runs',
+      () => runs.every(r => r.end !== undefined),
+      30_000,
+    );
+
+    // One run of the host's task at a time across both replicas; the survivor took over.
+    const hostRuns = runs
+      .filter(r => r.taskId === TASK)
+      .sort((a, b) => a.start - b.start);
+    expect(hostRuns.filter(r => r.error)).toEqual([]);
+    for (let k = 1; k < hostRuns.length; k++)
+      expect(hostRuns[k].start).toBeGreaterThanOrEqual(hostRuns[k - 1].end!);
+    expect(evaluations(stopped)).toBeGreaterThan(0);
+    expect(
+      hostRuns.filter(r => r.backend === survivor && r.start >= stoppedAt)
+        .length,
+    ).toBeGreaterThan(0);
+    expect(
+      hostRuns.filter(r => r.backend === stopped && r.start > stoppedAt),
+    ).toEqual([]);
+
+    // Every applied decision moved the service from where the previous one left it, and no
+    // write failed or raced another (a conflict would show as 'conflict' or 'failed').
+    const decisions = await applied();
+    expect(decisions.length).toBeGreaterThanOrEqual(
+      SHARED_APPLIED + ALONE_APPLIED,
+    );
+    const outcomes = (
+      await db('decisions').where({ workload_id: WORKLOAD_ID })
+    ).map(row => row.outcome as string);
+    expect(outcomes.filter(o => o === 'failed' || o === 'conflict')).toEqual(
+      [],
+    );
+    expect(decisions[0].from).toBe(1);
+    for (let k = 1; k < decisions.length; k++) {
+      expect(decisions[k].from).toBe(decisions[k - 1].to);
+      expect(decisions[k].to).not.toBe(decisions[k].from);
+    }
+    for (const d of decisions) {
+      expect(d.to).toBeGreaterThanOrEqual(1);
+      expect(d.to).toBeLessThanOrEqual(3);
+    }
+
+    // The daemon's own record: exactly the containers the applied decisions call for.
+    const ups = decisions.reduce((n, d) => n + Math.max(0, d.to - d.from), 0);
+    const downs = decisions.reduce((n, d) => n + Math.max(0, d.from - d.to), 0);
+    await waitFor(
+      'the daemon events',
+      () =>
+        events.filter(e => e.action === 'create').length >= ups + 1 &&
+        events.filter(e => e.action === 'destroy').length >= downs,
+      10_000,
+    );
+    // + 1: docker-compose up created the first replica.
+    expect(events.filter(e => e.action === 'create')).toHaveLength(ups + 1);
+    expect(events.filter(e => e.action === 'destroy')).toHaveLength(downs);
+
+    const last = decisions[decisions.length - 1].to;
+    expect(await project.ps(SERVICE)).toHaveLength(last);
+
+    // Each applied decision was audited once, by the replica that made it.
+    const audits = await db('audit_events').where({ action: 'engine.actuate' });
+    expect(
+      audits.filter(a => JSON.parse(a.before_json).workload === WORKLOAD_ID),
+    ).toHaveLength(decisions.length);
+  });
+});
