@@ -166,8 +166,12 @@ export class AlertService {
           link: notice.link,
           severity: notice.severity,
           topic: ruleOf(notice.rule).topic,
-          // One notification per alert and recipient: the recovery replaces the firing one.
-          scope: notice.key,
+          // One notification per alert and recipient: the recovery replaces the firing one
+          // (for a change request, the workflow's own message of the request).
+          scope:
+            notice.subject.kind === 'change-request'
+              ? `autoscaling-change-request:${notice.subject.id}`
+              : notice.key,
         },
       };
       try {
