@@ -66,18 +66,16 @@ export interface ForecastCheckpoint {
  */
 export const MAX_BINDINGS_PER_STATEMENT = 30_000;
 /**
- * Rows per multi-row statement: knex writes a multi-row insert on SQLite as one compound
- * `select … union all select …`, and SQLite refuses more than 500 terms in a compound select.
+ * Rows per multi-row insert on SQLite: knex writes it as one compound `select … union all
+ * select …`, and SQLite refuses more than 500 terms in a compound select. PostgreSQL gets a
+ * multi-row `values` list, bounded by the parameters only.
  */
 export const MAX_ROWS_PER_STATEMENT = 500;
 
-function chunks<T>(rows: T[], columns: number): T[][] {
+function chunks<T>(rows: T[], columns: number, maxRows = Infinity): T[][] {
   const size = Math.max(
     1,
-    Math.min(
-      MAX_ROWS_PER_STATEMENT,
-      Math.floor(MAX_BINDINGS_PER_STATEMENT / columns),
-    ),
+    Math.min(maxRows, Math.floor(MAX_BINDINGS_PER_STATEMENT / columns)),
   );
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
@@ -109,7 +107,15 @@ export class EngineStore {
     { state: Record<string, unknown>; checkpointMs: number }
   >();
 
-  constructor(private readonly knex: Knex) {}
+  /** Rows per multi-row insert (`MAX_ROWS_PER_STATEMENT` on SQLite). */
+  private readonly rowsPerInsert: number;
+
+  constructor(private readonly knex: Knex) {
+    const client = String(knex.client?.config?.client ?? '');
+    this.rowsPerInsert = client.includes('sqlite')
+      ? MAX_ROWS_PER_STATEMENT
+      : Infinity;
+  }
 
   async upsertWorkload(
     record: WorkloadRecord,
@@ -199,7 +205,7 @@ export class EngineStore {
     if (input.workloads.length === 0 && forecasts.length === 0) return;
     await this.knex.transaction(async trx => {
       const ids = new Map<string, string>();
-      for (const chunk of chunks(decided, 11)) {
+      for (const chunk of chunks(decided, 11, this.rowsPerInsert)) {
         const rows = await trx('decisions')
           .insert(chunk.map(w => decisionRow(w.decision!)))
           .returning(['id', 'workload_id']);
@@ -213,15 +219,15 @@ export class EngineStore {
             : w.status;
         return workloadRow(w.record, w.state, status, nowMs);
       });
-      for (const chunk of chunks(workloadRows, 12))
+      for (const chunk of chunks(workloadRows, 12, this.rowsPerInsert))
         await trx('workloads').insert(chunk).onConflict('id').merge();
-      for (const chunk of chunks(forecasts, 3)) {
+      for (const chunk of chunks(forecasts, 3, this.rowsPerInsert)) {
         await trx('workload_forecasts')
           .insert(chunk)
           .onConflict('workload_id')
           .merge();
       }
-      for (const chunk of chunks(points, 7)) {
+      for (const chunk of chunks(points, 7, this.rowsPerInsert)) {
         await trx('metric_points')
           .insert(chunk)
           .onConflict(['workload_id', 'at'])

@@ -1,0 +1,164 @@
+/**
+ * The tick's batch reads and writes (issue 19): `readTick` and `writeTick` on SQLite and
+ * PostgreSQL, with more rows than one statement may bind (chunks), decisions whose ids go into
+ * the statuses, and chart points kept one per minute.
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import type { WorkloadState } from '@internal/plugin-autoscaling-common';
+import {
+  EngineStore,
+  MAX_BINDINGS_PER_STATEMENT,
+  type TickWorkloadWrite,
+  type WorkloadRecord,
+} from './EngineStore';
+import { migrate } from './migrate';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const NOW = Date.parse('2026-01-05T09:00:00Z');
+
+const recordOf = (cluster: string, i: number): WorkloadRecord => ({
+  id: `${cluster}/ns/Deployment/svc-${i}`,
+  entityRef: `component:default/svc-${i}`,
+  cluster,
+  namespace: 'ns',
+  kind: 'Deployment',
+  name: `svc-${i}`,
+  tenant: 'acme',
+  environment: 'production',
+  tier: 'basic',
+});
+
+const statusOf = (record: WorkloadRecord, replicas: number) =>
+  ({ id: record.id, currentReplicas: replicas } as unknown as WorkloadState);
+
+function writeOf(
+  record: WorkloadRecord,
+  atMs: number,
+  replicas: number,
+  decided: boolean,
+): TickWorkloadWrite {
+  const at = new Date(atMs).toISOString();
+  return {
+    record,
+    state: { podCpuRequest: replicas },
+    status: statusOf(record, replicas),
+    ...(decided
+      ? {
+          decision: {
+            workloadId: record.id,
+            at,
+            kind: 'scale' as const,
+            from: replicas - 1,
+            to: replicas,
+            mode: 'auto' as const,
+            outcome: 'applied' as const,
+            reasons: [{ code: 'Test', message: `to ${replicas}` }],
+          },
+        }
+      : {}),
+    point: {
+      at,
+      replicas,
+      readyReplicas: replicas,
+      desiredReplicas: replicas,
+      demand: replicas / 2,
+      cpuUtilization: 50,
+    },
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'EngineStore tick batches on %p',
+  databaseId => {
+    it('writes more workloads than one statement binds in a few statements, and reads them back in three', async () => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const store = new EngineStore(knex);
+      // 12 columns per workload row: over 2,500 rows need two statements.
+      const count = Math.floor(MAX_BINDINGS_PER_STATEMENT / 12) + 500;
+      const records = Array.from({ length: count }, (_, i) =>
+        recordOf('big', i),
+      );
+      await store.upsertWorkload(recordOf('other', 0), {}, null, NOW);
+
+      let statements: string[] = [];
+      const onQuery = (q: { sql: string }) => statements.push(q.sql);
+      knex.on('query', onQuery);
+      try {
+        await store.writeTick(
+          {
+            workloads: records.map((r, i) => writeOf(r, NOW, 3, i % 2 === 0)),
+            forecasts: [{ workloadId: records[0].id, state: { version: 1 } }],
+            recentPointMs: new Map(),
+          },
+          NOW,
+        );
+        // begin, decisions, workloads, one forecast, points, commit: on PostgreSQL one statement
+        // per table but for the 12-column workloads (2), on SQLite one per 500 rows.
+        const sqlite = databaseId === 'SQLITE_3';
+        const perTable = (rows: number, columns: number) =>
+          Math.ceil(
+            rows /
+              Math.min(
+                sqlite ? 500 : Infinity,
+                Math.floor(MAX_BINDINGS_PER_STATEMENT / columns),
+              ),
+          );
+        expect(statements).toHaveLength(
+          2 +
+            perTable(Math.ceil(count / 2), 11) +
+            perTable(count, 12) +
+            1 +
+            perTable(count, 7),
+        );
+        expect(statements.length).toBeLessThanOrEqual(sqlite ? 23 : 7);
+        statements = [];
+        const reads = await store.readTick('big', NOW + 30_000);
+        expect(statements).toHaveLength(3);
+        expect(reads.workloads.size).toBe(count);
+        expect(reads.workloads.get(records[1].id)?.state).toEqual({
+          podCpuRequest: 3,
+        });
+        // Every other workload got a decision; its id is in its status.
+        expect(reads.lastDecisions.size).toBe(Math.ceil(count / 2));
+        const decided = reads.lastDecisions.get(records[0].id)!;
+        expect(decided).toMatchObject({ from: 2, to: 3, outcome: 'applied' });
+        expect(
+          reads.workloads.get(records[0].id)?.status?.lastDecision?.id,
+        ).toBe(decided.id);
+        expect(reads.workloads.get(records[1].id)?.status?.lastDecision).toBe(
+          undefined,
+        );
+        // Points less than a minute old, per workload; none of another cluster.
+        expect(reads.recentPointMs.size).toBe(count);
+        expect(reads.recentPointMs.get(records[5].id)).toBe(NOW);
+
+        // A tick 30 s later: no second point within the minute; the newest decision wins.
+        await store.writeTick(
+          {
+            workloads: [writeOf(records[0], NOW + 30_000, 4, true)],
+            forecasts: [],
+            recentPointMs: reads.recentPointMs,
+          },
+          NOW + 30_000,
+        );
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+      const points = await store.listMetricPoints(records[0].id, 0);
+      expect(points.map(p => p.replicas)).toEqual([3]);
+      const next = await store.readTick('big', NOW + 60_000);
+      expect(next.lastDecisions.get(records[0].id)).toMatchObject({
+        to: 4,
+      });
+      expect(next.workloads.get(records[0].id)?.status?.currentReplicas).toBe(
+        4,
+      );
+      expect(
+        (await store.getForecastStates([records[0].id, records[1].id])).size,
+      ).toBe(1);
+    });
+  },
+);
