@@ -31,6 +31,13 @@ export interface StartOptions {
   tickIntervalMs?: number;
   /** How many of the most recent requests `requests()` keeps (default 10,000). */
   requestLogSize?: number;
+  /**
+   * Store events kept for watches that resume from a resourceVersion (default 50,000); a watch
+   * from an older one gets `410 Expired` (the watch cache's window of a real API server).
+   */
+  watchHistorySize?: number;
+  /** Wall milliseconds between BOOKMARK events of a watch with allowWatchBookmarks (default 10,000). */
+  watchBookmarkMs?: number;
 }
 
 export interface RunningClusterSim {
@@ -84,7 +91,9 @@ export async function startClusterSim(
   }
   const config: ClusterSimConfig = parse(clock.now());
 
-  const sim = new ClusterSim(config, clock);
+  const sim = new ClusterSim(config, clock, {
+    watchHistorySize: options.watchHistorySize,
+  });
   const host = options.host ?? '127.0.0.1';
   const listeners: Listener[] = [];
   if (options.port !== null) listeners.push({ port: options.port ?? 0, host });
@@ -99,7 +108,10 @@ export async function startClusterSim(
       'startClusterSim: nothing to listen on (port: null and no tlsPort)',
     );
   const requestLog = new RequestLog(options.requestLogSize ?? 10_000);
-  const server = await startServer(sim, listeners, { requestLog });
+  const server = await startServer(sim, listeners, {
+    requestLog,
+    watchBookmarkMs: options.watchBookmarkMs,
+  });
   const tlsIndex = options.tlsPort !== undefined ? listeners.length - 1 : -1;
   const tlsUrl = tlsIndex >= 0 ? server.urls[tlsIndex] : undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -163,6 +163,15 @@ export class FaultInjector {
   set(spec: FaultSpec): void {
     this.spec = spec;
     this.rng = createRng(spec.seed);
+    for (const listener of this.listeners) listener(spec);
+  }
+
+  private readonly listeners = new Set<(spec: FaultSpec) => void>();
+
+  /** Calls `listener` whenever the faults change; returns the unsubscribe function. */
+  onChange(listener: (spec: FaultSpec) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   apiLatencyMs(): number {

@@ -143,4 +143,23 @@ describe('@kubernetes/client-node against the simulator', () => {
         .filter(p => p.metadata.labels?.app === 'web'),
     ).toHaveLength(3);
   });
+
+  it('the informer (makeInformer) follows changes and, after 410 Expired, lists again', async () => {
+    await sim.stop();
+    sim = await startTestSim({}, { watchHistorySize: 5 });
+    const r = await runScenario(sim, 'informer');
+    expect(r.initial).toEqual(['other/api', 'shop/web']);
+    expect(r.followed).toEqual(['other/api', 'shop/web']);
+    // Ten scale writes and a delete while it was stopped: more than the window of 5 events, so
+    // its watch from the old resourceVersion got 410 and it listed again.
+    expect(r.after).toEqual(['shop/web']);
+    expect(Number(r.relistedAt)).toBeGreaterThan(Number(r.stoppedAt) + 10);
+    // (stop() aborts the open watch, which the informer reports as an error.)
+    expect(r.errors.filter((e: string) => !/abort/i.test(e))).toEqual([]);
+    const log = sim
+      .requests()
+      .filter(q => q.path === '/apis/apps/v1/deployments');
+    // list, watch, (stop, start) the watch that got 410, list (and its watch).
+    expect(log.length).toBeGreaterThanOrEqual(4);
+  });
 });

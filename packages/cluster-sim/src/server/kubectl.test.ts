@@ -3,12 +3,12 @@
  * against the simulator over HTTPS (kubectl sends bearer tokens only over TLS), with a
  * temporary kubeconfig holding the simulator's CA and a token.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningClusterSim } from '../start';
-import { startTestSim } from '../testing/fixtures';
+import { call, startTestSim } from '../testing/fixtures';
 import { requireBinary } from '../testing/binaries';
 
 describe('kubectl against the simulator', () => {
@@ -148,5 +148,78 @@ describe('kubectl against the simulator', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
     expect(lines.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('get deploy -w prints the deployment again as it changes (watch from the list)', async () => {
+    const child = spawn(
+      kubectlPath,
+      [
+        'get',
+        'deploy',
+        '-n',
+        'other',
+        '-w',
+        '--output-watch-events',
+        '--cache-dir',
+        join(dir, 'cache'),
+      ],
+      {
+        env: {
+          ...process.env,
+          KUBECONFIG: join(dir, 'admin.yaml'),
+          HOME: dir,
+        },
+      },
+    );
+    let out = '';
+    let err = '';
+    let wake: (() => void) | undefined;
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      wake?.();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+      wake?.();
+    });
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    const nextOutput = () =>
+      new Promise<void>(resolve => {
+        wake = resolve;
+        child.once('exit', () => resolve());
+      });
+    const until = async (pattern: RegExp) => {
+      const deadline = setTimeout(() => child.kill(), 20_000);
+      try {
+        while (!pattern.test(out) && child.exitCode === null)
+          await nextOutput();
+      } finally {
+        clearTimeout(deadline);
+      }
+      if (!pattern.test(out))
+        throw new Error(`kubectl -w: no ${pattern} in\n${out}\n${err}`);
+    };
+    try {
+      // The list first: the deployment as it is.
+      await until(/ADDED\s+api\s+1\/1/);
+      // Then the watch: a scale to 3 is a MODIFIED line with the new desired count.
+      const scaled = await call(
+        sim,
+        'PATCH',
+        '/apis/apps/v1/namespaces/other/deployments/api/scale',
+        {
+          contentType: 'application/merge-patch+json',
+          body: { spec: { replicas: 3 } },
+        },
+      );
+      expect(scaled.status).toBe(200);
+      await until(/MODIFIED\s+api\s+\d\/3/);
+      sim.advance(60);
+      await until(/MODIFIED\s+api\s+3\/3/);
+    } finally {
+      child.kill();
+      await exited;
+    }
+    expect(err).toBe('');
   });
 });

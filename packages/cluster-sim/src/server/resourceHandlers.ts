@@ -39,6 +39,8 @@ export interface HandlerContext {
   def: ResourceDef;
   /** Called for every open watch so the server can close them on stop. */
   trackWatch: (close: () => void) => () => void;
+  /** Wall milliseconds between a watch's BOOKMARK events (default 10,000). */
+  watchBookmarkMs?: number;
 }
 
 const nameRng = createRng(0x6e616d65);
@@ -293,7 +295,7 @@ export function handleWatch(ctx: HandlerContext): void {
         apiVersion: apiVersionOf(ctx.def),
         metadata: { resourceVersion: store.resourceVersion() },
       });
-    }, 10_000);
+    }, ctx.watchBookmarkMs ?? 10_000);
     bookmarkTimer.unref();
   }
   const timeoutSeconds = Number(ctx.query.get('timeoutSeconds') ?? 0);

@@ -143,13 +143,18 @@ const WRITE_VERBS = new Set([
 export async function startServer(
   sim: ClusterSim,
   listeners: Listener[],
-  options: { requestLog?: RequestLog } = {},
+  options: { requestLog?: RequestLog; watchBookmarkMs?: number } = {},
 ): Promise<SimServer> {
   const watches = new Set<() => void>();
   const trackWatch = (close: () => void) => {
     watches.add(close);
     return () => watches.delete(close);
   };
+  // An API outage drops the open watches too, as a dead API server would; clients reconnect
+  // (and get 503) until it ends.
+  const unsubscribeFaults = sim.faults.onChange(spec => {
+    if (spec.api.outage) for (const close of [...watches]) close();
+  });
 
   const handle = async (
     req: IncomingMessage,
@@ -287,6 +292,7 @@ export async function startServer(
       info: info as ResourceRequest,
       def,
       trackWatch,
+      watchBookmarkMs: options.watchBookmarkMs,
     };
     await handleResource(ctx);
   };
@@ -338,6 +344,7 @@ export async function startServer(
     urls,
     ports,
     close: async () => {
+      unsubscribeFaults();
       for (const close of [...watches]) close();
       await Promise.all(
         servers.map(

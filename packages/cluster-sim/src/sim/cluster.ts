@@ -59,12 +59,20 @@ export class ClusterSim {
   private readonly tickMs: number;
   private lastRecordedMs?: number;
 
-  constructor(readonly config: ClusterSimConfig, readonly clock: SimClock) {
+  constructor(
+    readonly config: ClusterSimConfig,
+    readonly clock: SimClock,
+    options: {
+      /** Store events kept for watches that resume from a resourceVersion (default 50,000). */
+      watchHistorySize?: number;
+    } = {},
+  ) {
     this.simTime = clock.now();
     this.tickMs = config.clock.tickSeconds * 1000;
     this.store = new ObjectStore({
       now: () => this.simTime,
       seed: config.seed,
+      historySize: options.watchHistorySize,
     });
     this.faults = new FaultInjector(config.faults);
     this.authorizer = new Authorizer(config.tokens);

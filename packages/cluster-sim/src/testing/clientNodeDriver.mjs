@@ -246,6 +246,107 @@ const scenarios = {
   },
 };
 
+// The client's informer (makeInformer: list, then watch from the list's resourceVersion) on
+// Deployments cluster-wide: it follows a scale, a create and a delete; stopped while more
+// changes than the simulator's event window happen, it is started again, gets 410 Expired on
+// its old resourceVersion, lists again and ends up with the cluster's Deployments.
+scenarios.informer = async () => {
+  const kc = kubeConfig('readonly-token');
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const admin = kubeConfig('admin-token').makeApiClient(k8s.AppsV1Api);
+  const informer = k8s.makeInformer(kc, '/apis/apps/v1/deployments', () =>
+    apps.listDeploymentForAllNamespaces(),
+  );
+  const seen = [];
+  const errors = [];
+  let waiter;
+  const note = type => obj => {
+    seen.push({
+      type,
+      name: `${obj.metadata.namespace}/${obj.metadata.name}`,
+      replicas: obj.spec?.replicas,
+    });
+    waiter?.();
+  };
+  informer.on('add', note('add'));
+  informer.on('update', note('update'));
+  informer.on('delete', note('delete'));
+  informer.on('error', e => errors.push(String(e?.message ?? e)));
+  const waitFor = pred =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; seen: ${JSON.stringify(seen)}`)),
+        10_000,
+      );
+      waiter = () => {
+        if (pred()) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      waiter();
+    });
+  const names = () =>
+    informer
+      .list()
+      .map(d => `${d.metadata.namespace}/${d.metadata.name}`)
+      .sort();
+  await informer.start();
+  const initial = names();
+  await admin.patchNamespacedDeploymentScale(
+    { name: 'web', namespace: 'shop', body: { spec: { replicas: 4 } } },
+    merge,
+  );
+  await waitFor(() => seen.some(e => e.type === 'update' && e.replicas === 4));
+  const template = await apps.readNamespacedDeployment({
+    name: 'api',
+    namespace: 'other',
+  });
+  await admin.createNamespacedDeployment({
+    namespace: 'other',
+    body: {
+      metadata: { name: 'extra', namespace: 'other' },
+      spec: template.spec,
+    },
+  });
+  await waitFor(() =>
+    seen.some(e => e.type === 'add' && e.name === 'other/extra'),
+  );
+  await admin.deleteNamespacedDeployment({ name: 'extra', namespace: 'other' });
+  await waitFor(() =>
+    seen.some(e => e.type === 'delete' && e.name === 'other/extra'),
+  );
+  const followed = names();
+
+  await informer.stop();
+  const stoppedAt = informer.latestResourceVersion();
+  for (let i = 0; i < 10; i++) {
+    await admin.patchNamespacedDeploymentScale(
+      { name: 'web', namespace: 'shop', body: { spec: { replicas: 5 + i } } },
+      merge,
+    );
+  }
+  await admin.deleteNamespacedDeployment({ name: 'api', namespace: 'other' });
+  const before = seen.length;
+  await informer.start();
+  await waitFor(() =>
+    seen.slice(before).some(e => e.type === 'delete' && e.name === 'other/api'),
+  );
+  await waitFor(() => informer.get('web', 'shop')?.spec?.replicas === 14);
+  const after = names();
+  const relistedAt = informer.latestResourceVersion();
+  await informer.stop();
+  return {
+    initial,
+    followed,
+    after,
+    stoppedAt,
+    relistedAt,
+    webReplicas: 14,
+    errors,
+  };
+};
+
 // `node clientNodeDriver.mjs kubeconfigFile <path>`: the client configured only by a kubeconfig
 // file (as the CLI's --write-kubeconfig writes it: HTTPS server, CA data, token).
 scenarios.kubeconfigFile = async () => {
