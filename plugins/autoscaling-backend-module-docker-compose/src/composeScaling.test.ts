@@ -295,6 +295,52 @@ describe('a Docker Compose service scaled by the engine (real dockerd)', () => {
     );
     expect((await decisions()).slice(0, before.length)).toEqual(before);
     expect(await project.ps(SERVICE)).toEqual([remaining[0].id]);
+
+    // The service's Autoscaling tab reads its state like a Kubernetes workload's.
+    const state = await api(
+      'get',
+      '/entities/default/Component/shop-web/state',
+    );
+    expect(state.status).toBe(200);
+    expect(JSON.stringify(state.body)).toContain(WORKLOAD_ID);
+
+    // Dry-run for this service: under load the engine records the scale-up and writes nothing.
+    const dry = await api(
+      'put',
+      `/policies/service/${encodeURIComponent('component:default/shop-web')}`,
+    ).send({
+      override: { mode: 'dry-run' },
+      version: 0,
+      reason: 'compose dry-run test',
+    });
+    expect(dry.status).toBe(200);
+    const dryFrom = (await decisions()).slice(-1)[0].at;
+    await project.setBurn(true);
+    const dryRun = await waitFor(
+      'a dry-run decision',
+      async () =>
+        (await afterDecisions(dryFrom)).find(d => d.outcome === 'dry-run'),
+      60_000,
+      describeState,
+    );
+    expect(dryRun).toMatchObject({ kind: 'scale', from: 1, to: 3 });
+    expect(await containers()).toHaveLength(1);
+
+    // Manual scale within the bounds goes through the same client: replica 2 is a clone.
+    const manualUp = await api(
+      'post',
+      `/workloads/${encodeURIComponent(WORKLOAD_ID)}/scale`,
+    ).send({ replicas: 2, reason: 'manual compose scale' });
+    expect(manualUp.status).toBe(200);
+    const manual2 = await containers();
+    expect(manual2.map(c => c.name)).toEqual([
+      `${PROJECT}_${SERVICE}_1`,
+      `${PROJECT}_${SERVICE}_2`,
+    ]);
+    expect((await project.ps(SERVICE)).sort()).toEqual(
+      manual2.map(c => c.id).sort(),
+    );
+    await project.setBurn(false);
     expect(runs.filter(r => r.error)).toEqual([]);
   });
 });
