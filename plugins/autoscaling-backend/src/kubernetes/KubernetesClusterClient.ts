@@ -6,6 +6,8 @@ import type {
   PolicyV1Api,
   V1LabelSelector,
   V1Container,
+  V1Deployment,
+  V1StatefulSet,
   VersionApi,
   V1Pod,
   V1Scale,
@@ -15,6 +17,8 @@ import type { PodObservation } from '@internal/plugin-autoscaling-engine';
 import type { ClusterConfig } from '../clusters/readClusters';
 import { loadClientNode } from './clientNode';
 import { clusterError } from './errors';
+import { ApiTransport, KubeConfigTransport } from './apiTransport';
+import { RawObject, WatchCache, WatchCacheOptions } from './WatchCache';
 import {
   ClusterClient,
   ContainerResourcesUpdate,
@@ -28,8 +32,11 @@ import {
 
 /**
  * The real cluster client: @kubernetes/client-node over HTTP(S) with the cluster's
- * ServiceAccount token. Writes go through the `scale` subresource only, so the
- * ServiceAccount needs nothing more than `deployments/scale` and `statefulsets/scale`.
+ * ServiceAccount token. Deployments, StatefulSets and Pods are served from list-and-watch
+ * caches of the whole cluster (WatchCache.ts; started at the first read, which waits for the
+ * initial lists), so observing a workload costs no request; pod metrics are read once per
+ * namespace per round; the scale subresource is read only by `getScale` (before a write).
+ * Writes go through the `scale` subresource (and, for vertical changes, a template patch).
  */
 export class KubernetesClusterClient implements ClusterClient {
   private readonly apps: AppsV1Api;
@@ -40,7 +47,27 @@ export class KubernetesClusterClient implements ClusterClient {
   private readonly version: VersionApi;
   private readonly clusterName: string;
 
-  constructor(cluster: ClusterConfig) {
+  private readonly deployments: WatchCache<WorkloadObject>;
+  private readonly statefulSets: WatchCache<WorkloadObject>;
+  private readonly pods: WatchCache<PodObservation>;
+  /** This round's pod-metrics read per namespace. */
+  private readonly metricsRound = new Map<
+    string,
+    Promise<Map<string, PodUsage>>
+  >();
+  private podReadsSinceList = true;
+
+  constructor(
+    cluster: ClusterConfig,
+    options: {
+      /** Backoff and watch timeout of the caches (tests shorten them). */
+      watch?: Pick<
+        WatchCacheOptions<unknown>,
+        'initialBackoffMs' | 'maxBackoffMs' | 'watchTimeoutSeconds' | 'pageSize'
+      >;
+      transport?: ApiTransport;
+    } = {},
+  ) {
     this.clusterName = cluster.name;
     const k8s = loadClientNode();
     const kubeConfig = new k8s.KubeConfig();
@@ -65,6 +92,32 @@ export class KubernetesClusterClient implements ClusterClient {
     this.policy = kubeConfig.makeApiClient(k8s.PolicyV1Api);
     this.custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
     this.version = kubeConfig.makeApiClient(k8s.VersionApi);
+    const transport = options.transport ?? new KubeConfigTransport(kubeConfig);
+    const cache = <T>(
+      what: string,
+      path: string,
+      transform: (raw: RawObject) => T,
+    ) =>
+      new WatchCache<T>({
+        what,
+        path,
+        transport,
+        transform,
+        ...options.watch,
+        wrapError: error =>
+          clusterError(error, this.clusterName, `listing and watching ${what}`),
+      });
+    this.deployments = cache('Deployments', '/apis/apps/v1/deployments', raw =>
+      toWorkload('Deployment', raw as V1Deployment),
+    );
+    this.statefulSets = cache(
+      'StatefulSets',
+      '/apis/apps/v1/statefulsets',
+      raw => toWorkload('StatefulSet', raw as V1StatefulSet),
+    );
+    this.pods = cache('Pods', '/api/v1/pods', raw =>
+      toPodObservation(raw as V1Pod),
+    );
   }
 
   /** Runs an API call; a failure becomes a clean error (errors.ts), never the raw client error. */
@@ -76,56 +129,67 @@ export class KubernetesClusterClient implements ClusterClient {
     }
   }
 
+  /** Starts the caches' lists and watches now rather than at the first read. */
+  start(): void {
+    for (const cache of this.caches()) cache.start();
+  }
+
+  /** Stops every watch (the backend's shutdown, a replaced client). */
+  async stop(): Promise<void> {
+    await Promise.all(this.caches().map(c => c.stop()));
+  }
+
+  /** Per cache: lists, watches, relists after 410 Gone, failures (and how many objects). */
+  watchStats(): Record<
+    'Deployments' | 'StatefulSets' | 'Pods',
+    WatchCache<unknown>['stats'] & { objects: number }
+  > {
+    const of = (c: WatchCache<unknown>) => ({ ...c.stats, objects: c.size });
+    return {
+      Deployments: of(this.deployments),
+      StatefulSets: of(this.statefulSets),
+      Pods: of(this.pods),
+    };
+  }
+
+  private caches(): Array<WatchCache<unknown>> {
+    return [this.deployments, this.statefulSets, this.pods] as Array<
+      WatchCache<unknown>
+    >;
+  }
+
+  /**
+   * A tick reads the workloads first, then each workload's pods and metrics: the first
+   * listWorkloads after pod reads starts a new round, in which pod metrics are read again and
+   * events already received are applied before anything is served.
+   */
+  private async beginRoundIfNew(): Promise<void> {
+    if (!this.podReadsSinceList) return;
+    this.podReadsSinceList = false;
+    this.metricsRound.clear();
+    // Let the watch streams deliver what already arrived: turns of the event loop until one
+    // brings no event (at least two, at most 50).
+    const applied = () =>
+      this.caches().reduce((sum, c) => sum + c.stats.events, 0);
+    for (let i = 0, before = -1; i < 50; i++) {
+      const now = applied();
+      if (i >= 2 && now === before) break;
+      before = now;
+      await new Promise(r => setImmediate(r));
+    }
+  }
+
   async listWorkloads(options: {
     namespace?: string;
     labelSelector: string;
   }): Promise<WorkloadObject[]> {
     const { namespace, labelSelector } = options;
-    const [deployments, statefulSets] = await this.call(
-      'listing workloads',
-      () =>
-        Promise.all([
-          namespace
-            ? this.apps.listNamespacedDeployment({ namespace, labelSelector })
-            : this.apps.listDeploymentForAllNamespaces({ labelSelector }),
-          namespace
-            ? this.apps.listNamespacedStatefulSet({ namespace, labelSelector })
-            : this.apps.listStatefulSetForAllNamespaces({ labelSelector }),
-        ]),
-    );
-    const toWorkload = (
-      kind: 'Deployment' | 'StatefulSet',
-      item:
-        | (typeof deployments.items)[number]
-        | (typeof statefulSets.items)[number],
-    ): WorkloadObject => {
-      const containers = (item.spec?.template.spec?.containers ?? []).map(
-        containerRequests,
-      );
-      return {
-        kind,
-        namespace: item.metadata?.namespace ?? 'default',
-        name: item.metadata?.name ?? '',
-        labels: item.metadata?.labels ?? {},
-        podSelector: Object.entries(item.spec?.selector.matchLabels ?? {})
-          .map(([k, v]) => `${k}=${v}`)
-          .join(','),
-        replicas: item.spec?.replicas ?? 1,
-        readyReplicas: item.status?.readyReplicas ?? 0,
-        resourceVersion: item.metadata?.resourceVersion,
-        rolling:
-          (item.status?.observedGeneration ?? 0) <
-            (item.metadata?.generation ?? 0) ||
-          (item.status?.updatedReplicas ?? 0) < (item.spec?.replicas ?? 1) ||
-          (item.status?.replicas ?? 0) > (item.status?.updatedReplicas ?? 0),
-        podRequests: sumRequests(containers),
-        containers,
-      };
-    };
+    await this.beginRoundIfNew();
+    await Promise.all([this.deployments.ready(), this.statefulSets.ready()]);
     return [
-      ...deployments.items.map(d => toWorkload('Deployment', d)),
-      ...statefulSets.items.map(s => toWorkload('StatefulSet', s)),
-    ];
+      ...this.deployments.select(namespace, labelSelector),
+      ...this.statefulSets.select(namespace, labelSelector),
+    ].map(w => ({ ...w }));
   }
 
   async listOtherAutoscalers(): Promise<OtherAutoscaler[]> {
@@ -211,11 +275,25 @@ export class KubernetesClusterClient implements ClusterClient {
     };
     const params = { name: workload.name, namespace: workload.namespace, body };
     try {
-      const scale =
+      const scale = toScaleState(
         workload.kind === 'Deployment'
           ? await this.apps.replaceNamespacedDeploymentScale(params)
-          : await this.apps.replaceNamespacedStatefulSetScale(params);
-      return toScaleState(scale);
+          : await this.apps.replaceNamespacedStatefulSetScale(params),
+      );
+      // Our own write is known before its watch event arrives: the cached object takes the
+      // new count and version, unless the cache already moved past the version we wrote on.
+      (workload.kind === 'Deployment'
+        ? this.deployments
+        : this.statefulSets
+      ).replaceIfAt(workload.namespace, workload.name, resourceVersion, w => ({
+        value: {
+          ...w,
+          replicas: scale.replicas,
+          resourceVersion: scale.resourceVersion,
+        },
+        resourceVersion: scale.resourceVersion,
+      }));
+      return scale;
     } catch (error) {
       if (isApiError(error) && error.code === 409) {
         throw new ScaleConflictError(
@@ -234,10 +312,9 @@ export class KubernetesClusterClient implements ClusterClient {
     namespace: string,
     labelSelector: string,
   ): Promise<PodObservation[]> {
-    const pods = await this.call(`listing the pods of ${namespace}`, () =>
-      this.core.listNamespacedPod({ namespace, labelSelector }),
-    );
-    return pods.items.map(toPodObservation);
+    this.podReadsSinceList = true;
+    await this.pods.ready();
+    return this.pods.select(namespace, labelSelector);
   }
 
   async disruptionBudgetsBlocking(
@@ -267,10 +344,35 @@ export class KubernetesClusterClient implements ClusterClient {
       );
   }
 
+  /**
+   * metrics.k8s.io usage of the selected pods. The namespace's pod metrics are read once per
+   * round (see beginRoundIfNew) and shared by every workload of the namespace; the selection
+   * is by the names of the cached pods the selector matches.
+   */
   async podMetrics(
     namespace: string,
     labelSelector: string,
   ): Promise<Record<string, PodUsage>> {
+    this.podReadsSinceList = true;
+    let read = this.metricsRound.get(namespace);
+    if (!read) {
+      read = this.readPodMetrics(namespace);
+      // Every caller of the round awaits it; this keeps a failure from being unhandled.
+      read.catch(() => undefined);
+      this.metricsRound.set(namespace, read);
+    }
+    const [usage] = await Promise.all([read, this.pods.ready()]);
+    const selected: Record<string, PodUsage> = {};
+    for (const pod of this.pods.select(namespace, labelSelector)) {
+      const u = usage.get(pod.name);
+      if (u) selected[pod.name] = u;
+    }
+    return selected;
+  }
+
+  private async readPodMetrics(
+    namespace: string,
+  ): Promise<Map<string, PodUsage>> {
     const list = (await this.call(
       `reading metrics.k8s.io pod metrics of ${namespace}`,
       () =>
@@ -279,7 +381,6 @@ export class KubernetesClusterClient implements ClusterClient {
           version: 'v1beta1',
           namespace,
           plural: 'pods',
-          labelSelector,
         }),
     )) as {
       items?: Array<{
@@ -290,7 +391,7 @@ export class KubernetesClusterClient implements ClusterClient {
         }>;
       }>;
     };
-    return podUsageOf(list.items ?? []);
+    return new Map(Object.entries(podUsageOf(list.items ?? [])));
   }
 
   async supportsPodResize(): Promise<boolean> {
@@ -358,6 +459,36 @@ export class KubernetesClusterClient implements ClusterClient {
 }
 
 const MIB = 2 ** 20;
+
+/** A Deployment or StatefulSet (its JSON as the API serves it) as the engine needs it. */
+export function toWorkload(
+  kind: 'Deployment' | 'StatefulSet',
+  item: V1Deployment | V1StatefulSet,
+): WorkloadObject & { statusReplicas: number } {
+  const containers = (item.spec?.template.spec?.containers ?? []).map(
+    containerRequests,
+  );
+  return {
+    kind,
+    namespace: item.metadata?.namespace ?? 'default',
+    name: item.metadata?.name ?? '',
+    labels: item.metadata?.labels ?? {},
+    podSelector: Object.entries(item.spec?.selector.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+    replicas: item.spec?.replicas ?? 1,
+    readyReplicas: item.status?.readyReplicas ?? 0,
+    statusReplicas: item.status?.replicas ?? 0,
+    resourceVersion: item.metadata?.resourceVersion,
+    rolling:
+      (item.status?.observedGeneration ?? 0) <
+        (item.metadata?.generation ?? 0) ||
+      (item.status?.updatedReplicas ?? 0) < (item.spec?.replicas ?? 1) ||
+      (item.status?.replicas ?? 0) > (item.status?.updatedReplicas ?? 0),
+    podRequests: sumRequests(containers),
+    containers,
+  };
+}
 
 /** `pods/resize` is beta and on by default from Kubernetes 1.33 (`/version` major, minor). */
 export function servesPodResize(major: string, minor: string): boolean {

@@ -110,10 +110,15 @@ class TokenSwitchingClient implements ClusterClient {
     this.current = new KubernetesClusterClient(cluster);
   }
   useToken(token: string) {
+    // The replaced client's watches end with it.
+    void this.current.stop();
     this.current = new KubernetesClusterClient({
       ...this.cluster,
       serviceAccountToken: token,
     });
+  }
+  stop() {
+    return this.current.stop();
   }
   listWorkloads: ClusterClient['listWorkloads'] = o =>
     this.current.listWorkloads(o);
@@ -136,6 +141,8 @@ const isoOf = (ms: number) => new Date(ms).toISOString();
 export async function startSimBackend(options: {
   mode: 'auto' | 'dry-run' | 'forecast-only' | 'off';
   simConfig?: string;
+  /** The catalog (default: checkout-api and the acme tenant). */
+  entities?: Entity[];
 }) {
   const sim: RunningClusterSim = await startClusterSim({
     config: options.simConfig ?? SIM_CONFIG,
@@ -178,7 +185,7 @@ export async function startSimBackend(options: {
     ...mockAutoscalingDependencies(),
     config,
     database: { getClient: async () => knex },
-    catalog: catalogServiceMock({ entities: ENTITIES }),
+    catalog: catalogServiceMock({ entities: options.entities ?? ENTITIES }),
     notifications,
     clientFactory: cluster => {
       client = new TokenSwitchingClient(cluster as ClusterConfig);
@@ -245,6 +252,7 @@ export async function startSimBackend(options: {
       return response.body as EngineStatus;
     },
     async stop() {
+      await client?.stop();
       await sim.stop();
       await knex.destroy();
     },
