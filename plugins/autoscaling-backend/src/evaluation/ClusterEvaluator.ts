@@ -143,6 +143,8 @@ interface PreparedForecast {
 
 /** What a tick read once for all its workloads. */
 interface TickContext {
+  /** The ids of the cluster's workloads this tick. */
+  ids: Set<string>;
   reads: TickReads;
   /** Effective policies by workload id, when the provider reads them in one go. */
   policies?: Map<string, ScalingPolicy | Error>;
@@ -208,6 +210,7 @@ export class ClusterEvaluator {
     try {
       const reads = await store.readTick(cluster.name, nowMs);
       context = {
+        ids: new Set(discovered.map(d => d.record.id)),
         reads,
         policies: await this.policiesOf(discovered),
         forecasts: await this.forecastsOf(discovered, reads),
@@ -333,6 +336,12 @@ export class ClusterEvaluator {
       return done.length;
     }
     const written = new Set(checkpoints);
+    // Forecasters of workloads the cluster no longer has are not kept.
+    const prefix = `${cluster.name}/`;
+    for (const id of store.forecasts.keys()) {
+      if (id.startsWith(prefix) && !context.ids.has(id))
+        store.forecasts.delete(id);
+    }
     for (const d of done) {
       const id = d.plan.discovered.record.id;
       store.forecasts.set(id, {
