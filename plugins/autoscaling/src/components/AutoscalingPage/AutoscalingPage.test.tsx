@@ -89,6 +89,37 @@ describe('AutoscalingPage', () => {
     expect(within(tenants).getAllByRole('row')[1]).toHaveTextContent('$10.50');
   });
 
+  it('fleet: a Docker Compose host is listed beside the clusters with its kind', async () => {
+    server.use(
+      route('get', '/engine/status', {
+        ...engineStatus,
+        clusters: [
+          ...engineStatus.clusters,
+          {
+            name: 'compose-eu-1',
+            url: '/var/run/docker.sock',
+            kind: 'docker-compose',
+            circuit: 'closed',
+            consecutiveFailures: 0,
+            workloads: 2,
+            lastTickAt: null,
+            lastError: null,
+          },
+        ],
+      }),
+      route('get', '/workloads', []),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<AutoscalingPage />);
+    const clusters = await screen.findByRole('table', { name: 'Clusters' });
+    const host = within(clusters).getByRole('row', { name: /compose-eu-1/ });
+    expect(host).toHaveTextContent('Docker Compose host');
+    expect(host).toHaveTextContent('healthy');
+    // Kubernetes clusters carry no kind label.
+    const prodEu = within(clusters).getByRole('row', { name: /prod-eu/ });
+    expect(prodEu).not.toHaveTextContent('Docker Compose host');
+  });
+
   it('fleet: a workload held by the tenant quota says so in the workloads table', async () => {
     const quotaDecision = {
       ...clampedDecision!,
