@@ -82,5 +82,29 @@ export interface Config {
     guardrails?: object;
     /** Price catalog (see examples/prices.yaml and docs/cost.md). */
     prices?: object;
+    /**
+     * Alert rules, evaluated after each cluster tick and sent through Backstage notifications
+     * with one topic per rule (README: alerts).
+     */
+    alerts?: {
+      /** Evaluate and send alerts (default true). */
+      enabled?: boolean;
+      /** Minutes a cap (max, quota, budget) must hold while the engine wants more (default 30). */
+      cappedMinutes?: number;
+      /** Minutes without a new anomaly before the anomaly alert recovers (default 30). */
+      anomalyQuietMinutes?: number;
+      /**
+       * Per rule id (actuation-failed, circuit-open, capped, budget-projected-80,
+       * budget-projected-100, budget-actual-80, budget-actual-100, forecast-anomaly,
+       * change-request-created, change-request-approved, change-request-rejected,
+       * change-request-superseded): whether it runs, and who gets it.
+       */
+      rules?: {
+        [rule: string]: {
+          enabled?: boolean;
+          recipients?: Array<'owners' | 'tenant' | 'platform'>;
+        };
+      };
+    };
   };
 }

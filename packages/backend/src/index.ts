@@ -27,6 +27,11 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // live (without it they log "events backend not found").
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
+// Notification channels beside the portal's bell, chosen per topic in each user's settings
+// (notifications.defaultSettings sets the defaults): e-mail (notifications.processors.email) and
+// a signed webhook (notifications.processors.webhook; README: alerts).
+backend.add(import('@backstage/plugin-notifications-backend-module-email'));
+backend.add(import('@internal/plugin-notifications-backend-module-webhook'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-autoscaling-backend'));
