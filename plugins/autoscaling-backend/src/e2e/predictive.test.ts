@@ -249,7 +249,7 @@ describe('predictive scaling live against cluster-sim', () => {
       prometheusUrl: 'http://127.0.0.1:9/prometheus',
     });
     const result = await backend.tick(60);
-    expect(result).toEqual({ evaluated: 1, failures: 0 });
+    expect(result).toMatchObject({ evaluated: 1, failures: 0 });
     const forecast = (
       await request(backend.app).get(
         `/workloads/${encodeURIComponent(WORKLOAD_ID)}/forecast`,
