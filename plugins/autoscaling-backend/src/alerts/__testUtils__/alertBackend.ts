@@ -11,6 +11,7 @@ import type {
   NotificationService,
 } from '@backstage/plugin-notifications-node';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
+import type { JsonObject } from '@backstage/types';
 import knexFactory, { type Knex } from 'knex';
 import type { ClusterConfig } from '../../clusters/readClusters';
 import { KubernetesClusterClient } from '../../kubernetes/KubernetesClusterClient';
@@ -93,7 +94,7 @@ export async function startAlertBackend(options: {
   simConfig: string;
   entities: Entity[];
   notifications: NotificationService;
-  autoscaling: Record<string, unknown>;
+  autoscaling: JsonObject;
   knex?: Knex;
   sim?: RunningClusterSim;
 }) {
