@@ -63,7 +63,6 @@ import {
 } from '@internal/plugin-autoscaling-common';
 import { requireBasicPermission } from './requireBasicPermission';
 import { CachedPermissions } from '../permissions/CachedPermissions';
-import { readGovernanceConfig } from '../governance/config';
 import { demandHistoryFor } from './demandHistory';
 
 export interface AutoscalingServiceOptions {
