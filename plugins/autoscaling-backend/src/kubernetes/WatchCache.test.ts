@@ -263,6 +263,29 @@ describe('WatchCache', () => {
     await cache.stop();
   });
 
+  it('pauses when it keeps failing and nobody reads it, and starts again at the next read', async () => {
+    const t = new ScriptedTransport();
+    t.lists.push(() => {
+      throw new HttpStatusError(503, '503: gone away');
+    });
+    const cache = new WatchCache({
+      what: 'Things',
+      path: '/x',
+      transport: t,
+      transform: raw => raw,
+      initialBackoffMs: 1,
+      idlePauseMs: -1,
+    });
+    await expect(cache.ready()).rejects.toThrow('503: gone away');
+    await settle();
+    expect(cache.state).toBe('idle');
+    expect(t.calls).toHaveLength(1);
+    t.lists.push(() => ({ items: [], metadata: { resourceVersion: '4' } }));
+    await cache.ready();
+    expect(t.calls.map(c => c.verb)).toEqual(['list', 'list', 'watch']);
+    await cache.stop();
+  });
+
   it('rejects a selector that is not valid, naming it', async () => {
     const t = new ScriptedTransport();
     t.lists.push(() => ({ items: [], metadata: { resourceVersion: '1' } }));

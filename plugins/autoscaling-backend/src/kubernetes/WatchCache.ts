@@ -56,6 +56,12 @@ export interface WatchCacheOptions<T> {
   maxBackoffMs?: number;
   /** The watch's timeoutSeconds: each watch asks for one between this and twice it (default 300). */
   watchTimeoutSeconds?: number;
+  /**
+   * A cache that keeps failing while nobody has read it for this long pauses (no more retries)
+   * until the next read (default 10 minutes): a client nobody uses any more does not retry for
+   * ever.
+   */
+  idlePauseMs?: number;
   /** Turns a failure into the error callers see (cluster name, operation). */
   wrapError?: (error: unknown) => Error;
   onError?: (error: unknown) => void;
@@ -87,6 +93,7 @@ export class WatchCache<T> {
   private wakeUp: (() => void) | undefined;
   private waiters: Array<() => void> = [];
   private loop: Promise<void> | undefined;
+  private lastReadMs = Date.now();
   /** Counters, for tests and the README's numbers. */
   readonly stats = {
     lists: 0,
@@ -143,6 +150,7 @@ export class WatchCache<T> {
    * tries at once (one attempt per call); when that fails too, it rejects with the error.
    */
   async ready(): Promise<void> {
+    this.lastReadMs = Date.now();
     this.start();
     let attempted = false;
     for (;;) {
@@ -150,12 +158,18 @@ export class WatchCache<T> {
       if (state === 'watching') return;
       if (state === 'stopped')
         throw new Error(`the ${this.options.what} cache is stopped`);
-      if (state === 'backoff') {
+      if (state === 'backoff' || state === 'idle') {
         if (attempted) throw this.wrap(this.lastError);
-        this.wakeUp?.();
-      }
-      if (state === 'listing' || state === 'connecting' || state === 'backoff')
         attempted = true;
+        if (state === 'idle') {
+          // Paused (idle after failures): start again, which lists or watches at once.
+          this.start();
+          continue;
+        }
+        this.wakeUp?.();
+      } else {
+        attempted = true;
+      }
       await this.changed();
     }
   }
@@ -190,6 +204,15 @@ export class WatchCache<T> {
         this.stats.errors += 1;
         this.lastError = error;
         this.options.onError?.(error);
+        if (
+          Date.now() - this.lastReadMs >
+          (this.options.idlePauseMs ?? 600_000)
+        ) {
+          // Nobody reads it: pause until the next read starts it again.
+          this.loop = undefined;
+          this.setState('idle');
+          return;
+        }
         this.setState('backoff');
         const delay = this.backoffMs();
         this.options.onBackoff?.(delay);
