@@ -58,6 +58,22 @@ export interface UpdateInput {
   reason: string;
 }
 
+/** Policies resolved between two turns of the event loop in getEffectivePolicies. */
+const RESOLVE_SLICE = 200;
+/** Resolved policies kept (more than the workloads of a large fleet); then started afresh. */
+const RESOLVED_POLICIES_KEPT = 50_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const yieldToEventLoop = () =>
+  new Promise<void>(resolve => setImmediate(resolve));
+
 /** Issues shown in one error message; the rest are counted. */
 const ISSUES_SHOWN = 20;
 
@@ -111,6 +127,11 @@ export interface PolicyDocumentsOptions {
 export class PolicyDocuments {
   /** Which refused (409) writes get an audit row. */
   private readonly refusals = new RefusalLimiter();
+  /** Resolved policies by the versions of their documents (see effectiveOf). */
+  private readonly resolvedPolicies = new Map<
+    string,
+    Pick<EffectivePolicy, 'policy' | 'provenance'>
+  >();
 
   constructor(private readonly options: PolicyDocumentsOptions) {}
 
@@ -192,8 +213,15 @@ export class PolicyDocuments {
         d,
       ]),
     );
-    return contexts.map(settled => {
-      if (settled.status === 'rejected') return asError(settled.reason);
+    const out: Array<EffectivePolicy | Error> = [];
+    for (const settled of contexts) {
+      // A tick asks for every workload: give the event loop to requests between slices.
+      if (out.length % RESOLVE_SLICE === RESOLVE_SLICE - 1)
+        await yieldToEventLoop();
+      if (settled.status === 'rejected') {
+        out.push(asError(settled.reason));
+        continue;
+      }
       const context = settled.value;
       const documents = [...context.parents, context.target].map(t =>
         this.withGlobalDefault(
@@ -201,14 +229,43 @@ export class PolicyDocuments {
         ),
       );
       try {
-        return this.effectiveOf(context, documents);
+        out.push(this.effectiveOf(context, documents));
       } catch (error) {
-        return asError(error);
+        out.push(asError(error));
       }
-    });
+    }
+    return out;
   }
 
   private effectiveOf(
+    context: TargetContext,
+    documents: PolicyDocument[],
+  ): EffectivePolicy {
+    // The same documents (each level's version) resolve to the same policy: resolving and
+    // validating is about a millisecond, and a tick asks again for every workload.
+    const key = documents
+      .map(
+        d => `${d.target.level}/${d.target.name}@${d.version}@${d.updatedAt}`,
+      )
+      .join('|');
+    const hit = this.resolvedPolicies.get(key);
+    if (hit) return { entityRef: context.entityRef, ...hit, documents };
+    const effective = this.resolveEffective(context, documents);
+    if (this.resolvedPolicies.size >= RESOLVED_POLICIES_KEPT) {
+      this.resolvedPolicies.clear();
+    }
+    // Shared by every later caller: frozen, so a caller that changed it would throw.
+    this.resolvedPolicies.set(
+      key,
+      deepFreeze({
+        policy: effective.policy,
+        provenance: effective.provenance,
+      }),
+    );
+    return effective;
+  }
+
+  private resolveEffective(
     context: TargetContext,
     documents: PolicyDocument[],
   ): EffectivePolicy {
