@@ -287,9 +287,16 @@ describe('a Docker Compose service scaled by the engine (real dockerd)', () => {
       60_000,
       describeState,
     );
+    // The workload is evaluated again (a hold like the last one is not recorded twice).
     await waitFor(
-      'a decision after the restart',
-      async () => (await afterDecisions(restarted)).length > 0,
+      'an evaluation after the restart',
+      async () => {
+        const [row] = await knex('workloads')
+          .where({ id: WORKLOAD_ID })
+          .select('status_json');
+        const evaluated = JSON.parse(row.status_json).lastEvaluatedAt;
+        return Date.parse(evaluated) > restarted;
+      },
       30_000,
       describeState,
     );
@@ -314,6 +321,18 @@ describe('a Docker Compose service scaled by the engine (real dockerd)', () => {
       reason: 'compose dry-run test',
     });
     expect(dry.status).toBe(200);
+    // Effective policies are cached for a moment: load only once a tick evaluated in dry-run.
+    await waitFor(
+      'an evaluation in dry-run',
+      async () => {
+        const [row] = await knex('workloads')
+          .where({ id: WORKLOAD_ID })
+          .select('status_json');
+        return JSON.parse(row.status_json).mode === 'dry-run';
+      },
+      60_000,
+      describeState,
+    );
     const dryFrom = (await decisions()).slice(-1)[0].at;
     await project.setBurn(true);
     const dryRun = await waitFor(
@@ -323,7 +342,9 @@ describe('a Docker Compose service scaled by the engine (real dockerd)', () => {
       60_000,
       describeState,
     );
-    expect(dryRun).toMatchObject({ kind: 'scale', from: 1, to: 3 });
+    expect({ dryRun, state: await describeState() }).toMatchObject({
+      dryRun: { kind: 'scale', from: 1, to: 3 },
+    });
     expect(await containers()).toHaveLength(1);
 
     // Manual scale within the bounds goes through the same client: replica 2 is a clone.

@@ -76,6 +76,18 @@ export interface DockerDaemon {
   stop(): Promise<void>;
 }
 
+/** Lazily unmounts what dockerd left mounted under `dir` (its data-root bind mount, netns). */
+async function unmountUnder(dir: string) {
+  const mountinfo = await fs.readFile('/proc/self/mountinfo', 'utf8');
+  const points = mountinfo
+    .split('\n')
+    .map(line => line.split(' ')[4])
+    .filter((p): p is string => Boolean(p) && p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of points)
+    await run('umount', ['-l', point]).catch(() => {});
+}
+
 /** Starts the daemon and builds the burner image; throws saying why when it cannot. */
 export async function startDockerDaemon(): Promise<DockerDaemon> {
   if (process.getuid?.() !== 0) {
@@ -192,6 +204,7 @@ export async function startDockerDaemon(): Promise<DockerDaemon> {
     );
   } catch (error) {
     await stopDaemon();
+    await unmountUnder(dir);
     await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
     throw error;
   }
@@ -242,12 +255,16 @@ export async function startDockerDaemon(): Promise<DockerDaemon> {
     },
     async stop() {
       try {
+        // A test that failed while the daemon was stopped: start it again, or the
+        // live-restored containers would outlive the test.
+        if (exited) await startDaemon().catch(() => {});
         if (!exited) {
           for (const c of await docker.listContainers({ all: true }))
             await docker.getContainer(c.Id).remove({ force: true });
         }
       } finally {
         await stopDaemon();
+        await unmountUnder(dir);
         await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
       }
     },
