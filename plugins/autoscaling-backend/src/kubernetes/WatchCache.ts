@@ -290,7 +290,18 @@ export class WatchCache<T> {
       },
       () => {
         this.failures = 0;
-        this.setState('watching');
+        // What the server sends with its answer (a 410 for a version too old, the events
+        // since the version) is applied before the cache calls itself ready.
+        const settled = () =>
+          new Promise(resolve => {
+            setImmediate(resolve);
+          });
+        settled()
+          .then(settled)
+          .then(() => {
+            if (this.watchHandle === handle && this.stateValue === 'connecting')
+              this.setState('watching');
+          });
       },
     );
     this.watchHandle = handle;
