@@ -224,6 +224,45 @@ describe('KubernetesClusterClient watch caches against cluster-sim', () => {
     expect(stats.Deployments.errors).toBeGreaterThanOrEqual(1);
   });
 
+  it('lists and watches over HTTPS with the cluster CA (caData), refusing an unknown certificate', async () => {
+    sim = await startClusterSim({
+      config: CONFIG,
+      clock: 'manual',
+      tlsPort: 0,
+    });
+    const cluster = {
+      name: 'watch-e2e',
+      url: sim.tlsUrl!,
+      serviceAccountToken: 'scaler-token',
+      caData: Buffer.from(sim.caPem!).toString('base64'),
+    };
+    client = new KubernetesClusterClient(cluster);
+    expect(await workloads()).toEqual(['Deployment/web:2', 'StatefulSet/db:1']);
+    await api(
+      sim,
+      'PATCH',
+      '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+      { spec: { replicas: 3 } },
+      'application/merge-patch+json',
+    );
+    await eventually(
+      workloads,
+      w => w.includes('Deployment/web:3'),
+      'the scale reached the cache over HTTPS',
+    );
+    const untrusting = new KubernetesClusterClient(
+      { ...cluster, caData: undefined },
+      { watch: { initialBackoffMs: 60_000 } },
+    );
+    try {
+      await expect(
+        untrusting.listWorkloads({ labelSelector: 'app=web' }),
+      ).rejects.toThrow(/watch-e2e.*unreachable/);
+    } finally {
+      await untrusting.stop();
+    }
+  });
+
   it('a steady tick sends as many Kubernetes requests for 200 workloads as for 10', async () => {
     const perSteadyTick: Record<number, string[]> = {};
     for (const n of [10, 200]) {
