@@ -120,11 +120,11 @@ async function startReceiver(status: number) {
   };
 }
 
-/** Waits (polling) until `check` holds; fails naming `what` if it never does. */
+/** Waits (polling every 25 ms, up to 30 s on a loaded machine) until `check` holds; fails naming `what` if it never does. */
 export async function waitFor(
   what: string,
   check: () => boolean | Promise<boolean>,
-  attempts = 200,
+  attempts = 1200,
 ) {
   for (let i = 0; i < attempts; i++) {
     if (await check()) return;
