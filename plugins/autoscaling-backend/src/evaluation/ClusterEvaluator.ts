@@ -139,6 +139,8 @@ interface PreparedForecast {
   checkpointMs?: number;
   /** Demand stored since the checkpoint, observed before this tick's sample. */
   catchUp?: Array<{ atMs: number; demand: number }>;
+  /** The stored demand a refit due this tick fits on (read for all such workloads at once). */
+  history?: Array<{ atMs: number; demand: number }>;
 }
 
 /** What a tick read once for all its workloads. */
@@ -209,11 +211,12 @@ export class ClusterEvaluator {
     let context: TickContext;
     try {
       const reads = await store.readTick(cluster.name, nowMs);
+      const policies = await this.policiesOf(discovered);
       context = {
         ids: new Set(discovered.map(d => d.record.id)),
         reads,
-        policies: await this.policiesOf(discovered),
-        forecasts: await this.forecastsOf(discovered, reads),
+        policies,
+        forecasts: await this.forecastsOf(discovered, reads, policies, nowMs),
       };
     } catch (error) {
       logger.warn(
@@ -374,6 +377,8 @@ export class ClusterEvaluator {
   private async forecastsOf(
     discovered: DiscoveredWorkload[],
     reads: TickReads,
+    policies: Map<string, ScalingPolicy | Error> | undefined,
+    nowMs: number,
   ): Promise<Map<string, PreparedForecast>> {
     const { store } = this.options;
     const prepared = new Map<string, PreparedForecast>();
@@ -392,8 +397,53 @@ export class ClusterEvaluator {
         reload.push(record.id);
       }
     }
-    if (reload.length === 0) return prepared;
-    const rows = await store.getForecastStates(reload);
+    if (reload.length > 0) await this.reload(reload, prepared);
+    await this.prefetchHistories(discovered, prepared, policies, nowMs);
+    return prepared;
+  }
+
+  /**
+   * The stored demand of every workload whose refit is due this tick, in one query: those with
+   * a forecaster, and new ones when no Prometheus past is written first (`forecastStateOf`).
+   */
+  private async prefetchHistories(
+    discovered: DiscoveredWorkload[],
+    prepared: Map<string, PreparedForecast>,
+    policies: Map<string, ScalingPolicy | Error> | undefined,
+    nowMs: number,
+  ) {
+    const since = new Map<string, number>();
+    for (const { record } of discovered) {
+      const policy = policies?.get(record.id);
+      const found = prepared.get(record.id);
+      if (!policy || policy instanceof Error || found?.error) continue;
+      const due = found?.state
+        ? refitDue(
+            found.state,
+            nowMs,
+            record.id,
+            this.options.refitEverySeconds,
+          )
+        : !this.options.demandHistory;
+      if (due)
+        since.set(
+          record.id,
+          nowMs - policy.predictive.maxHistorySeconds * 1000 - 1,
+        );
+    }
+    if (since.size === 0) return;
+    const points = await this.options.store.demandSince(since);
+    for (const id of since.keys()) {
+      const entry = prepared.get(id) ?? {};
+      entry.history = points.get(id) ?? [];
+      prepared.set(id, entry);
+    }
+  }
+
+  /** Checkpoints of `ids` (one query), caught up with the demand stored since (one more). */
+  private async reload(ids: string[], prepared: Map<string, PreparedForecast>) {
+    const { store } = this.options;
+    const rows = await store.getForecastStates(ids);
     const since = new Map<string, number>();
     for (const [id, row] of rows) {
       if (row instanceof Error) {
@@ -410,7 +460,6 @@ export class ClusterEvaluator {
       for (const [id, points] of await store.demandSince(since))
         prepared.get(id)!.catchUp = points;
     }
-    return prepared;
   }
 
   /**
@@ -531,7 +580,13 @@ export class ClusterEvaluator {
       record.id,
       this.options.refitEverySeconds,
     )
-      ? await this.demandHistoryOf(record.id, policy, nowMs, demand)
+      ? await this.demandHistoryOf(
+          record.id,
+          policy,
+          nowMs,
+          demand,
+          carried ? undefined : context.forecasts.get(record.id)?.history,
+        )
       : undefined;
     const { plan: predictivePlan, refitted } = predictiveStep(forecastState, {
       key: record.id,
@@ -906,14 +961,18 @@ export class ClusterEvaluator {
     policy: ScalingPolicy,
     nowMs: number,
     demand: number | null,
+    prefetched?: Array<{ atMs: number; demand: number }>,
   ) {
-    const points = await this.options.store.listMetricPoints(
-      workloadId,
-      nowMs - policy.predictive.maxHistorySeconds * 1000,
-    );
-    const samples = points.flatMap(p =>
-      p.demand === null ? [] : [{ atMs: Date.parse(p.at), demand: p.demand }],
-    );
+    const samples =
+      prefetched ??
+      (
+        await this.options.store.listMetricPoints(
+          workloadId,
+          nowMs - policy.predictive.maxHistorySeconds * 1000,
+        )
+      ).flatMap(p =>
+        p.demand === null ? [] : [{ atMs: Date.parse(p.at), demand: p.demand }],
+      );
     const past = samples.filter(p => p.atMs < nowMs);
     if (demand !== null) past.push({ atMs: nowMs, demand });
     return demandSeriesOf(past);
