@@ -80,7 +80,11 @@ export interface Config {
     };
     /** Guardrails that turn a policy change into a change request (see docs/governance.md). */
     guardrails?: object;
-    /** Price catalog (see examples/prices.yaml and docs/cost.md). */
+    /**
+     * Price catalog (see examples/prices.yaml and docs/cost.md). A `clusters.<name>` entry (a
+     * cluster or a Docker host) may set `replicaHour` (a number, or `{ onDemand, spot }`): a
+     * flat price per replica-hour (container-hour) used instead of core and GiB prices.
+     */
     prices?: object;
     /**
      * Alert rules, evaluated after each cluster tick and sent through Backstage notifications

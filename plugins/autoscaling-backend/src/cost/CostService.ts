@@ -169,7 +169,8 @@ export class CostService {
     const cpuCores = last?.cpuRequestCores ?? engine.podCpuRequest ?? 0;
     const memoryBytes =
       last?.memoryRequestBytes ?? engine.podMemoryRequest ?? 0;
-    if (!(cpuCores > 0) && !(memoryBytes > 0)) return null;
+    const flat = price.prices.replicaHour !== undefined;
+    if (!flat && !(cpuCores > 0) && !(memoryBytes > 0)) return null;
     return allocateCost(
       {
         replicas,
@@ -553,7 +554,8 @@ export class CostService {
     const allocated = round(
       allocations.reduce((total, a) => total + a.totalCost, 0),
     );
-    if (!placement?.capacity) {
+    // Idle cost compares resource prices; a flat replica price has none to compare.
+    if (!placement?.capacity || prices.replicaHour) {
       return {
         cluster,
         currency: this.currency,

@@ -72,6 +72,20 @@ export function allocateCost(
     nonNegative(input.usage?.memoryBytes),
   );
   const gpus = replicas * nonNegative(input.request.gpus);
+  if (prices.replicaHour) {
+    // A flat price per replica-hour: booked under CPU (the breakdown has no replica column).
+    const flat =
+      replicas * hours * prices.replicaHour[input.spot ? 'spot' : 'onDemand'];
+    return {
+      cpuCoreHours: cpuCores * hours,
+      memoryGiBHours: (memoryBytes / GIB) * hours,
+      gpuHours: gpus * hours,
+      cpuCost: flat,
+      memoryCost: 0,
+      gpuCost: 0,
+      totalCost: flat,
+    };
+  }
   return costOf(
     {
       cpuCoreHours: cpuCores * hours,

@@ -24,7 +24,13 @@ export const resourcePricesSchema = z.strictObject({
   memoryGiBHour: unitPriceSchema,
   gpuHour: unitPriceSchema,
 });
-export type ResourcePrices = z.infer<typeof resourcePricesSchema>;
+export type ResourcePrices = z.infer<typeof resourcePricesSchema> & {
+  /**
+   * A flat price per replica-hour (a cluster's or host's `replicaHour`): when set, a replica
+   * costs this whatever its requests and usage, and the resource prices are not used.
+   */
+  replicaHour?: UnitPrice;
+};
 
 const name = z.string().trim().min(1);
 
@@ -57,6 +63,15 @@ export const clusterPricingSchema = z.strictObject({
   /** The cluster's nodes are spot capacity: its workloads are billed at spot prices. */
   spot: z.boolean().default(false),
   capacity: clusterCapacitySchema.optional(),
+  /**
+   * A flat price per replica-hour (e.g. per container-hour on a Docker Compose host): one
+   * number for on-demand and spot, or both. When set, it prices the cluster's replicas instead
+   * of the cores and GiB they request.
+   */
+  replicaHour: z
+    .union([price, unitPriceSchema])
+    .transform(p => (typeof p === 'number' ? { onDemand: p, spot: p } : p))
+    .optional(),
 });
 export type ClusterPricing = z.infer<typeof clusterPricingSchema>;
 
@@ -157,8 +172,12 @@ export function lookupClusterPrice(
   cluster: string,
 ): PriceLookup & { spot: boolean } {
   const placement = catalog.clusters[cluster];
+  const found = lookupPrice(catalog, placement ?? {});
   return {
-    ...lookupPrice(catalog, placement ?? {}),
+    ...found,
+    ...(placement?.replicaHour
+      ? { prices: { ...found.prices, replicaHour: placement.replicaHour } }
+      : {}),
     spot: placement?.spot ?? false,
   };
 }

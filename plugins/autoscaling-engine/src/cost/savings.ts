@@ -32,6 +32,8 @@ export function verticalSavings(input: {
   spot?: boolean;
   hours?: number;
 }): VerticalSavings {
+  // A flat price per replica-hour does not move with requests.
+  if (input.prices.replicaHour) return { cpu: 0, memory: 0, total: 0 };
   const unit = unitPrices(input.prices, input.spot ?? false);
   const hours = input.hours ?? HOURS_PER_MONTH;
   const replicas = pos(input.replicas);
@@ -122,12 +124,15 @@ export function spotAdvice(
       ok: workload.hasLocalState === false,
     },
   ];
-  const perHour =
-    pos(allocated.cpuCores) *
-      (prices.cpuCoreHour.onDemand - prices.cpuCoreHour.spot) +
-    (pos(allocated.memoryBytes) / GIB) *
-      (prices.memoryGiBHour.onDemand - prices.memoryGiBHour.spot) +
-    pos(allocated.gpus ?? 0) * (prices.gpuHour.onDemand - prices.gpuHour.spot);
+  const perHour = prices.replicaHour
+    ? pos(workload.replicas) *
+      (prices.replicaHour.onDemand - prices.replicaHour.spot)
+    : pos(allocated.cpuCores) *
+        (prices.cpuCoreHour.onDemand - prices.cpuCoreHour.spot) +
+      (pos(allocated.memoryBytes) / GIB) *
+        (prices.memoryGiBHour.onDemand - prices.memoryGiBHour.spot) +
+      pos(allocated.gpus ?? 0) *
+        (prices.gpuHour.onDemand - prices.gpuHour.spot);
   return {
     suitable: checklist.every(c => c.ok),
     checklist,
