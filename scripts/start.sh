@@ -87,6 +87,25 @@ else
   echo "[portal] influxd not found (Debian package influxdb; scripts/ci-deps.sh installs it): the influxdb metric source has no server" >&2
 fi
 
+# The Docker Compose host (scripts/compose-demo.mjs): a private dockerd, a busybox burner image and
+# a Compose project. Registered as autoscaling.dockerHosts[] (and priced per container-hour) only
+# once it is up; without root or Docker the portal runs without it and says why.
+COMPOSE_STATE="$ROOT/.portal/compose-demo.json"
+rm -f "$COMPOSE_STATE"
+if [ "${PORTAL_COMPOSE:-1}" != 0 ]; then
+  node scripts/compose-demo.mjs --state "$COMPOSE_STATE" < /dev/null &
+  pids+=($!)
+  for _ in $(seq 1 240); do [ -s "$COMPOSE_STATE" ] && break; sleep 0.5; done
+  if [ -s "$COMPOSE_STATE" ] && node -e 'process.exit(require(process.argv[1]).ok ? 0 : 1)' "$COMPOSE_STATE"; then
+    APP_CONFIG_autoscaling_dockerHosts="$(node -p 'JSON.stringify(require(process.argv[1]).dockerHosts)' "$COMPOSE_STATE")"
+    APP_CONFIG_autoscaling_prices="$(node -p 'JSON.stringify(require(process.argv[1]).prices)' "$COMPOSE_STATE")"
+    export APP_CONFIG_autoscaling_dockerHosts APP_CONFIG_autoscaling_prices
+    echo "[portal] Docker Compose host compose-demo is up (scripts/compose-demo.mjs)" >&2
+  else
+    echo "[portal] no Docker Compose host: $(node -p 'require(process.argv[1]).reason' "$COMPOSE_STATE" 2>/dev/null || echo 'scripts/compose-demo.mjs gave no answer within 120 s')" >&2
+  fi
+fi
+
 # backstage-cli repo start runs the app (webpack dev server, :3000) and the backend (:7007).
 "${DEV_COMMAND[@]}" "$@" < /dev/null &
 pids+=($!)
