@@ -1,9 +1,16 @@
 import { writeGateOf, type WriteGateInput } from './writeGate';
 
+const switchOf = (enabled: boolean) => ({
+  enabled,
+  changedBy: null,
+  changedAt: null,
+  reason: null,
+});
+
 const base: WriteGateInput = {
   kind: 'scale',
   mode: 'auto',
-  killSwitch: { enabled: false },
+  killSwitch: switchOf(false),
   writesAllowed: true,
   cluster: 'sim',
 };
@@ -30,7 +37,7 @@ describe('writeGateOf', () => {
     const all = {
       ...base,
       otherAutoscaler: hpa,
-      killSwitch: { enabled: true },
+      killSwitch: switchOf(true),
       writesAllowed: false,
     } as WriteGateInput;
     expect(writeGateOf({ ...all, mode: 'off' })).toMatchObject({
@@ -50,7 +57,7 @@ describe('writeGateOf', () => {
       writeGateOf({
         ...all,
         otherAutoscaler: undefined,
-        killSwitch: { enabled: false },
+        killSwitch: switchOf(false),
       }),
     ).toEqual({
       write: false,
