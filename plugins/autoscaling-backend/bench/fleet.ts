@@ -36,7 +36,16 @@ import {
 } from '@backstage/backend-plugin-api';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type CompoundEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
+import {
+  catalogServiceRef,
+  type CatalogService,
+} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
 import { autoscalingPlugin } from '../src/plugin';
@@ -320,7 +329,13 @@ async function startBackend(knex: Knex, simUrl: string): Promise<Backend> {
       factory: () => scheduler,
     }),
   );
-  backend.add(catalogServiceMock.factory({ entities: catalogEntities() }));
+  backend.add(
+    createServiceFactory({
+      service: catalogServiceRef,
+      deps: {},
+      factory: () => indexedCatalog(catalogEntities()),
+    }),
+  );
   backend.add(
     rootHttpRouterServiceFactory({
       configure: context => {
@@ -336,6 +351,30 @@ async function startBackend(knex: Knex, simUrl: string): Promise<Backend> {
     triggerTick: () => scheduler.triggerTask(`autoscaling-evaluate-${CLUSTER}`),
     stop: () => backend.stop(),
   };
+}
+
+/**
+ * Backstage's in-memory test catalog, with lookups by ref from an index: the test catalog scans
+ * every entity on each lookup, which at 10,000 entities would measure the stand-in, not the
+ * plugin (a real catalog answers a lookup from its database over HTTP).
+ */
+function indexedCatalog(entities: Entity[]): CatalogService {
+  const base = catalogServiceMock({ entities });
+  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+  const getEntityByRef = async (ref: string | CompoundEntityRef) =>
+    byRef.get(
+      typeof ref === 'string'
+        ? stringifyEntityRef(parseEntityRef(ref))
+        : stringifyEntityRef(ref),
+    );
+  return new Proxy(base, {
+    get: (target, property) => {
+      if (property === 'getEntityByRef') return getEntityByRef;
+      // Bound to the mock itself: its methods read private fields.
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 // ------------------------------------------------------------------ open-loop API load

@@ -58,8 +58,8 @@ export interface UpdateInput {
   reason: string;
 }
 
-/** Policies resolved between two turns of the event loop in getEffectivePolicies. */
-const RESOLVE_SLICE = 200;
+/** How long getEffectivePolicies may hold the event loop before it lets requests run. */
+const YIELD_AFTER_MS = 8;
 /** Resolved policies kept (more than the workloads of a large fleet); then started afresh. */
 const RESOLVED_POLICIES_KEPT = 50_000;
 
@@ -214,10 +214,13 @@ export class PolicyDocuments {
       ]),
     );
     const out: Array<EffectivePolicy | Error> = [];
+    let lastYield = performance.now();
     for (const settled of contexts) {
-      // A tick asks for every workload: give the event loop to requests between slices.
-      if (out.length % RESOLVE_SLICE === RESOLVE_SLICE - 1)
+      // A tick asks for every workload: give the event loop to requests now and then.
+      if (performance.now() - lastYield > YIELD_AFTER_MS) {
         await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       if (settled.status === 'rejected') {
         out.push(asError(settled.reason));
         continue;

@@ -533,6 +533,9 @@ function metricPointRow(workloadId: string, point: HistoryPoint, atMs: number) {
 }
 
 function toStoredWorkload(row: any): StoredWorkload {
+  // The engine state is the largest column and most readers (the state and workload routes)
+  // never look at it: it is parsed on first read.
+  let state: StoredWorkload['state'] | undefined;
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -543,7 +546,13 @@ function toStoredWorkload(row: any): StoredWorkload {
     tenant: row.tenant,
     environment: row.environment,
     tier: row.tier,
-    state: JSON.parse(row.state_json),
+    get state() {
+      state ??= JSON.parse(row.state_json) as StoredWorkload['state'];
+      return state;
+    },
+    set state(value) {
+      state = value;
+    },
     status: row.status_json ? JSON.parse(row.status_json) : null,
     updatedAt: Number(row.updated_at),
   };

@@ -44,4 +44,21 @@ describe('mapConcurrent', () => {
     expect(peak).toBe(1);
     expect(await mapConcurrent([], 4, async () => 1)).toEqual([]);
   });
+
+  it('lets other work run while items that never wait on I/O are mapped', async () => {
+    let done = 0;
+    let doneWhenTheTimerRan: number | undefined;
+    setImmediate(() => {
+      doneWhenTheTimerRan = done;
+    });
+    await mapConcurrent(Array.from({ length: 40 }), 4, async () => {
+      // Busy for about a millisecond, then resolved without I/O (as better-sqlite3 is).
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      done += 1;
+    });
+    expect(done).toBe(40);
+    expect(doneWhenTheTimerRan).toBeDefined();
+    expect(doneWhenTheTimerRan!).toBeLessThan(40);
+  });
 });
