@@ -1,7 +1,8 @@
 /**
  * Bearer-token authentication and RBAC-like authorisation. Tokens and their rules come from the
  * config. A rule grants verbs on resources ("deployments", "deployments/scale", "*", "*\/scale")
- * in API groups and namespaces (both default to all).
+ * in API groups and namespaces (both default to all). A rule limited to namespaces works as a
+ * Role: only for requests inside one of them (not across all namespaces, not cluster-scoped).
  */
 import type { TokenConfig, TokenRule } from '../config/types';
 import { ApiError } from '../api/status';
@@ -47,9 +48,10 @@ export class Authorizer {
       r =>
         (r.verbs.includes('*') || r.verbs.includes(a.verb)) &&
         (r.apiGroups.includes('*') || r.apiGroups.includes(a.group)) &&
-        (a.namespace === undefined ||
-          r.namespaces.includes('*') ||
-          r.namespaces.includes(a.namespace)) &&
+        // A rule limited to namespaces is a Role: it grants nothing across all namespaces
+        // (a cluster-wide list) nor on cluster-scoped resources.
+        (r.namespaces.includes('*') ||
+          (a.namespace !== undefined && r.namespaces.includes(a.namespace))) &&
         r.resources.some(
           pattern =>
             pattern === '*' ||

@@ -172,13 +172,20 @@ describe('KubernetesClusterClient watch caches against cluster-sim', () => {
       w => !w.some(x => x.startsWith('Deployment/web-canary')),
       'the deleted Deployment left the cache',
     );
-    // Pod metrics: one read of the namespace per round, shared by the workloads.
+    // Pod metrics: one cluster-wide read per round, shared by the workloads.
     sim.clearRequests();
-    await client.podMetrics('shop', 'app=web');
+    const web = await client.podMetrics('shop', 'app=web');
     await client.podMetrics('shop', 'app=db');
+    expect(Object.keys(web).sort()).toEqual(
+      (await webPods()).map(p => p.name).sort(),
+    );
     expect(sim.requests().map(r => `${r.method} ${r.path}`)).toEqual([
-      'GET /apis/metrics.k8s.io/v1beta1/namespaces/shop/pods',
+      'GET /apis/metrics.k8s.io/v1beta1/pods',
     ]);
+    // The next round (a listWorkloads after pod reads) reads them again.
+    await workloads();
+    await client.podMetrics('shop', 'app=web');
+    expect(sim.requests()).toHaveLength(2);
   });
 
   it('after an outage longer than the event window: 410 Expired, a new list, the cluster as it is', async () => {
@@ -222,6 +229,38 @@ describe('KubernetesClusterClient watch caches against cluster-sim', () => {
     expect(stats.Deployments.relistsAfterGone).toBeGreaterThanOrEqual(1);
     expect(stats.Pods.relistsAfterGone).toBeGreaterThanOrEqual(1);
     expect(stats.Deployments.errors).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads pod metrics per namespace where the token may not list them cluster-wide', async () => {
+    sim = await startClusterSim({
+      config: `${CONFIG.replace(
+        'tokens:',
+        `tokens:
+  - token: namespaced-metrics-token
+    user: scaler
+    rules:
+      - { verbs: [get, list, watch], resources: ['*'], apiGroups: ['', apps] }
+      - { verbs: [get, list], resources: [pods], apiGroups: [metrics.k8s.io], namespaces: [shop] }`,
+      )}`,
+      clock: 'manual',
+    });
+    client = new KubernetesClusterClient({
+      name: 'watch-e2e',
+      url: sim.url,
+      serviceAccountToken: 'namespaced-metrics-token',
+      skipTLSVerify: true,
+    });
+    await workloads();
+    const first = await client.podMetrics('shop', 'app=web');
+    expect(Object.keys(first)).toHaveLength(2);
+    await workloads();
+    sim.clearRequests();
+    const second = await client.podMetrics('shop', 'app=web');
+    expect(Object.keys(second)).toHaveLength(2);
+    // Refused cluster-wide once (403), then only the namespace is read.
+    expect(sim.requests().map(r => `${r.path} ${r.status}`)).toEqual([
+      '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods 200',
+    ]);
   });
 
   it('lists and watches over HTTPS with the cluster CA (caData), refusing an unknown certificate', async () => {
@@ -313,11 +352,11 @@ ${names
       }
     }
     expect(perSteadyTick[200]).toEqual(perSteadyTick[10]);
-    // One pod-metrics read of the namespace, and the other autoscalers (HPAs, ScaledObjects).
+    // One pod-metrics read, and the other autoscalers (HPAs, ScaledObjects).
     expect(perSteadyTick[10]).toEqual([
       'GET /apis/autoscaling/v2/horizontalpodautoscalers',
       'GET /apis/keda.sh/v1alpha1/scaledobjects',
-      'GET /apis/metrics.k8s.io/v1beta1/namespaces/acme-production/pods',
+      'GET /apis/metrics.k8s.io/v1beta1/pods',
     ]);
   });
 });

@@ -53,8 +53,11 @@ export class KubernetesClusterClient implements ClusterClient {
   /** This round's pod-metrics read per namespace. */
   private readonly metricsRound = new Map<
     string,
-    Promise<Map<string, PodUsage>>
+    Promise<Map<string, Map<string, PodUsage>>>
   >();
+  /** This round's cluster-wide pod-metrics read. */
+  private metricsAll: Promise<Map<string, Map<string, PodUsage>>> | undefined;
+  private metricsClusterWide = true;
   private podReadsSinceList = true;
 
   constructor(
@@ -167,6 +170,7 @@ export class KubernetesClusterClient implements ClusterClient {
     if (!this.podReadsSinceList) return;
     this.podReadsSinceList = false;
     this.metricsRound.clear();
+    this.metricsAll = undefined;
     // Let the watch streams deliver what already arrived: turns of the event loop until one
     // brings no event (at least two, at most 50).
     const applied = () =>
@@ -184,6 +188,8 @@ export class KubernetesClusterClient implements ClusterClient {
     labelSelector: string;
   }): Promise<WorkloadObject[]> {
     const { namespace, labelSelector } = options;
+    // All three caches start at the first read, so the pod list overlaps the workload lists.
+    this.start();
     await this.beginRoundIfNew();
     await Promise.all([this.deployments.ready(), this.statefulSets.ready()]);
     return [
@@ -345,23 +351,20 @@ export class KubernetesClusterClient implements ClusterClient {
   }
 
   /**
-   * metrics.k8s.io usage of the selected pods. The namespace's pod metrics are read once per
-   * round (see beginRoundIfNew) and shared by every workload of the namespace; the selection
-   * is by the names of the cached pods the selector matches.
+   * metrics.k8s.io usage of the selected pods. The pod metrics are read once per round (see
+   * beginRoundIfNew), cluster-wide, and shared by every workload; where the token may not list
+   * them cluster-wide (403), once per namespace instead. The selection is by the names of the
+   * cached pods the selector matches.
    */
   async podMetrics(
     namespace: string,
     labelSelector: string,
   ): Promise<Record<string, PodUsage>> {
     this.podReadsSinceList = true;
-    let read = this.metricsRound.get(namespace);
-    if (!read) {
-      read = this.readPodMetrics(namespace);
-      // Every caller of the round awaits it; this keeps a failure from being unhandled.
-      read.catch(() => undefined);
-      this.metricsRound.set(namespace, read);
-    }
-    const [usage] = await Promise.all([read, this.pods.ready()]);
+    const [usage] = await Promise.all([
+      this.roundUsage(namespace),
+      this.pods.ready(),
+    ]);
     const selected: Record<string, PodUsage> = {};
     for (const pod of this.pods.select(namespace, labelSelector)) {
       const u = usage.get(pod.name);
@@ -370,28 +373,75 @@ export class KubernetesClusterClient implements ClusterClient {
     return selected;
   }
 
+  /** This round's usage of a namespace's pods, by pod name. */
+  private async roundUsage(namespace: string): Promise<Map<string, PodUsage>> {
+    if (this.metricsClusterWide) {
+      if (!this.metricsAll) {
+        this.metricsAll = this.readPodMetrics(undefined);
+        // Every caller of the round awaits it; this keeps a failure from being unhandled.
+        this.metricsAll.catch(() => undefined);
+      }
+      try {
+        return (await this.metricsAll).get(namespace) ?? new Map();
+      } catch (error) {
+        if ((error as { upstreamStatus?: number }).upstreamStatus !== 403)
+          throw error;
+        // Not allowed cluster-wide: per namespace from now on.
+        this.metricsClusterWide = false;
+      }
+    }
+    let read = this.metricsRound.get(namespace);
+    if (!read) {
+      read = this.readPodMetrics(namespace);
+      read.catch(() => undefined);
+      this.metricsRound.set(namespace, read);
+    }
+    return (await read).get(namespace) ?? new Map();
+  }
+
+  /** Pod metrics of one namespace or (undefined) of the cluster, by namespace and pod name. */
   private async readPodMetrics(
-    namespace: string,
-  ): Promise<Map<string, PodUsage>> {
-    const list = (await this.call(
-      `reading metrics.k8s.io pod metrics of ${namespace}`,
-      () =>
-        this.custom.listNamespacedCustomObject({
-          group: 'metrics.k8s.io',
-          version: 'v1beta1',
-          namespace,
-          plural: 'pods',
-        }),
-    )) as {
+    namespace: string | undefined,
+  ): Promise<Map<string, Map<string, PodUsage>>> {
+    type PodMetricsList = {
       items?: Array<{
-        metadata: { name: string };
+        metadata: { name: string; namespace?: string };
         containers: Array<{
           name?: string;
           usage: { cpu?: string; memory?: string };
         }>;
       }>;
     };
-    return new Map(Object.entries(podUsageOf(list.items ?? [])));
+    const where = namespace ?? 'every namespace';
+    const list = (await this.call(
+      `reading metrics.k8s.io pod metrics of ${where}`,
+      () =>
+        namespace
+          ? this.custom.listNamespacedCustomObject({
+              group: 'metrics.k8s.io',
+              version: 'v1beta1',
+              namespace,
+              plural: 'pods',
+            })
+          : this.custom.listClusterCustomObject({
+              group: 'metrics.k8s.io',
+              version: 'v1beta1',
+              plural: 'pods',
+            }),
+    )) as PodMetricsList;
+    const byNamespace = new Map<string, NonNullable<PodMetricsList['items']>>();
+    for (const item of list.items ?? []) {
+      const ns = item.metadata.namespace ?? namespace ?? '';
+      const items = byNamespace.get(ns) ?? [];
+      items.push(item);
+      byNamespace.set(ns, items);
+    }
+    return new Map(
+      [...byNamespace].map(([ns, items]) => [
+        ns,
+        new Map(Object.entries(podUsageOf(items))),
+      ]),
+    );
   }
 
   async supportsPodResize(): Promise<boolean> {

@@ -50,7 +50,7 @@ export interface WatchCacheOptions<T> {
   path: string;
   transport: ApiTransport;
   transform: (raw: RawObject) => T;
-  /** Page size of the list (default 500). */
+  /** Page size of the list (default 5,000: each page is a request, and fewer cost the API server less). */
   pageSize?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -253,7 +253,7 @@ export class WatchCache<T> {
     const fresh: Array<{ raw: RawObject }> = [];
     do {
       const page = await this.options.transport.list(this.options.path, {
-        limit: String(this.options.pageSize ?? 500),
+        limit: String(this.options.pageSize ?? 5000),
         ...(cont ? { continue: cont } : {}),
       });
       for (const raw of (page.items ?? []) as RawObject[]) fresh.push({ raw });
