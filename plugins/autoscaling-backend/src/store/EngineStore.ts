@@ -66,9 +66,10 @@ export interface ForecastCheckpoint {
  */
 export const MAX_BINDINGS_PER_STATEMENT = 30_000;
 /**
- * Rows per multi-row insert on SQLite: knex writes it as one compound `select … union all
- * select …`, and SQLite refuses more than 500 terms in a compound select. PostgreSQL gets a
- * multi-row `values` list, bounded by the parameters only.
+ * Rows per multi-row insert through knex's builder on SQLite (the decisions, which return
+ * their ids): knex writes it as one compound `select … union all select …`, and SQLite refuses
+ * more than 500 terms in a compound select. The other tables' rows go through `upsertRows`,
+ * bounded by the parameters only.
  */
 export const MAX_ROWS_PER_STATEMENT = 500;
 
@@ -107,7 +108,7 @@ export class EngineStore {
     { state: Record<string, unknown>; checkpointMs: number }
   >();
 
-  /** Rows per multi-row insert (`MAX_ROWS_PER_STATEMENT` on SQLite). */
+  /** Rows per knex multi-row insert (`MAX_ROWS_PER_STATEMENT` on SQLite). */
   private readonly rowsPerInsert: number;
 
   constructor(private readonly knex: Knex) {
@@ -219,20 +220,21 @@ export class EngineStore {
             : w.status;
         return workloadRow(w.record, w.state, status, nowMs);
       });
-      for (const chunk of chunks(workloadRows, 12, this.rowsPerInsert))
-        await trx('workloads').insert(chunk).onConflict('id').merge();
-      for (const chunk of chunks(forecasts, 3, this.rowsPerInsert)) {
-        await trx('workload_forecasts')
-          .insert(chunk)
-          .onConflict('workload_id')
-          .merge();
-      }
-      for (const chunk of chunks(points, 7, this.rowsPerInsert)) {
-        await trx('metric_points')
-          .insert(chunk)
-          .onConflict(['workload_id', 'at'])
-          .ignore();
-      }
+      await upsertRows(trx, 'workloads', workloadRows, ['id'], 'merge');
+      await upsertRows(
+        trx,
+        'workload_forecasts',
+        forecasts,
+        ['workload_id'],
+        'merge',
+      );
+      await upsertRows(
+        trx,
+        'metric_points',
+        points,
+        ['workload_id', 'at'],
+        'ignore',
+      );
     });
   }
 
@@ -479,6 +481,42 @@ export class EngineStore {
       })
       .onConflict('key')
       .merge();
+  }
+}
+
+/**
+ * Multi-row `insert … values (…), (…) on conflict … do update / do nothing`, written out
+ * (SQLite 3.24+ and PostgreSQL read the same text), chunked by bound parameters only: knex's
+ * own multi-row insert on SQLite is a compound `select`, capped at 500 rows.
+ */
+async function upsertRows(
+  db: Knex,
+  table: string,
+  rows: Array<Record<string, unknown>>,
+  conflict: string[],
+  onConflict: 'merge' | 'ignore',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
+  const merged = columns.filter(c => !conflict.includes(c));
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  const action =
+    onConflict === 'ignore'
+      ? 'do nothing'
+      : `do update set ${merged.map(() => '?? = excluded.??').join(', ')}`;
+  for (const chunk of chunks(rows, columns.length)) {
+    const sql = `insert into ?? (${columns
+      .map(() => '??')
+      .join(', ')}) values ${chunk
+      .map(() => row)
+      .join(', ')} on conflict (${conflict
+      .map(() => '??')
+      .join(', ')}) ${action}`;
+    const bindings: unknown[] = [table, ...columns];
+    for (const r of chunk) for (const c of columns) bindings.push(r[c] ?? null);
+    bindings.push(...conflict);
+    if (onConflict === 'merge') for (const c of merged) bindings.push(c, c);
+    await db.raw(sql, bindings as Knex.RawBinding[]);
   }
 }
 
