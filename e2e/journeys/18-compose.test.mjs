@@ -118,8 +118,7 @@ test('a Compose service scales up under load, and its Autoscaling tab says why',
     assert.ok(to > from, `the decision adds replicas (${from} → ${to})`);
     assert.ok(from >= before, `it scaled from the count before the load`);
     // The decision explains itself: the CPU against its target asks for more replicas.
-    assert.match(text, /cpu/i);
-    assert.match(text, /asks for \d+ replicas/);
+    assert.match(text, /cpu asks for \d+ replicas \(now \d+\)/);
 
     // The tab's replica count rose: the containers the module created are running.
     await reloadUntil(
@@ -131,12 +130,19 @@ test('a Compose service scales up under load, and its Autoscaling tab says why',
     const after = await currentReplicas(page);
     assert.ok(after > before, `replicas rose (${before} → ${after})`);
 
+    // The cost card prices the containers per container-hour (the demo's replicaHour 0.012).
+    const hourly = page.getByTestId('cost-hourly');
+    await hourly.waitFor();
+    assert.match(await hourly.textContent(), /\$\d[\d.,]*\/h/);
+
     await page.waitForLoadState('networkidle').catch(() => {});
+    await page.getByTestId('scaling-header').scrollIntoViewIfNeeded();
+    await screenshot(page, '18-compose-scaled');
     await page
       .getByText('Recent decisions', { exact: true })
       .first()
       .scrollIntoViewIfNeeded();
-    await screenshot(page, '18-compose-scaled');
+    await screenshot(page, '18-compose-decisions');
   } finally {
     if (burnFile) rmSync(burnFile, { force: true });
     await context.close();
