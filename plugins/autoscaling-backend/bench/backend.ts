@@ -12,12 +12,12 @@
  *
  * On SQLite (in memory, as Backstage's dev default) and, when reachable, PostgreSQL (a fresh
  * database that is dropped afterwards). Figures are printed as tables and written as JSON to
- * artifacts/bench/autoscaling-backend.json (git-ignored).
+ * artifacts/bench/autoscaling-backend-1k.json (git-ignored).
  *
  * The load generator is a worker thread with node:http keep-alive clients (autocannon is not
  * installed), bounded by the request count and a 60 s deadline.
  *
- *   npm run bench -- [--workloads 1000] [--ticks 5] [--pg-ticks 3] [--budget-seconds 150] [--requests 5000]
+ *   npm run bench:1k -- [--workloads 1000] [--ticks 5] [--pg-ticks 3] [--budget-seconds 150] [--requests 5000]
  *                    [--concurrency 50] [--pg postgresql://postgres@127.0.0.1:5432/postgres | --pg none]
  *   (or AUTOSCALING_BENCH_PG=<url>)
  */
@@ -822,7 +822,7 @@ async function main() {
 
   const out = resolve(
     __dirname,
-    '../../../artifacts/bench/autoscaling-backend.json',
+    '../../../artifacts/bench/autoscaling-backend-1k.json',
   );
   mkdirSync(resolve(out, '..'), { recursive: true });
   writeFileSync(

@@ -578,7 +578,7 @@ async function runOn(label: string, db: Database) {
         );
         break;
       }
-      if (k === apiStartTick) {
+      if (k === apiStartTick && API_SECONDS > 0) {
         apiRunning = true;
         apiRun = openLoopLoad(backend.baseUrl).then(r => {
           api = r;
