@@ -564,9 +564,11 @@ async function runOn(label: string, db: Database) {
       1,
       tickCount - Math.ceil((API_SECONDS * 1000) / INTERVAL_MS) - 1,
     );
-    let api: Awaited<ReturnType<typeof openLoopLoad>> | undefined;
-    let apiRun: Promise<void> | undefined;
-    let apiRunning = false;
+    const apiLoad: {
+      result?: Awaited<ReturnType<typeof openLoopLoad>>;
+      run?: Promise<void>;
+      running: boolean;
+    } = { running: false };
     for (let k = 0; k < tickCount; k++) {
       const due = phaseStart + k * INTERVAL_MS;
       await sleep(due - Date.now());
@@ -579,10 +581,10 @@ async function runOn(label: string, db: Database) {
         break;
       }
       if (k === apiStartTick && API_SECONDS > 0) {
-        apiRunning = true;
-        apiRun = openLoopLoad(backend.baseUrl).then(r => {
-          api = r;
-          apiRunning = false;
+        apiLoad.running = true;
+        apiLoad.run = openLoopLoad(backend.baseUrl).then(r => {
+          apiLoad.result = r;
+          apiLoad.running = false;
         });
       }
       if (k < STEPS) {
@@ -605,13 +607,13 @@ async function runOn(label: string, db: Database) {
         startMs: Date.now(),
         endMs: 0,
         statements: 0,
-        underApiLoad: apiRunning,
+        underApiLoad: apiLoad.running,
       };
       statements = 0;
       await backend.triggerTick();
       window.endMs = Date.now();
       window.statements = statements;
-      window.underApiLoad = window.underApiLoad || apiRunning;
+      window.underApiLoad = window.underApiLoad || apiLoad.running;
       ticks.push(window);
       console.log(
         `  tick ${k + 1}/${tickCount}: ${(
@@ -626,7 +628,7 @@ async function runOn(label: string, db: Database) {
     // Let the last steps be seen by one more tick.
     await sleep(INTERVAL_MS);
     await backend.triggerTick();
-    await apiRun;
+    await apiLoad.run;
 
     const log = await sim.requests();
     const inWindow = (w: TickWindow) =>
@@ -669,7 +671,7 @@ async function runOn(label: string, db: Database) {
         p95Ms: round(percentile(reactions, 95)),
         maxMs: round(Math.max(...reactions)),
       },
-      api,
+      api: apiLoad.result,
     };
   } finally {
     clearInterval(rssTimer);

@@ -274,6 +274,7 @@ describe('KubernetesClusterClient watch caches against cluster-sim', () => {
       url: sim.tlsUrl!,
       serviceAccountToken: 'scaler-token',
       caData: Buffer.from(sim.caPem!).toString('base64'),
+      skipTLSVerify: false,
     };
     client = new KubernetesClusterClient(cluster);
     expect(await workloads()).toEqual(['Deployment/web:2', 'StatefulSet/db:1']);
