@@ -5,6 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookDeadLetterStore } from './WebhookDeadLetterStore';
+import { WebhookPendingStore } from './WebhookPendingStore';
 import {
   DELIVERY_HEADER,
   readWebhookSettings,
@@ -68,6 +69,7 @@ const notification = (overrides: Partial<Notification> = {}): Notification => ({
 describe('WebhookProcessor', () => {
   let knex: Knex;
   let deadLetters: WebhookDeadLetterStore;
+  let pending: WebhookPendingStore;
   const stops: Array<() => Promise<void>> = [];
   const sleeps: number[] = [];
 
@@ -78,6 +80,7 @@ describe('WebhookProcessor', () => {
       useNullAsDefault: true,
     });
     deadLetters = await WebhookDeadLetterStore.create(knex);
+    pending = await WebhookPendingStore.create(knex);
     sleeps.length = 0;
   });
   afterEach(async () => {
@@ -92,6 +95,7 @@ describe('WebhookProcessor', () => {
     return new WebhookProcessor({
       settings,
       deadLetters,
+      pending,
       logger: mockServices.logger.mock(),
       frontendBaseUrl: 'http://portal.example',
       // Backoff delays are recorded, not waited for: the schedule is what is checked.
@@ -134,6 +138,7 @@ describe('WebhookProcessor', () => {
       signWebhook('other', String(hit.headers[TIMESTAMP_HEADER]), hit.body),
     ).not.toBe(hit.headers[SIGNATURE_HEADER]);
     expect(await deadLetters.list()).toEqual([]);
+    expect(await pending.list()).toEqual([]);
   });
 
   it('retries a failing receiver with doubling backoff, then stores a dead letter', async () => {
@@ -168,6 +173,8 @@ describe('WebhookProcessor', () => {
         body: failing.received[0].body,
       }),
     ]);
+    // The dead letter replaces the pending row.
+    expect(await pending.list()).toEqual([]);
   });
 
   it('recovers on a later attempt; a 4xx is not retried; an unreachable receiver is dead-lettered', async () => {

@@ -20,3 +20,8 @@ export {
   DEAD_LETTER_TABLE,
   type WebhookDeadLetter,
 } from './WebhookDeadLetterStore';
+export {
+  WebhookPendingStore,
+  PENDING_TABLE,
+  type WebhookPendingDelivery,
+} from './WebhookPendingStore';

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import { WebhookDeadLetterStore } from './WebhookDeadLetterStore';
+import { WebhookPendingStore } from './WebhookPendingStore';
 import { readWebhookSettings, WebhookProcessor } from './WebhookProcessor';
 
 /**
@@ -20,9 +21,10 @@ export const notificationsModuleWebhook = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        lifecycle: coreServices.lifecycle,
         notifications: notificationsProcessingExtensionPoint,
       },
-      async init({ config, logger, database, notifications }) {
+      async init({ config, logger, database, lifecycle, notifications }) {
         if (!config.has('notifications.processors.webhook')) {
           logger.info(
             'notifications.processors.webhook is not configured: no webhook channel',
@@ -30,17 +32,26 @@ export const notificationsModuleWebhook = createBackendModule({
           return;
         }
         const settings = readWebhookSettings(config);
-        const deadLetters = await WebhookDeadLetterStore.create(
-          await database.getClient(),
-        );
-        notifications.addProcessor(
-          new WebhookProcessor({
-            settings,
-            deadLetters,
-            logger,
-            frontendBaseUrl: config.getString('app.baseUrl'),
-          }),
-        );
+        const knex = await database.getClient();
+        const deadLetters = await WebhookDeadLetterStore.create(knex);
+        const pending = await WebhookPendingStore.create(knex);
+        const processor = new WebhookProcessor({
+          settings,
+          deadLetters,
+          pending,
+          logger,
+          frontendBaseUrl: config.getString('app.baseUrl'),
+        });
+        notifications.addProcessor(processor);
+        // Deliveries left pending by a restart: resumed in the background, not awaited.
+        lifecycle.addStartupHook(() => {
+          processor
+            .resume()
+            .catch(error =>
+              logger.error(`Webhook: pending deliveries not resumed: ${error}`),
+            );
+        });
+        lifecycle.addShutdownHook(() => processor.stop());
       },
     });
   },
