@@ -509,10 +509,26 @@ async function postgres(): Promise<Database> {
 // ------------------------------------------------------------------ one database
 
 interface TickWindow {
+  /** Wall clock, for the tick's duration. */
   startMs: number;
   endMs: number;
+  /** The simulator's clock, for its request log (it can lag the wall on a loaded machine). */
+  simStartMs: number;
+  simEndMs: number;
   statements: number;
+  byStatement: Record<string, number>;
   underApiLoad: boolean;
+}
+
+/** `select workloads`, `insert decisions`, `begin`, ... */
+function statementOf(sql: string): string {
+  const verb =
+    sql
+      .trim()
+      .split(/[\s;]+/)[0]
+      .toLowerCase() || '?';
+  const table = /\b(?:from|into|update)\s+[`"]?([\w]+)/i.exec(sql)?.[1];
+  return table ? `${verb} ${table}` : verb;
 }
 
 const scalePath = (namespace: string, name: string) =>
@@ -531,8 +547,11 @@ async function runOn(label: string, db: Database) {
   const sim = new SimProcess();
   let backend: Backend | undefined;
   let statements = 0;
-  const onQuery = () => {
+  let byStatement = new Map<string, number>();
+  const onQuery = (data: { sql?: string }) => {
     statements += 1;
+    const key = statementOf(data.sql ?? '');
+    byStatement.set(key, (byStatement.get(key) ?? 0) + 1);
   };
   db.knex.on('query', onQuery);
   try {
@@ -603,16 +622,25 @@ async function runOn(label: string, db: Database) {
           }),
         );
       }
+      const simStartMs = (await sim.ask({ type: 'now' })).now;
       const window: TickWindow = {
         startMs: Date.now(),
         endMs: 0,
+        simStartMs,
+        simEndMs: 0,
         statements: 0,
+        byStatement: {},
         underApiLoad: apiLoad.running,
       };
       statements = 0;
+      byStatement = new Map();
       await backend.triggerTick();
       window.endMs = Date.now();
+      window.simEndMs = (await sim.ask({ type: 'now' })).now;
       window.statements = statements;
+      window.byStatement = Object.fromEntries(
+        [...byStatement].sort((a, b) => b[1] - a[1]),
+      );
       window.underApiLoad = window.underApiLoad || apiLoad.running;
       ticks.push(window);
       console.log(
@@ -632,7 +660,7 @@ async function runOn(label: string, db: Database) {
 
     const log = await sim.requests();
     const inWindow = (w: TickWindow) =>
-      log.filter(e => e.time >= w.startMs && e.time <= w.endMs);
+      log.filter(e => e.time >= w.simStartMs && e.time <= w.simEndMs);
     const kubeRequests = ticks.map(w => inWindow(w).length);
     const scaleWrites = ticks.map(
       w =>
@@ -660,6 +688,10 @@ async function runOn(label: string, db: Database) {
       kubernetesRequestsPerSteadyTick: median(kubeRequests),
       scaleWritesPerSteadyTick: median(scaleWrites),
       databaseStatementsPerSteadyTick: median(quiet.map(w => w.statements)),
+      /** By statement and table, of the quiet steady tick with the median count. */
+      databaseStatementsOfMedianTick: quiet.find(
+        w => w.statements === median(quiet.map(q => q.statements)),
+      )?.byStatement,
       databaseStatementsPerSteadyTickUnderApiLoad: median(
         ticks.filter(w => w.underApiLoad).map(w => w.statements),
       ),

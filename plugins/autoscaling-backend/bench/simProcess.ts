@@ -7,6 +7,7 @@
  *   { type: 'advance', seconds }      → { type: 'advanced', now }
  *   { type: 'demand', namespace, name, factor } → { type: 'demand', now, rps }
  *   { type: 'restore', namespace, name } → { type: 'restored' } (the configured demand again)
+ *   { type: 'now' }                   → { type: 'now', now } (simulated time, epoch ms)
  *   { type: 'mark' }                  → { type: 'marked' } (the request log starts afresh)
  *   { type: 'requests' }              → { type: 'requests', entries } (since the mark)
  *   { type: 'stop' }                  → exits
@@ -56,6 +57,9 @@ process.on('message', async (message: any) => {
       case 'restore':
         sim!.setDemand(message.namespace, message.name, undefined);
         reply({ type: 'restored' });
+        break;
+      case 'now':
+        reply({ type: 'now', now: sim!.now() });
         break;
       case 'mark':
         sim!.clearRequests();
