@@ -21,24 +21,23 @@
  *                    [--concurrency 50] [--pg postgresql://postgres@127.0.0.1:5432/postgres | --pg none]
  *   (or AUTOSCALING_BENCH_PG=<url>)
  */
-import type { Server } from 'node:http';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createBackend } from '@backstage/backend-defaults';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { mockServices } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
 import knexFactory, { type Knex } from 'knex';
-import { autoscalingPlugin } from '../src/plugin';
+import {
+  benchEntities,
+  median,
+  percentile,
+  round,
+  startBenchBackend,
+  statementOf,
+  TENANTS,
+  type BenchBackend,
+} from './benchBackend';
 
 // ------------------------------------------------------------------ options
 
@@ -67,13 +66,6 @@ const PG_URL =
   process.env.AUTOSCALING_BENCH_PG ??
   'postgresql://postgres@127.0.0.1:5432/postgres';
 const CLUSTER = 'bench';
-const TENANTS = [
-  { name: 'acme', tier: 'enterprise' },
-  { name: 'globex', tier: 'premium' },
-  { name: 'initech', tier: 'basic' },
-  { name: 'umbrella', tier: 'premium' },
-  { name: 'hooli', tier: 'basic' },
-];
 const NAMESPACES_PER_TENANT = 10;
 
 const workloadNames = Array.from({ length: WORKLOADS }, (_, i) => `svc-${i}`);
@@ -131,54 +123,14 @@ function simConfig(): string {
   return `${lines.join('\n')}\n`;
 }
 
-function catalogEntities(): Entity[] {
-  const groups: Entity[] = TENANTS.map(t => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name: t.name,
-      namespace: 'default',
-      annotations: {
-        'autoscaling.io/tier': t.tier,
-        'autoscaling.io/replica-quota': '5000',
-      },
-    },
-    spec: { type: 'tenant', children: [] },
-  }));
-  const components: Entity[] = workloadNames.map((name, i) => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/kubernetes-id': name,
-        'backstage.io/kubernetes-namespace': namespaceOf(i),
-        'autoscaling.io/tenant': tenantOf(i).name,
-        'autoscaling.io/environment': 'production',
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: `group:default/${tenantOf(i).name}`,
-      lifecycle: 'production',
-    },
-  }));
-  return [...groups, ...components];
+function catalogEntities() {
+  return benchEntities({
+    names: workloadNames,
+    namespaceOf,
+    tenantOf,
+    replicaQuota: 5000,
+  });
 }
-
-const POLICY = {
-  minReplicas: 2,
-  maxReplicas: 20,
-  mode: 'auto',
-  metrics: [
-    {
-      type: 'Resource',
-      resource: 'cpu',
-      target: { type: 'Utilization', averageUtilization: 70 },
-    },
-  ],
-};
 
 // ------------------------------------------------------------------ counters
 
@@ -253,115 +205,12 @@ class QueryCounter {
   }
 }
 
-/** `select workloads`, `insert decisions`, `begin`, ... */
-function statementOf(sql: string): string {
-  const verb =
-    sql
-      .trim()
-      .split(/[\s;]+/)[0]
-      .toLowerCase() || '?';
-  const table = /\b(?:from|into|update)\s+[`"]?([\w]+)/i.exec(sql)?.[1];
-  return table ? `${verb} ${table}` : verb;
-}
-
 // ------------------------------------------------------------------ statistics
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(
-      sorted.length - 1,
-      Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
-    )
-  ];
-};
-const median = (values: number[]) => percentile(values, 50);
-const round = (n: number, digits = 1) =>
-  Math.round(n * 10 ** digits) / 10 ** digits;
 const ms = (n: number) => `${n.toFixed(n >= 100 ? 0 : 1)} ms`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // ------------------------------------------------------------------ backend
-
-interface Backend {
-  baseUrl: string;
-  triggerTick: () => Promise<void>;
-  stop: () => Promise<void>;
-}
-
-/**
- * The plugin in a Backstage backend: Backstage's default services (as startTestBackend
- * composes them: real HTTP router, permissions, auditor, ...), with mock auth, the given
- * knex, a scheduler whose tasks run only when triggered, an in-memory catalog, and
- * Backstage's production root HTTP stack listening on 127.0.0.1 only.
- */
-async function startBackend(
-  knex: Knex,
-  sim: RunningClusterSim,
-): Promise<Backend> {
-  const scheduler = mockServices.scheduler();
-  let server: (Server & { port(): number }) | undefined;
-  const backend = createBackend();
-  backend.add(autoscalingPlugin);
-  backend.add(
-    mockServices.rootConfig.factory({
-      data: {
-        backend: {
-          baseUrl: 'http://127.0.0.1',
-          listen: { host: '127.0.0.1', port: 0 },
-        },
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: CLUSTER,
-                  url: sim.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'scaler-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
-        autoscaling: { policies: { globalDefault: POLICY } },
-      },
-    }),
-  );
-  backend.add(mockServices.rootLogger.factory({ level: 'warn' }));
-  backend.add(mockServices.auth.factory());
-  backend.add(mockServices.httpAuth.factory());
-  backend.add(mockServices.userInfo.factory());
-  backend.add(mockServices.discovery.factory());
-  backend.add(mockServices.database.factory({ knex }));
-  // Tasks run only when the benchmark triggers them.
-  backend.add(
-    createServiceFactory({
-      service: coreServices.scheduler,
-      deps: {},
-      factory: () => scheduler,
-    }),
-  );
-  backend.add(catalogServiceMock.factory({ entities: catalogEntities() }));
-  // Helmet, CORS, compression, request logging, health, not-found and error middleware.
-  backend.add(
-    rootHttpRouterServiceFactory({
-      configure: context => {
-        server = context.server as unknown as Server & { port(): number };
-        context.applyDefaults();
-      },
-    }),
-  );
-  await backend.start();
-  if (!server) throw new Error('the HTTP server was not created');
-  return {
-    baseUrl: `http://127.0.0.1:${server.port()}`,
-    triggerTick: () => scheduler.triggerTask(`autoscaling-evaluate-${CLUSTER}`),
-    stop: () => backend.stop(),
-  };
-}
 
 // ------------------------------------------------------------------ part 1: ticks
 
@@ -379,7 +228,7 @@ interface TickFigures {
 async function runTicks(
   knex: Knex,
   sim: RunningClusterSim,
-  backend: Backend,
+  backend: BenchBackend,
   count: number,
   deadlineMs: number,
 ) {
@@ -663,9 +512,14 @@ async function runOn(
       performance.now() - warm,
     )}`,
   );
-  let backend: Backend | undefined;
+  let backend: BenchBackend | undefined;
   try {
-    backend = await startBackend(db.knex, sim);
+    backend = await startBenchBackend({
+      knex: db.knex,
+      cluster: CLUSTER,
+      simUrl: sim.url,
+      entities: catalogEntities(),
+    });
     const tickFigures = await runTicks(
       db.knex,
       sim,

@@ -23,32 +23,22 @@
  *
  * Writes artifacts/bench/autoscaling-backend.json.
  */
-import type { Server } from 'node:http';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createBackend } from '@backstage/backend-defaults';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { mockServices } from '@backstage/backend-test-utils';
-import {
-  parseEntityRef,
-  stringifyEntityRef,
-  type CompoundEntityRef,
-  type Entity,
-} from '@backstage/catalog-model';
-import {
-  catalogServiceRef,
-  type CatalogService,
-} from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
-import { autoscalingPlugin } from '../src/plugin';
+import {
+  benchEntities,
+  median,
+  percentile,
+  round,
+  startBenchBackend,
+  statementOf,
+  TENANTS,
+  type BenchBackend,
+} from './benchBackend';
 
 // ------------------------------------------------------------------ options
 
@@ -71,13 +61,6 @@ const PG_URL =
   process.env.AUTOSCALING_BENCH_PG ??
   'postgresql://postgres@127.0.0.1:5432/postgres';
 const CLUSTER = 'fleet';
-const TENANTS = [
-  { name: 'acme', tier: 'enterprise' },
-  { name: 'globex', tier: 'premium' },
-  { name: 'initech', tier: 'basic' },
-  { name: 'umbrella', tier: 'premium' },
-  { name: 'hooli', tier: 'basic' },
-];
 const NAMESPACES_PER_TENANT = 20;
 const CAPACITY_PER_POD = 50;
 
@@ -142,70 +125,17 @@ function simConfig(): string {
   return `${lines.join('\n')}\n`;
 }
 
-function catalogEntities(): Entity[] {
-  const groups: Entity[] = TENANTS.map(t => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name: t.name,
-      namespace: 'default',
-      annotations: {
-        'autoscaling.io/tier': t.tier,
-        'autoscaling.io/replica-quota': String(WORKLOADS * 20),
-      },
-    },
-    spec: { type: 'tenant', children: [] },
-  }));
-  const components: Entity[] = workloadNames.map((name, i) => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/kubernetes-id': name,
-        'backstage.io/kubernetes-namespace': namespaceOf(i),
-        'autoscaling.io/tenant': tenantOf(i).name,
-        'autoscaling.io/environment': 'production',
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: `group:default/${tenantOf(i).name}`,
-      lifecycle: 'production',
-    },
-  }));
-  return [...groups, ...components];
+function catalogEntities() {
+  return benchEntities({
+    names: workloadNames,
+    namespaceOf,
+    tenantOf,
+    replicaQuota: WORKLOADS * 20,
+  });
 }
-
-const POLICY = {
-  minReplicas: 2,
-  maxReplicas: 20,
-  mode: 'auto',
-  metrics: [
-    {
-      type: 'Resource',
-      resource: 'cpu',
-      target: { type: 'Utilization', averageUtilization: 70 },
-    },
-  ],
-};
 
 // ------------------------------------------------------------------ statistics
 
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(
-      sorted.length - 1,
-      Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
-    )
-  ];
-};
-const median = (values: number[]) => percentile(values, 50);
-const round = (n: number, digits = 1) =>
-  Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n;
 const sleep = (ms: number) =>
   new Promise<void>(done => setTimeout(done, Math.max(0, ms)));
 
@@ -276,106 +206,6 @@ class SimProcess {
 }
 
 // ------------------------------------------------------------------ the backend
-
-interface Backend {
-  baseUrl: string;
-  triggerTick: () => Promise<void>;
-  stop: () => Promise<void>;
-}
-
-/** The plugin in a Backstage backend (as bench/backend.ts): real HTTP stack, mock auth. */
-async function startBackend(knex: Knex, simUrl: string): Promise<Backend> {
-  const scheduler = mockServices.scheduler();
-  let server: (Server & { port(): number }) | undefined;
-  const backend = createBackend();
-  backend.add(autoscalingPlugin);
-  backend.add(
-    mockServices.rootConfig.factory({
-      data: {
-        backend: {
-          baseUrl: 'http://127.0.0.1',
-          listen: { host: '127.0.0.1', port: 0 },
-        },
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: CLUSTER,
-                  url: simUrl,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'scaler-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
-        autoscaling: { policies: { globalDefault: POLICY } },
-      },
-    }),
-  );
-  backend.add(mockServices.rootLogger.factory({ level: 'warn' }));
-  backend.add(mockServices.auth.factory());
-  backend.add(mockServices.httpAuth.factory());
-  backend.add(mockServices.userInfo.factory());
-  backend.add(mockServices.discovery.factory());
-  backend.add(mockServices.database.factory({ knex }));
-  backend.add(
-    createServiceFactory({
-      service: coreServices.scheduler,
-      deps: {},
-      factory: () => scheduler,
-    }),
-  );
-  backend.add(
-    createServiceFactory({
-      service: catalogServiceRef,
-      deps: {},
-      factory: () => indexedCatalog(catalogEntities()),
-    }),
-  );
-  backend.add(
-    rootHttpRouterServiceFactory({
-      configure: context => {
-        server = context.server as unknown as Server & { port(): number };
-        context.applyDefaults();
-      },
-    }),
-  );
-  await backend.start();
-  if (!server) throw new Error('the HTTP server was not created');
-  return {
-    baseUrl: `http://127.0.0.1:${server.port()}`,
-    triggerTick: () => scheduler.triggerTask(`autoscaling-evaluate-${CLUSTER}`),
-    stop: () => backend.stop(),
-  };
-}
-
-/**
- * Backstage's in-memory test catalog, with lookups by ref from an index: the test catalog scans
- * every entity on each lookup, which at 10,000 entities would measure the stand-in, not the
- * plugin (a real catalog answers a lookup from its database over HTTP).
- */
-function indexedCatalog(entities: Entity[]): CatalogService {
-  const base = catalogServiceMock({ entities });
-  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
-  const getEntityByRef = async (ref: string | CompoundEntityRef) =>
-    byRef.get(
-      typeof ref === 'string'
-        ? stringifyEntityRef(parseEntityRef(ref))
-        : stringifyEntityRef(ref),
-    );
-  return new Proxy(base, {
-    get: (target, property) => {
-      if (property === 'getEntityByRef') return getEntityByRef;
-      // Bound to the mock itself: its methods read private fields.
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 // ------------------------------------------------------------------ open-loop API load
 
@@ -520,17 +350,6 @@ interface TickWindow {
   underApiLoad: boolean;
 }
 
-/** `select workloads`, `insert decisions`, `begin`, ... */
-function statementOf(sql: string): string {
-  const verb =
-    sql
-      .trim()
-      .split(/[\s;]+/)[0]
-      .toLowerCase() || '?';
-  const table = /\b(?:from|into|update)\s+[`"]?([\w]+)/i.exec(sql)?.[1];
-  return table ? `${verb} ${table}` : verb;
-}
-
 const scalePath = (namespace: string, name: string) =>
   `/apis/apps/v1/namespaces/${namespace}/deployments/${name}/scale`;
 
@@ -545,7 +364,7 @@ async function runOn(label: string, db: Database) {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 500);
   const sim = new SimProcess();
-  let backend: Backend | undefined;
+  let backend: BenchBackend | undefined;
   let statements = 0;
   let byStatement = new Map<string, number>();
   const onQuery = (data: { sql?: string }) => {
@@ -562,7 +381,12 @@ async function runOn(label: string, db: Database) {
         1,
       )} s`,
     );
-    backend = await startBackend(db.knex, sim.url);
+    backend = await startBenchBackend({
+      knex: db.knex,
+      cluster: CLUSTER,
+      simUrl: sim.url,
+      entities: catalogEntities(),
+    });
 
     t = performance.now();
     await backend.triggerTick();
