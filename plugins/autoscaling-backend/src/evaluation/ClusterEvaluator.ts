@@ -721,11 +721,16 @@ export class ClusterEvaluator {
   ) {
     const { cost, store } = this.options;
     if (!cost || plans.length === 0) return;
-    const budgets = cost.tenantBudgets(
-      tenants,
-      await store.listWorkloads(),
-      plans.map(p => p.discovered.record.tenant),
-    );
+    // Only tenants with a monthly budget can be in an emergency: the others need no pricing of
+    // every stored workload (a tick of 10,000 workloads spent about a tenth of its time there).
+    const budgeted = [
+      ...new Set(plans.map(p => p.discovered.record.tenant)),
+    ].filter(name => (tenants.get(name)?.monthlyBudget ?? null) !== null);
+    if (budgeted.length === 0) return;
+    const ofBudgeted = (
+      await Promise.all(budgeted.map(tenant => store.listWorkloads({ tenant })))
+    ).flat();
+    const budgets = cost.tenantBudgets(tenants, ofBudgeted, budgeted);
     await this.notifyBudgetChanges(tenants, budgets);
     const caps = cost.capsFromBudgets(
       plans.map(plan => ({
