@@ -34,6 +34,8 @@ const WORKLOAD_ID = `${HOST}/${PROJECT}/Deployment/${SERVICE}`;
 const TASK = `autoscaling-evaluate-${HOST}`;
 /** Applied decisions with both replicas up, then with the survivor alone. */
 const SHARED_APPLIED = 4;
+/** A run the stopped replica had claimed as it stopped may still start this soon after. */
+const STOP_GRACE_MS = 5_000;
 const ALONE_APPLIED = 2;
 
 interface ContainerEvent {
@@ -199,8 +201,12 @@ describe('two backend replicas scaling one Compose service on one PostgreSQL dat
       hostRuns.filter(r => r.backend === survivor && r.start >= stoppedAt)
         .length,
     ).toBeGreaterThan(0);
+    // Backstage's task worker can still start a run it claimed while the shutdown was under
+    // way (the abort races the claim); what must not happen is the stopped replica running on.
     expect(
-      hostRuns.filter(r => r.backend === stopped && r.start > stoppedAt),
+      hostRuns.filter(
+        r => r.backend === stopped && r.start > stoppedAt + STOP_GRACE_MS,
+      ),
     ).toEqual([]);
 
     // Every applied decision moved the service from where the previous one left it, and no
