@@ -30,6 +30,7 @@ import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
 import knexFactory, { type Knex } from 'knex';
 import {
   benchEntities,
+  simConfigHeader,
   median,
   percentile,
   round,
@@ -84,29 +85,11 @@ const replicasOf = (i: number) => 2 + (i % 3); // 2..4 pods, 3,000 pods for 1,00
  */
 function simConfig(): string {
   const pods = WORKLOADS * 4;
-  const lines = [
-    `cluster: { name: ${CLUSTER} }`,
-    // Started six minutes ago and run up to now (see runOn), so that the pods are past the
-    // HPA's CPU initialisation period when the first tick reads them.
-    `clock: { factor: 1, tickSeconds: 5, start: '${new Date(
-      Date.now() - 6 * 60_000,
-    ).toISOString()}' }`,
-    'tokens:',
-    '  - token: scaler-token',
-    '    user: system:serviceaccount:autoscaling:scaler',
-    '    rules:',
-    "      - { verbs: [get, list, watch], resources: ['*'] }",
-    '      - { verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale] }',
-    'nodes:',
-    `  - { count: ${Math.ceil(
-      (pods * 2) / 100,
-    )}, cpu: '64', memory: 256Gi, maxPods: 110 }`,
-    'defaults:',
-    '  resources: { requests: { cpu: 250m, memory: 256Mi } }',
-    '  capacityPerPod: 50',
-    '  startupSeconds: 20',
-    'workloads:',
-  ];
+  const lines = simConfigHeader({
+    cluster: CLUSTER,
+    nodes: Math.ceil((pods * 2) / 100),
+    capacityPerPod: 50,
+  });
   workloadNames.forEach((name, i) => {
     const replicas = replicasOf(i);
     const base = Math.round(

@@ -31,6 +31,7 @@ import { Worker } from 'node:worker_threads';
 import knexFactory, { type Knex } from 'knex';
 import {
   benchEntities,
+  simConfigHeader,
   median,
   percentile,
   round,
@@ -84,29 +85,11 @@ const namespaceOf = (i: number) =>
 /** Demand around the 70% CPU target (from 90% to 110% of it): steady ticks write little. */
 function simConfig(): string {
   const pods = WORKLOADS * PODS_PER_WORKLOAD;
-  const lines = [
-    `cluster: { name: ${CLUSTER} }`,
-    // Started six minutes ago and run up to now, so the pods are past the HPA's CPU
-    // initialisation period at the first tick; factor 1 keeps simulated time on the wall.
-    `clock: { factor: 1, tickSeconds: 5, start: '${new Date(
-      Date.now() - 6 * 60_000,
-    ).toISOString()}' }`,
-    'tokens:',
-    '  - token: scaler-token',
-    '    user: system:serviceaccount:autoscaling:scaler',
-    '    rules:',
-    "      - { verbs: [get, list, watch], resources: ['*'] }",
-    '      - { verbs: [get, update, patch], resources: [deployments/scale, statefulsets/scale] }',
-    'nodes:',
-    `  - { count: ${Math.ceil(
-      (pods * 3) / 100,
-    )}, cpu: '64', memory: 256Gi, maxPods: 110 }`,
-    'defaults:',
-    '  resources: { requests: { cpu: 250m, memory: 256Mi } }',
-    `  capacityPerPod: ${CAPACITY_PER_POD}`,
-    '  startupSeconds: 20',
-    'workloads:',
-  ];
+  const lines = simConfigHeader({
+    cluster: CLUSTER,
+    nodes: Math.ceil((pods * 3) / 100),
+    capacityPerPod: CAPACITY_PER_POD,
+  });
   workloadNames.forEach((name, i) => {
     const base = Math.round(
       0.7 *
