@@ -205,7 +205,7 @@ export class DockerComposeClient implements ClusterClient {
       // All replicas of the service, not only those the selector matched.
       const all = await this.serviceContainers({
         namespace: project,
-        kind: 'Deployment',
+        kind: 'ComposeService',
         name: service,
       });
       const template = await this.docker
@@ -216,8 +216,8 @@ export class DockerComposeClient implements ClusterClient {
       const scale = this.scaleOf(all);
       workloads.push({
         namespace: project,
-        // Compose services are stateless replicas of one template, Deployment-like.
-        kind: 'Deployment',
+        // Its own kind, not Deployment: the workload id says so and the page words it so.
+        kind: 'ComposeService',
         name: service,
         labels: template.Config.Labels ?? {},
         podSelector: `${COMPOSE_PROJECT_LABEL}=${project},${COMPOSE_SERVICE_LABEL}=${service}`,

@@ -6,6 +6,7 @@
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { WorkloadState } from '@internal/plugin-autoscaling-common';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -27,7 +28,7 @@ jest.setTimeout(300_000);
 
 const PROJECT = 'shop';
 const SERVICE = 'web';
-const WORKLOAD_ID = `${HOST}/${PROJECT}/Deployment/${SERVICE}`;
+const WORKLOAD_ID = `${HOST}/${PROJECT}/ComposeService/${SERVICE}`;
 
 interface DecisionRow {
   at: number;
@@ -142,6 +143,32 @@ describe('a Docker Compose service scaled by the engine (real dockerd)', () => {
         workloads: 1,
       }),
     ]);
+    // A Compose service is stored and served as one, not as a Kubernetes Deployment.
+    expect(
+      await knex('workloads').select('id', 'kind', 'namespace', 'name'),
+    ).toEqual([
+      {
+        id: WORKLOAD_ID,
+        kind: 'ComposeService',
+        namespace: PROJECT,
+        name: SERVICE,
+      },
+    ]);
+    const entityState = await api(
+      'get',
+      `/entities/default/component/${PROJECT}-${SERVICE}/state`,
+    );
+    expect(entityState.status).toBe(200);
+    expect(entityState.body.workloads.map((w: WorkloadState) => w.ref)).toEqual(
+      [
+        {
+          cluster: HOST,
+          namespace: PROJECT,
+          kind: 'ComposeService',
+          name: SERVICE,
+        },
+      ],
+    );
 
     // The kill switch on, then load: the engine decides to scale but writes nothing. The
     // replica's CPU counts once it has been ready a full 30 s sample window (HPA rules).

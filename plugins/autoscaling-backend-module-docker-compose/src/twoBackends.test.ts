@@ -30,7 +30,7 @@ const PG_URL =
 
 const PROJECT = 'duo';
 const SERVICE = 'api';
-const WORKLOAD_ID = `${HOST}/${PROJECT}/Deployment/${SERVICE}`;
+const WORKLOAD_ID = `${HOST}/${PROJECT}/ComposeService/${SERVICE}`;
 const TASK = `autoscaling-evaluate-${HOST}`;
 /** Applied decisions with both replicas up, then with the survivor alone. */
 const SHARED_APPLIED = 4;

@@ -29,7 +29,8 @@ export type TenantTier = 'enterprise' | 'premium' | 'basic';
 export interface WorkloadRef {
   cluster: string;
   namespace: string;
-  kind: 'Deployment' | 'StatefulSet';
+  /** Kubernetes Deployment or StatefulSet, or a Docker Compose service. */
+  kind: 'Deployment' | 'StatefulSet' | 'ComposeService';
   name: string;
 }
 
@@ -109,7 +110,10 @@ export interface WorkloadSummary {
   desiredReplicas: number;
   minReplicas: number;
   maxReplicas: number;
-  /** CPU utilisation of requests, percent, when known. */
+  /**
+   * CPU utilisation, percent, when known: of the pods' CPU requests (Kubernetes), of the
+   * container's CPU limit (a Compose service, which has no requests).
+   */
   cpuUtilization: number | null;
   hourlyCost: number | null;
   lastEvaluatedAt: string | null;

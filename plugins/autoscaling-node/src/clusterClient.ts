@@ -5,7 +5,12 @@
  */
 import type { PodObservation } from '@internal/plugin-autoscaling-engine';
 
-export type WorkloadKind = 'Deployment' | 'StatefulSet';
+/**
+ * A Kubernetes Deployment or StatefulSet, or a Docker Compose service (a target module's
+ * containers of one service, see plugins/autoscaling-backend-module-docker-compose). The
+ * Kubernetes client lists only Deployments and StatefulSets; a Compose host only its services.
+ */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'ComposeService';
 
 export interface WorkloadCoordinates {
   namespace: string;
@@ -13,7 +18,7 @@ export interface WorkloadCoordinates {
   name: string;
 }
 
-/** A Deployment or StatefulSet as the engine needs it. */
+/** A Deployment, StatefulSet or Compose service as the engine needs it. */
 export interface WorkloadObject extends WorkloadCoordinates {
   labels: Record<string, string>;
   /** The pod selector as a label-selector string, e.g. `app=checkout-api`. */

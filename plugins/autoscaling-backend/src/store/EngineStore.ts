@@ -18,7 +18,7 @@ export interface WorkloadRecord {
   entityRef: string;
   cluster: string;
   namespace: string;
-  kind: 'Deployment' | 'StatefulSet';
+  kind: 'Deployment' | 'StatefulSet' | 'ComposeService';
   name: string;
   tenant: string;
   environment: string;

@@ -114,4 +114,22 @@ describe('spotAdvice', () => {
     );
     expect(onSpot).toMatchObject({ suitable: true, monthlySavings: 0 });
   });
+
+  it('does not call a Compose service a spot-ready Kubernetes Deployment', () => {
+    const advice = spotAdvice(
+      {
+        kind: 'ComposeService',
+        replicas: 3,
+        hasDisruptionBudget: true,
+        hasLocalState: false,
+      },
+      allocated,
+      PRICES,
+    );
+    expect(advice.suitable).toBe(false);
+    expect(advice.checklist[0]).toEqual({
+      item: 'Stateless controller: Deployment, not StatefulSet (is a ComposeService)',
+      ok: false,
+    });
+  });
 });

@@ -79,7 +79,7 @@ export function predictiveSavings(input: {
 }
 
 export interface SpotCandidate {
-  kind: 'Deployment' | 'StatefulSet';
+  kind: 'Deployment' | 'StatefulSet' | 'ComposeService';
   replicas: number;
   /** A PodDisruptionBudget covers the pods; unknown counts as not ready. */
   hasDisruptionBudget?: boolean;
