@@ -113,6 +113,12 @@ describe('EntityAutoscalingContent', () => {
 
     const header = await screen.findByTestId('scaling-header');
     expect(within(header).getByText('Mode: Automatic')).toBeInTheDocument();
+    expect(header).toHaveTextContent(
+      'Deployment in prod-eu/shop · production · enterprise tier',
+    );
+    expect(screen.getByTestId('cpu-utilization')).toHaveTextContent(
+      '91%CPU of requests',
+    );
     expect(
       within(screen.getByTestId('replicas-current')).getByText('4'),
     ).toBeInTheDocument();
@@ -166,6 +172,44 @@ describe('EntityAutoscalingContent', () => {
     expect(
       within(costCard).getByText(/Suitable, saves \$120/),
     ).toBeInTheDocument();
+  });
+
+  it('calls a Compose service one, and its CPU figure a share of the limit, not of requests', async () => {
+    server.use(
+      route('get', STATE, {
+        ...entityState,
+        workloads: [
+          {
+            ...entityState.workloads[0],
+            id: 'compose-demo/demo/ComposeService/render',
+            ref: {
+              cluster: 'compose-demo',
+              namespace: 'demo',
+              kind: 'ComposeService',
+              name: 'render',
+            },
+            environment: 'development',
+            tier: 'basic',
+            cpuUtilization: 104,
+          },
+        ],
+      }),
+      ...dataHandlers(),
+      route('get', '/permissions', allowAll),
+    );
+    await renderWithApi(<EntityAutoscalingContent />, {
+      entity: checkoutEntity,
+    });
+
+    const header = await screen.findByTestId('scaling-header');
+    expect(header).toHaveTextContent(
+      'Compose service in compose-demo/demo · development · basic tier',
+    );
+    expect(header).not.toHaveTextContent('Deployment');
+    expect(screen.getByTestId('cpu-utilization')).toHaveTextContent(
+      '104%CPU of limit',
+    );
+    expect(header).not.toHaveTextContent('CPU of requests');
   });
 
   it('says a clamped service is clamped, and by what, and offers no savings', async () => {

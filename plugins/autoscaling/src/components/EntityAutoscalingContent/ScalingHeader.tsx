@@ -18,6 +18,10 @@ import {
   modeDescription,
   modeLabel,
 } from '../../lib/format';
+import {
+  describeWorkloadPlacement,
+  workloadKindWords,
+} from '../../lib/workloadKind';
 import { ImportAutoscalerDialog } from './ImportAutoscalerDialog';
 import { ManualScaleDialog } from './ManualScaleDialog';
 import { StatusChip } from '../common/StatusChip';
@@ -139,8 +143,8 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
             {state.ref.name}
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            {state.ref.kind} in {state.ref.cluster}/{state.ref.namespace} ·{' '}
-            {state.environment} · {state.tier} tier
+            {describeWorkloadPlacement(state.ref)} · {state.environment} ·{' '}
+            {state.tier} tier
           </Typography>
           <Tooltip title={mode.tooltip}>
             <StatusChip
@@ -167,7 +171,7 @@ export function ScalingHeader({ state }: { state: WorkloadState }) {
           <Stat testId="replicas-max" label="max" value={state.maxReplicas} />
           <Stat
             testId="cpu-utilization"
-            label="CPU of requests"
+            label={workloadKindWords(state.ref.kind).cpuLabel}
             value={formatPercent(state.cpuUtilization)}
           />
           {state.predictiveFloor !== null && (
