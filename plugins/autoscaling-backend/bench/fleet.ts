@@ -16,7 +16,8 @@
  *  - api: the scaling-state route (`GET /entities/default/component/<name>/state`) under an
  *    open-loop load of `--rate` requests per second for `--api-seconds`, while ticks run
  *    (latency from each request's scheduled send time, so a stalled server is not hidden);
- *  - rssMb: the backend process's peak resident set (the simulator excluded).
+ *  - rssMb: the backend process's peak resident set (the simulator and the API clients, each in
+ *    a process of its own, excluded).
  *
  *   npm run bench -- [--workloads 10000] [--pods 3] [--interval 10] [--steps 20] [--rate 200]
  *                    [--api-seconds 60] [--db sqlite,postgres] [--pg postgresql://…]
@@ -27,7 +28,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import knexFactory, { type Knex } from 'knex';
 import {
   benchEntities,
@@ -192,54 +192,6 @@ class SimProcess {
 
 // ------------------------------------------------------------------ open-loop API load
 
-/**
- * Open loop: request i is due at start + i / rate whatever the answers do; its latency runs
- * from that due time, so a server that stalls is charged for the queue it causes. A worker
- * thread, so the clients do not share the backend's event loop.
- */
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { baseUrl, paths, rate, seconds, headers } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const latencies = [];
-const statuses = {};
-let errors = 0;
-function get(path) {
-  return new Promise(done => {
-    const req = http.request(baseUrl + path, { agent, headers, timeout: 10000 }, res => {
-      res.resume();
-      res.on('end', () => done(res.statusCode));
-      res.on('error', () => done(0));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => done(0));
-    req.end();
-  });
-}
-const total = Math.round(rate * seconds);
-const t0 = performance.now() + 50;
-let sent = 0, finished = 0;
-function fire(i) {
-  const due = t0 + (i * 1000) / rate;
-  get(paths[(i * 7919) % paths.length]).then(status => {
-    latencies.push(performance.now() - due);
-    statuses[status] = (statuses[status] || 0) + 1;
-    if (status !== 200) errors += 1;
-    if (++finished === total) {
-      agent.destroy();
-      parentPort.postMessage({ latencies, statuses, errors, elapsedMs: performance.now() - t0 });
-    }
-  });
-}
-function pump() {
-  const now = performance.now();
-  while (sent < total && t0 + (sent * 1000) / rate <= now) fire(sent++);
-  if (sent < total) setTimeout(pump, 1);
-}
-setTimeout(pump, 50);
-`;
-
 async function openLoopLoad(baseUrl: string) {
   const headers = {
     Authorization: 'Bearer mock-user-token',
@@ -248,26 +200,30 @@ async function openLoopLoad(baseUrl: string) {
   const paths = workloadNames.map(
     name => `/api/autoscaling/entities/default/component/${name}/state`,
   );
-  const worker = new Worker(LOAD_WORKER, {
-    eval: true,
-    workerData: {
-      baseUrl,
-      paths,
-      rate: API_RATE,
-      seconds: API_SECONDS,
-      headers,
-    },
+  // The clients in a process of their own (bench/apiLoadProcess.js): open loop, see there.
+  const clients = fork(resolve(__dirname, 'apiLoadProcess.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const result = await new Promise<{
     latencies: number[];
     statuses: Record<string, number>;
     errors: number;
+    errorCodes: Record<string, number>;
     elapsedMs: number;
   }>((ok, fail) => {
-    worker.once('message', ok);
-    worker.once('error', fail);
+    clients.once('message', ok as (message: unknown) => void);
+    clients.once('error', fail);
+    clients.once('exit', code =>
+      fail(new Error(`the API load process exited with ${code}`)),
+    );
+    clients.send({
+      baseUrl,
+      paths,
+      rate: API_RATE,
+      seconds: API_SECONDS,
+      headers,
+    });
   });
-  await worker.terminate();
   return {
     route: 'GET /api/autoscaling/entities/{namespace}/{kind}/{name}/state',
     ratePerSecond: API_RATE,
@@ -275,6 +231,7 @@ async function openLoopLoad(baseUrl: string) {
     requests: result.latencies.length,
     errors: result.errors,
     statuses: result.statuses,
+    errorCodes: result.errorCodes,
     p50Ms: round(percentile(result.latencies, 50), 2),
     p95Ms: round(percentile(result.latencies, 95), 2),
     p99Ms: round(percentile(result.latencies, 99), 2),

@@ -42,6 +42,7 @@ import { diffOverrides, evaluateGuardrails } from './guardrails';
 import { replicaPricingOf, type GuardrailPricing } from './pricing';
 import { emptyDocument, PolicyStore } from './policies/PolicyStore';
 import type { TargetContext, TargetContexts } from './targetContexts';
+import { paced } from '../util/eventLoopTurns';
 import { mapConcurrent } from '../util/mapConcurrent';
 
 const asError = (value: unknown): Error =>
@@ -58,8 +59,6 @@ export interface UpdateInput {
   reason: string;
 }
 
-/** How long getEffectivePolicies may hold the event loop before it lets requests run. */
-const YIELD_AFTER_MS = 8;
 /** Resolved policies kept (more than the workloads of a large fleet); then started afresh. */
 const RESOLVED_POLICIES_KEPT = 50_000;
 
@@ -70,9 +69,6 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-
-const yieldToEventLoop = () =>
-  new Promise<void>(resolve => setImmediate(resolve));
 
 /** Issues shown in one error message; the rest are counted. */
 const ISSUES_SHOWN = 20;
@@ -214,13 +210,9 @@ export class PolicyDocuments {
       ]),
     );
     const out: Array<EffectivePolicy | Error> = [];
-    let lastYield = performance.now();
     for (const settled of contexts) {
       // A tick asks for every workload: give the event loop to requests now and then.
-      if (performance.now() - lastYield > YIELD_AFTER_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
+      await paced();
       if (settled.status === 'rejected') {
         out.push(asError(settled.reason));
         continue;

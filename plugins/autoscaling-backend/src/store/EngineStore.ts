@@ -7,6 +7,7 @@ import type {
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
 import { randomUUID } from 'node:crypto';
+import { mapSliced } from '../util/mapSliced';
 import { decodeForecastRow, encodeForecastRow } from './forecastRow';
 import type { WorkloadEngineState } from './WorkloadEngineState';
 
@@ -108,6 +109,14 @@ export class EngineStore {
     { state: Record<string, unknown>; checkpointMs: number }
   >();
 
+  /**
+   * The workload rows this process read or wrote last, by id. A row is reused while its stored
+   * `updated_at` is the one cached: a tick then reads only ids and versions instead of parsing
+   * every workload's state again. Every write of this process replaces its entry; another
+   * replica's write changes `updated_at`, so the next tick reads that row.
+   */
+  private readonly workloadCache = new Map<string, StoredWorkload>();
+
   /** Rows per knex multi-row insert (`MAX_ROWS_PER_STATEMENT` on SQLite). */
   private readonly rowsPerInsert: number;
 
@@ -124,6 +133,7 @@ export class EngineStore {
     status: WorkloadState | null,
     nowMs: number,
   ): Promise<void> {
+    this.workloadCache.delete(record.id);
     await this.knex('workloads')
       .insert(workloadRow(record, state, status, nowMs))
       .onConflict('id')
@@ -146,8 +156,11 @@ export class EngineStore {
     const ofCluster = this.knex('workloads')
       .select('id')
       .where('cluster', cluster);
-    const [workloadRows, decisionRows, pointRows] = await Promise.all([
-      this.knex('workloads').where('cluster', cluster),
+    const [versionRows, decisionRows, pointRows] = await Promise.all([
+      this.knex('workloads')
+        .select('id', 'updated_at')
+        .where('cluster', cluster)
+        .orderBy('id'),
       // Per workload of the cluster, its newest decision (index on workload_id, at).
       this.knex('workloads as w')
         .select('d.*')
@@ -162,10 +175,29 @@ export class EngineStore {
         .whereIn('workload_id', ofCluster)
         .groupBy('workload_id'),
     ]);
+    // Only rows this process has not cached at their stored version are read whole.
+    const stale = versionRows
+      .filter(
+        (row: any) =>
+          this.workloadCache.get(row.id)?.updatedAt !== Number(row.updated_at),
+      )
+      .map((row: any) => String(row.id));
+    for (const chunk of chunks(stale, 1)) {
+      for (const row of await this.knex('workloads').whereIn('id', chunk))
+        this.workloadCache.set(row.id, toStoredWorkload(row));
+    }
+    const workloads = new Map<string, StoredWorkload>();
+    for (const row of versionRows) {
+      const stored = this.workloadCache.get(row.id);
+      // A row deleted between the two reads is left out, as if read after.
+      if (stored && stored.cluster === cluster) workloads.set(row.id, stored);
+    }
+    for (const [id, stored] of this.workloadCache) {
+      if (stored.cluster === cluster && !workloads.has(id))
+        this.workloadCache.delete(id);
+    }
     return {
-      workloads: new Map(
-        workloadRows.map((row: any) => [row.id, toStoredWorkload(row)]),
-      ),
+      workloads,
       lastDecisions: new Map(
         decisionRows.map((row: any) => [row.workload_id, toDecision(row)]),
       ),
@@ -204,6 +236,12 @@ export class EngineStore {
       updated_at: nowMs,
     }));
     if (input.workloads.length === 0 && forecasts.length === 0) return;
+    // The states, the largest text, are serialised before the transaction and in slices, so
+    // neither the connection nor the event loop is held for all of them at once.
+    const stateJson = await mapSliced(input.workloads, w =>
+      JSON.stringify(w.state),
+    );
+    const statuses: WorkloadState[] = input.workloads.map(w => w.status);
     await this.knex.transaction(async trx => {
       const ids = new Map<string, string>();
       for (const chunk of chunks(decided, 11, this.rowsPerInsert)) {
@@ -212,14 +250,17 @@ export class EngineStore {
           .returning(['id', 'workload_id']);
         for (const row of rows) ids.set(row.workload_id, String(row.id));
       }
-      const workloadRows = input.workloads.map(w => {
+      input.workloads.forEach((w, i) => {
         const id = w.decision ? ids.get(w.record.id) : undefined;
-        const status =
-          w.decision && id !== undefined
-            ? { ...w.status, lastDecision: { ...w.decision, id } }
-            : w.status;
-        return workloadRow(w.record, w.state, status, nowMs);
+        if (w.decision && id !== undefined)
+          statuses[i] = { ...w.status, lastDecision: { ...w.decision, id } };
       });
+      const workloadRows = await mapSliced(input.workloads, (w, i) => ({
+        ...workloadRecordRow(w.record),
+        state_json: stateJson[i],
+        status_json: JSON.stringify(statuses[i]),
+        updated_at: nowMs,
+      }));
       await upsertRows(trx, 'workloads', workloadRows, ['id'], 'merge');
       await upsertRows(
         trx,
@@ -235,6 +276,15 @@ export class EngineStore {
         ['workload_id', 'at'],
         'ignore',
       );
+    });
+    // Committed: the rows as written are what the next tick reads.
+    input.workloads.forEach((w, i) => {
+      this.workloadCache.set(w.record.id, {
+        ...w.record,
+        state: w.state,
+        status: statuses[i],
+        updatedAt: nowMs,
+      });
     });
   }
 
@@ -527,6 +577,15 @@ function workloadRow(
   nowMs: number,
 ) {
   return {
+    ...workloadRecordRow(record),
+    state_json: JSON.stringify(state),
+    status_json: status ? JSON.stringify(status) : null,
+    updated_at: nowMs,
+  };
+}
+
+function workloadRecordRow(record: WorkloadRecord) {
+  return {
     id: record.id,
     entity_ref: record.entityRef,
     cluster: record.cluster,
@@ -536,9 +595,6 @@ function workloadRow(
     tenant: record.tenant,
     environment: record.environment,
     tier: record.tier,
-    state_json: JSON.stringify(state),
-    status_json: status ? JSON.stringify(status) : null,
-    updated_at: nowMs,
   };
 }
 

@@ -1,8 +1,4 @@
-/** How long the items may hold the event loop before they let other work (requests) run. */
-const YIELD_AFTER_MS = 8;
-
-const yieldToEventLoop = () =>
-  new Promise<void>(resolve => setImmediate(resolve));
+import { paced } from './eventLoopTurns';
 
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight, keeping the input order in
@@ -10,7 +6,7 @@ const yieldToEventLoop = () =>
  *
  * Work whose awaits settle without I/O (better-sqlite3 is synchronous, caches answer at once)
  * would otherwise run all items as one chain of microtasks and starve the HTTP server: the
- * workers give the event loop a turn once they have held it for YIELD_AFTER_MS.
+ * workers share the event loop's turns in slices (`eventLoopTurns.ts`).
  */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
@@ -19,14 +15,10 @@ export async function mapConcurrent<T, R>(
 ): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
-  let lastYield = performance.now();
   const worker = async () => {
     while (next < items.length) {
-      if (performance.now() - lastYield > YIELD_AFTER_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-        continue;
-      }
+      await paced();
+      if (next >= items.length) break;
       const index = next++;
       try {
         results[index] = { status: 'fulfilled', value: await fn(items[index]) };

@@ -1,0 +1,79 @@
+/**
+ * Open-loop API load for the fleet benchmark (bench/fleet.ts), in a process of its own as real
+ * clients would be: the backend's process (and its measured RSS) holds only the backend.
+ *
+ * Request i is due at start + i / rate whatever the answers do; its latency runs from that due
+ * time, so a server that stalls is charged for the queue it causes. Like a browser, a request
+ * whose reused keep-alive connection the server had just closed is sent once more on a new one
+ * (the latency still runs from the first due time); any other failure is an error.
+ *
+ * The parent sends { baseUrl, paths, rate, seconds, headers } and receives
+ * { latencies, statuses, errors, errorCodes, elapsedMs }.
+ */
+const http = require('node:http');
+
+process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies = [];
+  const statuses = {};
+  const errorCodes = {};
+  let errors = 0;
+
+  function get(path, retried = false) {
+    return new Promise(done => {
+      const req = http.request(
+        baseUrl + path,
+        { agent, headers, timeout: 10_000 },
+        res => {
+          res.resume();
+          res.on('end', () => done({ status: res.statusCode }));
+          res.on('error', error => done({ status: 0, code: error.code }));
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
+      );
+      req.on('error', error => {
+        if (!retried && req.reusedSocket && error.code === 'ECONNRESET') {
+          get(path, true).then(done);
+          return;
+        }
+        done({ status: 0, code: error.code ?? error.message });
+      });
+      req.end();
+    });
+  }
+
+  const total = Math.round(rate * seconds);
+  const t0 = performance.now() + 50;
+  let sent = 0;
+  let finished = 0;
+  function fire(i) {
+    const due = t0 + (i * 1000) / rate;
+    get(paths[(i * 7919) % paths.length]).then(({ status, code }) => {
+      latencies.push(performance.now() - due);
+      statuses[status] = (statuses[status] || 0) + 1;
+      if (status !== 200) errors += 1;
+      if (code) errorCodes[code] = (errorCodes[code] || 0) + 1;
+      if (++finished === total) {
+        agent.destroy();
+        process.send(
+          {
+            latencies,
+            statuses,
+            errors,
+            errorCodes,
+            elapsedMs: performance.now() - t0,
+          },
+          () => process.exit(0),
+        );
+      }
+    });
+  }
+  function pump() {
+    const now = performance.now();
+    while (sent < total && t0 + (sent * 1000) / rate <= now) fire(sent++);
+    if (sent < total) setTimeout(pump, 1);
+  }
+  setTimeout(pump, 50);
+});
