@@ -4,9 +4,11 @@
  * backend then delivers it to the portal's bell and to every processor (e-mail, webhook) the
  * recipient's per-topic settings allow. State lives in `autoscaling_alerts` (AlertStore).
  *
- * Reads per tick: the cluster's workloads (one query; each carries its latest decision with the
- * clamp), every workload once more for tenant budgets (budgets span clusters), the forecast rows
- * of the cluster's production workloads that hold anomalies (one query), and the stored alerts.
+ * Reads per tick: the cluster's workloads (ids and versions; whole rows only where changed since
+ * this process last read or wrote them, see `EngineStore`; each carries its latest decision with
+ * the clamp), every workload once more for tenant budgets (budgets span clusters), the anomalies
+ * of the cluster's production workloads (from the forecasters in memory, else their checkpoints)
+ * and the stored alerts.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
@@ -33,6 +35,9 @@ import {
   type RuleEvaluation,
   type WorkloadObservation,
 } from './rules';
+
+/** Workload ids per checkpoint query (under every database's bound-parameter limit). */
+const ANOMALY_IDS_PER_QUERY = 1_000;
 
 export interface AlertServiceOptions {
   knex: Knex;
@@ -66,8 +71,10 @@ export class AlertService {
     if (!config.enabled) return [];
     const tenants = await this.options.tenants();
     const workloads = await store.listWorkloads({ cluster });
-    const anomalies = await this.latestAnomalies(cluster);
     const production = new Set(this.options.productionEnvironments);
+    const anomalies = await this.latestAnomalies(
+      workloads.filter(w => production.has(w.environment)).map(w => w.id),
+    );
     const observed: WorkloadObservation[] = workloads.map(w => ({
       id: w.id,
       entityRef: w.entityRef,
@@ -228,39 +235,50 @@ export class AlertService {
   }
 
   /**
-   * The newest anomaly of each production workload of the cluster, in one query: forecast rows
-   * with an empty anomaly list are skipped in SQL, the rest decoded.
+   * The newest anomaly of each of `ids` (the cluster's production workloads). The forecasters
+   * this process stepped in the tick just run are in memory (`EngineStore.forecasts`) and newer
+   * than their checkpoints; the others are read from their checkpoints (chunked `in` lists),
+   * forecast rows with an empty anomaly list skipped in SQL, the rest decoded.
    */
   private async latestAnomalies(
-    cluster: string,
+    ids: string[],
   ): Promise<Map<string, { atMs: number; value: number; score: number }>> {
-    const { knex, logger, productionEnvironments } = this.options;
-    const rows: Array<{ workload_id: string; state_json: string }> = await knex(
-      'workload_forecasts as f',
-    )
-      .join('workloads as w', 'w.id', 'f.workload_id')
-      .where('w.cluster', cluster)
-      .whereIn('w.environment', [...productionEnvironments])
-      .where('f.state_json', 'like', '%"anomalies"%')
-      .whereNot('f.state_json', 'like', '%"anomalies":[]%')
-      .select('f.workload_id', 'f.state_json');
-    const latest = new Map<
-      string,
-      { atMs: number; value: number; score: number }
-    >();
-    for (const row of rows) {
-      try {
-        const state = decodeForecastRow(row.state_json, row.workload_id);
-        const list = state.anomalies as
-          | Array<{ atMs: number; value: number; score: number }>
-          | undefined;
-        const newest = list?.reduce<(typeof list)[number] | undefined>(
-          (best, a) => (!best || a.atMs > best.atMs ? a : best),
-          undefined,
-        );
-        if (newest) latest.set(row.workload_id, newest);
-      } catch (error) {
-        logger.warn(String(error));
+    const { knex, logger, store } = this.options;
+    type Anomaly = { atMs: number; value: number; score: number };
+    const latest = new Map<string, Anomaly>();
+    const newestOf = (id: string, state: Record<string, unknown>) => {
+      const list = state.anomalies as Anomaly[] | undefined;
+      const newest = list?.reduce<Anomaly | undefined>(
+        (best, a) => (!best || a.atMs > best.atMs ? a : best),
+        undefined,
+      );
+      if (newest) latest.set(id, newest);
+    };
+    const checkpointed: string[] = [];
+    for (const id of ids) {
+      const live = store.forecasts.get(id);
+      if (live) newestOf(id, live.state);
+      else checkpointed.push(id);
+    }
+    for (let i = 0; i < checkpointed.length; i += ANOMALY_IDS_PER_QUERY) {
+      const rows: Array<{ workload_id: string; state_json: string }> =
+        await knex('workload_forecasts')
+          .whereIn(
+            'workload_id',
+            checkpointed.slice(i, i + ANOMALY_IDS_PER_QUERY),
+          )
+          .where('state_json', 'like', '%"anomalies"%')
+          .whereNot('state_json', 'like', '%"anomalies":[]%')
+          .select('workload_id', 'state_json');
+      for (const row of rows) {
+        try {
+          newestOf(
+            row.workload_id,
+            decodeForecastRow(row.state_json, row.workload_id),
+          );
+        } catch (error) {
+          logger.warn(String(error));
+        }
       }
     }
     return latest;

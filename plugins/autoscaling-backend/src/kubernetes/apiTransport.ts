@@ -1,12 +1,15 @@
 /**
- * Raw list and watch requests to the Kubernetes API for the watch caches: plain JSON, no
- * per-object model classes (a 30,000-pod list is parsed once, by JSON.parse), with the
- * credentials and TLS settings of the cluster's KubeConfig.
+ * Raw list and watch requests to the Kubernetes API for the watch caches and pod metrics: plain
+ * JSON, no per-object model classes, a list's items parsed one by one as the body arrives (a
+ * 30,000-pod list does not hold the event loop for one long JSON.parse), with the credentials
+ * and TLS settings of the cluster's KubeConfig.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ListItemsParser } from './listItemsParser';
 
 export interface ListPage {
   items?: unknown[];
@@ -98,18 +101,40 @@ export class KubeConfigTransport implements ApiTransport {
       );
       req.on('error', reject);
       req.on('response', res => {
+        const status = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        // A 200 is parsed item by item as it arrives (listItemsParser.ts); should that parser
+        // refuse the body, it is parsed whole at the end, which names the fault.
+        let parser = status === 200 ? new ListItemsParser() : undefined;
+        const decoder = new StringDecoder('utf8');
+        res.on('data', (c: Buffer) => {
+          chunks.push(c);
+          try {
+            parser?.push(decoder.write(c));
+          } catch {
+            parser = undefined;
+          }
+        });
         res.on('error', reject);
         res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
           if (status !== 200) {
+            const body = Buffer.concat(chunks).toString('utf8');
             reject(new HttpStatusError(status, statusMessage(status, body)));
             return;
           }
           try {
-            resolve(JSON.parse(body) as ListPage);
+            if (parser) {
+              parser.push(decoder.end());
+              resolve(parser.finish() as ListPage);
+              return;
+            }
+          } catch {
+            // parsed whole below
+          }
+          try {
+            resolve(
+              JSON.parse(Buffer.concat(chunks).toString('utf8')) as ListPage,
+            );
           } catch (error) {
             reject(error);
           }

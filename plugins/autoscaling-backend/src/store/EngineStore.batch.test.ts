@@ -152,5 +152,61 @@ describe.each(databases.eachSupportedId())(
         (await store.getForecastStates([records[0].id, records[1].id])).size,
       ).toBe(1);
     });
+
+    it('reuses the rows it wrote and reads again those another replica wrote since', async () => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const replicaA = new EngineStore(knex);
+      const replicaB = new EngineStore(knex);
+      const records = [0, 1, 2].map(i => recordOf('shared', i));
+      await replicaA.writeTick(
+        {
+          workloads: records.map(r => writeOf(r, NOW, 3, false)),
+          forecasts: [],
+          recentPointMs: new Map(),
+        },
+        NOW,
+      );
+      let statements: string[] = [];
+      const onQuery = (q: { sql: string }) => statements.push(q.sql);
+      knex.on('query', onQuery);
+      try {
+        // A wrote every row: it reads ids and versions, no whole row.
+        const first = await replicaA.readTick('shared', NOW + 10_000);
+        expect(statements).toHaveLength(3);
+        expect(first.workloads.get(records[1].id)?.state).toEqual({
+          podCpuRequest: 3,
+        });
+
+        // B takes the cluster over for a tick and writes workload 1.
+        await replicaB.writeTick(
+          {
+            workloads: [writeOf(records[1], NOW + 10_000, 5, false)],
+            forecasts: [],
+            recentPointMs: new Map(),
+          },
+          NOW + 10_000,
+        );
+        statements = [];
+        const second = await replicaA.readTick('shared', NOW + 20_000);
+        // …and A reads that one row whole (one more statement), the others from memory.
+        expect(statements).toHaveLength(4);
+        expect(second.workloads.get(records[1].id)?.state).toEqual({
+          podCpuRequest: 5,
+        });
+        expect(
+          second.workloads.get(records[1].id)?.status?.currentReplicas,
+        ).toBe(5);
+        expect(second.workloads.get(records[0].id)?.state).toEqual({
+          podCpuRequest: 3,
+        });
+        const [listed] = await replicaA.listWorkloads({
+          entityRef: records[1].entityRef,
+        });
+        expect(listed.status?.currentReplicas).toBe(5);
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+    });
   },
 );

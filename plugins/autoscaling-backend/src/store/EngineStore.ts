@@ -156,11 +156,8 @@ export class EngineStore {
     const ofCluster = this.knex('workloads')
       .select('id')
       .where('cluster', cluster);
-    const [versionRows, decisionRows, pointRows] = await Promise.all([
-      this.knex('workloads')
-        .select('id', 'updated_at')
-        .where('cluster', cluster)
-        .orderBy('id'),
+    const [stored, decisionRows, pointRows] = await Promise.all([
+      this.cachedWorkloads(query => query.where('cluster', cluster)),
       // Per workload of the cluster, its newest decision (index on workload_id, at).
       this.knex('workloads as w')
         .select('d.*')
@@ -175,25 +172,10 @@ export class EngineStore {
         .whereIn('workload_id', ofCluster)
         .groupBy('workload_id'),
     ]);
-    // Only rows this process has not cached at their stored version are read whole.
-    const stale = versionRows
-      .filter(
-        (row: any) =>
-          this.workloadCache.get(row.id)?.updatedAt !== Number(row.updated_at),
-      )
-      .map((row: any) => String(row.id));
-    for (const chunk of chunks(stale, 1)) {
-      for (const row of await this.knex('workloads').whereIn('id', chunk))
-        this.workloadCache.set(row.id, toStoredWorkload(row));
-    }
-    const workloads = new Map<string, StoredWorkload>();
-    for (const row of versionRows) {
-      const stored = this.workloadCache.get(row.id);
-      // A row deleted between the two reads is left out, as if read after.
-      if (stored && stored.cluster === cluster) workloads.set(row.id, stored);
-    }
-    for (const [id, stored] of this.workloadCache) {
-      if (stored.cluster === cluster && !workloads.has(id))
+    const workloads = new Map(stored.map(w => [w.id, w]));
+    // Rows of the cluster no longer stored are not kept either.
+    for (const [id, cached] of this.workloadCache) {
+      if (cached.cluster === cluster && !workloads.has(id))
         this.workloadCache.delete(id);
     }
     return {
@@ -362,11 +344,41 @@ export class EngineStore {
     ) {
       return [];
     }
-    const query = this.knex('workloads').orderBy('id');
-    if (filter.cluster) query.where('cluster', filter.cluster);
-    if (filter.tenant) query.where('tenant', filter.tenant);
-    if (filter.entityRef) query.where('entity_ref', filter.entityRef);
-    return (await query).map(toStoredWorkload);
+    return this.cachedWorkloads(query => {
+      if (filter.cluster) query.where('cluster', filter.cluster);
+      if (filter.tenant) query.where('tenant', filter.tenant);
+      if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+      return query;
+    });
+  }
+
+  /**
+   * The workloads `filter` selects, in id order: their ids and versions in one statement, and
+   * whole rows (chunked `in` lists) only for those not cached at their stored version. The
+   * objects returned are shared with the cache and with other callers: read-only.
+   */
+  private async cachedWorkloads(
+    filter: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<StoredWorkload[]> {
+    const versions: Array<{ id: string; updated_at: number | string }> =
+      await filter(
+        this.knex('workloads').select('id', 'updated_at').orderBy('id'),
+      );
+    const stale = versions
+      .filter(
+        row =>
+          this.workloadCache.get(row.id)?.updatedAt !== Number(row.updated_at),
+      )
+      .map(row => row.id);
+    for (const chunk of chunks(stale, 1)) {
+      for (const row of await this.knex('workloads').whereIn('id', chunk))
+        this.workloadCache.set(row.id, toStoredWorkload(row));
+    }
+    // A row deleted between the two reads is left out, as if read after.
+    return versions.flatMap(row => {
+      const cached = this.workloadCache.get(row.id);
+      return cached ? [cached] : [];
+    });
   }
 
   async recordDecision(decision: NewDecision): Promise<Decision> {
