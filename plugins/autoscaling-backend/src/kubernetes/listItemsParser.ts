@@ -8,6 +8,22 @@
  * not, escapes, nesting depth); every element of that array is handed to JSON.parse on its
  * own, and the rest of the body (kind, metadata) once at the end.
  */
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+const notObjects = () =>
+  new SyntaxError('a list body whose items are not objects or arrays');
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 export class ListItemsParser {
   private readonly items: unknown[] = [];
   /** Text outside the items array (with `[]` in its place), parsed at the end. */
@@ -105,20 +121,4 @@ export class ListItemsParser {
     const rest = JSON.parse(this.outside) as Record<string, unknown>;
     return this.phase === 'before' ? rest : { ...rest, items: this.items };
   }
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-const notObjects = () =>
-  new SyntaxError('a list body whose items are not objects or arrays');
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
