@@ -135,9 +135,15 @@ export function indexedCatalog(entities: Entity[]): CatalogService {
         ? stringifyEntityRef(parseEntityRef(ref))
         : stringifyEntityRef(ref),
     );
+  const getEntitiesByRefs = async (request: { entityRefs: string[] }) => ({
+    items: await Promise.all(
+      request.entityRefs.map(async ref => (await getEntityByRef(ref)) ?? null),
+    ),
+  });
   return new Proxy(base, {
     get: (target, property) => {
       if (property === 'getEntityByRef') return getEntityByRef;
+      if (property === 'getEntitiesByRefs') return getEntitiesByRefs;
       // Bound to the mock itself: its methods read private fields.
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;

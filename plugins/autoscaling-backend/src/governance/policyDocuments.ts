@@ -200,6 +200,7 @@ export class PolicyDocuments {
   async getEffectivePolicies(
     entityRefs: string[],
   ): Promise<Array<EffectivePolicy | Error>> {
+    await this.options.contexts.prefetch(entityRefs);
     const contexts = await mapConcurrent(entityRefs, 16, ref =>
       this.options.contexts.contextForEntity(ref),
     );

@@ -124,6 +124,14 @@ export class TargetContexts {
   }
 
   /** Context of an entity (Component → its service document, tenant Group → its tenant document). */
+  /**
+   * Looks the entities up in batches ahead of `contextForEntity` for each (see targets.ts). A
+   * failed batch is no failure here: each entity's own lookup then answers, or fails, alone.
+   */
+  async prefetch(entityRefs: string[]): Promise<void> {
+    await this.targets.prefetch?.(entityRefs).catch(() => undefined);
+  }
+
   async contextForEntity(entityRef: string): Promise<TargetContext> {
     return this.serviceContext(entityRef);
   }
