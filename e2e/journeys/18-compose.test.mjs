@@ -3,7 +3,7 @@
 // replicas of a busybox burner limited to 0.05 CPU) and registers it as the Docker host
 // `compose-demo`; the catalog Component render-worker (initech-dev, tenant initech) is linked to it
 // by the Compose labels. irene (initech-dev) opens it from the catalog: its Autoscaling tab shows
-// the replicas. The journey raises the load (the burner burns CPU while `burn` exists in the
+// the replicas, calls it a Compose service (not a Deployment) and its CPU figure "CPU of limit". The journey raises the load (the burner burns CPU while `burn` exists in the
 // project's bind-mounted ctl directory); the engine's next evaluations (every 15 s) see the CPU
 // above the 70% target and add containers; the tab shows more replicas and a decision that says
 // why. Without a Docker host (not root, Docker not installed) the journey fails saying why.
@@ -93,10 +93,21 @@ test('a Compose service scales up under load, and its Autoscaling tab says why',
     );
     const before = await currentReplicas(page);
     assert.ok(before >= 1, `the Compose service runs (${before} replicas)`);
+    const header = await page.getByTestId('scaling-header').textContent();
+    assert.match(header, /Mode: Automatic/);
+    // It is called what it is: a Compose service on the Docker host, not a Kubernetes
+    // Deployment, and its CPU figure is a share of the container's CPU limit (it has no
+    // requests).
     assert.match(
-      await page.getByTestId('scaling-header').textContent(),
-      /Mode: Automatic/,
+      header,
+      new RegExp(`Compose service in ${host.host}/${host.project} ·`),
     );
+    assert.doesNotMatch(header, /Deployment/);
+    assert.match(
+      await page.getByTestId('cpu-utilization').textContent(),
+      /CPU of limit$/,
+    );
+    assert.doesNotMatch(header, /CPU of requests/);
 
     // Raise the load: every replica burns CPU up to its 0.05-core limit.
     burnFile = join(host.ctlDir, 'burn');
