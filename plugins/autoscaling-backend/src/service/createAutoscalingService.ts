@@ -107,6 +107,7 @@ export async function createAutoscalingService(
   const knex = await options.database.getClient();
   if (!options.database.migrations?.skip) await migrate(knex);
 
+  // On SQLite (one process) the store answers workload reads from memory (see EngineStore).
   const store = new EngineStore(knex);
   const { clusters, skipped } = readClusters(config);
   for (const s of skipped)

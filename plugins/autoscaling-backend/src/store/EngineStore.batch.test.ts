@@ -8,6 +8,7 @@ import type { WorkloadState } from '@internal/plugin-autoscaling-common';
 import {
   EngineStore,
   MAX_BINDINGS_PER_STATEMENT,
+  WORKLOAD_ROWS_PER_STATEMENT,
   type TickWorkloadWrite,
   type WorkloadRecord,
 } from './EngineStore';
@@ -76,7 +77,7 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       await migrate(knex);
       const store = new EngineStore(knex);
-      // 12 columns per workload row: over 2,500 rows need two statements.
+      // More rows than one statement binds (12 columns per workload row: 2,500 rows).
       const count = Math.floor(MAX_BINDINGS_PER_STATEMENT / 12) + 500;
       const records = Array.from({ length: count }, (_, i) =>
         recordOf('big', i),
@@ -95,13 +96,13 @@ describe.each(databases.eachSupportedId())(
           },
           NOW,
         );
-        // begin, decisions (knex: 500 rows a statement on SQLite), workloads (12 columns: 2,500
-        // rows a statement), one forecast, points (7 columns: 4,285), commit.
+        // begin, decisions (knex: 500 rows a statement on SQLite), workloads (500 rows a
+        // statement), one forecast, points (7 columns: 4,285), commit.
         const sqlite = databaseId === 'SQLITE_3';
         expect(statements).toHaveLength(
           1 +
             (sqlite ? Math.ceil(Math.ceil(count / 2) / 500) : 1) +
-            2 +
+            Math.ceil(count / WORKLOAD_ROWS_PER_STATEMENT) +
             1 +
             1 +
             1,
@@ -156,8 +157,9 @@ describe.each(databases.eachSupportedId())(
     it('reuses the rows it wrote and reads again those another replica wrote since', async () => {
       const knex = await databases.init(databaseId);
       await migrate(knex);
-      const replicaA = new EngineStore(knex);
-      const replicaB = new EngineStore(knex);
+      // Two processes: each checks the stored versions (SQLite defaults to one writer).
+      const replicaA = new EngineStore(knex, { soleWriter: false });
+      const replicaB = new EngineStore(knex, { soleWriter: false });
       const records = [0, 1, 2].map(i => recordOf('shared', i));
       await replicaA.writeTick(
         {
@@ -206,6 +208,57 @@ describe.each(databases.eachSupportedId())(
         expect(listed.status?.currentReplicas).toBe(5);
       } finally {
         knex.removeListener('query', onQuery);
+      }
+    });
+
+    it('as the only writer (SQLite), answers workload reads from memory, even while a transaction holds the connection', async () => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const store = new EngineStore(knex, { soleWriter: true });
+      // Another store of the same process on the same database writes through the same cache.
+      const sameProcess = new EngineStore(knex, { soleWriter: true });
+      const [first, second] = [0, 1].map(i => recordOf('solo', i));
+      await store.writeTick(
+        {
+          workloads: [writeOf(second, NOW, 3, true)],
+          forecasts: [],
+          recentPointMs: new Map(),
+        },
+        NOW,
+      );
+      // The first read loads every row once.
+      expect(
+        (await store.listWorkloads({ cluster: 'solo' })).map(w => w.id),
+      ).toEqual([second.id]);
+      await sameProcess.upsertWorkload(
+        first,
+        { podCpuRequest: 1 },
+        statusOf(first, 1),
+        NOW,
+      );
+
+      const statements: string[] = [];
+      const onQuery = (q: { sql: string }) => statements.push(q.sql);
+      // On SQLite this holds the pool's only connection until it ends.
+      const trx = await knex.transaction();
+      knex.on('query', onQuery);
+      try {
+        const [listed] = await store.listWorkloads({
+          entityRef: second.entityRef,
+        });
+        expect(listed.status?.currentReplicas).toBe(3);
+        expect(listed.status?.lastDecision?.to).toBe(3);
+        expect((await store.getWorkload(first.id))?.state).toEqual({
+          podCpuRequest: 1,
+        });
+        expect(
+          (await store.listWorkloads({ cluster: 'solo' })).map(w => w.id),
+        ).toEqual([first.id, second.id]);
+        expect(await store.listWorkloads({ tenant: 'nobody' })).toEqual([]);
+        expect(statements).toEqual([]);
+      } finally {
+        knex.removeListener('query', onQuery);
+        await trx.rollback();
       }
     });
   },

@@ -73,6 +73,11 @@ export const MAX_BINDINGS_PER_STATEMENT = 30_000;
  * bounded by the parameters only.
  */
 export const MAX_ROWS_PER_STATEMENT = 500;
+/**
+ * Workload rows (about 3 kB of JSON each) per upsert: the driver serialises a statement in one
+ * go, and 2,500 such rows held the event loop for about 150 ms on PostgreSQL.
+ */
+export const WORKLOAD_ROWS_PER_STATEMENT = 500;
 
 function chunks<T>(rows: T[], columns: number, maxRows = Infinity): T[][] {
   const size = Math.max(
@@ -83,6 +88,14 @@ function chunks<T>(rows: T[], columns: number, maxRows = Infinity): T[][] {
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
+
+/** Workload rows by id, and whether they are every stored row (see `EngineStore`). */
+interface WorkloadCache {
+  rows: Map<string, StoredWorkload>;
+  complete: boolean;
+}
+
+const soleWriterCaches = new WeakMap<Knex, WorkloadCache>();
 
 const KILL_SWITCH_KEY = 'kill-switch';
 /** Chart resolution: at most one metric point per workload per minute. */
@@ -115,16 +128,39 @@ export class EngineStore {
    * every workload's state again. Every write of this process replaces its entry; another
    * replica's write changes `updated_at`, so the next tick reads that row.
    */
-  private readonly workloadCache = new Map<string, StoredWorkload>();
+  private readonly cache: WorkloadCache;
 
   /** Rows per knex multi-row insert (`MAX_ROWS_PER_STATEMENT` on SQLite). */
   private readonly rowsPerInsert: number;
 
-  constructor(private readonly knex: Knex) {
+  /**
+   * Whether this store is the only writer of its `workloads` table (see the constructor): its
+   * cache, once filled, then answers every workload read without asking the database.
+   */
+  private readonly soleWriter: boolean;
+  /**
+   * `options.soleWriter` (default: on SQLite): no other process writes this database's
+   * workloads, as with Backstage's SQLite (one process). Reads then come from memory: on SQLite
+   * a tick's write transaction holds the only connection, and a state request would otherwise
+   * wait for it. Off, every read checks the stored versions (PostgreSQL, several replicas).
+   */
+  constructor(
+    private readonly knex: Knex,
+    options: { soleWriter?: boolean } = {},
+  ) {
     const client = String(knex.client?.config?.client ?? '');
     this.rowsPerInsert = client.includes('sqlite')
       ? MAX_ROWS_PER_STATEMENT
       : Infinity;
+    this.soleWriter = options.soleWriter ?? client.includes('sqlite');
+    // Stores of one process on one SQLite database (the service's, a test's) write through
+    // one cache; otherwise each has its own, checked against the stored versions.
+    let cache = this.soleWriter ? soleWriterCaches.get(knex) : undefined;
+    if (!cache) {
+      cache = { rows: new Map(), complete: false };
+      if (this.soleWriter) soleWriterCaches.set(knex, cache);
+    }
+    this.cache = cache;
   }
 
   async upsertWorkload(
@@ -133,11 +169,11 @@ export class EngineStore {
     status: WorkloadState | null,
     nowMs: number,
   ): Promise<void> {
-    this.workloadCache.delete(record.id);
-    await this.knex('workloads')
-      .insert(workloadRow(record, state, status, nowMs))
-      .onConflict('id')
-      .merge();
+    this.cache.rows.delete(record.id);
+    const row = workloadRow(record, state, status, nowMs);
+    await this.knex('workloads').insert(row).onConflict('id').merge();
+    // As written (the JSON round trip a read would give).
+    this.cache.rows.set(record.id, toStoredWorkload(row));
   }
 
   /**
@@ -157,7 +193,10 @@ export class EngineStore {
       .select('id')
       .where('cluster', cluster);
     const [stored, decisionRows, pointRows] = await Promise.all([
-      this.cachedWorkloads(query => query.where('cluster', cluster)),
+      this.cachedWorkloads(
+        query => query.where('cluster', cluster),
+        w => w.cluster === cluster,
+      ),
       // Per workload of the cluster, its newest decision (index on workload_id, at).
       this.knex('workloads as w')
         .select('d.*')
@@ -174,9 +213,9 @@ export class EngineStore {
     ]);
     const workloads = new Map(stored.map(w => [w.id, w]));
     // Rows of the cluster no longer stored are not kept either.
-    for (const [id, cached] of this.workloadCache) {
+    for (const [id, cached] of this.cache.rows) {
       if (cached.cluster === cluster && !workloads.has(id))
-        this.workloadCache.delete(id);
+        this.cache.rows.delete(id);
     }
     return {
       workloads,
@@ -243,7 +282,14 @@ export class EngineStore {
         status_json: JSON.stringify(statuses[i]),
         updated_at: nowMs,
       }));
-      await upsertRows(trx, 'workloads', workloadRows, ['id'], 'merge');
+      await upsertRows(
+        trx,
+        'workloads',
+        workloadRows,
+        ['id'],
+        'merge',
+        WORKLOAD_ROWS_PER_STATEMENT,
+      );
       await upsertRows(
         trx,
         'workload_forecasts',
@@ -261,7 +307,7 @@ export class EngineStore {
     });
     // Committed: the rows as written are what the next tick reads.
     input.workloads.forEach((w, i) => {
-      this.workloadCache.set(w.record.id, {
+      this.cache.rows.set(w.record.id, {
         ...w.record,
         state: w.state,
         status: statuses[i],
@@ -326,6 +372,7 @@ export class EngineStore {
   async getWorkload(id: string): Promise<StoredWorkload | undefined> {
     // No stored id holds a NUL (PostgreSQL text cannot), and PostgreSQL refuses it in a query.
     if (!storableText(id)) return undefined;
+    if (this.cache.complete) return this.cache.rows.get(id);
     const row = await this.knex('workloads').where({ id }).first();
     return row ? toStoredWorkload(row) : undefined;
   }
@@ -344,12 +391,18 @@ export class EngineStore {
     ) {
       return [];
     }
-    return this.cachedWorkloads(query => {
-      if (filter.cluster) query.where('cluster', filter.cluster);
-      if (filter.tenant) query.where('tenant', filter.tenant);
-      if (filter.entityRef) query.where('entity_ref', filter.entityRef);
-      return query;
-    });
+    return this.cachedWorkloads(
+      query => {
+        if (filter.cluster) query.where('cluster', filter.cluster);
+        if (filter.tenant) query.where('tenant', filter.tenant);
+        if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+        return query;
+      },
+      w =>
+        (!filter.cluster || w.cluster === filter.cluster) &&
+        (!filter.tenant || w.tenant === filter.tenant) &&
+        (!filter.entityRef || w.entityRef === filter.entityRef),
+    );
   }
 
   /**
@@ -359,7 +412,19 @@ export class EngineStore {
    */
   private async cachedWorkloads(
     filter: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+    selects: (workload: StoredWorkload) => boolean,
   ): Promise<StoredWorkload[]> {
+    if (this.soleWriter && !this.cache.complete) {
+      // Once, every row: from then on this store's own writes keep the cache whole.
+      for (const row of await this.knex('workloads'))
+        this.cache.rows.set(row.id, toStoredWorkload(row));
+      this.cache.complete = true;
+    }
+    if (this.cache.complete) {
+      return [...this.cache.rows.values()]
+        .filter(selects)
+        .sort((a, b) => compareIds(a.id, b.id));
+    }
     const versions: Array<{ id: string; updated_at: number | string }> =
       await filter(
         this.knex('workloads').select('id', 'updated_at').orderBy('id'),
@@ -367,16 +432,16 @@ export class EngineStore {
     const stale = versions
       .filter(
         row =>
-          this.workloadCache.get(row.id)?.updatedAt !== Number(row.updated_at),
+          this.cache.rows.get(row.id)?.updatedAt !== Number(row.updated_at),
       )
       .map(row => row.id);
     for (const chunk of chunks(stale, 1)) {
       for (const row of await this.knex('workloads').whereIn('id', chunk))
-        this.workloadCache.set(row.id, toStoredWorkload(row));
+        this.cache.rows.set(row.id, toStoredWorkload(row));
     }
     // A row deleted between the two reads is left out, as if read after.
     return versions.flatMap(row => {
-      const cached = this.workloadCache.get(row.id);
+      const cached = this.cache.rows.get(row.id);
       return cached ? [cached] : [];
     });
   }
@@ -557,6 +622,7 @@ async function upsertRows(
   rows: Array<Record<string, unknown>>,
   conflict: string[],
   onConflict: 'merge' | 'ignore',
+  maxRows = Infinity,
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
@@ -566,7 +632,7 @@ async function upsertRows(
     onConflict === 'ignore'
       ? 'do nothing'
       : `do update set ${merged.map(() => '?? = excluded.??').join(', ')}`;
-  for (const chunk of chunks(rows, columns.length)) {
+  for (const chunk of chunks(rows, columns.length, maxRows)) {
     const sql = `insert into ?? (${columns
       .map(() => '??')
       .join(', ')}) values ${chunk
@@ -636,6 +702,12 @@ function metricPointRow(workloadId: string, point: HistoryPoint, atMs: number) {
     demand: point.demand,
     cpu_utilization: point.cpuUtilization,
   };
+}
+
+/** The databases' `order by id` for ASCII ids: by code unit. */
+function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function toStoredWorkload(row: any): StoredWorkload {
