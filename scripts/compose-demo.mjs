@@ -69,8 +69,8 @@ services:
     healthcheck:
       test: ["CMD", "/bin/true"]
       interval: 2s
-      timeout: 1s
-      retries: 1
+      timeout: 5s
+      retries: 3
 `;
 
 function which(tool) {
