@@ -203,6 +203,7 @@ export class CatalogTargetResolver implements TargetResolver {
     if (this.ttlMs <= 0) return;
     const due = new Set<string>();
     for (const entityRef of entityRefs) {
+      await paced(); // 10,000 refs to parse: requests get turns in between
       try {
         const ref = normaliseEntityRef(entityRef);
         if (!this.cached(ref)) due.add(ref);
