@@ -14,6 +14,7 @@ import {
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AutoscalingTarget } from '@internal/plugin-autoscaling-node';
+import { paced } from '../util/eventLoopTurns';
 import {
   isTenantGroup,
   serviceEnvironmentOf,
