@@ -7,6 +7,7 @@ import type {
   WorkloadState,
 } from '@internal/plugin-autoscaling-common';
 import { randomUUID } from 'node:crypto';
+import { paced } from '../util/eventLoopTurns';
 import { mapSliced } from '../util/mapSliced';
 import { decodeForecastRow, encodeForecastRow } from './forecastRow';
 import type { WorkloadEngineState } from './WorkloadEngineState';
@@ -266,6 +267,7 @@ export class EngineStore {
     await this.knex.transaction(async trx => {
       const ids = new Map<string, string>();
       for (const chunk of chunks(decided, 11, this.rowsPerInsert)) {
+        await paced();
         const rows = await trx('decisions')
           .insert(chunk.map(w => decisionRow(w.decision!)))
           .returning(['id', 'workload_id']);
@@ -633,6 +635,9 @@ async function upsertRows(
       ? 'do nothing'
       : `do update set ${merged.map(() => '?? = excluded.??').join(', ')}`;
   for (const chunk of chunks(rows, columns.length, maxRows)) {
+    // better-sqlite3 runs each statement synchronously: without a turn of the event loop in
+    // between, a tick's statements would hold it for their whole sum.
+    await paced();
     const sql = `insert into ?? (${columns
       .map(() => '??')
       .join(', ')}) values ${chunk
