@@ -123,7 +123,6 @@ export class TargetContexts {
     }
   }
 
-  /** Context of an entity (Component → its service document, tenant Group → its tenant document). */
   /**
    * Looks the entities up in batches ahead of `contextForEntity` for each (see targets.ts). A
    * failed batch is no failure here: each entity's own lookup then answers, or fails, alone.
@@ -132,6 +131,7 @@ export class TargetContexts {
     await this.targets.prefetch?.(entityRefs).catch(() => undefined);
   }
 
+  /** Context of an entity (Component → its service document, tenant Group → its tenant document). */
   async contextForEntity(entityRef: string): Promise<TargetContext> {
     return this.serviceContext(entityRef);
   }

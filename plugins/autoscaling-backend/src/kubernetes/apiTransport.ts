@@ -54,6 +54,23 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** The list the item parser built, or (parser refused or none) the whole body parsed. */
+function finishedList(
+  parser: ListItemsParser | undefined,
+  decoder: StringDecoder,
+  chunks: Buffer[],
+): ListPage {
+  if (parser) {
+    try {
+      parser.push(decoder.end());
+      return parser.finish() as ListPage;
+    } catch {
+      // parsed whole below, which names the fault
+    }
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as ListPage;
+}
+
 function statusMessage(status: number, body: string): string {
   try {
     const parsed = JSON.parse(body) as { message?: string };
@@ -123,18 +140,7 @@ export class KubeConfigTransport implements ApiTransport {
             return;
           }
           try {
-            if (parser) {
-              parser.push(decoder.end());
-              resolve(parser.finish() as ListPage);
-              return;
-            }
-          } catch {
-            // parsed whole below
-          }
-          try {
-            resolve(
-              JSON.parse(Buffer.concat(chunks).toString('utf8')) as ListPage,
-            );
+            resolve(finishedList(parser, decoder, chunks));
           } catch (error) {
             reject(error);
           }

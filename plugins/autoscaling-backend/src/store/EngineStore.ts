@@ -170,10 +170,10 @@ export class EngineStore {
     status: WorkloadState | null,
     nowMs: number,
   ): Promise<void> {
-    this.cache.rows.delete(record.id);
     const row = workloadRow(record, state, status, nowMs);
     await this.knex('workloads').insert(row).onConflict('id').merge();
-    // As written (the JSON round trip a read would give).
+    // Written: as a read would give it (the JSON round trip). A failed write leaves the entry
+    // as it was, like the row.
     this.cache.rows.set(record.id, toStoredWorkload(row));
   }
 

@@ -12,12 +12,9 @@ let nextTurn: Promise<void> | undefined;
 
 /**
  * Undefined while the current slice is young; else a promise that resolves on the next turn of
- * the event loop, after the I/O (requests) due. Use in a loop that checks again after waiting,
- * since every waiter resumes on the same turn:
- *
- *   for (;;) { const wait = pace(); if (!wait) break; await wait; }
+ * the event loop, after the I/O (requests) due.
  */
-export function pace(): Promise<void> | undefined {
+function pace(): Promise<void> | undefined {
   if (performance.now() - sliceStart < SLICE_MS) return undefined;
   nextTurn ??= new Promise<void>(resolve =>
     setImmediate(() => {
@@ -29,7 +26,10 @@ export function pace(): Promise<void> | undefined {
   return nextTurn;
 }
 
-/** Waits until the current slice has room (at once when it has). */
+/**
+ * Waits until the current slice has room (at once when it has). It checks again after each
+ * wait: every waiter resumes on the same turn, and the first ones may use the slice up.
+ */
 export async function paced(): Promise<void> {
   for (let wait = pace(); wait; wait = pace()) await wait;
 }
