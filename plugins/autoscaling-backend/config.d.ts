@@ -4,6 +4,12 @@ export interface Config {
     killSwitch?: boolean;
     /** How often each cluster's evaluation task runs, in seconds (default 15). */
     evaluationIntervalSeconds?: number;
+    /**
+     * How often a workload's row is written when nothing material changed, in seconds
+     * (default 60; 0 writes every tick). Replicas, decisions, conditions and limits are written
+     * at once; usage histograms, cost so far and metric values wait for the checkpoint.
+     */
+    stateCheckpointSeconds?: number;
     /** Workloads of one cluster observed and actuated at once in a tick (default 8). */
     evaluationConcurrency?: number;
     /** Retention of decision and metric history, in days (default 14). */

@@ -47,6 +47,7 @@ export const autoscalingPlugin = createBackendPlugin({
         cache: coreServices.cache,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },

@@ -70,6 +70,11 @@ import {
 } from './predictiveStep';
 import type { Plan } from './plan';
 import { writeScale } from './scaleWrite';
+import {
+  checkpointDue,
+  DEFAULT_STATE_CHECKPOINT_SECONDS,
+  mustWriteNow,
+} from './rowCheckpoint';
 import { reasonsOf, tickRecordOf } from './tickRecord';
 import { writeGateOf } from './writeGate';
 
@@ -123,6 +128,11 @@ export interface ClusterEvaluatorOptions {
    * and catches up from the metric points stored since.
    */
   forecastCheckpointSeconds?: number;
+  /**
+   * How often a workload's row is written when nothing material changed (default 60 s, spread
+   * by workload; 0 writes every tick). See evaluation/rowCheckpoint.ts.
+   */
+  stateCheckpointSeconds?: number;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -160,16 +170,6 @@ interface Actuated {
   error?: string;
   vertical: { wrote: boolean; error?: string };
   record: TickWorkloadWrite;
-}
-
-/** Spreads checkpoints of many workloads over the period (FNV-1a of the id). */
-function offsetOf(key: string, periodMs: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % periodMs;
 }
 
 /**
@@ -314,16 +314,26 @@ export class ClusterEvaluator {
       const id = plan.discovered.record.id;
       const last = context.forecasts.get(id)?.checkpointMs;
       if (last === undefined || plan.refitted) return true;
-      const offset = offsetOf(id, periodMs);
-      return (
-        Math.floor((nowMs - offset) / periodMs) >
-        Math.floor((last - offset) / periodMs)
-      );
+      return checkpointDue(id, last, nowMs, periodMs);
     });
+    const statePeriodMs =
+      (this.options.stateCheckpointSeconds ??
+        DEFAULT_STATE_CHECKPOINT_SECONDS) * 1000;
+    const now: TickWorkloadWrite[] = [];
+    const deferred: TickWorkloadWrite[] = [];
+    for (const { record } of done) {
+      const stored = context.reads.workloads.get(record.record.id);
+      const writeNow =
+        !stored ||
+        mustWriteNow({ record: stored, ...stored }, record) ||
+        checkpointDue(record.record.id, stored.updatedAt, nowMs, statePeriodMs);
+      (writeNow ? now : deferred).push(record);
+    }
     try {
       await store.writeTick(
         {
-          workloads: done.map(d => d.record),
+          workloads: now,
+          deferred,
           forecasts: checkpoints.map(({ plan }) => ({
             workloadId: plan.discovered.record.id,
             state: plan.forecastState as unknown as Record<string, unknown>,

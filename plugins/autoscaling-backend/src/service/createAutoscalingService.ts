@@ -4,6 +4,7 @@ import {
   CacheService,
   DatabaseService,
   HttpAuthService,
+  LifecycleService,
   LoggerService,
   PermissionsRegistryService,
   PermissionsService,
@@ -89,6 +90,8 @@ export interface AutoscalingServiceOptions {
   /** Replaces fetch for the Prometheus history reader (tests). */
   fetch?: typeof fetch;
   clock?: () => number;
+  /** Writes the rows ticks deferred (evaluation/rowCheckpoint.ts) when the backend stops. */
+  lifecycle?: LifecycleService;
 }
 
 /** Builds the whole backend from Backstage services; plugin.ts only wires it in. */
@@ -109,6 +112,10 @@ export async function createAutoscalingService(
 
   // On SQLite (one process) the store answers workload reads from memory (see EngineStore).
   const store = new EngineStore(knex);
+  options.lifecycle?.addShutdownHook(async () => {
+    const rows = await store.flushDeferred(clock());
+    logger.info(`Wrote ${rows} workload rows held since their checkpoint`);
+  });
   const { clusters, skipped } = readClusters(config);
   for (const s of skipped)
     logger.warn(`Cluster ${s.name} is not managed: ${s.reason}`);
@@ -258,6 +265,9 @@ export async function createAutoscalingService(
         cost: costService,
         concurrency: config.getOptionalNumber(
           'autoscaling.evaluationConcurrency',
+        ),
+        stateCheckpointSeconds: config.getOptionalNumber(
+          'autoscaling.stateCheckpointSeconds',
         ),
         productionEnvironments:
           governanceSettings.guardrails.productionEnvironments,

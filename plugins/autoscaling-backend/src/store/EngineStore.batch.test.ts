@@ -261,5 +261,89 @@ describe.each(databases.eachSupportedId())(
         await trx.rollback();
       }
     });
+
+    it('keeps deferred rows in memory at the stored version, reads them back, and writes them when flushed', async () => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      // Not the only writer, as with several replicas on PostgreSQL: every read checks versions.
+      const store = new EngineStore(knex, { soleWriter: false });
+      const other = new EngineStore(knex, { soleWriter: false });
+      const records = [recordOf('c', 0), recordOf('c', 1), recordOf('c', 2)];
+      await store.writeTick(
+        {
+          workloads: records.map(r => writeOf(r, NOW, 3, false)),
+          forecasts: [],
+          recentPointMs: new Map(),
+        },
+        NOW,
+      );
+      const later = NOW + 15_000;
+      await store.writeTick(
+        {
+          workloads: [writeOf(records[0], later, 4, true)],
+          deferred: [
+            writeOf(records[1], later, 5, false),
+            // A deferred row with a decision is written: the decision must be stored.
+            writeOf(records[2], later, 6, true),
+          ],
+          forecasts: [],
+          recentPointMs: new Map(),
+        },
+        later,
+      );
+      const stored = async (s: EngineStore) =>
+        (await s.listWorkloads({ cluster: 'c' })).map(w => [
+          w.state.podCpuRequest,
+          w.updatedAt,
+        ]);
+      // This process reads the deferred row as it holds it, at the stored version.
+      expect(await stored(store)).toEqual([
+        [4, later],
+        [5, NOW],
+        [6, later],
+      ]);
+      expect(
+        (await store.readTick('c', later)).workloads.get(records[1].id)?.state,
+      ).toEqual({ podCpuRequest: 5 });
+      // Another replica reads what is stored.
+      expect(await stored(other)).toEqual([
+        [4, later],
+        [3, NOW],
+        [6, later],
+      ]);
+      // The deferred row's chart point was written.
+      expect(await store.listMetricPoints(records[1].id, later)).toHaveLength(
+        1,
+      );
+
+      const flushedAt = later + 1_000;
+      expect(await store.flushDeferred(flushedAt)).toBe(1);
+      expect(await stored(other)).toEqual([
+        [4, later],
+        [5, flushedAt],
+        [6, later],
+      ]);
+      expect(await store.flushDeferred(flushedAt)).toBe(0);
+
+      // Another writer's row replaces a deferred one: theirs is newer, and nothing is flushed.
+      const next = flushedAt + 15_000;
+      await store.writeTick(
+        {
+          workloads: [],
+          deferred: [writeOf(records[1], next, 7, false)],
+          forecasts: [],
+          recentPointMs: new Map(),
+        },
+        next,
+      );
+      await other.upsertWorkload(
+        records[1],
+        { podCpuRequest: 8 },
+        statusOf(records[1], 8),
+        next + 1,
+      );
+      expect((await stored(store))[1]).toEqual([8, next + 1]);
+      expect(await store.flushDeferred(next + 2)).toBe(0);
+    });
   },
 );

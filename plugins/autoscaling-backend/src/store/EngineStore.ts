@@ -130,6 +130,11 @@ export class EngineStore {
    * replica's write changes `updated_at`, so the next tick reads that row.
    */
   private readonly cache: WorkloadCache;
+  /**
+   * Ids whose cached row is newer than the stored one: a tick deferred its write to the row's
+   * checkpoint (`writeTick` `deferred`). `flushDeferred` writes them, at shutdown.
+   */
+  private readonly unwritten = new Set<string>();
 
   /** Rows per knex multi-row insert (`MAX_ROWS_PER_STATEMENT` on SQLite). */
   private readonly rowsPerInsert: number;
@@ -175,6 +180,7 @@ export class EngineStore {
     // Written: as a read would give it (the JSON round trip). A failed write leaves the entry
     // as it was, like the row.
     this.cache.rows.set(record.id, toStoredWorkload(row));
+    this.unwritten.delete(record.id);
   }
 
   /**
@@ -215,8 +221,10 @@ export class EngineStore {
     const workloads = new Map(stored.map(w => [w.id, w]));
     // Rows of the cluster no longer stored are not kept either.
     for (const [id, cached] of this.cache.rows) {
-      if (cached.cluster === cluster && !workloads.has(id))
+      if (cached.cluster === cluster && !workloads.has(id)) {
         this.cache.rows.delete(id);
+        this.unwritten.delete(id);
+      }
     }
     return {
       workloads,
@@ -234,17 +242,81 @@ export class EngineStore {
    * the databases' parameter limits): the decisions (their ids go into the statuses), the
    * workloads' state and status, the forecaster checkpoints, and the chart points not within a
    * minute of the last one. The number of statements grows with the rows only by the chunks.
+   *
+   * `deferred` rows (no decision; see evaluation/rowCheckpoint.ts) are not written: after the
+   * commit they replace their cache entries at the stored version, so this process reads them
+   * while no other writer changes the row. Their chart points are written.
    */
   async writeTick(
+    input: {
+      workloads: TickWorkloadWrite[];
+      deferred?: TickWorkloadWrite[];
+      forecasts: ForecastCheckpoint[];
+      recentPointMs: ReadonlyMap<string, number>;
+    },
+    nowMs: number,
+  ): Promise<void> {
+    // A row can wait only where this process holds its stored version.
+    const deferred: Array<{ write: TickWorkloadWrite; storedAt: number }> = [];
+    const written = [...input.workloads];
+    for (const w of input.deferred ?? []) {
+      const cached = this.cache.rows.get(w.record.id);
+      if (cached && !w.decision)
+        deferred.push({ write: w, storedAt: cached.updatedAt });
+      else written.push(w);
+    }
+    await this.writeRows({ ...input, workloads: written }, nowMs, [
+      ...input.workloads,
+      ...(input.deferred ?? []),
+    ]);
+    for (const { write, storedAt } of deferred) {
+      this.cache.rows.set(write.record.id, {
+        ...write.record,
+        state: write.state,
+        status: write.status,
+        updatedAt: storedAt,
+      });
+      this.unwritten.add(write.record.id);
+    }
+  }
+
+  /**
+   * Writes every row a tick deferred (`writeTick`) as this process holds it, in one
+   * transaction: at shutdown, so a restart starts from the newest state.
+   */
+  async flushDeferred(nowMs: number): Promise<number> {
+    const rows = [...this.unwritten].flatMap(id => {
+      const cached = this.cache.rows.get(id);
+      return cached ? [cached] : [];
+    });
+    if (rows.length === 0) return 0;
+    await this.writeRows(
+      {
+        workloads: rows.map(row => ({
+          record: row,
+          state: row.state,
+          status: row.status!,
+        })),
+        forecasts: [],
+        recentPointMs: new Map(),
+      },
+      nowMs,
+      [],
+    );
+    return rows.length;
+  }
+
+  private async writeRows(
     input: {
       workloads: TickWorkloadWrite[];
       forecasts: ForecastCheckpoint[];
       recentPointMs: ReadonlyMap<string, number>;
     },
     nowMs: number,
+    withPoints: TickWorkloadWrite[],
   ): Promise<void> {
     const decided = input.workloads.filter(w => w.decision);
-    const points = input.workloads.flatMap(w => {
+    const points = withPoints.flatMap(w => {
       if (!w.point) return [];
       const atMs = Date.parse(w.point.at);
       const recent = input.recentPointMs.get(w.record.id);
@@ -257,7 +329,12 @@ export class EngineStore {
       state_json: encodeForecastRow(f.state),
       updated_at: nowMs,
     }));
-    if (input.workloads.length === 0 && forecasts.length === 0) return;
+    if (
+      input.workloads.length === 0 &&
+      forecasts.length === 0 &&
+      points.length === 0
+    )
+      return;
     // The states, the largest text, are serialised before the transaction and in slices, so
     // neither the connection nor the event loop is held for all of them at once.
     const stateJson = await mapSliced(input.workloads, w =>
@@ -315,6 +392,7 @@ export class EngineStore {
         status: statuses[i],
         updatedAt: nowMs,
       });
+      this.unwritten.delete(w.record.id);
     });
   }
 
@@ -438,8 +516,11 @@ export class EngineStore {
       )
       .map(row => row.id);
     for (const chunk of chunks(stale, 1)) {
-      for (const row of await this.knex('workloads').whereIn('id', chunk))
+      for (const row of await this.knex('workloads').whereIn('id', chunk)) {
+        // Another writer's row replaces one this process deferred: theirs is newer.
         this.cache.rows.set(row.id, toStoredWorkload(row));
+        this.unwritten.delete(row.id);
+      }
     }
     // A row deleted between the two reads is left out, as if read after.
     return versions.flatMap(row => {
