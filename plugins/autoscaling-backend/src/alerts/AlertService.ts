@@ -221,17 +221,19 @@ export class AlertService {
     );
     if (withBudget.length === 0) return [];
     const all = await store.listWorkloads();
-    return withBudget.map(tenant => {
-      const summary = cost.tenantSummary(tenant, all);
-      return {
+    const observed: BudgetObservation[] = [];
+    for (const tenant of withBudget) {
+      const summary = await cost.tenantSummarySliced(tenant, all);
+      observed.push({
         tenant: tenant.name,
         tenantRef: tenant.entityRef,
         monthlyBudget: tenant.monthlyBudget!,
         projected: summary.cost.projectedMonth.value,
         actual: summary.cost.monthToDate,
         currency: summary.cost.currency,
-      };
-    });
+      });
+    }
+    return observed;
   }
 
   /**

@@ -33,6 +33,7 @@ import {
 import type { StoredWorkload } from '../store/EngineStore';
 import type { WorkloadEngineState } from '../store/WorkloadEngineState';
 import { containerRecommendations } from './verticalRecommendations';
+import { mapSliced } from '../util/mapSliced';
 import type { TenantInfo } from '../workloads/WorkloadDiscovery';
 import {
   DEFAULT_BUDGET_SETTINGS,
@@ -470,7 +471,35 @@ export class CostService {
   ): TenantSummary {
     const nowMs = this.clock();
     const own = workloads.filter(w => w.tenant === tenant.name);
-    const breakdowns = own.map(w => this.breakdown(w, nowMs));
+    return this.summaryOf(
+      tenant,
+      own,
+      own.map(w => this.breakdown(w, nowMs)),
+    );
+  }
+
+  /**
+   * `tenantSummary` with the workloads priced in event-loop slices (util/mapSliced.ts): the
+   * alert rules price every tenant's workloads after each tick, 10,000 of them in a large fleet.
+   */
+  async tenantSummarySliced(
+    tenant: TenantInfo,
+    workloads: readonly StoredWorkload[],
+  ): Promise<TenantSummary> {
+    const nowMs = this.clock();
+    const own = workloads.filter(w => w.tenant === tenant.name);
+    return this.summaryOf(
+      tenant,
+      own,
+      await mapSliced(own, w => this.breakdown(w, nowMs)),
+    );
+  }
+
+  private summaryOf(
+    tenant: TenantInfo,
+    own: readonly StoredWorkload[],
+    breakdowns: readonly CostBreakdown[],
+  ): TenantSummary {
     const sum = (pick: (b: CostBreakdown) => number) =>
       round(breakdowns.reduce((total, b) => total + pick(b), 0));
     const savings: CostBreakdown['savings'] = [];
@@ -511,10 +540,9 @@ export class CostService {
         savings,
         spot: null,
       },
-      workloads: own.flatMap(w => {
+      workloads: own.flatMap((w, index) => {
         const summary = summaryOf(w);
         if (!summary) return [];
-        const index = own.indexOf(w);
         return [
           {
             ...summary,
