@@ -19,6 +19,7 @@ import {
 import type { ClusterClient } from '../kubernetes/types';
 import type { WorkloadObject } from '../kubernetes/types';
 import type { WorkloadRecord } from '../store/EngineStore';
+import { paced } from '../util/eventLoopTurns';
 
 export {
   ENVIRONMENT_ANNOTATION,
@@ -89,6 +90,9 @@ export class WorkloadDiscovery {
   ): Promise<DiscoveredWorkload[]> {
     const found: DiscoveredWorkload[] = [];
     for (const entity of await this.components()) {
+      // The informer caches answer without I/O: without a turn, 10,000 components are one
+      // block of the event loop.
+      await paced();
       const annotations = entity.metadata.annotations ?? {};
       const wantedCluster = annotations[KUBERNETES_CLUSTER_ANNOTATION];
       if (wantedCluster && wantedCluster !== cluster) continue;
