@@ -255,6 +255,7 @@ export class KubernetesClusterClient implements ClusterClient {
   }
 
   async getScale(workload: WorkloadCoordinates): Promise<ScaleState> {
+    assertKubernetesKind(workload);
     const params = { name: workload.name, namespace: workload.namespace };
     const scale = await this.call(
       `reading the scale of ${workload.kind} ${workload.namespace}/${workload.name}`,
@@ -271,6 +272,7 @@ export class KubernetesClusterClient implements ClusterClient {
     replicas: number,
     resourceVersion: string,
   ): Promise<ScaleState> {
+    assertKubernetesKind(workload);
     // PUT with metadata.resourceVersion: the API server refuses it with 409 when the
     // object changed since we read it, so a concurrent edit is never overwritten.
     const body: V1Scale = {
@@ -477,6 +479,7 @@ export class KubernetesClusterClient implements ClusterClient {
     containers: ContainerResourcesUpdate[],
     resourceVersion?: string,
   ): Promise<void> {
+    assertKubernetesKind(workload);
     const k8s = loadClientNode();
     const body = {
       metadata: resourceVersion ? { resourceVersion } : {},
@@ -509,6 +512,18 @@ export class KubernetesClusterClient implements ClusterClient {
 }
 
 const MIB = 2 ** 20;
+
+/**
+ * The writes pick the Deployment or the StatefulSet API by kind; any other kind (a Compose
+ * service routed here by a misconfigured cluster name) is refused, not written as a StatefulSet.
+ */
+function assertKubernetesKind(workload: WorkloadCoordinates): void {
+  if (workload.kind !== 'Deployment' && workload.kind !== 'StatefulSet') {
+    throw new Error(
+      `${workload.kind} ${workload.namespace}/${workload.name} is not a Kubernetes workload: the Kubernetes client scales Deployments and StatefulSets only`,
+    );
+  }
+}
 
 /** A Deployment or StatefulSet (its JSON as the API serves it) as the engine needs it. */
 export function toWorkload(

@@ -170,3 +170,42 @@ describe('Kubernetes API outages during a manual scale', () => {
     expect((error as any).original).toBe(raw);
   });
 });
+
+describe('a workload of another kind routed to the Kubernetes client', () => {
+  it('is refused without a request, not written through the StatefulSet API', async () => {
+    let requests = 0;
+    const server = http.createServer((_req, res) => {
+      requests++;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const client = new KubernetesClusterClient({
+        name: 'prod-eu',
+        url: `http://127.0.0.1:${port}`,
+        serviceAccountToken: 'sa-token-value',
+        skipTLSVerify: true,
+      });
+      const compose = {
+        namespace: 'demo',
+        kind: 'ComposeService' as const,
+        name: 'web',
+      };
+      const refusal =
+        /^ComposeService demo\/web is not a Kubernetes workload: the Kubernetes client scales Deployments and StatefulSets only$/;
+      await expect(client.getScale(compose)).rejects.toThrow(refusal);
+      await expect(client.replaceScale(compose, 3, '1')).rejects.toThrow(
+        refusal,
+      );
+      await expect(
+        client.patchTemplateResources(compose, [
+          { name: 'web', requests: { cpu: 0.5 } },
+        ]),
+      ).rejects.toThrow(refusal);
+      expect(requests).toBe(0);
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
+  });
+});
