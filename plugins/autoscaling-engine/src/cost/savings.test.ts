@@ -128,7 +128,7 @@ describe('spotAdvice', () => {
     );
     expect(advice.suitable).toBe(false);
     expect(advice.checklist[0]).toEqual({
-      item: 'Stateless controller: Deployment, not StatefulSet (is a ComposeService)',
+      item: 'Stateless controller: Deployment, not StatefulSet (is a Docker Compose service, not on Kubernetes)',
       ok: false,
     });
   });

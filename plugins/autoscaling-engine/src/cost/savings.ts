@@ -89,6 +89,13 @@ export interface SpotCandidate {
   onSpot?: boolean;
 }
 
+/** The checklist's words for a kind (a Compose service is not a Kubernetes controller). */
+const KIND_WORDS: Record<SpotCandidate['kind'], string> = {
+  Deployment: 'a Deployment',
+  StatefulSet: 'a StatefulSet',
+  ComposeService: 'a Docker Compose service, not on Kubernetes',
+};
+
 /**
  * The Kubecost spot-readiness rules that can be checked mechanically, plus a saving of
  * (on-demand − spot) × allocated resources × 730 h. Advice only: "spot ready" is not a
@@ -104,7 +111,9 @@ export function spotAdvice(
     flag === undefined ? ' (unknown)' : '';
   const checklist = [
     {
-      item: `Stateless controller: Deployment, not StatefulSet (is a ${workload.kind})`,
+      item: `Stateless controller: Deployment, not StatefulSet (is ${
+        KIND_WORDS[workload.kind]
+      })`,
       ok: workload.kind === 'Deployment',
     },
     {
