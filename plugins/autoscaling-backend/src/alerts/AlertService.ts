@@ -25,7 +25,7 @@ import { AlertStore } from './AlertStore';
 import type { AlertConfig } from './config';
 import {
   CHANGE_REQUEST_TOPICS,
-  evaluateAlertRules,
+  evaluateAlertRulesSliced,
   evaluateChangeRequestEvent,
   evaluateCircuitRule,
   ruleOf,
@@ -86,7 +86,7 @@ export class AlertService {
       latestAnomaly: anomalies.get(w.id) ?? null,
     }));
     const circuit = health.get(cluster);
-    const result = evaluateAlertRules(
+    const result = await evaluateAlertRulesSliced(
       await this.alertStore.list(),
       {
         nowMs,

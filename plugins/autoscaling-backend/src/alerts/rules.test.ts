@@ -2,6 +2,7 @@ import type { Decision } from '@internal/plugin-autoscaling-common';
 import {
   DEFAULT_ALERT_SETTINGS,
   evaluateAlertRules,
+  evaluateAlertRulesSliced,
   evaluateChangeRequestEvent,
   evaluateCircuitRule,
   type AlertRecord,
@@ -65,6 +66,38 @@ function apply(state: Map<string, AlertRecord>, result: RuleEvaluation) {
 }
 
 describe('alert rules', () => {
+  it('the sliced evaluation gives what the one-pass evaluation gives, over many workloads', async () => {
+    const workloads = Array.from({ length: 3_000 }, (_, i) =>
+      workload({
+        id: `c1/shop/Deployment/svc-${i}`,
+        name: `svc-${i}`,
+        lastDecision: decision({
+          id: String(i),
+          outcome: i % 7 === 0 ? 'failed' : 'applied',
+          kind: i % 5 === 0 ? 'hold' : 'scale',
+          clamp:
+            i % 5 === 0
+              ? { by: 'max', limit: 10, wanted: 14, also: [] }
+              : undefined,
+        }),
+        latestAnomaly:
+          i % 11 === 0 ? { atMs: T0 - MIN, value: 9, score: 4 } : null,
+      }),
+    );
+    const state = new Map<string, AlertRecord>();
+    let nowMs = T0;
+    for (const step of [0, 31, 45]) {
+      nowMs = T0 + step * MIN;
+      const obs = observe(nowMs, {
+        workloads: step === 45 ? workloads.slice(100) : workloads,
+      });
+      const sliced = await evaluateAlertRulesSliced(state, obs);
+      expect(sliced).toEqual(evaluateAlertRules(state, obs));
+      apply(state, sliced);
+    }
+    expect(state.size).toBeGreaterThan(0);
+  });
+
   it('actuation failed: fires once per workload, folds further failures, recovers on success', () => {
     const state = new Map<string, AlertRecord>();
     const failed = (id: string) =>
