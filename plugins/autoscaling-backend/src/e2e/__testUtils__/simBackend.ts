@@ -5,6 +5,7 @@
  * Time only moves when a test calls `tick`, so ticks are fast and every request a tick makes
  * carries that tick's simulated time in the simulator's request log.
  */
+import type { LifecycleService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -143,6 +144,8 @@ export async function startSimBackend(options: {
   simConfig?: string;
   /** The catalog (default: checkout-api and the acme tenant). */
   entities?: Entity[];
+  /** Receives the backend's shutdown hooks (the deferred rows' flush). */
+  lifecycle?: LifecycleService;
 }) {
   const sim: RunningClusterSim = await startClusterSim({
     config: options.simConfig ?? SIM_CONFIG,
@@ -192,6 +195,7 @@ export async function startSimBackend(options: {
       return client;
     },
     clock: () => sim.now(),
+    lifecycle: options.lifecycle,
   });
   const evaluator = service.evaluators.get(CLUSTER)!;
   const health = service.health.get(CLUSTER)!;
