@@ -325,7 +325,10 @@ export class ClusterEvaluator {
       const stored = context.reads.workloads.get(record.record.id);
       const writeNow =
         !stored ||
-        mustWriteNow({ record: stored, ...stored }, record) ||
+        mustWriteNow(
+          { record: stored, state: stored.state, status: stored.status },
+          record,
+        ) ||
         checkpointDue(record.record.id, stored.updatedAt, nowMs, statePeriodMs);
       (writeNow ? now : deferred).push(record);
     }

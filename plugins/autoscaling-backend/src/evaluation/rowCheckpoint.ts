@@ -56,15 +56,32 @@ export function checkpointDue(
   );
 }
 
-/** What of a row a reader or the next decision acts on, as one comparable string. */
-function materialOf(row: WorkloadRow): string {
-  const { record, state, status } = row;
+/**
+ * Material strings by state object, valid while the row's state and status are the same
+ * objects: a tick's row is the next tick's stored row (the same objects in the store's cache),
+ * so each row's string is built once, not twice.
+ */
+const materialByState = new WeakMap<
+  object,
+  { status: WorkloadState | null; material: string }
+>();
+
+/** What of a row's state and status a reader or the next decision acts on, as a string. */
+function materialOf(row: Omit<WorkloadRow, 'record'>): string {
+  const known = materialByState.get(row.state);
+  if (known && known.status === row.status) return known.material;
+  const material = materialStringOf(row);
+  materialByState.set(row.state, { status: row.status, material });
+  return material;
+}
+
+function materialStringOf(row: Omit<WorkloadRow, 'record'>): string {
+  const { state, status } = row;
   const h = state.horizontal;
   const containers = Object.entries(state.containers ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, c]) => [name, c.requests, c.limits, c.oomKills]);
   return JSON.stringify([
-    [record.entityRef, record.tenant, record.environment, record.tier],
     h
       ? [
           h.recommendations.map(([, replicas]) => replicas),
@@ -108,5 +125,13 @@ export function mustWriteNow(
   next: WorkloadRow & { decision?: unknown },
 ): boolean {
   if (!stored || next.decision) return true;
-  return materialOf(stored) !== materialOf(next);
+  const a = stored.record;
+  const b = next.record;
+  return (
+    a.entityRef !== b.entityRef ||
+    a.tenant !== b.tenant ||
+    a.environment !== b.environment ||
+    a.tier !== b.tier ||
+    materialOf(stored) !== materialOf(next)
+  );
 }
