@@ -67,6 +67,10 @@ try {
 } catch (error) {
   console.error(error);
 } finally {
+  // Wait until the portal has stopped (start.sh stops its whole process tree, 15 s at most
+  // before it kills), so nothing of it outlives the run and holds the ports.
+  const stopped = new Promise(resolve => portal.once('exit', resolve));
   stopPortal();
+  await Promise.race([stopped, new Promise(r => setTimeout(r, 30_000))]);
 }
 process.exit(code);

@@ -34,13 +34,18 @@ if [ "$STUB" = 1 ]; then
   KUBECONFIG_FILE="$WORK/kubeconfig"
   cat > "$WORK/fake-dev.sh" <<'STUB'
 #!/usr/bin/env bash
-# Stands in for backstage-cli repo start: a parent with children and a grandchild.
+# Stands in for backstage-cli repo start: a parent with children and a grandchild, and one
+# child that, like the dev server's backend, left the process group and the session and
+# ignores SIGTERM (it outlived a stop that signalled process groups only).
 sleep 3600 &
 bash -c 'sleep 3600 & wait' &
+setsid bash -c 'trap "" TERM; sleep 3600 & wait' &
+echo $! >> "$STUB_PIDS"
 wait
 STUB
   chmod +x "$WORK/fake-dev.sh"
   export PORTAL_DEV_COMMAND="$WORK/fake-dev.sh" CLUSTER_SIM_PORT=0 CLUSTER_SIM_TLS_PORT=0
+  export STUB_PIDS="$WORK/stub.pids"
 fi
 export PORTAL_KUBECONFIG="$KUBECONFIG_FILE"
 
@@ -63,7 +68,8 @@ done
 
 up() {
   [ -s "$KUBECONFIG_FILE" ] || return 1
-  [ "$STUB" = 1 ] && return 0
+  # The stub is up once its child outside the session runs.
+  [ "$STUB" = 1 ] && { [ -s "$STUB_PIDS" ]; return; }
   curl -fs -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness &&
     curl -fs -o /dev/null http://127.0.0.1:3000/
 }
@@ -94,6 +100,15 @@ for i in $(seq 1 60); do
 $left"
   sleep 0.5
 done
+# The stub's child outside the session (and its own children) must be gone too.
+[ "$STUB" = 1 ] && echo "check-stop: stub processes outside the session: $(cat "$STUB_PIDS" 2>/dev/null | tr "\n" " ")"
+if [ "$STUB" = 1 ]; then
+  for pid in $(cat "$STUB_PIDS" 2>/dev/null); do
+    for _ in $(seq 1 10); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then fail "process $pid, outside the session, still runs"; fi
+    [ -z "$(ps -o pid= -s "$pid" 2>/dev/null)" ] || fail "the session of $pid still runs: $(ps -o pid=,args= -s "$pid")"
+  done
+fi
 if [ "$STUB" = 0 ]; then
   for port in 6550 6443 7007 3000; do
     if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then fail "port $port still answers"; fi

@@ -31,18 +31,35 @@ read -r -a DEV_COMMAND <<< "${PORTAL_DEV_COMMAND:-npx backstage-cli repo start}"
 set -m
 pids=()
 stopping=0
+# Every process below this script, found through parent links (a process group is not enough:
+# backstage-cli's backend and the Compose demo leave the job's group, and survived a stop).
+descendants() {
+  local pid child
+  for pid in "$@"; do
+    for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+      echo "$child"
+      descendants "$child"
+    done
+  done
+}
 stop_all() {
   [ "$stopping" = 1 ] && return
   stopping=1
-  local pid
+  local pid known alive
+  # The tree is read before any signal: a process whose parent exits is re-parented to init.
+  known="$(descendants $$ | sort -u)"
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  # Give them 15 s to shut down cleanly, then kill what is left.
+  for pid in $known; do kill -TERM "$pid" 2>/dev/null || true; done
+  # Give them 15 s to shut down cleanly (children started meanwhile, such as a dev server
+  # restarting its backend, join the list), then kill what is left.
   for _ in $(seq 1 30); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && return
+    alive=""
+    for pid in $known; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    [ -z "$alive" ] && return
+    known="$(printf '%s\n' $alive $(descendants $alive) | sort -u)"
     sleep 0.5
   done
+  for pid in $known; do kill -KILL "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
 }
 trap 'stop_all' EXIT

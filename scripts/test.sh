@@ -44,5 +44,8 @@ node e2e/readme-screenshots.mjs --check
 step "unit and integration tests (all packages)"
 npx backstage-cli repo test --ci
 
+step "the start command stops everything it started (stand-in dev server)"
+bash scripts/check-stop.sh --stub
+
 step "Playwright journeys in Chromium"
 node e2e/run.mjs
