@@ -48,19 +48,27 @@ stop_all() {
   local pid known alive
   # The tree is read before any signal: a process whose parent exits is re-parented to init.
   known="$(descendants $$ | sort -u)"
+  # First the jobs, each as its process group, so each stops what it started in its own order
+  # (the Compose demo removes its containers before it stops its dockerd). 15 s at most.
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for pid in $known; do kill -TERM "$pid" 2>/dev/null || true; done
-  # Give them 15 s to shut down cleanly (children started meanwhile, such as a dev server
-  # restarting its backend, join the list), then kill what is left.
   for _ in $(seq 1 30); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  # Then whatever of the tree outlived its job (children started meanwhile, such as a dev
+  # server restarting its backend, join the list): SIGTERM, 10 s, SIGKILL.
+  for _ in $(seq 1 20); do
     alive=""
     for pid in $known; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
     [ -z "$alive" ] && return
     known="$(printf '%s\n' $alive $(descendants $alive) | sort -u)"
+    for pid in $known; do kill -TERM "$pid" 2>/dev/null || true; done
     sleep 0.5
   done
   for pid in $known; do kill -KILL "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
 }
 trap 'stop_all' EXIT
 trap 'echo "[portal] stopping" >&2; stop_all; exit 130' INT
