@@ -15,6 +15,7 @@
  * next tick's rate).
  */
 import type { WorkloadState } from '@internal/plugin-autoscaling-common';
+import { spreadOffsetMs } from '@internal/plugin-autoscaling-engine';
 import type { WorkloadEngineState } from '../store/WorkloadEngineState';
 import type { WorkloadRecord } from '../store/EngineStore';
 
@@ -25,16 +26,6 @@ interface WorkloadRow {
   record: WorkloadRecord;
   state: WorkloadEngineState;
   status: WorkloadState | null;
-}
-
-/** A stable offset in [0, periodMs) per key (FNV-1a), so many keys' checkpoints spread. */
-export function offsetOf(key: string, periodMs: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % periodMs;
 }
 
 /**
@@ -49,7 +40,7 @@ export function checkpointDue(
   periodMs: number,
 ): boolean {
   if (!(periodMs > 0)) return true;
-  const offset = offsetOf(key, periodMs);
+  const offset = spreadOffsetMs(key, periodMs);
   return (
     Math.floor((nowMs - offset) / periodMs) >
     Math.floor((lastMs - offset) / periodMs)

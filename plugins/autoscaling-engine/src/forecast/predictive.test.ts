@@ -7,7 +7,7 @@ import {
   observeDemand,
   planPredictive,
   recentPeakDemand,
-  refitOffsetMs,
+  spreadOffsetMs,
   refitPredictive,
   trustOf,
   type PredictiveState,
@@ -318,8 +318,8 @@ describe('isRefitDue', () => {
     expect(busiest).toBeLessThanOrEqual(5);
     // Each is refitted once or twice in two days (the first slot may come after half a day).
     for (const count of refits) expect([1, 2]).toContain(count);
-    expect(refitOffsetMs('a', 86400_000)).not.toBe(
-      refitOffsetMs('b', 86400_000),
+    expect(spreadOffsetMs('a', 86400_000)).not.toBe(
+      spreadOffsetMs('b', 86400_000),
     );
   });
 

@@ -368,8 +368,11 @@ export interface RefitOptions {
   refitEverySeconds?: number;
 }
 
-/** Offset of this key's refits inside the period (FNV-1a hash), in ms. */
-export function refitOffsetMs(key: string, periodMs: number): number {
+/**
+ * A stable offset of `key` inside a period (FNV-1a hash), in ms: periodic work of many keys
+ * (refits here, the backend's row checkpoints) spreads over the period instead of one tick.
+ */
+export function spreadOffsetMs(key: string, periodMs: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     hash ^= key.charCodeAt(i);
@@ -401,7 +404,7 @@ export function isRefitDue(
     return true;
   // This key's slot: the first of its daily instants at least half a period after the last fit,
   // so workloads first fitted together (a backend start) still spread their refits.
-  const offset = refitOffsetMs(options.key, periodMs);
+  const offset = spreadOffsetMs(options.key, periodMs);
   const earliest = lastFit + periodMs / 2;
   const slotMs = offset + Math.ceil((earliest - offset) / periodMs) * periodMs;
   return nowMs >= slotMs;
