@@ -7,10 +7,16 @@
  * whose reused keep-alive connection the server had just closed is sent once more on a new one
  * (the latency still runs from the first due time); any other failure is an error.
  *
+ * One request goes first, alone and not counted (`warmUpMs`): a user's first request also pays
+ * for the permission decision that later requests find cached, and for opening a connection.
+ *
  * The parent sends { baseUrl, paths, rate, seconds, headers } and receives
- * { latencies, statuses, errors, errorCodes, elapsedMs }.
+ * { latencies, byDue, warmUpMs, statuses, errors, errorCodes, elapsedMs }, where byDue[i] is
+ * request i's latency (latencies are in completion order).
  */
 const http = require('node:http');
+
+process.send({ type: 'ready' });
 
 process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -45,13 +51,15 @@ process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
   }
 
   const total = Math.round(rate * seconds);
-  const t0 = performance.now() + 50;
+  const byDue = new Array(total);
+  let t0 = 0;
   let sent = 0;
   let finished = 0;
   function fire(i) {
     const due = t0 + (i * 1000) / rate;
     get(paths[(i * 7919) % paths.length]).then(({ status, code }) => {
       latencies.push(performance.now() - due);
+      byDue[i] = performance.now() - due;
       statuses[status] = (statuses[status] || 0) + 1;
       if (status !== 200) errors += 1;
       if (code) errorCodes[code] = (errorCodes[code] || 0) + 1;
@@ -60,6 +68,8 @@ process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
         process.send(
           {
             latencies,
+            byDue,
+            warmUpMs,
             statuses,
             errors,
             errorCodes,
@@ -75,5 +85,12 @@ process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
     while (sent < total && t0 + (sent * 1000) / rate <= now) fire(sent++);
     if (sent < total) setTimeout(pump, 1);
   }
-  setTimeout(pump, 50);
+  let warmUpMs = 0;
+  const warmUpStart = performance.now();
+  get(paths[0]).then(({ status }) => {
+    warmUpMs = performance.now() - warmUpStart;
+    if (status !== 200) errors += 1;
+    t0 = performance.now() + 50;
+    setTimeout(pump, 50);
+  });
 });

@@ -192,7 +192,32 @@ class SimProcess {
 
 // ------------------------------------------------------------------ open-loop API load
 
-async function openLoopLoad(baseUrl: string) {
+/**
+ * The API clients' process (bench/apiLoadProcess.js), started ahead of the load: forking a
+ * process of the backend's size, and its start-up, would otherwise fall in the measured
+ * seconds, which real clients (other machines' browsers) do not.
+ */
+function startApiClients() {
+  const clients = fork(resolve(__dirname, 'apiLoadProcess.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = new Promise<void>((ok, fail) => {
+    clients.once('message', () => ok());
+    clients.once('error', fail);
+  });
+  return {
+    run: (baseUrl: string) => openLoopLoad(clients, ready, baseUrl),
+    stop: () => {
+      if (clients.exitCode === null) clients.kill();
+    },
+  };
+}
+
+async function openLoopLoad(
+  clients: ChildProcess,
+  ready: Promise<void>,
+  baseUrl: string,
+) {
   const headers = {
     Authorization: 'Bearer mock-user-token',
     Accept: 'application/json',
@@ -200,12 +225,11 @@ async function openLoopLoad(baseUrl: string) {
   const paths = workloadNames.map(
     name => `/api/autoscaling/entities/default/component/${name}/state`,
   );
-  // The clients in a process of their own (bench/apiLoadProcess.js): open loop, see there.
-  const clients = fork(resolve(__dirname, 'apiLoadProcess.js'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  await ready;
   const result = await new Promise<{
     latencies: number[];
+    byDue: number[];
+    warmUpMs: number;
     statuses: Record<string, number>;
     errors: number;
     errorCodes: Record<string, number>;
@@ -236,6 +260,17 @@ async function openLoopLoad(baseUrl: string) {
     p95Ms: round(percentile(result.latencies, 95), 2),
     p99Ms: round(percentile(result.latencies, 99), 2),
     maxMs: round(Math.max(...result.latencies), 2),
+    /** The first request, alone before the load and not in the figures above. */
+    warmUpMs: round(result.warmUpMs, 2),
+    /** Per second of the load (by due time), its p99: where the slow requests were. */
+    p99MsBySecond: Array.from(
+      { length: Math.ceil(result.byDue.length / API_RATE) },
+      (_, s) =>
+        round(
+          percentile(result.byDue.slice(s * API_RATE, (s + 1) * API_RATE), 99),
+          1,
+        ),
+    ),
   };
 }
 
@@ -304,6 +339,7 @@ async function runOn(label: string, db: Database) {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 500);
   const sim = new SimProcess();
+  const apiClients = startApiClients();
   let backend: BenchBackend | undefined;
   let statements = 0;
   let byStatement = new Map<string, number>();
@@ -365,7 +401,7 @@ async function runOn(label: string, db: Database) {
       }
       if (k === apiStartTick && API_SECONDS > 0) {
         apiLoad.running = true;
-        apiLoad.run = openLoopLoad(backend.baseUrl).then(r => {
+        apiLoad.run = apiClients.run(backend.baseUrl).then(r => {
           apiLoad.result = r;
           apiLoad.running = false;
         });
@@ -466,6 +502,11 @@ async function runOn(label: string, db: Database) {
         p50Ms: round(percentile(reactions, 50)),
         p95Ms: round(percentile(reactions, 95)),
         maxMs: round(Math.max(...reactions)),
+        /** Each step: its workload, and the reaction (ms; null when not patched). */
+        byStep: steps.map((step, k) => ({
+          workload: step.name,
+          ms: Number.isFinite(reactions[k]) ? round(reactions[k]) : null,
+        })),
       },
       api: apiLoad.result,
     };
@@ -473,6 +514,7 @@ async function runOn(label: string, db: Database) {
     clearInterval(rssTimer);
     db.knex.removeListener('query', onQuery);
     await backend?.stop().catch(() => undefined);
+    apiClients.stop();
     await sim.stop();
     await db.drop();
   }

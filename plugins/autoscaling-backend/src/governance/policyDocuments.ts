@@ -210,6 +210,17 @@ export class PolicyDocuments {
         d,
       ]),
     );
+    // Many workloads share their parents' documents (global, tenant): one copy of each.
+    const documentOf = new Map<string, PolicyDocument>();
+    const document = (t: PolicyTarget) => {
+      const key = `${t.level}/${t.name}`;
+      let doc = documentOf.get(key);
+      if (!doc) {
+        doc = this.withGlobalDefault(stored.get(key) ?? emptyDocument(t));
+        documentOf.set(key, doc);
+      }
+      return doc;
+    };
     const out: Array<EffectivePolicy | Error> = [];
     for (const settled of contexts) {
       // A tick asks for every workload: give the event loop to requests now and then.
@@ -219,11 +230,7 @@ export class PolicyDocuments {
         continue;
       }
       const context = settled.value;
-      const documents = [...context.parents, context.target].map(t =>
-        this.withGlobalDefault(
-          stored.get(`${t.level}/${t.name}`) ?? emptyDocument(t),
-        ),
-      );
+      const documents = [...context.parents, context.target].map(document);
       try {
         out.push(this.effectiveOf(context, documents));
       } catch (error) {

@@ -14,7 +14,7 @@ import type { ApiTransport, WatchEvent, WatchHandle } from './apiTransport';
 import {
   LabelRequirement,
   matchesRequirements,
-  parseLabelSelector,
+  parseLabelSelectorCached,
 } from './labelSelector';
 
 export interface RawObject {
@@ -429,7 +429,7 @@ export class WatchCache<T> {
 
   /** Cached objects of a namespace (or all) whose labels match the selector. */
   select(namespace: string | undefined, selector: string): T[] {
-    const requirements = parseLabelSelector(selector);
+    const requirements = parseLabelSelectorCached(selector);
     const equality = requirements.find(r => r.operator === 'Equals');
     let candidates: Iterable<string>;
     if (equality) {
@@ -446,7 +446,7 @@ export class WatchCache<T> {
   private collect(
     candidates: Iterable<string>,
     namespace: string | undefined,
-    requirements: LabelRequirement[],
+    requirements: readonly LabelRequirement[],
   ): T[] {
     const found: Entry<T>[] = [];
     for (const key of candidates) {

@@ -37,6 +37,26 @@ function checkKey(key: string, selector: string): string {
   return key;
 }
 
+/** Parsed selectors by their text: a tick selects by the same 10,000 selectors each time. */
+const parsed = new Map<string, readonly LabelRequirement[]>();
+const MAX_PARSED = 100_000;
+
+/**
+ * `parseLabelSelector`, remembered by selector text (the result is shared: read-only). Invalid
+ * selectors are not remembered; each call throws again.
+ */
+export function parseLabelSelectorCached(
+  selector: string,
+): readonly LabelRequirement[] {
+  let requirements = parsed.get(selector);
+  if (!requirements) {
+    requirements = parseLabelSelector(selector);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(selector, requirements);
+  }
+  return requirements;
+}
+
 /** Parses a label selector; throws an error naming the selector when it is not valid. */
 export function parseLabelSelector(selector: string): LabelRequirement[] {
   const out: LabelRequirement[] = [];
@@ -76,7 +96,7 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
 }
 
 export function matchesRequirements(
-  requirements: LabelRequirement[],
+  requirements: readonly LabelRequirement[],
   labels: Record<string, string>,
 ): boolean {
   for (const r of requirements) {

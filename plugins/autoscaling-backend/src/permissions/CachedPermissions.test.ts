@@ -123,6 +123,42 @@ describe('CachedPermissions', () => {
     expect(t.calls).toHaveLength(1);
   });
 
+  it('past half the TTL, answers from the cache at once and asks again in the background', async () => {
+    const t = setUp(10_000);
+    t.allowed.add('user:user:default/alice:autoscaling.state.read');
+    const ask = async () =>
+      (
+        await t.permissions.authorize([{ permission: read }], {
+          credentials: alice,
+        })
+      )[0].result;
+    expect(await ask()).toBe(AuthorizeResult.ALLOW);
+    t.advance(4_999);
+    expect(await ask()).toBe(AuthorizeResult.ALLOW);
+    expect(t.calls).toHaveLength(1);
+
+    // Revoked; the refresh-ahead starts at 5 s and its answer replaces the entry.
+    t.allowed.clear();
+    let release!: () => void;
+    const held = new Promise<void>(r => {
+      release = r;
+    });
+    const inner = t.inner.authorize;
+    t.inner.authorize = async (requests, options) => {
+      await held;
+      return inner(requests, options);
+    };
+    t.advance(1);
+    // Served while the background call is still waiting on the permission backend.
+    expect(await ask()).toBe(AuthorizeResult.ALLOW);
+    expect(await ask()).toBe(AuthorizeResult.ALLOW);
+    release();
+    await new Promise(r => setImmediate(r));
+    expect(t.calls).toHaveLength(2);
+    expect(await ask()).toBe(AuthorizeResult.DENY);
+    expect(t.calls).toHaveLength(2);
+  });
+
   it('does not cache resource refs, batches, anonymous principals or a zero TTL', async () => {
     const t = setUp();
     await t.permissions.authorize(

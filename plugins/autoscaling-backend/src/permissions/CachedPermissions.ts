@@ -8,7 +8,10 @@
  * permissions, and principals that are neither users nor services go straight through.
  *
  * Invalidation: none but time. A permission taken away in the policy, or a group membership
- * carried in a new token, takes effect within `ttlMs` (default 10 s). Ownership and tenant
+ * carried in a new token, takes effect within `ttlMs` (default 10 s): no decision older than
+ * that is served. A decision past half its lifetime is still served, and asked again in the
+ * background, so a busy principal's requests do not all wait for the permission backend each
+ * time an entry expires (refresh-ahead). Ownership and tenant
  * membership of a *target* are not part of the cached decision: they come from the catalog
  * lookup (`autoscaling.governance.targetCacheSeconds`), so a revoked ownership takes effect
  * within that lookup's lifetime.
@@ -56,6 +59,8 @@ export class CachedPermissions implements PermissionsService {
   /** Decisions being fetched, so a burst of requests asks the permission backend once. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly ttlMs: number;
+  /** Age from which a hit is refreshed in the background (half the TTL). */
+  private readonly refreshAfterMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -64,6 +69,7 @@ export class CachedPermissions implements PermissionsService {
     options: { ttlMs?: number; clock?: () => number } = {},
   ) {
     this.ttlMs = options.ttlMs ?? DEFAULT_DECISION_CACHE_MS;
+    this.refreshAfterMs = this.ttlMs / 2;
     this.now = options.clock ?? Date.now;
   }
 
@@ -100,10 +106,22 @@ export class CachedPermissions implements PermissionsService {
   }
 
   private async cached<T>(key: string, fetch: () => Promise<T>): Promise<T> {
-    const hit = await this.cache.get<any>(key);
-    if (hit && this.now() - (hit as CachedDecision<T>).at < this.ttlMs) {
-      return (hit as CachedDecision<T>).decision;
+    const hit = (await this.cache.get<any>(key)) as
+      | CachedDecision<T>
+      | undefined;
+    const age = hit ? this.now() - hit.at : Infinity;
+    if (hit && age < this.ttlMs) {
+      if (age >= this.refreshAfterMs) {
+        // A failed refresh leaves the entry to expire at its TTL.
+        this.fetchOnce(key, fetch).catch(() => undefined);
+      }
+      return hit.decision;
     }
+    return this.fetchOnce(key, fetch);
+  }
+
+  /** Asks the permission backend, once for all concurrent callers of one key. */
+  private fetchOnce<T>(key: string, fetch: () => Promise<T>): Promise<T> {
     const pending = this.inFlight.get(key) as Promise<T> | undefined;
     if (pending) return pending;
     const at = this.now();

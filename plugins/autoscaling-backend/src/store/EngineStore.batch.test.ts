@@ -8,6 +8,7 @@ import type { WorkloadState } from '@internal/plugin-autoscaling-common';
 import {
   EngineStore,
   MAX_BINDINGS_PER_STATEMENT,
+  POINT_ROWS_PER_STATEMENT,
   WORKLOAD_ROWS_PER_STATEMENT,
   type TickWorkloadWrite,
   type WorkloadRecord,
@@ -96,15 +97,15 @@ describe.each(databases.eachSupportedId())(
           },
           NOW,
         );
-        // begin, decisions (knex: 500 rows a statement on SQLite), workloads (500 rows a
-        // statement), one forecast, points (7 columns: 4,285), commit.
+        // begin, decisions (knex: 500 rows a statement on SQLite), workloads (200 rows a
+        // statement), one forecast, points (1,000 rows a statement), commit.
         const sqlite = databaseId === 'SQLITE_3';
         expect(statements).toHaveLength(
           1 +
             (sqlite ? Math.ceil(Math.ceil(count / 2) / 500) : 1) +
             Math.ceil(count / WORKLOAD_ROWS_PER_STATEMENT) +
             1 +
-            1 +
+            Math.ceil(count / POINT_ROWS_PER_STATEMENT) +
             1,
         );
         statements = [];
@@ -260,6 +261,93 @@ describe.each(databases.eachSupportedId())(
         knex.removeListener('query', onQuery);
         await trx.rollback();
       }
+    });
+
+    it("as the only writer, reads a cluster's newest decisions once and then keeps them; a prune reads them again", async () => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const store = new EngineStore(knex, { soleWriter: true });
+      const [a, b] = [0, 1].map(i => recordOf('kept', i));
+      await store.writeTick(
+        {
+          workloads: [writeOf(a, NOW, 3, true), writeOf(b, NOW, 2, false)],
+          forecasts: [],
+          recentPointMs: new Map(),
+        },
+        NOW,
+      );
+      const decisionReads = () =>
+        statements.filter(sql => /^select.*decisions/i.test(sql)).length;
+      let statements: string[] = [];
+      const onQuery = (q: { sql: string }) => statements.push(q.sql);
+      knex.on('query', onQuery);
+      try {
+        expect(
+          (await store.readTick('kept', NOW)).lastDecisions.get(a.id)?.to,
+        ).toBe(3);
+        expect(decisionReads()).toBe(1);
+        statements = [];
+        // A tick's decision and one recorded by a route are both known without a read.
+        await store.writeTick(
+          {
+            workloads: [writeOf(a, NOW + 15_000, 4, true)],
+            forecasts: [],
+            recentPointMs: new Map(),
+          },
+          NOW + 15_000,
+        );
+        const manual = await store.recordDecision({
+          workloadId: b.id,
+          at: new Date(NOW + 20_000).toISOString(),
+          kind: 'scale',
+          from: 2,
+          to: 5,
+          mode: 'auto',
+          outcome: 'applied',
+          reasons: [{ code: 'ManualScale', message: 'by hand' }],
+          actor: 'user:default/alice',
+        });
+        statements = [];
+        const reads = await store.readTick('kept', NOW + 30_000);
+        expect(decisionReads()).toBe(0);
+        expect(reads.lastDecisions.get(a.id)?.to).toBe(4);
+        expect(reads.lastDecisions.get(b.id)).toEqual(manual);
+        // What the database holds is the same.
+        const fresh = new EngineStore(knex, { soleWriter: false });
+        expect(
+          (await fresh.readTick('kept', NOW + 30_000)).lastDecisions,
+        ).toEqual(reads.lastDecisions);
+
+        // A prune that deletes decisions makes the next tick read them again.
+        await store.prune(NOW + 16_000);
+        statements = [];
+        const pruned = await store.readTick('kept', NOW + 30_000);
+        expect(decisionReads()).toBe(1);
+        expect([...pruned.lastDecisions.keys()]).toEqual([b.id]);
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+    });
+
+    it("finds an entity's rows after the row moved to another entity", async () => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const store = new EngineStore(knex, { soleWriter: true });
+      const record = recordOf('moved', 0);
+      await store.upsertWorkload(record, {}, statusOf(record, 1), NOW);
+      expect(
+        await store.listWorkloads({ entityRef: record.entityRef }),
+      ).toHaveLength(1);
+      const moved = { ...record, entityRef: 'component:default/renamed' };
+      await store.upsertWorkload(moved, {}, statusOf(moved, 1), NOW + 1);
+      expect(
+        await store.listWorkloads({ entityRef: record.entityRef }),
+      ).toEqual([]);
+      expect(
+        (await store.listWorkloads({ entityRef: moved.entityRef })).map(
+          w => w.id,
+        ),
+      ).toEqual([record.id]);
     });
 
     it('keeps deferred rows in memory at the stored version, reads them back, and writes them when flushed', async () => {

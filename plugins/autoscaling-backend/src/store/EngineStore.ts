@@ -11,6 +11,7 @@ import { paced } from '../util/eventLoopTurns';
 import { mapSliced } from '../util/mapSliced';
 import { decodeForecastRow, encodeForecastRow } from './forecastRow';
 import type { WorkloadEngineState } from './WorkloadEngineState';
+import { WorkloadRowCache } from './WorkloadRowCache';
 
 export type { WorkloadEngineState } from './WorkloadEngineState';
 
@@ -76,9 +77,17 @@ export const MAX_BINDINGS_PER_STATEMENT = 30_000;
 export const MAX_ROWS_PER_STATEMENT = 500;
 /**
  * Workload rows (about 3 kB of JSON each) per upsert: the driver serialises a statement in one
- * go, and 2,500 such rows held the event loop for about 150 ms on PostgreSQL.
+ * go, and 2,500 such rows held the event loop for about 150 ms on PostgreSQL; on SQLite the
+ * statement itself runs on the event loop, 500 rows for 20 to 30 ms.
  */
-export const WORKLOAD_ROWS_PER_STATEMENT = 500;
+export const WORKLOAD_ROWS_PER_STATEMENT = 200;
+/**
+ * Forecaster checkpoints per upsert: each is several times a workload row, and 300 of them
+ * held the event loop for 40 to 140 ms on SQLite.
+ */
+export const FORECAST_ROWS_PER_STATEMENT = 50;
+/** Chart points per insert: small rows, but 4,000 of them were 20 ms on SQLite. */
+export const POINT_ROWS_PER_STATEMENT = 1_000;
 
 function chunks<T>(rows: T[], columns: number, maxRows = Infinity): T[][] {
   const size = Math.max(
@@ -90,13 +99,7 @@ function chunks<T>(rows: T[], columns: number, maxRows = Infinity): T[][] {
   return out;
 }
 
-/** Workload rows by id, and whether they are every stored row (see `EngineStore`). */
-interface WorkloadCache {
-  rows: Map<string, StoredWorkload>;
-  complete: boolean;
-}
-
-const soleWriterCaches = new WeakMap<Knex, WorkloadCache>();
+const soleWriterCaches = new WeakMap<Knex, WorkloadRowCache>();
 
 const KILL_SWITCH_KEY = 'kill-switch';
 /** Chart resolution: at most one metric point per workload per minute. */
@@ -129,7 +132,7 @@ export class EngineStore {
    * every workload's state again. Every write of this process replaces its entry; another
    * replica's write changes `updated_at`, so the next tick reads that row.
    */
-  private readonly cache: WorkloadCache;
+  private readonly cache: WorkloadRowCache;
   /**
    * Ids whose cached row is newer than the stored one: a tick deferred its write to the row's
    * checkpoint (`writeTick` `deferred`). `flushDeferred` writes them, at shutdown.
@@ -163,7 +166,7 @@ export class EngineStore {
     // one cache; otherwise each has its own, checked against the stored versions.
     let cache = this.soleWriter ? soleWriterCaches.get(knex) : undefined;
     if (!cache) {
-      cache = { rows: new Map(), complete: false };
+      cache = new WorkloadRowCache();
       if (this.soleWriter) soleWriterCaches.set(knex, cache);
     }
     this.cache = cache;
@@ -179,7 +182,7 @@ export class EngineStore {
     await this.knex('workloads').insert(row).onConflict('id').merge();
     // Written: as a read would give it (the JSON round trip). A failed write leaves the entry
     // as it was, like the row.
-    this.cache.rows.set(record.id, toStoredWorkload(row));
+    this.cache.set(toStoredWorkload(row));
     this.unwritten.delete(record.id);
   }
 
@@ -204,13 +207,16 @@ export class EngineStore {
         query => query.where('cluster', cluster),
         w => w.cluster === cluster,
       ),
-      // Per workload of the cluster, its newest decision (index on workload_id, at).
-      this.knex('workloads as w')
-        .select('d.*')
-        .joinRaw(
-          'join decisions d on d.id = (select d2.id from decisions d2 where d2.workload_id = w.id order by d2.at desc, d2.id desc limit 1)',
-        )
-        .where('w.cluster', cluster),
+      // A sole writer reads them once per cluster and then keeps them (`WorkloadRowCache`).
+      this.soleWriter && this.cache.holdsDecisionsOf(cluster)
+        ? undefined
+        : // Per workload of the cluster, its newest decision (index on workload_id, at).
+          this.knex('workloads as w')
+            .select('d.*')
+            .joinRaw(
+              'join decisions d on d.id = (select d2.id from decisions d2 where d2.workload_id = w.id order by d2.at desc, d2.id desc limit 1)',
+            )
+            .where('w.cluster', cluster),
       this.knex('metric_points')
         .select('workload_id')
         .max({ at: 'at' })
@@ -220,17 +226,28 @@ export class EngineStore {
     ]);
     const workloads = new Map(stored.map(w => [w.id, w]));
     // Rows of the cluster no longer stored are not kept either.
-    for (const [id, cached] of this.cache.rows) {
-      if (cached.cluster === cluster && !workloads.has(id)) {
-        this.cache.rows.delete(id);
-        this.unwritten.delete(id);
+    for (const cached of [...this.cache.values()]) {
+      if (cached.cluster === cluster && !workloads.has(cached.id)) {
+        this.cache.delete(cached.id);
+        this.unwritten.delete(cached.id);
       }
+    }
+    let lastDecisions: Map<string, Decision>;
+    if (decisionRows) {
+      lastDecisions = new Map(
+        await mapSliced(
+          decisionRows,
+          (row: any) => [row.workload_id, toDecision(row)] as const,
+        ),
+      );
+      if (this.soleWriter)
+        this.cache.setNewestDecisions(cluster, lastDecisions);
+    } else {
+      lastDecisions = this.cache.newestDecisionsOf(workloads.keys());
     }
     return {
       workloads,
-      lastDecisions: new Map(
-        decisionRows.map((row: any) => [row.workload_id, toDecision(row)]),
-      ),
+      lastDecisions,
       recentPointMs: new Map(
         pointRows.map((row: any) => [row.workload_id, Number(row.at)]),
       ),
@@ -260,7 +277,7 @@ export class EngineStore {
     const deferred: Array<{ write: TickWorkloadWrite; storedAt: number }> = [];
     const written = [...input.workloads];
     for (const w of input.deferred ?? []) {
-      const cached = this.cache.rows.get(w.record.id);
+      const cached = this.cache.get(w.record.id);
       if (cached && !w.decision)
         deferred.push({ write: w, storedAt: cached.updatedAt });
       else written.push(w);
@@ -270,7 +287,7 @@ export class EngineStore {
       ...(input.deferred ?? []),
     ]);
     for (const { write, storedAt } of deferred) {
-      this.cache.rows.set(write.record.id, {
+      this.cache.set({
         ...write.record,
         state: write.state,
         status: write.status,
@@ -286,7 +303,7 @@ export class EngineStore {
    */
   async flushDeferred(nowMs: number): Promise<number> {
     const rows = [...this.unwritten].flatMap(id => {
-      const cached = this.cache.rows.get(id);
+      const cached = this.cache.get(id);
       return cached ? [cached] : [];
     });
     if (rows.length === 0) return 0;
@@ -355,6 +372,7 @@ export class EngineStore {
         if (w.decision && id !== undefined)
           statuses[i] = { ...w.status, lastDecision: { ...w.decision, id } };
       });
+
       const workloadRows = await mapSliced(input.workloads, (w, i) => ({
         ...workloadRecordRow(w.record),
         state_json: stateJson[i],
@@ -375,6 +393,7 @@ export class EngineStore {
         forecasts,
         ['workload_id'],
         'merge',
+        FORECAST_ROWS_PER_STATEMENT,
       );
       await upsertRows(
         trx,
@@ -382,11 +401,14 @@ export class EngineStore {
         points,
         ['workload_id', 'at'],
         'ignore',
+        POINT_ROWS_PER_STATEMENT,
       );
     });
     // Committed: the rows as written are what the next tick reads.
     input.workloads.forEach((w, i) => {
-      this.cache.rows.set(w.record.id, {
+      if (this.soleWriter && w.decision && statuses[i].lastDecision)
+        this.cache.noteDecision(statuses[i].lastDecision!);
+      this.cache.set({
         ...w.record,
         state: w.state,
         status: statuses[i],
@@ -452,7 +474,7 @@ export class EngineStore {
   async getWorkload(id: string): Promise<StoredWorkload | undefined> {
     // No stored id holds a NUL (PostgreSQL text cannot), and PostgreSQL refuses it in a query.
     if (!storableText(id)) return undefined;
-    if (this.cache.complete) return this.cache.rows.get(id);
+    if (this.cache.complete) return this.cache.get(id);
     const row = await this.knex('workloads').where({ id }).first();
     return row ? toStoredWorkload(row) : undefined;
   }
@@ -482,6 +504,7 @@ export class EngineStore {
         (!filter.cluster || w.cluster === filter.cluster) &&
         (!filter.tenant || w.tenant === filter.tenant) &&
         (!filter.entityRef || w.entityRef === filter.entityRef),
+      filter.entityRef,
     );
   }
 
@@ -493,18 +516,23 @@ export class EngineStore {
   private async cachedWorkloads(
     filter: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
     selects: (workload: StoredWorkload) => boolean,
+    /** When the filter names one entity: the cache's index answers without a scan. */
+    entityRef?: string,
   ): Promise<StoredWorkload[]> {
     if (this.soleWriter && !this.cache.complete) {
       // Once, every row: from then on this store's own writes keep the cache whole.
       for (const row of await this.knex('workloads'))
-        this.cache.rows.set(row.id, toStoredWorkload(row));
+        this.cache.set(toStoredWorkload(row));
       this.cache.complete = true;
     }
     if (this.cache.complete) {
       // Without a copy of all rows: a state request selects one entity's among 10,000.
       const selected: StoredWorkload[] = [];
-      for (const w of this.cache.rows.values())
-        if (selects(w)) selected.push(w);
+      const candidates =
+        entityRef === undefined
+          ? this.cache.values()
+          : this.cache.ofEntity(entityRef);
+      for (const w of candidates) if (selects(w)) selected.push(w);
       return selected.sort((a, b) => compareIds(a.id, b.id));
     }
     const versions: Array<{ id: string; updated_at: number | string }> =
@@ -513,20 +541,19 @@ export class EngineStore {
       );
     const stale = versions
       .filter(
-        row =>
-          this.cache.rows.get(row.id)?.updatedAt !== Number(row.updated_at),
+        row => this.cache.get(row.id)?.updatedAt !== Number(row.updated_at),
       )
       .map(row => row.id);
     for (const chunk of chunks(stale, 1)) {
       for (const row of await this.knex('workloads').whereIn('id', chunk)) {
         // Another writer's row replaces one this process deferred: theirs is newer.
-        this.cache.rows.set(row.id, toStoredWorkload(row));
+        this.cache.set(toStoredWorkload(row));
         this.unwritten.delete(row.id);
       }
     }
     // A row deleted between the two reads is left out, as if read after.
     return versions.flatMap(row => {
-      const cached = this.cache.rows.get(row.id);
+      const cached = this.cache.get(row.id);
       return cached ? [cached] : [];
     });
   }
@@ -536,7 +563,9 @@ export class EngineStore {
       .insert(decisionRow(decision))
       .returning('id');
     const id = typeof row === 'object' ? row.id : row;
-    return { ...decision, id: String(id) };
+    const stored = { ...decision, id: String(id) };
+    if (this.soleWriter) this.cache.noteDecision(stored);
+    return stored;
   }
 
   async listDecisions(
@@ -671,6 +700,7 @@ export class EngineStore {
     const decisions = await this.knex('decisions')
       .where('at', '<', olderThanMs)
       .delete();
+    if (decisions > 0) this.cache.forgetDecisions();
     const points = await this.knex('metric_points')
       .where('at', '<', olderThanMs)
       .delete();
