@@ -53,6 +53,7 @@ process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
   const total = Math.round(rate * seconds);
   const byDue = new Array(total);
   let t0 = 0;
+  let warmUpMs = 0;
   let sent = 0;
   let finished = 0;
   function fire(i) {
@@ -85,7 +86,6 @@ process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
     while (sent < total && t0 + (sent * 1000) / rate <= now) fire(sent++);
     if (sent < total) setTimeout(pump, 1);
   }
-  let warmUpMs = 0;
   const warmUpStart = performance.now();
   get(paths[0]).then(({ status }) => {
     warmUpMs = performance.now() - warmUpStart;

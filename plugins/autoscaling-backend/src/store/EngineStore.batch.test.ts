@@ -276,9 +276,9 @@ describe.each(databases.eachSupportedId())(
         },
         NOW,
       );
+      let statements: string[] = [];
       const decisionReads = () =>
         statements.filter(sql => /^select.*decisions/i.test(sql)).length;
-      let statements: string[] = [];
       const onQuery = (q: { sql: string }) => statements.push(q.sql);
       knex.on('query', onQuery);
       try {
