@@ -17,7 +17,8 @@
  *    open-loop load of `--rate` requests per second for `--api-seconds`, while ticks run
  *    (latency from each request's scheduled send time, so a stalled server is not hidden);
  *  - rssMb: the backend process's peak resident set (the simulator and the API clients, each in
- *    a process of its own, excluded).
+ *    a process of its own, excluded). `npm run bench` limits V8's heap to 1 GiB
+ *    (`--max-old-space-size=1024`), as the README tells deployments of this size to do.
  *
  *   npm run bench -- [--workloads 10000] [--pods 3] [--interval 10] [--steps 20] [--rate 200]
  *                    [--api-seconds 60] [--db sqlite,postgres] [--pg postgresql://…]
@@ -28,6 +29,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import knexFactory, { type Knex } from 'knex';
 import {
   benchEntities,
@@ -577,6 +579,8 @@ async function main() {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? '?',
     loadAverageAtStart: loadavg().map(n => round(n, 2)),
+    /** V8's heap limit of this process (the backend's): `--max-old-space-size` in `npm run bench`. */
+    heapLimitMb: round(getHeapStatistics().heap_size_limit / 2 ** 20),
   };
   console.log(
     `fleet benchmark: ${WORKLOADS} Deployments × ${PODS_PER_WORKLOAD} pods, tick every ${

@@ -400,6 +400,7 @@ export class ClusterEvaluator {
     const prepared = new Map<string, PreparedForecast>();
     const reload: string[] = [];
     for (const { record } of discovered) {
+      await paced(); // 10,000 workloads: requests get turns in between
       const live = store.forecasts.get(record.id);
       const owner = reads.workloads.get(record.id)?.state.forecastOwner;
       const state =
@@ -430,6 +431,7 @@ export class ClusterEvaluator {
   ) {
     const since = new Map<string, number>();
     for (const { record } of discovered) {
+      await paced();
       const policy = policies?.get(record.id);
       const found = prepared.get(record.id);
       if (!policy || policy instanceof Error || found?.error) continue;
