@@ -286,7 +286,9 @@ export class EngineStore {
       ...input.workloads,
       ...(input.deferred ?? []),
     ]);
+    // Thousands of rows a tick: requests get turns in between.
     for (const { write, storedAt } of deferred) {
+      await paced();
       this.cache.set({
         ...write.record,
         state: write.state,
@@ -404,8 +406,10 @@ export class EngineStore {
         POINT_ROWS_PER_STATEMENT,
       );
     });
-    // Committed: the rows as written are what the next tick reads.
-    input.workloads.forEach((w, i) => {
+    // Committed: the rows as written are what the next tick reads (until then a reader gets
+    // the previous row, as before the commit).
+    for (const [i, w] of input.workloads.entries()) {
+      await paced();
       if (this.soleWriter && w.decision && statuses[i].lastDecision)
         this.cache.noteDecision(statuses[i].lastDecision!);
       this.cache.set({
@@ -415,7 +419,7 @@ export class EngineStore {
         updatedAt: nowMs,
       });
       this.unwritten.delete(w.record.id);
-    });
+    }
   }
 
   /**
