@@ -101,8 +101,8 @@ $left"
   sleep 0.5
 done
 # The stub's child outside the session (and its own children) must be gone too.
-[ "$STUB" = 1 ] && echo "check-stop: stub processes outside the session: $(cat "$STUB_PIDS" 2>/dev/null | tr "\n" " ")"
 if [ "$STUB" = 1 ]; then
+  echo "check-stop: stub processes outside the session: $(cat "$STUB_PIDS" 2>/dev/null | tr "\n" " ")"
   for pid in $(cat "$STUB_PIDS" 2>/dev/null); do
     for _ in $(seq 1 10); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     if kill -0 "$pid" 2>/dev/null; then fail "process $pid, outside the session, still runs"; fi

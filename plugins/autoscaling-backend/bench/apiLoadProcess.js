@@ -11,8 +11,8 @@
  * for the permission decision that later requests find cached, and for opening a connection.
  *
  * The parent sends { baseUrl, paths, rate, seconds, headers } and receives
- * { latencies, byDue, warmUpMs, statuses, errors, errorCodes, elapsedMs }, where byDue[i] is
- * request i's latency (latencies are in completion order).
+ * { byDue, warmUpMs, statuses, errors, errorCodes, elapsedMs }, where byDue[i] is request i's
+ * latency.
  */
 const http = require('node:http');
 
@@ -20,7 +20,6 @@ process.send({ type: 'ready' });
 
 process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const latencies = [];
   const statuses = {};
   const errorCodes = {};
   let errors = 0;
@@ -59,7 +58,6 @@ process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
   function fire(i) {
     const due = t0 + (i * 1000) / rate;
     get(paths[(i * 7919) % paths.length]).then(({ status, code }) => {
-      latencies.push(performance.now() - due);
       byDue[i] = performance.now() - due;
       statuses[status] = (statuses[status] || 0) + 1;
       if (status !== 200) errors += 1;
@@ -68,7 +66,6 @@ process.once('message', ({ baseUrl, paths, rate, seconds, headers }) => {
         agent.destroy();
         process.send(
           {
-            latencies,
             byDue,
             warmUpMs,
             statuses,

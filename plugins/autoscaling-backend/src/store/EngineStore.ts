@@ -226,7 +226,8 @@ export class EngineStore {
     ]);
     const workloads = new Map(stored.map(w => [w.id, w]));
     // Rows of the cluster no longer stored are not kept either.
-    for (const cached of [...this.cache.values()]) {
+    // (Deleting from a Map while iterating it is safe.)
+    for (const cached of this.cache.values()) {
       if (cached.cluster === cluster && !workloads.has(cached.id)) {
         this.cache.delete(cached.id);
         this.unwritten.delete(cached.id);
