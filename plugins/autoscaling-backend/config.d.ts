@@ -5,6 +5,13 @@ export interface Config {
     /** How often each cluster's evaluation task runs, in seconds (default 15). */
     evaluationIntervalSeconds?: number;
     /**
+     * Whether this replica evaluates clusters (default true). A replica with false serves the
+     * API only and needs another process on the same PostgreSQL that evaluates: at 10,000
+     * workloads per cluster a tick's CPU and garbage collection would otherwise delay the
+     * requests of the same Node.js process (docs/architecture.md, "Replicas").
+     */
+    evaluationEnabled?: boolean;
+    /**
      * How often a workload's row is written when nothing material changed, in seconds
      * (default 60; 0 writes every tick). Replicas, decisions, conditions and limits are written
      * at once; usage histograms, cost so far and metric values wait for the checkpoint.

@@ -191,6 +191,8 @@ export async function startBenchBackend(options: {
   cluster: string;
   simUrl: string;
   entities: Entity[];
+  /** `autoscaling.evaluationEnabled` (default true): false is an API-only replica. */
+  evaluationEnabled?: boolean;
 }): Promise<BenchBackend> {
   const scheduler = mockServices.scheduler();
   let server: (Server & { port(): number }) | undefined;
@@ -219,7 +221,10 @@ export async function startBenchBackend(options: {
             },
           ],
         },
-        autoscaling: { policies: { globalDefault: POLICY } },
+        autoscaling: {
+          evaluationEnabled: options.evaluationEnabled ?? true,
+          policies: { globalDefault: POLICY },
+        },
       },
     }),
   );

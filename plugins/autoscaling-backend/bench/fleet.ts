@@ -27,7 +27,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import knexFactory, { type Knex } from 'knex';
@@ -58,11 +58,13 @@ const API_RATE = Number(option('rate') ?? 200);
 const API_SECONDS = Number(option('api-seconds') ?? 60);
 /** A database's steady phase stops after this long even if steps are left (slow ticks). */
 const STEADY_BUDGET_MS = Number(option('steady-budget') ?? 600) * 1000;
-const DATABASES = (option('db') ?? 'sqlite,postgres').split(',');
+const DATABASES = (option('db') ?? 'sqlite,postgres,postgres-split').split(',');
 const PG_URL =
   option('pg') ??
   process.env.AUTOSCALING_BENCH_PG ??
   'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The evaluating replica's nice value in the split deployment (0: the same CPU weight). */
+const EVALUATOR_NICE = Number(option('evaluator-nice') ?? 10);
 const CLUSTER = 'fleet';
 const NAMESPACES_PER_TENANT = 20;
 const CAPACITY_PER_POD = 50;
@@ -133,15 +135,15 @@ interface RequestEntry {
   status: number;
 }
 
-class SimProcess {
+/** A benchmark process of its own (TypeScript, over IPC): one request, one reply, in order. */
+class IpcChild {
   private readonly child: ChildProcess;
   private queue: Array<(message: any) => void> = [];
-  url = '';
 
-  constructor() {
-    this.child = fork(resolve(__dirname, 'simProcess.ts'), [], {
+  constructor(file: string, heapMb: number, readonly name: string) {
+    this.child = fork(resolve(__dirname, file), [], {
       execArgv: [
-        '--max-old-space-size=8192',
+        `--max-old-space-size=${heapMb}`,
         '--require',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       ],
@@ -152,18 +154,39 @@ class SimProcess {
       if ((message as any).type === 'watch') return;
       const next = this.queue.shift();
       if ((message as any).type === 'error') {
-        console.error(`cluster-sim: ${(message as any).error}`);
+        console.error(`${name}: ${(message as any).error}`);
       }
       next?.(message);
     });
   }
 
-  /** One request, one reply, in order. */
+  /** The process's nice value (a lower CPU weight, as a smaller CPU request gives a pod). */
+  setPriority(nice: number) {
+    setPriority(this.child.pid!, nice);
+  }
+
   ask<T = any>(message: unknown): Promise<T> {
     return new Promise(done => {
       this.queue.push(done);
       this.child.send(message as any);
     });
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise(done => this.child.once('exit', done));
+    this.child.send({ type: 'stop' });
+    await Promise.race([exited, sleep(5000)]);
+    this.child.kill();
+  }
+}
+
+class SimProcess {
+  private readonly child = new IpcChild('simProcess.ts', 8192, 'cluster-sim');
+  url = '';
+
+  ask<T = any>(message: unknown): Promise<T> {
+    return this.child.ask<T>(message);
   }
 
   async start(config: string) {
@@ -181,16 +204,87 @@ class SimProcess {
     return this.ask({ type: 'requests' }).then(r => r.entries);
   }
 
-  async stop() {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise(done => this.child.once('exit', done));
-    this.child.send({ type: 'stop' });
-    await Promise.race([exited, sleep(5000)]);
-    this.child.kill();
+  stop() {
+    return this.child.stop();
   }
 }
 
 // ------------------------------------------------------------------ the backend
+
+/**
+ * How the plugin runs. `single`: one backend process serves the API and evaluates (this one).
+ * `split` (PostgreSQL only): this process is an API-only replica (`evaluationEnabled: false`)
+ * and a second backend process evaluates (bench/evaluatorProcess.ts), as docs/architecture.md
+ * ("Replicas") describes for fleets of this size.
+ */
+type Topology = 'single' | 'split';
+
+interface Deployment {
+  baseUrl: string;
+  /** One evaluation tick, and the database statements of the evaluating process meanwhile. */
+  tick(): Promise<{ statements: number; byStatement: Record<string, number> }>;
+  /** The evaluating process's peak resident set (MB), when it is not this one. */
+  evaluatorPeakRssMb(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+async function deploy(
+  topology: Topology,
+  db: Database,
+  simUrl: string,
+): Promise<Deployment> {
+  const common = { cluster: CLUSTER, simUrl, entities: catalogEntities() };
+  if (topology === 'split') {
+    if (!db.url) throw new Error('the split deployment needs PostgreSQL');
+    // The API replica first: it runs the migrations.
+    const api = await startBenchBackend({
+      ...common,
+      knex: db.knex,
+      evaluationEnabled: false,
+    });
+    const evaluator = new IpcChild('evaluatorProcess.ts', 1024, 'evaluator');
+    if (EVALUATOR_NICE) evaluator.setPriority(EVALUATOR_NICE);
+    await evaluator.ask({ type: 'start', pgUrl: db.url, ...common });
+    return {
+      baseUrl: api.baseUrl,
+      tick: () => evaluator.ask({ type: 'tick' }),
+      evaluatorPeakRssMb: async () =>
+        round((await evaluator.ask({ type: 'rss' })).peakBytes / 2 ** 20),
+      stop: async () => {
+        await evaluator.stop();
+        await api.stop();
+      },
+    };
+  }
+  let statements = 0;
+  let byStatement = new Map<string, number>();
+  const onQuery = (data: { sql?: string }) => {
+    statements += 1;
+    const key = statementOf(data.sql ?? '');
+    byStatement.set(key, (byStatement.get(key) ?? 0) + 1);
+  };
+  db.knex.on('query', onQuery);
+  const backend = await startBenchBackend({ ...common, knex: db.knex });
+  return {
+    baseUrl: backend.baseUrl,
+    tick: async () => {
+      statements = 0;
+      byStatement = new Map();
+      await backend.triggerTick();
+      return {
+        statements,
+        byStatement: Object.fromEntries(
+          [...byStatement].sort((a, b) => b[1] - a[1]),
+        ),
+      };
+    },
+    evaluatorPeakRssMb: async () => undefined,
+    stop: async () => {
+      db.knex.removeListener('query', onQuery);
+      await backend.stop();
+    },
+  };
+}
 
 // ------------------------------------------------------------------ open-loop API load
 
@@ -279,6 +373,8 @@ async function openLoopLoad(
 
 interface Database {
   knex: Knex;
+  /** Where another process connects to the same database (PostgreSQL). */
+  url?: string;
   drop: () => Promise<void>;
 }
 
@@ -304,6 +400,7 @@ async function postgres(): Promise<Database> {
   const knex = knexFactory({ client: 'pg', connection: url.toString() });
   return {
     knex,
+    url: url.toString(),
     drop: async () => {
       await knex.destroy();
       await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
@@ -329,7 +426,7 @@ interface TickWindow {
 const scalePath = (namespace: string, name: string) =>
   `/apis/apps/v1/namespaces/${namespace}/deployments/${name}/scale`;
 
-async function runOn(label: string, db: Database) {
+async function runOn(label: string, db: Database, topology: Topology) {
   console.log(
     `\n${label}: ${WORKLOADS} Deployments, ${
       WORKLOADS * PODS_PER_WORKLOAD
@@ -341,15 +438,7 @@ async function runOn(label: string, db: Database) {
   }, 500);
   const sim = new SimProcess();
   const apiClients = startApiClients();
-  let backend: BenchBackend | undefined;
-  let statements = 0;
-  let byStatement = new Map<string, number>();
-  const onQuery = (data: { sql?: string }) => {
-    statements += 1;
-    const key = statementOf(data.sql ?? '');
-    byStatement.set(key, (byStatement.get(key) ?? 0) + 1);
-  };
-  db.knex.on('query', onQuery);
+  let backend: Deployment | undefined;
   try {
     let t = performance.now();
     await sim.start(simConfig());
@@ -358,15 +447,10 @@ async function runOn(label: string, db: Database) {
         1,
       )} s`,
     );
-    backend = await startBenchBackend({
-      knex: db.knex,
-      cluster: CLUSTER,
-      simUrl: sim.url,
-      entities: catalogEntities(),
-    });
+    backend = await deploy(topology, db, sim.url);
 
     t = performance.now();
-    await backend.triggerTick();
+    await backend.tick();
     const coldTickMs = performance.now() - t;
     console.log(`  cold tick: ${(coldTickMs / 1000).toFixed(2)} s`);
 
@@ -433,15 +517,11 @@ async function runOn(label: string, db: Database) {
         byStatement: {},
         underApiLoad: apiLoad.running,
       };
-      statements = 0;
-      byStatement = new Map();
-      await backend.triggerTick();
+      const counted = await backend.tick();
       window.endMs = Date.now();
       window.simEndMs = (await sim.ask({ type: 'now' })).now;
-      window.statements = statements;
-      window.byStatement = Object.fromEntries(
-        [...byStatement].sort((a, b) => b[1] - a[1]),
-      );
+      window.statements = counted.statements;
+      window.byStatement = counted.byStatement;
       window.underApiLoad = window.underApiLoad || apiLoad.running;
       ticks.push(window);
       console.log(
@@ -456,8 +536,9 @@ async function runOn(label: string, db: Database) {
     await Promise.all(stepTimers);
     // Let the last steps be seen by one more tick.
     await sleep(INTERVAL_MS);
-    await backend.triggerTick();
+    await backend.tick();
     await apiLoad.run;
+    const evaluatorRssMb = await backend.evaluatorPeakRssMb();
 
     const log = await sim.requests();
     const inWindow = (w: TickWindow) =>
@@ -496,7 +577,11 @@ async function runOn(label: string, db: Database) {
       databaseStatementsPerSteadyTickUnderApiLoad: median(
         ticks.filter(w => w.underApiLoad).map(w => w.statements),
       ),
+      topology,
+      /** This process's peak: the backend, or the API-only replica when split. */
       rssMb: round(peakRss / 2 ** 20),
+      /** The evaluating replica's peak, when split. */
+      evaluatorRssMb,
       reaction: {
         steps: reactions.length,
         patched: reactions.filter(Number.isFinite).length,
@@ -513,7 +598,6 @@ async function runOn(label: string, db: Database) {
     };
   } finally {
     clearInterval(rssTimer);
-    db.knex.removeListener('query', onQuery);
     await backend?.stop().catch(() => undefined);
     apiClients.stop();
     await sim.stop();
@@ -529,7 +613,7 @@ function goalsOf(r: Result) {
     coldTick: r.coldTickMs <= GOALS.coldTickMs,
     reaction: r.reaction.p95Ms <= GOALS.reactionP95Ms,
     api: !!r.api && r.api.p99Ms <= GOALS.apiP99Ms && r.api.errors === 0,
-    rss: r.rssMb <= GOALS.rssMb,
+    rss: Math.max(r.rssMb, r.evaluatorRssMb ?? 0) <= GOALS.rssMb,
   };
 }
 
@@ -568,7 +652,11 @@ function printTable(results: Record<string, Result>) {
         ? `${r.api.p50Ms} / ${r.api.p99Ms} ms (${r.api.errors})`
         : 'not run',
   );
-  row('backend RSS, peak', '≤ 1.5 GiB', r => `${r.rssMb} MB`);
+  row('backend RSS, peak', '≤ 1.5 GiB', r =>
+    r.evaluatorRssMb === undefined
+      ? `${r.rssMb} MB`
+      : `API ${r.rssMb} MB, evaluator ${r.evaluatorRssMb} MB`,
+  );
 }
 
 async function main() {
@@ -593,12 +681,21 @@ async function main() {
     results.SQLite = await runOn(
       'SQLite (better-sqlite3, in memory)',
       sqlite(),
+      'single',
     );
   }
   if (DATABASES.includes('postgres')) {
     results.PostgreSQL = await runOn(
       'PostgreSQL (fresh database)',
       await postgres(),
+      'single',
+    );
+  }
+  if (DATABASES.includes('postgres-split')) {
+    results['PostgreSQL, split'] = await runOn(
+      'PostgreSQL, split: an API-only replica here, an evaluating replica in its own process',
+      await postgres(),
+      'split',
     );
   }
   console.log('');

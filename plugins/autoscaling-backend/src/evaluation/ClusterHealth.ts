@@ -46,6 +46,26 @@ export class ClusterHealth {
     this.lastTickAtMs = nowMs;
   }
 
+  /** What a replica shares with the others (`ClusterHealthStore`): all but the settings. */
+  snapshot(): ClusterHealthSnapshot {
+    return {
+      failures: this.failures,
+      openedAtMs: this.openedAtMs,
+      failureKind: this.failureKind,
+      lastTickAtMs: this.lastTickAtMs,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Takes over what the replica that ticked last saw (before this replica's tick). */
+  restore(snapshot: ClusterHealthSnapshot): void {
+    this.failures = snapshot.failures;
+    this.openedAtMs = snapshot.openedAtMs;
+    this.failureKind = snapshot.failureKind;
+    this.lastTickAtMs = snapshot.lastTickAtMs;
+    this.lastError = snapshot.lastError;
+  }
+
   /** Returns true when this failure opened the circuit (so the caller notifies once). */
   recordFailure(
     nowMs: number,
@@ -64,4 +84,12 @@ export class ClusterHealth {
     }
     return false;
   }
+}
+
+export interface ClusterHealthSnapshot {
+  failures: number;
+  openedAtMs: number | null;
+  failureKind: 'read' | 'write' | null;
+  lastTickAtMs: number | null;
+  lastError: string | null;
 }

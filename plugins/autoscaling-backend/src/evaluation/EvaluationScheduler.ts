@@ -1,15 +1,24 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import type { ClusterEvaluator } from './ClusterEvaluator';
 import type { EngineStore } from '../store/EngineStore';
+import type { ClusterHealthStore } from '../store/ClusterHealthStore';
+import type { ClusterHealth } from './ClusterHealth';
 
 /**
  * One scheduler task per cluster, `scope: 'global'`: several backend replicas on one
- * PostgreSQL share the work and never evaluate (or write to) a cluster twice at once.
+ * PostgreSQL share the work and never evaluate (or write to) a cluster twice at once. Each
+ * tick starts from the cluster's health as the last tick left it, on whichever replica, and
+ * shares its own (`ClusterHealthStore`). A replica with `evaluate: false` schedules no tick:
+ * it serves the API while others evaluate (docs/architecture.md, "Replicas").
  */
 export async function scheduleEvaluation(options: {
   scheduler: SchedulerService;
   logger: LoggerService;
   evaluators: Map<string, ClusterEvaluator>;
+  /** Whether this replica evaluates clusters (`autoscaling.evaluationEnabled`). */
+  evaluate: boolean;
+  health: ReadonlyMap<string, ClusterHealth>;
+  healthStore: ClusterHealthStore;
   store: EngineStore;
   intervalSeconds: number;
   retentionDays: number;
@@ -18,7 +27,9 @@ export async function scheduleEvaluation(options: {
   afterTick?: (cluster: string, nowMs: number) => Promise<void>;
 }): Promise<void> {
   const clock = options.clock ?? Date.now;
-  for (const [cluster, evaluator] of options.evaluators) {
+  const { health, healthStore, logger } = options;
+  const evaluators = options.evaluate ? options.evaluators : new Map();
+  for (const [cluster, evaluator] of evaluators) {
     await options.scheduler.scheduleTask({
       id: `autoscaling-evaluate-${cluster}`,
       scope: 'global',
@@ -26,16 +37,29 @@ export async function scheduleEvaluation(options: {
       timeout: { minutes: 2 },
       fn: async () => {
         const nowMs = clock();
+        const clusterHealth = health.get(cluster);
+        try {
+          const shared = await healthStore.load(cluster);
+          if (shared) clusterHealth?.restore(shared);
+        } catch (error) {
+          logger.warn(
+            `Reading the shared health of ${cluster} failed (this replica's own stands): ${error}`,
+          );
+        }
         const { evaluated, failures } = await evaluator.tick(nowMs);
-        options.logger.debug(
+        logger.debug(
           `Evaluated ${evaluated} workloads on ${cluster} (${failures} failures)`,
         );
         try {
+          if (clusterHealth)
+            await healthStore.save(cluster, clusterHealth.snapshot(), nowMs);
+        } catch (error) {
+          logger.warn(`Sharing the health of ${cluster} failed: ${error}`);
+        }
+        try {
           await options.afterTick?.(cluster, nowMs);
         } catch (error) {
-          options.logger.warn(
-            `Alert evaluation of ${cluster} failed: ${error}`,
-          );
+          logger.warn(`Alert evaluation of ${cluster} failed: ${error}`);
         }
       },
     });

@@ -27,6 +27,7 @@ import { actuationTargetClusters } from '../clusters/actuationTargets';
 import { ClusterEvaluator } from '../evaluation/ClusterEvaluator';
 import { ClusterHealth } from '../evaluation/ClusterHealth';
 import { scheduleEvaluation } from '../evaluation/EvaluationScheduler';
+import { ClusterHealthStore } from '../store/ClusterHealthStore';
 import { AlertService } from '../alerts/AlertService';
 import { readAlertConfig } from '../alerts/config';
 import type { AuditSink, PolicyProvider } from '../evaluation/types';
@@ -110,8 +111,12 @@ export async function createAutoscalingService(
   const knex = await options.database.getClient();
   if (!options.database.migrations?.skip) await migrate(knex);
 
+  // A replica that does not evaluate serves the API while another process writes the rows.
+  const evaluate =
+    config.getOptionalBoolean('autoscaling.evaluationEnabled') ?? true;
   // On SQLite (one process) the store answers workload reads from memory (see EngineStore).
-  const store = new EngineStore(knex);
+  const store = new EngineStore(knex, evaluate ? {} : { soleWriter: false });
+  const healthStore = new ClusterHealthStore(knex);
   options.lifecycle?.addShutdownHook(async () => {
     const rows = await store.flushDeferred(clock());
     logger.info(`Wrote ${rows} workload rows held since their checkpoint`);
@@ -372,6 +377,7 @@ export async function createAutoscalingService(
       store,
       clusters,
       health,
+      healthStore,
       killSwitch,
       manualScaler,
       clientFor,
@@ -403,6 +409,9 @@ export async function createAutoscalingService(
     scheduler: options.scheduler,
     logger,
     evaluators,
+    evaluate,
+    health,
+    healthStore,
     store,
     intervalSeconds:
       config.getOptionalNumber('autoscaling.evaluationIntervalSeconds') ?? 15,

@@ -26,9 +26,13 @@ import {
   horizontalWithRecommendations,
 } from '../cost/verticalRecommendations';
 import type { WorkloadEngineState } from '../evaluation/ClusterEvaluator';
-import type { ClusterHealth } from '../evaluation/ClusterHealth';
+import type {
+  ClusterHealth,
+  ClusterHealthSnapshot,
+} from '../evaluation/ClusterHealth';
 import { policyFromOtherAutoscaler } from '../governance/hpaImport';
 import type { ClusterClient } from '../kubernetes/types';
+import type { ClusterHealthStore } from '../store/ClusterHealthStore';
 import { EngineStore, StoredWorkload } from '../store/EngineStore';
 import { KillSwitch } from './KillSwitch';
 import { ManualScaler } from './ManualScaler';
@@ -39,6 +43,7 @@ export interface EngineRoutesOptions {
   store: EngineStore;
   clusters: ClusterConfig[];
   health: ReadonlyMap<string, ClusterHealth>;
+  healthStore: ClusterHealthStore;
   killSwitch: KillSwitch;
   manualScaler: ManualScaler;
   /** The cluster client of a registered cluster (reads another autoscaler's spec for an import). */
@@ -110,14 +115,20 @@ export function createEngineRoutes(
     for (const w of await store.listWorkloads()) {
       counts.set(w.cluster, (counts.get(w.cluster) ?? 0) + 1);
     }
+    // The newer of this replica's view and the one shared through the database by the replica
+    // that ticked last (this one may serve the API only).
+    const shared = await options.healthStore.loadAll();
     const clusters: ClusterStatus[] = options.clusters.map(cluster => {
-      const health = options.health.get(cluster.name);
+      const health = newerHealth(
+        options.health.get(cluster.name)?.snapshot(),
+        shared.get(cluster.name),
+      );
       return {
         name: cluster.name,
         url: cluster.url,
         kind: cluster.kind ?? 'kubernetes',
-        circuit: health?.circuit ?? 'closed',
-        consecutiveFailures: health?.consecutiveFailures ?? 0,
+        circuit: health && health.openedAtMs !== null ? 'open' : 'closed',
+        consecutiveFailures: health?.failures ?? 0,
         workloads: counts.get(cluster.name) ?? 0,
         lastTickAt: health?.lastTickAtMs
           ? new Date(health.lastTickAtMs).toISOString()
@@ -169,10 +180,9 @@ export function createEngineRoutes(
     if (!entityValidators.isValidEntityName(name))
       throw new InputError('name: must be an entity name');
     const entityRef = `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
-    const workloads = await store.listWorkloads({ entityRef });
     const body: EntityScalingState = {
       entityRef,
-      workloads: workloads.flatMap(w => (w.status ? [w.status] : [])),
+      workloads: await store.entityStatuses(entityRef),
     };
     res.json(body);
   });
@@ -354,4 +364,12 @@ export function recommendationsOf(
     actions: state.verticalApply?.history ?? [],
     waiting: state.verticalApply?.waiting ?? [],
   };
+}
+
+function newerHealth(
+  own: ClusterHealthSnapshot | undefined,
+  shared: ClusterHealthSnapshot | undefined,
+): ClusterHealthSnapshot | undefined {
+  if (!own || !shared) return own ?? shared;
+  return (shared.lastTickAtMs ?? 0) > (own.lastTickAtMs ?? 0) ? shared : own;
 }

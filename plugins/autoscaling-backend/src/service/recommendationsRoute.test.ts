@@ -43,6 +43,7 @@ function appFor(
         store,
         clusters: [],
         health: new Map(),
+        healthStore: {} as any,
         killSwitch: {} as any,
         manualScaler: {} as any,
         clientFor: () => {

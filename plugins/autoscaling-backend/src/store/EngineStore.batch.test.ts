@@ -399,6 +399,18 @@ describe.each(databases.eachSupportedId())(
         [3, NOW],
         [6, later],
       ]);
+      // The state route's read (status only, one statement) agrees with both.
+      const replicasShown = async (s: EngineStore, i: number) =>
+        (await s.entityStatuses(records[i].entityRef)).map(
+          w => w.currentReplicas,
+        );
+      expect(await replicasShown(store, 0)).toEqual([4]);
+      expect(await replicasShown(store, 1)).toEqual([5]);
+      expect(await replicasShown(other, 1)).toEqual([3]);
+      expect(await replicasShown(other, 2)).toEqual([6]);
+      expect(await other.entityStatuses('component:default/nobody')).toEqual(
+        [],
+      );
       // The deferred row's chart point was written.
       expect(await store.listMetricPoints(records[1].id, later)).toHaveLength(
         1,
@@ -430,6 +442,7 @@ describe.each(databases.eachSupportedId())(
         statusOf(records[1], 8),
         next + 1,
       );
+      expect(await replicasShown(store, 1)).toEqual([8]);
       expect((await stored(store))[1]).toEqual([8, next + 1]);
       expect(await store.flushDeferred(next + 2)).toBe(0);
     });

@@ -514,6 +514,40 @@ export class EngineStore {
   }
 
   /**
+   * The scaling status of one entity's workloads, in id order: the state route, the API's
+   * busiest. A store that is not the sole writer reads it in one indexed statement, without the
+   * engine state: an API-only replica (`autoscaling.evaluationEnabled: false`) would otherwise
+   * read whole rows for most requests, every tick rewriting many of them.
+   */
+  async entityStatuses(entityRef: string): Promise<WorkloadState[]> {
+    if (!storableText(entityRef)) return [];
+    if (this.soleWriter) {
+      const workloads = await this.listWorkloads({ entityRef });
+      return workloads.flatMap(w => (w.status ? [w.status] : []));
+    }
+    const rows: Array<{
+      id: string;
+      status_json: string | null;
+      updated_at: number | string;
+    }> = await this.knex('workloads')
+      .select('id', 'status_json', 'updated_at')
+      .where('entity_ref', entityRef)
+      .orderBy('id');
+    return rows.flatMap(row => {
+      // A row this process deferred (`writeTick`) is newer in memory than stored, unless
+      // another writer has written it since.
+      const mine = this.unwritten.has(row.id)
+        ? this.cache.get(row.id)
+        : undefined;
+      if (mine && mine.updatedAt === Number(row.updated_at))
+        return mine.status ? [mine.status] : [];
+      return row.status_json
+        ? [JSON.parse(row.status_json) as WorkloadState]
+        : [];
+    });
+  }
+
+  /**
    * The workloads `filter` selects, in id order: their ids and versions in one statement, and
    * whole rows (chunked `in` lists) only for those not cached at their stored version. The
    * objects returned are shared with the cache and with other callers: read-only.
