@@ -8,7 +8,7 @@ export interface Config {
      * Whether this replica evaluates clusters (default true). A replica with false serves the
      * API only and needs another process on the same PostgreSQL that evaluates: at 10,000
      * workloads per cluster a tick's CPU and garbage collection would otherwise delay the
-     * requests of the same Node.js process (docs/architecture.md, "Replicas").
+     * requests of the same Node.js process (the backend README, "Replicas").
      */
     evaluationEnabled?: boolean;
     /**

@@ -1,7 +1,11 @@
 /**
  * Fleet benchmark of the autoscaling backend (issue 19): one cluster of 10,000 Deployments with
  * 30,000 pods, the simulator in a process of its own (bench/simProcess.ts) as a real API server
- * would be, the plugin in a Backstage backend in this process, on SQLite and on PostgreSQL.
+ * would be, the plugin in a Backstage backend in this process, on SQLite and on PostgreSQL;
+ * and split on PostgreSQL (`postgres-split`): an API-only replica in this process and an
+ * evaluating replica in a process of its own (bench/evaluatorProcess.ts) at nice
+ * `--evaluator-nice` (10), the deployment the backend README's "Replicas" describes. Each
+ * database runs in a benchmark process of its own.
  *
  * Per database it measures:
  *  - coldTickMs: the first tick (no stored state; the watch caches fill);
@@ -17,17 +21,18 @@
  *    open-loop load of `--rate` requests per second for `--api-seconds`, while ticks run
  *    (latency from each request's scheduled send time, so a stalled server is not hidden);
  *  - rssMb: the backend process's peak resident set (the simulator and the API clients, each in
- *    a process of its own, excluded). `npm run bench` limits V8's heap to 1 GiB
+ *    a process of its own, excluded); when split, the API replica's, and evaluatorRssMb. `npm run bench` limits V8's heap to 1 GiB
  *    (`--max-old-space-size=1024`), as the README tells deployments of this size to do.
  *
  *   npm run bench -- [--workloads 10000] [--pods 3] [--interval 10] [--steps 20] [--rate 200]
- *                    [--api-seconds 60] [--db sqlite,postgres] [--pg postgresql://…]
+ *                    [--api-seconds 60] [--db sqlite,postgres,postgres-split]
+ *                    [--evaluator-nice 10] [--pg postgresql://…]
  *
  * Writes artifacts/bench/autoscaling-backend.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, setPriority } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import knexFactory, { type Knex } from 'knex';
@@ -65,6 +70,8 @@ const PG_URL =
   'postgresql://postgres@127.0.0.1:5432/postgres';
 /** The evaluating replica's nice value in the split deployment (0: the same CPU weight). */
 const EVALUATOR_NICE = Number(option('evaluator-nice') ?? 10);
+/** Set by the parent when it runs one database in this process (`runAlone`). */
+const RESULT_FILE = option('result-file');
 const CLUSTER = 'fleet';
 const NAMESPACES_PER_TENANT = 20;
 const CAPACITY_PER_POD = 50;
@@ -214,7 +221,7 @@ class SimProcess {
 /**
  * How the plugin runs. `single`: one backend process serves the API and evaluates (this one).
  * `split` (PostgreSQL only): this process is an API-only replica (`evaluationEnabled: false`)
- * and a second backend process evaluates (bench/evaluatorProcess.ts), as docs/architecture.md
+ * and a second backend process evaluates (bench/evaluatorProcess.ts), as the backend README
  * ("Replicas") describes for fleets of this size.
  */
 type Topology = 'single' | 'split';
@@ -659,6 +666,29 @@ function printTable(results: Record<string, Result>) {
   );
 }
 
+/** This benchmark for one database in a child process; its results. */
+async function runAlone(db: string): Promise<Record<string, Result>> {
+  const file = resolve(tmpdir(), `fleet-${process.pid}-${db}.json`);
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '--db') i += 1;
+    else rest.push(args[i]);
+  }
+  const child = fork(
+    process.argv[1],
+    [...rest, '--db', db, '--result-file', file],
+    {
+      execArgv: process.execArgv,
+      stdio: 'inherit',
+    },
+  );
+  const code = await new Promise(done => child.once('exit', done));
+  if (code !== 0) throw new Error(`the ${db} run exited with ${code}`);
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  rmSync(file);
+  return results;
+}
+
 async function main() {
   const started = performance.now();
   const machine = {
@@ -677,7 +707,11 @@ async function main() {
     } CPUs`,
   );
   const results: Record<string, Result> = {};
-  if (DATABASES.includes('sqlite')) {
+  if (DATABASES.length > 1) {
+    // Each database in a process of its own: a backend's peak RSS and its heap's garbage then
+    // are its own run's, not what the runs before it left.
+    for (const db of DATABASES) Object.assign(results, await runAlone(db));
+  } else if (DATABASES.includes('sqlite')) {
     results.SQLite = await runOn(
       'SQLite (better-sqlite3, in memory)',
       sqlite(),
@@ -697,6 +731,10 @@ async function main() {
       await postgres(),
       'split',
     );
+  }
+  if (RESULT_FILE) {
+    writeFileSync(RESULT_FILE, JSON.stringify(results));
+    return;
   }
   console.log('');
   printTable(results);

@@ -1,7 +1,7 @@
 /**
  * A replica that serves the API only (`autoscaling.evaluationEnabled: false`) beside one that
  * evaluates, on one PostgreSQL database: the split that keeps a 10,000-workload tick's CPU and
- * garbage collection out of the request path (docs/architecture.md, "Replicas").
+ * garbage collection out of the request path (the backend README, "Replicas").
  *
  * The API replica schedules no tick and writes nothing to the cluster, yet answers with what
  * the evaluating replica stored: the entity's scaling state as its latest tick left it, and

@@ -9,7 +9,7 @@ import type { ClusterHealth } from './ClusterHealth';
  * PostgreSQL share the work and never evaluate (or write to) a cluster twice at once. Each
  * tick starts from the cluster's health as the last tick left it, on whichever replica, and
  * shares its own (`ClusterHealthStore`). A replica with `evaluate: false` schedules no tick:
- * it serves the API while others evaluate (docs/architecture.md, "Replicas").
+ * it serves the API while others evaluate (the backend README, "Replicas").
  */
 export async function scheduleEvaluation(options: {
   scheduler: SchedulerService;

@@ -117,6 +117,11 @@ export async function createAutoscalingService(
   // On SQLite (one process) the store answers workload reads from memory (see EngineStore).
   const store = new EngineStore(knex, evaluate ? {} : { soleWriter: false });
   const healthStore = new ClusterHealthStore(knex);
+  if (!evaluate) {
+    logger.info(
+      'autoscaling.evaluationEnabled is false: this replica serves the API and evaluates no cluster; another backend on the same database must',
+    );
+  }
   options.lifecycle?.addShutdownHook(async () => {
     const rows = await store.flushDeferred(clock());
     logger.info(`Wrote ${rows} workload rows held since their checkpoint`);
