@@ -666,6 +666,40 @@ function printTable(results: Record<string, Result>) {
   );
 }
 
+/** One database's run in this process. */
+async function runDatabase(db: string): Promise<Record<string, Result>> {
+  switch (db) {
+    case 'sqlite':
+      return {
+        SQLite: await runOn(
+          'SQLite (better-sqlite3, in memory)',
+          sqlite(),
+          'single',
+        ),
+      };
+    case 'postgres':
+      return {
+        PostgreSQL: await runOn(
+          'PostgreSQL (fresh database)',
+          await postgres(),
+          'single',
+        ),
+      };
+    case 'postgres-split':
+      return {
+        'PostgreSQL, split': await runOn(
+          'PostgreSQL, split: an API-only replica here, an evaluating replica in its own process',
+          await postgres(),
+          'split',
+        ),
+      };
+    default:
+      throw new Error(
+        `--db: '${db}' is not one of sqlite, postgres, postgres-split`,
+      );
+  }
+}
+
 /** This benchmark for one database in a child process; its results. */
 async function runAlone(db: string): Promise<Record<string, Result>> {
   const file = resolve(tmpdir(), `fleet-${process.pid}-${db}.json`);
@@ -711,26 +745,8 @@ async function main() {
     // Each database in a process of its own: a backend's peak RSS and its heap's garbage then
     // are its own run's, not what the runs before it left.
     for (const db of DATABASES) Object.assign(results, await runAlone(db));
-  } else if (DATABASES.includes('sqlite')) {
-    results.SQLite = await runOn(
-      'SQLite (better-sqlite3, in memory)',
-      sqlite(),
-      'single',
-    );
-  }
-  if (DATABASES.includes('postgres')) {
-    results.PostgreSQL = await runOn(
-      'PostgreSQL (fresh database)',
-      await postgres(),
-      'single',
-    );
-  }
-  if (DATABASES.includes('postgres-split')) {
-    results['PostgreSQL, split'] = await runOn(
-      'PostgreSQL, split: an API-only replica here, an evaluating replica in its own process',
-      await postgres(),
-      'split',
-    );
+  } else {
+    Object.assign(results, await runDatabase(DATABASES[0]));
   }
   if (RESULT_FILE) {
     writeFileSync(RESULT_FILE, JSON.stringify(results));

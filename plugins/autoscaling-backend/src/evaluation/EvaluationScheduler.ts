@@ -39,8 +39,14 @@ export async function scheduleEvaluation(options: {
         const nowMs = clock();
         const clusterHealth = health.get(cluster);
         try {
+          // Another replica's newer tick (this one's own is already in memory).
           const shared = await healthStore.load(cluster);
-          if (shared) clusterHealth?.restore(shared);
+          if (
+            shared &&
+            clusterHealth &&
+            (shared.lastTickAtMs ?? 0) > (clusterHealth.lastTickAtMs ?? 0)
+          )
+            clusterHealth.restore(shared);
         } catch (error) {
           logger.warn(
             `Reading the shared health of ${cluster} failed (this replica's own stands): ${error}`,
