@@ -27,10 +27,13 @@
  *   npm run bench -- [--workloads 10000] [--pods 3] [--interval 10] [--steps 20] [--rate 200]
  *                    [--api-seconds 60] [--db sqlite,postgres,postgres-split]
  *                    [--evaluator-nice 10] [--pg postgresql://…]
+ *                    [--cpu-profile <prefix>]  (one backend process: a V8 CPU profile per tick,
+ *                                               <prefix>-<db>-tick<n>.cpuprofile, for DevTools)
  *
  * Writes artifacts/bench/autoscaling-backend.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import inspector from 'node:inspector/promises';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
@@ -70,6 +73,8 @@ const PG_URL =
   'postgresql://postgres@127.0.0.1:5432/postgres';
 /** The evaluating replica's nice value in the split deployment (0: the same CPU weight). */
 const EVALUATOR_NICE = Number(option('evaluator-nice') ?? 10);
+/** Where each tick's CPU profile goes (single topology only; profiling slows the tick). */
+const CPU_PROFILE = option('cpu-profile');
 /** Set by the parent when it runs one database in this process (`runAlone`). */
 const RESULT_FILE = option('result-file');
 const CLUSTER = 'fleet';
@@ -272,12 +277,17 @@ async function deploy(
   };
   db.knex.on('query', onQuery);
   const backend = await startBenchBackend({ ...common, knex: db.knex });
+  const profiler = CPU_PROFILE
+    ? new TickProfiler(CPU_PROFILE, db.url ? 'postgres' : 'sqlite')
+    : null;
   return {
     baseUrl: backend.baseUrl,
     tick: async () => {
       statements = 0;
       byStatement = new Map();
+      await profiler?.start();
       await backend.triggerTick();
+      await profiler?.stop();
       return {
         statements,
         byStatement: Object.fromEntries(
@@ -291,6 +301,27 @@ async function deploy(
       await backend.stop();
     },
   };
+}
+
+/** A V8 CPU profile of each tick of this process, written where `--cpu-profile` says. */
+class TickProfiler {
+  private readonly session = new inspector.Session();
+  private ticks = 0;
+
+  constructor(private readonly prefix: string, private readonly db: string) {
+    this.session.connect();
+  }
+
+  async start() {
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.start');
+  }
+
+  async stop() {
+    const { profile } = await this.session.post('Profiler.stop');
+    const file = `${this.prefix}-${this.db}-tick${this.ticks++}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+  }
 }
 
 // ------------------------------------------------------------------ open-loop API load

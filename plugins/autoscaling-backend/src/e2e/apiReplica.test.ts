@@ -15,7 +15,6 @@ import type {
 } from '@internal/plugin-autoscaling-common';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
 import express from 'express';
-import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
 import { createAutoscalingService } from '../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
@@ -27,60 +26,26 @@ import {
   WORKLOAD,
   cpuPolicy,
 } from './__testUtils__/simBackend';
+import { ScratchPostgresDatabase } from './__testUtils__/postgresDatabase';
+import { simClustersConfig } from './__testUtils__/simClusters';
 
 jest.setTimeout(120_000);
-
-const PG_URL =
-  process.env.AUTOSCALING_TEST_POSTGRES_URL ??
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-  'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const ENTITY_REF = `component:default/${WORKLOAD}`;
 
 describe('an API-only replica beside an evaluating one (PostgreSQL)', () => {
-  const database = `autoscaling_api_replica_${
-    process.pid
-  }_${Date.now().toString(36)}`;
-  let admin: Knex;
-  const clients: Knex[] = [];
+  const database = new ScratchPostgresDatabase('autoscaling_api_replica');
   let sim: RunningClusterSim;
 
-  const connect = () => {
-    const url = new URL(PG_URL);
-    url.pathname = `/${database}`;
-    const knex = knexFactory({
-      client: 'pg',
-      connection: url.toString(),
-      pool: { min: 0, max: 5 },
-    });
-    clients.push(knex);
-    return knex;
-  };
-
   async function replica(evaluationEnabled: boolean) {
-    const knex = connect();
+    const knex = database.connect();
     const scheduler = mockServices.scheduler();
     const service = await createAutoscalingService({
       ...mockAutoscalingDependencies(),
       scheduler,
       config: mockServices.rootConfig({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: CLUSTER,
-                    url: sim.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: 'scaler-token',
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: simClustersConfig([{ name: CLUSTER, url: sim.url }]),
           autoscaling: {
             evaluationEnabled,
             policies: { globalDefault: cpuPolicy('auto') },
@@ -105,20 +70,13 @@ describe('an API-only replica beside an evaluating one (PostgreSQL)', () => {
   }
 
   beforeAll(async () => {
-    admin = knexFactory({
-      client: 'pg',
-      connection: PG_URL,
-      pool: { min: 0, max: 1 },
-    });
-    await admin.raw(`CREATE DATABASE ??`, [database]);
+    await database.create();
     sim = await startClusterSim({ config: SIM_CONFIG, clock: 'manual' });
   });
 
   afterAll(async () => {
     await sim?.stop();
-    for (const knex of clients) await knex.destroy();
-    await admin.raw(`DROP DATABASE IF EXISTS ?? WITH (FORCE)`, [database]);
-    await admin.destroy();
+    await database.drop();
   });
 
   it('schedules no tick, serves what the evaluating replica stored, and shows its health', async () => {

@@ -13,6 +13,7 @@ import request from 'supertest';
 import { createAutoscalingService } from '../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 import { mockAutoscalingDependencies } from './__testUtils__/services';
+import { simClustersConfig } from './__testUtils__/simClusters';
 
 jest.setTimeout(120_000);
 
@@ -75,22 +76,7 @@ describe('flash crowd on a demo service, end to end with the simulator', () => {
     });
     const config = mockServices.rootConfig({
       data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'sim-e2e',
-                  url: sim.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'scaler-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
+        kubernetes: simClustersConfig([{ name: 'sim-e2e', url: sim.url }]),
         autoscaling: { policies: { globalDefault: POLICY } },
       },
     });

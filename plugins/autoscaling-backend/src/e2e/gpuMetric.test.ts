@@ -25,6 +25,7 @@ import { readPrometheusSources } from '../metrics/prometheusModule';
 import { createAutoscalingService } from '../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 import { mockAutoscalingDependencies } from './__testUtils__/services';
+import { simClustersConfig } from './__testUtils__/simClusters';
 
 jest.setTimeout(90_000);
 
@@ -190,22 +191,9 @@ describe('a GPU workload scaled on DCGM_FI_DEV_GPU_UTIL through a real Prometheu
 
     const config = mockServices.rootConfig({
       data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: CLUSTER,
-                  url: sim.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'admin-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
+        kubernetes: simClustersConfig([
+          { name: CLUSTER, url: sim.url, token: 'admin-token' },
+        ]),
         autoscaling: {
           metricSources: [
             { id: 'prometheus', type: 'prometheus', url: promUrl },

@@ -14,6 +14,7 @@ import request from 'supertest';
 import { createAutoscalingService } from '../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 import { mockAutoscalingDependencies } from './__testUtils__/services';
+import { simClustersConfig } from './__testUtils__/simClusters';
 
 jest.setTimeout(120_000);
 const MIB = 2 ** 20;
@@ -84,22 +85,7 @@ describe('right-sizing end to end with the simulator', () => {
     });
     const config = mockServices.rootConfig({
       data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'sim-rs',
-                  url: sim.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'scaler-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
+        kubernetes: simClustersConfig([{ name: 'sim-rs', url: sim.url }]),
         autoscaling: { policies: { globalDefault: POLICY } },
       },
     });

@@ -16,6 +16,7 @@ import { createAutoscalingService } from '../service/createAutoscalingService';
 import { cpuPolicy } from './__testUtils__/simBackend';
 import { serviceComponent } from './__testUtils__/entities';
 import { mockAutoscalingDependencies } from './__testUtils__/services';
+import { simClustersConfig } from './__testUtils__/simClusters';
 
 jest.setTimeout(300_000);
 
@@ -87,22 +88,7 @@ async function steadyTicks(knex: Knex, count: number, steady: number) {
       ...mockAutoscalingDependencies(),
       config: mockServices.rootConfig({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: CLUSTER,
-                    url: sim.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: 'scaler-token',
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: simClustersConfig([{ name: CLUSTER, url: sim.url }]),
           autoscaling: { policies: { globalDefault: cpuPolicy('auto') } },
         },
       }),

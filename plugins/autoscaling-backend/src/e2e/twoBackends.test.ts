@@ -19,18 +19,15 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { ScratchPostgresDatabase } from './__testUtils__/postgresDatabase';
+import { simClustersConfig } from './__testUtils__/simClusters';
 import { PolicyStore } from '../governance/policies/PolicyStore';
 import { autoscalingPlugin } from '../plugin';
 import { migrate } from '../store/migrate';
 import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 
 jest.setTimeout(240_000);
-
-const PG_URL =
-  process.env.AUTOSCALING_TEST_POSTGRES_URL ??
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-  'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const CLUSTERS = ['sim-a', 'sim-b'];
 const NAMESPACE = 'acme-staging';
@@ -180,20 +177,9 @@ function startReplica(
       }),
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: sims.map((sim, i) => ({
-                  name: CLUSTERS[i],
-                  url: sim.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'scaler-token',
-                  skipTLSVerify: true,
-                })),
-              },
-            ],
-          },
+          kubernetes: simClustersConfig(
+            sims.map((sim, i) => ({ name: CLUSTERS[i], url: sim.url })),
+          ),
           autoscaling: {
             evaluationIntervalSeconds: INTERVAL_SECONDS,
             policies: { globalDefault: POLICY },
@@ -219,34 +205,13 @@ async function waitFor(
 }
 
 describe('two backend replicas on one PostgreSQL database', () => {
-  const database = `autoscaling_two_backends_${
-    process.pid
-  }_${Date.now().toString(36)}`;
-  let admin: Knex | undefined;
-  const clients: Knex[] = [];
+  const database = new ScratchPostgresDatabase('autoscaling_two_backends');
   const sims: RunningClusterSim[] = [];
   const backends: Array<{ stop(): Promise<void> } | undefined> = [];
   let toggle: NodeJS.Timeout | undefined;
 
-  const connect = () => {
-    const url = new URL(PG_URL);
-    url.pathname = `/${database}`;
-    const knex = knexFactory({
-      client: 'pg',
-      connection: url.toString(),
-      pool: { min: 0, max: 5 },
-    });
-    clients.push(knex);
-    return knex;
-  };
-
   beforeAll(async () => {
-    admin = knexFactory({
-      client: 'pg',
-      connection: PG_URL,
-      pool: { min: 0, max: 1 },
-    });
-    await admin.raw(`CREATE DATABASE ??`, [database]);
+    await database.create();
     for (const cluster of CLUSTERS) {
       const sim = await startClusterSim({ config: simConfig(cluster) });
       // Real-time clock, 15 minutes behind: the plugin's engine uses wall time, and the
@@ -260,17 +225,13 @@ describe('two backend replicas on one PostgreSQL database', () => {
     if (toggle) clearInterval(toggle);
     for (const backend of backends) await backend?.stop().catch(() => {});
     for (const sim of sims) await sim.stop();
-    for (const knex of clients) await knex.destroy();
-    if (admin) {
-      await admin.raw(`DROP DATABASE IF EXISTS ?? WITH (FORCE)`, [database]);
-      await admin.destroy();
-    }
+    await database.drop();
   });
 
   it('runs each tick of each cluster once and never writes twice for one decision', async () => {
     // The dry-run service decides to scale on every tick and records it, without writing:
     // its decisions count the ticks. The auto service's demand toggles, so it is written to.
-    const setup = connect();
+    const setup = database.connect();
     await migrate(setup);
     await setup.transaction(trx =>
       new PolicyStore(setup).write(trx, {
@@ -284,9 +245,9 @@ describe('two backend replicas on one PostgreSQL database', () => {
     );
 
     const runs: Run[] = [];
-    const first = await startReplica('first', connect(), sims, runs);
+    const first = await startReplica('first', database.connect(), sims, runs);
     backends.push(first);
-    const second = await startReplica('second', connect(), sims, runs);
+    const second = await startReplica('second', database.connect(), sims, runs);
     backends.push(second);
 
     let high = false;
@@ -349,7 +310,7 @@ describe('two backend replicas on one PostgreSQL database', () => {
     expect(evaluations(stopped)).toBeGreaterThan(0);
     expect(evaluations(survivor)).toBeGreaterThan(0);
 
-    const db = clients[0];
+    const db = setup;
     for (const [i, cluster] of CLUSTERS.entries()) {
       const clusterRuns = runs
         .filter(r => r.taskId === `autoscaling-evaluate-${cluster}`)

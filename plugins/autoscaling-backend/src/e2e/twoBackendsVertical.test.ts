@@ -20,7 +20,9 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { ScratchPostgresDatabase } from './__testUtils__/postgresDatabase';
+import { simClustersConfig } from './__testUtils__/simClusters';
 import type { WorkloadEngineState } from '../evaluation/ClusterEvaluator';
 import { PolicyStore } from '../governance/policies/PolicyStore';
 import { autoscalingPlugin } from '../plugin';
@@ -29,11 +31,6 @@ import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 import { mockAutoscalingDependencies } from './__testUtils__/services';
 
 jest.setTimeout(240_000);
-
-const PG_URL =
-  process.env.AUTOSCALING_TEST_POSTGRES_URL ??
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-  'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const CLUSTER = 'sim-vpa2';
 const NAMESPACE = 'acme-staging';
@@ -87,18 +84,6 @@ const ENTITIES = [
   ACME_TENANT,
 ];
 
-function clusters(sim: RunningClusterSim) {
-  return [
-    {
-      name: CLUSTER,
-      url: sim.url,
-      authProvider: 'serviceAccount',
-      serviceAccountToken: 'scaler-token',
-      skipTLSVerify: true,
-    },
-  ];
-}
-
 /** The real scheduler of @backstage/backend-defaults (global tasks shared through the database). */
 const realScheduler = createServiceFactory({
   service: coreServices.scheduler,
@@ -129,11 +114,7 @@ function startReplica(knex: Knex, sim: RunningClusterSim) {
       }),
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              { type: 'config', clusters: clusters(sim) },
-            ],
-          },
+          kubernetes: simClustersConfig([{ name: CLUSTER, url: sim.url }]),
           autoscaling: {
             evaluationIntervalSeconds: 1,
             policies: { globalDefault: POLICY },
@@ -147,33 +128,12 @@ function startReplica(knex: Knex, sim: RunningClusterSim) {
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
-  const database = `autoscaling_two_vertical_${
-    process.pid
-  }_${Date.now().toString(36)}`;
-  let admin: Knex | undefined;
-  const clients: Knex[] = [];
+  const database = new ScratchPostgresDatabase('autoscaling_two_vertical');
   let sim: RunningClusterSim | undefined;
   const backends: Array<{ stop(): Promise<void> }> = [];
 
-  const connect = () => {
-    const url = new URL(PG_URL);
-    url.pathname = `/${database}`;
-    const knex = knexFactory({
-      client: 'pg',
-      connection: url.toString(),
-      pool: { min: 0, max: 5 },
-    });
-    clients.push(knex);
-    return knex;
-  };
-
   beforeAll(async () => {
-    admin = knexFactory({
-      client: 'pg',
-      connection: PG_URL,
-      pool: { min: 0, max: 1 },
-    });
-    await admin.raw(`CREATE DATABASE ??`, [database]);
+    await database.create();
     sim = await startClusterSim({ config: SIM_CONFIG });
     sim.advance(60);
   });
@@ -181,15 +141,11 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
   afterAll(async () => {
     for (const backend of backends) await backend.stop().catch(() => {});
     await sim?.stop();
-    for (const knex of clients) await knex.destroy();
-    if (admin) {
-      await admin.raw(`DROP DATABASE IF EXISTS ?? WITH (FORCE)`, [database]);
-      await admin.destroy();
-    }
+    await database.drop();
   });
 
   it('writes each applied vertical decision once, audited once, whichever replica makes it', async () => {
-    const db = connect();
+    const db = database.connect();
     // An hour and a quarter of history, ticked by the backend itself with an earlier clock.
     const start = Date.now() - (HISTORY_TICKS + 1) * 60_000;
     let now = start;
@@ -197,11 +153,7 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
       ...mockAutoscalingDependencies(),
       config: mockServices.rootConfig({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              { type: 'config', clusters: clusters(sim!) },
-            ],
-          },
+          kubernetes: simClustersConfig([{ name: CLUSTER, url: sim!.url }]),
           autoscaling: { policies: { globalDefault: POLICY } },
         },
       }),
@@ -238,8 +190,8 @@ describe('two backend replicas, vertical Auto, one PostgreSQL database', () => {
         reason: 'vertical on',
       }),
     );
-    backends.push(await startReplica(connect(), sim!));
-    backends.push(await startReplica(connect(), sim!));
+    backends.push(await startReplica(database.connect(), sim!));
+    backends.push(await startReplica(database.connect(), sim!));
 
     const applied = async () => {
       const state = (await db('workloads').where({ id: WORKLOAD_ID }).first())

@@ -32,6 +32,7 @@ import {
 import { createAutoscalingService } from '../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './__testUtils__/entities';
 import { mockAutoscalingDependencies } from './__testUtils__/services';
+import { simClustersConfig } from './__testUtils__/simClusters';
 
 jest.setTimeout(300_000);
 const MIB = 2 ** 20;
@@ -142,22 +143,7 @@ async function start(options: {
   });
   const config = mockServices.rootConfig({
     data: {
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: CLUSTER,
-                url: sim.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'scaler-token',
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
+      kubernetes: simClustersConfig([{ name: CLUSTER, url: sim.url }]),
       autoscaling: { policies: { globalDefault: options.policy } },
     },
   });

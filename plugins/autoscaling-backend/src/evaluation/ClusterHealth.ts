@@ -93,3 +93,12 @@ export interface ClusterHealthSnapshot {
   lastTickAtMs: number | null;
   lastError: string | null;
 }
+
+/** Of two views of one cluster, the one whose tick is later (the other replica's may be). */
+export function newerHealth(
+  own: ClusterHealthSnapshot | undefined,
+  shared: ClusterHealthSnapshot | undefined,
+): ClusterHealthSnapshot | undefined {
+  if (!own || !shared) return own ?? shared;
+  return (shared.lastTickAtMs ?? 0) > (own.lastTickAtMs ?? 0) ? shared : own;
+}

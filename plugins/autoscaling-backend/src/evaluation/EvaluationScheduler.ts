@@ -2,7 +2,7 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import type { ClusterEvaluator } from './ClusterEvaluator';
 import type { EngineStore } from '../store/EngineStore';
 import type { ClusterHealthStore } from '../store/ClusterHealthStore';
-import type { ClusterHealth } from './ClusterHealth';
+import { newerHealth, type ClusterHealth } from './ClusterHealth';
 
 /**
  * One scheduler task per cluster, `scope: 'global'`: several backend replicas on one
@@ -44,7 +44,7 @@ export async function scheduleEvaluation(options: {
           if (
             shared &&
             clusterHealth &&
-            (shared.lastTickAtMs ?? 0) > (clusterHealth.lastTickAtMs ?? 0)
+            newerHealth(clusterHealth.snapshot(), shared) === shared
           )
             clusterHealth.restore(shared);
         } catch (error) {

@@ -26,10 +26,7 @@ import {
   horizontalWithRecommendations,
 } from '../cost/verticalRecommendations';
 import type { WorkloadEngineState } from '../evaluation/ClusterEvaluator';
-import type {
-  ClusterHealth,
-  ClusterHealthSnapshot,
-} from '../evaluation/ClusterHealth';
+import { newerHealth, type ClusterHealth } from '../evaluation/ClusterHealth';
 import { policyFromOtherAutoscaler } from '../governance/hpaImport';
 import type { ClusterClient } from '../kubernetes/types';
 import type { ClusterHealthStore } from '../store/ClusterHealthStore';
@@ -364,12 +361,4 @@ export function recommendationsOf(
     actions: state.verticalApply?.history ?? [],
     waiting: state.verticalApply?.waiting ?? [],
   };
-}
-
-function newerHealth(
-  own: ClusterHealthSnapshot | undefined,
-  shared: ClusterHealthSnapshot | undefined,
-): ClusterHealthSnapshot | undefined {
-  if (!own || !shared) return own ?? shared;
-  return (shared.lastTickAtMs ?? 0) > (own.lastTickAtMs ?? 0) ? shared : own;
 }

@@ -18,6 +18,7 @@ import { KubernetesClusterClient } from '../../kubernetes/KubernetesClusterClien
 import type { ClusterClient } from '../../kubernetes/types';
 import { createAutoscalingService } from '../../service/createAutoscalingService';
 import { mockAutoscalingDependencies } from '../../e2e/__testUtils__/services';
+import { simClustersConfig } from '../../e2e/__testUtils__/simClusters';
 
 export const ALERT_CLUSTER = 'sim-alerts';
 
@@ -134,22 +135,7 @@ export async function startAlertBackend(options: {
     ...mockAutoscalingDependencies(),
     config: mockServices.rootConfig({
       data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: ALERT_CLUSTER,
-                  url: sim.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'scaler-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
+        kubernetes: simClustersConfig([{ name: ALERT_CLUSTER, url: sim.url }]),
         autoscaling: options.autoscaling,
       },
     }),

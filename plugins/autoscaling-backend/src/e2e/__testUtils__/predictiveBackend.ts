@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { createAutoscalingService } from '../../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './entities';
 import { mockAutoscalingDependencies } from './services';
+import { simClustersConfig } from './simClusters';
 
 export const CLUSTER = 'sim-predictive';
 export const NAMESPACE = 'acme-production';
@@ -149,22 +150,7 @@ export async function startPredictiveBackend(options: {
   const { sim, knex } = options;
   const config = mockServices.rootConfig({
     data: {
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: CLUSTER,
-                url: sim.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'scaler-token',
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
+      kubernetes: simClustersConfig([{ name: CLUSTER, url: sim.url }]),
       autoscaling: {
         policies: {
           globalDefault: predictivePolicy(

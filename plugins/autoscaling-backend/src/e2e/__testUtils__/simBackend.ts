@@ -28,6 +28,7 @@ import type { ClusterClient } from '../../kubernetes/types';
 import { createAutoscalingService } from '../../service/createAutoscalingService';
 import { ACME_TENANT, serviceComponent } from './entities';
 import { mockAutoscalingDependencies } from './services';
+import { simClustersConfig } from './simClusters';
 
 export const CLUSTER = 'sim-e2e';
 export const NAMESPACE = 'acme-production';
@@ -158,22 +159,7 @@ export async function startSimBackend(options: {
   });
   const config = mockServices.rootConfig({
     data: {
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: CLUSTER,
-                url: sim.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'scaler-token',
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
+      kubernetes: simClustersConfig([{ name: CLUSTER, url: sim.url }]),
       autoscaling: { policies: { globalDefault: cpuPolicy(options.mode) } },
     },
   });
