@@ -240,6 +240,27 @@ interface Deployment {
   stop(): Promise<void>;
 }
 
+/** A V8 CPU profile of each tick of this process, written where `--cpu-profile` says. */
+class TickProfiler {
+  private readonly session = new inspector.Session();
+  private ticks = 0;
+
+  constructor(private readonly prefix: string, private readonly db: string) {
+    this.session.connect();
+  }
+
+  async start() {
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.start');
+  }
+
+  async stop() {
+    const { profile } = await this.session.post('Profiler.stop');
+    const file = `${this.prefix}-${this.db}-tick${this.ticks++}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+  }
+}
+
 async function deploy(
   topology: Topology,
   db: Database,
@@ -301,27 +322,6 @@ async function deploy(
       await backend.stop();
     },
   };
-}
-
-/** A V8 CPU profile of each tick of this process, written where `--cpu-profile` says. */
-class TickProfiler {
-  private readonly session = new inspector.Session();
-  private ticks = 0;
-
-  constructor(private readonly prefix: string, private readonly db: string) {
-    this.session.connect();
-  }
-
-  async start() {
-    await this.session.post('Profiler.enable');
-    await this.session.post('Profiler.start');
-  }
-
-  async stop() {
-    const { profile } = await this.session.post('Profiler.stop');
-    const file = `${this.prefix}-${this.db}-tick${this.ticks++}.cpuprofile`;
-    writeFileSync(file, JSON.stringify(profile));
-  }
 }
 
 // ------------------------------------------------------------------ open-loop API load
