@@ -116,7 +116,7 @@ export async function startClusterSim(
   const tlsUrl = tlsIndex >= 0 ? server.urls[tlsIndex] : undefined;
   let timer: NodeJS.Timeout | undefined;
   if (clock.running) {
-    timer = setInterval(() => sim.sync(), options.tickIntervalMs ?? 250);
+    timer = setInterval(() => sim.syncRunning(), options.tickIntervalMs ?? 250);
     timer.unref();
   }
   const kubeconfig = (token: string, contextName = config.cluster.name) => {

@@ -60,7 +60,8 @@ export function simConfigHeader(options: {
 }): string[] {
   return [
     `cluster: { name: ${options.cluster} }`,
-    `clock: { factor: 1, tickSeconds: 5, start: '${new Date(
+    // The model moves in 1 s steps: what the engine reads is at most a second old.
+    `clock: { factor: 1, tickSeconds: 1, start: '${new Date(
       Date.now() - 6 * 60_000,
     ).toISOString()}' }`,
     'tokens:',

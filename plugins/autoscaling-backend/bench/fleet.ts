@@ -27,8 +27,9 @@
  *   npm run bench -- [--workloads 10000] [--pods 3] [--interval 10] [--steps 20] [--rate 200]
  *                    [--api-seconds 60] [--db sqlite,postgres,postgres-split]
  *                    [--evaluator-nice 10] [--pg postgresql://…]
- *                    [--cpu-profile <prefix>]  (one backend process: a V8 CPU profile per tick,
- *                                               <prefix>-<db>-tick<n>.cpuprofile, for DevTools)
+ *                    [--cpu-profile <prefix>]  (a V8 CPU profile per tick of the backend process,
+ *                                               <prefix>-<db>-tick<n>.cpuprofile, when it evaluates,
+ *                                               and of the simulator, <prefix>-sim-tick<n>…)
  *
  * Writes artifacts/bench/autoscaling-backend.json.
  */
@@ -464,6 +465,22 @@ interface TickWindow {
 const scalePath = (namespace: string, name: string) =>
   `/apis/apps/v1/namespaces/${namespace}/deployments/${name}/scale`;
 
+/** Runs `work`, with the simulator's CPU profile meanwhile when `--cpu-profile` asks. */
+async function profiled<T>(
+  sim: SimProcess,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!CPU_PROFILE) return work();
+  await sim.ask({ type: 'profile-start' });
+  const result = await work();
+  await sim.ask({
+    type: 'profile-stop',
+    file: `${CPU_PROFILE}-sim-${name}.cpuprofile`,
+  });
+  return result;
+}
+
 async function runOn(label: string, db: Database, topology: Topology) {
   console.log(
     `\n${label}: ${WORKLOADS} Deployments, ${
@@ -488,7 +505,7 @@ async function runOn(label: string, db: Database, topology: Topology) {
     backend = await deploy(topology, db, sim.url);
 
     t = performance.now();
-    await backend.tick();
+    await profiled(sim, 'tick0', () => backend!.tick());
     const coldTickMs = performance.now() - t;
     console.log(`  cold tick: ${(coldTickMs / 1000).toFixed(2)} s`);
 
@@ -555,7 +572,9 @@ async function runOn(label: string, db: Database, topology: Topology) {
         byStatement: {},
         underApiLoad: apiLoad.running,
       };
-      const counted = await backend.tick();
+      const counted = await profiled(sim, `tick${k + 1}`, () =>
+        backend!.tick(),
+      );
       window.endMs = Date.now();
       window.simEndMs = (await sim.ask({ type: 'now' })).now;
       window.statements = counted.statements;
@@ -596,6 +615,34 @@ async function runOn(label: string, db: Database, topology: Topology) {
       );
       return patched ? patched.time - step.atMs : Infinity;
     });
+    // What the engine recorded for each stepped workload from its step on: why a reaction
+    // took more than one tick.
+    const decisionsAfterStep = await Promise.all(
+      steps.map(async step => {
+        const rows = await db
+          .knex('decisions')
+          .where(
+            'workload_id',
+            `${CLUSTER}/${step.namespace}/Deployment/${step.name}`,
+          )
+          .andWhere('at', '>=', step.atMs - INTERVAL_MS)
+          .orderBy('at')
+          .limit(4)
+          .select(
+            'at',
+            'kind',
+            'from_replicas',
+            'to_replicas',
+            'outcome',
+            'reasons_json',
+          );
+        return rows.map(r => ({
+          afterStepMs: Number(r.at) - step.atMs,
+          decision: `${r.kind} ${r.from_replicas}→${r.to_replicas} ${r.outcome}`,
+          reasons: String(r.reasons_json).slice(0, 300),
+        }));
+      }),
+    );
     const quiet = ticks.filter(w => !w.underApiLoad);
     const durations = ticks.map(w => w.endMs - w.startMs);
     return {
@@ -630,6 +677,7 @@ async function runOn(label: string, db: Database, topology: Topology) {
         byStep: steps.map((step, k) => ({
           workload: step.name,
           ms: Number.isFinite(reactions[k]) ? round(reactions[k]) : null,
+          decisions: decisionsAfterStep[k],
         })),
       },
       api: apiLoad.result,

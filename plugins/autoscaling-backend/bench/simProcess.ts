@@ -7,14 +7,19 @@
  *   { type: 'advance', seconds }      → { type: 'advanced', now }
  *   { type: 'demand', namespace, name, factor } → { type: 'demand', now, rps }
  *   { type: 'restore', namespace, name } → { type: 'restored' } (the configured demand again)
- *   { type: 'now' }                   → { type: 'now', now } (simulated time, epoch ms)
+ *   { type: 'now' }                   → { type: 'now', now } (the simulator's clock, epoch ms)
  *   { type: 'mark' }                  → { type: 'marked' } (the request log starts afresh)
  *   { type: 'requests' }              → { type: 'requests', entries } (since the mark)
+ *   { type: 'profile-start' }         → { type: 'profiling' } (a V8 CPU profile of this process)
+ *   { type: 'profile-stop', file }    → { type: 'profiled' } (written to file)
  *   { type: 'stop' }                  → exits
  */
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
 
 let sim: RunningClusterSim | undefined;
+let profiler: inspector.Session | undefined;
 
 function reply(message: unknown) {
   process.send?.(message);
@@ -33,7 +38,7 @@ process.on('message', async (message: any) => {
           type: 'started',
           url: sim.url,
           port: sim.port,
-          now: sim.now(),
+          now: sim.clock.now(),
         });
         break;
       }
@@ -51,7 +56,7 @@ process.on('message', async (message: any) => {
           throw new Error(`no workload ${message.namespace}/${message.name}`);
         const rps = current.demandRps * message.factor;
         sim!.setDemand(message.namespace, message.name, rps);
-        reply({ type: 'demand', now: sim!.now(), rps });
+        reply({ type: 'demand', now: sim!.clock.now(), rps });
         break;
       }
       case 'restore':
@@ -59,7 +64,7 @@ process.on('message', async (message: any) => {
         reply({ type: 'restored' });
         break;
       case 'now':
-        reply({ type: 'now', now: sim!.now() });
+        reply({ type: 'now', now: sim!.clock.now() });
         break;
       case 'mark':
         sim!.clearRequests();
@@ -68,6 +73,21 @@ process.on('message', async (message: any) => {
       case 'requests':
         reply({ type: 'requests', entries: sim!.requests() });
         break;
+      case 'profile-start':
+        if (!profiler) {
+          profiler = new inspector.Session();
+          profiler.connect();
+          await profiler.post('Profiler.enable');
+        }
+        await profiler.post('Profiler.start');
+        reply({ type: 'profiling' });
+        break;
+      case 'profile-stop': {
+        const { profile } = await profiler!.post('Profiler.stop');
+        writeFileSync(message.file, JSON.stringify(profile));
+        reply({ type: 'profiled' });
+        break;
+      }
       case 'stop':
         await sim?.stop();
         process.exit(0);

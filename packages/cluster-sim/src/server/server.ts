@@ -164,8 +164,9 @@ export async function startServer(
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const query = url.searchParams;
     // A running clock is also advanced by a background tick; requests only catch up when a
-    // noticeable amount of simulated time has passed.
-    sim.sync(sim.clock.running ? 100 * sim.clock.factor : 0);
+    // noticeable amount of simulated time (and a whole model step) has passed.
+    if (sim.clock.running) sim.syncRunning(100 * sim.clock.factor);
+    else sim.sync();
 
     // Unauthenticated endpoints.
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
@@ -299,8 +300,9 @@ export async function startServer(
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (options.requestLog) {
+      // The clock's time, not the model's: the model of a running clock is up to a step behind.
       const entry = options.requestLog.start(
-        sim.now(),
+        sim.clock.now(),
         req.method ?? 'GET',
         (req.url ?? '/').split('?')[0],
       );
