@@ -625,7 +625,7 @@ async function runOn(label: string, db: Database, topology: Topology) {
             'workload_id',
             `${CLUSTER}/${step.namespace}/Deployment/${step.name}`,
           )
-          .andWhere('at', '>=', step.atMs - INTERVAL_MS)
+          .andWhere('at', '>=', Math.floor(step.atMs - INTERVAL_MS))
           .orderBy('at')
           .limit(4)
           .select(
