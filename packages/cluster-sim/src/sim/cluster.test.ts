@@ -1,4 +1,4 @@
-import { createManualClock } from '../clock';
+import { createAcceleratedClock, createManualClock } from '../clock';
 import { parseConfig } from '../config/parse';
 import { testConfig, START } from '../testing/fixtures';
 import { ClusterSim } from './cluster';
@@ -206,5 +206,44 @@ describe('ClusterSim controllers', () => {
     const web = sim.summaries().find(w => w.name === 'web')!;
     expect(web.demandRps).toBe(200);
     expect(web.meanLatencySeconds).toBeGreaterThan(0.5); // 2 pods x 50 rps capacity: overloaded
+  });
+});
+
+describe('ClusterSim on a running clock', () => {
+  it('moves the model by whole steps only once a step (and the minimum) is due', () => {
+    let wallMs = START;
+    const clock = createAcceleratedClock({
+      startMs: START,
+      wallNow: () => wallMs,
+    });
+    const config = parseConfig(testConfig({ clock: { tickSeconds: 2 } }), {
+      nowMs: START,
+    });
+    const sim = new ClusterSim(config, clock);
+    expect(sim.now()).toBe(START);
+
+    // Less than a step behind: nothing moves, whatever the minimum.
+    wallMs += 1_500;
+    sim.syncRunning();
+    sim.syncRunning(100);
+    expect(sim.now()).toBe(START);
+
+    // 4.5 s behind: two whole steps, the half step stays due.
+    wallMs += 3_000;
+    sim.syncRunning(100);
+    expect(sim.now()).toBe(START + 4_000);
+
+    // A minimum longer than a step holds the model until that much is due.
+    wallMs += 2_000;
+    sim.syncRunning(5_000);
+    expect(sim.now()).toBe(START + 4_000);
+    wallMs += 3_000;
+    sim.syncRunning(5_000);
+    expect(sim.now()).toBe(START + 8_000);
+
+    // `sync` still catches up exactly (the Prometheus API, a demand change).
+    sim.sync();
+    expect(sim.now()).toBe(clock.now());
+    expect(sim.now()).toBe(START + 9_500);
   });
 });
