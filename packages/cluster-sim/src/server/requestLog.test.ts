@@ -1,5 +1,6 @@
+import { createAcceleratedClock } from '../clock';
 import type { RunningClusterSim } from '../start';
-import { call, startTestSim } from '../testing/fixtures';
+import { call, START, startTestSim } from '../testing/fixtures';
 import { RequestLog } from './requestLog';
 
 describe('request log', () => {
@@ -85,5 +86,28 @@ describe('request log', () => {
     for (let i = 0; i < 10; i++) log.start(i, 'GET', `/p${i}`);
     expect(log.list().map(e => e.path)).toEqual(['/p7', '/p8', '/p9']);
     expect(() => new RequestLog(0)).toThrow(/positive integer/);
+  });
+});
+
+describe('request log on a running clock', () => {
+  it("records the clock's time of arrival, not the model's (which moves by whole steps)", async () => {
+    let wallMs = START;
+    const sim = await startTestSim(
+      { clock: { tickSeconds: 5 } },
+      {
+        clock: createAcceleratedClock({
+          startMs: START,
+          wallNow: () => wallMs,
+        }),
+      },
+    );
+    try {
+      wallMs += 1_200; // less than a model step: the request does not move the model
+      await call(sim, 'GET', '/apis/apps/v1/namespaces/shop/deployments');
+      expect(sim.now()).toBe(START);
+      expect(sim.requests().map(r => r.time)).toEqual([START + 1_200]);
+    } finally {
+      await sim.stop();
+    }
   });
 });
