@@ -34,12 +34,13 @@
  * Writes artifacts/bench/autoscaling-backend.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import inspector from 'node:inspector/promises';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import knexFactory, { type Knex } from 'knex';
+import { EngineStore } from '../src/store/EngineStore';
+import { CpuProfiler } from './cpuProfiler';
 import {
   benchEntities,
   simConfigHeader,
@@ -74,7 +75,7 @@ const PG_URL =
   'postgresql://postgres@127.0.0.1:5432/postgres';
 /** The evaluating replica's nice value in the split deployment (0: the same CPU weight). */
 const EVALUATOR_NICE = Number(option('evaluator-nice') ?? 10);
-/** Where each tick's CPU profile goes (single topology only; profiling slows the tick). */
+/** Where each tick's CPU profiles go (the backend's when this process evaluates, the simulator's). */
 const CPU_PROFILE = option('cpu-profile');
 /** Set by the parent when it runs one database in this process (`runAlone`). */
 const RESULT_FILE = option('result-file');
@@ -241,27 +242,6 @@ interface Deployment {
   stop(): Promise<void>;
 }
 
-/** A V8 CPU profile of each tick of this process, written where `--cpu-profile` says. */
-class TickProfiler {
-  private readonly session = new inspector.Session();
-  private ticks = 0;
-
-  constructor(private readonly prefix: string, private readonly db: string) {
-    this.session.connect();
-  }
-
-  async start() {
-    await this.session.post('Profiler.enable');
-    await this.session.post('Profiler.start');
-  }
-
-  async stop() {
-    const { profile } = await this.session.post('Profiler.stop');
-    const file = `${this.prefix}-${this.db}-tick${this.ticks++}.cpuprofile`;
-    writeFileSync(file, JSON.stringify(profile));
-  }
-}
-
 async function deploy(
   topology: Topology,
   db: Database,
@@ -299,9 +279,9 @@ async function deploy(
   };
   db.knex.on('query', onQuery);
   const backend = await startBenchBackend({ ...common, knex: db.knex });
-  const profiler = CPU_PROFILE
-    ? new TickProfiler(CPU_PROFILE, db.url ? 'postgres' : 'sqlite')
-    : null;
+  const profiler = CPU_PROFILE ? new CpuProfiler() : null;
+  const profileName = db.url ? 'postgres' : 'sqlite';
+  let ticks = 0;
   return {
     baseUrl: backend.baseUrl,
     tick: async () => {
@@ -309,7 +289,9 @@ async function deploy(
       byStatement = new Map();
       await profiler?.start();
       await backend.triggerTick();
-      await profiler?.stop();
+      await profiler?.stop(
+        `${CPU_PROFILE}-${profileName}-tick${ticks++}.cpuprofile`,
+      );
       return {
         statements,
         byStatement: Object.fromEntries(
@@ -617,30 +599,21 @@ async function runOn(label: string, db: Database, topology: Topology) {
     });
     // What the engine recorded for each stepped workload from its step on: why a reaction
     // took more than one tick.
+    const store = new EngineStore(db.knex, { soleWriter: false });
     const decisionsAfterStep = await Promise.all(
       steps.map(async step => {
-        const rows = await db
-          .knex('decisions')
-          .where(
-            'workload_id',
-            `${CLUSTER}/${step.namespace}/Deployment/${step.name}`,
-          )
-          .andWhere('at', '>=', Math.floor(step.atMs - INTERVAL_MS))
-          .orderBy('at')
-          .limit(4)
-          .select(
-            'at',
-            'kind',
-            'from_replicas',
-            'to_replicas',
-            'outcome',
-            'reasons_json',
-          );
-        return rows.map(r => ({
-          afterStepMs: Number(r.at) - step.atMs,
-          decision: `${r.kind} ${r.from_replicas}→${r.to_replicas} ${r.outcome}`,
-          reasons: String(r.reasons_json).slice(0, 300),
-        }));
+        const decisions = await store.listDecisions(
+          `${CLUSTER}/${step.namespace}/Deployment/${step.name}`,
+          { sinceMs: Math.floor(step.atMs - INTERVAL_MS) },
+        );
+        return decisions
+          .reverse()
+          .slice(0, 4)
+          .map(d => ({
+            afterStepMs: Date.parse(d.at) - step.atMs,
+            decision: `${d.kind} ${d.from}→${d.to} ${d.outcome}`,
+            reasons: JSON.stringify(d.reasons).slice(0, 300),
+          }));
       }),
     );
     const quiet = ticks.filter(w => !w.underApiLoad);

@@ -14,12 +14,11 @@
  *   { type: 'profile-stop', file }    → { type: 'profiled' } (written to file)
  *   { type: 'stop' }                  → exits
  */
-import { writeFileSync } from 'node:fs';
-import inspector from 'node:inspector/promises';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
+import { CpuProfiler } from './cpuProfiler';
 
 let sim: RunningClusterSim | undefined;
-let profiler: inspector.Session | undefined;
+const profiler = new CpuProfiler();
 
 function reply(message: unknown) {
   process.send?.(message);
@@ -74,20 +73,13 @@ process.on('message', async (message: any) => {
         reply({ type: 'requests', entries: sim!.requests() });
         break;
       case 'profile-start':
-        if (!profiler) {
-          profiler = new inspector.Session();
-          profiler.connect();
-          await profiler.post('Profiler.enable');
-        }
-        await profiler.post('Profiler.start');
+        await profiler.start();
         reply({ type: 'profiling' });
         break;
-      case 'profile-stop': {
-        const { profile } = await profiler!.post('Profiler.stop');
-        writeFileSync(message.file, JSON.stringify(profile));
+      case 'profile-stop':
+        await profiler.stop(message.file);
         reply({ type: 'profiled' });
         break;
-      }
       case 'stop':
         await sim?.stop();
         process.exit(0);
