@@ -19,13 +19,15 @@
  *    `PUT …/deployments/<name>/scale` of that workload in the simulator's request log;
  *  - api: the scaling-state route (`GET /entities/default/component/<name>/state`) under an
  *    open-loop load of `--rate` requests per second for `--api-seconds`, while ticks run
- *    (latency from each request's scheduled send time, so a stalled server is not hidden);
+ *    (latency from each request's scheduled send time, so a stalled server is not hidden),
+ *    after `--api-warm-up-seconds` (5) of the same load reported apart (`api.warmUp`);
  *  - rssMb: the backend process's peak resident set (the simulator and the API clients, each in
  *    a process of its own, excluded); when split, the API replica's, and evaluatorRssMb. `npm run bench` limits V8's heap to 1 GiB
  *    (`--max-old-space-size=1024`), as the README tells deployments of this size to do.
  *
  *   npm run bench -- [--workloads 10000] [--pods 3] [--interval 10] [--steps 20] [--rate 200]
- *                    [--api-seconds 60] [--db sqlite,postgres,postgres-split]
+ *                    [--api-seconds 60] [--api-warm-up-seconds 5]
+ *                    [--db sqlite,postgres,postgres-split]
  *                    [--evaluator-nice 10] [--pg postgresql://…]
  *                    [--cpu-profile <prefix>]  (a V8 CPU profile per tick of the backend process,
  *                                               <prefix>-<db>-tick<n>.cpuprofile, when it evaluates,
@@ -66,6 +68,8 @@ const INTERVAL_MS = Number(option('interval') ?? 10) * 1000;
 const STEPS = Number(option('steps') ?? 20);
 const API_RATE = Number(option('rate') ?? 200);
 const API_SECONDS = Number(option('api-seconds') ?? 60);
+/** Seconds of the same load before the measured ones, reported apart (bench/apiLoadProcess.js). */
+const API_WARM_UP_SECONDS = Number(option('api-warm-up-seconds') ?? 5);
 /** A database's steady phase stops after this long even if steps are left (slow ticks). */
 const STEADY_BUDGET_MS = Number(option('steady-budget') ?? 600) * 1000;
 const DATABASES = (option('db') ?? 'sqlite,postgres,postgres-split').split(',');
@@ -345,7 +349,9 @@ async function openLoopLoad(
   await ready;
   const result = await new Promise<{
     byDue: number[];
+    warmUpByDue: number[];
     warmUpMs: number;
+    warmUpErrors: number;
     statuses: Record<string, number>;
     errors: number;
     errorCodes: Record<string, number>;
@@ -361,6 +367,7 @@ async function openLoopLoad(
       paths,
       rate: API_RATE,
       seconds: API_SECONDS,
+      warmUpSeconds: API_WARM_UP_SECONDS,
       headers,
     });
   });
@@ -378,6 +385,13 @@ async function openLoopLoad(
     maxMs: round(Math.max(...result.byDue), 2),
     /** The first request, alone before the load and not in the figures above. */
     warmUpMs: round(result.warmUpMs, 2),
+    /** The same load's first seconds, before the measured ones and not in the figures above. */
+    warmUp: {
+      seconds: API_WARM_UP_SECONDS,
+      p99Ms: round(percentile(result.warmUpByDue, 99), 2),
+      maxMs: round(Math.max(0, ...result.warmUpByDue), 2),
+      errors: result.warmUpErrors,
+    },
     /** Per second of the load (by due time), its p99: where the slow requests were. */
     p99MsBySecond: Array.from(
       { length: Math.ceil(result.byDue.length / API_RATE) },
@@ -499,11 +513,13 @@ async function runOn(label: string, db: Database, topology: Topology) {
     const phaseStart = Date.now();
     const tickCount = Math.max(
       STEPS + 1,
-      Math.ceil((API_SECONDS * 1000) / INTERVAL_MS) + 3,
+      Math.ceil(((API_SECONDS + API_WARM_UP_SECONDS) * 1000) / INTERVAL_MS) + 3,
     );
     const apiStartTick = Math.max(
       1,
-      tickCount - Math.ceil((API_SECONDS * 1000) / INTERVAL_MS) - 1,
+      tickCount -
+        Math.ceil(((API_SECONDS + API_WARM_UP_SECONDS) * 1000) / INTERVAL_MS) -
+        1,
     );
     const apiLoad: {
       result?: Awaited<ReturnType<typeof openLoopLoad>>;
@@ -710,6 +726,12 @@ function printTable(results: Record<string, Result>) {
       r.api
         ? `${r.api.p50Ms} / ${r.api.p99Ms} ms (${r.api.errors})`
         : 'not run',
+  );
+  row(
+    `the same load's first ${API_WARM_UP_SECONDS} s (not counted): p99 (errors)`,
+    '',
+    r =>
+      r.api ? `${r.api.warmUp.p99Ms} ms (${r.api.warmUp.errors})` : 'not run',
   );
   row('backend RSS, peak', '≤ 1.5 GiB', r =>
     r.evaluatorRssMb === undefined
