@@ -5,7 +5,9 @@
  * belong to exactly one applied decision: one write per applied decision, never two replicas
  * writing one service, including across a hand-over when one replica stops.
  */
-import knexFactory, { type Knex } from 'knex';
+// The scratch database helper of the plugin this module extends (its replica tests use it too).
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { ScratchPostgresDatabase } from '@internal/plugin-autoscaling-backend/testUtils';
 import {
   burnerComposeFile,
   startDockerDaemon,
@@ -23,11 +25,6 @@ import {
 
 jest.setTimeout(300_000);
 
-const PG_URL =
-  process.env.AUTOSCALING_TEST_POSTGRES_URL ??
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-  'postgresql://postgres@127.0.0.1:5432/postgres';
-
 const PROJECT = 'duo';
 const SERVICE = 'api';
 const WORKLOAD_ID = `${HOST}/${PROJECT}/ComposeService/${SERVICE}`;
@@ -44,29 +41,13 @@ interface ContainerEvent {
 }
 
 describe('two backend replicas scaling one Compose service on one PostgreSQL database', () => {
-  const database = `autoscaling_compose_two_${
-    process.pid
-  }_${Date.now().toString(36)}`;
+  const database = new ScratchPostgresDatabase('autoscaling_compose_two');
   let daemon: DockerDaemon | undefined;
   let project: ComposeProject;
-  let admin: Knex | undefined;
-  const clients: Knex[] = [];
   const backends: Array<{ stop(): Promise<void> } | undefined> = [];
   const events: ContainerEvent[] = [];
   let eventStream: NodeJS.ReadableStream | undefined;
   let toggle: NodeJS.Timeout | undefined;
-
-  const connect = () => {
-    const url = new URL(PG_URL);
-    url.pathname = `/${database}`;
-    const knex = knexFactory({
-      client: 'pg',
-      connection: url.toString(),
-      pool: { min: 0, max: 5 },
-    });
-    clients.push(knex);
-    return knex;
-  };
 
   beforeAll(async () => {
     daemon = await startDockerDaemon();
@@ -74,12 +55,7 @@ describe('two backend replicas scaling one Compose service on one PostgreSQL dat
       PROJECT,
       burnerComposeFile({ service: SERVICE, cpus: 0.2 }),
     );
-    admin = knexFactory({
-      client: 'pg',
-      connection: PG_URL,
-      pool: { min: 0, max: 1 },
-    });
-    await admin.raw(`CREATE DATABASE ??`, [database]);
+    await database.create();
   });
 
   afterAll(async () => {
@@ -87,11 +63,7 @@ describe('two backend replicas scaling one Compose service on one PostgreSQL dat
     for (const backend of backends) await backend?.stop().catch(() => {});
     (eventStream as unknown as { destroy?: () => void })?.destroy?.();
     await daemon?.stop();
-    for (const knex of clients) await knex.destroy();
-    if (admin) {
-      await admin.raw(`DROP DATABASE IF EXISTS ?? WITH (FORCE)`, [database]);
-      await admin.destroy();
-    }
+    await database.drop();
   });
 
   it('writes once per applied decision, from one replica at a time', async () => {
@@ -119,9 +91,10 @@ describe('two backend replicas scaling one Compose service on one PostgreSQL dat
 
     const runs: Run[] = [];
     const entities = [composeComponent(PROJECT, SERVICE), ACME_TENANT];
+    const db = database.connect();
     const first = await startComposeBackend({
       name: 'first',
-      knex: connect(),
+      knex: db,
       socketPath: daemon!.socketPath,
       entities,
       runs,
@@ -129,14 +102,13 @@ describe('two backend replicas scaling one Compose service on one PostgreSQL dat
     backends.push(first);
     const second = await startComposeBackend({
       name: 'second',
-      knex: connect(),
+      knex: database.connect(),
       socketPath: daemon!.socketPath,
       entities,
       runs,
     });
     backends.push(second);
 
-    const db = clients[0];
     const applied = async () =>
       (
         await db('decisions')

@@ -26,7 +26,7 @@ import {
   WORKLOAD,
   cpuPolicy,
 } from './__testUtils__/simBackend';
-import { ScratchPostgresDatabase } from './__testUtils__/postgresDatabase';
+import { ScratchPostgresDatabase } from '../testUtils';
 import { simClustersConfig } from './__testUtils__/simClusters';
 
 jest.setTimeout(120_000);

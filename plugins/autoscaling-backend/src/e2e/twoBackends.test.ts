@@ -20,7 +20,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { startClusterSim, type RunningClusterSim } from '@internal/cluster-sim';
 import type { Knex } from 'knex';
-import { ScratchPostgresDatabase } from './__testUtils__/postgresDatabase';
+import { ScratchPostgresDatabase } from '../testUtils';
 import { simClustersConfig } from './__testUtils__/simClusters';
 import { PolicyStore } from '../governance/policies/PolicyStore';
 import { autoscalingPlugin } from '../plugin';
