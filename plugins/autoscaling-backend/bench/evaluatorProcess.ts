@@ -7,6 +7,7 @@
  *   { type: 'start', pgUrl, cluster, simUrl, entities } → { type: 'started' }
  *   { type: 'tick' }  → { type: 'ticked', statements, byStatement } (knex queries of the tick)
  *   { type: 'rss' }   → { type: 'rss', peakBytes } (this process's peak resident set)
+ *   { type: 'cpu' }   → { type: 'cpu', usage } (this process's process.cpuUsage())
  *   { type: 'stop' }  → exits
  */
 import knexFactory, { type Knex } from 'knex';
@@ -61,6 +62,9 @@ process.on('message', async (message: any) => {
         break;
       case 'rss':
         reply({ type: 'rss', peakBytes });
+        break;
+      case 'cpu':
+        reply({ type: 'cpu', usage: process.cpuUsage() });
         break;
       case 'stop':
         clearInterval(rssTimer);

@@ -20,7 +20,9 @@
  *  - api: the scaling-state route (`GET /entities/default/component/<name>/state`) under an
  *    open-loop load of `--rate` requests per second for `--api-seconds`, while ticks run
  *    (latency from each request's scheduled send time, so a stalled server is not hidden),
- *    after `--api-warm-up-seconds` (5) of the same load reported apart (`api.warmUp`);
+ *    after `--api-warm-up-seconds` (5) of the same load reported apart (`api.warmUp`), and
+ *    who used the CPU over the load (`api.cpu`: the machine's busy share from /proc/stat, each
+ *    benchmark process's CPU in % of one core, and the rest: PostgreSQL, the clients);
  *  - rssMb: the backend process's peak resident set (the simulator and the API clients, each in
  *    a process of its own, excluded); when split, the API replica's, and evaluatorRssMb. `npm run bench` limits V8's heap to 1 GiB
  *    (`--max-old-space-size=1024`), as the README tells deployments of this size to do.
@@ -43,6 +45,7 @@ import { getHeapStatistics } from 'node:v8';
 import knexFactory, { type Knex } from 'knex';
 import { EngineStore } from '../src/store/EngineStore';
 import { CpuProfiler } from './cpuProfiler';
+import { cpuShares, cpuSnapshot } from './cpuShares';
 import {
   benchEntities,
   simConfigHeader,
@@ -243,6 +246,8 @@ interface Deployment {
   tick(): Promise<{ statements: number; byStatement: Record<string, number> }>;
   /** The evaluating process's peak resident set (MB), when it is not this one. */
   evaluatorPeakRssMb(): Promise<number | undefined>;
+  /** The evaluating process's CPU time so far, when it is not this one. */
+  evaluatorCpuUsage(): Promise<NodeJS.CpuUsage | undefined>;
   stop(): Promise<void>;
 }
 
@@ -268,6 +273,8 @@ async function deploy(
       tick: () => evaluator.ask({ type: 'tick' }),
       evaluatorPeakRssMb: async () =>
         round((await evaluator.ask({ type: 'rss' })).peakBytes / 2 ** 20),
+      evaluatorCpuUsage: async () =>
+        (await evaluator.ask({ type: 'cpu' })).usage,
       stop: async () => {
         await evaluator.stop();
         await api.stop();
@@ -304,6 +311,7 @@ async function deploy(
       };
     },
     evaluatorPeakRssMb: async () => undefined,
+    evaluatorCpuUsage: async () => undefined,
     stop: async () => {
       db.knex.removeListener('query', onQuery);
       await backend.stop();
@@ -522,7 +530,10 @@ async function runOn(label: string, db: Database, topology: Topology) {
         1,
     );
     const apiLoad: {
-      result?: Awaited<ReturnType<typeof openLoopLoad>>;
+      /** The load's figures, and who used the CPU over it (warm-up included). */
+      result?: Awaited<ReturnType<typeof openLoopLoad>> & {
+        cpu: ReturnType<typeof cpuShares>;
+      };
       run?: Promise<void>;
       running: boolean;
     } = { running: false };
@@ -539,8 +550,15 @@ async function runOn(label: string, db: Database, topology: Topology) {
       }
       if (k === apiStartTick && API_SECONDS > 0) {
         apiLoad.running = true;
-        apiLoad.run = apiClients.run(backend.baseUrl).then(r => {
-          apiLoad.result = r;
+        const cpuNow = async () =>
+          cpuSnapshot({
+            backend: process.cpuUsage(),
+            evaluator: await backend!.evaluatorCpuUsage(),
+            simulator: (await sim.ask({ type: 'cpu' })).usage,
+          });
+        const cpuBefore = await cpuNow();
+        apiLoad.run = apiClients.run(backend.baseUrl).then(async r => {
+          apiLoad.result = { ...r, cpu: cpuShares(cpuBefore, await cpuNow()) };
           apiLoad.running = false;
         });
       }
@@ -732,6 +750,15 @@ function printTable(results: Record<string, Result>) {
     '',
     r =>
       r.api ? `${r.api.warmUp.p99Ms} ms (${r.api.warmUp.errors})` : 'not run',
+  );
+  row('CPU over the load: machine busy; % of one core by process', '', r =>
+    r.api?.cpu
+      ? `${r.api.cpu.machineBusyPercent ?? '?'}% of ${
+          r.api.cpu.cores
+        } cores; ${Object.entries(r.api.cpu.percentOfOneCore)
+          .map(([name, percent]) => `${name} ${percent}`)
+          .join(', ')}`
+      : 'not run',
   );
   row('backend RSS, peak', '≤ 1.5 GiB', r =>
     r.evaluatorRssMb === undefined

@@ -8,6 +8,7 @@
  *   { type: 'demand', namespace, name, factor } → { type: 'demand', now, rps }
  *   { type: 'restore', namespace, name } → { type: 'restored' } (the configured demand again)
  *   { type: 'now' }                   → { type: 'now', now } (the simulator's clock, epoch ms)
+ *   { type: 'cpu' }                   → { type: 'cpu', usage } (this process's process.cpuUsage())
  *   { type: 'mark' }                  → { type: 'marked' } (the request log starts afresh)
  *   { type: 'requests' }              → { type: 'requests', entries } (since the mark)
  *   { type: 'profile-start' }         → { type: 'profiling' } (a V8 CPU profile of this process)
@@ -64,6 +65,9 @@ process.on('message', async (message: any) => {
         break;
       case 'now':
         reply({ type: 'now', now: sim!.clock.now() });
+        break;
+      case 'cpu':
+        reply({ type: 'cpu', usage: process.cpuUsage() });
         break;
       case 'mark':
         sim!.clearRequests();
