@@ -26,11 +26,10 @@ const rssTimer = setInterval(() => {
   peakBytes = Math.max(peakBytes, process.memoryUsage.rss());
 }, 500);
 
-function reply(message: unknown) {
-  process.send?.(message);
-}
-
 process.on('message', async (message: any) => {
+  // Each answer carries its request's id: requests may be answered out of order.
+  const reply = (answer: object) =>
+    process.send?.({ ...answer, id: message.id });
   try {
     switch (message.type) {
       case 'start':

@@ -159,7 +159,9 @@ interface RequestEntry {
 /** A benchmark process of its own (TypeScript, over IPC): one request, one reply, in order. */
 class IpcChild {
   private readonly child: ChildProcess;
-  private queue: Array<(message: any) => void> = [];
+  private nextId = 0;
+  /** Who waits for the answer to each request, by the request's id (answers may overtake). */
+  private readonly waiting = new Map<number, (message: any) => void>();
 
   constructor(file: string, heapMb: number, readonly name: string) {
     this.child = fork(resolve(__dirname, file), [], {
@@ -170,14 +172,13 @@ class IpcChild {
       ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.child.on('message', message => {
+    this.child.on('message', (message: any) => {
       // Backstage's node transform reports the files it loads over IPC; not ours.
-      if ((message as any).type === 'watch') return;
-      const next = this.queue.shift();
-      if ((message as any).type === 'error') {
-        console.error(`${name}: ${(message as any).error}`);
-      }
-      next?.(message);
+      if (message.type === 'watch') return;
+      if (message.type === 'error') console.error(`${name}: ${message.error}`);
+      const done = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      done?.(message);
     });
   }
 
@@ -186,10 +187,11 @@ class IpcChild {
     setPriority(this.child.pid!, nice);
   }
 
-  ask<T = any>(message: unknown): Promise<T> {
+  ask<T = any>(message: object): Promise<T> {
     return new Promise(done => {
-      this.queue.push(done);
-      this.child.send(message as any);
+      const id = ++this.nextId;
+      this.waiting.set(id, done);
+      this.child.send({ ...message, id });
     });
   }
 

@@ -21,11 +21,10 @@ import { CpuProfiler } from './cpuProfiler';
 let sim: RunningClusterSim | undefined;
 const profiler = new CpuProfiler();
 
-function reply(message: unknown) {
-  process.send?.(message);
-}
-
 process.on('message', async (message: any) => {
+  // Each answer carries its request's id: requests may be answered out of order.
+  const reply = (answer: object) =>
+    process.send?.({ ...answer, id: message.id });
   try {
     switch (message.type) {
       case 'start': {
