@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { round } from './benchBackend';
 
 export interface CpuSnapshot {
   atMs: number;
@@ -37,8 +38,6 @@ export function cpuSnapshot(
   return { atMs: performance.now(), machine: machineTicks(), processes };
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
 /**
  * Between two snapshots: the machine's busy share of all its cores (%), and each process's and
  * the rest's CPU in percent of one core (100 = one core busy the whole time).
@@ -52,7 +51,7 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot) {
     const start = before.processes[name];
     if (!end || !start) continue;
     const used = end.user - start.user + (end.system - start.system);
-    percentOfOneCore[name] = round1((100 * used) / wallUs);
+    percentOfOneCore[name] = round((100 * used) / wallUs);
     listed += (100 * used) / wallUs;
   }
   const machineBusyPercent =
@@ -61,15 +60,15 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot) {
         (after.machine.total - before.machine.total)
       : undefined;
   if (machineBusyPercent !== undefined) {
-    percentOfOneCore.rest = round1(
+    percentOfOneCore.rest = round(
       Math.max(0, machineBusyPercent * cores - listed),
     );
   }
   return {
-    seconds: round1(wallUs / 1e6),
+    seconds: round(wallUs / 1e6),
     cores,
     machineBusyPercent:
-      machineBusyPercent === undefined ? undefined : round1(machineBusyPercent),
+      machineBusyPercent === undefined ? undefined : round(machineBusyPercent),
     percentOfOneCore,
   };
 }
