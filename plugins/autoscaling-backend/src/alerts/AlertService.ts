@@ -21,6 +21,7 @@ import type { CostService } from '../cost';
 import type { ClusterHealth } from '../evaluation/ClusterHealth';
 import type { EngineStore } from '../store/EngineStore';
 import { decodeForecastRow } from '../store/forecastRow';
+import { mapSliced } from '../util/mapSliced';
 import { AlertStore } from './AlertStore';
 import type { AlertConfig } from './config';
 import {
@@ -75,7 +76,8 @@ export class AlertService {
     const anomalies = await this.latestAnomalies(
       workloads.filter(w => production.has(w.environment)).map(w => w.id),
     );
-    const observed: WorkloadObservation[] = workloads.map(w => ({
+    // One observation per workload of the cluster (10,000): in slices of the event loop.
+    const observed: WorkloadObservation[] = await mapSliced(workloads, w => ({
       id: w.id,
       entityRef: w.entityRef,
       name: w.name,

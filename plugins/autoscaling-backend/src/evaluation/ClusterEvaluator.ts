@@ -47,6 +47,7 @@ import {
 } from '../workloads/WorkloadDiscovery';
 import { mapConcurrent } from '../util/mapConcurrent';
 import { paced } from '../util/eventLoopTurns';
+import { filterSliced } from '../util/mapSliced';
 import { ClusterHealth } from './ClusterHealth';
 import { collectSamples } from './collectSamples';
 import { withForecastCap } from './forecastCap';
@@ -311,7 +312,7 @@ export class ClusterEvaluator {
     const periodMs =
       (this.options.forecastCheckpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS) *
       1000;
-    const checkpoints = done.filter(({ plan }) => {
+    const checkpoints = await filterSliced(done, ({ plan }) => {
       const id = plan.discovered.record.id;
       const last = context.forecasts.get(id)?.checkpointMs;
       if (last === undefined || plan.refitted) return true;
@@ -355,13 +356,16 @@ export class ClusterEvaluator {
       return done.length;
     }
     const written = new Set(checkpoints);
-    // Forecasters of workloads the cluster no longer has are not kept.
+    // Forecasters of workloads the cluster no longer has are not kept. Both loops run over
+    // every workload (10,000): in slices, like the comparison above.
     const prefix = `${cluster.name}/`;
     for (const id of store.forecasts.keys()) {
+      await paced();
       if (id.startsWith(prefix) && !context.ids.has(id))
         store.forecasts.delete(id);
     }
     for (const d of done) {
+      await paced();
       const id = d.plan.discovered.record.id;
       store.forecasts.set(id, {
         state: d.plan.forecastState as unknown as Record<string, unknown>,

@@ -228,6 +228,7 @@ export class EngineStore {
     // Rows of the cluster no longer stored are not kept either.
     // (Deleting from a Map while iterating it is safe.)
     for (const cached of this.cache.values()) {
+      await paced();
       if (cached.cluster === cluster && !workloads.has(cached.id)) {
         this.cache.delete(cached.id);
         this.unwritten.delete(cached.id);
@@ -571,7 +572,11 @@ export class EngineStore {
         entityRef === undefined
           ? this.cache.values()
           : this.cache.ofEntity(entityRef);
-      for (const w of candidates) if (selects(w)) selected.push(w);
+      for (const w of candidates) {
+        // A cluster's tick selects among every cached row (10,000): in slices.
+        if (entityRef === undefined) await paced();
+        if (selects(w)) selected.push(w);
+      }
       return selected.sort((a, b) => compareIds(a.id, b.id));
     }
     const versions: Array<{ id: string; updated_at: number | string }> =

@@ -16,3 +16,16 @@ export async function mapSliced<T, R>(
   }
   return out;
 }
+
+/** `items.filter(keep)` in slices of the event loop, as `mapSliced`. */
+export async function filterSliced<T>(
+  items: readonly T[],
+  keep: (item: T, index: number) => boolean,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i++) {
+    await paced();
+    if (keep(items[i], i)) out.push(items[i]);
+  }
+  return out;
+}
