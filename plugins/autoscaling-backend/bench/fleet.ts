@@ -163,10 +163,16 @@ class IpcChild {
   /** Who waits for the answer to each request, by the request's id (answers may overtake). */
   private readonly waiting = new Map<number, (message: any) => void>();
 
-  constructor(file: string, heapMb: number, readonly name: string) {
+  constructor(
+    file: string,
+    heapMb: number,
+    readonly name: string,
+    v8Flags: string[] = [],
+  ) {
     this.child = fork(resolve(__dirname, file), [], {
       execArgv: [
         `--max-old-space-size=${heapMb}`,
+        ...v8Flags,
         '--require',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       ],
@@ -267,7 +273,13 @@ async function deploy(
       knex: db.knex,
       evaluationEnabled: false,
     });
-    const evaluator = new IpcChild('evaluatorProcess.ts', 1024, 'evaluator');
+    // The evaluating backend runs with the backend's young generation (`npm run bench`).
+    const evaluator = new IpcChild(
+      'evaluatorProcess.ts',
+      1024,
+      'evaluator',
+      process.execArgv.filter(flag => flag.startsWith('--max-semi-space-size')),
+    );
     if (EVALUATOR_NICE) evaluator.setPriority(EVALUATOR_NICE);
     await evaluator.ask({ type: 'start', pgUrl: db.url, ...common });
     return {
@@ -835,6 +847,8 @@ async function main() {
     loadAverageAtStart: loadavg().map(n => round(n, 2)),
     /** V8's heap limit of this process (the backend's): `--max-old-space-size` in `npm run bench`. */
     heapLimitMb: round(getHeapStatistics().heap_size_limit / 2 ** 20),
+    /** The backend's V8 flags (`npm run bench`: heap limit and young generation). */
+    v8Flags: process.execArgv.filter(flag => flag.startsWith('--max-')),
   };
   console.log(
     `fleet benchmark: ${WORKLOADS} Deployments × ${PODS_PER_WORKLOAD} pods, tick every ${
