@@ -329,6 +329,71 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it("as the only writer, reads a cluster's newest chart points once and then keeps them", async () => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const store = new EngineStore(knex, { soleWriter: true });
+      const [a, b] = [0, 1].map(i => recordOf('points', i));
+      await store.writeTick(
+        {
+          workloads: [writeOf(a, NOW, 3, false), writeOf(b, NOW, 2, false)],
+          forecasts: [],
+          recentPointMs: new Map(),
+        },
+        NOW,
+      );
+      let statements: string[] = [];
+      const pointReads = () =>
+        statements.filter(sql => /^select.*metric_points/i.test(sql)).length;
+      const onQuery = (q: { sql: string }) => statements.push(q.sql);
+      knex.on('query', onQuery);
+      const fresh = () => new EngineStore(knex, { soleWriter: false });
+      try {
+        const first = await store.readTick('points', NOW + 10_000);
+        expect(pointReads()).toBe(1);
+        expect(first.recentPointMs).toEqual(
+          new Map([
+            [a.id, NOW],
+            [b.id, NOW],
+          ]),
+        );
+        // A tick's point and one recorded by a route are both known without a read.
+        const later = await store.readTick('points', NOW + 70_000);
+        await store.writeTick(
+          {
+            workloads: [writeOf(a, NOW + 70_000, 4, false)],
+            forecasts: [],
+            recentPointMs: later.recentPointMs,
+          },
+          NOW + 70_000,
+        );
+        await store.recordMetricPoint(
+          b.id,
+          writeOf(b, NOW + 75_000, 2, false).point!,
+        );
+        statements = [];
+        const reads = await store.readTick('points', NOW + 80_000);
+        expect(pointReads()).toBe(0);
+        expect(reads.recentPointMs).toEqual(
+          new Map([
+            [a.id, NOW + 70_000],
+            [b.id, NOW + 75_000],
+          ]),
+        );
+        // What the database holds is the same, and so is it once every point is old.
+        expect(
+          (await fresh().readTick('points', NOW + 80_000)).recentPointMs,
+        ).toEqual(reads.recentPointMs);
+        const old = await store.readTick('points', NOW + 200_000);
+        expect(old.recentPointMs).toEqual(new Map());
+        expect(
+          (await fresh().readTick('points', NOW + 200_000)).recentPointMs,
+        ).toEqual(old.recentPointMs);
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+    });
+
     it("finds an entity's rows after the row moved to another entity", async () => {
       const knex = await databases.init(databaseId);
       await migrate(knex);

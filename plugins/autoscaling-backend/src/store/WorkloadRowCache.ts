@@ -16,6 +16,14 @@ export class WorkloadRowCache {
   private readonly newestDecisions = new Map<string, Decision>();
   private readonly decisionsReadFor = new Set<string>();
   private readonly idsByEntityRef = new Map<string, Set<string>>();
+  /**
+   * A sole writer's newest chart point of each workload (its `at`), for the clusters in
+   * `pointsReadFor`: read once per cluster (the last minute's), then kept by this process's
+   * own inserts. Older points than a minute are never asked for, and a prune deletes only
+   * points far older than that.
+   */
+  private readonly newestPointMs = new Map<string, number>();
+  private readonly pointsReadFor = new Set<string>();
 
   get(id: string): StoredWorkload | undefined {
     return this.rows.get(id);
@@ -74,6 +82,28 @@ export class WorkloadRowCache {
     const known = this.newestDecisions.get(decision.workloadId);
     if (!known || compareDecisions(decision, known) > 0)
       this.newestDecisions.set(decision.workloadId, decision);
+  }
+
+  /** Whether this cache holds the newest chart point of every workload of `cluster`. */
+  holdsPointsOf(cluster: string): boolean {
+    return this.pointsReadFor.has(cluster);
+  }
+
+  /** A cluster's newest points of the last minute as read from the database, all of them. */
+  setNewestPoints(cluster: string, newest: ReadonlyMap<string, number>) {
+    for (const [id, atMs] of newest) this.notePoint(id, atMs);
+    this.pointsReadFor.add(cluster);
+  }
+
+  /** A chart point this process stored. */
+  notePoint(workloadId: string, atMs: number) {
+    const known = this.newestPointMs.get(workloadId);
+    if (known === undefined || atMs > known)
+      this.newestPointMs.set(workloadId, atMs);
+  }
+
+  newestPointOf(workloadId: string): number | undefined {
+    return this.newestPointMs.get(workloadId);
   }
 
   /** Decisions were deleted: read them again. */
