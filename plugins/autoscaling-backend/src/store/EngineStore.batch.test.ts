@@ -5,6 +5,7 @@
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { WorkloadState } from '@internal/plugin-autoscaling-common';
+import type { Knex } from 'knex';
 import {
   EngineStore,
   MAX_BINDINGS_PER_STATEMENT,
@@ -69,6 +70,45 @@ function writeOf(
       cpuUtilization: 50,
     },
   };
+}
+
+/** Counts the `select`s of one table from now on (knex `query` events) until `stop`. */
+function countSelects(knex: Knex, table: string) {
+  const pattern = new RegExp(`^select.*${table}`, 'i');
+  let count = 0;
+  const onQuery = (q: { sql: string }) => {
+    if (pattern.test(q.sql)) count += 1;
+  };
+  knex.on('query', onQuery);
+  return {
+    get count() {
+      return count;
+    },
+    reset: () => {
+      count = 0;
+    },
+    stop: () => knex.removeListener('query', onQuery),
+  };
+}
+
+/** A sole writer that wrote two workloads of `cluster` at NOW, the first with a decision when `decided`. */
+async function soleWriterWithTwo(
+  knex: Knex,
+  cluster: string,
+  decided: boolean,
+) {
+  await migrate(knex);
+  const store = new EngineStore(knex, { soleWriter: true });
+  const [a, b] = [0, 1].map(i => recordOf(cluster, i));
+  await store.writeTick(
+    {
+      workloads: [writeOf(a, NOW, 3, decided), writeOf(b, NOW, 2, false)],
+      forecasts: [],
+      recentPointMs: new Map(),
+    },
+    NOW,
+  );
+  return { store, a, b };
 }
 
 describe.each(databases.eachSupportedId())(
@@ -265,28 +305,14 @@ describe.each(databases.eachSupportedId())(
 
     it("as the only writer, reads a cluster's newest decisions once and then keeps them; a prune reads them again", async () => {
       const knex = await databases.init(databaseId);
-      await migrate(knex);
-      const store = new EngineStore(knex, { soleWriter: true });
-      const [a, b] = [0, 1].map(i => recordOf('kept', i));
-      await store.writeTick(
-        {
-          workloads: [writeOf(a, NOW, 3, true), writeOf(b, NOW, 2, false)],
-          forecasts: [],
-          recentPointMs: new Map(),
-        },
-        NOW,
-      );
-      let statements: string[] = [];
-      const decisionReads = () =>
-        statements.filter(sql => /^select.*decisions/i.test(sql)).length;
-      const onQuery = (q: { sql: string }) => statements.push(q.sql);
-      knex.on('query', onQuery);
+      const { store, a, b } = await soleWriterWithTwo(knex, 'kept', true);
+      const decisionReads = countSelects(knex, 'decisions');
       try {
         expect(
           (await store.readTick('kept', NOW)).lastDecisions.get(a.id)?.to,
         ).toBe(3);
-        expect(decisionReads()).toBe(1);
-        statements = [];
+        expect(decisionReads.count).toBe(1);
+        decisionReads.reset();
         // A tick's decision and one recorded by a route are both known without a read.
         await store.writeTick(
           {
@@ -307,9 +333,9 @@ describe.each(databases.eachSupportedId())(
           reasons: [{ code: 'ManualScale', message: 'by hand' }],
           actor: 'user:default/alice',
         });
-        statements = [];
+        decisionReads.reset();
         const reads = await store.readTick('kept', NOW + 30_000);
-        expect(decisionReads()).toBe(0);
+        expect(decisionReads.count).toBe(0);
         expect(reads.lastDecisions.get(a.id)?.to).toBe(4);
         expect(reads.lastDecisions.get(b.id)).toEqual(manual);
         // What the database holds is the same.
@@ -320,37 +346,23 @@ describe.each(databases.eachSupportedId())(
 
         // A prune that deletes decisions makes the next tick read them again.
         await store.prune(NOW + 16_000);
-        statements = [];
+        decisionReads.reset();
         const pruned = await store.readTick('kept', NOW + 30_000);
-        expect(decisionReads()).toBe(1);
+        expect(decisionReads.count).toBe(1);
         expect([...pruned.lastDecisions.keys()]).toEqual([b.id]);
       } finally {
-        knex.removeListener('query', onQuery);
+        decisionReads.stop();
       }
     });
 
     it("as the only writer, reads a cluster's newest chart points once and then keeps them", async () => {
       const knex = await databases.init(databaseId);
-      await migrate(knex);
-      const store = new EngineStore(knex, { soleWriter: true });
-      const [a, b] = [0, 1].map(i => recordOf('points', i));
-      await store.writeTick(
-        {
-          workloads: [writeOf(a, NOW, 3, false), writeOf(b, NOW, 2, false)],
-          forecasts: [],
-          recentPointMs: new Map(),
-        },
-        NOW,
-      );
-      let statements: string[] = [];
-      const pointReads = () =>
-        statements.filter(sql => /^select.*metric_points/i.test(sql)).length;
-      const onQuery = (q: { sql: string }) => statements.push(q.sql);
-      knex.on('query', onQuery);
+      const { store, a, b } = await soleWriterWithTwo(knex, 'points', false);
+      const pointReads = countSelects(knex, 'metric_points');
       const fresh = () => new EngineStore(knex, { soleWriter: false });
       try {
         const first = await store.readTick('points', NOW + 10_000);
-        expect(pointReads()).toBe(1);
+        expect(pointReads.count).toBe(1);
         expect(first.recentPointMs).toEqual(
           new Map([
             [a.id, NOW],
@@ -371,9 +383,9 @@ describe.each(databases.eachSupportedId())(
           b.id,
           writeOf(b, NOW + 75_000, 2, false).point!,
         );
-        statements = [];
+        pointReads.reset();
         const reads = await store.readTick('points', NOW + 80_000);
-        expect(pointReads()).toBe(0);
+        expect(pointReads.count).toBe(0);
         expect(reads.recentPointMs).toEqual(
           new Map([
             [a.id, NOW + 70_000],
@@ -390,7 +402,7 @@ describe.each(databases.eachSupportedId())(
           (await fresh().readTick('points', NOW + 200_000)).recentPointMs,
         ).toEqual(old.recentPointMs);
       } finally {
-        knex.removeListener('query', onQuery);
+        pointReads.stop();
       }
     });
 
