@@ -86,15 +86,21 @@ async function audit(page, name, include) {
   // A colour mid-transition is neither the old nor the new one: the kill switch's Reason label
   // was scanned at #787878 (4.41:1) on its way from disabled (#9e9e9e) to enabled (#666666,
   // 5.74:1) once the permission check answered. Finite animations only: a spinner never ends.
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every(
-        a =>
-          a.playState !== 'running' ||
-          a.effect?.getComputedTiming().iterations === Infinity,
-      ),
-  );
+  // At most 3 s: a page whose charts animate again on every refresh scans as before.
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            a =>
+              a.playState !== 'running' ||
+              a.effect?.getComputedTiming().iterations === Infinity,
+          ),
+      undefined,
+      { timeout: 3_000 },
+    )
+    .catch(() => {});
   let scoped = new AxeBuilder({ page });
   for (const selector of include) scoped = scoped.include(selector);
   const ours = await scoped.analyze();
